@@ -1,0 +1,141 @@
+package lms.rollback.audit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import lms.rollback.core.ExitCode;
+import lms.rollback.core.LmsException;
+
+/**
+ * The append-only audit journal: one JSON object a line, each carrying the SHA-256 of the line
+ * before it, so that an edited, removed or reordered line breaks the chain. Secrets are masked
+ * before they are written. Appends from several processes are serialised by an OS file lock.
+ */
+public final class Journal {
+
+  public static final String FILE_NAME = "journal.jsonl";
+  public static final String GENESIS = "0".repeat(64);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path file;
+  private final String actor;
+  private final Clock clock;
+
+  public Journal(Path directory, String actor) {
+    this(directory, actor, Clock.systemUTC());
+  }
+
+  public Journal(Path directory, String actor, Clock clock) {
+    this.file = directory.resolve(FILE_NAME);
+    this.actor = actor;
+    this.clock = clock;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  public String actor() {
+    return actor;
+  }
+
+  /** Appends an entry; {@code data} values are serialised with Jackson and masked. */
+  public synchronized Entry append(String type, Map<String, ?> data) {
+    try {
+      Files.createDirectories(file.getParent());
+      try (var channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+          StandardOpenOption.WRITE); var lock = channel.lock()) {
+        String last = lastLine(channel);
+        long seq = last == null ? 1 : JSON.readTree(last).path("seq").asLong() + 1;
+        ObjectNode node = JSON.createObjectNode();
+        node.put("seq", seq);
+        node.put("ts", Instant.now(clock).toString());
+        node.put("actor", actor);
+        node.put("type", type);
+        node.set("data", JSON.readTree(SecretMasker.mask(JSON.writeValueAsString(data))));
+        node.put("prev", last == null ? GENESIS : sha256(last));
+        String line = JSON.writeValueAsString(node);
+        channel.position(channel.size());
+        channel.write(java.nio.ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
+        channel.force(false);
+        return new Entry(seq, Instant.parse(node.get("ts").asText()), actor, type, node.get("data"));
+      }
+    } catch (IOException e) {
+      throw new LmsException(ExitCode.OTHER, "cannot write the audit journal " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Every entry, in order. */
+  public List<Entry> read() {
+    if (!Files.exists(file)) return List.of();
+    List<Entry> entries = new ArrayList<>();
+    try {
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        if (line.isBlank()) continue;
+        JsonNode n = JSON.readTree(line);
+        entries.add(new Entry(n.path("seq").asLong(), Instant.parse(n.path("ts").asText()), n.path("actor").asText(),
+            n.path("type").asText(), n.path("data")));
+      }
+    } catch (IOException e) {
+      throw new LmsException(ExitCode.OTHER, "cannot read the audit journal " + file + ": " + e.getMessage(), e);
+    }
+    return entries;
+  }
+
+  private static String lastLine(java.nio.channels.FileChannel channel) throws IOException {
+    long size = channel.size();
+    if (size == 0) return null;
+    // Read backwards in blocks until the start of the last line is in view.
+    int block = 8192;
+    byte[] tail = new byte[0];
+    long pos = size;
+    while (pos > 0) {
+      int n = (int) Math.min(block, pos);
+      pos -= n;
+      var buf = java.nio.ByteBuffer.allocate(n);
+      channel.read(buf, pos);
+      byte[] joined = new byte[n + tail.length];
+      System.arraycopy(buf.array(), 0, joined, 0, n);
+      System.arraycopy(tail, 0, joined, n, tail.length);
+      tail = joined;
+      String text = new String(tail, StandardCharsets.UTF_8).stripTrailing();
+      int nl = text.lastIndexOf('\n');
+      if (nl >= 0) return text.substring(nl + 1);
+    }
+    String text = new String(tail, StandardCharsets.UTF_8).strip();
+    return text.isEmpty() ? null : text;
+  }
+
+  public static String sha256(String line) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(line.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  /** One line of the journal. */
+  public record Entry(long seq, Instant ts, String actor, String type, JsonNode data) {}
+}

@@ -1,0 +1,77 @@
+package lms.rollback.cli;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.PrintWriter;
+import lms.rollback.cluster.ApiRetry;
+import lms.rollback.core.ExitCode;
+import lms.rollback.core.LmsException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+@Command(name = "lmsctl", mixinStandardHelpOptions = true, version = "lmsctl 0.1.0 (LMS-PHASE29-ROLLBACK-001 v1.0)",
+    description = {
+        "Executes the LMS rollback plan (LMS-PHASE29-ROLLBACK-001): the same steps the Jenkins",
+        "Rollback job runs, from a terminal, for when Jenkins itself is down.",
+        "",
+        "Data goes to stdout (-o text|json), progress and errors to stderr, and every action to the",
+        "audit journal under --out-dir."},
+    subcommands = {SwitchCommand.class, StopGreenCommand.class, StatusCommand.class, PlanCommand.class, SandboxCommand.class,
+        CommandLine.HelpCommand.class},
+    footerHeading = "%nExit codes:%n",
+    footer = {"  0 ok   1 other failure   2 invalid input   3 unexpected cluster state",
+        "  4 verification failed   5 not authorized", "", "Start here:  lmsctl sandbox"})
+public final class Lmsctl implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  public static void main(String[] args) {
+    // fabric8 and vert.x log through slf4j-simple: warnings only, on stderr
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+    // the embedded mock server logs every request through java.util.logging
+    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+    for (var h : java.util.logging.Logger.getLogger("").getHandlers()) h.setLevel(java.util.logging.Level.WARNING);
+    System.exit(commandLine().execute(args));
+  }
+
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Lmsctl());
+    cl.setExecutionExceptionHandler(Lmsctl::onError);
+    cl.setParameterExceptionHandler((ex, args) -> {
+      PrintWriter err = ex.getCommandLine().getErr();
+      err.println(prefix(ex.getCommandLine()) + ex.getMessage());
+      err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+      err.flush();
+      return ExitCode.INVALID_INPUT;
+    });
+    return cl;
+  }
+
+  private static int onError(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+    PrintWriter err = cl.getErr();
+    int code;
+    String message;
+    if (e instanceof LmsException l) {
+      code = l.exitCode();
+      message = l.getMessage();
+    } else if (e instanceof KubernetesClientException k) {
+      code = ExitCode.CLUSTER_STATE;
+      message = "Kubernetes API: " + ApiRetry.reason(k);
+    } else {
+      code = ExitCode.OTHER;
+      message = e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+    err.println(prefix(cl) + message);
+    if (System.getenv("LMSCTL_DEBUG") != null) e.printStackTrace(err);
+    err.flush();
+    return code;
+  }
+
+  private static String prefix(CommandLine cl) {
+    return cl.getCommandSpec().qualifiedName() + ": ";
+  }
+}

@@ -1,0 +1,135 @@
+package lms.rollback.cli;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import lms.rollback.audit.Journal;
+import lms.rollback.cluster.ApiRetry;
+import lms.rollback.cluster.Cluster;
+import lms.rollback.cluster.ClusterConnection;
+import lms.rollback.cluster.ClusterStatus;
+import lms.rollback.cluster.EnvironmentLease;
+import lms.rollback.core.ExitCode;
+import lms.rollback.core.Progress;
+import lms.rollback.plan.Environment;
+import lms.rollback.plan.Scenario;
+import lms.rollback.runbook.RollbackSteps;
+import lms.rollback.runbook.ScenarioRunner;
+import lms.rollback.runbook.StepTimer;
+import lms.rollback.sandbox.SandboxCluster;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "sandbox", sortOptions = false, mixinStandardHelpOptions = true,
+    description = {
+        "Run a whole Scenario B rollback against an embedded Kubernetes API on 127.0.0.1.",
+        "",
+        "Needs nothing installed. Starts an API server seeded with the environment's LMS objects as",
+        "they are after a bad release (VirtualService 0 % Blue / 100 % Green, Blue and Green",
+        "Deployments with ready pods, a stand-in controller that removes pods when a Deployment is",
+        "scaled down), then runs the scenario's steps through the same engine as production:",
+        "announce, switch + read-back, verify Blue (cluster view), preserve Green's logs + scale Green",
+        "to 0 + wait for no pods, confirm. Each step is printed with its time against its budget.",
+        "",
+        "With --serve it keeps the API server running instead and writes a kubeconfig, so you can",
+        "drive it with kubectl and lmsctl yourself."},
+    footer = {"", "Examples:", "  lmsctl sandbox", "  lmsctl sandbox --serve --port 6443",
+        "  KUBECONFIG=lms-rollback-out/sandbox-kubeconfig.yaml kubectl get vs,deploy,pods -n production"})
+final class SandboxCommand implements Callable<Integer> {
+
+  public static final String SCENARIO = "B";
+  public static final String KUBECONFIG_FILE = "sandbox-kubeconfig.yaml";
+
+  @Mixin PlanOptions plan;
+  @Mixin OutputOptions output;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--serve", description = "Keep the API server running (until Ctrl-C) instead of running the scenario.")
+  boolean serve;
+
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "0", description = "Port on 127.0.0.1. Default: a free one.")
+  int port;
+
+  @Option(names = "--termination-delay", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
+      description = "How long a scaled-down pod takes to terminate. Default: ${DEFAULT-VALUE}.")
+  Duration terminationDelay;
+
+  @Override
+  public Integer call() throws Exception {
+    Environment env = plan.environment();
+    PrintWriter out = spec.commandLine().getOut();
+    try (SandboxCluster sandbox = SandboxCluster.start(port, terminationDelay).seed(env)) {
+      Path kubeconfig = sandbox.server().writeKubeconfig(output.outDir().resolve(KUBECONFIG_FILE));
+      if (serve) {
+        return serve(sandbox, kubeconfig, env, out);
+      }
+      return rollback(kubeconfig, env, out, sandbox);
+    }
+  }
+
+  private int rollback(Path kubeconfig, Environment env, PrintWriter out, SandboxCluster sandbox) {
+    Scenario scenario = plan.plan().scenario(SCENARIO);
+    Journal journal = new Journal(output.outDir(), output.actor());
+    Progress progress = Progress.stderr();
+    boolean text = !output.json();
+    if (text) {
+      out.printf("Scenario %s — %s (target %s) on the sandbox's '%s' at %s%n", SCENARIO, scenario.title(), scenario.target(),
+          plan.environmentName(), sandbox.server().url());
+      out.flush();
+    }
+    try (KubernetesClient client = new ClusterConnection(kubeconfig, null).open();
+        EnvironmentLease lease = EnvironmentLease.acquire(client, env.namespace(), plan.environmentName(), output.actor() + " (lmsctl sandbox)",
+            EnvironmentLease.DEFAULT_DURATION, EnvironmentLease.DEFAULT_WAIT, progress)) {
+      Cluster cluster = new Cluster(client, ApiRetry.defaults(progress), journal, progress);
+      ScenarioRunner runner = new RollbackSteps(cluster, plan.environmentName(), env, output.outDir(), "sandbox").register(new ScenarioRunner(journal));
+      ScenarioRunner.Result result;
+      try {
+        result = runner.run(SCENARIO, scenario, o -> {
+          if (text) {
+            out.println(StepTimer.line(o));
+            out.flush();
+          }
+        });
+      } catch (ScenarioRunner.ScenarioStoppedException e) {
+        result = e.result();
+      }
+      Map<String, Object> data = new LinkedHashMap<>(result.asData());
+      data.put("journal", journal.file().toString());
+      data.put("kubeconfig", kubeconfig.toString());
+      if (text) {
+        out.printf("  total %s against the scenario's target of %s (machine time; no human waits in the sandbox)%n",
+            StepTimer.seconds(result.total()), scenario.target());
+        if (!result.ok()) out.println("  STOPPED at " + result.stoppedAt() + ": " + result.reason());
+        ClusterStatus.read(cluster, plan.plan(), plan.environmentName()).describe().forEach(l -> out.println("  " + l));
+        out.println("  journal: " + journal.file());
+      } else {
+        out.println(Journal.json(data));
+      }
+      out.flush();
+      return result.ok() ? ExitCode.OK : result.steps().isEmpty() ? ExitCode.OTHER
+          : result.steps().get(result.steps().size() - 1).ok() ? ExitCode.OTHER : ExitCode.VERIFICATION_FAILED;
+    }
+  }
+
+  private int serve(SandboxCluster sandbox, Path kubeconfig, Environment env, PrintWriter out) throws InterruptedException {
+    out.println("Sandbox Kubernetes API on " + sandbox.server().url() + " with '" + plan.environmentName() + "' seeded");
+    out.println("  kubeconfig: " + kubeconfig.toAbsolutePath());
+    out.println("  try:  export KUBECONFIG=" + kubeconfig.toAbsolutePath());
+    out.println("        kubectl get virtualservice,deployments,pods -n " + env.namespace());
+    out.println("        lmsctl status --kubeconfig " + kubeconfig.toAbsolutePath() + " --env " + plan.environmentName());
+    out.println("Press Ctrl-C to stop.");
+    out.flush();
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+    stop.await();
+    return ExitCode.OK;
+  }
+}

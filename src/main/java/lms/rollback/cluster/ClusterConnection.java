@@ -1,0 +1,38 @@
+package lms.rollback.cluster;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import lms.rollback.core.ExitCode;
+import lms.rollback.core.LmsException;
+
+/**
+ * How to reach the API server: a kubeconfig file (or the usual KUBECONFIG / ~/.kube/config /
+ * in-cluster lookup when none is named) and an optional context. The client's own retries are
+ * switched off because {@link ApiRetry} retries with journaled, visible attempts.
+ */
+public record ClusterConnection(Path kubeconfig, String context) {
+
+  public static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+  public static final int REQUEST_TIMEOUT_MILLIS = 15_000;
+
+  public KubernetesClient open() {
+    Config config;
+    if (kubeconfig != null) {
+      try {
+        config = Config.fromKubeconfig(context, Files.readString(kubeconfig), kubeconfig.toString());
+      } catch (IOException e) {
+        throw new LmsException(ExitCode.INVALID_INPUT, "--kubeconfig: cannot read " + kubeconfig + ": " + e.getMessage());
+      }
+    } else {
+      config = Config.autoConfigure(context);
+    }
+    config.setRequestRetryBackoffLimit(0);
+    config.setConnectionTimeout(CONNECT_TIMEOUT_MILLIS);
+    config.setRequestTimeout(REQUEST_TIMEOUT_MILLIS);
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+}

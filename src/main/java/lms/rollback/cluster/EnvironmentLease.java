@@ -1,0 +1,166 @@
+package lms.rollback.cluster;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import lms.rollback.core.Progress;
+
+/**
+ * A Kubernetes Lease per environment, so that two rollbacks of one environment never run at once.
+ * The holder renews it while it works; a crashed holder's lease expires and can be taken over.
+ * Re-entrant for the same holder identity (a Jenkins build passes its BUILD_TAG).
+ */
+public final class EnvironmentLease implements AutoCloseable {
+
+  public static final String NAME_PREFIX = "lms-rollback-";
+  public static final Duration DEFAULT_DURATION = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_WAIT = Duration.ofSeconds(60);
+  private static final Duration POLL = Duration.ofMillis(500);
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
+  private static final DateTimeFormatter MICRO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'");
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final String name;
+  private final String holder;
+  private final Duration duration;
+  private ScheduledExecutorService renewer;
+  private volatile boolean held;
+
+  private EnvironmentLease(KubernetesClient client, String namespace, String environment, String holder, Duration duration) {
+    this.client = client;
+    this.namespace = namespace;
+    this.name = NAME_PREFIX + environment;
+    this.holder = holder;
+    this.duration = duration;
+  }
+
+  /** Takes the lease, waiting up to {@code wait} for another holder to finish, or fails naming it. */
+  public static EnvironmentLease acquire(KubernetesClient client, String namespace, String environment, String holder,
+      Duration duration, Duration wait, Progress progress) {
+    EnvironmentLease lease = new EnvironmentLease(client, namespace, environment, holder, duration);
+    lease.take(wait, progress);
+    return lease;
+  }
+
+  public String name() {
+    return namespace + "/" + name;
+  }
+
+  private Resource<Lease> resource() {
+    return client.resources(Lease.class).inNamespace(namespace).withName(name);
+  }
+
+  private void take(Duration wait, Progress progress) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    long nextProgress = System.nanoTime();
+    long started = System.nanoTime();
+    while (true) {
+      Lease current;
+      try {
+        current = resource().get();
+        if (current == null) {
+          client.resources(Lease.class).inNamespace(namespace).resource(fresh()).create();
+          break;
+        }
+        String other = current.getSpec() == null ? null : current.getSpec().getHolderIdentity();
+        if (other == null || other.isEmpty() || other.equals(holder) || expired(current)) {
+          current.setSpec(fresh().getSpec());
+          client.resources(Lease.class).inNamespace(namespace).resource(current).update();
+          break;
+        }
+        if (System.nanoTime() >= deadline) {
+          throw new ClusterException("environment is locked: lease " + name() + " is held by '" + other + "' (renewed "
+              + ago(current) + " ago); another rollback is running. Wait for it to finish, or give --lock-wait a longer time");
+        }
+        if (System.nanoTime() >= nextProgress) {
+          progress.say(String.format("  waiting for lease %s held by '%s' (%ds of %ds)", name(), other,
+              Duration.ofNanos(System.nanoTime() - started).toSeconds(), wait.toSeconds()));
+          nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
+        }
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw new ClusterException("cannot take lease " + name() + ": " + ApiRetry.reason(e), e);
+        }
+        // someone else created or renewed it between our read and write: look again
+      }
+      sleep(POLL);
+    }
+    held = true;
+    renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "lease-renewer");
+      t.setDaemon(true);
+      return t;
+    });
+    long every = Math.max(1, duration.toMillis() / 3);
+    renewer.scheduleAtFixedRate(this::renew, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  private void renew() {
+    try {
+      resource().edit(l -> {
+        if (l.getSpec() != null && holder.equals(l.getSpec().getHolderIdentity())) l.getSpec().setRenewTime(now());
+        return l;
+      });
+    } catch (RuntimeException e) {
+      // the next renewal tries again; an expired lease is taken over only after leaseDurationSeconds
+    }
+  }
+
+  private Lease fresh() {
+    return new LeaseBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+        .addToLabels("app.kubernetes.io/managed-by", "lms-rollback").endMetadata()
+        .withNewSpec().withHolderIdentity(holder).withLeaseDurationSeconds((int) duration.toSeconds())
+        .withAcquireTime(now()).withRenewTime(now()).endSpec().build();
+  }
+
+  private static boolean expired(Lease lease) {
+    var spec = lease.getSpec();
+    if (spec.getRenewTime() == null || spec.getLeaseDurationSeconds() == null) return true;
+    return spec.getRenewTime().plusSeconds(spec.getLeaseDurationSeconds()).isBefore(ZonedDateTime.now(ZoneOffset.UTC));
+  }
+
+  private static String ago(Lease lease) {
+    if (lease.getSpec().getRenewTime() == null) return "never";
+    return Duration.between(lease.getSpec().getRenewTime(), ZonedDateTime.now(ZoneOffset.UTC)).toSeconds() + "s";
+  }
+
+  private static ZonedDateTime now() {
+    // MicroTime has microsecond precision on the wire
+    return ZonedDateTime.parse(ZonedDateTime.now(ZoneOffset.UTC).format(MICRO), MICRO.withZone(ZoneOffset.UTC));
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClusterException("interrupted while waiting for the environment lease");
+    }
+  }
+
+  /** Gives the lease up so the next rollback need not wait for it to expire. */
+  @Override
+  public void close() {
+    if (!held) return;
+    held = false;
+    renewer.shutdownNow();
+    try {
+      Lease current = resource().get();
+      if (current != null && current.getSpec() != null && holder.equals(current.getSpec().getHolderIdentity())) {
+        resource().lockResourceVersion(current.getMetadata().getResourceVersion()).delete();
+      }
+    } catch (KubernetesClientException e) {
+      // it expires by itself after leaseDurationSeconds
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package lms.rollback.cluster;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import lms.rollback.plan.Environment;
+
+/**
+ * §4.2 step 3 with §7.1 #3: preserve Green's pod logs, scale Green to zero, then watch until no
+ * Green pod is left. Refuses while the VirtualService still sends Green any traffic.
+ */
+public final class GreenShutdown {
+
+  public static final String LOG_DIRECTORY = "green-logs";
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
+
+  private final Cluster cluster;
+
+  public GreenShutdown(Cluster cluster) {
+    this.cluster = cluster;
+  }
+
+  public record Request(String environment, Environment env, Path outDir, Duration budget) {}
+
+  public record Result(String deployment, boolean changed, int replicasBefore, List<String> preservedLogs, long logBytes,
+      Duration waited) {
+    public Map<String, Object> asData() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("deployment", deployment);
+      m.put("changed", changed);
+      m.put("replicasBefore", replicasBefore);
+      m.put("preservedLogs", preservedLogs);
+      m.put("logBytes", logBytes);
+      m.put("waitedMillis", waited.toMillis());
+      return m;
+    }
+  }
+
+  public Result execute(Request request) {
+    Environment env = request.env();
+    String ns = env.namespace();
+    String name = ns + "/" + env.green().deployment();
+    RouteTable routes = RouteTable.of(cluster.virtualService(env), env);
+    if (routes.maxGreenShare() > 0) {
+      cluster.journal().append("stop-green.refused", Map.of("deployment", name, "routes", routes.asData()));
+      throw new ClusterException("VirtualService " + ns + "/" + env.virtualService() + " still sends " + routes.maxGreenShare()
+          + "% of traffic to " + env.green().host() + "; Green was not touched. Run 'lmsctl switch' first");
+    }
+    Deployment green = cluster.deployment(ns, env.green().deployment());
+    int before = Cluster.replicas(green);
+    List<Pod> pods = cluster.pods(ns, env.green().podLabels());
+    if (before == 0 && pods.isEmpty()) {
+      cluster.journal().append("stop-green.noop", Map.of("deployment", name, "reason", "already scaled to 0 with no pods left"));
+      return new Result(name, false, 0, List.of(), 0, Duration.ZERO);
+    }
+
+    List<String> files = new ArrayList<>();
+    long bytes = preserveLogs(request, pods, files);
+
+    Map<String, Object> args = Map.of("deployment", name, "replicas", 0, "replicasBefore", before);
+    cluster.journal().append("cluster.command.start", Map.of("command", "scale deployment", "arguments", args));
+    cluster.retry().run("scale Deployment " + name + " to 0",
+        () -> cluster.client().apps().deployments().inNamespace(ns).withName(env.green().deployment()).scale(0));
+    cluster.journalCommand("scale deployment", args, "ok");
+
+    Duration waited = awaitNoPods(env, request.budget());
+    cluster.journal().append("stop-green.done", Map.of("deployment", name, "podsLeft", 0, "waitedMillis", waited.toMillis()));
+    return new Result(name, true, before, files, bytes, waited);
+  }
+
+  private long preserveLogs(Request request, List<Pod> pods, List<String> files) {
+    Path dir = request.outDir().resolve(LOG_DIRECTORY);
+    long total = 0;
+    for (Pod pod : pods) {
+      String podName = pod.getMetadata().getName();
+      List<Container> containers = pod.getSpec() == null ? List.of() : pod.getSpec().getContainers();
+      for (Container c : containers) {
+        String log;
+        try {
+          log = cluster.retry().call("read log of pod " + podName + "/" + c.getName(), () -> cluster.client().pods()
+              .inNamespace(request.env().namespace()).withName(podName).inContainer(c.getName()).getLog());
+        } catch (KubernetesClientException | ClusterException e) {
+          cluster.journal().append("logs.failed", Map.of("pod", podName, "container", c.getName(), "error", String.valueOf(e.getMessage())));
+          throw new ClusterException("could not preserve the log of Green pod " + podName + "/" + c.getName() + ": "
+              + e.getMessage() + "; Green was not scaled down (§7.1 #3 asks for its logs first). Re-run to try again", e);
+        }
+        Path file = dir.resolve(podName + "." + c.getName() + ".log");
+        try {
+          Files.createDirectories(dir);
+          Files.writeString(file, log == null ? "" : log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+          throw new ClusterException("cannot write " + file + ": " + e.getMessage() + "; Green was not scaled down", e);
+        }
+        long size = log == null ? 0 : log.getBytes(StandardCharsets.UTF_8).length;
+        total += size;
+        files.add(request.outDir().relativize(file).toString());
+        cluster.journal().append("logs.preserved", Map.of("pod", podName, "container", c.getName(), "file", file.toString(), "bytes", size));
+      }
+    }
+    return total;
+  }
+
+  /** Watches Green's pods (list + watch, no polling) until none is left, reporting progress. */
+  private Duration awaitNoPods(Environment env, Duration budget) {
+    long start = System.nanoTime();
+    CompletableFuture<List<Pod>> gone = cluster.client().pods().inNamespace(env.namespace()).withLabels(env.green().podLabels())
+        .informOnCondition(List::isEmpty);
+    try {
+      while (true) {
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        Duration left = budget.minus(elapsed);
+        if (left.isNegative() || left.isZero()) {
+          int remaining = cluster.pods(env.namespace(), env.green().podLabels()).size();
+          cluster.journal().append("stop-green.timeout", Map.of("podsLeft", remaining, "budgetSeconds", budget.toSeconds()));
+          throw new ClusterException(remaining + " Green pod(s) still present after " + budget.toSeconds()
+              + "s, the step's budget; Green is scaled to 0. Check the pods with 'kubectl get pods -l "
+              + Cluster.selector(env.green().podLabels()) + " -n " + env.namespace() + "' and re-run to keep waiting");
+        }
+        try {
+          gone.get(Math.min(left.toMillis(), PROGRESS_EVERY.toMillis()), TimeUnit.MILLISECONDS);
+          return Duration.ofNanos(System.nanoTime() - start);
+        } catch (TimeoutException e) {
+          int remaining = cluster.pods(env.namespace(), env.green().podLabels()).size();
+          cluster.progress().say(String.format("  waiting for %d Green pod(s) to terminate (%ds of %ds)", remaining,
+              Duration.ofNanos(System.nanoTime() - start).toSeconds(), budget.toSeconds()));
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClusterException("interrupted while waiting for Green's pods to terminate");
+    } catch (ExecutionException e) {
+      throw new ClusterException("watching Green's pods failed: " + e.getCause().getMessage(), e.getCause());
+    } finally {
+      gone.cancel(true);
+    }
+  }
+}

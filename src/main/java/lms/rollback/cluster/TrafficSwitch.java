@@ -1,0 +1,99 @@
+package lms.rollback.cluster;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.fabric8.istio.api.networking.v1.VirtualService;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import lms.rollback.core.VerificationException;
+import lms.rollback.plan.Environment;
+
+/**
+ * §4.2 step 1: route all traffic to Blue. Checks Blue can take it, patches only the weights of the
+ * VirtualService (RFC 6902, so match, timeout, retries and every other field stay), reads it back
+ * and verifies. Already switched is a recorded no-op; Green's Deployment is never touched.
+ */
+public final class TrafficSwitch {
+
+  private final Cluster cluster;
+
+  public TrafficSwitch(Cluster cluster) {
+    this.cluster = cluster;
+  }
+
+  /** {@code forceReason} non-null switches even when Blue has too few ready replicas. */
+  public record Request(String environment, Environment env, String forceReason) {}
+
+  public record Result(String environment, String virtualService, boolean changed, List<String> before, List<String> after,
+      BlueCapacity blue, boolean forced) {
+    public Map<String, Object> asData() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("environment", environment);
+      m.put("virtualService", virtualService);
+      m.put("changed", changed);
+      m.put("before", before);
+      m.put("after", after);
+      if (blue != null) m.put("blue", Map.of("ready", blue.ready(), "desired", blue.desired(), "required", blue.required()));
+      m.put("forced", forced);
+      return m;
+    }
+  }
+
+  public Result execute(Request request) {
+    Environment env = request.env();
+    String vsName = env.namespace() + "/" + env.virtualService();
+    VirtualService vs = cluster.virtualService(env);
+    RouteTable before = RouteTable.of(vs, env);
+    if (!before.hasLmsRoutes()) {
+      throw new ClusterException("VirtualService " + vsName + " has no HTTP route to " + env.blue().host() + " or "
+          + env.green().host() + "; nothing was changed. Check the plan's blue.host and green.host");
+    }
+    cluster.journal().append("switch.before", Map.of("virtualService", vsName, "routes", before.asData()));
+
+    if (before.matches(env.rollbackWeights())) {
+      cluster.journal().append("switch.noop", Map.of("virtualService", vsName, "reason", "already at the rollback weights"));
+      return new Result(request.environment(), vsName, false, before.describe(), before.describe(), null, false);
+    }
+
+    BlueCapacity capacity = BlueCapacity.of(cluster.deployment(env.namespace(), env.blue().deployment()), env);
+    boolean forced = false;
+    if (!capacity.sufficient()) {
+      if (request.forceReason() == null) {
+        cluster.journal().append("switch.refused", Map.of("virtualService", vsName, "reason", capacity.describe()));
+        throw new ClusterException("Blue cannot take the traffic: " + capacity.describe()
+            + ". Nothing was changed. Scale Blue up first, or pass --force --reason \"...\" to switch anyway");
+      }
+      forced = true;
+      cluster.journal().append("switch.forced", Map.of("virtualService", vsName, "blue", capacity.describe(), "reason", request.forceReason()));
+    }
+
+    cluster.retry().run("patch VirtualService " + vsName, () -> {
+      // re-read on every attempt: after a 409 the patch must be computed from what is there now
+      VirtualService current = cluster.virtualServiceResource(env).get();
+      if (current == null) throw new ClusterException("VirtualService " + vsName + " disappeared while switching");
+      RouteTable table = RouteTable.of(current, env);
+      if (table.matches(env.rollbackWeights())) return;
+      ArrayNode ops = table.patchTo(env, env.rollbackWeights());
+      Map<String, Object> args = Map.of("virtualService", vsName, "type", "json", "patch", ops);
+      cluster.journal().append("cluster.command.start", Map.of("command", "patch virtualservice", "arguments", args));
+      try {
+        cluster.virtualServiceResource(env).patch(PatchContext.of(PatchType.JSON), ops.toString());
+      } catch (RuntimeException e) {
+        cluster.journalCommand("patch virtualservice", args, "failed: " + e.getMessage());
+        throw e;
+      }
+      cluster.journalCommand("patch virtualservice", args, "ok");
+    });
+
+    RouteTable after = RouteTable.of(cluster.virtualService(env), env);
+    cluster.journal().append("switch.after", Map.of("virtualService", vsName, "routes", after.asData()));
+    if (!after.matches(env.rollbackWeights())) {
+      throw new VerificationException("VirtualService " + vsName + " reads back as " + String.join("; ", after.describe())
+          + " instead of " + env.blue().host() + " " + env.rollbackWeights().blue() + "% / " + env.green().host() + " "
+          + env.rollbackWeights().green() + "%; something else is changing it");
+    }
+    return new Result(request.environment(), vsName, true, before.describe(), after.describe(), capacity, forced);
+  }
+}

@@ -1,0 +1,41 @@
+package lms.rollback.plan;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Map;
+
+/** One place LMS runs (production, staging): where its traffic is routed and what serves it. */
+public record Environment(
+    @JsonProperty(required = true) String namespace,
+    @JsonProperty(required = true) String virtualService,
+    @JsonProperty(required = true) Side blue,
+    @JsonProperty(required = true) Side green,
+    @JsonProperty(required = true) Weights rollbackWeights,
+    @JsonProperty(required = true) String baseUrl,
+    @JsonProperty(required = true) String prometheusUrl,
+    Database database,
+    /** Ready Blue replicas needed before the switch; absent means all desired replicas. */
+    Integer minBlueReadyReplicas) {
+
+  /** Blue or Green: the Istio destination host, its Deployment, and the labels of its pods. */
+  public record Side(
+      @JsonProperty(required = true) String host,
+      @JsonProperty(required = true) String deployment,
+      @JsonProperty(required = true) Map<String, String> podLabels) {
+
+    public Side {
+      podLabels = Map.copyOf(podLabels);
+    }
+
+    /** "lms-blue" matches "lms-blue" and "lms-blue.production.svc.cluster.local". */
+    public boolean isHost(String candidate) {
+      return candidate != null && (candidate.equals(host) || candidate.startsWith(host + "."));
+    }
+  }
+
+  /** Route weights after a rollback, in percent. */
+  public record Weights(
+      @JsonProperty(required = true) Integer blue,
+      @JsonProperty(required = true) Integer green) {}
+
+  public record Database(@JsonProperty(required = true) String urlEnv) {}
+}

@@ -1,0 +1,14 @@
+package lms.rollback.plan;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/** How decisions are taken: the window of "Immediate", the reason length, the two-person rule. */
+public record GatePolicy(
+    @JsonProperty(required = true) Budget immediateWindow,
+    @JsonProperty(required = true) Integer minReasonLength,
+    @JsonProperty(required = true) List<String> databaseRollbackApprovers) {
+  public GatePolicy {
+    databaseRollbackApprovers = List.copyOf(databaseRollbackApprovers);
+  }
+}

@@ -1,0 +1,89 @@
+package lms.rollback.plan;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import lms.rollback.plan.Runbook.CapabilityWindow;
+import lms.rollback.plan.Runbook.Checklist;
+import lms.rollback.plan.Runbook.Communication;
+import lms.rollback.plan.Runbook.Contact;
+import lms.rollback.plan.Runbook.FollowUp;
+import lms.rollback.plan.Runbook.RehearsalItem;
+import lms.rollback.plan.Runbook.SmokeCheck;
+import lms.rollback.plan.Runbook.Verification;
+
+/** The rollback plan (LMS-PHASE29-ROLLBACK-001) as data. Load it with {@link PlanLoader}. */
+public record Plan(
+    @JsonProperty(required = true) String document,
+    @JsonProperty(required = true) String version,
+    @JsonProperty(required = true) Budget targetTime,
+    @JsonProperty(required = true) Map<String, Environment> environments,
+    @JsonProperty(required = true) List<CapabilityWindow> capabilityWindows,
+    @JsonProperty(required = true) List<Trigger> triggers,
+    @JsonProperty(required = true) Map<TriggerType, AuthorityChain> authorityMatrix,
+    @JsonProperty(required = true) Map<String, Role> roles,
+    @JsonProperty(required = true) GatePolicy gate,
+    @JsonProperty(required = true) List<Contact> contactChain,
+    @JsonProperty(required = true) Checklist preRollbackChecklist,
+    @JsonProperty(required = true) Map<String, Scenario> scenarios,
+    @JsonProperty(required = true) Verification verification,
+    @JsonProperty(required = true) List<SmokeCheck> smokeChecks,
+    @JsonProperty(required = true) List<Communication> communications,
+    @JsonProperty(required = true) List<FollowUp> immediateActions,
+    @JsonProperty(required = true) List<FollowUp> rootCauseAnalysis,
+    @JsonProperty(required = true) List<RehearsalItem> rehearsalChecklist) {
+
+  public Plan {
+    // sorted so that listings and error messages are stable
+    environments = new TreeMap<>(environments);
+    roles = new TreeMap<>(roles);
+    scenarios = new TreeMap<>(scenarios);
+    authorityMatrix = Map.copyOf(authorityMatrix);
+    capabilityWindows = List.copyOf(capabilityWindows);
+    triggers = List.copyOf(triggers);
+    contactChain = List.copyOf(contactChain);
+    smokeChecks = List.copyOf(smokeChecks);
+    communications = List.copyOf(communications);
+    immediateActions = List.copyOf(immediateActions);
+    rootCauseAnalysis = List.copyOf(rootCauseAnalysis);
+    rehearsalChecklist = List.copyOf(rehearsalChecklist);
+  }
+
+  /** The environment named on the command line, or an error listing the ones the plan has. */
+  @JsonIgnore
+  public Environment environment(String name) {
+    Environment env = environments.get(name);
+    if (env == null) {
+      throw new PlanException("--env", "", "unknown environment '" + name + "'; allowed: " + String.join(", ", environments.keySet()));
+    }
+    return env;
+  }
+
+  @JsonIgnore
+  public Scenario scenario(String name) {
+    Scenario s = scenarios.get(name);
+    if (s == null) {
+      throw new PlanException("--scenario", "", "unknown scenario '" + name + "'; allowed: " + String.join(", ", scenarios.keySet()));
+    }
+    return s;
+  }
+
+  @JsonIgnore
+  public Trigger trigger(String id) {
+    return triggers.stream().filter(t -> t.id().equals(id)).findFirst().orElseThrow(() -> new PlanException(
+        "--trigger", "", "unknown trigger '" + id + "'; allowed: " + String.join(", ", triggers.stream().map(Trigger::id).toList())));
+  }
+
+  /** §1.2: the window that applies this long after Green was deployed. */
+  @JsonIgnore
+  public CapabilityWindow capabilityWindow(java.time.Duration sinceDeploy) {
+    for (CapabilityWindow w : capabilityWindows) {
+      boolean afterStart = sinceDeploy.compareTo(w.from().limit()) >= 0;
+      boolean beforeEnd = w.to() == null || sinceDeploy.compareTo(w.to().limit()) < 0;
+      if (afterStart && beforeEnd) return w;
+    }
+    return capabilityWindows.get(capabilityWindows.size() - 1);
+  }
+}

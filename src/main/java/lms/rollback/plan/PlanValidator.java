@@ -1,0 +1,76 @@
+package lms.rollback.plan;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The rules that span fields: weights, references between sections, unique ids. */
+final class PlanValidator {
+  private static final Pattern TRIGGER_ID = Pattern.compile("(AUTO|MAN|BUS)-\\d{3}");
+  private static final int MAX_WEIGHT = 100;
+
+  private final String source;
+
+  PlanValidator(String source) {
+    this.source = source;
+  }
+
+  void validate(Plan plan) {
+    if (plan.environments().isEmpty()) fail("environments", "at least one environment is required");
+    plan.environments().forEach((name, env) -> validate("environments." + name, env));
+
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < plan.triggers().size(); i++) {
+      Trigger t = plan.triggers().get(i);
+      String at = "triggers[" + i + "]";
+      if (!TRIGGER_ID.matcher(t.id()).matches()) fail(at + ".id", "'" + t.id() + "' is not a trigger id; allowed: AUTO-nnn, MAN-nnn, BUS-nnn");
+      if (!ids.add(t.id())) fail(at + ".id", "'" + t.id() + "' appears twice");
+      if (t.authority() != null) role(plan, at + ".authority", t.authority());
+    }
+    for (TriggerType type : TriggerType.values()) {
+      AuthorityChain chain = plan.authorityMatrix().get(type);
+      if (chain == null) fail("authorityMatrix." + type.key(), "missing row; the matrix needs automatic, technical, business and security");
+      role(plan, "authorityMatrix." + type.key() + ".primary", chain.primary());
+      role(plan, "authorityMatrix." + type.key() + ".backup", chain.backup());
+      role(plan, "authorityMatrix." + type.key() + ".escalation", chain.escalation());
+    }
+    for (int i = 0; i < plan.gate().databaseRollbackApprovers().size(); i++) {
+      role(plan, "gate.databaseRollbackApprovers[" + i + "]", plan.gate().databaseRollbackApprovers().get(i));
+    }
+    if (plan.gate().minReasonLength() < 1) fail("gate.minReasonLength", plan.gate().minReasonLength() + " is too small; allowed: 1 or more");
+    if (plan.scenarios().isEmpty()) fail("scenarios", "at least one scenario is required");
+    plan.scenarios().forEach((name, s) -> {
+      if (s.steps().isEmpty()) fail("scenarios." + name + ".steps", "a scenario needs at least one step");
+    });
+    if (plan.capabilityWindows().isEmpty()) fail("capabilityWindows", "at least one window is required");
+  }
+
+  private void validate(String at, Environment env) {
+    weight(at + ".rollbackWeights.blue", env.rollbackWeights().blue());
+    weight(at + ".rollbackWeights.green", env.rollbackWeights().green());
+    if (env.rollbackWeights().blue() + env.rollbackWeights().green() != MAX_WEIGHT) {
+      fail(at + ".rollbackWeights", "blue + green must be 100, is " + (env.rollbackWeights().blue() + env.rollbackWeights().green()));
+    }
+    if (env.blue().host().equals(env.green().host())) fail(at + ".green.host", "Blue and Green must be different hosts");
+    if (env.blue().podLabels().isEmpty()) fail(at + ".blue.podLabels", "at least one label is required to find Blue's pods");
+    if (env.green().podLabels().isEmpty()) fail(at + ".green.podLabels", "at least one label is required to find Green's pods");
+    if (env.minBlueReadyReplicas() != null && env.minBlueReadyReplicas() < 1) {
+      fail(at + ".minBlueReadyReplicas", env.minBlueReadyReplicas() + " is too small; allowed: 1 or more (omit it to require all desired replicas)");
+    }
+  }
+
+  private void weight(String at, int value) {
+    if (value < 0 || value > MAX_WEIGHT) fail(at, value + " is outside the allowed range 0-100");
+  }
+
+
+  private void role(Plan plan, String at, String role) {
+    if (!plan.roles().containsKey(role)) {
+      fail(at, "unknown role '" + role + "'; allowed: " + String.join(", ", plan.roles().keySet()));
+    }
+  }
+
+  private void fail(String field, String problem) {
+    throw new PlanException(source, field, problem);
+  }
+}

@@ -1,0 +1,75 @@
+package lms.rollback.plan;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+
+/** The runbook's tables that are data for the people and the report rather than for the cluster. */
+public final class Runbook {
+  private Runbook() {}
+
+  /** §1.2: which rollback method applies, by time since Green was deployed; no "to" is open-ended. */
+  public record CapabilityWindow(
+      @JsonProperty(required = true) Budget from,
+      Budget to,
+      @JsonProperty(required = true) String method,
+      @JsonProperty(required = true) String complexity) {}
+
+  /** §3.3, in order. */
+  public record Contact(
+      @JsonProperty(required = true) Integer order,
+      @JsonProperty(required = true) String role,
+      @JsonProperty(required = true) String title,
+      @JsonProperty(required = true) String when) {}
+
+  /** §4.1. */
+  public record Checklist(@JsonProperty(required = true) Budget budget, @JsonProperty(required = true) List<Item> items) {
+    public record Item(
+        @JsonProperty(required = true) Integer step,
+        @JsonProperty(required = true) String action,
+        @JsonProperty(required = true) String owner) {}
+  }
+
+  /** §4.2 step 2. */
+  public record Verification(
+      @JsonProperty(required = true) String healthPath,
+      @JsonProperty(required = true) String statusPath,
+      @JsonProperty(required = true) Budget observationWindow,
+      @JsonProperty(required = true) Double maxErrorRatePercent,
+      @JsonProperty(required = true) Double maxLatencyBaselineFactor) {}
+
+  /** §4.2 step 5; ${env:NAME} in headers and body is filled from the environment at run time. */
+  public record SmokeCheck(
+      @JsonProperty(required = true) String name,
+      @JsonProperty(required = true) String method,
+      @JsonProperty(required = true) String path,
+      @JsonProperty(required = true) Integer expectStatus,
+      Map<String, String> headers,
+      String body) {
+    public SmokeCheck {
+      headers = headers == null ? Map.of() : Map.copyOf(headers);
+    }
+  }
+
+  /** §6.1. */
+  public record Communication(
+      @JsonProperty(required = true) Budget at,
+      @JsonProperty(required = true) String message,
+      @JsonProperty(required = true) String channel,
+      @JsonProperty(required = true) String owner,
+      @JsonProperty(required = true) String template) {}
+
+  /** §7.1 and §7.2: an action owed after the rollback, due relative to its end. */
+  public record FollowUp(
+      @JsonProperty(required = true) String action,
+      @JsonProperty(required = true) String owner,
+      @JsonProperty(required = true) Budget due) {}
+
+  /** §9.2: one line of the rehearsal scorecard. */
+  public record RehearsalItem(
+      @JsonProperty(required = true) Integer id,
+      @JsonProperty(required = true) String test,
+      @JsonProperty(required = true) String expected,
+      @JsonProperty(required = true) String measure,
+      Budget limit) {}
+}

@@ -1,0 +1,81 @@
+package lms.rollback.runbook;
+
+import java.nio.file.Path;
+import java.util.Map;
+import lms.rollback.cluster.BlueCapacity;
+import lms.rollback.cluster.Cluster;
+import lms.rollback.cluster.GreenShutdown;
+import lms.rollback.cluster.RouteTable;
+import lms.rollback.cluster.TrafficSwitch;
+import lms.rollback.core.VerificationException;
+import lms.rollback.plan.Environment;
+import lms.rollback.plan.Scenario;
+import lms.rollback.plan.StepAction;
+
+/** The cluster-side executors of the scenario steps, for one environment. */
+public final class RollbackSteps {
+
+  private final Cluster cluster;
+  private final String environment;
+  private final Environment env;
+  private final Path outDir;
+  private final String trigger;
+
+  public RollbackSteps(Cluster cluster, String environment, Environment env, Path outDir, String trigger) {
+    this.cluster = cluster;
+    this.environment = environment;
+    this.env = env;
+    this.outDir = outDir;
+    this.trigger = trigger;
+  }
+
+  /** Registers the steps this class can execute on {@code runner}. */
+  public ScenarioRunner register(ScenarioRunner runner) {
+    return runner.on(StepAction.ANNOUNCE, this::announce)
+        .on(StepAction.SWITCH_TRAFFIC, s -> switchTraffic())
+        .on(StepAction.VERIFY_BLUE, s -> verifyBlueInCluster())
+        .on(StepAction.STOP_GREEN, this::stopGreen)
+        .on(StepAction.CONFIRM, s -> confirm());
+  }
+
+  private String announce(Scenario.Step step) {
+    cluster.journal().append("announce", Map.of("environment", environment, "trigger", trigger,
+        "message", "ROLLBACK INITIATED: switching " + environment + " traffic to Blue"));
+    return "announced in the journal (no war-room channel configured)";
+  }
+
+  private String switchTraffic() {
+    TrafficSwitch.Result r = new TrafficSwitch(cluster).execute(new TrafficSwitch.Request(environment, env, null));
+    return r.changed() ? String.join("; ", r.after()) : "already on Blue (no-op)";
+  }
+
+  /** The cluster's view of Blue's health; the HTTP and Prometheus checks are `lmsctl verify-blue`'s. */
+  private String verifyBlueInCluster() {
+    RouteTable routes = RouteTable.of(cluster.virtualService(env), env);
+    if (!routes.matches(env.rollbackWeights())) {
+      throw new VerificationException("traffic is not on Blue: " + String.join("; ", routes.describe()) + "; Green is left running");
+    }
+    BlueCapacity blue = BlueCapacity.of(cluster.deployment(env.namespace(), env.blue().deployment()), env);
+    if (!blue.sufficient()) {
+      throw new VerificationException("Blue is unhealthy after the switch: " + blue.describe() + "; Green is left running");
+    }
+    cluster.journal().append("verify.cluster", Map.of("blueReady", blue.ready(), "blueDesired", blue.desired(), "routes", routes.asData()));
+    return "routes on Blue, " + blue.ready() + "/" + blue.desired() + " Blue replicas ready";
+  }
+
+  private String stopGreen(Scenario.Step step) {
+    GreenShutdown.Result r = new GreenShutdown(cluster).execute(new GreenShutdown.Request(environment, env, outDir, step.budget().limit()));
+    return r.changed() ? r.replicasBefore() + " -> 0 replicas, " + r.preservedLogs().size() + " log(s) preserved, no Green pod left"
+        : "already scaled to 0 (no-op)";
+  }
+
+  private String confirm() {
+    int greenPods = cluster.pods(env.namespace(), env.green().podLabels()).size();
+    RouteTable routes = RouteTable.of(cluster.virtualService(env), env);
+    if (!routes.matches(env.rollbackWeights())) {
+      throw new VerificationException("traffic moved away from Blue again: " + String.join("; ", routes.describe()));
+    }
+    cluster.journal().append("confirm", Map.of("greenPods", greenPods, "routes", routes.asData()));
+    return "traffic on Blue" + (greenPods == 0 ? ", no Green pod running" : ", " + greenPods + " Green pod(s) still running");
+  }
+}

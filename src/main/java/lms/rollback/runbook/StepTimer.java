@@ -1,0 +1,94 @@
+package lms.rollback.runbook;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import lms.rollback.audit.Journal;
+import lms.rollback.core.LmsException;
+import lms.rollback.plan.Budget;
+import lms.rollback.plan.Scenario;
+
+/**
+ * Runs the steps of a scenario one by one, each timed against its budget from the plan, and
+ * journals the start and the end of each. A step that throws ends the run: what ran before is
+ * kept, so the caller can still report where it stopped.
+ */
+public final class StepTimer {
+
+  /** How one step went. */
+  public record Outcome(String action, String title, Duration took, Budget budget, boolean ok, String detail) {
+    public boolean overBudget() {
+      return took.compareTo(budget.limit()) > 0;
+    }
+
+    public Map<String, Object> asData() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("action", action);
+      m.put("title", title);
+      m.put("millis", took.toMillis());
+      m.put("budget", budget.text());
+      m.put("overBudget", overBudget());
+      m.put("ok", ok);
+      m.put("detail", detail);
+      return m;
+    }
+  }
+
+  /** Prints each finished step, e.g. to stdout for a person watching. */
+  @FunctionalInterface
+  public interface Listener {
+    void finished(Outcome outcome);
+  }
+
+  private final Journal journal;
+  private final Listener listener;
+  private final List<Outcome> outcomes = new ArrayList<>();
+
+  public StepTimer(Journal journal, Listener listener) {
+    this.journal = journal;
+    this.listener = listener;
+  }
+
+  /** Runs {@code body}, whose result is a one-line detail of what it did. */
+  public Outcome run(Scenario.Step step, Supplier<String> body) {
+    journal.append("step.start", Map.of("action", step.action().key(), "title", step.title(), "budget", step.budget().text()));
+    long start = System.nanoTime();
+    try {
+      String detail = body.get();
+      return finish(step, Duration.ofNanos(System.nanoTime() - start), true, detail);
+    } catch (LmsException e) {
+      finish(step, Duration.ofNanos(System.nanoTime() - start), false, e.getMessage());
+      throw e;
+    }
+  }
+
+  private Outcome finish(Scenario.Step step, Duration took, boolean ok, String detail) {
+    Outcome o = new Outcome(step.action().key(), step.title(), took, step.budget(), ok, detail);
+    outcomes.add(o);
+    journal.append("step.end", o.asData());
+    listener.finished(o);
+    return o;
+  }
+
+  public List<Outcome> outcomes() {
+    return List.copyOf(outcomes);
+  }
+
+  public Duration total() {
+    return outcomes.stream().map(Outcome::took).reduce(Duration.ZERO, Duration::plus);
+  }
+
+  /** "  ✔ Execute traffic switch            0.41s / 2m" */
+  public static String line(Outcome o) {
+    String mark = !o.ok() ? "FAIL" : o.overBudget() ? "SLOW" : " ok ";
+    return String.format("  [%s] %-32s %8s / %-6s %s", mark, o.title(), seconds(o.took()), o.budget().text(),
+        o.detail() == null ? "" : o.detail());
+  }
+
+  public static String seconds(Duration d) {
+    return String.format("%.2fs", d.toNanos() / 1e9);
+  }
+}
