@@ -63,7 +63,7 @@ public final class ApiRetry {
 
   static boolean retryable(KubernetesClientException e) {
     int code = e.getCode();
-    return code == 0 || code == 409 || code == 429 || code >= 500;
+    return code <= 0 || code == 409 || code == 429 || code >= 500;
   }
 
   /** The shortest honest account of a failure: HTTP status and message, or the network error. */

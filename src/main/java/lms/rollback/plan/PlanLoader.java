@@ -63,7 +63,7 @@ public final class PlanLoader {
     try {
       plan = yaml.readValue(content, Plan.class);
     } catch (JsonMappingException e) {
-      throw describe(e, source);
+      throw describe(e, content, source);
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr();
       throw new PlanException(source, where, "not valid YAML: " + e.getOriginalMessage());
@@ -77,8 +77,11 @@ public final class PlanLoader {
     return plan;
   }
 
-  private static PlanException describe(JsonMappingException e, String source) {
+  private PlanException describe(JsonMappingException e, byte[] content, String source) {
     String path = path(e.getPath());
+    if (e.getOriginalMessage() != null && e.getOriginalMessage().contains(" in 'reader', line ")) {
+      return syntax(e.getOriginalMessage(), source);
+    }
     if (e instanceof UnrecognizedPropertyException u) {
       TreeSet<String> known = new TreeSet<>();
       if (u.getKnownPropertyIds() != null) u.getKnownPropertyIds().forEach(k -> known.add(String.valueOf(k)));
@@ -90,16 +93,63 @@ public final class PlanLoader {
     if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
       return new PlanException(source, path, "'" + f.getValue() + "' is not allowed; allowed: " + String.join(", ", enumNames(f.getTargetType())));
     }
-    if (e instanceof MismatchedInputException) {
+    if (e instanceof MismatchedInputException mismatch) {
       var m = MISSING.matcher(e.getOriginalMessage());
       if (m.find()) {
-        return new PlanException(source, path.isEmpty() ? m.group(1) : path + "." + m.group(1), "missing required field");
+        // Jackson checks required fields before unknown ones: a misspelt key shows up as a missing one
+        PlanException unknown = unknownKeyIn(content, e.getPath(), source);
+        if (unknown != null) return unknown;
+        String field = path.endsWith(m.group(1)) ? path : path.isEmpty() ? m.group(1) : path + "." + m.group(1);
+        return new PlanException(source, field, "missing required field");
       }
       String expected = e instanceof MismatchedInputException mi && mi.getTargetType() != null
           ? "expected " + simpleName(mi.getTargetType()) : e.getOriginalMessage();
       return new PlanException(source, path, "wrong kind of value; " + expected);
     }
     return new PlanException(source, path, e.getOriginalMessage());
+  }
+
+  /** The first key of the object at {@code refs} that {@code type} (a record) does not have, as an error. */
+  private PlanException unknownKeyIn(byte[] content, List<JsonMappingException.Reference> refs, String source) {
+    if (refs.isEmpty()) return null;
+    Object from = refs.get(refs.size() - 1).getFrom();
+    Class<?> type = from instanceof Class<?> c ? c : from == null ? null : from.getClass();
+    if (type == null || !type.isRecord()) return null;
+    try {
+      com.fasterxml.jackson.databind.JsonNode node = yaml.readTree(content);
+      List<JsonMappingException.Reference> objectPath = refs;
+      // the last reference may name the missing property itself rather than the object holding it
+      if (!refs.isEmpty() && refs.get(refs.size() - 1).getFieldName() != null
+          && java.util.Arrays.stream(type.getRecordComponents()).anyMatch(c -> c.getName().equals(refs.get(refs.size() - 1).getFieldName()))) {
+        objectPath = refs.subList(0, refs.size() - 1);
+      }
+      for (JsonMappingException.Reference r : objectPath) {
+        node = r.getFieldName() != null ? node.path(r.getFieldName()) : node.path(r.getIndex());
+      }
+      TreeSet<String> known = new TreeSet<>();
+      for (var c : type.getRecordComponents()) known.add(c.getName());
+      for (var it = node.fieldNames(); it.hasNext(); ) {
+        String key = it.next();
+        if (!known.contains(key)) {
+          String at = path(objectPath);
+          return new PlanException(source, at.isEmpty() ? key : at + "." + key, "unknown field; allowed here: " + String.join(", ", known));
+        }
+      }
+    } catch (IOException ignored) {
+      // fall back to the missing-field message
+    }
+    return null;
+  }
+
+  /** SnakeYAML's several-line message as one line: "line 3: while parsing …; expected …". */
+  private static PlanException syntax(String message, String source) {
+    var line = Pattern.compile("in 'reader', line (\\d+)").matcher(message);
+    String where = line.find() ? "line " + line.group(1) : "";
+    List<String> parts = new ArrayList<>();
+    for (String l : message.split("\n")) {
+      if (!l.isBlank() && !l.startsWith(" ") && !l.strip().equals("^")) parts.add(l.strip());
+    }
+    return new PlanException(source, where, "not valid YAML: " + String.join("; ", parts));
   }
 
   private static String simpleName(Class<?> type) {

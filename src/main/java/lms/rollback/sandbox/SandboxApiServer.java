@@ -199,8 +199,9 @@ public final class SandboxApiServer implements AutoCloseable {
       HttpResponse<byte[]> r = call(method, path + (query == null ? "" : "?" + query), contentType, body);
       String type = r.headers().firstValue("Content-Type").orElse("application/json");
       byte[] out = r.body();
-      if (method.equals("GET") && wantsTable(ex) && r.statusCode() == 200) {
-        out = TableView.of(JSON.readTree(out), param(query, "includeObject")).toString().getBytes(StandardCharsets.UTF_8);
+      if (method.equals("GET") && r.statusCode() == 200) {
+        JsonNode typed = typedList(JSON.readTree(out), path);
+        out = (wantsTable(ex) ? TableView.of(typed, param(query, "includeObject")) : typed).toString().getBytes(StandardCharsets.UTF_8);
         type = "application/json";
       }
       send(ex, r.statusCode(), type, out);
@@ -279,6 +280,18 @@ public final class SandboxApiServer implements AutoCloseable {
     return scale;
   }
 
+  /** The mock answers every list as kind "List"; a real server says "PodList", "DeploymentList", …. */
+  static JsonNode typedList(JsonNode body, String path) {
+    if (!"List".equals(body.path("kind").asText()) || !body.isObject()) return body;
+    String[] parts = path.split("/");
+    var kind = ApiDiscovery.byPlural(parts[parts.length - 1]);
+    if (kind.isEmpty()) return body;
+    ObjectNode typed = ((ObjectNode) body).deepCopy();
+    typed.put("kind", kind.get().kind() + "List");
+    typed.put("apiVersion", kind.get().group().isEmpty() ? kind.get().version() : kind.get().group() + "/" + kind.get().version());
+    return typed;
+  }
+
   private static boolean isWatch(String path, String query) {
     return path.contains("/watch/") || "true".equals(param(query, "watch")) || "1".equals(param(query, "watch"));
   }
@@ -322,6 +335,8 @@ public final class SandboxApiServer implements AutoCloseable {
       return;
     }
     long timeoutSeconds = parseLong(param(query, "timeoutSeconds"), 1800);
+    long sinceVersion = parseLong(param(query, "resourceVersion"), 0);
+    boolean table = wantsTable(ex);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     ex.getResponseHeaders().set("Content-Type", "application/json");
     ex.getResponseHeaders().set("Transfer-Encoding", "chunked");
@@ -331,8 +346,8 @@ public final class SandboxApiServer implements AutoCloseable {
       out.flush();
       while (System.nanoTime() < deadline && closed.getCount() > 0) {
         String event = events.poll(1, TimeUnit.SECONDS);
-        if (event != null) {
-          out.write((event + "\n").getBytes(StandardCharsets.UTF_8));
+        if (event != null && !alreadySeen(event, sinceVersion)) {
+          out.write(((table ? asTableEvent(event) : event) + "\n").getBytes(StandardCharsets.UTF_8));
           out.flush();
         }
       }
@@ -341,6 +356,28 @@ public final class SandboxApiServer implements AutoCloseable {
     } finally {
       ws.abort();
     }
+  }
+
+  /**
+   * The mock replays every existing object as ADDED; a real server, asked to watch from a
+   * resourceVersion, sends only what changed after it.
+   */
+  private static boolean alreadySeen(String event, long sinceVersion) {
+    if (sinceVersion <= 0) return false;
+    try {
+      JsonNode n = JSON.readTree(event);
+      return "ADDED".equals(n.path("type").asText())
+          && parseLong(n.path("object").path("metadata").path("resourceVersion").asText(null), Long.MAX_VALUE) <= sinceVersion;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static String asTableEvent(String event) throws IOException {
+    ObjectNode n = (ObjectNode) JSON.readTree(event);
+    if (n.path("object").path("kind").asText().equals("Status")) return event;
+    n.set("object", TableView.of(n.get("object"), "Object"));
+    return n.toString();
   }
 
   private static boolean wantsTable(HttpExchange ex) {

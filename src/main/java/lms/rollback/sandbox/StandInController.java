@@ -30,6 +30,8 @@ public final class StandInController implements AutoCloseable {
 
   public static final String READY_LIMIT = "sandbox.lms-rollback/ready-replicas";
   static final String TEMPLATE_HASH = "pod-template-hash";
+  /** The mock drops metadata.deletionTimestamp on update, so terminating pods are marked here too. */
+  static final String TERMINATING = "sandbox.lms-rollback/terminating";
 
   private final KubernetesClient store;
   private final Duration terminationDelay;
@@ -81,7 +83,7 @@ public final class StandInController implements AutoCloseable {
       Map<String, String> selector = d.getSpec().getSelector().getMatchLabels();
       int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
       List<Pod> pods = store.pods().inNamespace(ns).withLabels(selector).list().getItems();
-      List<Pod> live = pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+      List<Pod> live = pods.stream().filter(p -> !terminating(p)).toList();
       for (int i = live.size(); i < desired; i++) {
         store.pods().inNamespace(ns).resource(newPod(d, i)).create();
       }
@@ -101,6 +103,8 @@ public final class StandInController implements AutoCloseable {
     }
     store.pods().inNamespace(ns).withName(pod).edit(p -> {
       p.getMetadata().setDeletionTimestamp(Instant.now().toString());
+      if (p.getMetadata().getAnnotations() == null) p.getMetadata().setAnnotations(new java.util.HashMap<>());
+      p.getMetadata().getAnnotations().put(TERMINATING, Instant.now().toString());
       p.getStatus().getContainerStatuses().forEach(cs -> cs.setReady(false));
       return p;
     });
@@ -115,7 +119,7 @@ public final class StandInController implements AutoCloseable {
     Deployment d = store.apps().deployments().inNamespace(ns).withName(name).get();
     if (d == null) return;
     List<Pod> pods = store.pods().inNamespace(ns).withLabels(d.getSpec().getSelector().getMatchLabels()).list().getItems();
-    long ready = pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+    long ready = pods.stream().filter(p -> !terminating(p))
         .filter(p -> p.getStatus().getContainerStatuses().stream().allMatch(cs -> Boolean.TRUE.equals(cs.getReady()))).count();
     int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
     var status = new DeploymentStatusBuilder().withReplicas(pods.size()).withReadyReplicas((int) ready).withAvailableReplicas((int) ready)
@@ -125,6 +129,11 @@ public final class StandInController implements AutoCloseable {
       x.setStatus(status);
       return x;
     });
+  }
+
+  static boolean terminating(Pod p) {
+    return p.getMetadata().getDeletionTimestamp() != null
+        || (p.getMetadata().getAnnotations() != null && p.getMetadata().getAnnotations().containsKey(TERMINATING));
   }
 
   private static Pod newPod(Deployment d, int index) {

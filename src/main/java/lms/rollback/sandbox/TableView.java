@@ -42,7 +42,8 @@ final class TableView {
           int total = item.path("spec").path("containers").size();
           int ready = 0;
           for (JsonNode cs : item.path("status").path("containerStatuses")) if (cs.path("ready").asBoolean()) ready++;
-          boolean terminating = item.path("metadata").has("deletionTimestamp");
+          boolean terminating = item.path("metadata").has("deletionTimestamp")
+              || item.path("metadata").path("annotations").has(StandInController.TERMINATING);
           cells.add(ready + "/" + total).add(terminating ? "Terminating" : item.path("status").path("phase").asText("Pending")).add(0);
         }
         case "Deployment" -> {

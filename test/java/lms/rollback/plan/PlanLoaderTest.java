@@ -1,0 +1,178 @@
+package lms.rollback.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import lms.rollback.core.ExitCode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PlanLoaderTest {
+
+  static String defaultYaml() throws IOException {
+    try (InputStream in = PlanLoader.class.getClassLoader().getResourceAsStream(PlanLoader.DEFAULT_RESOURCE)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static PlanException refused(String yaml) {
+    return assertThrows(PlanException.class, () -> new PlanLoader().parse(yaml.getBytes(StandardCharsets.UTF_8), "my-plan.yaml"));
+  }
+
+  private static String replaceOnce(String text, String from, String to) {
+    assertTrue(text.contains(from), "fixture text not found: " + from);
+    return text.replaceFirst(java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to));
+  }
+
+  @Test
+  void builtInPlanEncodesTheWholeRunbook() {
+    Plan plan = new PlanLoader().loadDefault();
+
+    assertEquals("LMS-PHASE29-ROLLBACK-001", plan.document());
+    assertEquals(Duration.ofMinutes(15), plan.targetTime().limit());
+    assertEquals(16, plan.triggers().size(), "AUTO-001..004, MAN-001..008, BUS-001..004");
+    assertFalse(plan.trigger("AUTO-001").needsApproval());
+    assertEquals(Duration.ofMinutes(5), plan.trigger("MAN-001").decisionTime().resolve(plan.gate()));
+    assertEquals(plan.gate().immediateWindow().limit(), plan.trigger("MAN-003").decisionTime().resolve(plan.gate()));
+    assertEquals("compliance-officer", plan.trigger("BUS-002").authority());
+    assertEquals("release-commander", plan.authorityMatrix().get(TriggerType.TECHNICAL).primary());
+    assertEquals("cto", plan.authorityMatrix().get(TriggerType.SECURITY).escalation());
+    assertEquals(5, plan.contactChain().size());
+    assertEquals(4, plan.preRollbackChecklist().items().size());
+    assertEquals(java.util.Set.of("A", "B", "C", "D"), plan.scenarios().keySet());
+    assertEquals(Duration.ofMinutes(2), plan.scenario("B").budgetOf(StepAction.STOP_GREEN).limit());
+    Budget restore = plan.scenario("D").budgetOf(StepAction.RESTORE_DATABASE);
+    assertEquals(Duration.ofMinutes(20), restore.expected());
+    assertEquals(Duration.ofMinutes(40), restore.limit());
+    assertEquals(6, plan.communications().size());
+    assertEquals(5, plan.rehearsalChecklist().size());
+    assertEquals(5, plan.rootCauseAnalysis().size());
+    assertEquals(7, plan.smokeChecks().size());
+    assertEquals("Traffic switch + data review", plan.capabilityWindow(Duration.ofHours(5)).method());
+    assertEquals("Full redeployment + data migration", plan.capabilityWindow(Duration.ofDays(3)).method());
+  }
+
+  @Test
+  void everyScenarioFitsItsTargetWhenEachStepKeepsItsBudget() {
+    Plan plan = new PlanLoader().loadDefault();
+    plan.scenarios().forEach((name, s) -> {
+      Duration sum = s.steps().stream().map(st -> st.budget().expected()).reduce(Duration.ZERO, Duration::plus);
+      assertTrue(sum.compareTo(s.target().limit()) <= 0, "scenario " + name + " steps add up to " + sum);
+    });
+  }
+
+  @Test
+  void unknownKeyIsNamedWithItsPathAndTheAllowedKeys() throws IOException {
+    PlanException e = refused(replaceOnce(defaultYaml(), "    namespace: production", "    nmespace: production"));
+
+    assertEquals(ExitCode.INVALID_INPUT, e.exitCode());
+    assertTrue(e.getMessage().startsWith("my-plan.yaml: environments.production.nmespace: unknown field"), e.getMessage());
+    assertTrue(e.getMessage().contains("namespace") && e.getMessage().contains("virtualService"), e.getMessage());
+  }
+
+  @Test
+  void missingFieldIsNamed() throws IOException {
+    PlanException e = refused(replaceOnce(defaultYaml(), "    virtualService: lms-vs\n", ""));
+
+    assertEquals("my-plan.yaml: environments.production.virtualService: missing required field", e.getMessage());
+  }
+
+  @Test
+  void weightOutsideZeroToHundredIsRefused() throws IOException {
+    PlanException e = refused(replaceOnce(defaultYaml(), "rollbackWeights: { blue: 100, green: 0 }", "rollbackWeights: { blue: 120, green: 0 }"));
+
+    assertEquals("my-plan.yaml: environments.production.rollbackWeights.blue: 120 is outside the allowed range 0-100", e.getMessage());
+  }
+
+  @Test
+  void weightsThatDoNotAddUpAreRefused() throws IOException {
+    PlanException e = refused(replaceOnce(defaultYaml(), "rollbackWeights: { blue: 100, green: 0 }", "rollbackWeights: { blue: 90, green: 0 }"));
+
+    assertTrue(e.getMessage().contains("environments.production.rollbackWeights: blue + green must be 100, is 90"), e.getMessage());
+  }
+
+  @Test
+  void budgetThatDoesNotParseIsRefusedWithTheAllowedForms() throws IOException {
+    PlanException e = refused(replaceOnce(defaultYaml(), "title: \"Execute traffic switch\", budget: 2m", "title: \"Execute traffic switch\", budget: two minutes"));
+
+    assertTrue(e.getMessage().startsWith("my-plan.yaml: scenarios.A.steps[1].budget: 'two minutes' is not a duration"), e.getMessage());
+    assertTrue(e.getMessage().contains("30s, 2m, 1h30m"), e.getMessage());
+  }
+
+  @Test
+  void unknownEnumValueListsTheAllowedOnes() throws IOException {
+    PlanException e = refused(replaceOnce(defaultYaml(), "{ id: AUTO-001, type: automatic", "{ id: AUTO-001, type: automatik"));
+
+    assertTrue(e.getMessage().startsWith("my-plan.yaml: triggers[0].type: 'automatik' is not allowed; allowed: automatic, technical, business, security"),
+        e.getMessage());
+  }
+
+  @Test
+  void unknownStepActionListsTheAllowedOnes() throws IOException {
+    PlanException e = refused(replaceOnce(defaultYaml(), "{ action: confirm,", "{ action: celebrate,"));
+
+    assertTrue(e.getMessage().contains("scenarios.A.steps[3].action: 'celebrate' is not allowed; allowed: announce, switch-traffic"), e.getMessage());
+  }
+
+  @Test
+  void referenceToAnUnknownRoleIsRefused() throws IOException {
+    PlanException e = refused(replaceOnce(defaultYaml(), "authority: hr-director", "authority: hr-directr"));
+
+    assertTrue(e.getMessage().contains("triggers[14].authority: unknown role 'hr-directr'; allowed: business-owner"), e.getMessage());
+  }
+
+  @Test
+  void duplicateTriggerIdIsRefused() throws IOException {
+    PlanException e = refused(replaceOnce(defaultYaml(), "{ id: MAN-002,", "{ id: MAN-001,"));
+
+    assertTrue(e.getMessage().contains("triggers[5].id: 'MAN-001' appears twice"), e.getMessage());
+  }
+
+  @Test
+  void brokenYamlNamesTheLine() {
+    PlanException e = refused("document: x\nenvironments:\n  production: {namespace: x\n");
+
+    assertTrue(e.getMessage().startsWith("my-plan.yaml: line "), e.getMessage());
+  }
+
+  @Test
+  void planFileThatDoesNotExistIsNamed(@TempDir Path dir) {
+    Path missing = dir.resolve("nope.yaml");
+    PlanException e = assertThrows(PlanException.class, () -> new PlanLoader().load(missing));
+
+    assertEquals(missing + ": no such file", e.getMessage());
+  }
+
+  @Test
+  void userPlanFromAFileIsUsed(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("plan.yaml");
+    Files.writeString(file, replaceOnce(defaultYaml(), "virtualService: lms-vs", "virtualService: lms-routes"));
+
+    assertEquals("lms-routes", new PlanLoader().load(file).environment("production").virtualService());
+  }
+
+  @Test
+  void unknownEnvironmentListsTheKnownOnes() {
+    PlanException e = assertThrows(PlanException.class, () -> new PlanLoader().loadDefault().environment("prod"));
+
+    assertEquals("--env: unknown environment 'prod'; allowed: production, staging", e.getMessage());
+  }
+
+  @Test
+  void budgetsParseInThePlansOwnForms() {
+    assertEquals(Duration.ofSeconds(30), Budget.parse("30s").limit());
+    assertEquals(Duration.ofMinutes(90), Budget.parse("1h30m").limit());
+    assertEquals("1m30s", Budget.format(Duration.ofSeconds(90)));
+    assertThrows(IllegalArgumentException.class, () -> Budget.parse("40m-20m"));
+    assertThrows(IllegalArgumentException.class, () -> Budget.parse("5"));
+    assertThrows(IllegalArgumentException.class, () -> Budget.parse(""));
+  }
+}
