@@ -10,17 +10,18 @@ import picocli.CommandLine.Command;
 
 @Command(name = "lmsctl", mixinStandardHelpOptions = true, version = "lmsctl 0.1.0 (LMS-PHASE29-ROLLBACK-001 v1.0)",
     description = {
-        "Executes the LMS rollback plan (LMS-PHASE29-ROLLBACK-001): the same steps the Jenkins",
-        "Rollback job runs, from a terminal, for when Jenkins itself is down.",
+        "Executes the LMS rollback plan (LMS-PHASE29-ROLLBACK-001): the same steps the Jenkins Rollback job runs, from a terminal, for when Jenkins itself is down.",
         "",
-        "Data goes to stdout (-o text|json), progress and errors to stderr, and every action to the",
-        "audit journal under --out-dir."},
+        "Data goes to stdout (-o text|json), progress and errors to stderr, and every action to the audit journal under --out-dir."},
     subcommands = {SwitchCommand.class, StopGreenCommand.class, StatusCommand.class, PlanCommand.class, SandboxCommand.class,
         CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {"  0 ok   1 other failure   2 invalid input   3 unexpected cluster state",
-        "  4 verification failed   5 not authorized", "", "Start here:  lmsctl sandbox"})
+        "  4 verification failed   5 not authorized", "", "Start here:  lmsctl sandbox", ""})
 public final class Lmsctl implements Runnable {
+
+  /** Wide enough for option descriptions to read as sentences; still fits a split terminal. */
+  static final int HELP_WIDTH = 100;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -40,6 +41,7 @@ public final class Lmsctl implements Runnable {
 
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Lmsctl());
+    cl.setUsageHelpWidth(HELP_WIDTH);
     cl.setExecutionExceptionHandler(Lmsctl::onError);
     cl.setParameterExceptionHandler((ex, args) -> {
       PrintWriter err = ex.getCommandLine().getErr();

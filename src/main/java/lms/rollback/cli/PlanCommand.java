@@ -16,10 +16,8 @@ import picocli.CommandLine.Spec;
     description = {
         "Validate a rollback plan and summarise it.",
         "",
-        "Loads the plan (--plan FILE, or the built-in one), checks every field, and prints its",
-        "environments, triggers and scenarios. With -o json, prints the whole plan as JSON — which",
-        "is how the Jenkins steps read it. A bad plan exits 2 naming the file, the field and what is allowed."},
-    footer = {"", "Example:", "  lmsctl plan --plan my-plan.yaml"})
+        "Loads the plan (--plan FILE, or the built-in one), checks every field, and prints its environments, triggers and scenarios. With -o json, prints the whole plan as JSON — which is how the Jenkins steps read it. A bad plan exits 2 naming the file, the field and what is allowed."},
+    footer = {"", "Example:", "  lmsctl plan --plan my-plan.yaml", ""})
 final class PlanCommand implements Callable<Integer> {
 
   @Mixin PlanOptions plan;

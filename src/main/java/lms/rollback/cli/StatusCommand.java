@@ -10,10 +10,8 @@ import picocli.CommandLine.Command;
     description = {
         "Show where the environment's traffic goes and what runs on Blue and Green.",
         "",
-        "Route weights, each Deployment's images and ready/desired replicas, how long ago Green was",
-        "deployed (annotation lms-rollback/deployed-at, else its creation time) and therefore which",
-        "rollback capability window of §1.2 applies. Changes nothing."},
-    footer = {"", "Example:", "  lmsctl status --env production -o json"})
+        "Route weights, each Deployment's images and ready/desired replicas, how long ago Green was deployed (annotation lms-rollback/deployed-at, else its creation time) and therefore which rollback capability window of §1.2 applies. Changes nothing."},
+    footer = {"", "Example:", "  lmsctl status --env production -o json", ""})
 final class StatusCommand extends ClusterVerb {
 
   @Override

@@ -16,17 +16,15 @@ import picocli.CommandLine.Option;
     description = {
         "Scale Green down after the switch (runbook §4.2 step 3, §7.1 #3).",
         "",
-        "Refuses while the VirtualService still sends Green any traffic. Preserves the log of every",
-        "container of every Green pod under --out-dir/green-logs first, then scales Green's Deployment",
-        "to 0 and watches until no Green pod is left, printing progress, within the step's budget.",
-        "Already at 0 with no pods: a recorded no-op."},
+        "Refuses while the VirtualService still sends Green any traffic. Preserves the log of every container of every Green pod under --out-dir/green-logs first, then scales Green's Deployment to 0 and watches until no Green pod is left, printing progress, within the step's budget. Already at 0 with no pods: a recorded no-op."},
     footerHeading = "%nExit codes:%n",
     footer = {
         "  0  Green is down (or already was)",
-        "  3  Green still receives traffic, a log could not be preserved, pods outlived the budget, API unreachable",
+        "  3  Green still receives traffic, a log could not be preserved,",
+        "     pods outlived the budget, or the API server is unreachable",
         "",
         "Example:",
-        "  lmsctl stop-green --env production --out-dir /var/lib/lms-rollback/INC-1234"})
+        "  lmsctl stop-green --env production --out-dir /var/lib/lms-rollback/INC-1234", ""})
 final class StopGreenCommand extends ClusterVerb {
 
   @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,

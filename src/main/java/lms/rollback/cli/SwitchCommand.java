@@ -14,20 +14,18 @@ import picocli.CommandLine.Option;
     description = {
         "Route all traffic to Blue (runbook §4.2 step 1).",
         "",
-        "Checks that Blue has enough ready replicas, then changes only the weights of the environment's",
-        "VirtualService routes to Blue and Green (every other field of every route is kept), reads it back",
-        "and verifies it. Already on Blue: a recorded no-op. Green's Deployment is never touched.",
-        "Holds the environment's lease while it works, so two rollbacks never run at once."},
+        "Checks that Blue has enough ready replicas, then changes only the weights of the environment's VirtualService routes to Blue and Green (every other field of every route is kept), reads it back and verifies it. Already on Blue: a recorded no-op. Green's Deployment is never touched. Holds the environment's lease while it works, so two rollbacks never run at once."},
     footerHeading = "%nExit codes:%n",
     footer = {
         "  0  switched, or already on Blue",
         "  2  invalid input (plan, --env, --force without --reason)",
-        "  3  cluster not in a state to switch: Blue not ready, VirtualService missing, API server unreachable, environment locked",
+        "  3  cluster not in a state to switch: Blue not ready, VirtualService missing,",
+        "     API server unreachable, environment locked by another rollback",
         "  4  the VirtualService did not read back as switched",
         "",
         "Example:",
         "  lmsctl switch --env production",
-        "  lmsctl switch --env staging --force --reason \"Blue at 2/3, Green is corrupting leave balances\""})
+        "  lmsctl switch --env staging --force --reason \"Blue at 2/3, Green is corrupting leave balances\"", ""})
 final class SwitchCommand extends ClusterVerb {
 
   @Option(names = "--force", description = "Switch even when Blue has fewer ready replicas than required. Needs --reason.")

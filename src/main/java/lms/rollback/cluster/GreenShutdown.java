@@ -27,6 +27,7 @@ public final class GreenShutdown {
 
   public static final String LOG_DIRECTORY = "green-logs";
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
+  private static final Duration RECHECK_EVERY = Duration.ofSeconds(1);
 
   private final Cluster cluster;
 
@@ -117,6 +118,7 @@ public final class GreenShutdown {
   /** Watches Green's pods (list + watch, no polling) until none is left, reporting progress. */
   private Duration awaitNoPods(Environment env, Duration budget) {
     long start = System.nanoTime();
+    long nextProgress = start + PROGRESS_EVERY.toNanos();
     CompletableFuture<List<Pod>> gone = cluster.client().pods().inNamespace(env.namespace()).withLabels(env.green().podLabels())
         .informOnCondition(List::isEmpty);
     try {
@@ -131,12 +133,17 @@ public final class GreenShutdown {
               + Cluster.selector(env.green().podLabels()) + " -n " + env.namespace() + "' and re-run to keep waiting");
         }
         try {
-          gone.get(Math.min(left.toMillis(), PROGRESS_EVERY.toMillis()), TimeUnit.MILLISECONDS);
+          gone.get(Math.min(left.toMillis(), RECHECK_EVERY.toMillis()), TimeUnit.MILLISECONDS);
           return Duration.ofNanos(System.nanoTime() - start);
         } catch (TimeoutException e) {
+          // A watch can miss an event (a reconnect, a proxy); the list is the truth, so look at it now and then.
           int remaining = cluster.pods(env.namespace(), env.green().podLabels()).size();
-          cluster.progress().say(String.format("  waiting for %d Green pod(s) to terminate (%ds of %ds)", remaining,
-              Duration.ofNanos(System.nanoTime() - start).toSeconds(), budget.toSeconds()));
+          if (remaining == 0) return Duration.ofNanos(System.nanoTime() - start);
+          if (System.nanoTime() >= nextProgress) {
+            cluster.progress().say(String.format("  waiting for %d Green pod(s) to terminate (%ds of %ds)", remaining,
+                Duration.ofNanos(System.nanoTime() - start).toSeconds(), budget.toSeconds()));
+            nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
+          }
         }
       }
     } catch (InterruptedException e) {

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 public record Budget(Duration expected, Duration limit, String text) {
 
   public static final String ALLOWED = "a duration like 30s, 2m, 1h30m, or a range like 20m-40m";
-  private static final Pattern DURATION = Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
+  private static final Pattern DURATION = Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m(?!s))?(?:(\\d+)s)?(?:(\\d+)ms)?");
 
   @JsonCreator
   public static Budget parse(String text) {
@@ -39,13 +39,14 @@ public record Budget(Duration expected, Duration limit, String text) {
 
   static Duration duration(String part, String whole) {
     var m = DURATION.matcher(part.trim());
-    if (part.isBlank() || !m.matches() || (m.group(1) == null && m.group(2) == null && m.group(3) == null)) {
+    if (part.isBlank() || !m.matches() || (m.group(1) == null && m.group(2) == null && m.group(3) == null && m.group(4) == null)) {
       throw new IllegalArgumentException("'" + whole + "' is not a duration; expected " + ALLOWED);
     }
     long h = m.group(1) == null ? 0 : Long.parseLong(m.group(1));
     long min = m.group(2) == null ? 0 : Long.parseLong(m.group(2));
     long s = m.group(3) == null ? 0 : Long.parseLong(m.group(3));
-    return Duration.ofHours(h).plusMinutes(min).plusSeconds(s);
+    long ms = m.group(4) == null ? 0 : Long.parseLong(m.group(4));
+    return Duration.ofHours(h).plusMinutes(min).plusSeconds(s).plusMillis(ms);
   }
 
   /** "1m30s", "2m", "45s", "1h" — the way the plan writes it. */

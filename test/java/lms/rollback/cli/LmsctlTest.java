@@ -1,0 +1,179 @@
+package lms.rollback.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import lms.rollback.core.ExitCode;
+import lms.rollback.sandbox.StandInController;
+import lms.rollback.testing.Sandbox;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** lmsctl as a user meets it: exit codes, one-line errors on stderr, data on stdout. */
+class LmsctlTest {
+
+  @TempDir Path out;
+  Sandbox sandbox;
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @AfterEach
+  void stop() {
+    if (sandbox != null) sandbox.close();
+  }
+
+  record Run(int exit, String out, String err) {}
+
+  static Run lmsctl(String... args) {
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    CommandLine cl = Lmsctl.commandLine();
+    cl.setOut(new PrintWriter(o));
+    cl.setErr(new PrintWriter(e));
+    int code = cl.execute(args);
+    return new Run(code, o.toString(), e.toString());
+  }
+
+  private String[] against(String... args) throws Exception {
+    Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig.yaml"));
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--kubeconfig", kubeconfig.toString(), "--out-dir", out.toString(), "--actor", "alice"));
+    return all.toArray(String[]::new);
+  }
+
+  @Test
+  void everyVerbExplainsItselfWithAnExample() {
+    for (String verb : List.of("switch", "stop-green", "status", "plan", "sandbox")) {
+      Run r = lmsctl(verb, "--help");
+      assertTrue(r.out().lines().allMatch(l -> l.length() <= 100), verb + " help has an overlong line:\n" + r.out());
+      assertEquals(0, r.exit(), verb);
+      assertTrue(r.out().contains("Example"), verb + ":\n" + r.out());
+      assertTrue(r.out().contains("--plan") && r.out().contains("--env"), verb);
+    }
+    String help = lmsctl("switch", "--help").out();
+    assertTrue(help.contains("--force") && help.contains("--reason") && help.contains("--lock-wait") && help.contains("--kubeconfig"), help);
+    assertTrue(help.matches("(?s).*Default:\\s+production.*"), help);
+  }
+
+  @Test
+  void switchPrintsJsonOnStdoutAndJournalsUnderOutDir() throws Exception {
+    sandbox = Sandbox.start(out);
+
+    Run r = lmsctl(against("switch", "--env", "production", "-o", "json"));
+
+    assertEquals(ExitCode.OK, r.exit(), r.err());
+    JsonNode data = JSON.readTree(r.out());
+    assertTrue(data.path("changed").asBoolean());
+    assertEquals("http[0]: lms-blue 100%, lms-green 0%", data.path("after").get(0).asText());
+    List<String> journal = Files.readAllLines(out.resolve("journal.jsonl"));
+    assertTrue(journal.get(0).contains("\"verb.start\"") && journal.get(0).contains("\"actor\":\"alice\""), journal.get(0));
+    assertTrue(journal.stream().anyMatch(l -> l.contains("\"lease.acquired\"")));
+    assertTrue(journal.get(journal.size() - 1).contains("\"verb.end\""));
+  }
+
+  @Test
+  void blueNotReadyExitsThreeWithOneLine() throws Exception {
+    sandbox = Sandbox.start(out, Duration.ZERO, Map.of(StandInController.READY_LIMIT, "2"));
+
+    Run r = lmsctl(against("switch"));
+
+    assertEquals(ExitCode.CLUSTER_STATE, r.exit());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(r.err().startsWith("lmsctl switch: Blue cannot take the traffic"), r.err());
+    assertEquals("", r.out());
+    assertTrue(Files.readString(out.resolve("journal.jsonl")).contains("\"verb.failed\""));
+  }
+
+  @Test
+  void forceWithoutAReasonIsInvalidInputAndChangesNothing() throws Exception {
+    sandbox = Sandbox.start(out, Duration.ZERO, Map.of(StandInController.READY_LIMIT, "2"));
+    JsonNode before = sandbox.virtualServiceJson();
+
+    Run r = lmsctl(against("switch", "--force", "--reason", "because"));
+
+    assertEquals(ExitCode.INVALID_INPUT, r.exit());
+    assertTrue(r.err().contains("--reason: required with --force, at least 10 characters"), r.err());
+    assertEquals(before, sandbox.virtualServiceJson());
+  }
+
+  @Test
+  void unknownEnvironmentNamesTheAllowedOnes() {
+    Run r = lmsctl("status", "--env", "prod", "--out-dir", out.toString());
+
+    assertEquals(ExitCode.INVALID_INPUT, r.exit());
+    assertEquals("lmsctl status: --env: unknown environment 'prod'; allowed: production, staging", r.err().strip());
+  }
+
+  @Test
+  void badPlanFileExitsTwoNamingFileAndField() throws Exception {
+    Path plan = out.resolve("plan.yaml");
+    String yaml = new String(getClass().getClassLoader().getResourceAsStream("lms/rollback/rollback-plan.yaml").readAllBytes())
+        .replace("budget: 60s", "budget: sixty");
+    Files.writeString(plan, yaml);
+
+    Run r = lmsctl("plan", "--plan", plan.toString());
+
+    assertEquals(ExitCode.INVALID_INPUT, r.exit());
+    assertTrue(r.err().startsWith("lmsctl plan: " + plan + ": preRollbackChecklist.budget: 'sixty' is not a duration"), r.err());
+  }
+
+  @Test
+  void unknownOptionIsInvalidInput() {
+    Run r = lmsctl("switch", "--enviroment", "production");
+
+    assertEquals(ExitCode.INVALID_INPUT, r.exit());
+    assertTrue(r.err().startsWith("lmsctl switch: Unknown option"), r.err());
+    assertTrue(r.err().contains("'--enviroment'"), r.err());
+    assertTrue(r.err().contains("Try 'lmsctl switch --help'."), r.err());
+  }
+
+  @Test
+  void stopGreenBeforeTheSwitchExitsThreeAndGreenKeepsRunning() throws Exception {
+    sandbox = Sandbox.start(out);
+
+    Run r = lmsctl(against("stop-green"));
+
+    assertEquals(ExitCode.CLUSTER_STATE, r.exit());
+    assertTrue(r.err().contains("Run 'lmsctl switch' first"), r.err());
+    assertEquals(3, sandbox.deployment("lms-green").getSpec().getReplicas());
+  }
+
+  @Test
+  void statusShowsRoutesReplicasAndTheCapabilityWindow() throws Exception {
+    sandbox = Sandbox.start(out);
+
+    Run r = lmsctl(against("status", "-o", "json"));
+
+    assertEquals(0, r.exit(), r.err());
+    JsonNode s = JSON.readTree(r.out());
+    assertEquals("http[0]: lms-blue 0%, lms-green 100%", s.path("routes").get(0).asText());
+    assertEquals(3, s.path("green").path("ready").asInt());
+    assertEquals("Traffic switch (instant)", s.path("capabilityWindow").path("method").asText());
+  }
+
+  @Test
+  void sandboxRunsScenarioBEndToEnd() throws Exception {
+    Run r = lmsctl("sandbox", "--out-dir", out.toString(), "--termination-delay", "100ms", "-o", "json");
+
+    assertEquals(0, r.exit(), r.err());
+    JsonNode result = JSON.readTree(r.out());
+    assertTrue(result.path("ok").asBoolean());
+    List<String> actions = new ArrayList<>();
+    result.path("steps").forEach(s -> actions.add(s.path("action").asText()));
+    assertEquals(List.of("announce", "switch-traffic", "verify-blue", "stop-green", "confirm"), actions);
+    result.path("steps").forEach(s -> assertFalse(s.path("overBudget").asBoolean(), s.toString()));
+    assertEquals(3, Files.list(out.resolve("green-logs")).count());
+  }
+}

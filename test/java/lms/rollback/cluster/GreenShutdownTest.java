@@ -1,0 +1,125 @@
+package lms.rollback.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import lms.rollback.core.ExitCode;
+import lms.rollback.testing.Sandbox;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** §4.2 step 3 and §7.1 #3 against the sandbox API server. */
+class GreenShutdownTest {
+
+  @TempDir Path out;
+  Sandbox sandbox;
+
+  @AfterEach
+  void stop() {
+    if (sandbox != null) sandbox.close();
+  }
+
+  private GreenShutdown.Result stopGreen(Duration budget) {
+    return new GreenShutdown(sandbox.engine()).execute(new GreenShutdown.Request(Sandbox.ENV, sandbox.env, out, budget));
+  }
+
+  private void switchToBlue() {
+    new TrafficSwitch(sandbox.engine()).execute(new TrafficSwitch.Request(Sandbox.ENV, sandbox.env, null));
+  }
+
+  @Test
+  void preservesLogsThenScalesToZeroAndWaitsForTheLastPod() throws Exception {
+    // Given traffic on Blue and three Green pods that take a moment to terminate
+    sandbox = Sandbox.start(out, Duration.ofMillis(400), Map.of());
+    switchToBlue();
+    assertEquals(3, sandbox.pods(sandbox.env.green().podLabels()));
+
+    // When
+    GreenShutdown.Result r = stopGreen(Duration.ofSeconds(30));
+
+    // Then every pod's log is on disk, Green is at 0 and no pod is left
+    assertTrue(r.changed());
+    assertEquals(3, r.replicasBefore());
+    assertEquals(3, r.preservedLogs().size());
+    for (String file : r.preservedLogs()) {
+      String log = Files.readString(out.resolve(file));
+      assertTrue(log.contains("lms 3.0.0 starting"), log);
+    }
+    assertEquals(0, sandbox.deployment("lms-green").getSpec().getReplicas());
+    assertEquals(0, sandbox.pods(sandbox.env.green().podLabels()));
+    assertTrue(r.waited().toMillis() >= 300, "it waited for termination: " + r.waited());
+    // logs are preserved before the scale-down is sent
+    var types = sandbox.journalTypes();
+    assertTrue(types.lastIndexOf("logs.preserved") < types.indexOf("stop-green.done"));
+    int scale = indexOfCommand("scale deployment");
+    assertTrue(types.lastIndexOf("logs.preserved") < scale, types.toString());
+  }
+
+  private int indexOfCommand(String command) {
+    var entries = sandbox.journal.read();
+    for (int i = 0; i < entries.size(); i++) {
+      if (entries.get(i).type().equals("cluster.command.start") && entries.get(i).data().path("command").asText().equals(command)) return i;
+    }
+    return -1;
+  }
+
+  @Test
+  void refusesWhileGreenStillGetsTrafficAndTouchesNothing() {
+    // Given Green still receiving 100 % of the traffic
+    sandbox = Sandbox.start(out);
+
+    // When
+    ClusterException e = assertThrows(ClusterException.class, () -> stopGreen(Duration.ofSeconds(10)));
+
+    // Then
+    assertEquals(ExitCode.CLUSTER_STATE, e.exitCode());
+    assertTrue(e.getMessage().contains("still sends 100% of traffic to lms-green; Green was not touched"), e.getMessage());
+    assertEquals(3, sandbox.deployment("lms-green").getSpec().getReplicas());
+    assertFalse(Files.exists(out.resolve(GreenShutdown.LOG_DIRECTORY)));
+  }
+
+  @Test
+  void secondRunIsARecordedNoOp() {
+    sandbox = Sandbox.start(out);
+    switchToBlue();
+    stopGreen(Duration.ofSeconds(10));
+
+    GreenShutdown.Result again = stopGreen(Duration.ofSeconds(10));
+
+    assertFalse(again.changed());
+    assertTrue(sandbox.journalTypes().contains("stop-green.noop"));
+  }
+
+  @Test
+  void podsThatOutliveTheBudgetAreReportedNotHidden() {
+    // Given pods that take 5 s to terminate and a 1 s budget
+    sandbox = Sandbox.start(out, Duration.ofSeconds(5), Map.of());
+    switchToBlue();
+
+    ClusterException e = assertThrows(ClusterException.class, () -> stopGreen(Duration.ofSeconds(1)));
+
+    assertTrue(e.getMessage().startsWith("3 Green pod(s) still present after 1s"), e.getMessage());
+    assertTrue(e.getMessage().contains("Green is scaled to 0"), e.getMessage());
+    assertTrue(sandbox.journalTypes().contains("stop-green.timeout"));
+  }
+
+  @Test
+  void aLogThatCannotBeReadStopsBeforeTheScaleDown() {
+    sandbox = Sandbox.start(out);
+    switchToBlue();
+    sandbox.cluster.server().inject("GET", ".*/pods/lms-green-.*/log", 500, 100);
+
+    ClusterException e = assertThrows(ClusterException.class, () -> stopGreen(Duration.ofSeconds(10)));
+
+    assertTrue(e.getMessage().contains("could not preserve the log of Green pod"), e.getMessage());
+    assertTrue(e.getMessage().contains("Green was not scaled down"), e.getMessage());
+    assertEquals(3, sandbox.deployment("lms-green").getSpec().getReplicas());
+  }
+}
