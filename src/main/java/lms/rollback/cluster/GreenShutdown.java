@@ -4,6 +4,9 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +16,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -115,44 +120,61 @@ public final class GreenShutdown {
     return total;
   }
 
-  /** Watches Green's pods (list + watch, no polling) until none is left, reporting progress. */
+  /**
+   * Waits until no Green pod is left. Watches without a resourceVersion — the server sends every
+   * existing pod as ADDED, then each change — so no deletion can fall between a list and a watch;
+   * the list is still consulted every second in case the watch itself drops.
+   */
   private Duration awaitNoPods(Environment env, Duration budget) {
     long start = System.nanoTime();
     long nextProgress = start + PROGRESS_EVERY.toNanos();
-    CompletableFuture<List<Pod>> gone = cluster.client().pods().inNamespace(env.namespace()).withLabels(env.green().podLabels())
-        .informOnCondition(List::isEmpty);
+    Set<String> present = ConcurrentHashMap.newKeySet();
+    CompletableFuture<Void> gone = new CompletableFuture<>();
+    Watch watch = cluster.client().pods().inNamespace(env.namespace()).withLabels(env.green().podLabels()).watch(new Watcher<Pod>() {
+      @Override
+      public void eventReceived(Action action, Pod pod) {
+        if (action == Action.DELETED) {
+          present.remove(pod.getMetadata().getName());
+          if (present.isEmpty()) gone.complete(null);
+        } else if (action != Action.ERROR && action != Action.BOOKMARK) {
+          present.add(pod.getMetadata().getName());
+        }
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {
+        // the periodic list below carries on
+      }
+    });
     try {
       while (true) {
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        Duration left = budget.minus(elapsed);
+        int remaining = cluster.pods(env.namespace(), env.green().podLabels()).size();
+        if (remaining == 0 || gone.isDone()) return Duration.ofNanos(System.nanoTime() - start);
+        Duration left = budget.minus(Duration.ofNanos(System.nanoTime() - start));
         if (left.isNegative() || left.isZero()) {
-          int remaining = cluster.pods(env.namespace(), env.green().podLabels()).size();
           cluster.journal().append("stop-green.timeout", Map.of("podsLeft", remaining, "budgetSeconds", budget.toSeconds()));
           throw new ClusterException(remaining + " Green pod(s) still present after " + budget.toSeconds()
               + "s, the step's budget; Green is scaled to 0. Check the pods with 'kubectl get pods -l "
               + Cluster.selector(env.green().podLabels()) + " -n " + env.namespace() + "' and re-run to keep waiting");
         }
+        if (System.nanoTime() >= nextProgress) {
+          cluster.progress().say(String.format("  waiting for %d Green pod(s) to terminate (%ds of %ds)", remaining,
+              Duration.ofNanos(System.nanoTime() - start).toSeconds(), budget.toSeconds()));
+          nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
+        }
         try {
           gone.get(Math.min(left.toMillis(), RECHECK_EVERY.toMillis()), TimeUnit.MILLISECONDS);
-          return Duration.ofNanos(System.nanoTime() - start);
         } catch (TimeoutException e) {
-          // A watch can miss an event (a reconnect, a proxy); the list is the truth, so look at it now and then.
-          int remaining = cluster.pods(env.namespace(), env.green().podLabels()).size();
-          if (remaining == 0) return Duration.ofNanos(System.nanoTime() - start);
-          if (System.nanoTime() >= nextProgress) {
-            cluster.progress().say(String.format("  waiting for %d Green pod(s) to terminate (%ds of %ds)", remaining,
-                Duration.ofNanos(System.nanoTime() - start).toSeconds(), budget.toSeconds()));
-            nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
-          }
+          // look at the list again
+        } catch (ExecutionException e) {
+          throw new ClusterException("watching Green's pods failed: " + e.getCause().getMessage(), e.getCause());
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ClusterException("interrupted while waiting for Green's pods to terminate");
-    } catch (ExecutionException e) {
-      throw new ClusterException("watching Green's pods failed: " + e.getCause().getMessage(), e.getCause());
     } finally {
-      gone.cancel(true);
+      watch.close();
     }
   }
 }

@@ -69,9 +69,11 @@ public final class TrafficSwitch {
       cluster.journal().append("switch.forced", Map.of("virtualService", vsName, "blue", capacity.describe(), "reason", request.forceReason()));
     }
 
+    VirtualService[] known = {vs};
     cluster.retry().run("patch VirtualService " + vsName, () -> {
-      // re-read on every attempt: after a 409 the patch must be computed from what is there now
-      VirtualService current = cluster.virtualServiceResource(env).get();
+      // the first attempt patches what was just read; a retry (after a 409, say) reads what is there now
+      VirtualService current = known[0] != null ? known[0] : cluster.virtualServiceResource(env).get();
+      known[0] = null;
       if (current == null) throw new ClusterException("VirtualService " + vsName + " disappeared while switching");
       RouteTable table = RouteTable.of(current, env);
       if (table.matches(env.rollbackWeights())) return;
