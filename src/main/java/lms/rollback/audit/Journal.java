@@ -30,6 +30,7 @@ public final class Journal {
   public static final String FILE_NAME = "journal.jsonl";
   public static final String GENESIS = "0".repeat(64);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final java.util.concurrent.ConcurrentHashMap<Path, Object> IN_PROCESS = new java.util.concurrent.ConcurrentHashMap<>();
 
   private final Path file;
   private final String actor;
@@ -54,7 +55,14 @@ public final class Journal {
   }
 
   /** Appends an entry; {@code data} values are serialised with Jackson and masked. */
-  public synchronized Entry append(String type, Map<String, ?> data) {
+  public Entry append(String type, Map<String, ?> data) {
+    // An OS file lock serialises processes; inside one JVM a second lock on the file would throw.
+    synchronized (IN_PROCESS.computeIfAbsent(file.toAbsolutePath().normalize(), f -> new Object())) {
+      return appendLocked(type, data);
+    }
+  }
+
+  private Entry appendLocked(String type, Map<String, ?> data) {
     try {
       Files.createDirectories(file.getParent());
       try (var channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
@@ -66,7 +74,7 @@ public final class Journal {
         node.put("ts", Instant.now(clock).toString());
         node.put("actor", actor);
         node.put("type", type);
-        node.set("data", JSON.readTree(SecretMasker.mask(JSON.writeValueAsString(data))));
+        node.set("data", SecretMasker.mask(JSON.valueToTree(data)));
         node.put("prev", last == null ? GENESIS : sha256(last));
         String line = JSON.writeValueAsString(node);
         channel.position(channel.size());
