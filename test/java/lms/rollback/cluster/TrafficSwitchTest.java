@@ -245,6 +245,7 @@ class TrafficSwitchTest {
     assertTrue(r.changed());
     JsonNode http = sandbox.virtualServiceJson().path("spec").path("http");
     assertEquals("lms-blue.production.svc.cluster.local", http.get(0).path("route").get(0).path("destination").path("host").asText());
+    assertTrue(http.get(0).path("route").get(0).path("destination").path("subset").isMissingNode(), "Green's subset is not Blue's");
     assertEquals("payroll", http.get(1).path("route").get(0).path("destination").path("host").asText());
   }
 

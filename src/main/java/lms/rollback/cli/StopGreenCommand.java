@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 final class StopGreenCommand extends ClusterVerb {
 
   @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-      description = "How long to wait for Green's pods to go. Default: the 'stop-green' budget of scenario B in the plan.")
+      description = "How long to wait for Green's pods to go. Default: the plan's budget for the 'stop-green' step (2m in §5).")
   Duration timeout;
 
   @Override
@@ -38,7 +38,7 @@ final class StopGreenCommand extends ClusterVerb {
 
   @Override
   Outcome run(Cluster cluster, Environment env) {
-    Budget budget = plan.plan().scenario("B").budgetOf(StepAction.STOP_GREEN);
+    Budget budget = plan.plan().stepBudget(StepAction.STOP_GREEN);
     Duration wait = timeout != null ? timeout : budget.limit();
     GreenShutdown.Result r = new GreenShutdown(cluster).execute(new GreenShutdown.Request(plan.environmentName(), env, output.outDir(), wait));
     List<String> text = new ArrayList<>();

@@ -25,7 +25,7 @@ public final class RouteTable {
   private static final int FULL = 100;
 
   /** One destination of one HTTP route. */
-  public record Destination(int http, int route, String host, Integer weight, Side side) {
+  public record Destination(int http, int route, String host, String subset, Integer weight, Side side) {
     int effectiveWeight(int destinationsInRoute) {
       return weight != null ? weight : destinationsInRoute == 1 ? FULL : 0;
     }
@@ -51,9 +51,11 @@ public final class RouteTable {
       List<Destination> dests = new ArrayList<>();
       List<HTTPRouteDestination> route = http.get(i).getRoute() == null ? List.of() : http.get(i).getRoute();
       for (int j = 0; j < route.size(); j++) {
-        String host = route.get(j).getDestination() == null ? null : route.get(j).getDestination().getHost();
+        var destination = route.get(j).getDestination();
+        String host = destination == null ? null : destination.getHost();
+        String subset = destination == null ? null : destination.getSubset();
         Side side = env.blue().isHost(host) ? Side.BLUE : env.green().isHost(host) ? Side.GREEN : Side.OTHER;
-        dests.add(new Destination(i, j, host, route.get(j).getWeight(), side));
+        dests.add(new Destination(i, j, host, subset, route.get(j).getWeight(), side));
       }
       routes.add(dests);
     }
@@ -110,6 +112,8 @@ public final class RouteTable {
           // A route that sends to Green only: point its first Green destination at Blue.
           test(ops, at + "/destination/host", d.host());
           replace(ops, at + "/destination/host", env.blue().host() + d.host().substring(env.green().host().length()), true);
+          // a subset is defined by the host's DestinationRule: Green's subset means nothing for Blue
+          if (d.subset() != null) ops.addObject().put("op", "remove").put("path", at + "/destination/subset");
           want = target.blue();
           blueGiven = true;
         } else {

@@ -76,6 +76,13 @@ public record Plan(
         "--trigger", "", "unknown trigger '" + id + "'; allowed: " + String.join(", ", triggers.stream().map(Trigger::id).toList())));
   }
 
+  /** The budget the plan gives a step, for a verb run on its own: from the first scenario that has it. */
+  @JsonIgnore
+  public Budget stepBudget(StepAction action) {
+    return scenarios.values().stream().map(s -> s.budgetOf(action)).filter(java.util.Objects::nonNull).findFirst()
+        .orElseThrow(() -> new PlanException("plan", "scenarios", "no scenario has a '" + action.key() + "' step to take its budget from"));
+  }
+
   /** §1.2: the window that applies this long after Green was deployed. */
   @JsonIgnore
   public CapabilityWindow capabilityWindow(java.time.Duration sinceDeploy) {
