@@ -84,6 +84,38 @@ class LmsctlTest {
   }
 
   @Test
+  void twoConcurrentSwitchesOneChangesTheOtherFindsItDone() throws Exception {
+    // Given two operators starting the same rollback at the same moment
+    sandbox = Sandbox.start(out);
+    String[] args = against("switch", "-o", "json", "--lock-wait", "30s");
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    var start = new java.util.concurrent.CountDownLatch(1);
+    var a = pool.submit(() -> {
+      start.await();
+      return lmsctl(args);
+    });
+    var b = pool.submit(() -> {
+      start.await();
+      return lmsctl(args);
+    });
+
+    // When
+    start.countDown();
+    Run ra = a.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    Run rb = b.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    pool.shutdown();
+
+    // Then both succeed, exactly one of them changed the VirtualService, and only one PATCH was sent
+    assertEquals(0, ra.exit(), ra.err());
+    assertEquals(0, rb.exit(), rb.err());
+    boolean aChanged = JSON.readTree(ra.out()).path("changed").asBoolean();
+    boolean bChanged = JSON.readTree(rb.out()).path("changed").asBoolean();
+    assertTrue(aChanged ^ bChanged, ra.out() + rb.out());
+    long patches = sandbox.journal.read().stream().filter(e -> e.type().equals("cluster.command")).count();
+    assertEquals(1, patches);
+  }
+
+  @Test
   void blueNotReadyExitsThreeWithOneLine() throws Exception {
     sandbox = Sandbox.start(out, Duration.ZERO, Map.of(StandInController.READY_LIMIT, "2"));
 
