@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import lms.rollback.testing.Cli;
 import lms.rollback.testing.Sandbox;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -133,7 +134,7 @@ class KubectlRunbookTest {
   @Test
   void lmsctlStatusWorksWithTheSameKubeconfig() throws Exception {
     List<String> args = List.of("status", "--kubeconfig", kubeconfig.toString(), "--out-dir", out.toString());
-    LmsctlTest.Run r = LmsctlTest.lmsctl(args.toArray(String[]::new));
+    Cli.Run r = Cli.lmsctl(args.toArray(String[]::new));
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().contains("lms-green 100%"), r.out());
   }

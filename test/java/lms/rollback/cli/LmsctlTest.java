@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,11 +14,12 @@ import java.util.List;
 import java.util.Map;
 import lms.rollback.core.ExitCode;
 import lms.rollback.sandbox.StandInController;
+import lms.rollback.testing.Cli;
+import lms.rollback.testing.Cli.Run;
 import lms.rollback.testing.Sandbox;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** lmsctl as a user meets it: exit codes, one-line errors on stderr, data on stdout. */
 class LmsctlTest {
@@ -34,16 +33,8 @@ class LmsctlTest {
     if (sandbox != null) sandbox.close();
   }
 
-  record Run(int exit, String out, String err) {}
-
   static Run lmsctl(String... args) {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    CommandLine cl = Lmsctl.commandLine();
-    cl.setOut(new PrintWriter(o));
-    cl.setErr(new PrintWriter(e));
-    int code = cl.execute(args);
-    return new Run(code, o.toString(), e.toString());
+    return Cli.lmsctl(args);
   }
 
   private String[] against(String... args) throws Exception {

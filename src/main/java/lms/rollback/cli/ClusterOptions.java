@@ -22,7 +22,7 @@ public final class ClusterOptions {
   Duration lockWait = EnvironmentLease.DEFAULT_WAIT;
 
   @Option(names = "--lease-holder", paramLabel = "ID", defaultValue = "${env:LMS_LEASE_HOLDER}",
-      description = "Identity written into the lease; steps of one Jenkins build pass the same one (e.g. $BUILD_TAG). Default: $LMS_LEASE_HOLDER, else actor@host/pid.")
+      description = "Identity written into the lease; steps of one Jenkins build pass the same one (e.g. $BUILD_TAG). Default: $LMS_LEASE_HOLDER, else one unique to this invocation.")
   String leaseHolder;
 
   @Option(names = "--api-attempts", paramLabel = "N", defaultValue = "" + ApiRetry.DEFAULT_ATTEMPTS,
@@ -49,6 +49,7 @@ public final class ClusterOptions {
     } catch (java.net.UnknownHostException e) {
       host = "unknown-host";
     }
-    return actor + "@" + host + "/" + ProcessHandle.current().pid();
+    // unique per invocation: only an explicit --lease-holder makes two invocations one holder
+    return actor + "@" + host + "/" + ProcessHandle.current().pid() + "/" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 40);
   }
 }

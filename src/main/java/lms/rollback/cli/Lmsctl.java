@@ -13,22 +13,16 @@ import picocli.CommandLine.Command;
         "Executes the LMS rollback plan (LMS-PHASE29-ROLLBACK-001): the same steps the Jenkins Rollback job runs, from a terminal, for when Jenkins itself is down.",
         "",
         "Data goes to stdout (-o text|json), progress and errors to stderr, and every action to the audit journal under --out-dir."},
-    subcommands = {SwitchCommand.class, StopGreenCommand.class, StatusCommand.class, PlanCommand.class, SandboxCommand.class,
+    subcommands = {SwitchCommand.class, StopGreenCommand.class, StatusCommand.class, GateCommand.class, AuditCommand.class, ReportCommand.class, NotifyCommand.class, PlanCommand.class, SandboxCommand.class,
         CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {"  0 ok   1 other failure   2 invalid input   3 unexpected cluster state",
         "  4 verification failed   5 not authorized", "", "Start here:  lmsctl sandbox", ""})
-public final class Lmsctl implements Runnable {
+public final class Lmsctl extends CommandGroup {
 
   /** Wide enough for option descriptions to read as sentences; still fits a split terminal. */
   static final int HELP_WIDTH = 100;
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
 
   public static void main(String[] args) {
     // fabric8 and vert.x log through slf4j-simple: warnings only, on stderr

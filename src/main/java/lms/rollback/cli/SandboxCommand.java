@@ -4,7 +4,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -17,7 +19,11 @@ import lms.rollback.cluster.EnvironmentLease;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.Progress;
 import lms.rollback.plan.Environment;
+import lms.rollback.notify.CommunicationSchedule;
+import lms.rollback.notify.Notifier;
 import lms.rollback.plan.Scenario;
+import lms.rollback.report.ReportBuilder;
+import lms.rollback.report.ReportWriter;
 import lms.rollback.runbook.RollbackSteps;
 import lms.rollback.runbook.ScenarioRunner;
 import lms.rollback.runbook.StepTimer;
@@ -41,6 +47,8 @@ final class SandboxCommand implements Callable<Integer> {
 
   public static final String SCENARIO = "B";
   public static final String KUBECONFIG_FILE = "sandbox-kubeconfig.yaml";
+  /** The sandbox plays a bad release whose error rate spiked: the commonest automatic trigger. */
+  public static final String TRIGGER = "AUTO-001";
 
   @Mixin PlanOptions plan;
   @Mixin OutputOptions output;
@@ -83,10 +91,11 @@ final class SandboxCommand implements Callable<Integer> {
         EnvironmentLease lease = EnvironmentLease.acquire(client, env.namespace(), plan.environmentName(), output.actor() + " (lmsctl sandbox)",
             EnvironmentLease.DEFAULT_DURATION, EnvironmentLease.DEFAULT_WAIT, progress)) {
       Cluster cluster = new Cluster(client, ApiRetry.defaults(progress), journal, progress);
-      ScenarioRunner runner = new RollbackSteps(cluster, plan.environmentName(), env, output.outDir(), "sandbox").register(new ScenarioRunner(journal));
+      ScenarioRunner runner = new RollbackSteps(cluster, plan.environmentName(), env, output.outDir(), TRIGGER).register(new ScenarioRunner(journal))
+          .hooks(new Communications(new CommunicationSchedule(plan.plan(), Notifier.defaults(plan.plan(), journal, progress)), text ? out : null));
       ScenarioRunner.Result result;
       try {
-        result = runner.run(SCENARIO, scenario, o -> {
+        result = runner.run(SCENARIO, scenario, Map.of("environment", plan.environmentName(), "trigger", TRIGGER, "requestedBy", output.actor()), o -> {
           if (text) {
             out.println(StepTimer.line(o));
             out.flush();
@@ -96,7 +105,10 @@ final class SandboxCommand implements Callable<Integer> {
         result = e.result();
       }
       Map<String, Object> data = new LinkedHashMap<>(result.asData());
+      List<Path> reports = ReportWriter.write(new ReportBuilder(plan.plan()).build(journal.file(), null, null), output.outDir(),
+          EnumSet.allOf(ReportWriter.Format.class));
       data.put("journal", journal.file().toString());
+      data.put("reports", reports.stream().map(Path::toString).toList());
       data.put("kubeconfig", kubeconfig.toString());
       if (text) {
         out.printf("  total %s against the scenario's target of %s (machine time; no human waits in the sandbox)%n",
@@ -104,6 +116,7 @@ final class SandboxCommand implements Callable<Integer> {
         if (!result.ok()) out.println("  STOPPED at " + result.stoppedAt() + ": " + result.reason());
         ClusterStatus.read(cluster, plan.plan(), plan.environmentName()).describe().forEach(l -> out.println("  " + l));
         out.println("  journal: " + journal.file());
+        out.println("  report:  " + reports.stream().map(Path::toString).filter(p -> p.endsWith(".html")).findFirst().orElse(""));
       } else {
         out.println(Journal.json(data));
       }

@@ -7,8 +7,14 @@ import java.util.List;
 public record GatePolicy(
     @JsonProperty(required = true) Budget immediateWindow,
     @JsonProperty(required = true) Integer minReasonLength,
-    @JsonProperty(required = true) List<String> databaseRollbackApprovers) {
+    @JsonProperty(required = true) List<String> databaseRollbackApprovers,
+    /** Whether a Jenkins administrator outside the authority may decide; journaled as an override. */
+    boolean allowAdministratorOverride) {
   public GatePolicy {
     databaseRollbackApprovers = List.copyOf(databaseRollbackApprovers);
+    if (databaseRollbackApprovers.size() != 2) {
+      throw new IllegalArgumentException("databaseRollbackApprovers names exactly two roles (the two-person rule), has "
+          + databaseRollbackApprovers.size());
+    }
   }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import lms.rollback.plan.Runbook.CapabilityWindow;
+import lms.rollback.plan.Runbook.Channel;
 import lms.rollback.plan.Runbook.Checklist;
 import lms.rollback.plan.Runbook.Communication;
 import lms.rollback.plan.Runbook.Contact;
@@ -31,6 +32,8 @@ public record Plan(
     @JsonProperty(required = true) Verification verification,
     @JsonProperty(required = true) List<SmokeCheck> smokeChecks,
     @JsonProperty(required = true) List<Communication> communications,
+    @JsonProperty(required = true) Map<String, Channel> channels,
+    @JsonProperty(required = true) String supportEmail,
     @JsonProperty(required = true) List<FollowUp> immediateActions,
     @JsonProperty(required = true) List<FollowUp> rootCauseAnalysis,
     @JsonProperty(required = true) List<RehearsalItem> rehearsalChecklist) {
@@ -46,6 +49,7 @@ public record Plan(
     contactChain = List.copyOf(contactChain);
     smokeChecks = List.copyOf(smokeChecks);
     communications = List.copyOf(communications);
+    channels = new TreeMap<>(channels);
     immediateActions = List.copyOf(immediateActions);
     rootCauseAnalysis = List.copyOf(rootCauseAnalysis);
     rehearsalChecklist = List.copyOf(rehearsalChecklist);

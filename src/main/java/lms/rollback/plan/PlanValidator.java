@@ -42,6 +42,16 @@ final class PlanValidator {
     plan.scenarios().forEach((name, s) -> {
       if (s.steps().isEmpty()) fail("scenarios." + name + ".steps", "a scenario needs at least one step");
     });
+    for (int i = 0; i < plan.communications().size(); i++) {
+      String after = plan.communications().get(i).after();
+      java.util.List<String> events = new java.util.ArrayList<>(java.util.List.of("start", "end"));
+      for (StepAction a : StepAction.values()) events.add(a.key());
+      if (!events.contains(after)) fail("communications[" + i + "].after", "'" + after + "' is not allowed; allowed: " + String.join(", ", events));
+      String channel = plan.communications().get(i).channel();
+      if (!plan.channels().containsKey(channel)) {
+        fail("communications[" + i + "].channel", "unknown channel '" + channel + "'; allowed: " + String.join(", ", plan.channels().keySet()));
+      }
+    }
     if (plan.capabilityWindows().isEmpty()) fail("capabilityWindows", "at least one window is required");
   }
 

@@ -54,10 +54,17 @@ public final class Runbook {
   /** §6.1. */
   public record Communication(
       @JsonProperty(required = true) Budget at,
+      /** "start", "end", or the action of the step after which it goes out. */
+      @JsonProperty(required = true) String after,
       @JsonProperty(required = true) String message,
       @JsonProperty(required = true) String channel,
       @JsonProperty(required = true) String owner,
       @JsonProperty(required = true) String template) {}
+
+  /** A channel of §6.1 and the environment variable that holds its address (webhook URL, email list). */
+  public record Channel(@JsonProperty(required = true) ChannelKind kind, @JsonProperty(required = true) String addressEnv) {}
+
+  public enum ChannelKind { webhook, email }
 
   /** §7.1 and §7.2: an action owed after the rollback, due relative to its end. */
   public record FollowUp(

@@ -41,7 +41,7 @@ public final class RollbackSteps {
   private String announce(Scenario.Step step) {
     cluster.journal().append("announce", Map.of("environment", environment, "trigger", trigger,
         "message", "ROLLBACK INITIATED: switching " + environment + " traffic to Blue"));
-    return "announced in the journal (no war-room channel configured)";
+    return "announced (see the war-room and status-page messages)";
   }
 
   private String switchTraffic() {
@@ -75,7 +75,9 @@ public final class RollbackSteps {
     if (!routes.matches(env.rollbackWeights())) {
       throw new VerificationException("traffic moved away from Blue again: " + String.join("; ", routes.describe()));
     }
-    cluster.journal().append("confirm", Map.of("greenPods", greenPods, "routes", routes.asData()));
+    var blue = cluster.deployment(env.namespace(), env.blue().deployment());
+    var blueImages = blue.getSpec().getTemplate().getSpec().getContainers().stream().map(c -> c.getImage()).toList();
+    cluster.journal().append("confirm", Map.of("greenPods", greenPods, "routes", routes.asData(), "blueImages", blueImages));
     return "traffic on Blue" + (greenPods == 0 ? ", no Green pod running" : ", " + greenPods + " Green pod(s) still running");
   }
 }

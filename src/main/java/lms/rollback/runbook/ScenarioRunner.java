@@ -20,9 +20,32 @@ public final class ScenarioRunner {
 
   private final Map<StepAction, Function<Scenario.Step, String>> executors = new EnumMap<>(StepAction.class);
   private final Journal journal;
+  private Hooks hooks = Hooks.NONE;
 
   public ScenarioRunner(Journal journal) {
     this.journal = journal;
+  }
+
+  /** Told of the run's start, each finished step and its end, e.g. to send the §6.1 messages. */
+  public interface Hooks {
+    void started();
+
+    void stepFinished(StepTimer.Outcome outcome);
+
+    void finished(Result result);
+
+    Hooks NONE = new Hooks() {
+      @Override public void started() { }
+
+      @Override public void stepFinished(StepTimer.Outcome outcome) { }
+
+      @Override public void finished(Result result) { }
+    };
+  }
+
+  public ScenarioRunner hooks(Hooks hooks) {
+    this.hooks = hooks;
+    return this;
   }
 
   public ScenarioRunner on(StepAction action, Function<Scenario.Step, String> executor) {
@@ -47,26 +70,37 @@ public final class ScenarioRunner {
     }
   }
 
-  public Result run(String name, Scenario scenario, StepTimer.Listener listener) {
+  /** Runs the scenario; {@code context} (environment, trigger, requester, …) goes into the journal's scenario.start. */
+  public Result run(String name, Scenario scenario, Map<String, ?> context, StepTimer.Listener listener) {
     for (Scenario.Step step : scenario.steps()) {
       if (!executors.containsKey(step.action())) {
         throw new LmsException(ExitCode.INVALID_INPUT, "scenario " + name + ": step '" + step.action().key()
             + "' cannot run here; this run supports " + String.join(", ", executors.keySet().stream().map(StepAction::key).toList()));
       }
     }
-    journal.append("scenario.start", Map.of("scenario", name, "title", scenario.title(), "target", scenario.target().text()));
-    StepTimer timer = new StepTimer(journal, listener);
+    Map<String, Object> start = new LinkedHashMap<>(context);
+    start.put("scenario", name);
+    start.put("title", scenario.title());
+    start.put("target", scenario.target().text());
+    journal.append("scenario.start", start);
+    hooks.started();
+    StepTimer timer = new StepTimer(journal, o -> {
+      listener.finished(o);
+      if (o.ok()) hooks.stepFinished(o);
+    });
     for (Scenario.Step step : scenario.steps()) {
       try {
         timer.run(step, () -> executors.get(step.action()).apply(step));
       } catch (LmsException e) {
         Result r = new Result(name, timer.outcomes(), timer.total(), scenario.target().limit(), false, step.action().key(), e.getMessage());
         journal.append("scenario.stopped", r.asData());
+        hooks.finished(r);
         throw new ScenarioStoppedException(r, e);
       }
     }
     Result r = new Result(name, timer.outcomes(), timer.total(), scenario.target().limit(), true, null, null);
     journal.append("scenario.end", r.asData());
+    hooks.finished(r);
     return r;
   }
 

@@ -1,0 +1,78 @@
+package lms.rollback.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import lms.rollback.core.ExitCode;
+import lms.rollback.core.LmsException;
+
+/**
+ * Walks the journal's hash chain. An edited, removed or reordered line breaks the link to the
+ * line after it; an edit to the last line, or lines cut off the end, only show against the head
+ * hash kept elsewhere (Jenkins archives it with the build), which {@code expectedHead} checks.
+ */
+public final class ChainVerifier {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> FIELDS = List.of("seq", "ts", "actor", "type", "data", "prev");
+
+  /** The verdict; {@code badLine} is 1-based, 0 when intact. */
+  public record Result(boolean intact, int entries, int badLine, String problem, String head) {
+    public Map<String, Object> asData() {
+      return intact ? Map.of("intact", true, "entries", entries, "head", head)
+          : Map.of("intact", false, "entries", entries, "badLine", badLine, "problem", problem);
+    }
+  }
+
+  public static Result verify(Path journal, String expectedHead) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(journal, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new LmsException(ExitCode.INVALID_INPUT, "--journal: " + journal + " does not exist");
+    } catch (IOException e) {
+      throw new LmsException(ExitCode.OTHER, "cannot read " + journal + ": " + e.getMessage());
+    }
+    String previous = null;
+    for (int i = 0; i < lines.size(); i++) {
+      int lineNo = i + 1;
+      String line = lines.get(i);
+      JsonNode n;
+      try {
+        n = JSON.readTree(line);
+      } catch (IOException e) {
+        return bad(lines.size(), lineNo, "not a JSON object");
+      }
+      if (n == null || !n.isObject()) return bad(lines.size(), lineNo, "not a JSON object");
+      for (String f : FIELDS) {
+        if (!n.has(f)) return bad(lines.size(), lineNo, "has no '" + f + "' field");
+      }
+      String expectedPrev = previous == null ? Journal.GENESIS : Journal.sha256(previous);
+      if (!expectedPrev.equals(n.path("prev").asText())) {
+        return bad(lines.size(), lineNo, lineNo == 1 ? "the first entry does not start the chain: lines were removed before it"
+            : "does not follow from line " + (lineNo - 1) + ": line " + (lineNo - 1)
+                + " was edited, or entries between them were removed or reordered");
+      }
+      if (n.path("seq").asLong() != lineNo) {
+        return bad(lines.size(), lineNo, "has seq " + n.path("seq").asLong() + " where " + lineNo + " belongs");
+      }
+      previous = line;
+    }
+    String head = previous == null ? Journal.GENESIS : Journal.sha256(previous);
+    if (expectedHead != null && !expectedHead.equalsIgnoreCase(head)) {
+      return bad(lines.size(), lines.size(), "the journal ends at a different entry than the recorded head " + expectedHead
+          + ": its last entry was edited, or entries were cut off the end");
+    }
+    return new Result(true, lines.size(), 0, null, head);
+  }
+
+  private static Result bad(int entries, int line, String problem) {
+    return new Result(false, entries, line, "line " + line + " " + problem, null);
+  }
+}

@@ -1,0 +1,90 @@
+package lms.rollback.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import lms.rollback.audit.ChainVerifier;
+import lms.rollback.audit.Journal;
+import lms.rollback.core.ExitCode;
+import lms.rollback.core.LmsException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "audit", mixinStandardHelpOptions = true, subcommands = {AuditCommand.VerifyVerb.class, AuditCommand.RecordVerb.class},
+    description = {"The audit journal (runbook §8.1): verify its hash chain, or add an entry.",
+        "",
+        "The journal is --out-dir/journal.jsonl: one JSON object a line with timestamp, actor, type, data and the SHA-256 of the line before it."},
+    footer = {"", "Examples:", "  lmsctl audit verify --out-dir lms-rollback-out",
+        "  lmsctl audit record --type checklist.item --field step=4 --field action=\"Pause pending transactions\"", ""})
+final class AuditCommand extends CommandGroup {
+
+
+  @Command(name = "verify", sortOptions = false, mixinStandardHelpOptions = true,
+      description = {"Check that no entry of the journal was edited, removed or reordered, and name the first bad line.",
+          "",
+          "An edit to the very last entry, or entries cut off the end, can only be seen against the head hash recorded elsewhere: pass it with --expect-head (Jenkins archives it as journal.sha256)."},
+      footerHeading = "%nExit codes:%n",
+      footer = {"  0  intact", "  4  the chain is broken; stderr names the first bad line", "", "Example:",
+          "  lmsctl audit verify --journal build-41/journal.jsonl --expect-head $(cat build-41/journal.sha256)", ""})
+  static final class VerifyVerb implements java.util.concurrent.Callable<Integer> {
+
+    @CommandLine.Mixin OutputOptions output;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--journal", paramLabel = "FILE", description = "Journal to check. Default: --out-dir/journal.jsonl.")
+    Path journal;
+
+    @Option(names = "--expect-head", paramLabel = "SHA256", description = "SHA-256 of the last entry as recorded elsewhere.")
+    String expectedHead;
+
+    @Override
+    public Integer call() {
+      Path file = journal != null ? journal : output.outDir().resolve(Journal.FILE_NAME);
+      ChainVerifier.Result r = ChainVerifier.verify(file, expectedHead);
+      var out = spec.commandLine().getOut();
+      if (output.json()) {
+        out.println(Journal.json(r.asData()));
+      } else if (r.intact()) {
+        out.println(file + ": intact, " + r.entries() + " entries; head sha256 " + r.head());
+      }
+      out.flush();
+      if (!r.intact()) {
+        // verifying must not write to the journal it judges
+        throw new LmsException(ExitCode.VERIFICATION_FAILED, file + ": " + r.problem());
+      }
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(name = "record", sortOptions = false, mixinStandardHelpOptions = true,
+      description = {"Add an entry to the journal: for what happens outside lmsctl (a checklist item done by hand, a note of the Release Commander, a Jenkins stage)."},
+      footer = {"", "Example:", "  lmsctl audit record --type checklist.item --field step=1 --field action=\"Announced on the war room\"", ""})
+  static final class RecordVerb extends Verb {
+
+    static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z0-9-]+)*");
+
+    @Option(names = "--type", required = true, paramLabel = "TYPE", description = "Event type, dotted lower case, e.g. checklist.item.")
+    String type;
+
+    @Option(names = "--field", paramLabel = "KEY=VALUE", description = "A field of the entry's data; repeatable.")
+    Map<String, String> fields = new LinkedHashMap<>();
+
+    @Override
+    Outcome execute(Journal journal) {
+      if (!TYPE.matcher(type).matches()) {
+        throw new LmsException(ExitCode.INVALID_INPUT, "--type: '" + type + "' is not allowed; use dotted lower case like checklist.item");
+      }
+      if (type.startsWith("verb.") || type.startsWith("gate.")) {
+        throw new LmsException(ExitCode.INVALID_INPUT, "--type: '" + type + "' is reserved for lmsctl's own entries; gate decisions go through 'lmsctl gate record'");
+      }
+      Journal.Entry e = journal.append(type, fields);
+      List<String> text = new ArrayList<>();
+      text.add("Recorded entry " + e.seq() + " (" + type + ")");
+      return new Outcome(ExitCode.OK, Map.of("seq", e.seq(), "type", type), text);
+    }
+  }
+}

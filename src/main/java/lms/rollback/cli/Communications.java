@@ -1,0 +1,43 @@
+package lms.rollback.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import lms.rollback.notify.CommunicationSchedule;
+import lms.rollback.notify.Notifier;
+import lms.rollback.runbook.ScenarioRunner;
+import lms.rollback.runbook.StepTimer;
+
+/** Sends the §6.1 messages as a scenario runs, and tells the person watching what became of each. */
+final class Communications implements ScenarioRunner.Hooks {
+
+  private final CommunicationSchedule schedule;
+  private final PrintWriter out;
+
+  Communications(CommunicationSchedule schedule, PrintWriter out) {
+    this.schedule = schedule;
+    this.out = out;
+  }
+
+  @Override
+  public void started() {
+    print(schedule.after(CommunicationSchedule.START));
+  }
+
+  @Override
+  public void stepFinished(StepTimer.Outcome outcome) {
+    print(schedule.after(outcome.action()));
+  }
+
+  @Override
+  public void finished(ScenarioRunner.Result result) {
+    print(schedule.after(CommunicationSchedule.END));
+  }
+
+  private void print(List<Notifier.Delivery> deliveries) {
+    if (out == null) return;
+    for (Notifier.Delivery d : deliveries) {
+      out.printf("         message %-25s %-12s %s%s%n", d.message(), d.channel(), d.status(), d.detail() == null ? "" : " (" + d.detail() + ")");
+    }
+    out.flush();
+  }
+}

@@ -1,0 +1,57 @@
+package lms.rollback.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import lms.rollback.audit.Journal;
+import lms.rollback.core.LmsException;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * What every verb shares: the plan, the output options, and a journal in which the verb's start
+ * and end — with its exit code, or the reason it failed — are written whatever happens.
+ */
+abstract class Verb implements Callable<Integer> {
+
+  @Mixin PlanOptions plan;
+  @Mixin OutputOptions output;
+  @Spec CommandSpec spec;
+
+  /** The verb's data for stdout (JSON) and its lines for a person (text), with its exit code. */
+  record Outcome(int exitCode, Object data, Iterable<String> text) {}
+
+  abstract Outcome execute(Journal journal);
+
+  @Override
+  public Integer call() {
+    plan.environment();
+    Journal journal = new Journal(output.outDir(), output.actor());
+    String verb = spec.qualifiedName().replaceFirst("^lmsctl ", "");
+    journal.append("verb.start", Map.of("verb", verb, "environment", plan.environmentName(),
+        "args", String.join(" ", spec.commandLine().getParseResult().originalArgs())));
+    long start = System.nanoTime();
+    try {
+      Outcome outcome = execute(journal);
+      journal.append("verb.end", Map.of("verb", verb, "exitCode", outcome.exitCode(), "millis", Duration.ofNanos(System.nanoTime() - start).toMillis()));
+      print(outcome);
+      return outcome.exitCode();
+    } catch (LmsException e) {
+      journal.append("verb.failed", Map.of("verb", verb, "exitCode", e.exitCode(), "reason", String.valueOf(e.getMessage()),
+          "millis", Duration.ofNanos(System.nanoTime() - start).toMillis()));
+      throw e;
+    }
+  }
+
+  private void print(Outcome outcome) {
+    PrintWriter out = spec.commandLine().getOut();
+    if (output.json()) {
+      out.println(Journal.json(outcome.data()));
+    } else {
+      outcome.text().forEach(out::println);
+    }
+    out.flush();
+  }
+}

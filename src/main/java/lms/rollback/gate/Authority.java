@@ -1,0 +1,64 @@
+package lms.rollback.gate;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import lms.rollback.plan.AuthorityChain;
+import lms.rollback.plan.Plan;
+import lms.rollback.plan.Role;
+import lms.rollback.plan.Scenario;
+import lms.rollback.plan.StepAction;
+import lms.rollback.plan.Trigger;
+
+/** Reads the authority matrix of the plan: who decides which trigger, and who holds a role. */
+public final class Authority {
+
+  private final Plan plan;
+
+  public Authority(Plan plan) {
+    this.plan = plan;
+  }
+
+  /** The gate for a trigger; {@code scenario} (may be null) decides whether the two-person rule applies. */
+  public GatePlan gateFor(String triggerId, String scenario) {
+    Trigger t = plan.trigger(triggerId);
+    AuthorityChain chain = plan.authorityMatrix().get(t.type());
+    List<String> roles = new ArrayList<>(chain.inOrder());
+    if (t.authority() != null) roles.set(0, t.authority());
+    Duration window = t.decisionTime().resolve(plan.gate());
+    List<GatePlan.Level> levels = new ArrayList<>();
+    for (int i = 0; i < roles.size(); i++) {
+      Role role = plan.roles().get(roles.get(i));
+      levels.add(new GatePlan.Level(i, roles.get(i), role.title(), role.jenkins(), window));
+    }
+    return new GatePlan(t.id(), t.type().key(), t.condition(), t.needsApproval(), levels,
+        scenario != null && touchesDatabase(plan.scenario(scenario)) ? twoPersonRule() : null);
+  }
+
+  public GatePlan.TwoPersonRule twoPersonRule() {
+    List<String> roles = plan.gate().databaseRollbackApprovers();
+    Map<String, List<String>> holders = new LinkedHashMap<>();
+    roles.forEach(r -> holders.put(r, plan.roles().get(r).jenkins()));
+    return new GatePlan.TwoPersonRule(roles, roles.stream().map(r -> plan.roles().get(r).title()).toList(), holders);
+  }
+
+  static boolean touchesDatabase(Scenario s) {
+    return s.steps().stream().anyMatch(st -> st.action() == StepAction.DATABASE_ROLLBACK || st.action() == StepAction.RESTORE_DATABASE);
+  }
+
+  /** Whether a person, known by their Jenkins id and groups, holds one of {@code holders}. */
+  public static boolean holds(String user, Collection<String> groups, Collection<String> holders) {
+    return holders.contains(user) || groups.stream().anyMatch(holders::contains);
+  }
+
+  public String title(String role) {
+    return plan.roles().get(role).title();
+  }
+
+  public int minReasonLength() {
+    return plan.gate().minReasonLength();
+  }
+}

@@ -1,0 +1,177 @@
+package lms.rollback.gate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import lms.rollback.audit.Journal;
+import lms.rollback.core.ExitCode;
+import lms.rollback.core.LmsException;
+import lms.rollback.plan.Plan;
+
+/**
+ * Checks a decision against the authority matrix and journals it. Jenkins' input step lets
+ * administrators approve and anyone with Job/Cancel reject whatever its submitter list says, so
+ * the person is checked here, after the fact; a refused decision is journaled as such.
+ */
+public final class DecisionRecorder {
+
+  public static final String DECISION = "gate.decision";
+  public static final String REFUSED = "gate.refused";
+  public static final String DATABASE_AUTHORIZED = "gate.database.authorized";
+
+  public enum Kind { approve, reject, timeout }
+
+  /** What was decided, by whom, at which level of escalation. */
+  public record Decision(String trigger, Kind kind, String by, List<String> groups, String reason, int level, String requestedBy,
+      boolean database, boolean administrator) {}
+
+  /** What the journal now says. */
+  public record Outcome(Kind kind, String by, String role, boolean override, boolean databaseAuthorized, List<String> databaseApprovers) {
+    public Map<String, Object> asData() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("decision", kind.name());
+      m.put("by", by);
+      m.put("role", role);
+      m.put("override", override);
+      m.put("databaseAuthorized", databaseAuthorized);
+      m.put("databaseApprovers", databaseApprovers);
+      return m;
+    }
+  }
+
+  private final Plan plan;
+  private final Authority authority;
+  private final Journal journal;
+
+  public DecisionRecorder(Plan plan, Journal journal) {
+    this.plan = plan;
+    this.authority = new Authority(plan);
+    this.journal = journal;
+  }
+
+  public Outcome record(Decision d) {
+    GatePlan gate = authority.gateFor(d.trigger(), null);
+    if (!gate.approvalNeeded() && !d.database()) {
+      throw new LmsException(ExitCode.INVALID_INPUT, "--trigger: " + d.trigger() + " is automatic and needs no approval; it rolls back at once (§2.1)");
+    }
+    if (d.kind() == Kind.timeout) {
+      journal.append(DECISION, base(d, gate.level(d.level()).title()));
+      return new Outcome(d.kind(), d.by(), gate.level(d.level()).title(), false, false, List.of());
+    }
+    int min = authority.minReasonLength();
+    if (d.reason() == null || d.reason().strip().length() < min) {
+      throw new LmsException(ExitCode.INVALID_INPUT, "--reason: at least " + min + " characters saying why (got "
+          + (d.reason() == null ? 0 : d.reason().strip().length()) + ")");
+    }
+    if (d.database()) {
+      return recordDatabaseApproval(d);
+    }
+    GatePlan.Level level = gate.level(d.level());
+    boolean allowed = Authority.holds(d.by(), d.groups(), gate.submittersAt(d.level()));
+    boolean override = false;
+    if (!allowed) {
+      if (d.administrator() && plan.gate().allowAdministratorOverride()) {
+        override = true;
+      } else {
+        refuse(d, d.by() + " may not decide " + d.trigger() + " at level " + d.level() + " (" + level.title() + "); who may: "
+            + String.join(", ", gate.submittersAt(d.level())));
+      }
+    }
+    if (d.kind() == Kind.approve && d.by().equals(d.requestedBy())) {
+      refuse(d, d.by() + " requested this rollback and may not also approve it");
+    }
+    String role = roleHeld(gate, d);
+    Map<String, Object> data = base(d, override ? "administrator override" : role);
+    data.put("override", override);
+    journal.append(DECISION, data);
+    return new Outcome(d.kind(), d.by(), override ? "administrator override" : role, override, false, List.of());
+  }
+
+  /** The lowest level whose role the person holds: the authority they decided as. */
+  private static String roleHeld(GatePlan gate, Decision d) {
+    for (GatePlan.Level l : gate.levels()) {
+      if (l.level() <= d.level() && Authority.holds(d.by(), d.groups(), l.holders())) return l.title();
+    }
+    return gate.level(d.level()).title();
+  }
+
+  private Outcome recordDatabaseApproval(Decision d) {
+    GatePlan.TwoPersonRule rule = authority.twoPersonRule();
+    List<String> held = new ArrayList<>();
+    for (int i = 0; i < rule.roles().size(); i++) {
+      if (Authority.holds(d.by(), d.groups(), rule.holders().get(rule.roles().get(i)))) held.add(rule.roles().get(i));
+    }
+    if (held.isEmpty()) {
+      refuse(d, "a database rollback needs " + String.join(" and ", rule.titles()) + "; " + d.by() + " holds neither");
+    }
+    if (d.by().equals(d.requestedBy())) {
+      refuse(d, d.by() + " requested this rollback and may not also authorize its database rollback");
+    }
+    Map<String, List<String>> approvals = databaseApprovals(d.trigger());
+    if (d.kind() == Kind.approve && approvals.containsKey(d.by())) {
+      refuse(d, d.by() + " already approved this database rollback; the other approval must come from a different person");
+    }
+    Map<String, Object> data = base(d, String.join(" / ", held.stream().map(authority::title).toList()));
+    data.put("database", true);
+    data.put("rolesHeld", held);
+    journal.append(DECISION, data);
+    if (d.kind() == Kind.reject) {
+      return new Outcome(d.kind(), d.by(), (String) data.get("role"), false, false, List.copyOf(approvals.keySet()));
+    }
+    approvals.put(d.by(), held);
+    List<String> pair = twoPeopleCovering(rule.roles(), approvals);
+    if (pair != null) {
+      journal.append(DATABASE_AUTHORIZED, Map.of("trigger", d.trigger(), "approvers", pair, "roles", rule.roles()));
+    }
+    return new Outcome(d.kind(), d.by(), (String) data.get("role"), false, pair != null, List.copyOf(approvals.keySet()));
+  }
+
+  /** Approvals of the database rollback so far, by person, with the roles each holds. */
+  private Map<String, List<String>> databaseApprovals(String trigger) {
+    Map<String, List<String>> approvals = new LinkedHashMap<>();
+    for (Journal.Entry e : journal.read()) {
+      JsonNode data = e.data();
+      if (e.type().equals(DECISION) && data.path("database").asBoolean() && trigger.equals(data.path("trigger").asText())
+          && "approve".equals(data.path("decision").asText())) {
+        List<String> roles = new ArrayList<>();
+        data.path("rolesHeld").forEach(r -> roles.add(r.asText()));
+        approvals.put(data.path("by").asText(), roles);
+      }
+    }
+    return approvals;
+  }
+
+  /** Two different people who between them hold both roles, or null. */
+  static List<String> twoPeopleCovering(List<String> roles, Map<String, List<String>> approvals) {
+    for (var first : approvals.entrySet()) {
+      for (var second : approvals.entrySet()) {
+        if (!first.getKey().equals(second.getKey()) && first.getValue().contains(roles.get(0)) && second.getValue().contains(roles.get(1))) {
+          return List.of(first.getKey(), second.getKey());
+        }
+      }
+    }
+    return null;
+  }
+
+  private Map<String, Object> base(Decision d, String role) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("trigger", d.trigger());
+    m.put("decision", d.kind().name());
+    m.put("by", d.by());
+    m.put("role", role);
+    m.put("level", d.level());
+    m.put("reason", d.reason() == null ? "" : d.reason().strip());
+    m.put("requestedBy", d.requestedBy());
+    return m;
+  }
+
+  private void refuse(Decision d, String why) {
+    Map<String, Object> data = base(d, null);
+    data.put("database", d.database());
+    data.put("refused", why);
+    journal.append(REFUSED, data);
+    throw new NotAuthorizedException(why);
+  }
+}

@@ -1,0 +1,30 @@
+package lms.rollback.notify;
+
+import java.util.ArrayList;
+import java.util.List;
+import lms.rollback.plan.Plan;
+import lms.rollback.plan.Runbook;
+
+/** Sends each §6.1 message when the event it reports has happened: the start, a step, the end. */
+public final class CommunicationSchedule {
+
+  public static final String START = "start";
+  public static final String END = "end";
+
+  private final Plan plan;
+  private final Notifier notifier;
+
+  public CommunicationSchedule(Plan plan, Notifier notifier) {
+    this.plan = plan;
+    this.notifier = notifier;
+  }
+
+  /** Sends what is due after {@code event}; returns what became of each message. */
+  public List<Notifier.Delivery> after(String event) {
+    List<Notifier.Delivery> out = new ArrayList<>();
+    for (Runbook.Communication c : plan.communications()) {
+      if (c.after().equals(event)) out.add(notifier.send(c.message(), false));
+    }
+    return out;
+  }
+}

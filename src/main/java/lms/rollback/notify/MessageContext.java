@@ -1,0 +1,80 @@
+package lms.rollback.notify;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import lms.rollback.audit.Journal;
+import lms.rollback.plan.Budget;
+import lms.rollback.plan.Plan;
+import lms.rollback.plan.StepAction;
+import lms.rollback.report.ReportBuilder;
+import lms.rollback.report.RollbackReport;
+
+/** The values of the templates' placeholders, all read from the journal (and the plan's constants). */
+final class MessageContext {
+  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+
+  private MessageContext() {}
+
+  static Map<String, String> from(Plan plan, Path journalFile, Instant now) {
+    RollbackReport r = new ReportBuilder(plan).build(journalFile, null, null);
+    Map<String, String> v = new HashMap<>();
+    v.put("TIMESTAMP", STAMP.format(now));
+    v.put("DATE", DATE.format(now));
+    v.put("ENVIRONMENT", r.environment());
+    if (r.trigger() != null) {
+      v.put("TRIGGER", r.trigger().id() + " " + r.trigger().condition() + (r.trigger().threshold() == null ? "" : " (" + r.trigger().threshold() + ")")
+          + (r.decision() == null ? "" : ": " + r.decision().reason()));
+      v.put("BRIEF_REASON", r.trigger().condition().toLowerCase(java.util.Locale.ROOT) + " (" + r.trigger().id() + ")");
+    }
+    v.put("AUTHORITY", r.decision() == null ? "System (auto-triggered)" : r.decision().by() + " (" + r.decision().role() + ")");
+    v.put("ETA", String.valueOf((r.scenarioTarget() != null ? r.scenarioTarget() : r.targetTime()).toMinutes()));
+    v.put("VERIFY_BUDGET", plan.stepBudget(StepAction.VERIFY_BLUE).text());
+    long passed = r.checks().stream().filter(RollbackReport.Check::passed).count();
+    v.put("CHECKS", r.checks().isEmpty() ? "none yet" : passed + " of " + r.checks().size() + " passed"
+        + r.checks().stream().filter(c -> !c.passed()).map(c -> "; FAILED " + c.name() + ": " + c.detail()).reduce("", String::concat));
+    boolean failed = r.outcome() == RollbackReport.Outcome.FAILED;
+    v.put("OUTCOME", failed ? "FAILED" : "COMPLETE");
+    v.put("OUTCOME_TITLE", failed ? "Failed" : "Completed");
+    v.put("OUTCOME_ICON", failed ? "❌" : "✅");
+    v.put("SERVICE_STATUS", failed ? "DEGRADED - the rollback did not complete; the war room is working on it" : "OPERATIONAL");
+    v.put("STOPPED", failed ? "Stopped at " + r.stoppedAt() + ": " + r.stopReason() : "");
+    v.put("TOTAL", Budget.format(r.total()));
+    v.put("TARGET", Budget.format(r.targetTime()));
+    v.put("STARTED", STAMP.format(r.started()));
+    v.put("COMPLETED", r.outcome() == RollbackReport.Outcome.INTERRUPTED ? "in progress" : STAMP.format(r.ended()));
+    v.put("SUPPORT_EMAIL", plan.supportEmail());
+    v.put("DATA_CONSIDERATIONS", r.steps().stream().anyMatch(s -> s.action().contains("database"))
+        ? "The database was rolled back; see the incident report" : "No database changes were rolled back");
+    lastData(journalFile, "switch.after").ifPresent(d -> {
+      StringBuilder routes = new StringBuilder();
+      d.path("routes").forEach(x -> routes.append(routes.length() == 0 ? "" : ", ").append(x.path("host").asText()).append(' ')
+          .append(x.path("weight").asInt()).append('%'));
+      v.put("ROUTES", "Routes: " + routes);
+    });
+    lastData(journalFile, "confirm").ifPresent(d -> {
+      if (d.has("blueImages")) v.put("VERSION", String.join(", ", toList(d.path("blueImages"))));
+    });
+    v.values().removeIf(java.util.Objects::isNull);
+    return v;
+  }
+
+  private static java.util.Optional<com.fasterxml.jackson.databind.JsonNode> lastData(Path journalFile, String type) {
+    List<Journal.Entry> entries = new Journal(journalFile.getParent(), "notify").read();
+    for (int i = entries.size() - 1; i >= 0; i--) {
+      if (entries.get(i).type().equals(type)) return java.util.Optional.of(entries.get(i).data());
+    }
+    return java.util.Optional.empty();
+  }
+
+  private static List<String> toList(com.fasterxml.jackson.databind.JsonNode array) {
+    List<String> out = new java.util.ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+}

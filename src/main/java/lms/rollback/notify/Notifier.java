@@ -1,0 +1,137 @@
+package lms.rollback.notify;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import lms.rollback.audit.Journal;
+import lms.rollback.core.ExitCode;
+import lms.rollback.core.LmsException;
+import lms.rollback.core.Progress;
+import lms.rollback.plan.Plan;
+import lms.rollback.plan.Runbook;
+
+/**
+ * Sends the messages of §6.1: renders the template from the journal, delivers it on its
+ * channel, retries with backoff, and journals what became of it. Never throws for a delivery
+ * problem and never waits longer than its retries: a rollback is not held up by a chat server.
+ */
+public final class Notifier {
+
+  public static final int DEFAULT_ATTEMPTS = 3;
+  public static final Duration DEFAULT_BACKOFF = Duration.ofMillis(250);
+
+  public enum Status { sent, failed, skipped, rendered }
+
+  /** What became of one message. */
+  public record Delivery(String message, String channel, Status status, String detail, int attempts, RenderedMessage rendered) {
+    public Map<String, Object> asData() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("message", message);
+      m.put("channel", channel);
+      m.put("status", status.name());
+      m.put("detail", detail);
+      m.put("attempts", attempts);
+      if (rendered.subject() != null) m.put("subject", rendered.subject());
+      m.put("text", rendered.text());
+      return m;
+    }
+  }
+
+  private final Plan plan;
+  private final Journal journal;
+  private final MessageTemplates templates;
+  private final Map<String, String> env;
+  private final Progress progress;
+  private final int attempts;
+  private final Duration backoff;
+  private final Clock clock;
+
+  public Notifier(Plan plan, Journal journal, MessageTemplates templates, Map<String, String> env, Progress progress, int attempts,
+      Duration backoff, Clock clock) {
+    this.plan = plan;
+    this.journal = journal;
+    this.templates = templates;
+    this.env = env;
+    this.progress = progress;
+    this.attempts = attempts;
+    this.backoff = backoff;
+    this.clock = clock;
+  }
+
+  public static Notifier defaults(Plan plan, Journal journal, Progress progress) {
+    return new Notifier(plan, journal, new MessageTemplates(null), System.getenv(), progress, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF, Clock.systemUTC());
+  }
+
+  public Runbook.Communication communication(String message) {
+    return plan.communications().stream().filter(c -> c.message().equals(message)).findFirst().orElseThrow(() -> new LmsException(
+        ExitCode.INVALID_INPUT, "--message: unknown message '" + message + "'; allowed: "
+            + String.join(", ", plan.communications().stream().map(Runbook.Communication::message).toList())));
+  }
+
+  public RenderedMessage render(String message) {
+    Runbook.Communication c = communication(message);
+    String filled = MessageTemplates.fill(templates.load(c.template()), MessageContext.from(plan, journal.file(), clock.instant()));
+    return RenderedMessage.of(c.message(), c.channel(), filled);
+  }
+
+  /** Renders and, unless {@code dryRun}, delivers; the outcome is journaled either way. */
+  public Delivery send(String message, boolean dryRun) {
+    RenderedMessage rendered = render(message);
+    if (dryRun) {
+      return record(new Delivery(message, rendered.channel(), Status.rendered, "dry run: not sent", 0, rendered), "notify.rendered");
+    }
+    Runbook.Channel config = plan.channels().get(rendered.channel());
+    String address = env.get(config.addressEnv());
+    if (address == null || address.isBlank()) {
+      return record(new Delivery(message, rendered.channel(), Status.skipped, config.addressEnv() + " is not set", 0, rendered), "notify.skipped");
+    }
+    Channel channel;
+    if (config.kind() == Runbook.ChannelKind.webhook) {
+      try {
+        URI uri = URI.create(address.strip());
+        if (uri.getScheme() == null || !uri.getScheme().startsWith("http")) throw new IllegalArgumentException("not an http(s) URL");
+        channel = new WebhookChannel(uri);
+      } catch (IllegalArgumentException e) {
+        return record(new Delivery(message, rendered.channel(), Status.failed, config.addressEnv() + " is not a usable URL", 0, rendered), "notify.failed");
+      }
+    } else {
+      String missing = EmailChannel.missing(env);
+      if (missing != null) return record(new Delivery(message, rendered.channel(), Status.skipped, missing, 0, rendered), "notify.skipped");
+      channel = new EmailChannel(address, env);
+    }
+    Duration wait = backoff;
+    String problem = null;
+    for (int attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        channel.deliver(rendered);
+        return record(new Delivery(message, rendered.channel(), Status.sent, channel.describe(), attempt, rendered), "notify.sent");
+      } catch (DeliveryException e) {
+        problem = e.getMessage();
+        if (!e.retryable() || attempt == attempts) {
+          break;
+        }
+        progress.say(String.format("  %s on %s: attempt %d/%d failed (%s); retrying in %d ms", message, rendered.channel(), attempt, attempts,
+            problem, wait.toMillis()));
+        sleep(wait);
+        wait = wait.multipliedBy(2);
+      }
+    }
+    progress.say("  " + message + " on " + rendered.channel() + " NOT delivered: " + problem + " (the rollback goes on)");
+    return record(new Delivery(message, rendered.channel(), Status.failed, problem, attempts, rendered), "notify.failed");
+  }
+
+  private Delivery record(Delivery d, String type) {
+    journal.append(type, d.asData());
+    return d;
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

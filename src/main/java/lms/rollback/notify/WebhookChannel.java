@@ -1,0 +1,49 @@
+package lms.rollback.notify;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import lms.rollback.audit.Journal;
+
+/**
+ * An incoming webhook (Slack, Teams, or anything taking a JSON POST): {"text": "…"}. The URL's
+ * path is often the secret itself, so only its scheme and host are ever shown.
+ */
+public final class WebhookChannel implements Channel {
+
+  public static final Duration TIMEOUT = Duration.ofSeconds(5);
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+
+  private final URI url;
+
+  public WebhookChannel(URI url) {
+    this.url = url;
+  }
+
+  @Override
+  public String describe() {
+    return url.getScheme() + "://" + url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "") + "/…";
+  }
+
+  @Override
+  public void deliver(RenderedMessage message) throws DeliveryException {
+    HttpRequest request = HttpRequest.newBuilder(url).timeout(TIMEOUT).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(Journal.json(Map.of("text", message.text())))).build();
+    try {
+      HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() / 100 != 2) {
+        throw new DeliveryException("HTTP " + r.statusCode() + " from " + describe(), r.statusCode() >= 500 || r.statusCode() == 429);
+      }
+    } catch (IOException e) {
+      throw new DeliveryException("cannot reach " + describe() + ": " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : " " + e.getMessage()), true);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DeliveryException("interrupted", false);
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package lms.rollback.report;
+
+import static lms.rollback.report.Formats.duration;
+import static lms.rollback.report.Formats.or;
+import static lms.rollback.report.Formats.time;
+
+/** The §8.2 report template, filled in, with the §8.1 audit items and §7 follow-ups. */
+public final class MarkdownReport {
+  private MarkdownReport() {}
+
+  public static String render(RollbackReport r) {
+    StringBuilder md = new StringBuilder();
+    md.append("# Rollback Incident Report\n\n");
+    md.append("**Incident ID:** ").append(or(r.incidentId(), "[INC-XXXX]")).append("  \n");
+    md.append("**Date:** ").append(Formats.DATE.format(r.started())).append("  \n");
+    md.append("**Deployment ID:** ").append(or(r.deploymentId(), "[DEP-XXXX]")).append("  \n");
+    md.append("**Environment:** ").append(or(r.environment(), "—")).append("  \n");
+    md.append("**Outcome:** ").append(outcome(r)).append("\n\n");
+
+    md.append("## Summary\n\n").append(summary(r)).append("\n\n");
+
+    md.append("## Timeline\n\n| Time (UTC) | Event |\n|------|-------|\n");
+    md.append("| ").append(time(r.started())).append(" | Rollback started").append(r.scenario() == null ? "" : " (scenario " + r.scenario() + ")").append(" |\n");
+    if (r.decision() != null) {
+      md.append("| ").append(time(r.decision().at())).append(" | Rollback decision: ").append(r.decision().decision()).append(" by ")
+          .append(r.decision().by()).append(" (").append(r.decision().role()).append(") |\n");
+    }
+    for (RollbackReport.Step s : r.steps()) {
+      md.append("| ").append(time(s.start())).append(" | ").append(s.title()).append(s.ok() ? "" : " — FAILED").append(" |\n");
+    }
+    md.append("| ").append(time(r.ended())).append(" | Rollback ").append(r.outcome().name().toLowerCase()).append(" |\n\n");
+
+    md.append("## Trigger\n\n");
+    if (r.trigger() != null) {
+      md.append("- Type: ").append(r.trigger().type()).append("\n- Condition: ").append(r.trigger().id()).append(" ").append(r.trigger().condition())
+          .append(r.trigger().threshold() == null ? "" : " (" + r.trigger().threshold() + ")").append('\n');
+    } else {
+      md.append("- Type: not journaled\n");
+    }
+    md.append("- Decision maker: ").append(r.decision() == null ? "automatic (no approval, §2.1)" : r.decision().by() + ", " + r.decision().role())
+        .append("\n\n");
+
+    md.append("## Impact\n\n- Duration: ").append(duration(r.total())).append(" (target ").append(duration(r.targetTime())).append(")\n");
+    md.append("- Users affected: [Estimate]\n- Data impact: ").append(r.steps().stream().anyMatch(s -> s.action().contains("database"))
+        ? "database rolled back, see steps" : "None journaled").append("\n\n");
+
+    md.append("## Root Cause\n\n[Preliminary or final RCA] — technical root cause due ")
+        .append(r.rootCauseAnalysis().stream().filter(f -> f.action().startsWith("Technical")).map(f -> Formats.DUE.format(f.due())).findFirst().orElse("—"))
+        .append("\n\n");
+
+    md.append("## Audit trail (§8.1)\n\n| Item | Value |\n|---|---|\n");
+    md.append("| Rollback decision time | ").append(r.decision() == null ? time(r.started()) + " (automatic)" : time(r.decision().at())).append(" |\n");
+    md.append("| Decision authority | ").append(r.decision() == null ? "System (auto-triggered)" : r.decision().by() + " — " + r.decision().role()).append(" |\n");
+    md.append("| Trigger reason | ").append(r.trigger() == null ? "—" : r.trigger().id() + " " + r.trigger().condition())
+        .append(r.decision() == null ? "" : ": " + r.decision().reason()).append(" |\n");
+    md.append("| Steps executed | ").append(r.steps().size()).append(" |\n");
+    md.append("| Commands run | ").append(r.commands().size()).append(" |\n");
+    md.append("| Verification results | ").append(r.checks().stream().filter(RollbackReport.Check::passed).count()).append(" of ")
+        .append(r.checks().size()).append(" passed |\n");
+    md.append("| Communication sent | ").append(r.communications().stream().filter(m -> m.status().equals("sent")).count()).append(" of ")
+        .append(r.communications().size()).append(" |\n");
+    md.append("| Total rollback time | ").append(duration(r.total())).append(" — machine ").append(duration(r.machineTime()))
+        .append(", human decisions ").append(duration(r.humanTime())).append(" |\n");
+    md.append("| Journal integrity | ").append(r.integrity().intact() ? "intact, head " + r.integrity().head().substring(0, 16) + "…" : "BROKEN: " + r.integrity().problem())
+        .append(" |\n\n");
+
+    md.append("### Steps executed\n\n| Step | Started | Took | Budget | Result | Detail |\n|---|---|---|---|---|---|\n");
+    for (RollbackReport.Step s : r.steps()) {
+      md.append("| ").append(s.title()).append(" | ").append(time(s.start())).append(" | ").append(duration(s.took())).append(" | ")
+          .append(duration(s.budget())).append(" | ").append(!s.ok() ? "FAILED" : s.overBudget() ? "over budget" : "ok").append(" | ")
+          .append(cell(s.detail())).append(" |\n");
+    }
+    md.append("\n### Commands run\n\n| Time | By | Command | Arguments | Outcome |\n|---|---|---|---|---|\n");
+    for (RollbackReport.Command c : r.commands()) {
+      md.append("| ").append(time(c.at())).append(" | ").append(c.actor()).append(" | ").append(c.command()).append(" | `")
+          .append(cell(c.arguments())).append("` | ").append(cell(c.outcome())).append(" |\n");
+    }
+    md.append("\n### Verification results\n\n| Time | Check | Result | Detail |\n|---|---|---|---|\n");
+    for (RollbackReport.Check c : r.checks()) {
+      md.append("| ").append(time(c.at())).append(" | ").append(c.name()).append(" | ").append(c.status()).append(" | ").append(cell(c.detail())).append(" |\n");
+    }
+    md.append("\n### Communication sent\n\n| Time | Message | Channel | Status |\n|---|---|---|---|\n");
+    for (RollbackReport.Message m : r.communications()) {
+      md.append("| ").append(time(m.at())).append(" | ").append(m.message()).append(" | ").append(m.channel()).append(" | ").append(m.status())
+          .append(m.detail().isEmpty() ? "" : ": " + cell(m.detail())).append(" |\n");
+    }
+    if (!r.humanWaits().isEmpty()) {
+      md.append("\n### Human decisions\n\n| Prompt opened | Decided by | Waited |\n|---|---|---|\n");
+      for (RollbackReport.HumanWait w : r.humanWaits()) {
+        md.append("| ").append(time(w.start())).append(" | ").append(w.label()).append(" | ").append(duration(w.took())).append(" |\n");
+      }
+    }
+
+    md.append("\n## Corrective Actions\n\n### Immediate actions (§7.1)\n\n| Action | Owner | Due | Status |\n|---|---|---|---|\n");
+    r.immediateActions().forEach(f -> md.append("| ").append(f.action()).append(" | ").append(f.owner()).append(" | ").append(Formats.DUE.format(f.due())).append(" | ☐ |\n"));
+    md.append("\n### Root cause analysis (§7.2)\n\n| Action | Owner | Due | Status |\n|---|---|---|---|\n");
+    r.rootCauseAnalysis().forEach(f -> md.append("| ").append(f.action()).append(" | ").append(f.owner()).append(" | ").append(Formats.DUE.format(f.due())).append(" | ☐ |\n"));
+    md.append("\n## Lessons Learned\n\n[Key takeaways]\n\n## Approvals\n\n- Report prepared by: lmsctl report, from the audit journal\n- Reviewed by: [Name]\n- Approved by: [Name]\n");
+    return md.toString();
+  }
+
+  static String outcome(RollbackReport r) {
+    return switch (r.outcome()) {
+      case COMPLETED -> "completed in " + duration(r.total()) + (r.withinTarget() ? " (within" : " (OVER") + " the " + duration(r.targetTime()) + " target)";
+      case FAILED -> "FAILED at " + r.stoppedAt() + ": " + r.stopReason();
+      case INTERRUPTED -> "INTERRUPTED during " + r.stoppedAt() + ": " + r.stopReason();
+    };
+  }
+
+  static String summary(RollbackReport r) {
+    String what = r.scenario() == null ? "Rollback steps" : "Scenario " + r.scenario() + " (" + r.scenarioTitle() + ")";
+    String env = r.environment() == null ? "" : " on " + r.environment();
+    String trig = r.trigger() == null ? "" : ", triggered by " + r.trigger().id() + " " + r.trigger().condition();
+    return what + env + trig + ": " + outcome(r) + ".";
+  }
+
+  private static String cell(String s) {
+    return s == null ? "" : s.replace("|", "\\|").replace("\n", " ");
+  }
+}

@@ -1,0 +1,142 @@
+package lms.rollback.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import lms.rollback.audit.ChainVerifier;
+import lms.rollback.audit.Journal;
+import lms.rollback.plan.Plan;
+import lms.rollback.plan.Runbook;
+
+/**
+ * Reads the journal back into a {@link RollbackReport}: the last scenario run in it (or, when it
+ * holds single verbs only, all of it). Nothing but the journal and the plan's follow-up tables is
+ * consulted, so a report can be rendered anywhere, later, from an archived journal.
+ */
+public final class ReportBuilder {
+
+  private final Plan plan;
+
+  public ReportBuilder(Plan plan) {
+    this.plan = plan;
+  }
+
+  public RollbackReport build(Path journalFile, String incidentId, String deploymentId) {
+    ChainVerifier.Result integrity = ChainVerifier.verify(journalFile, null);
+    List<Journal.Entry> all = new Journal(journalFile.getParent(), "report").read();
+    int from = 0;
+    for (int i = 0; i < all.size(); i++) {
+      if (all.get(i).type().equals("scenario.start")) from = i;
+    }
+    List<Journal.Entry> run = all.subList(from, all.size());
+    if (run.isEmpty()) {
+      throw new lms.rollback.core.LmsException(lms.rollback.core.ExitCode.INVALID_INPUT, "--journal: " + journalFile + " has no entries to report on");
+    }
+    JsonNode start = run.get(0).type().equals("scenario.start") ? run.get(0).data() : null;
+    String environment = start != null ? start.path("environment").asText(null) : firstText(run, "verb.start", "environment");
+    String triggerId = start != null ? start.path("trigger").asText(null) : firstText(run, "gate.decision", "trigger");
+
+    List<RollbackReport.Step> steps = new ArrayList<>();
+    List<RollbackReport.Command> commands = new ArrayList<>();
+    List<RollbackReport.Check> checks = new ArrayList<>();
+    List<RollbackReport.Message> messages = new ArrayList<>();
+    List<RollbackReport.HumanWait> waits = new ArrayList<>();
+    Map<String, Instant> stepStarts = new HashMap<>();
+    Map<String, Instant> gatesOpened = new HashMap<>();
+    RollbackReport.Decision decision = null;
+    RollbackReport.Outcome outcome = RollbackReport.Outcome.INTERRUPTED;
+    String stoppedAt = null;
+    String stopReason = null;
+    String openStep = null;
+    Instant ended = run.get(run.size() - 1).ts();
+
+    for (Journal.Entry e : run) {
+      JsonNode d = e.data();
+      switch (e.type()) {
+        case "step.start" -> {
+          stepStarts.put(d.path("action").asText(), e.ts());
+          openStep = d.path("title").asText();
+        }
+        case "step.end" -> {
+          String action = d.path("action").asText();
+          steps.add(new RollbackReport.Step(action, d.path("title").asText(), stepStarts.getOrDefault(action, e.ts()),
+              Duration.ofMillis(d.path("millis").asLong()), lms.rollback.plan.Budget.parse(d.path("budget").asText()).limit(),
+              d.path("ok").asBoolean(), d.path("detail").asText("")));
+          if (action.startsWith("verify") || action.equals("confirm")) {
+            checks.add(new RollbackReport.Check(e.ts(), d.path("title").asText(), d.path("ok").asBoolean() ? "pass" : "fail", d.path("detail").asText("")));
+          }
+          openStep = null;
+        }
+        case "cluster.command", "database.command" -> commands.add(new RollbackReport.Command(e.ts(), e.actor(), d.path("command").asText(),
+            d.path("arguments").toString(), d.path("outcome").asText()));
+        case "check.result" -> checks.add(new RollbackReport.Check(e.ts(), d.path("name").asText(), d.path("status").asText(),
+            d.path("detail").asText("")));
+        case "notify.sent", "notify.failed", "notify.skipped" -> messages.add(new RollbackReport.Message(e.ts(), d.path("message").asText(),
+            d.path("channel").asText(), e.type().substring("notify.".length()), d.path("detail").asText("")));
+        case "gate.opened" -> gatesOpened.put(d.path("trigger").asText() + "/" + d.path("level").asInt(), e.ts());
+        case "gate.decision" -> {
+          Instant opened = gatesOpened.remove(d.path("trigger").asText() + "/" + d.path("level").asInt());
+          if (opened != null) {
+            waits.add(new RollbackReport.HumanWait(d.path("role").asText() + " (" + d.path("decision").asText() + ")", opened,
+                Duration.between(opened, e.ts())));
+          }
+          if (!"timeout".equals(d.path("decision").asText()) && decision == null) {
+            decision = new RollbackReport.Decision(e.ts(), d.path("by").asText(), d.path("role").asText(), d.path("decision").asText(),
+                d.path("reason").asText());
+          }
+        }
+        case "scenario.end" -> {
+          outcome = RollbackReport.Outcome.COMPLETED;
+          ended = e.ts();
+        }
+        case "scenario.stopped" -> {
+          outcome = RollbackReport.Outcome.FAILED;
+          stoppedAt = d.path("stoppedAt").asText();
+          stopReason = d.path("reason").asText();
+          ended = e.ts();
+        }
+        default -> { }
+      }
+    }
+    if (start == null && outcome == RollbackReport.Outcome.INTERRUPTED) {
+      // single verbs, no scenario: judged by the last verb's end
+      Journal.Entry last = run.get(run.size() - 1);
+      if (last.type().equals("verb.end")) outcome = RollbackReport.Outcome.COMPLETED;
+      if (last.type().equals("verb.failed")) {
+        outcome = RollbackReport.Outcome.FAILED;
+        stoppedAt = last.data().path("verb").asText();
+        stopReason = last.data().path("reason").asText();
+      }
+    }
+    if (outcome == RollbackReport.Outcome.INTERRUPTED) {
+      stoppedAt = openStep != null ? openStep : "after the last journaled entry";
+      stopReason = "no end was journaled: the run was killed or is still going (last entry: " + run.get(run.size() - 1).type() + ")";
+    }
+
+    Instant started = run.get(0).ts();
+    String scenario = start != null ? start.path("scenario").asText() : null;
+    var trigger = triggerId == null ? null : plan.triggers().stream().filter(t -> t.id().equals(triggerId)).findFirst()
+        .map(t -> new RollbackReport.Trigger(t.id(), t.type().key(), t.condition(), t.threshold()))
+        .orElse(new RollbackReport.Trigger(triggerId, "unknown", "not in the plan", null));
+    return new RollbackReport(incidentId, deploymentId, environment, scenario,
+        scenario != null && plan.scenarios().containsKey(scenario) ? plan.scenario(scenario).title() : null,
+        started, ended, Duration.between(started, ended), plan.targetTime().limit(),
+        scenario != null && plan.scenarios().containsKey(scenario) ? plan.scenario(scenario).target().limit() : null,
+        outcome, stoppedAt, stopReason, trigger, decision, steps, commands, checks, messages, waits,
+        followUps(plan.immediateActions(), ended), followUps(plan.rootCauseAnalysis(), ended), integrity);
+  }
+
+  private static List<RollbackReport.FollowUp> followUps(List<Runbook.FollowUp> items, Instant from) {
+    return items.stream().map(f -> new RollbackReport.FollowUp(f.action(), f.owner(), from.plus(f.due().limit()))).toList();
+  }
+
+  private static String firstText(List<Journal.Entry> entries, String type, String field) {
+    return entries.stream().filter(e -> e.type().equals(type)).map(e -> e.data().path(field).asText(null))
+        .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+  }
+}

@@ -1,0 +1,73 @@
+package lms.rollback.report;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import lms.rollback.audit.ChainVerifier;
+
+/** Everything §8.1 asks of a rollback's record, as read back from the journal. */
+public record RollbackReport(
+    String incidentId,
+    String deploymentId,
+    String environment,
+    String scenario,
+    String scenarioTitle,
+    Instant started,
+    Instant ended,
+    Duration total,
+    Duration targetTime,
+    Duration scenarioTarget,
+    Outcome outcome,
+    String stoppedAt,
+    String stopReason,
+    Trigger trigger,
+    Decision decision,
+    List<Step> steps,
+    List<Command> commands,
+    List<Check> checks,
+    List<Message> communications,
+    List<HumanWait> humanWaits,
+    List<FollowUp> immediateActions,
+    List<FollowUp> rootCauseAnalysis,
+    ChainVerifier.Result integrity) {
+
+  public enum Outcome { COMPLETED, FAILED, INTERRUPTED }
+
+  public record Trigger(String id, String type, String condition, String threshold) {}
+
+  /** Who decided, when, as which authority; null for an automatic trigger. */
+  public record Decision(Instant at, String by, String role, String decision, String reason) {}
+
+  public record Step(String action, String title, Instant start, Duration took, Duration budget, boolean ok, String detail) {
+    public boolean overBudget() {
+      return took.compareTo(budget) > 0;
+    }
+  }
+
+  public record Command(Instant at, String actor, String command, String arguments, String outcome) {}
+
+  public record Check(Instant at, String name, String status, String detail) {
+    public boolean passed() {
+      return "pass".equals(status);
+    }
+  }
+
+  public record Message(Instant at, String message, String channel, String status, String detail) {}
+
+  /** Time a person took: from a prompt opening to its decision. */
+  public record HumanWait(String label, Instant start, Duration took) {}
+
+  public record FollowUp(String action, String owner, Instant due) {}
+
+  public Duration machineTime() {
+    return steps.stream().map(Step::took).reduce(Duration.ZERO, Duration::plus);
+  }
+
+  public Duration humanTime() {
+    return humanWaits.stream().map(HumanWait::took).reduce(Duration.ZERO, Duration::plus);
+  }
+
+  public boolean withinTarget() {
+    return total.compareTo(targetTime) <= 0;
+  }
+}

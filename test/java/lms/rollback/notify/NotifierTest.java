@@ -1,0 +1,176 @@
+package lms.rollback.notify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import lms.rollback.audit.Journal;
+import lms.rollback.core.Progress;
+import lms.rollback.runbook.RollbackSteps;
+import lms.rollback.runbook.ScenarioRunner;
+import lms.rollback.runbook.StepTimer;
+import lms.rollback.testing.HttpReceiver;
+import lms.rollback.testing.Sandbox;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** §6: the messages reach a real SMTP server and a webhook receiver; a channel that is down holds nothing up. */
+class NotifierTest {
+
+  @RegisterExtension
+  static GreenMailExtension smtp = new GreenMailExtension(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+
+  @TempDir Path out;
+  Journal journal;
+  List<String> progress = new ArrayList<>();
+
+  @BeforeEach
+  void aRollbackUnderWay() {
+    journal = new Journal(out, "alice");
+    journal.append("scenario.start", Map.of("scenario", "B", "environment", "production", "trigger", "MAN-001"));
+    journal.append("gate.decision", Map.of("trigger", "MAN-001", "level", 0, "decision", "approve", "by", "rc.jones", "role", "Release Commander",
+        "reason", "error rate 3% for 20 minutes"));
+  }
+
+  Notifier notifier(Map<String, String> env) {
+    return new Notifier(Sandbox.PLAN, journal, new MessageTemplates(null), env, progress::add, 3, Duration.ofMillis(20), Clock.systemUTC());
+  }
+
+  Map<String, String> smtpEnv() {
+    Map<String, String> env = new HashMap<>();
+    env.put("LMS_STAKEHOLDER_EMAILS", "hr@company.test, it@company.test");
+    env.put(EmailChannel.HOST, "127.0.0.1");
+    env.put(EmailChannel.PORT, String.valueOf(smtp.getSmtp().getPort()));
+    env.put(EmailChannel.TLS, "none");
+    env.put(EmailChannel.FROM, "release@company.test");
+    return env;
+  }
+
+  @Test
+  void warRoomMessageFollowsTheRunbookWordingAndCarriesWhatTheJournalSays() throws Exception {
+    try (HttpReceiver warRoom = new HttpReceiver()) {
+      Notifier.Delivery d = notifier(Map.of("LMS_WAR_ROOM_WEBHOOK", warRoom.url())).send("rollback-initiated", false);
+
+      assertEquals(Notifier.Status.sent, d.status());
+      String text = new com.fasterxml.jackson.databind.ObjectMapper().readTree(warRoom.bodies.get(0)).path("text").asText();
+      assertTrue(text.startsWith("🔴 ROLLBACK INITIATED"), text);
+      assertTrue(text.contains("Trigger: MAN-001 Elevated error rate (1-5% sustained): error rate 3% for 20 minutes"), text);
+      assertTrue(text.contains("Authority: rc.jones (Release Commander)"), text);
+      assertTrue(text.contains("ETA: 8 minutes"), text);
+      assertTrue(text.contains("Action Required: All team members standby for verification tasks"), text);
+      String journaled = Files.readString(journal.file());
+      assertTrue(journaled.contains("\"notify.sent\""));
+      assertFalse(journaled.contains("s3cr3tT0k3n"), "the webhook's secret path is never journaled");
+    }
+  }
+
+  @Test
+  void stakeholderEmailReachesTheSmtpServer() throws Exception {
+    Notifier.Delivery d = notifier(smtpEnv()).send("stakeholder-notification", false);
+
+    assertEquals(Notifier.Status.sent, d.status(), d.detail());
+    MimeMessage[] mails = smtp.getReceivedMessages();
+    assertEquals(2, mails.length, "one per recipient");
+    assertTrue(mails[0].getSubject().startsWith("[LMS] Production Rollback"), mails[0].getSubject());
+    String body = com.icegreen.greenmail.util.GreenMailUtil.getBody(mails[0]);
+    assertTrue(body.contains("Dear Stakeholders") && body.contains("lms-support@company.com"), body);
+  }
+
+  @Test
+  void aFailingReceiverIsRetriedWithBackoff() throws Exception {
+    try (HttpReceiver flaky = new HttpReceiver().failFirst(2)) {
+      Notifier.Delivery d = notifier(Map.of("LMS_WAR_ROOM_WEBHOOK", flaky.url())).send("traffic-switched", false);
+
+      assertEquals(Notifier.Status.sent, d.status());
+      assertEquals(3, d.attempts());
+      assertEquals(2, progress.stream().filter(l -> l.contains("failed (HTTP 500")).count(), progress.toString());
+    }
+  }
+
+  @Test
+  void aReceiverThatIsDownIsJournaledAndDoesNotThrow() throws Exception {
+    int closed;
+    try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    long start = System.nanoTime();
+
+    Notifier.Delivery d = notifier(Map.of("LMS_WAR_ROOM_WEBHOOK", "http://127.0.0.1:" + closed + "/hook")).send("rollback-complete", false);
+
+    assertEquals(Notifier.Status.failed, d.status());
+    assertEquals(3, d.attempts());
+    assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(10)) < 0);
+    assertTrue(journal.read().stream().anyMatch(e -> e.type().equals("notify.failed")));
+  }
+
+  @Test
+  void anUnconfiguredChannelIsSkippedAndSaysWhichVariable() {
+    Notifier.Delivery d = notifier(Map.of()).send("status-page-update", false);
+    assertEquals(Notifier.Status.skipped, d.status());
+    assertEquals("LMS_STATUS_PAGE_WEBHOOK is not set", d.detail());
+  }
+
+  @Test
+  void dryRunRendersWithoutSending() throws Exception {
+    try (HttpReceiver warRoom = new HttpReceiver()) {
+      Notifier.Delivery d = notifier(Map.of("LMS_WAR_ROOM_WEBHOOK", warRoom.url())).send("rollback-initiated", true);
+      assertEquals(Notifier.Status.rendered, d.status());
+      assertTrue(warRoom.bodies.isEmpty());
+    }
+  }
+
+  @Test
+  void editedTemplatesInADirectoryOverrideTheBuiltInOnes() throws Exception {
+    Path dir = Files.createDirectories(out.resolve("templates"));
+    Files.writeString(dir.resolve("status-page.txt"), "LMS is being rolled back ({{ENVIRONMENT}}). {{NOT_A_PLACEHOLDER}}");
+    Notifier n = new Notifier(Sandbox.PLAN, journal, new MessageTemplates(dir), Map.of(), Progress.SILENT, 1, Duration.ZERO, Clock.systemUTC());
+
+    assertEquals("LMS is being rolled back (production). [NOT_A_PLACEHOLDER]\n", n.render("status-page-update").text());
+  }
+
+  @Test
+  void aSandboxRollbackSendsTheWholeSequenceInOrder() throws Exception {
+    try (Sandbox sandbox = Sandbox.start(out.resolve("run")); HttpReceiver warRoom = new HttpReceiver(); HttpReceiver statusPage = new HttpReceiver()) {
+      Map<String, String> env = smtpEnv();
+      env.put("LMS_WAR_ROOM_WEBHOOK", warRoom.url());
+      env.put("LMS_STATUS_PAGE_WEBHOOK", statusPage.url());
+      Notifier n = new Notifier(Sandbox.PLAN, sandbox.journal, new MessageTemplates(null), env, progress::add, 3, Duration.ofMillis(20), Clock.systemUTC());
+      CommunicationSchedule schedule = new CommunicationSchedule(Sandbox.PLAN, n);
+      ScenarioRunner runner = new RollbackSteps(sandbox.engine(), Sandbox.ENV, sandbox.env, sandbox.outDir, "AUTO-001")
+          .register(new ScenarioRunner(sandbox.journal)).hooks(new ScenarioRunner.Hooks() {
+            @Override public void started() {
+              schedule.after(CommunicationSchedule.START);
+            }
+
+            @Override public void stepFinished(StepTimer.Outcome o) {
+              schedule.after(o.action());
+            }
+
+            @Override public void finished(ScenarioRunner.Result r) {
+              schedule.after(CommunicationSchedule.END);
+            }
+          });
+
+      runner.run("B", Sandbox.PLAN.scenario("B"), Map.of("environment", Sandbox.ENV, "trigger", "AUTO-001"), o -> { });
+
+      List<String> firstLines = warRoom.bodies.stream().map(b -> b.substring(b.indexOf("\"text\":\"") + 8).split("\\\\n")[0]).toList();
+      assertEquals(List.of("🔴 ROLLBACK INITIATED", "🟠 TRAFFIC SWITCHED", "🟡 ROLLBACK VERIFICATION", "✅ ROLLBACK COMPLETE"), firstLines);
+      assertEquals(1, statusPage.bodies.size());
+      assertEquals(2, smtp.getReceivedMessages().length);
+      assertTrue(com.icegreen.greenmail.util.GreenMailUtil.getBody(smtp.getReceivedMessages()[0]).contains("Current version: registry.local/lms:2.4.1"));
+    }
+  }
+}

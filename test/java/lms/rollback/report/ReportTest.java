@@ -1,0 +1,158 @@
+package lms.rollback.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import javax.xml.parsers.DocumentBuilderFactory;
+import lms.rollback.audit.Journal;
+import lms.rollback.testing.Cli;
+import lms.rollback.plan.Scenario;
+import lms.rollback.runbook.RollbackSteps;
+import lms.rollback.runbook.ScenarioRunner;
+import lms.rollback.runbook.StepTimer;
+import lms.rollback.testing.Sandbox;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+
+/** §8: the report, rendered from the journal alone, also for a run that failed or was cut short. */
+class ReportTest {
+
+  @TempDir Path out;
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void aSandboxRollbackYieldsAllFourFormatsWithEveryAuditItem() throws Exception {
+    // Given a completed sandbox rollback
+    Cli.Run run = Cli.lmsctl("sandbox", "--out-dir", out.toString(), "--termination-delay", "50ms", "-o", "json");
+    assertEquals(0, run.exit(), run.err());
+
+    // When
+    Cli.Run r = Cli.lmsctl("report", "--out-dir", out.toString(), "--incident", "INC-2041", "--deployment", "DEP-877");
+
+    // Then
+    assertEquals(0, r.exit(), r.err());
+    String md = Files.readString(out.resolve("rollback-report.md"));
+    for (String item : List.of("Rollback decision time", "Decision authority", "Trigger reason", "Steps executed", "Commands run",
+        "Verification results", "Communication sent", "Total rollback time", "INC-2041", "DEP-877", "AUTO-001", "Immediate actions (§7.1)",
+        "Root cause analysis (§7.2)", "Journal integrity | intact")) {
+      assertTrue(md.contains(item), item + " missing from\n" + md);
+    }
+    assertTrue(md.contains("patch virtualservice") && md.contains("scale deployment"), md);
+    JsonNode json = JSON.readTree(out.resolve("rollback-report.json").toFile());
+    assertEquals("COMPLETED", json.path("outcome").asText());
+    assertEquals(5, json.path("steps").size());
+    assertEquals(6, json.path("communications").size(), "every §6.1 message is accounted for, sent or skipped");
+    Document junit = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(out.resolve("rollback-report-junit.xml").toFile());
+    assertEquals(2, junit.getElementsByTagName("testsuite").getLength());
+    assertEquals("5", ((org.w3c.dom.Element) junit.getElementsByTagName("testsuite").item(0)).getAttribute("tests"));
+    String html = Files.readString(out.resolve("rollback-report.html"));
+    assertTrue(html.contains("<svg") && html.contains("15m target") && html.contains("waiting for a person"), "timeline present");
+    assertFalse(html.contains("<script"), "self-contained, no scripts");
+  }
+
+  @Test
+  void blueUnhealthyAfterTheSwitchStopsTheRunBeforeGreenAndTheReportSaysWhere() throws Exception {
+    try (Sandbox sandbox = Sandbox.start(out)) {
+      // Given Blue's pods stop being ready right after the switch
+      ScenarioRunner runner = new RollbackSteps(sandbox.engine(), Sandbox.ENV, sandbox.env, out, "MAN-003").register(new ScenarioRunner(sandbox.journal))
+          .hooks(new ScenarioRunner.Hooks() {
+            @Override public void started() { }
+
+            @Override public void stepFinished(StepTimer.Outcome o) {
+              if (o.action().equals("switch-traffic")) makeBlueUnready(sandbox);
+            }
+
+            @Override public void finished(ScenarioRunner.Result r) { }
+          });
+      Scenario b = Sandbox.PLAN.scenario("B");
+
+      // When
+      var stopped = assertThrows(ScenarioRunner.ScenarioStoppedException.class,
+          () -> runner.run("B", b, Map.of("environment", Sandbox.ENV, "trigger", "MAN-003"), o -> { }));
+
+      // Then Green was not touched, and the report says where and why it stopped
+      assertEquals("verify-blue", stopped.result().stoppedAt());
+      assertEquals(3, sandbox.deployment("lms-green").getSpec().getReplicas());
+      RollbackReport report = new ReportBuilder(Sandbox.PLAN).build(sandbox.journal.file(), null, null);
+      assertEquals(RollbackReport.Outcome.FAILED, report.outcome());
+      assertEquals("verify-blue", report.stoppedAt());
+      assertTrue(report.stopReason().contains("Blue is unhealthy after the switch"), report.stopReason());
+      assertFalse(report.steps().stream().anyMatch(s -> s.action().equals("stop-green")));
+      String md = MarkdownReport.render(report);
+      assertTrue(md.contains("FAILED at verify-blue"), md);
+    }
+  }
+
+  static void makeBlueUnready(Sandbox sandbox) {
+    var pods = sandbox.store().pods().inNamespace("production").withLabels(sandbox.env.blue().podLabels()).list().getItems();
+    for (var p : pods) {
+      sandbox.store().pods().inNamespace("production").withName(p.getMetadata().getName()).edit(x -> {
+        x.getStatus().getContainerStatuses().forEach(cs -> cs.setReady(false));
+        return x;
+      });
+    }
+    sandbox.store().apps().deployments().inNamespace("production").withName("lms-blue").edit(d -> {
+      d.getMetadata().getAnnotations().put("poke", String.valueOf(System.nanoTime()));
+      return d;
+    });
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      var st = sandbox.deployment("lms-blue").getStatus();
+      if (st != null && st.getReadyReplicas() != null && st.getReadyReplicas() == 0) return;
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    throw new AssertionError("Blue did not become unready");
+  }
+
+  @Test
+  void aRunKilledMidStepIsReportedAsInterruptedAtThatStep() throws Exception {
+    Journal journal = new Journal(out, "alice");
+    journal.append("scenario.start", Map.of("scenario", "C", "environment", "production", "trigger", "MAN-004"));
+    journal.append("step.start", Map.of("action", "announce", "title", "Announce rollback", "budget", "30s"));
+    journal.append("step.end", Map.of("action", "announce", "title", "Announce rollback", "millis", 12, "budget", "30s", "ok", true, "detail", ""));
+    journal.append("step.start", Map.of("action", "switch-traffic", "title", "Execute traffic switch", "budget", "2m"));
+
+    RollbackReport r = new ReportBuilder(Sandbox.PLAN).build(journal.file(), null, null);
+
+    assertEquals(RollbackReport.Outcome.INTERRUPTED, r.outcome());
+    assertEquals("Execute traffic switch", r.stoppedAt());
+    List<Path> files = ReportWriter.write(r, out, EnumSet.allOf(ReportWriter.Format.class));
+    assertEquals(4, files.size());
+    assertTrue(Files.readString(out.resolve("rollback-report.md")).contains("INTERRUPTED during Execute traffic switch"));
+  }
+
+  @Test
+  void humanDecisionTimeIsKeptApartFromMachineTime() throws Exception {
+    Journal journal = new Journal(out, "jenkins", java.time.Clock.fixed(java.time.Instant.parse("2026-11-24T02:00:00Z"), java.time.ZoneOffset.UTC));
+    journal.append("scenario.start", Map.of("scenario", "A", "environment", "production", "trigger", "MAN-001"));
+    journal.append("gate.opened", Map.of("trigger", "MAN-001", "level", 0));
+    Journal later = new Journal(out, "jenkins", java.time.Clock.fixed(java.time.Instant.parse("2026-11-24T02:03:10Z"), java.time.ZoneOffset.UTC));
+    later.append("gate.decision", Map.of("trigger", "MAN-001", "level", 0, "decision", "approve", "by", "rc.jones", "role", "Release Commander",
+        "reason", "error rate 3% for 20 minutes"));
+    later.append("step.start", Map.of("action", "switch-traffic", "title", "Execute traffic switch", "budget", "2m"));
+    later.append("step.end", Map.of("action", "switch-traffic", "title", "Execute traffic switch", "millis", 800, "budget", "2m", "ok", true, "detail", ""));
+    later.append("scenario.end", Map.of("scenario", "A", "ok", true));
+
+    RollbackReport r = new ReportBuilder(Sandbox.PLAN).build(journal.file(), null, null);
+
+    assertEquals(Duration.ofSeconds(190), r.humanTime());
+    assertEquals(Duration.ofMillis(800), r.machineTime());
+    assertEquals("rc.jones", r.decision().by());
+    assertTrue(HtmlReport.render(r).contains("Release Commander (approve)"));
+  }
+}
