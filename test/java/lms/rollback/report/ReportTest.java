@@ -59,6 +59,18 @@ class ReportTest {
     String html = Files.readString(out.resolve("rollback-report.html"));
     assertTrue(html.contains("<svg") && html.contains("15m target") && html.contains("waiting for a person"), "timeline present");
     assertFalse(html.contains("<script"), "self-contained, no scripts");
+
+    // and the sandbox's journal verifies, while a copy with one word changed does not
+    assertEquals(0, Cli.lmsctl("audit", "verify", "--out-dir", out.toString()).exit());
+    List<String> lines = new java.util.ArrayList<>(Files.readAllLines(out.resolve("journal.jsonl")));
+    int i = 0;
+    while (!lines.get(i).contains("\"switch.after\"")) i++;
+    lines.set(i, lines.get(i).replace("\"weight\":100", "\"weight\":90"));
+    Path tampered = out.resolve("tampered.jsonl");
+    Files.write(tampered, lines);
+    Cli.Run bad = Cli.lmsctl("audit", "verify", "--journal", tampered.toString());
+    assertEquals(4, bad.exit());
+    assertTrue(bad.err().contains("line " + (i + 2) + " does not follow from line " + (i + 1)), bad.err());
   }
 
   @Test
