@@ -26,6 +26,10 @@ final class PlanValidator {
       if (!TRIGGER_ID.matcher(t.id()).matches()) fail(at + ".id", "'" + t.id() + "' is not a trigger id; allowed: AUTO-nnn, MAN-nnn, BUS-nnn");
       if (!ids.add(t.id())) fail(at + ".id", "'" + t.id() + "' appears twice");
       if (t.authority() != null) role(plan, at + ".authority", t.authority());
+      if (t.measure() != null && !plan.verification().queries().containsKey(t.measure().query())) {
+        fail(at + ".measure.query", "unknown query '" + t.measure().query() + "'; allowed: "
+            + String.join(", ", new java.util.TreeSet<>(plan.verification().queries().keySet())));
+      }
     }
     for (TriggerType type : TriggerType.values()) {
       AuthorityChain chain = plan.authorityMatrix().get(type);

@@ -30,24 +30,48 @@ public final class Runbook {
         @JsonProperty(required = true) String owner) {}
   }
 
-  /** §4.2 step 2. */
+  /** §4.2 step 2: the probes of Blue and the Prometheus queries behind verification and the triggers. */
   public record Verification(
       @JsonProperty(required = true) String healthPath,
+      @JsonProperty(required = true) String versionField,
       @JsonProperty(required = true) String statusPath,
+      @JsonProperty(required = true) String databaseField,
+      @JsonProperty(required = true) String databaseOk,
       @JsonProperty(required = true) Budget observationWindow,
+      @JsonProperty(required = true) Budget evaluationStep,
+      @JsonProperty(required = true) Budget requestTimeout,
       @JsonProperty(required = true) Double maxErrorRatePercent,
-      @JsonProperty(required = true) Double maxLatencyBaselineFactor) {}
+      @JsonProperty(required = true) Budget latencyBaseline,
+      @JsonProperty(required = true) Double maxLatencyBaselineFactor,
+      @JsonProperty(required = true) Budget rateWindow,
+      @JsonProperty(required = true) Map<String, String> queries) {
+    public Verification {
+      queries = Map.copyOf(queries);
+    }
 
-  /** §4.2 step 5; ${env:NAME} in headers and body is filled from the environment at run time. */
+    /** The named query for one side, with $service and $rate filled in. */
+    public String query(String name, String service) {
+      String q = queries.get(name);
+      if (q == null) throw new IllegalArgumentException("no query '" + name + "' in verification.queries");
+      return q.replace("$service", service).replace("$rate", Budget.format(rateWindow.limit()));
+    }
+  }
+
+  /**
+   * §4.2 step 5; ${env:NAME} in headers and body is filled from the environment at run time.
+   * {@code expectFields} maps a dotted path in the JSON answer to the text it must hold.
+   */
   public record SmokeCheck(
       @JsonProperty(required = true) String name,
       @JsonProperty(required = true) String method,
       @JsonProperty(required = true) String path,
       @JsonProperty(required = true) Integer expectStatus,
       Map<String, String> headers,
-      String body) {
+      String body,
+      Map<String, String> expectFields) {
     public SmokeCheck {
       headers = headers == null ? Map.of() : Map.copyOf(headers);
+      expectFields = expectFields == null ? Map.of() : Map.copyOf(expectFields);
     }
   }
 

@@ -11,7 +11,38 @@ public record Trigger(
     String action,
     /** Overrides the primary authority of the type's matrix row (§2.3); a key of roles. */
     String authority,
-    @JsonProperty(required = true) DecisionTime decisionTime) {
+    @JsonProperty(required = true) DecisionTime decisionTime,
+    /** How the trigger is measured in Prometheus; absent for those a person judges (MAN-003…, BUS-*). */
+    Measure measure) {
+
+  /**
+   * A condition on a named query of verification.queries, held at every evaluation step for
+   * {@code for}: value > above, value <= atMost, value >= atLeast, value > factor x latencyBaseline.
+   */
+  public record Measure(
+      @JsonProperty(required = true) String query,
+      Double above,
+      Double atMost,
+      Double atLeast,
+      Double aboveBaselineFactor,
+      @JsonProperty(value = "for", required = true) Budget sustainedFor) {
+
+    public boolean holds(double value, double baselineSeconds) {
+      if (above != null && !(value > above)) return false;
+      if (atMost != null && !(value <= atMost)) return false;
+      if (atLeast != null && !(value >= atLeast)) return false;
+      return aboveBaselineFactor == null || value > aboveBaselineFactor * baselineSeconds;
+    }
+
+    public String describe(double baselineSeconds) {
+      StringBuilder sb = new StringBuilder(query);
+      if (above != null) sb.append(" > ").append(above);
+      if (atMost != null) sb.append(" <= ").append(atMost);
+      if (atLeast != null) sb.append(" >= ").append(atLeast);
+      if (aboveBaselineFactor != null) sb.append(" > ").append(aboveBaselineFactor).append(" x ").append(baselineSeconds).append("s");
+      return sb.append(" for ").append(sustainedFor.text()).toString();
+    }
+  }
 
   public boolean needsApproval() {
     return type != TriggerType.AUTOMATIC;

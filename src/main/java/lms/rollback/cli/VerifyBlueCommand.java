@@ -1,0 +1,77 @@
+package lms.rollback.cli;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import lms.rollback.cluster.Cluster;
+import lms.rollback.core.ExitCode;
+import lms.rollback.plan.Environment;
+import lms.rollback.verify.BlueVerifier;
+import lms.rollback.verify.CheckResult;
+import lms.rollback.verify.Checks;
+import lms.rollback.verify.PrometheusClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "verify-blue", sortOptions = false, mixinStandardHelpOptions = true,
+    description = {"Is Blue serving correctly now? (runbook §4.2 step 2)",
+        "",
+        "Checks, each with a result (pass, fail, or inconclusive — which fails), the measured value, the threshold and its duration: Blue's health endpoint answers and reports the previous version; its status endpoint reports the database connected; then, over the observation window (printing progress), from Prometheus: Blue's error rate and p95 latency at every sample, against the plan's thresholds and latency baseline, and Green's request rate, which must be 0. A Prometheus that is down, or an empty answer, fails closed.",
+        "",
+        "The expected version is --expected-version, else the 'version' label of Blue's Deployment, else its image tag. Results go to stdout (text or JSON) and to JUnit XML for Jenkins' test report."},
+    footerHeading = "%nExit codes:%n",
+    footer = {"  0  every check passed", "  3  Blue's Deployment could not be read (for the expected version)", "  4  a check failed or was inconclusive", "",
+        "Example:", "  lmsctl verify-blue --env production --window 3m --junit verify-blue.xml", ""})
+final class VerifyBlueCommand extends ClusterVerb {
+
+  @Option(names = "--window", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "How long to observe Blue's metrics. Default: the plan's verification.observationWindow (3m).")
+  Duration window;
+
+  @Option(names = "--expected-version", paramLabel = "VERSION", description = "Version Blue must report. Default: from Blue's Deployment.")
+  String expectedVersion;
+
+  @Option(names = "--base-url", paramLabel = "URL", description = "Where LMS answers. Default: the environment's baseUrl in the plan.")
+  URI baseUrl;
+
+  @Option(names = "--prometheus", paramLabel = "URL", description = "Prometheus to ask. Default: the environment's prometheusUrl in the plan.")
+  String prometheus;
+
+  @Option(names = "--junit", paramLabel = "FILE", description = "JUnit XML of the checks. Default: --out-dir/verify-blue-junit.xml.")
+  Path junit;
+
+  @Override
+  boolean mutates() {
+    return false;
+  }
+
+  @Override
+  Outcome run(Cluster cluster, Environment env) {
+    var v = plan.plan().verification();
+    String version = expectedVersion != null ? expectedVersion : ExpectedVersion.of(cluster.deployment(env.namespace(), env.blue().deployment()));
+    BlueVerifier.Request request = new BlueVerifier.Request(env, baseUrl != null ? baseUrl : URI.create(env.baseUrl()),
+        new PrometheusClient(prometheus != null ? prometheus : env.prometheusUrl(), v.requestTimeout().limit()), version,
+        window != null ? window : v.observationWindow().limit());
+    List<CheckResult> results = new BlueVerifier(v, cluster.journal(), cluster.progress()).verify(request);
+    Path xml = Checks.writeJUnit(junit != null ? junit : output.outDir().resolve("verify-blue-junit.xml"), BlueVerifier.SUITE, results);
+    return outcome("Blue", results, xml);
+  }
+
+  static Outcome outcome(String what, List<CheckResult> results, Path xml) {
+    boolean ok = results.stream().allMatch(CheckResult::passed);
+    List<String> text = new ArrayList<>();
+    text.add(what + (ok ? ": all " + results.size() + " checks passed" : ": " + results.stream().filter(r -> !r.passed()).count() + " of "
+        + results.size() + " checks did not pass"));
+    results.forEach(r -> text.add(r.line()));
+    text.add("  JUnit XML: " + xml);
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("passed", ok);
+    data.put("checks", results.stream().map(CheckResult::asData).toList());
+    data.put("junit", xml.toString());
+    return new Outcome(ok ? ExitCode.OK : ExitCode.VERIFICATION_FAILED, data, text);
+  }
+}

@@ -1,0 +1,34 @@
+package lms.rollback.report;
+
+import java.util.List;
+
+/** JUnit XML as Jenkins' junit step reads it: suites of cases, a failure message for each failed one. */
+public final class JUnitXml {
+  private JUnitXml() {}
+
+  public record Case(String name, long millis, String failure) {}
+
+  public record Suite(String name, List<Case> cases) {}
+
+  public static String document(List<Suite> suites) {
+    StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"lms-rollback\">\n");
+    for (Suite s : suites) {
+      long failures = s.cases().stream().filter(c -> c.failure() != null).count();
+      x.append(String.format("  <testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"0\">%n", escape(s.name()), s.cases().size(), failures));
+      for (Case c : s.cases()) {
+        x.append(String.format("    <testcase classname=\"%s\" name=\"%s\" time=\"%.3f\"", escape(s.name()), escape(c.name()), c.millis() / 1000.0));
+        if (c.failure() == null) {
+          x.append("/>\n");
+        } else {
+          x.append(">\n      <failure message=\"").append(escape(c.failure())).append("\"/>\n    </testcase>\n");
+        }
+      }
+      x.append("  </testsuite>\n");
+    }
+    return x.append("</testsuites>\n").toString();
+  }
+
+  static String escape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+}

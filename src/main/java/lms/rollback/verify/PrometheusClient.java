@@ -1,0 +1,108 @@
+package lms.rollback.verify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Prometheus' HTTP API (/api/v1/query, /api/v1/query_range). An answer it cannot give — the
+ * server down, an error, NaN — is an exception, never a number: callers fail closed on it.
+ */
+public final class PrometheusClient {
+
+  /** Prometheus could not say; the check that asked is inconclusive. */
+  public static final class Unanswered extends Exception {
+    public Unanswered(String message) {
+      super(message);
+    }
+  }
+
+  public record Sample(Instant at, double value) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final URI base;
+  private final Duration timeout;
+  private final HttpClient http;
+
+  public PrometheusClient(String baseUrl, Duration timeout) {
+    this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
+    this.timeout = timeout;
+    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+  }
+
+  public String url() {
+    return base.toString();
+  }
+
+  /** The value of a query that yields one number now; empty when the vector is empty. */
+  public Optional<Double> instant(String query, Instant at) throws Unanswered {
+    JsonNode result = call("api/v1/query?query=" + enc(query) + "&time=" + seconds(at)).path("result");
+    if (result.isEmpty()) return Optional.empty();
+    return Optional.of(number(result.get(0).path("value").get(1).asText(), query));
+  }
+
+  /** The samples of a one-series query over [start, end]; empty when there is no data. */
+  public List<Sample> range(String query, Instant start, Instant end, Duration step) throws Unanswered {
+    JsonNode result = call("api/v1/query_range?query=" + enc(query) + "&start=" + seconds(start) + "&end=" + seconds(end) + "&step="
+        + Math.max(1, step.toSeconds()) + "s").path("result");
+    List<Sample> samples = new ArrayList<>();
+    if (result.isEmpty()) return samples;
+    if (result.size() > 1) throw new Unanswered("'" + query + "' returned " + result.size() + " series where one was expected; aggregate it with sum()");
+    for (JsonNode v : result.get(0).path("values")) {
+      samples.add(new Sample(Instant.ofEpochMilli((long) (v.get(0).asDouble() * 1000)), number(v.get(1).asText(), query)));
+    }
+    return samples;
+  }
+
+  private JsonNode call(String pathAndQuery) throws Unanswered {
+    HttpRequest request = HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(timeout).GET().build();
+    HttpResponse<String> r;
+    try {
+      r = http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new Unanswered("Prometheus at " + base + " unreachable: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Unanswered("interrupted");
+    }
+    try {
+      JsonNode body = JSON.readTree(r.body());
+      if (r.statusCode() != 200 || !"success".equals(body.path("status").asText())) {
+        throw new Unanswered("Prometheus answered HTTP " + r.statusCode() + ": " + body.path("error").asText(r.body()));
+      }
+      return body.path("data");
+    } catch (IOException e) {
+      throw new Unanswered("Prometheus answered HTTP " + r.statusCode() + " with no JSON");
+    }
+  }
+
+  private static double number(String text, String query) throws Unanswered {
+    double v;
+    try {
+      v = Double.parseDouble(text);
+    } catch (NumberFormatException e) {
+      throw new Unanswered("'" + query + "' gave '" + text + "'");
+    }
+    if (Double.isNaN(v)) throw new Unanswered("'" + query + "' is NaN (no requests to divide by?)");
+    return v;
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  private static String seconds(Instant t) {
+    return String.format("%.3f", t.toEpochMilli() / 1000.0);
+  }
+}

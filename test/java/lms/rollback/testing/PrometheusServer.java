@@ -1,0 +1,101 @@
+package lms.rollback.testing;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real Prometheus (Debian's package) on 127.0.0.1, scraping one target every second, with its
+ * storage in a temp dir; stopped by its pid. CI installs it; elsewhere the test is skipped without it.
+ */
+public final class PrometheusServer implements AutoCloseable {
+
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+  private final Process process;
+  private final int port;
+
+  private PrometheusServer(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  public static PrometheusServer scraping(String target, Path dir) throws Exception {
+    String binary = binary();
+    int port = freePort();
+    Path config = dir.resolve("prometheus.yml");
+    Files.writeString(dir.resolve("rules.yml"), """
+        groups:
+          - name: lms
+            rules:
+              - alert: LmsSecurityBreach
+                expr: lms_security_critical > 0
+                labels: {severity: critical, category: security}
+        """);
+    Files.writeString(config, """
+        global:
+          scrape_interval: 1s
+          evaluation_interval: 1s
+        rule_files: ['rules.yml']
+        scrape_configs:
+          - job_name: lms
+            static_configs:
+              - targets: ['%s']
+        """.formatted(target));
+    Process p = new ProcessBuilder(binary, "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
+        "--web.listen-address=127.0.0.1:" + port, "--log.level=warn").redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile())
+        .start();
+    PrometheusServer server = new PrometheusServer(p, port);
+    server.awaitReady(dir);
+    return server;
+  }
+
+  static String binary() {
+    String fromEnv = System.getenv("PROMETHEUS");
+    if (fromEnv != null && !fromEnv.isBlank()) return fromEnv;
+    for (String candidate : new String[] {"/usr/bin/prometheus", "/usr/local/bin/prometheus"}) {
+      if (Files.isExecutable(Path.of(candidate))) return candidate;
+    }
+    if ("true".equals(System.getenv("CI"))) Assertions.fail("prometheus not found: CI must install it (apt-get install prometheus)");
+    Assumptions.abort("prometheus not installed (apt-get install --no-install-recommends prometheus)");
+    return null;
+  }
+
+  private void awaitReady(Path dir) throws Exception {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) throw new IllegalStateException("prometheus exited: " + Files.readString(dir.resolve("prometheus.log")));
+      try {
+        HttpURLConnection c = (HttpURLConnection) URI.create(url() + "-/ready").toURL().openConnection();
+        c.setConnectTimeout(500);
+        if (c.getResponseCode() == 200) return;
+      } catch (IOException notYet) {
+        // starting
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("prometheus not ready after " + READY_TIMEOUT.toSeconds() + "s");
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + port + "/";
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
+  }
+}

@@ -1,0 +1,27 @@
+package lms.rollback.testing;
+
+import java.nio.charset.StandardCharsets;
+import lms.rollback.plan.Plan;
+import lms.rollback.plan.PlanLoader;
+
+/** The built-in plan with its windows shrunk from minutes to seconds, for tests against a live Prometheus. */
+public final class TestPlans {
+  private TestPlans() {}
+
+  public static Plan fast() {
+    try (var in = PlanLoader.class.getClassLoader().getResourceAsStream(PlanLoader.DEFAULT_RESOURCE)) {
+      String yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .replace("rateWindow: 1m", "rateWindow: 4s")
+          .replace("evaluationStep: 10s", "evaluationStep: 1s")
+          .replace("requestTimeout: 5s", "requestTimeout: 1s")
+          .replace("measure: { query: errorRatePercent, above: 5, for: 5m }", "measure: { query: errorRatePercent, above: 5, for: 6s }")
+          .replace("measure: { query: successRatePercent, atMost: 0, for: 2m }", "measure: { query: successRatePercent, atMost: 0, for: 4s }")
+          .replace("measure: { query: dbFailurePercent, atLeast: 100, for: 30s }", "measure: { query: dbFailurePercent, atLeast: 100, for: 3s }")
+          .replace("measure: { query: errorRatePercent, above: 1, atMost: 5, for: 5m }", "measure: { query: errorRatePercent, above: 1, atMost: 5, for: 4s }")
+          .replace("measure: { query: p95Seconds, aboveBaselineFactor: 2, for: 5m }", "measure: { query: p95Seconds, aboveBaselineFactor: 2, for: 4s }");
+      return new PlanLoader().parse(yaml.getBytes(StandardCharsets.UTF_8), "fast test plan");
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

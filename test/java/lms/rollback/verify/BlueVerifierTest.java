@@ -1,0 +1,178 @@
+package lms.rollback.verify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import lms.rollback.audit.Journal;
+import lms.rollback.plan.Environment;
+import lms.rollback.plan.Plan;
+import lms.rollback.sandbox.LmsStandIn;
+import lms.rollback.testing.MetricsExporter;
+import lms.rollback.testing.MetricsExporter.Traffic;
+import lms.rollback.testing.PrometheusServer;
+import lms.rollback.testing.TestPlans;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** §4.2 step 2 against a real Prometheus scraping an exporter the test controls, and an LMS stand-in. */
+class BlueVerifierTest {
+
+  static final Plan PLAN = TestPlans.fast();
+  static final Environment ENV = PLAN.environment("production");
+  static final Duration WINDOW = Duration.ofSeconds(3);
+  static final Traffic HEALTHY = new Traffic(40, 0.2, 0.08, 0);
+  static final Traffic IDLE = new Traffic(0, 0, 0.08, 0);
+
+  @TempDir static Path promDir;
+  static MetricsExporter exporter;
+  static PrometheusServer prometheus;
+  static LmsStandIn blue;
+
+  @TempDir Path out;
+  Journal journal;
+
+  @BeforeAll
+  static void start() throws Exception {
+    exporter = new MetricsExporter().set("lms-blue", HEALTHY).set("lms-green", IDLE);
+    prometheus = PrometheusServer.scraping(exporter.target(), promDir);
+    blue = new LmsStandIn("2.4.1");
+    awaitData(new PrometheusClient(prometheus.url(), Duration.ofSeconds(2)), PLAN.verification().query("errorRatePercent", "lms-blue"));
+  }
+
+  static void awaitData(PrometheusClient client, String query) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (client.instant(query, Instant.now()).isPresent()) return;
+      } catch (PrometheusClient.Unanswered notYet) {
+        // no rate yet
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("no data for " + query);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (blue != null) blue.close();
+    if (prometheus != null) prometheus.close();
+    if (exporter != null) exporter.close();
+  }
+
+  @BeforeEach
+  void reset() {
+    journal = new Journal(out, "qa");
+    exporter.set("lms-blue", HEALTHY).set("lms-green", IDLE);
+    blue.version("2.4.1").databaseUp(true).delay(Duration.ZERO);
+  }
+
+  List<CheckResult> verify(String prometheusUrl, String expectedVersion, Environment env) {
+    return new BlueVerifier(PLAN.verification(), journal, line -> { })
+        .verify(new BlueVerifier.Request(env, URI.create(blue.url()), new PrometheusClient(prometheusUrl, Duration.ofSeconds(2)), expectedVersion, WINDOW));
+  }
+
+  static CheckResult named(List<CheckResult> results, String prefix) {
+    return results.stream().filter(r -> r.name().startsWith(prefix)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void healthyBluePassesEveryCheck() {
+    List<CheckResult> results = verify(prometheus.url(), "2.4.1", ENV);
+
+    assertTrue(results.stream().allMatch(CheckResult::passed), results.toString());
+    assertEquals(6, results.size());
+    assertEquals(6, journal.read().stream().filter(e -> e.type().equals("check.result")).count());
+  }
+
+  @Test
+  void wrongVersionFails() {
+    blue.version("3.0.0");
+
+    CheckResult version = named(verify(prometheus.url(), "2.4.1", ENV), "Previous version");
+
+    assertEquals(CheckResult.Status.fail, version.status());
+    assertEquals("3.0.0", version.measured());
+  }
+
+  @Test
+  void databaseDownFails() {
+    blue.databaseUp(false);
+    assertEquals(CheckResult.Status.fail, named(verify(prometheus.url(), "2.4.1", ENV), "Database connectivity").status());
+  }
+
+  @Test
+  void errorSpikeOnBlueFails() throws Exception {
+    exporter.set("lms-blue", new Traffic(40, 20, 0.08, 0));
+    Thread.sleep(2500);
+
+    CheckResult errors = named(verify(prometheus.url(), "2.4.1", ENV), "Blue error rate");
+
+    assertEquals(CheckResult.Status.fail, errors.status(), errors.toString());
+  }
+
+  @Test
+  void greenStillReceivingRequestsFails() throws Exception {
+    exporter.set("lms-green", new Traffic(5, 0, 0.08, 0));
+    Thread.sleep(2500);
+
+    assertEquals(CheckResult.Status.fail, named(verify(prometheus.url(), "2.4.1", ENV), "Green receives no requests").status());
+  }
+
+  @Test
+  void prometheusDownFailsClosed() throws Exception {
+    int closed;
+    try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+
+    List<CheckResult> results = verify("http://127.0.0.1:" + closed + "/", "2.4.1", ENV);
+
+    CheckResult errors = named(results, "Blue error rate");
+    assertEquals(CheckResult.Status.inconclusive, errors.status());
+    assertTrue(errors.detail().contains("unreachable"), errors.detail());
+    assertTrue(results.stream().anyMatch(r -> !r.passed()));
+  }
+
+  @Test
+  void emptyVectorIsInconclusiveNotAPass() {
+    // a Blue host nobody exports metrics for
+    Environment ghost = new Environment(ENV.namespace(), ENV.virtualService(), new Environment.Side("lms-ghost", "lms-ghost", Map.of("app", "g")),
+        ENV.green(), ENV.rollbackWeights(), ENV.baseUrl(), ENV.prometheusUrl(), ENV.database(), null);
+
+    CheckResult errors = named(verify(prometheus.url(), "2.4.1", ghost), "Blue error rate");
+
+    assertEquals(CheckResult.Status.inconclusive, errors.status(), errors.toString());
+  }
+
+  @Test
+  void slowEndpointTimesOutAndFails() {
+    blue.delay(Duration.ofMillis(1500));
+
+    CheckResult health = named(verify(prometheus.url(), "2.4.1", ENV), "Blue responds");
+
+    assertEquals(CheckResult.Status.fail, health.status());
+    assertTrue(health.detail().contains("timed out"), health.detail());
+  }
+
+  @Test
+  void noExpectedVersionIsInconclusive() {
+    assertEquals(CheckResult.Status.inconclusive, named(verify(prometheus.url(), null, ENV), "Previous version").status());
+  }
+
+  @Test
+  void resultsAreWrittenAsJUnitOneCasePerCheck() throws Exception {
+    List<CheckResult> results = verify(prometheus.url(), "2.4.1", ENV);
+    Path xml = Checks.writeJUnit(out.resolve("verify.xml"), BlueVerifier.SUITE, results);
+    var doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(xml.toFile());
+    assertEquals(6, doc.getElementsByTagName("testcase").getLength());
+  }
+}
