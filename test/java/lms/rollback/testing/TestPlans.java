@@ -14,7 +14,7 @@ public final class TestPlans {
           .replace("rateWindow: 1m", "rateWindow: 4s")
           .replace("evaluationStep: 10s", "evaluationStep: 1s")
           .replace("requestTimeout: 5s", "requestTimeout: 1s")
-          .replace("measure: { query: errorRatePercent, above: 5, for: 5m }", "measure: { query: errorRatePercent, above: 5, for: 6s }")
+          .replace("measure: { query: errorRatePercent, above: 5, for: 5m }", "measure: { query: errorRatePercent, above: 5, for: 12s }")
           .replace("measure: { query: successRatePercent, atMost: 0, for: 2m }", "measure: { query: successRatePercent, atMost: 0, for: 4s }")
           .replace("measure: { query: dbFailurePercent, atLeast: 100, for: 30s }", "measure: { query: dbFailurePercent, atLeast: 100, for: 3s }")
           .replace("measure: { query: errorRatePercent, above: 1, atMost: 5, for: 5m }", "measure: { query: errorRatePercent, above: 1, atMost: 5, for: 4s }")

@@ -1,0 +1,90 @@
+package lms.rollback.cli;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import lms.rollback.cluster.Cluster;
+import lms.rollback.cluster.EnvironmentLease;
+import lms.rollback.cluster.TrafficSwitch;
+import lms.rollback.core.ExitCode;
+import lms.rollback.plan.Environment;
+import lms.rollback.trigger.TriggerEvaluator;
+import lms.rollback.trigger.TriggerWatch;
+import lms.rollback.verify.PrometheusClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "watch", sortOptions = false, mixinStandardHelpOptions = true,
+    description = {"Watch the automatic triggers and roll back when one holds (runbook §2.1, §2.2).",
+        "",
+        "Every --interval, evaluates each measurable trigger against Prometheus: AUTO-001 error rate > 5 % sustained for 5 minutes, AUTO-002 0 % success for 2 minutes, AUTO-003 100 % database connection failures, AUTO-004 a firing critical security alert, and MAN-001 (1-5 % sustained) and MAN-002 (p95 > 2x baseline). Sustained means every sample of the window holds, read back with a range query, so restarting the watch does not reset the clock; missing data never makes a trigger hold.",
+        "",
+        "An AUTO trigger that holds switches traffic to Blue at once, with no approval, journals the trigger with its evidence and exits 10. A MAN trigger that holds does not switch: it prints a recommendation (JSON with -o json) naming the authority that must decide, and exits 11. --dry-run evaluates and reports only. The watch stops by itself after --for."},
+    footerHeading = "%nExit codes:%n",
+    footer = {"  0  no trigger held for the whole --for", "  3  the switch was needed but could not be made", "  10 an automatic trigger held: traffic switched to Blue (on --dry-run: would have)",
+        "  11 a manual trigger held: a decision is needed (see the recommendation)", "", "Example:",
+        "  lmsctl watch --env production --for 4h --interval 10s", ""})
+final class WatchCommand extends ClusterVerb {
+
+  @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+      description = "How often to evaluate. Default: ${DEFAULT-VALUE} (Flagger's analysis interval is 60s).")
+  Duration interval;
+
+  @Option(names = "--for", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "How long to watch. Default: the first capability window of §1.2 (0-4 h after the deploy).")
+  Duration duration;
+
+  @Option(names = "--prometheus", paramLabel = "URL", description = "Prometheus to ask. Default: the environment's prometheusUrl in the plan.")
+  String prometheus;
+
+  @Option(names = "--dry-run", description = "Evaluate and report; switch nothing.")
+  boolean dryRun;
+
+  @Override
+  boolean mutates() {
+    // the lease is taken only for the switch, not for hours of watching
+    return false;
+  }
+
+  @Override
+  Outcome run(Cluster cluster, Environment env) {
+    var p = plan.plan();
+    Duration forHow = duration != null ? duration : p.capabilityWindows().get(0).to().limit();
+    var client = new PrometheusClient(prometheus != null ? prometheus : env.prometheusUrl(), p.verification().requestTimeout().limit());
+    TriggerWatch watch = new TriggerWatch(p, new TriggerEvaluator(p.verification(), client), cluster.journal(), cluster.progress(), Clock.systemUTC());
+    cluster.progress().say("watching " + watch.measurable().size() + " triggers of '" + plan.environmentName() + "' every " + interval.toSeconds()
+        + "s for " + lms.rollback.plan.Budget.format(forHow) + (dryRun ? " (dry run)" : ""));
+    TriggerWatch.Result r = watch.watch(plan.environmentName(), env, interval, forHow, dryRun, () -> switchNow(cluster, env));
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("outcome", r.outcome().name());
+    data.put("rounds", r.rounds());
+    if (r.evidence() != null) data.put("evidence", r.evidence().asData());
+    if (r.recommendation() != null) data.put("recommendation", r.recommendation());
+    List<String> text = new ArrayList<>();
+    switch (r.outcome()) {
+      case rolled_back -> text.add(r.evidence().trigger() + " held (" + r.evidence().detail() + "): traffic switched to Blue");
+      case would_roll_back -> text.add(r.evidence().trigger() + " holds (" + r.evidence().detail() + "): would switch to Blue (dry run)");
+      case recommendation -> text.add(r.evidence().trigger() + " holds (" + r.evidence().detail() + "): a rollback is recommended; "
+          + new lms.rollback.gate.Authority(p).gateFor(r.evidence().trigger(), null).levels().get(0).title() + " must decide");
+      case quiet -> text.add("no trigger held in " + r.rounds() + " evaluations");
+    }
+    int code = switch (r.outcome()) {
+      case rolled_back, would_roll_back -> ExitCode.ROLLED_BACK;
+      case recommendation -> ExitCode.DECISION_NEEDED;
+      case quiet -> ExitCode.OK;
+    };
+    return new Outcome(code, data, text);
+  }
+
+  private String switchNow(Cluster cluster, Environment env) {
+    String holder = clusterOptions.leaseHolder(output.actor()) + " (lmsctl watch)";
+    try (EnvironmentLease lease = EnvironmentLease.acquire(cluster.client(), env.namespace(), plan.environmentName(), holder,
+        EnvironmentLease.DEFAULT_DURATION, clusterOptions.lockWait(), cluster.progress())) {
+      var r = new TrafficSwitch(cluster).execute(new TrafficSwitch.Request(plan.environmentName(), env, null));
+      return r.changed() ? String.join("; ", r.after()) : "already on Blue";
+    }
+  }
+}

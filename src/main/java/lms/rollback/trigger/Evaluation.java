@@ -1,0 +1,28 @@
+package lms.rollback.trigger;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** One trigger at one moment: holds, clear, or unknown (Prometheus could not say), with its evidence. */
+public record Evaluation(String trigger, State state, Instant at, String query, String condition, int samples, Double worst, String detail) {
+
+  public enum State { holds, clear, unknown }
+
+  public boolean holds() {
+    return state == State.holds;
+  }
+
+  public Map<String, Object> asData() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("trigger", trigger);
+    m.put("state", state.name());
+    m.put("at", at.toString());
+    m.put("query", query);
+    m.put("condition", condition);
+    m.put("samples", samples);
+    m.put("value", worst);
+    m.put("detail", detail);
+    return m;
+  }
+}

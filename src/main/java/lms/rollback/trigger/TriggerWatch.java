@@ -1,0 +1,111 @@
+package lms.rollback.trigger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import lms.rollback.audit.Journal;
+import lms.rollback.core.Progress;
+import lms.rollback.gate.Authority;
+import lms.rollback.plan.Environment;
+import lms.rollback.plan.Plan;
+import lms.rollback.plan.Trigger;
+import lms.rollback.plan.TriggerType;
+
+/**
+ * §2.1 and §2.2 as a loop: every interval, evaluate the measurable triggers. An automatic one that
+ * holds rolls back at once, with no approval; a manual one that holds is reported as a
+ * recommendation for the authority the plan names. Bounded in time; stops by itself.
+ */
+public final class TriggerWatch {
+
+  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
+
+  /** How the watch ended. */
+  public record Result(Outcome outcome, Evaluation evidence, Map<String, Object> recommendation, int rounds) {}
+
+  public enum Outcome { rolled_back, would_roll_back, recommendation, quiet }
+
+  private final Plan plan;
+  private final TriggerEvaluator evaluator;
+  private final Journal journal;
+  private final Progress progress;
+  private final Clock clock;
+
+  public TriggerWatch(Plan plan, TriggerEvaluator evaluator, Journal journal, Progress progress, Clock clock) {
+    this.plan = plan;
+    this.evaluator = evaluator;
+    this.journal = journal;
+    this.progress = progress;
+    this.clock = clock;
+  }
+
+  /** The triggers that can be measured, automatic ones first (they act, the others only advise). */
+  public List<Trigger> measurable() {
+    return plan.triggers().stream().filter(t -> t.measure() != null)
+        .sorted(Comparator.comparing((Trigger t) -> t.type() != TriggerType.AUTOMATIC)).toList();
+  }
+
+  /**
+   * Watches for {@code duration}. {@code rollback} switches traffic and returns a one-line account;
+   * it is not called on a dry run.
+   */
+  public Result watch(String environment, Environment env, Duration interval, Duration duration, boolean dryRun, Supplier<String> rollback) {
+    Instant end = clock.instant().plus(duration);
+    journal.append("watch.start", Map.of("environment", environment, "intervalSeconds", interval.toSeconds(), "forSeconds", duration.toSeconds(),
+        "dryRun", dryRun, "triggers", measurable().stream().map(Trigger::id).toList()));
+    int rounds = 0;
+    while (true) {
+      rounds++;
+      Instant now = clock.instant();
+      for (Trigger t : measurable()) {
+        Evaluation e = evaluator.evaluate(t, env, now);
+        if (e.state() == Evaluation.State.unknown) progress.say("  " + t.id() + " unknown: " + e.detail());
+        if (!e.holds()) continue;
+        if (t.type() == TriggerType.AUTOMATIC) {
+          journal.append("trigger.fired", withDryRun(e.asData(), dryRun));
+          if (dryRun) return new Result(Outcome.would_roll_back, e, null, rounds);
+          progress.say("  " + t.id() + " holds (" + e.detail() + "): switching traffic to Blue now, no approval (§2.1)");
+          String done = rollback.get();
+          journal.append("trigger.rolled-back", Map.of("trigger", t.id(), "result", done));
+          return new Result(Outcome.rolled_back, e, null, rounds);
+        }
+        Map<String, Object> recommendation = new LinkedHashMap<>();
+        recommendation.put("trigger", t.id());
+        recommendation.put("condition", t.condition());
+        recommendation.put("evidence", e.asData());
+        recommendation.put("gate", new Authority(plan).gateFor(t.id(), null).asData());
+        journal.append("trigger.recommendation", withDryRun(recommendation, dryRun));
+        return new Result(Outcome.recommendation, e, recommendation, rounds);
+      }
+      if (rounds % 6 == 1) progress.say("  round " + rounds + ": no trigger holds (" + measurable().size() + " watched)");
+      Instant next = now.plus(interval);
+      if (!next.isBefore(end)) {
+        journal.append("watch.end", Map.of("rounds", rounds, "outcome", "no trigger held"));
+        return new Result(Outcome.quiet, null, null, rounds);
+      }
+      sleepUntil(next);
+    }
+  }
+
+  private static Map<String, Object> withDryRun(Map<String, Object> data, boolean dryRun) {
+    Map<String, Object> m = new LinkedHashMap<>(data);
+    m.put("dryRun", dryRun);
+    return m;
+  }
+
+  private void sleepUntil(Instant t) {
+    long ms = Duration.between(clock.instant(), t).toMillis();
+    if (ms <= 0) return;
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new lms.rollback.core.LmsException(lms.rollback.core.ExitCode.OTHER, "watch interrupted");
+    }
+  }
+}

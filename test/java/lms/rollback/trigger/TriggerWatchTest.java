@@ -1,0 +1,189 @@
+package lms.rollback.trigger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import lms.rollback.cluster.TrafficSwitch;
+import lms.rollback.plan.Plan;
+import lms.rollback.testing.MetricsExporter;
+import lms.rollback.testing.MetricsExporter.Traffic;
+import lms.rollback.testing.PrometheusServer;
+import lms.rollback.testing.Sandbox;
+import lms.rollback.testing.TestPlans;
+import lms.rollback.verify.PrometheusClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** §2.1 and §2.2 against a real Prometheus: sustained means sustained, and only AUTO triggers act. */
+class TriggerWatchTest {
+
+  static final Plan PLAN = TestPlans.fast();
+  static final Traffic HEALTHY = new Traffic(40, 0.2, 0.08, 0);
+  static final Duration INTERVAL = Duration.ofSeconds(1);
+
+  @TempDir static Path promDir;
+  static MetricsExporter exporter;
+  static PrometheusServer prometheus;
+
+  @TempDir Path out;
+  Sandbox sandbox;
+
+  @BeforeAll
+  static void start() throws Exception {
+    exporter = new MetricsExporter().set("lms-green", HEALTHY).set("lms-blue", HEALTHY);
+    prometheus = PrometheusServer.scraping(exporter.target(), promDir);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (prometheus != null) prometheus.close();
+    if (exporter != null) exporter.close();
+  }
+
+  @BeforeEach
+  void healthyGreen() throws Exception {
+    exporter.set("lms-green", HEALTHY).securityAlerts(0);
+    // let the previous test's traffic leave the rate window, then wait for a clear state
+    Thread.sleep(PLAN.verification().rateWindow().limit().toMillis() + 1500);
+    sandbox = Sandbox.start(out);
+  }
+
+  @AfterEach
+  void close() {
+    if (sandbox != null) sandbox.close();
+  }
+
+  TriggerWatch watch(String prometheusUrl) {
+    return new TriggerWatch(PLAN, new TriggerEvaluator(PLAN.verification(), new PrometheusClient(prometheusUrl, Duration.ofSeconds(2))),
+        sandbox.journal, sandbox.progress::add, Clock.systemUTC());
+  }
+
+  TriggerWatch.Result run(TriggerWatch w, Duration duration, boolean dryRun, AtomicInteger switches) {
+    return w.watch("production", sandbox.env, INTERVAL, duration, dryRun, () -> {
+      switches.incrementAndGet();
+      return String.join("; ", new TrafficSwitch(sandbox.engine()).execute(new TrafficSwitch.Request("production", sandbox.env, null)).after());
+    });
+  }
+
+  boolean onBlue() {
+    return sandbox.virtualServiceJson().path("spec").path("http").get(0).path("route").get(0).path("weight").asInt() == 100;
+  }
+
+  @Test
+  void aSpikeThatIsNotSustainedTriggersNothing() throws Exception {
+    // Given a one-second burst of errors on Green
+    exporter.set("lms-green", new Traffic(40, 60, 0.08, 0));
+    Thread.sleep(1000);
+    exporter.set("lms-green", HEALTHY);
+    AtomicInteger switches = new AtomicInteger();
+
+    // When the watch runs longer than AUTO-001's window
+    TriggerWatch.Result r = run(watch(prometheus.url()), Duration.ofSeconds(16), false, switches);
+
+    // Then
+    assertEquals(TriggerWatch.Outcome.quiet, r.outcome(), String.valueOf(r.evidence()));
+    assertEquals(0, switches.get());
+    assertFalse(onBlue());
+  }
+
+  @Test
+  void aSustainedErrorSpikeRollsBackWithoutApproval() {
+    exporter.set("lms-green", new Traffic(40, 20, 0.08, 0));
+    AtomicInteger switches = new AtomicInteger();
+
+    TriggerWatch.Result r = run(watch(prometheus.url()), Duration.ofSeconds(40), false, switches);
+
+    assertEquals(TriggerWatch.Outcome.rolled_back, r.outcome());
+    assertEquals("AUTO-001", r.evidence().trigger());
+    assertTrue(r.evidence().samples() >= 12, r.evidence().toString());
+    assertEquals(1, switches.get());
+    assertTrue(onBlue(), "the sandbox VirtualService was switched");
+    var fired = sandbox.journal.read().stream().filter(e -> e.type().equals("trigger.fired")).findFirst().orElseThrow();
+    assertTrue(fired.data().path("query").asText().contains("http_requests_total"), "evidence carries the query");
+  }
+
+  @Test
+  void zeroSuccessRollsBackOnAuto002() {
+    exporter.set("lms-green", new Traffic(40, 100, 0.08, 0));
+
+    TriggerWatch.Result r = run(watch(prometheus.url()), Duration.ofSeconds(40), false, new AtomicInteger());
+
+    assertEquals(TriggerWatch.Outcome.rolled_back, r.outcome());
+    assertEquals("AUTO-002", r.evidence().trigger());
+  }
+
+  @Test
+  void anElevatedErrorRateOnlyRecommendsAndSwitchesNothing() {
+    exporter.set("lms-green", new Traffic(40, 3, 0.08, 0));
+    AtomicInteger switches = new AtomicInteger();
+
+    TriggerWatch.Result r = run(watch(prometheus.url()), Duration.ofSeconds(40), false, switches);
+
+    assertEquals(TriggerWatch.Outcome.recommendation, r.outcome());
+    assertEquals("MAN-001", r.evidence().trigger());
+    assertEquals(0, switches.get());
+    assertFalse(onBlue());
+    assertTrue(r.recommendation().toString().contains("Release Commander"), r.recommendation().toString());
+  }
+
+  @Test
+  void aCriticalSecurityAlertRollsBackOnAuto004() {
+    exporter.securityAlerts(1);
+
+    TriggerWatch.Result r = run(watch(prometheus.url()), Duration.ofSeconds(30), false, new AtomicInteger());
+
+    assertEquals(TriggerWatch.Outcome.rolled_back, r.outcome());
+    assertEquals("AUTO-004", r.evidence().trigger());
+  }
+
+  @Test
+  void dryRunReportsWhatWouldHappenAndChangesNothing() {
+    exporter.set("lms-green", new Traffic(40, 100, 0.08, 0));
+    AtomicInteger switches = new AtomicInteger();
+
+    TriggerWatch.Result r = run(watch(prometheus.url()), Duration.ofSeconds(40), true, switches);
+
+    assertEquals(TriggerWatch.Outcome.would_roll_back, r.outcome());
+    assertEquals(0, switches.get());
+    assertFalse(onBlue());
+  }
+
+  @Test
+  void prometheusDownNeverRollsBack() throws Exception {
+    int closed;
+    try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    AtomicInteger switches = new AtomicInteger();
+
+    TriggerWatch.Result r = run(watch("http://127.0.0.1:" + closed + "/"), Duration.ofSeconds(3), false, switches);
+
+    assertEquals(TriggerWatch.Outcome.quiet, r.outcome());
+    assertEquals(0, switches.get());
+    assertTrue(sandbox.progress.stream().anyMatch(l -> l.contains("AUTO-001 unknown") && l.contains("unreachable")), sandbox.progress.toString());
+  }
+
+  @Test
+  void aRestartedWatchDoesNotResetTheClock() throws Exception {
+    // Given errors that have already been sustained for longer than AUTO-001's window
+    exporter.set("lms-green", new Traffic(40, 20, 0.08, 0));
+    Thread.sleep(PLAN.trigger("AUTO-001").measure().sustainedFor().limit().toMillis() + PLAN.verification().rateWindow().limit().toMillis() + 2000);
+
+    // When a freshly started evaluator looks once
+    Evaluation e = new TriggerEvaluator(PLAN.verification(), new PrometheusClient(prometheus.url(), Duration.ofSeconds(2)))
+        .evaluate(PLAN.trigger("AUTO-001"), sandbox.env, Instant.now());
+
+    // Then it holds at once
+    assertEquals(Evaluation.State.holds, e.state(), e.toString());
+  }
+}
