@@ -27,7 +27,10 @@ import lms.rollback.report.ReportWriter;
 import lms.rollback.runbook.RollbackSteps;
 import lms.rollback.runbook.ScenarioRunner;
 import lms.rollback.runbook.StepTimer;
+import lms.rollback.plan.Budget;
+import lms.rollback.sandbox.LmsStandIn;
 import lms.rollback.sandbox.SandboxCluster;
+import lms.rollback.verify.PrometheusClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,6 +52,9 @@ final class SandboxCommand implements Callable<Integer> {
   public static final String KUBECONFIG_FILE = "sandbox-kubeconfig.yaml";
   /** The sandbox plays a bad release whose error rate spiked: the commonest automatic trigger. */
   public static final String TRIGGER = "AUTO-001";
+  /** The stand-in LMS's own test credentials; a real run takes them from the environment. */
+  static final Map<String, String> SMOKE_CREDENTIALS = Map.of("LMS_SMOKE_USER", "sandbox", "LMS_SMOKE_PASSWORD", "sandbox",
+      "LMS_SMOKE_TOKEN", LmsStandIn.TOKEN);
 
   @Mixin PlanOptions plan;
   @Mixin OutputOptions output;
@@ -59,6 +65,10 @@ final class SandboxCommand implements Callable<Integer> {
 
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "0", description = "Port on 127.0.0.1. Default: a free one.")
   int port;
+
+  @Option(names = "--verify-window", paramLabel = "DURATION", defaultValue = "3s", converter = DurationConverter.class,
+      description = "How long the sandbox observes Blue's metrics (the plan says 3m; the sandbox has no real traffic to wait for). Default: ${DEFAULT-VALUE}.")
+  Duration verifyWindow;
 
   @Option(names = "--termination-delay", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
       description = "How long a scaled-down pod takes to terminate. Default: ${DEFAULT-VALUE}.")
@@ -85,13 +95,19 @@ final class SandboxCommand implements Callable<Integer> {
     if (text) {
       out.printf("Scenario %s — %s (target %s) on the sandbox's '%s' at %s%n", SCENARIO, scenario.title(), scenario.target(),
           plan.environmentName(), sandbox.server().url());
+      out.printf("  (Blue is observed for %s instead of the plan's %s: the sandbox's metrics are a stand-in, see --verify-window)%n",
+          Budget.format(verifyWindow), plan.plan().verification().observationWindow());
       out.flush();
     }
     try (KubernetesClient client = new ClusterConnection(kubeconfig, null).open();
         EnvironmentLease lease = EnvironmentLease.acquire(client, env.namespace(), plan.environmentName(), output.actor() + " (lmsctl sandbox)",
             EnvironmentLease.DEFAULT_DURATION, EnvironmentLease.DEFAULT_WAIT, progress)) {
       Cluster cluster = new Cluster(client, ApiRetry.defaults(progress), journal, progress);
-      ScenarioRunner runner = new RollbackSteps(cluster, plan.environmentName(), env, output.outDir(), TRIGGER).register(new ScenarioRunner(journal))
+      var standIn = sandbox.startLms(env);
+      var probes = new RollbackSteps.Probes(plan.plan(), java.net.URI.create(standIn.url()),
+          new PrometheusClient(sandbox.metrics().url(), plan.plan().verification().requestTimeout().limit()),
+          ExpectedVersion.of(cluster.deployment(env.namespace(), env.blue().deployment())), verifyWindow, SMOKE_CREDENTIALS);
+      ScenarioRunner runner = new RollbackSteps(cluster, plan.environmentName(), env, output.outDir(), TRIGGER).probes(probes).register(new ScenarioRunner(journal))
           .hooks(new Communications(new CommunicationSchedule(plan.plan(), Notifier.defaults(plan.plan(), journal, progress)), text ? out : null));
       ScenarioRunner.Result result;
       try {

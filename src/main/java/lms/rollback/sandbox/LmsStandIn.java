@@ -21,11 +21,16 @@ public final class LmsStandIn implements AutoCloseable {
   public static final String TOKEN = "sandbox-token";
 
   private final HttpServer server;
-  private volatile String version;
+  private volatile java.util.function.Supplier<String> version;
   private volatile boolean databaseUp = true;
   private volatile Duration delay = Duration.ZERO;
 
   public LmsStandIn(String version) throws IOException {
+    this(() -> version);
+  }
+
+  /** An LMS whose version is decided per request: the sandbox routes by the VirtualService's weights. */
+  public LmsStandIn(java.util.function.Supplier<String> version) throws IOException {
     this.version = version;
     System.setProperty("sun.net.httpserver.nodelay", "true");
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 32);
@@ -43,7 +48,7 @@ public final class LmsStandIn implements AutoCloseable {
   }
 
   public LmsStandIn version(String v) {
-    this.version = v;
+    this.version = () -> v;
     return this;
   }
 
@@ -62,6 +67,7 @@ public final class LmsStandIn implements AutoCloseable {
       if (!delay.isZero()) Thread.sleep(delay.toMillis());
       String path = ex.getRequestURI().getPath();
       String method = ex.getRequestMethod();
+      String version = this.version.get();
       boolean authorized = ("Bearer " + TOKEN).equals(ex.getRequestHeaders().getFirst("Authorization"));
       switch (method + " " + path) {
         case "GET /api/health", "GET /api/v1/health" -> json(ex, 200, Map.of("status", databaseUp ? "ok" : "degraded", "version", version));

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import lms.rollback.cluster.RouteTable;
 import lms.rollback.plan.Environment;
 
 /**
@@ -32,6 +33,8 @@ public final class SandboxCluster implements AutoCloseable {
 
   private final SandboxApiServer server;
   private final StandInController controller;
+  private LmsStandIn lmsStandIn;
+  private MetricsStandIn metrics;
 
   private SandboxCluster(SandboxApiServer server, StandInController controller) {
     this.server = server;
@@ -55,6 +58,32 @@ public final class SandboxCluster implements AutoCloseable {
 
   public KubernetesClient store() {
     return server.backendClient();
+  }
+
+  /** Blue's current share of the environment's traffic, in percent, as its VirtualService says. */
+  public int blueShare(Environment env) {
+    var vs = store().adapt(IstioClient.class).v1().virtualServices().inNamespace(env.namespace()).withName(env.virtualService()).get();
+    if (vs == null) return 0;
+    var shares = RouteTable.of(vs, env).shares();
+    return shares.isEmpty() ? 0 : shares.get(0).blue();
+  }
+
+  /**
+   * The LMS as its users reach it (each request served by Blue or Green as the weights say), and
+   * its metrics; both closed with the sandbox.
+   */
+  public LmsStandIn startLms(Environment env) {
+    try {
+      lmsStandIn = new LmsStandIn(() -> java.util.concurrent.ThreadLocalRandom.current().nextInt(100) < blueShare(env) ? BLUE_VERSION : GREEN_VERSION);
+      metrics = new MetricsStandIn(env.blue().host(), host -> env.blue().isHost(host) ? blueShare(env) : 100 - blueShare(env));
+      return lmsStandIn;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the LMS stand-ins: " + e.getMessage(), e);
+    }
+  }
+
+  public MetricsStandIn metrics() {
+    return metrics;
   }
 
   /** Seeds the environment: namespace, Blue and Green with ready pods, VirtualService 0 / 100. */
@@ -159,6 +188,8 @@ public final class SandboxCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    if (lmsStandIn != null) lmsStandIn.close();
+    if (metrics != null) metrics.close();
     controller.close();
     server.close();
   }
