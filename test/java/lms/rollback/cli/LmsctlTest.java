@@ -174,6 +174,44 @@ class LmsctlTest {
   }
 
   @Test
+  void smokeWithoutCredentialsExitsFourAndWritesJUnit() throws Exception {
+    try (var lms = new lms.rollback.sandbox.LmsStandIn("2.4.1")) {
+      Run r = lmsctl("smoke", "--base-url", lms.url(), "--out-dir", out.toString());
+
+      assertEquals(ExitCode.VERIFICATION_FAILED, r.exit(), r.out() + r.err());
+      assertTrue(r.out().contains("[INC ] User authentication") && r.out().contains("LMS_SMOKE_USER is not set"), r.out());
+      assertTrue(Files.readString(out.resolve("smoke-junit.xml")).contains("<testcase"));
+    }
+  }
+
+  @Test
+  void verifyBlueWithPrometheusDownExitsFour() throws Exception {
+    sandbox = Sandbox.start(out);
+    try (var lms = new lms.rollback.sandbox.LmsStandIn("2.4.1")) {
+      Run r = lmsctl(against("verify-blue", "--base-url", lms.url(), "--prometheus", "http://127.0.0.1:9/", "--window", "0s", "-o", "json"));
+
+      assertEquals(ExitCode.VERIFICATION_FAILED, r.exit(), r.err());
+      JsonNode data = JSON.readTree(r.out());
+      assertFalse(data.path("passed").asBoolean());
+      // the expected version came from Blue's Deployment in the cluster
+      assertEquals("pass", data.path("checks").get(1).path("status").asText(), data.toString());
+      assertEquals("inconclusive", data.path("checks").get(3).path("status").asText(), data.toString());
+    }
+  }
+
+  @Test
+  void triggersListsTheWholeCatalogue() throws Exception {
+    Run r = lmsctl("triggers", "-o", "json", "--out-dir", out.toString());
+
+    assertEquals(0, r.exit(), r.err());
+    JsonNode list = JSON.readTree(r.out());
+    assertEquals(16, list.size());
+    assertEquals("errorRatePercent > 5.0 for 5m", list.get(0).path("measure").asText());
+    assertFalse(list.get(0).path("approvalNeeded").asBoolean());
+    assertEquals("Compliance Officer", list.get(13).path("authority").asText());
+  }
+
+  @Test
   void statusShowsRoutesReplicasAndTheCapabilityWindow() throws Exception {
     sandbox = Sandbox.start(out);
 
