@@ -148,6 +148,13 @@ final class SandboxCommand implements Callable<Integer> {
     out.println("  try:  export KUBECONFIG=" + kubeconfig.toAbsolutePath());
     out.println("        kubectl get virtualservice,deployments,pods -n " + env.namespace());
     out.println("        lmsctl status --kubeconfig " + kubeconfig.toAbsolutePath() + " --env " + plan.environmentName());
+    var standIn = sandbox.startLms(env);
+    String common = " --kubeconfig " + kubeconfig.toAbsolutePath() + " --env " + plan.environmentName();
+    out.println("  LMS (served by Blue or Green as the VirtualService says): " + standIn.url());
+    out.println("  Prometheus API stand-in (traffic follows the weights; Green errs): " + sandbox.metrics().url());
+    out.println("        lmsctl watch" + common + " --prometheus " + sandbox.metrics().url() + " --interval 2s --for 1m");
+    out.println("        lmsctl verify-blue" + common + " --base-url " + standIn.url() + " --prometheus " + sandbox.metrics().url() + " --window 5s");
+    out.println("        LMS_SMOKE_USER=u LMS_SMOKE_PASSWORD=p LMS_SMOKE_TOKEN=" + LmsStandIn.TOKEN + " lmsctl smoke --base-url " + standIn.url());
     out.println("Press Ctrl-C to stop.");
     out.flush();
     CountDownLatch stop = new CountDownLatch(1);

@@ -37,7 +37,7 @@ public record CheckResult(String name, Status status, String measured, String th
 
   /** "[pass] Health answers  measured 200 (threshold 200)" */
   public String line() {
-    return String.format("  [%-4s] %-34s %s%s%s", status == Status.inconclusive ? "INC" : status == Status.pass ? "pass" : "FAIL", name,
+    return String.format("  [%-4s] %-40s %s%s%s", status == Status.inconclusive ? "INC" : status == Status.pass ? "pass" : "FAIL", name,
         measured == null ? "" : "measured " + measured, threshold == null ? "" : " (needs " + threshold + ")",
         detail == null || detail.isEmpty() ? "" : " — " + detail);
   }
