@@ -66,6 +66,9 @@ final class AuditCommand extends CommandGroup {
   static final class RecordVerb extends Verb {
 
     static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z0-9-]+)*");
+    /** Entries only lmsctl writes, after its own checks. */
+    static final java.util.Set<String> RESERVED = java.util.Set.of(lms.rollback.gate.DecisionRecorder.DECISION,
+        lms.rollback.gate.DecisionRecorder.REFUSED, lms.rollback.gate.DecisionRecorder.DATABASE_AUTHORIZED);
 
     @Option(names = "--type", required = true, paramLabel = "TYPE", description = "Event type, dotted lower case, e.g. checklist.item.")
     String type;
@@ -78,7 +81,7 @@ final class AuditCommand extends CommandGroup {
       if (!TYPE.matcher(type).matches()) {
         throw new LmsException(ExitCode.INVALID_INPUT, "--type: '" + type + "' is not allowed; use dotted lower case like checklist.item");
       }
-      if (type.startsWith("verb.") || type.startsWith("gate.")) {
+      if (type.startsWith("verb.") || RESERVED.contains(type)) {
         throw new LmsException(ExitCode.INVALID_INPUT, "--type: '" + type + "' is reserved for lmsctl's own entries; gate decisions go through 'lmsctl gate record'");
       }
       Journal.Entry e = journal.append(type, fields);

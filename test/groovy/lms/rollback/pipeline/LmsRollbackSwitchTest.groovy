@@ -1,0 +1,70 @@
+package lms.rollback.pipeline
+
+import org.junit.jupiter.api.Test
+
+import static org.junit.jupiter.api.Assertions.assertEquals
+import static org.junit.jupiter.api.Assertions.assertFalse
+import static org.junit.jupiter.api.Assertions.assertTrue
+import static org.junit.jupiter.api.Assertions.assertThrows
+
+class LmsRollbackSwitchTest extends LmsPipelineTest {
+
+  @Test
+  void switchesThroughLmsctlAndArchivesTheJournal() {
+    lmsctl.answer({ it[0] == 'switch' }, 0, json(changed: true, after: ['http[0]: lms-blue 100%, lms-green 0%']))
+
+    run("lmsRollbackSwitch(env: 'production')")
+
+    def call = lmsctl.verbs('switch')[0]
+    assertEquals(['switch', '--env', 'production', '-o', 'json', '--out-dir', 'lms-rollback'], call)
+    assertTrue(called('archiveArtifacts'))
+    assertTrue(helper.callStack.any { it.methodName == 'withCredentials' && it.argsToString().contains('lms-kubeconfig') })
+    assertEquals(1, lmsctl.verbs('audit').count { FakeLmsctl.value(it, '--type') == 'jenkins.step' })
+  }
+
+  @Test
+  void aParameterCarryingShellReachesLmsctlUnchangedAndIsNeverInTheScript() {
+    String evil = "it's \$(touch /tmp/pwned); rm -rf / #`id`"
+    lmsctl.answer({ it[0] == 'switch' }, 0, json(changed: true, after: []))
+
+    binding.setVariable('params', [REASON: evil])
+
+    run("lmsRollbackSwitch(env: 'production', force: true, reason: params.REASON)")
+
+    def call = lmsctl.calls.find { it.args[0] == 'switch' }
+    assertEquals(evil, FakeLmsctl.value(call.args, '--reason'))
+    lmsctl.calls.each { c ->
+      assertFalse(c.script.contains('rm -rf') || c.script.contains('touch') || c.script.contains('production'), c.script)
+    }
+  }
+
+  @Test
+  void aFailedSwitchFailsTheBuildWithLmsctlsReasonAndStillArchives() {
+    lmsctl.answer({ it[0] == 'switch' }, 3, '', 'lmsctl switch: Blue cannot take the traffic: Deployment lms-blue has 1/3 ready replicas (needs 3)')
+
+    def e = assertThrows(Exception) { run("lmsRollbackSwitch(env: 'production')") }
+
+    assertTrue(e.message.contains('Blue cannot take the traffic'), e.message)
+    assertTrue(called('archiveArtifacts'))
+  }
+
+  @Test
+  void anUnknownArgumentIsRefusedBeforeAnythingRuns() {
+    def e = assertThrows(Exception) { run("lmsRollbackSwitch(env: 'production', enviroment: 'x')") }
+
+    assertTrue(e.message.contains('unknown argument(s) enviroment; allowed: archive, env, force'), e.message)
+    assertTrue(lmsctl.calls.isEmpty())
+  }
+
+  @Test
+  void forceWithoutAReasonIsRefused() {
+    def e = assertThrows(Exception) { run("lmsRollbackSwitch(env: 'production', force: true)") }
+    assertTrue(e.message.contains('force: true needs a reason'), e.message)
+  }
+
+  @Test
+  void aMissingEnvironmentIsNamed() {
+    def e = assertThrows(Exception) { run("lmsRollbackSwitch()") }
+    assertTrue(e.message.contains("missing mandatory argument(s) env"), e.message)
+  }
+}

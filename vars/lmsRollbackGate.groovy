@@ -1,0 +1,144 @@
+/**
+ * Runbook §3: the people who may decide a rollback decide it, within their window, or the gate
+ * escalates. See lmsRollbackGate.txt.
+ */
+def call(Map userConfig = [:]) {
+  Map defaults = [trigger: null, reason: null, requestedBy: null, scenario: null, environment: null, plan: null, outDir: 'lms-rollback',
+                  archive: true]
+  Map checked = lms.rollback.jenkins.StepConfig.merge('lmsRollbackGate', defaults, userConfig, ['trigger', 'reason', 'requestedBy'])
+  if (checked.problem) error(checked.problem)
+  Map config = checked.config
+  List planArgs = config.plan ? ['--plan', config.plan] : []
+  List gateArgs = ['gate', 'plan', '--trigger', config.trigger, '-o', 'json', '--out-dir', config.outDir] + planArgs
+  if (config.scenario) gateArgs += ['--scenario', config.scenario]
+  Map decision = lmsStep(step: 'lmsRollbackGate', outDir: config.outDir, archive: config.archive) {
+    def gate = lmsctlRun(args: gateArgs, outDir: config.outDir)
+    if (gate.status != 0) error("lmsRollbackGate: cannot tell who decides ${config.trigger}: ${gate.reason}")
+    record(config, 'gate.requested', [trigger: config.trigger, requestedBy: config.requestedBy, reason: config.reason])
+    if (!gate.json.approvalNeeded) {
+      record(config, 'gate.not-required', [trigger: config.trigger])
+      echo "${config.trigger} is automatic: no approval needed, the rollback starts at once (§2.1)"
+      return [decision: 'automatic', by: 'system', role: 'System (auto-triggered)', level: -1]
+    }
+    Map decided = null
+    for (int level = 0; level < gate.json.levels.size() && decided == null; level++) {
+      decided = askLevel(config, gate.json.levels[level] as Map, level, level == 0 ? null : gate.json.levels[level - 1].title)
+    }
+    if (decided == null) {
+      currentBuild.result = 'ABORTED'
+      error("lmsRollbackGate: nobody decided ${config.trigger} within any window (${gate.json.levels.collect { it.title }.join(' -> ')}); the rollback was not authorized")
+    }
+    if (gate.json.twoPersonRule) askDatabase(config, gate.json.twoPersonRule as Map, gate.json.levels[0].windowSeconds as long)
+    return decided
+  }
+  return decision
+}
+
+/** One level of escalation: asks until someone entitled decides, or the window closes (null). */
+def askLevel(Map config, Map level, int n, String previousTitle) {
+  long deadline = System.currentTimeMillis() + (level.windowSeconds as long) * 1000
+  record(config, 'gate.opened', [trigger: config.trigger, level: n, submitter: level.submitter, windowSeconds: level.windowSeconds])
+  String note = previousTitle ? " (escalated: ${previousTitle} did not answer)" : ''
+  while (true) {
+    long left = (deadline - System.currentTimeMillis() + 999) / 1000
+    if (left <= 0) return timedOut(config, n)
+    def answer
+    try {
+      timeout(time: left, unit: 'SECONDS') {
+        answer = input(id: "LmsGate${n}", message: "Roll back for ${config.trigger}? ${level.title} decides${note}. Requested by ${config.requestedBy}: ${config.reason}",
+            ok: 'Roll back', submitter: level.submitter, submitterParameter: 'APPROVER',
+            parameters: [string(name: 'REASON', defaultValue: '', description: 'Why — at least 10 characters, journaled')])
+      }
+    } catch (e) {
+      String kind = interruption(e)
+      if (kind == 'timeout') return timedOut(config, n)
+      if (kind != 'rejected') throw e
+      String by = rejecter(e)
+      def rejected = lmsctlRun(args: decisionArgs(config, 'reject', by, "rejected in Jenkins by ${by}", n), outDir: config.outDir)
+      if (rejected.status == 0) {
+        currentBuild.result = 'ABORTED'
+        error("lmsRollbackGate: the rollback was rejected by ${by} (${rejected.json.role})")
+      }
+      echo "A rejection by ${by} does not count: ${rejected.reason}. The prompt stays open."
+      continue
+    }
+    def accepted = lmsctlRun(args: decisionArgs(config, 'approve', answer.APPROVER, answer.REASON ?: '', n), outDir: config.outDir)
+    if (accepted.status == 0) return [decision: 'approve', by: answer.APPROVER, role: accepted.json.role, reason: answer.REASON, level: n]
+    echo "That decision does not count: ${accepted.reason}. The prompt opens again."
+  }
+}
+
+/** §4.2 step 4: the DBA and the Release Commander, two different people, neither the requester. */
+def askDatabase(Map config, Map rule, long windowSeconds) {
+  String submitter = rule.holders.values().flatten().unique().join(',')
+  long deadline = System.currentTimeMillis() + windowSeconds * 1000
+  record(config, 'gate.opened', [trigger: config.trigger, level: 0, database: true, submitter: submitter])
+  while (true) {
+    long left = (deadline - System.currentTimeMillis() + 999) / 1000
+    if (left <= 0) {
+      currentBuild.result = 'ABORTED'
+      error("lmsRollbackGate: the database rollback was not authorized in time by ${rule.titles.join(' and ')}")
+    }
+    def answer
+    try {
+      timeout(time: left, unit: 'SECONDS') {
+        answer = input(id: 'LmsDatabaseGate', message: "Database rollback for ${config.trigger}: needs ${rule.titles.join(' and ')}, two different people, neither ${config.requestedBy}",
+            ok: 'Authorize', submitter: submitter, submitterParameter: 'APPROVER',
+            parameters: [string(name: 'REASON', defaultValue: '', description: 'Why — at least 10 characters, journaled')])
+      }
+    } catch (e) {
+      String kind = interruption(e)
+      if (kind == null) throw e
+      currentBuild.result = 'ABORTED'
+      error(kind == 'timeout' ? "lmsRollbackGate: the database rollback was not authorized in time"
+          : "lmsRollbackGate: the database rollback was rejected by ${rejecter(e)}")
+    }
+    List args = decisionArgs(config, 'approve', answer.APPROVER, answer.REASON ?: '', 0) + ['--database']
+    def accepted = lmsctlRun(args: args, outDir: config.outDir)
+    if (accepted.status != 0) {
+      echo "That authorization does not count: ${accepted.reason}. The prompt opens again."
+    } else if (accepted.json.databaseAuthorized) {
+      echo "Database rollback authorized by ${accepted.json.databaseApprovers.join(' and ')}"
+      return accepted.json
+    } else {
+      echo "${answer.APPROVER} authorized; one more person is needed"
+    }
+  }
+}
+
+def decisionArgs(Map config, String decision, String by, String reason, int level) {
+  List args = ['gate', 'record', '--trigger', config.trigger, '--decision', decision, '--by', by, '--reason', reason, '--level', "${level}",
+               '--requested-by', config.requestedBy, '-o', 'json', '--out-dir', config.outDir]
+  List groups = lmsUserGroups(by)
+  if (groups) args += ['--groups', groups.join(',')]
+  if (config.plan) args += ['--plan', config.plan]
+  return args
+}
+
+def timedOut(Map config, int level) {
+  lmsctlRun(args: ['gate', 'record', '--trigger', config.trigger, '--decision', 'timeout', '--by', 'timeout', '--level', "${level}",
+                   '--requested-by', config.requestedBy, '--out-dir', config.outDir] + (config.plan ? ['--plan', config.plan] : []), outDir: config.outDir)
+  return null
+}
+
+def record(Map config, String type, Map fields) {
+  List args = ['audit', 'record', '--type', type, '--out-dir', config.outDir]
+  fields.each { k, v -> args += ['--field', "${k}=${v}"] }
+  lmsctlRun(args: args, outDir: config.outDir)
+}
+
+/** 'timeout', 'rejected', or null: told apart by the cause's class, as Jenkins reports them. */
+@NonCPS
+String interruption(e) {
+  if (!e.getClass().getName().endsWith('FlowInterruptedException')) return null
+  def causes = e.getCauses()
+  if (causes.any { it.getClass().getName().endsWith('ExceededTimeout') }) return 'timeout'
+  if (causes.any { it.getClass().getName().endsWith('Rejection') }) return 'rejected'
+  return null
+}
+
+@NonCPS
+String rejecter(e) {
+  def cause = e.getCauses().find { it.getClass().getName().endsWith('Rejection') }
+  return cause?.getUser()?.getId() ?: 'unknown'
+}

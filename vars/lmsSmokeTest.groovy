@@ -1,0 +1,21 @@
+/** Runbook §4.2 step 5: the smoke tests after the rollback. See lmsSmokeTest.txt. */
+def call(Map userConfig = [:]) {
+  Map defaults = [env: null, baseUrl: null, credentials: [:], plan: null, outDir: 'lms-rollback', archive: true]
+  Map checked = lms.rollback.jenkins.StepConfig.merge('lmsSmokeTest', defaults, userConfig, ['env'])
+  if (checked.problem) error(checked.problem)
+  Map config = checked.config
+  String junitFile = "${config.outDir}/smoke-junit.xml"
+  List args = ['smoke', '--env', config.env, '-o', 'json', '--out-dir', config.outDir, '--junit', junitFile]
+  if (config.baseUrl) args += ['--base-url', config.baseUrl]
+  if (config.plan) args += ['--plan', config.plan]
+  def result
+  try {
+    result = lmsStep(step: 'lmsSmokeTest', outDir: config.outDir, secrets: config.credentials, archive: config.archive) {
+      lmsctlRun(args: args, outDir: config.outDir)
+    }
+  } finally {
+    junit(testResults: junitFile, allowEmptyResults: true)
+  }
+  if (result.status != 0) error("lmsSmokeTest: the smoke tests did not pass (lmsctl exit ${result.status}): ${result.reason}")
+  return result.json
+}

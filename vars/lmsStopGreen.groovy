@@ -1,0 +1,17 @@
+/** Runbook §4.2 step 3: Green's logs preserved, Green scaled to 0, no Green pod left. See lmsStopGreen.txt. */
+def call(Map userConfig = [:]) {
+  Map defaults = [env: null, timeout: null, plan: null, outDir: 'lms-rollback', kubeconfigCredentialsId: 'lms-kubeconfig', leaseHolder: null,
+                  archive: true]
+  Map checked = lms.rollback.jenkins.StepConfig.merge('lmsStopGreen', defaults, userConfig, ['env'])
+  if (checked.problem) error(checked.problem)
+  Map config = checked.config
+  List args = ['stop-green', '--env', config.env, '-o', 'json', '--out-dir', config.outDir]
+  if (config.timeout) args += ['--timeout', config.timeout]
+  if (config.plan) args += ['--plan', config.plan]
+  if (config.leaseHolder) args += ['--lease-holder', config.leaseHolder]
+  def result = lmsStep(step: 'lmsStopGreen', outDir: config.outDir, kubeconfigCredentialsId: config.kubeconfigCredentialsId, archive: config.archive) {
+    lmsctlRun(args: args, outDir: config.outDir)
+  }
+  if (result.status != 0) error("lmsStopGreen: Green was not stopped (lmsctl exit ${result.status}): ${result.reason}")
+  return result.json
+}

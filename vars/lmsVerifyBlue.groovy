@@ -1,0 +1,29 @@
+/** Runbook §4.2 step 2: is Blue serving correctly now? See lmsVerifyBlue.txt. */
+def call(Map userConfig = [:]) {
+  Map defaults = [env: null, window: null, expectedVersion: null, baseUrl: null, prometheus: null, plan: null, outDir: 'lms-rollback',
+                  kubeconfigCredentialsId: 'lms-kubeconfig', archive: true]
+  Map checked = lms.rollback.jenkins.StepConfig.merge('lmsVerifyBlue', defaults, userConfig, ['env'])
+  if (checked.problem) error(checked.problem)
+  Map config = checked.config
+  String junitFile = "${config.outDir}/verify-blue-junit.xml"
+  List args = ['verify-blue', '--env', config.env, '-o', 'json', '--out-dir', config.outDir, '--junit', junitFile]
+  if (config.window) args += ['--window', config.window]
+  if (config.expectedVersion) args += ['--expected-version', config.expectedVersion]
+  if (config.baseUrl) args += ['--base-url', config.baseUrl]
+  if (config.prometheus) args += ['--prometheus', config.prometheus]
+  if (config.plan) args += ['--plan', config.plan]
+  def result
+  try {
+    result = lmsStep(step: 'lmsVerifyBlue', outDir: config.outDir, kubeconfigCredentialsId: config.kubeconfigCredentialsId, archive: config.archive) {
+      lmsctlRun(args: args, outDir: config.outDir)
+    }
+  } finally {
+    junit(testResults: junitFile, allowEmptyResults: true)
+  }
+  if (result.status == 4) {
+    List failed = result.json?.checks?.findAll { it.status != 'pass' }?.collect { "${it.name} ${it.status}" } ?: []
+    error("lmsVerifyBlue: Blue is not healthy after the switch (${failed.join(', ')}); Green was left running")
+  }
+  if (result.status != 0) error("lmsVerifyBlue: Blue could not be verified (lmsctl exit ${result.status}): ${result.reason}")
+  return result.json
+}
