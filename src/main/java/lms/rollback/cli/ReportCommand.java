@@ -43,11 +43,25 @@ final class ReportCommand implements Callable<Integer> {
   @Option(names = "--deployment", paramLabel = "ID", defaultValue = "${env:LMS_DEPLOYMENT_ID}", description = "Deployment id. Default: $LMS_DEPLOYMENT_ID.")
   String deployment;
 
+  @Option(names = "--scorecard", description = "Also write the §9.2 rehearsal scorecard as JUnit XML (rehearsal-scorecard-junit.xml).")
+  boolean scorecard;
+
   @Override
   public Integer call() {
     Path file = journal != null ? journal : output.outDir().resolve(Journal.FILE_NAME);
     RollbackReport report = new ReportBuilder(plan.plan()).build(file, incident, deployment);
-    List<Path> written = ReportWriter.write(report, to != null ? to : file.toAbsolutePath().getParent(), formats);
+    Path dir = to != null ? to : file.toAbsolutePath().getParent();
+    List<Path> written = new java.util.ArrayList<>(ReportWriter.write(report, dir, formats));
+    if (scorecard) {
+      Path card = dir.resolve("rehearsal-scorecard-junit.xml");
+      try {
+        java.nio.file.Files.writeString(card, lms.rollback.report.RehearsalScorecard.junit(
+            lms.rollback.report.RehearsalScorecard.score(report, plan.plan().rehearsalChecklist())));
+      } catch (java.io.IOException e) {
+        throw new lms.rollback.core.LmsException(ExitCode.OTHER, "cannot write " + card + ": " + e.getMessage(), e);
+      }
+      written.add(card);
+    }
     var out = spec.commandLine().getOut();
     if (output.json()) {
       out.println(Journal.json(java.util.Map.of("outcome", report.outcome().name(), "files", written.stream().map(Path::toString).toList())));

@@ -1,0 +1,52 @@
+package lms.rollback.report;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import lms.rollback.plan.Runbook.RehearsalItem;
+
+/** §9.2: the rehearsal checklist scored from a run's report, as JUnit so Jenkins trends it month by month. */
+public final class RehearsalScorecard {
+  private RehearsalScorecard() {}
+
+  public record Score(RehearsalItem item, boolean passed, String measured) {}
+
+  public static List<Score> score(RollbackReport r, List<RehearsalItem> checklist) {
+    List<Score> scores = new ArrayList<>();
+    for (RehearsalItem item : checklist) {
+      scores.add(switch (item.measure()) {
+        case "switch-duration" -> within(item, step(r, "switch-traffic"));
+        case "total-duration" -> within(item, r.outcome() == RollbackReport.Outcome.COMPLETED ? r.total() : null);
+        case "blue-checks" -> checks(item, r, "Blue", "Previous version", "Database connectivity", "Green receives");
+        case "smoke-checks" -> checks(item, r, "(GET ", "(POST ");
+        case "green-terminated" -> {
+          var stop = r.steps().stream().filter(s -> s.action().equals("stop-green")).findFirst();
+          yield new Score(item, stop.isPresent() && stop.get().ok(), stop.map(s -> s.detail()).orElse("Green was not stopped"));
+        }
+        default -> new Score(item, false, "unknown measure '" + item.measure() + "'");
+      });
+    }
+    return scores;
+  }
+
+  public static String junit(List<Score> scores) {
+    return JUnitXml.document(List.of(new JUnitXml.Suite("rehearsal.scorecard", scores.stream()
+        .map(s -> new JUnitXml.Case("#" + s.item().id() + " " + s.item().test() + " (" + s.item().expected() + ")", 0,
+            s.passed() ? null : "measured: " + s.measured())).toList())));
+  }
+
+  private static Duration step(RollbackReport r, String action) {
+    return r.steps().stream().filter(s -> s.action().equals(action) && s.ok()).map(RollbackReport.Step::took).findFirst().orElse(null);
+  }
+
+  private static Score within(RehearsalItem item, Duration took) {
+    if (took == null) return new Score(item, false, "did not complete");
+    return new Score(item, item.limit() != null && took.compareTo(item.limit().limit()) < 0, Formats.duration(took));
+  }
+
+  private static Score checks(RehearsalItem item, RollbackReport r, String... namePrefixes) {
+    List<RollbackReport.Check> mine = r.checks().stream().filter(c -> java.util.Arrays.stream(namePrefixes).anyMatch(p -> c.name().contains(p))).toList();
+    long passed = mine.stream().filter(RollbackReport.Check::passed).count();
+    return new Score(item, !mine.isEmpty() && passed == mine.size(), passed + " of " + mine.size() + " passed");
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * Runbook §4.2 step 4: alembic downgrade, verified, after the two-person authorization. Calls
+ * `lmsctl db-rollback` as DESIGN.md specifies it; that verb arrives with the database work
+ * (issue #6) — until then this step fails saying so. See lmsDatabaseRollback.txt.
+ */
+def call(Map userConfig = [:]) {
+  Map defaults = [env: null, target: '-1', rehearsal: false, plan: null, outDir: 'lms-rollback', kubeconfigCredentialsId: 'lms-kubeconfig',
+                  databaseCredentialsId: null, archive: true]
+  Map checked = lms.rollback.jenkins.StepConfig.merge('lmsDatabaseRollback', defaults, userConfig, ['env'])
+  if (checked.problem) error(checked.problem)
+  Map config = checked.config
+  String junitFile = "${config.outDir}/database-junit.xml"
+  List args = ['db-rollback', '--env', config.env, '--target', config.target, '-o', 'json', '--out-dir', config.outDir, '--junit', junitFile]
+  if (config.rehearsal) args += ['--rehearsal']
+  if (config.plan) args += ['--plan', config.plan]
+  Map secrets = config.databaseCredentialsId ? [LMS_DATABASE_URL: config.databaseCredentialsId] : [:]
+  def result
+  try {
+    result = lmsStep(step: 'lmsDatabaseRollback', outDir: config.outDir, kubeconfigCredentialsId: config.kubeconfigCredentialsId,
+        secrets: secrets, archive: config.archive) {
+      lmsctlRun(args: args, outDir: config.outDir)
+    }
+  } finally {
+    junit(testResults: junitFile, allowEmptyResults: true)
+  }
+  if (result.status != 0) error("lmsDatabaseRollback: the database was not rolled back (lmsctl exit ${result.status}): ${result.reason}. Consider scenario D")
+  return result.json
+}
