@@ -14,15 +14,10 @@ def call(Map userConfig = [:]) {
   if (config.rehearsal) args += ['--rehearsal']
   if (config.plan) args += ['--plan', config.plan]
   Map secrets = config.databaseCredentialsId ? [LMS_DATABASE_URL: config.databaseCredentialsId] : [:]
-  def result
-  try {
-    result = lmsStep(step: 'lmsDatabaseRollback', outDir: config.outDir, kubeconfigCredentialsId: config.kubeconfigCredentialsId,
-        secrets: secrets, archive: config.archive) {
+  def result = lmsStep(step: 'lmsDatabaseRollback', outDir: config.outDir, kubeconfigCredentialsId: config.kubeconfigCredentialsId,
+        secrets: secrets, junit: junitFile, archive: config.archive) {
       lmsctlRun(args: args, outDir: config.outDir)
     }
-  } finally {
-    junit(testResults: junitFile, allowEmptyResults: true)
-  }
   if (result.status != 0) error("lmsDatabaseRollback: the database was not rolled back (lmsctl exit ${result.status}): ${result.reason}. Consider scenario D")
   return result.json
 }

@@ -8,14 +8,9 @@ def call(Map userConfig = [:]) {
   List args = ['smoke', '--env', config.env, '-o', 'json', '--out-dir', config.outDir, '--junit', junitFile]
   if (config.baseUrl) args += ['--base-url', config.baseUrl]
   if (config.plan) args += ['--plan', config.plan]
-  def result
-  try {
-    result = lmsStep(step: 'lmsSmokeTest', outDir: config.outDir, secrets: config.credentials, archive: config.archive) {
+  def result = lmsStep(step: 'lmsSmokeTest', outDir: config.outDir, secrets: config.credentials, junit: junitFile, archive: config.archive) {
       lmsctlRun(args: args, outDir: config.outDir)
     }
-  } finally {
-    junit(testResults: junitFile, allowEmptyResults: true)
-  }
   if (result.status != 0) error("lmsSmokeTest: the smoke tests did not pass (lmsctl exit ${result.status}): ${result.reason}")
   return result.json
 }

@@ -21,6 +21,7 @@ def call(Map config, Closure body) {
     long millis = System.currentTimeMillis() - started
     lmsctlRun(args: ['audit', 'record', '--type', 'jenkins.step', '--field', "step=${step}", '--field', "millis=${millis}",
         '--field', "exit=${exit}", '--out-dir', outDir], outDir: outDir)
+    if (config.junit) junit(testResults: config.junit, allowEmptyResults: true)
     if (config.archive != false) archiveArtifacts(artifacts: "${outDir}/**", allowEmptyArchive: true)
   }
 }

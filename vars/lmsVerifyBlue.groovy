@@ -12,14 +12,9 @@ def call(Map userConfig = [:]) {
   if (config.baseUrl) args += ['--base-url', config.baseUrl]
   if (config.prometheus) args += ['--prometheus', config.prometheus]
   if (config.plan) args += ['--plan', config.plan]
-  def result
-  try {
-    result = lmsStep(step: 'lmsVerifyBlue', outDir: config.outDir, kubeconfigCredentialsId: config.kubeconfigCredentialsId, archive: config.archive) {
+  def result = lmsStep(step: 'lmsVerifyBlue', outDir: config.outDir, kubeconfigCredentialsId: config.kubeconfigCredentialsId, junit: junitFile, archive: config.archive) {
       lmsctlRun(args: args, outDir: config.outDir)
     }
-  } finally {
-    junit(testResults: junitFile, allowEmptyResults: true)
-  }
   if (result.status == 4) {
     List failed = result.json?.checks?.findAll { it.status != 'pass' }?.collect { "${it.name} ${it.status}" } ?: []
     error("lmsVerifyBlue: Blue is not healthy after the switch (${failed.join(', ')}); Green was left running")
