@@ -4,7 +4,7 @@
  * (issue #6) — until then this step fails saying so. See lmsDatabaseRollback.txt.
  */
 def call(Map userConfig = [:]) {
-  Map defaults = [env: null, target: '-1', rehearsal: false, plan: null, outDir: 'lms-rollback', kubeconfigCredentialsId: 'lms-kubeconfig',
+  Map defaults = [env: null, budget: null, target: '-1', rehearsal: false, plan: null, outDir: 'lms-rollback', kubeconfigCredentialsId: 'lms-kubeconfig',
                   databaseCredentialsId: null, archive: true]
   Map checked = lms.rollback.jenkins.StepConfig.merge('lmsDatabaseRollback', defaults, userConfig, ['env'])
   if (checked.problem) error(checked.problem)
@@ -14,7 +14,7 @@ def call(Map userConfig = [:]) {
   if (config.rehearsal) args += ['--rehearsal']
   if (config.plan) args += ['--plan', config.plan]
   Map secrets = config.databaseCredentialsId ? [LMS_DATABASE_URL: config.databaseCredentialsId] : [:]
-  def result = lmsStep(step: 'lmsDatabaseRollback', outDir: config.outDir, kubeconfigCredentialsId: config.kubeconfigCredentialsId,
+  def result = lmsStep(step: 'lmsDatabaseRollback', budget: config.budget, outDir: config.outDir, kubeconfigCredentialsId: config.kubeconfigCredentialsId,
         secrets: secrets, junit: junitFile, archive: config.archive) {
       lmsctlRun(args: args, outDir: config.outDir)
     }

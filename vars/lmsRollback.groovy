@@ -56,7 +56,7 @@ def call(Map userConfig = [:]) {
           boolean ok = false
           String detail = ''
           try {
-            detail = runStep(config, step.action as String)
+            detail = runStep(config, step.action as String, step.budget as String)
             ok = true
           } catch (e) {
             detail = e.message
@@ -90,9 +90,9 @@ def call(Map userConfig = [:]) {
 }
 
 /** Runs one step of the scenario; returns a line for the journal. */
-def runStep(Map config, String action) {
+def runStep(Map config, String action, String budget) {
   String holder = env.BUILD_TAG ?: "jenkins-build-${currentBuild.number}"
-  Map common = [env: config.env, plan: config.plan, outDir: config.outDir, archive: config.archive]
+  Map common = [env: config.env, budget: budget, plan: config.plan, outDir: config.outDir, archive: config.archive]
   switch (action) {
     case 'announce':
       return 'announced on the war room and the status page'

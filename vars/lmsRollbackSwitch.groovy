@@ -1,6 +1,6 @@
 /** Runbook §4.2 step 1: all traffic to Blue. See lmsRollbackSwitch.txt. */
 def call(Map userConfig = [:]) {
-  Map defaults = [env: null, force: false, reason: null, plan: null, outDir: 'lms-rollback', kubeconfigCredentialsId: 'lms-kubeconfig',
+  Map defaults = [env: null, budget: null, force: false, reason: null, plan: null, outDir: 'lms-rollback', kubeconfigCredentialsId: 'lms-kubeconfig',
                   leaseHolder: null, archive: true]
   Map checked = lms.rollback.jenkins.StepConfig.merge('lmsRollbackSwitch', defaults, userConfig, ['env'])
   if (checked.problem) error(checked.problem)
@@ -10,7 +10,7 @@ def call(Map userConfig = [:]) {
   if (config.plan) args += ['--plan', config.plan]
   if (config.force) args += ['--force', '--reason', config.reason]
   if (config.leaseHolder) args += ['--lease-holder', config.leaseHolder]
-  def result = lmsStep(step: 'lmsRollbackSwitch', outDir: config.outDir, kubeconfigCredentialsId: config.kubeconfigCredentialsId, archive: config.archive) {
+  def result = lmsStep(step: 'lmsRollbackSwitch', budget: config.budget, outDir: config.outDir, kubeconfigCredentialsId: config.kubeconfigCredentialsId, archive: config.archive) {
     lmsctlRun(args: args, outDir: config.outDir)
   }
   if (result.status != 0) error("lmsRollbackSwitch: traffic was not switched to Blue (lmsctl exit ${result.status}): ${result.reason}")

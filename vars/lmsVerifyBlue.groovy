@@ -1,6 +1,6 @@
 /** Runbook §4.2 step 2: is Blue serving correctly now? See lmsVerifyBlue.txt. */
 def call(Map userConfig = [:]) {
-  Map defaults = [env: null, window: null, expectedVersion: null, baseUrl: null, prometheus: null, plan: null, outDir: 'lms-rollback',
+  Map defaults = [env: null, budget: null, window: null, expectedVersion: null, baseUrl: null, prometheus: null, plan: null, outDir: 'lms-rollback',
                   kubeconfigCredentialsId: 'lms-kubeconfig', archive: true]
   Map checked = lms.rollback.jenkins.StepConfig.merge('lmsVerifyBlue', defaults, userConfig, ['env'])
   if (checked.problem) error(checked.problem)
@@ -12,7 +12,7 @@ def call(Map userConfig = [:]) {
   if (config.baseUrl) args += ['--base-url', config.baseUrl]
   if (config.prometheus) args += ['--prometheus', config.prometheus]
   if (config.plan) args += ['--plan', config.plan]
-  def result = lmsStep(step: 'lmsVerifyBlue', outDir: config.outDir, kubeconfigCredentialsId: config.kubeconfigCredentialsId, junit: junitFile, archive: config.archive) {
+  def result = lmsStep(step: 'lmsVerifyBlue', budget: config.budget, outDir: config.outDir, kubeconfigCredentialsId: config.kubeconfigCredentialsId, junit: junitFile, archive: config.archive) {
       lmsctlRun(args: args, outDir: config.outDir)
     }
   if (result.status == 4) {

@@ -76,6 +76,7 @@ class JenkinsfileTest extends LmsPipelineTest {
     List verbs = lmsctl.calls*.args*.getAt(0).findAll { it in ['switch', 'verify-blue', 'stop-green', 'smoke'] }
     assertEquals(['switch', 'verify-blue', 'stop-green', 'smoke'], verbs)
     assertEquals('jenkins-Rollback-41', FakeLmsctl.value(lmsctl.verbs('switch')[0], '--lease-holder'))
+    assertTrue(lmsctl.verbs('audit').any { FakeLmsctl.value(it, '--type') == 'jenkins.step' && it.contains('step=lmsRollbackSwitch') && it.contains('budget=2m') })
     assertTrue(helper.callStack.any { it.methodName == 'stage' && it.argsToString().contains('Execute traffic switch (2m)') })
     assertTrue(helper.callStack.any { it.methodName == 'lock' && it.argsToString().contains('lms-rollback-production') })
     assertTrue(called('milestone'))

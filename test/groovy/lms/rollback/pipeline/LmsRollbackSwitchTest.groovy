@@ -20,6 +20,7 @@ class LmsRollbackSwitchTest extends LmsPipelineTest {
     assertTrue(called('archiveArtifacts'))
     assertTrue(helper.callStack.any { it.methodName == 'withCredentials' && it.argsToString().contains('lms-kubeconfig') })
     assertEquals(1, lmsctl.verbs('audit').count { FakeLmsctl.value(it, '--type') == 'jenkins.step' })
+    assertTrue(binding.getVariable('currentBuild').description.startsWith('lmsRollbackSwitch: done in'))
   }
 
   @Test
@@ -52,7 +53,7 @@ class LmsRollbackSwitchTest extends LmsPipelineTest {
   void anUnknownArgumentIsRefusedBeforeAnythingRuns() {
     def e = assertThrows(Exception) { run("lmsRollbackSwitch(env: 'production', enviroment: 'x')") }
 
-    assertTrue(e.message.contains('unknown argument(s) enviroment; allowed: archive, env, force'), e.message)
+    assertTrue(e.message.contains('unknown argument(s) enviroment; allowed: archive, budget, env, force'), e.message)
     assertTrue(lmsctl.calls.isEmpty())
   }
 
