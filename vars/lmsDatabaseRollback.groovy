@@ -6,9 +6,7 @@
 def call(Map userConfig = [:]) {
   Map defaults = [env: null, budget: null, target: '-1', rehearsal: false, plan: null, outDir: 'lms-rollback', kubeconfigCredentialsId: 'lms-kubeconfig',
                   databaseCredentialsId: null, archive: true]
-  Map checked = lms.rollback.jenkins.StepConfig.merge('lmsDatabaseRollback', defaults, userConfig, ['env'])
-  if (checked.problem) error(checked.problem)
-  Map config = checked.config
+  Map config = lmsConfig('lmsDatabaseRollback', defaults, userConfig, ['env'])
   String junitFile = "${config.outDir}/database-junit.xml"
   List args = ['db-rollback', '--env', config.env, '--target', config.target, '-o', 'json', '--out-dir', config.outDir, '--junit', junitFile]
   if (config.rehearsal) args += ['--rehearsal']

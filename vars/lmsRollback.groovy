@@ -7,9 +7,7 @@ def call(Map userConfig = [:]) {
   Map defaults = [scenario: null, trigger: null, env: null, reason: null, requestedBy: null, dryRun: false, rehearsal: false,
                   plan: null, outDir: 'lms-rollback', kubeconfigCredentialsId: 'lms-kubeconfig', smokeCredentials: [:],
                   databaseCredentialsId: null, verifyWindow: null, archive: true]
-  Map checked = lms.rollback.jenkins.StepConfig.merge('lmsRollback', defaults, userConfig, ['scenario', 'trigger', 'env', 'reason', 'requestedBy'])
-  if (checked.problem) error(checked.problem)
-  Map config = checked.config
+  Map config = lmsConfig('lmsRollback', defaults, userConfig, ['scenario', 'trigger', 'env', 'reason', 'requestedBy'])
   List planArgs = config.plan ? ['--plan', config.plan] : []
   String outcome = 'FAILED'
   long started = System.currentTimeMillis()

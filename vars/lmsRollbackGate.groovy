@@ -5,9 +5,7 @@
 def call(Map userConfig = [:]) {
   Map defaults = [trigger: null, reason: null, requestedBy: null, scenario: null, environment: null, plan: null, outDir: 'lms-rollback',
                   archive: true]
-  Map checked = lms.rollback.jenkins.StepConfig.merge('lmsRollbackGate', defaults, userConfig, ['trigger', 'reason', 'requestedBy'])
-  if (checked.problem) error(checked.problem)
-  Map config = checked.config
+  Map config = lmsConfig('lmsRollbackGate', defaults, userConfig, ['trigger', 'reason', 'requestedBy'])
   List planArgs = config.plan ? ['--plan', config.plan] : []
   List gateArgs = ['gate', 'plan', '--trigger', config.trigger, '-o', 'json', '--out-dir', config.outDir] + planArgs
   if (config.scenario) gateArgs += ['--scenario', config.scenario]

@@ -2,9 +2,7 @@
 def call(Map userConfig = [:]) {
   Map defaults = [env: null, budget: null, force: false, reason: null, plan: null, outDir: 'lms-rollback', kubeconfigCredentialsId: 'lms-kubeconfig',
                   leaseHolder: null, archive: true]
-  Map checked = lms.rollback.jenkins.StepConfig.merge('lmsRollbackSwitch', defaults, userConfig, ['env'])
-  if (checked.problem) error(checked.problem)
-  Map config = checked.config
+  Map config = lmsConfig('lmsRollbackSwitch', defaults, userConfig, ['env'])
   if (config.force && !config.reason) error("lmsRollbackSwitch: force: true needs a reason, e.g. lmsRollbackSwitch(env: 'production', force: true, reason: 'Blue at 2/3 beats Green corrupting data')")
   List args = ['switch', '--env', config.env, '-o', 'json', '--out-dir', config.outDir]
   if (config.plan) args += ['--plan', config.plan]

@@ -2,9 +2,7 @@
 def call(Map userConfig = [:]) {
   Map defaults = [env: null, budget: null, timeout: null, plan: null, outDir: 'lms-rollback', kubeconfigCredentialsId: 'lms-kubeconfig', leaseHolder: null,
                   archive: true]
-  Map checked = lms.rollback.jenkins.StepConfig.merge('lmsStopGreen', defaults, userConfig, ['env'])
-  if (checked.problem) error(checked.problem)
-  Map config = checked.config
+  Map config = lmsConfig('lmsStopGreen', defaults, userConfig, ['env'])
   List args = ['stop-green', '--env', config.env, '-o', 'json', '--out-dir', config.outDir]
   if (config.timeout) args += ['--timeout', config.timeout]
   if (config.plan) args += ['--plan', config.plan]

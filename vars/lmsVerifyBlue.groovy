@@ -2,9 +2,7 @@
 def call(Map userConfig = [:]) {
   Map defaults = [env: null, budget: null, window: null, expectedVersion: null, baseUrl: null, prometheus: null, plan: null, outDir: 'lms-rollback',
                   kubeconfigCredentialsId: 'lms-kubeconfig', archive: true]
-  Map checked = lms.rollback.jenkins.StepConfig.merge('lmsVerifyBlue', defaults, userConfig, ['env'])
-  if (checked.problem) error(checked.problem)
-  Map config = checked.config
+  Map config = lmsConfig('lmsVerifyBlue', defaults, userConfig, ['env'])
   String junitFile = "${config.outDir}/verify-blue-junit.xml"
   List args = ['verify-blue', '--env', config.env, '-o', 'json', '--out-dir', config.outDir, '--junit', junitFile]
   if (config.window) args += ['--window', config.window]
