@@ -75,7 +75,7 @@ public final class ReportBuilder {
         case "cluster.command", "database.command" -> commands.add(new RollbackReport.Command(e.ts(), e.actor(), d.path("command").asText(),
             d.path("arguments").toString(), d.path("outcome").asText()));
         case "check.result" -> checks.add(new RollbackReport.Check(e.ts(), d.path("name").asText(), d.path("status").asText(),
-            d.path("detail").asText("")));
+            checkDetail(d)));
         case "notify.sent", "notify.failed", "notify.skipped" -> messages.add(new RollbackReport.Message(e.ts(), d.path("message").asText(),
             d.path("channel").asText(), e.type().substring("notify.".length()), d.path("detail").asText("")));
         case "gate.opened" -> gatesOpened.put(d.path("trigger").asText() + "/" + d.path("level").asInt(), e.ts());
@@ -129,6 +129,15 @@ public final class ReportBuilder {
         scenario != null && plan.scenarios().containsKey(scenario) ? plan.scenario(scenario).target().limit() : null,
         outcome, stoppedAt, stopReason, trigger, decision, steps, commands, checks, messages, waits,
         followUps(plan.immediateActions(), ended), followUps(plan.rootCauseAnalysis(), ended), integrity);
+  }
+
+  /** What was measured against what, then why it did not pass, if it did not. */
+  private static String checkDetail(JsonNode d) {
+    String measured = d.path("measured").isNull() ? "" : d.path("measured").asText("");
+    String threshold = d.path("threshold").isNull() ? "" : d.path("threshold").asText("");
+    String detail = d.path("detail").asText("");
+    String values = measured.isEmpty() ? "" : "measured " + measured + (threshold.isEmpty() ? "" : " (needs " + threshold + ")");
+    return values.isEmpty() ? detail : detail.isEmpty() ? values : values + "; " + detail;
   }
 
   private static List<RollbackReport.FollowUp> followUps(List<Runbook.FollowUp> items, Instant from) {
