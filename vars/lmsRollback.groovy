@@ -5,7 +5,7 @@
  */
 def call(Map userConfig = [:]) {
   Map defaults = [scenario: null, trigger: null, env: null, reason: null, requestedBy: null, dryRun: false, rehearsal: false,
-                  plan: null, outDir: 'lms-rollback', kubeconfigCredentialsId: 'lms-kubeconfig', smokeCredentials: [:],
+                  plan: null, outDir: 'lms-rollback', kubeconfigCredentialsId: 'lms-kubeconfig', smokeCredentials: [:], notifyCredentials: [:],
                   databaseCredentialsId: null, verifyWindow: null, archive: true]
   Map config = lmsConfig('lmsRollback', defaults, userConfig, ['scenario', 'trigger', 'env', 'reason', 'requestedBy'])
   List planArgs = config.plan ? ['--plan', config.plan] : []
@@ -127,7 +127,13 @@ def announce(Map config, Map plan, String event) {
 def notify(Map config, String message, boolean dryRun) {
   List args = ['notify', '--message', message, '--out-dir', config.outDir] + (config.plan ? ['--plan', config.plan] : [])
   if (dryRun) args += ['--dry-run']
-  def r = lmsctlRun(args: args, outDir: config.outDir)
+  // webhook URLs and SMTP settings are secrets: bound from Jenkins credentials, like the kubeconfig
+  List bindings = []
+  (config.notifyCredentials ?: [:]).each { variable, id -> bindings << string(credentialsId: id, variable: variable) }
+  def r
+  withCredentials(bindings) {
+    r = lmsctlRun(args: args, outDir: config.outDir)
+  }
   if (r.status != 0) echo "Message ${message} was not delivered (${r.reason}); the rollback goes on"
 }
 

@@ -86,6 +86,18 @@ class JenkinsfileTest extends LmsPipelineTest {
   }
 
   @Test
+  void messagesGetTheirWebhookFromJenkinsCredentialsNeverFromArguments() {
+    inputAnswers << [APPROVER: 'rc.jones', REASON: 'confirmed on the dashboard, roll back']
+
+    run("""lmsRollback(scenario: 'B', trigger: 'MAN-001', env: 'production', reason: 'error rate 3% for 20 minutes', requestedBy: 'dev.smith',
+                       notifyCredentials: [LMS_WAR_ROOM_WEBHOOK: 'lms-war-room-webhook'])""")
+
+    def notify = lmsctl.calls.find { it.args[0] == 'notify' }
+    assertEquals('secret-of-lms-war-room-webhook', notify.env.LMS_WAR_ROOM_WEBHOOK)
+    assertTrue(lmsctl.calls.every { c -> c.args.every { !it.contains('secret-of') } })
+  }
+
+  @Test
   void aDryRunDecidesAndShowsButChangesNothing() {
     causes << [_class: 'hudson.model.Cause$UserIdCause', userId: 'dev.smith']
     binding.setVariable('params', [ENVIRONMENT: 'production', SCENARIO: 'B', TRIGGER: 'MAN-001', REASON: 'error rate 3% for 20 minutes', DRY_RUN: true])
