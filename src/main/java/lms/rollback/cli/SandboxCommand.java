@@ -110,6 +110,7 @@ final class SandboxCommand implements Callable<Integer> {
       ScenarioRunner runner = new RollbackSteps(cluster, plan.environmentName(), env, output.outDir(), TRIGGER).probes(probes).register(new ScenarioRunner(journal))
           .hooks(new Communications(new CommunicationSchedule(plan.plan(), Notifier.defaults(plan.plan(), journal, progress)), text ? out : null));
       ScenarioRunner.Result result;
+      int failure = ExitCode.OK;
       try {
         result = runner.run(SCENARIO, scenario, Map.of("environment", plan.environmentName(), "trigger", TRIGGER, "requestedBy", output.actor()), o -> {
           if (text) {
@@ -119,6 +120,7 @@ final class SandboxCommand implements Callable<Integer> {
         });
       } catch (ScenarioRunner.ScenarioStoppedException e) {
         result = e.result();
+        failure = e.exitCode();
       }
       Map<String, Object> data = new LinkedHashMap<>(result.asData());
       List<Path> reports = ReportWriter.write(new ReportBuilder(plan.plan()).build(journal.file(), null, null), output.outDir(),
@@ -137,8 +139,7 @@ final class SandboxCommand implements Callable<Integer> {
         out.println(Journal.json(data));
       }
       out.flush();
-      return result.ok() ? ExitCode.OK : result.steps().isEmpty() ? ExitCode.OTHER
-          : result.steps().get(result.steps().size() - 1).ok() ? ExitCode.OTHER : ExitCode.VERIFICATION_FAILED;
+      return failure;
     }
   }
 
