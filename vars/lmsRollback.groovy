@@ -22,12 +22,12 @@ def call(Map userConfig = [:]) {
     try {
       stage('Pre-rollback checklist (§4.1)') {
         for (Map item in plan.json.preRollbackChecklist.items) {
-          record(config, 'checklist.item', [step: item.step, action: item.action, owner: item.owner])
+          lmsJournal(config.outDir, 'checklist.item', [step: item.step, action: item.action, owner: item.owner])
         }
       }
       stage('Decision (§3)') {
         if (config.rehearsal) {
-          record(config, 'rehearsal', [scenario: config.scenario, environment: config.env, trigger: config.trigger])
+          lmsJournal(config.outDir, 'rehearsal', [scenario: config.scenario, environment: config.env, trigger: config.trigger])
         } else {
           lmsRollbackGate(trigger: config.trigger, reason: config.reason, requestedBy: config.requestedBy, scenario: config.scenario,
               environment: config.env, plan: config.plan, outDir: config.outDir, archive: config.archive)
@@ -43,14 +43,14 @@ def call(Map userConfig = [:]) {
         outcome = 'DRY RUN'
         return
       }
-      record(config, 'scenario.start', [scenario: config.scenario, title: scenario.title, target: scenario.target, environment: config.env,
+      lmsJournal(config.outDir, 'scenario.start', [scenario: config.scenario, title: scenario.title, target: scenario.target, environment: config.env,
                                         trigger: config.trigger, requestedBy: config.requestedBy])
       announce(config, plan.json, 'start')
       for (Map step in scenario.steps) {
         running = step.action
         stage("${step.title} (${step.budget})") {
           long t0 = System.currentTimeMillis()
-          record(config, 'step.start', [action: step.action, title: step.title, budget: step.budget])
+          lmsJournal(config.outDir, 'step.start', [action: step.action, title: step.title, budget: step.budget])
           boolean ok = false
           String detail = ''
           try {
@@ -60,17 +60,17 @@ def call(Map userConfig = [:]) {
             detail = e.message
             throw e
           } finally {
-            record(config, 'step.end', [action: step.action, title: step.title, budget: step.budget, millis: System.currentTimeMillis() - t0,
+            lmsJournal(config.outDir, 'step.end', [action: step.action, title: step.title, budget: step.budget, millis: System.currentTimeMillis() - t0,
                                         ok: ok, detail: detail])
           }
         }
         announce(config, plan.json, step.action as String)
       }
       running = null
-      record(config, 'scenario.end', [scenario: config.scenario, ok: true])
+      lmsJournal(config.outDir, 'scenario.end', [scenario: config.scenario, ok: true])
       outcome = 'SUCCESS'
     } catch (e) {
-      if (running) record(config, 'scenario.stopped', [scenario: config.scenario, stoppedAt: running, reason: e.message])
+      if (running) lmsJournal(config.outDir, 'scenario.stopped', [scenario: config.scenario, stoppedAt: running, reason: e.message])
       throw e
     } finally {
       if (outcome != 'DRY RUN') announce(config, plan.json, 'end')
@@ -137,8 +137,3 @@ def notify(Map config, String message, boolean dryRun) {
   if (r.status != 0) echo "Message ${message} was not delivered (${r.reason}); the rollback goes on"
 }
 
-def record(Map config, String type, Map fields) {
-  List args = ['audit', 'record', '--type', type, '--out-dir', config.outDir]
-  fields.each { k, v -> args += ['--field', "${k}=${v}"] }
-  lmsctlRun(args: args, outDir: config.outDir)
-}

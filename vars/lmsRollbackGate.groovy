@@ -12,9 +12,9 @@ def call(Map userConfig = [:]) {
   Map decision = lmsStep(step: 'lmsRollbackGate', outDir: config.outDir, archive: config.archive) {
     def gate = lmsctlRun(args: gateArgs, outDir: config.outDir)
     if (gate.status != 0) error("lmsRollbackGate: cannot tell who decides ${config.trigger}: ${gate.reason}")
-    record(config, 'gate.requested', [trigger: config.trigger, requestedBy: config.requestedBy, reason: config.reason])
+    lmsJournal(config.outDir, 'gate.requested', [trigger: config.trigger, requestedBy: config.requestedBy, reason: config.reason])
     if (!gate.json.approvalNeeded) {
-      record(config, 'gate.not-required', [trigger: config.trigger])
+      lmsJournal(config.outDir, 'gate.not-required', [trigger: config.trigger])
       echo "${config.trigger} is automatic: no approval needed, the rollback starts at once (§2.1)"
       return [decision: 'automatic', by: 'system', role: 'System (auto-triggered)', level: -1]
     }
@@ -35,7 +35,7 @@ def call(Map userConfig = [:]) {
 /** One level of escalation: asks until someone entitled decides, or the window closes (null). */
 def askLevel(Map config, Map level, int n, String previousTitle) {
   long deadline = System.currentTimeMillis() + (level.windowSeconds as long) * 1000
-  record(config, 'gate.opened', [trigger: config.trigger, level: n, submitter: level.submitter, windowSeconds: level.windowSeconds])
+  lmsJournal(config.outDir, 'gate.opened', [trigger: config.trigger, level: n, submitter: level.submitter, windowSeconds: level.windowSeconds])
   String note = previousTitle ? " (escalated: ${previousTitle} did not answer)" : ''
   while (true) {
     long left = (deadline - System.currentTimeMillis() + 999) / 1000
@@ -70,7 +70,7 @@ def askLevel(Map config, Map level, int n, String previousTitle) {
 def askDatabase(Map config, Map rule, long windowSeconds) {
   String submitter = rule.holders.values().flatten().unique().join(',')
   long deadline = System.currentTimeMillis() + windowSeconds * 1000
-  record(config, 'gate.opened', [trigger: config.trigger, level: 0, database: true, submitter: submitter])
+  lmsJournal(config.outDir, 'gate.opened', [trigger: config.trigger, level: 0, database: true, submitter: submitter])
   while (true) {
     long left = (deadline - System.currentTimeMillis() + 999) / 1000
     if (left <= 0) {
@@ -119,11 +119,6 @@ def timedOut(Map config, int level) {
   return null
 }
 
-def record(Map config, String type, Map fields) {
-  List args = ['audit', 'record', '--type', type, '--out-dir', config.outDir]
-  fields.each { k, v -> args += ['--field', "${k}=${v}"] }
-  lmsctlRun(args: args, outDir: config.outDir)
-}
 
 /** 'timeout', 'rejected', or null: told apart by the cause's class, as Jenkins reports them. */
 @NonCPS

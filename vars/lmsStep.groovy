@@ -19,10 +19,9 @@ def call(Map config, Closure body) {
     return result
   } finally {
     long millis = System.currentTimeMillis() - started
-    List args = ['audit', 'record', '--type', 'jenkins.step', '--field', "step=${step}", '--field', "millis=${millis}",
-                 '--field', "exit=${exit}", '--out-dir', outDir]
-    if (config.budget) args += ['--field', "budget=${config.budget}"]
-    lmsctlRun(args: args, outDir: outDir)
+    Map fields = [step: step, millis: millis, exit: exit]
+    if (config.budget) fields.budget = config.budget
+    lmsJournal(outDir, 'jenkins.step', fields)
     currentBuild.description = "${step}: ${exit == 0 ? 'done' : 'FAILED'} in ${millis / 1000}s${config.budget ? ' of ' + config.budget : ''}"
     if (config.junit) junit(testResults: config.junit, allowEmptyResults: true)
     if (config.archive != false) archiveArtifacts(artifacts: "${outDir}/**", allowEmptyArchive: true)
