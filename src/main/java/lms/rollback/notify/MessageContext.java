@@ -51,21 +51,21 @@ final class MessageContext {
     v.put("SUPPORT_EMAIL", plan.supportEmail());
     v.put("DATA_CONSIDERATIONS", r.steps().stream().anyMatch(s -> s.action().contains("database"))
         ? "The database was rolled back; see the incident report" : "No database changes were rolled back");
-    lastData(journalFile, "switch.after").ifPresent(d -> {
+    List<Journal.Entry> entries = new Journal(journalFile.getParent(), "notify").read();
+    lastData(entries, "switch.after").ifPresent(d -> {
       StringBuilder routes = new StringBuilder();
       d.path("routes").forEach(x -> routes.append(routes.length() == 0 ? "" : ", ").append(x.path("host").asText()).append(' ')
           .append(x.path("weight").asInt()).append('%'));
       v.put("ROUTES", "Routes: " + routes);
     });
-    lastData(journalFile, "confirm").ifPresent(d -> {
+    lastData(entries, "confirm").ifPresent(d -> {
       if (d.has("blueImages")) v.put("VERSION", String.join(", ", toList(d.path("blueImages"))));
     });
     v.values().removeIf(java.util.Objects::isNull);
     return v;
   }
 
-  private static java.util.Optional<com.fasterxml.jackson.databind.JsonNode> lastData(Path journalFile, String type) {
-    List<Journal.Entry> entries = new Journal(journalFile.getParent(), "notify").read();
+  private static java.util.Optional<com.fasterxml.jackson.databind.JsonNode> lastData(List<Journal.Entry> entries, String type) {
     for (int i = entries.size() - 1; i >= 0; i--) {
       if (entries.get(i).type().equals(type)) return java.util.Optional.of(entries.get(i).data());
     }
