@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Map;
 import lms.rollback.core.ExitCode;
 import lms.rollback.sandbox.StandInController;
+import lms.rollback.testing.Ports;
 import lms.rollback.testing.Sandbox;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -196,10 +197,7 @@ class TrafficSwitchTest {
   void unreachableApiServerIsRetriedThenNamed() throws Exception {
     // Given a kubeconfig pointing at a port nobody listens on
     sandbox = Sandbox.start(out);
-    int closedPort;
-    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = Ports.closed();
     Path kubeconfig = out.resolve("dead.yaml");
     java.nio.file.Files.writeString(kubeconfig, """
         apiVersion: v1

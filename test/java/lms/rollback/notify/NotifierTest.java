@@ -20,6 +20,7 @@ import lms.rollback.core.Progress;
 import lms.rollback.runbook.RollbackSteps;
 import lms.rollback.runbook.ScenarioRunner;
 import lms.rollback.runbook.StepTimer;
+import lms.rollback.testing.Ports;
 import lms.rollback.testing.HttpReceiver;
 import lms.rollback.testing.Sandbox;
 import org.junit.jupiter.api.BeforeEach;
@@ -102,10 +103,7 @@ class NotifierTest {
 
   @Test
   void aReceiverThatIsDownIsJournaledAndDoesNotThrow() throws Exception {
-    int closed;
-    try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      closed = s.getLocalPort();
-    }
+    int closed = Ports.closed();
     long start = System.nanoTime();
 
     Notifier.Delivery d = notifier(Map.of("LMS_WAR_ROOM_WEBHOOK", "http://127.0.0.1:" + closed + "/hook")).send("rollback-complete", false);

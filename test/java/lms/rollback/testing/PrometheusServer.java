@@ -2,7 +2,6 @@ package lms.rollback.testing;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +27,7 @@ public final class PrometheusServer implements AutoCloseable {
 
   public static PrometheusServer scraping(String target, Path dir) throws Exception {
     String binary = binary();
-    int port = freePort();
+    int port = Ports.free();
     Path config = dir.resolve("prometheus.yml");
     Files.writeString(dir.resolve("rules.yml"), """
         groups:
@@ -87,11 +86,6 @@ public final class PrometheusServer implements AutoCloseable {
     return "http://127.0.0.1:" + port + "/";
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 
   @Override
   public void close() throws Exception {

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import lms.rollback.cluster.TrafficSwitch;
 import lms.rollback.plan.Plan;
+import lms.rollback.testing.Ports;
 import lms.rollback.testing.MetricsExporter;
 import lms.rollback.testing.MetricsExporter.Traffic;
 import lms.rollback.testing.PrometheusServer;
@@ -160,10 +161,7 @@ class TriggerWatchTest {
 
   @Test
   void prometheusDownNeverRollsBack() throws Exception {
-    int closed;
-    try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      closed = s.getLocalPort();
-    }
+    int closed = Ports.closed();
     AtomicInteger switches = new AtomicInteger();
 
     TriggerWatch.Result r = run(watch("http://127.0.0.1:" + closed + "/"), Duration.ofSeconds(3), false, switches);

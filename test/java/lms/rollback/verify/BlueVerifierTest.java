@@ -13,6 +13,7 @@ import lms.rollback.audit.Journal;
 import lms.rollback.plan.Environment;
 import lms.rollback.plan.Plan;
 import lms.rollback.sandbox.LmsStandIn;
+import lms.rollback.testing.Ports;
 import lms.rollback.testing.MetricsExporter;
 import lms.rollback.testing.MetricsExporter.Traffic;
 import lms.rollback.testing.PrometheusServer;
@@ -129,10 +130,7 @@ class BlueVerifierTest {
 
   @Test
   void prometheusDownFailsClosed() throws Exception {
-    int closed;
-    try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      closed = s.getLocalPort();
-    }
+    int closed = Ports.closed();
 
     List<CheckResult> results = verify("http://127.0.0.1:" + closed + "/", "2.4.1", ENV);
 
