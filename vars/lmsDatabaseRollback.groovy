@@ -1,7 +1,6 @@
 /**
- * Runbook §4.2 step 4: alembic downgrade, verified, after the two-person authorization. Calls
- * `lmsctl db-rollback` as DESIGN.md specifies it; that verb arrives with the database work
- * (issue #6) — until then this step fails saying so. See lmsDatabaseRollback.txt.
+ * Runbook §4.2 step 4: alembic downgrade, verified, after the two-person authorization; the
+ * work is `lmsctl db-rollback`'s. See lmsDatabaseRollback.txt.
  */
 def call(Map userConfig = [:]) {
   Map defaults = [env: null, budget: null, target: '-1', rehearsal: false, plan: null, outDir: 'lms-rollback', kubeconfigCredentialsId: 'lms-kubeconfig',

@@ -113,7 +113,8 @@ def runStep(Map config, String action, String budget) {
       lmsSmokeTest(common + [credentials: config.smokeCredentials])
       return 'smoke tests passed'
     default:
-      error("lmsRollback: step '${action}' (scenario D) needs 'lmsctl restore', which lmsctl does not have yet; restore by hand following §5.4")
+      // scenario D restores a named backup and is started by a person: lmsctl restore --dump FILE
+      error("lmsRollback: step '${action}' belongs to scenario D, which restores a backup named by a person; run 'lmsctl restore --env ${config.env} --trigger ${config.trigger} --dump FILE' (§5.4)")
   }
 }
 

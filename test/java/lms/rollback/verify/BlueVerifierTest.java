@@ -144,7 +144,7 @@ class BlueVerifierTest {
   void emptyVectorIsInconclusiveNotAPass() {
     // a Blue host nobody exports metrics for
     Environment ghost = new Environment(ENV.namespace(), ENV.virtualService(), new Environment.Side("lms-ghost", "lms-ghost", Map.of("app", "g")),
-        ENV.green(), ENV.rollbackWeights(), ENV.baseUrl(), ENV.prometheusUrl(), ENV.database(), null);
+        ENV.green(), ENV.rollbackWeights(), ENV.baseUrl(), ENV.prometheusUrl(), ENV.database(), null, null);
 
     CheckResult errors = named(verify(prometheus.url(), "2.4.1", ghost), "Blue error rate");
 

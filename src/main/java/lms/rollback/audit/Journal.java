@@ -31,6 +31,12 @@ public final class Journal {
   public static final String GENESIS = "0".repeat(64);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final java.util.concurrent.ConcurrentHashMap<Path, Object> IN_PROCESS = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * For the crash tests only: "TYPE" or "TYPE:ACTION" makes the process stop and wait, right after
+   * writing the first such entry, for the test to kill it with SIGKILL at exactly that point.
+   */
+  static final String HOLD_AFTER_VARIABLE = "LMS_TEST_HOLD_AFTER";
+  private static final String HOLD_AFTER = System.getenv(HOLD_AFTER_VARIABLE);
 
   private final Path file;
   private final String actor;
@@ -57,8 +63,25 @@ public final class Journal {
   /** Appends an entry; {@code data} values are serialised with Jackson and masked. */
   public Entry append(String type, Map<String, ?> data) {
     // An OS file lock serialises processes; inside one JVM a second lock on the file would throw.
+    Entry entry;
     synchronized (IN_PROCESS.computeIfAbsent(file.toAbsolutePath().normalize(), f -> new Object())) {
-      return appendLocked(type, data);
+      entry = appendLocked(type, data);
+    }
+    if (HOLD_AFTER != null) holdIfAsked(entry);
+    return entry;
+  }
+
+  private static void holdIfAsked(Entry e) {
+    String[] want = HOLD_AFTER.split(":", 2);
+    if (!want[0].equals(e.type()) || (want.length == 2 && !want[1].equals(e.data().path("action").asText()))) return;
+    System.err.println("lmsctl: holding after journal entry " + e.seq() + " (" + e.type() + ") as " + HOLD_AFTER_VARIABLE + " asks; waiting to be killed");
+    System.err.flush();
+    while (true) {
+      try {
+        Thread.sleep(60_000);
+      } catch (InterruptedException ignored) {
+        // only SIGKILL ends this
+      }
     }
   }
 

@@ -14,7 +14,9 @@ public record Environment(
     @JsonProperty(required = true) String prometheusUrl,
     Database database,
     /** Ready Blue replicas needed before the switch; absent means all desired replicas. */
-    Integer minBlueReadyReplicas) {
+    Integer minBlueReadyReplicas,
+    /** Where the VirtualService sends LMS traffic during maintenance (§5.4); absent: scenario D cannot run here. */
+    String maintenanceHost) {
 
   /** Blue or Green: the Istio destination host, its Deployment, and the labels of its pods. */
   public record Side(
@@ -37,5 +39,23 @@ public record Environment(
       @JsonProperty(required = true) Integer blue,
       @JsonProperty(required = true) Integer green) {}
 
-  public record Database(@JsonProperty(required = true) String urlEnv) {}
+  /**
+   * The environment's database: the variable holding its URL (never the URL itself), and where
+   * alembic runs — {@code job}, Green's image in a Kubernetes Job (only it holds the downgrade
+   * scripts of its own migrations), or {@code local}, a process in {@code migrations}.
+   */
+  public record Database(
+      @JsonProperty(required = true) String urlEnv,
+      Executor executor,
+      /** Green's container whose image and environment the Job uses; absent: the first one. */
+      String container,
+      /** For the local executor: the directory holding alembic.ini. */
+      String migrations) {
+    public Database {
+      if (executor == null) executor = Executor.job;
+      if (migrations == null) migrations = ".";
+    }
+  }
+
+  public enum Executor { job, local }
 }

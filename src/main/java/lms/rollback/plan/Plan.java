@@ -31,6 +31,7 @@ public record Plan(
     @JsonProperty(required = true) Map<String, Scenario> scenarios,
     @JsonProperty(required = true) Verification verification,
     @JsonProperty(required = true) List<SmokeCheck> smokeChecks,
+    @JsonProperty(required = true) DatabasePlan database,
     @JsonProperty(required = true) List<Communication> communications,
     @JsonProperty(required = true) Map<String, Channel> channels,
     @JsonProperty(required = true) String supportEmail,

@@ -91,7 +91,10 @@ public final class ReportBuilder {
           }
         }
         case "scenario.end" -> {
+          // a run stopped earlier and resumed to its end is complete
           outcome = RollbackReport.Outcome.COMPLETED;
+          stoppedAt = null;
+          stopReason = null;
           ended = e.ts();
         }
         case "scenario.stopped" -> {

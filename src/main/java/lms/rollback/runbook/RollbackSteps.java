@@ -29,6 +29,8 @@ public final class RollbackSteps {
   private final Path outDir;
   private final String trigger;
   private Probes probes;
+  private DatabaseSteps database;
+  private String redeployImage;
 
   public RollbackSteps(Cluster cluster, String environment, Environment env, Path outDir, String trigger) {
     this.cluster = cluster;
@@ -49,13 +51,82 @@ public final class RollbackSteps {
     return this;
   }
 
-  /** Registers the steps this class can execute on {@code runner}. */
+  /** The database side, for scenarios C and D. */
+  public RollbackSteps database(DatabaseSteps steps) {
+    this.database = steps;
+    return this;
+  }
+
+  /** Scenario D's "last known good" image; null keeps the one Blue runs. */
+  public RollbackSteps redeployImage(String image) {
+    this.redeployImage = image;
+    return this;
+  }
+
+  /** Registers the steps this class can execute on {@code runner}, with the checks that tell a finished step is still done. */
   public ScenarioRunner register(ScenarioRunner runner) {
-    return runner.on(StepAction.ANNOUNCE, this::announce)
+    runner.on(StepAction.ANNOUNCE, this::announce)
         .on(StepAction.SWITCH_TRAFFIC, s -> switchTraffic())
         .on(StepAction.VERIFY_BLUE, s -> verifyBlueInCluster())
         .on(StepAction.STOP_GREEN, this::stopGreen)
-        .on(StepAction.CONFIRM, s -> confirm());
+        .on(StepAction.CONFIRM, s -> confirm())
+        .on(StepAction.ESCALATE, this::escalate)
+        .on(StepAction.MAINTENANCE_ON, s -> maintenanceOn())
+        .on(StepAction.REDEPLOY_BLUE, this::redeployBlue)
+        .on(StepAction.VERIFY_RESTORE, s -> verifyRestore())
+        .stillDone(StepAction.SWITCH_TRAFFIC, this::stillOnBlue)
+        .stillDone(StepAction.STOP_GREEN, this::greenStillDown)
+        .stillDone(StepAction.MAINTENANCE_ON, this::stillInMaintenance);
+    return database == null ? runner : database.register(runner);
+  }
+
+  private String stillOnBlue() {
+    RouteTable routes = RouteTable.of(cluster.virtualService(env), env);
+    if (!routes.matches(env.rollbackWeights())) throw new VerificationException("traffic is not on Blue: " + String.join("; ", routes.describe()));
+    return String.join("; ", routes.describe());
+  }
+
+  private String greenStillDown() {
+    int replicas = Cluster.replicas(cluster.deployment(env.namespace(), env.green().deployment()));
+    int pods = cluster.pods(env.namespace(), env.green().podLabels()).size();
+    if (replicas != 0 || pods != 0) throw new VerificationException("Green has " + replicas + " replica(s) and " + pods + " pod(s)");
+    return "Green at 0 replicas, no pod";
+  }
+
+  private String stillInMaintenance() {
+    if (!lms.rollback.cluster.MaintenanceMode.active(cluster.virtualService(env))) throw new VerificationException("maintenance mode is off");
+    return "maintenance mode on";
+  }
+
+  /** §5.4 step 1: the decision to restore is the executive level's; the run records that it was escalated. */
+  private String escalate(Scenario.Step step) {
+    cluster.journal().append("escalation", Map.of("environment", environment, "trigger", trigger, "to", "Executive Escalation (§3.3)",
+        "why", "scenario D: emergency restore from backup"));
+    return "escalated to the executive level (§3.3 Executive Escalation)";
+  }
+
+  private String maintenanceOn() {
+    var r = new lms.rollback.cluster.MaintenanceMode(cluster).enter(env);
+    return (r.changed() ? "LMS routes sent to " + env.maintenanceHost() : "already in maintenance (no-op)") + ": " + String.join("; ", r.routes());
+  }
+
+  private String redeployBlue(Scenario.Step step) {
+    var r = new lms.rollback.cluster.BlueRedeploy(cluster).execute(env, redeployImage, step.budget().limit());
+    return "Blue redeployed with " + r.image() + ", " + r.replicas() + " replica(s) ready";
+  }
+
+  /** §5.4 step 5: Blue ready and the data intact, then out of maintenance onto Blue, then the smoke tests. */
+  private String verifyRestore() {
+    BlueCapacity blue = BlueCapacity.of(cluster.deployment(env.namespace(), env.blue().deployment()), env);
+    if (!blue.sufficient()) throw new VerificationException("Blue is not ready after the redeploy: " + blue.describe() + "; maintenance mode stays on");
+    String data = database == null ? "no database checks" : database.integrity();
+    var left = new lms.rollback.cluster.MaintenanceMode(cluster).leave(env);
+    String routed = left.changed() ? "maintenance off, traffic on Blue" : "not in maintenance";
+    if (probes == null) return blue.ready() + "/" + blue.desired() + " Blue replicas ready; " + data + "; " + routed;
+    List<CheckResult> smoke = new SmokeSuite(cluster.journal(), probes.credentials(), probes.plan().verification().requestTimeout().limit())
+        .run(probes.baseUrl(), probes.plan().smokeChecks());
+    return blue.ready() + "/" + blue.desired() + " Blue replicas ready; " + data + "; " + routed + "; smoke "
+        + summary(smoke, "smoke tests failed after the restore", "");
   }
 
   private String announce(Scenario.Step step) {

@@ -19,7 +19,11 @@ import lms.rollback.plan.Scenario;
 public final class StepTimer {
 
   /** How one step went. */
-  public record Outcome(String action, String title, Duration took, Budget budget, boolean ok, String detail) {
+  public record Outcome(String action, String title, Duration took, Budget budget, boolean ok, String detail, boolean resumed) {
+    public Outcome(String action, String title, Duration took, Budget budget, boolean ok, String detail) {
+      this(action, title, took, budget, ok, detail, false);
+    }
+
     public boolean overBudget() {
       return took.compareTo(budget.limit()) > 0;
     }
@@ -33,6 +37,7 @@ public final class StepTimer {
       m.put("overBudget", overBudget());
       m.put("ok", ok);
       m.put("detail", detail);
+      if (resumed) m.put("resumed", true);
       return m;
     }
   }
@@ -73,6 +78,13 @@ public final class StepTimer {
     return o;
   }
 
+  /** A step an earlier, killed run of the scenario finished: counted with its time then, not run again. */
+  public void skipped(Outcome earlier) {
+    Outcome o = new Outcome(earlier.action(), earlier.title(), earlier.took(), earlier.budget(), true, earlier.detail(), true);
+    outcomes.add(o);
+    journal.append("step.skipped", o.asData());
+  }
+
   public List<Outcome> outcomes() {
     return List.copyOf(outcomes);
   }
@@ -83,9 +95,9 @@ public final class StepTimer {
 
   /** "  ✔ Execute traffic switch            0.41s / 2m" */
   public static String line(Outcome o) {
-    String mark = !o.ok() ? "FAIL" : o.overBudget() ? "SLOW" : " ok ";
+    String mark = o.resumed() ? "done" : !o.ok() ? "FAIL" : o.overBudget() ? "SLOW" : " ok ";
     return String.format("  [%s] %-32s %8s / %-6s %s", mark, o.title(), seconds(o.took()), o.budget().text(),
-        o.detail() == null ? "" : o.detail());
+        (o.resumed() ? "(by the earlier run) " : "") + (o.detail() == null ? "" : o.detail()));
   }
 
   public static String seconds(Duration d) {

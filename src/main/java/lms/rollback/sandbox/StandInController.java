@@ -83,7 +83,12 @@ public final class StandInController implements AutoCloseable {
       Map<String, String> selector = d.getSpec().getSelector().getMatchLabels();
       int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
       List<Pod> pods = store.pods().inNamespace(ns).withLabels(selector).list().getItems();
-      List<Pod> live = pods.stream().filter(p -> !terminating(p)).toList();
+      String hash = templateHash(d);
+      // a changed template (new image, rollout restart) replaces every pod, like a Recreate rollout
+      for (Pod stale : pods.stream().filter(p -> !terminating(p) && !hash.equals(p.getMetadata().getLabels().get(TEMPLATE_HASH))).toList()) {
+        terminate(ns, stale.getMetadata().getName());
+      }
+      List<Pod> live = store.pods().inNamespace(ns).withLabels(selector).list().getItems().stream().filter(p -> !terminating(p)).toList();
       for (int i = live.size(); i < desired; i++) {
         store.pods().inNamespace(ns).resource(newPod(d, i)).create();
       }
@@ -122,8 +127,10 @@ public final class StandInController implements AutoCloseable {
     long ready = pods.stream().filter(p -> !terminating(p))
         .filter(p -> p.getStatus().getContainerStatuses().stream().allMatch(cs -> Boolean.TRUE.equals(cs.getReady()))).count();
     int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+    String hash = templateHash(d);
+    long updated = pods.stream().filter(p -> !terminating(p) && hash.equals(p.getMetadata().getLabels().get(TEMPLATE_HASH))).count();
     var status = new DeploymentStatusBuilder().withReplicas(pods.size()).withReadyReplicas((int) ready).withAvailableReplicas((int) ready)
-        .withUpdatedReplicas(Math.min(desired, pods.size())).withObservedGeneration(d.getMetadata().getGeneration()).build();
+        .withUpdatedReplicas((int) Math.min(desired, updated)).withObservedGeneration(d.getMetadata().getGeneration()).build();
     if (Objects.equals(status, d.getStatus())) return;
     store.apps().deployments().inNamespace(ns).withName(name).edit(x -> {
       x.setStatus(status);
@@ -137,7 +144,7 @@ public final class StandInController implements AutoCloseable {
   }
 
   private static Pod newPod(Deployment d, int index) {
-    String hash = Integer.toHexString(Objects.hash(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()) & 0xfffffff);
+    String hash = templateHash(d);
     String name = d.getMetadata().getName() + "-" + hash + "-" + randomSuffix();
     String limit = d.getMetadata().getAnnotations() == null ? null : d.getMetadata().getAnnotations().get(READY_LIMIT);
     boolean ready = limit == null || index < Integer.parseInt(limit);
@@ -154,6 +161,12 @@ public final class StandInController implements AutoCloseable {
             .withReady(ready).withStarted(true).withRestartCount(0).withNewState().withNewRunning().withStartedAt(now).endRunning()
             .endState().build()).toList())
         .endStatus().build();
+  }
+
+  static String templateHash(Deployment d) {
+    var template = d.getSpec().getTemplate();
+    return Integer.toHexString(Objects.hash(template.getSpec().getContainers().get(0).getImage(),
+        template.getMetadata() == null ? null : template.getMetadata().getAnnotations()) & 0xfffffff);
   }
 
   private static String randomSuffix() {

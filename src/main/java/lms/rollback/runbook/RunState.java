@@ -1,0 +1,51 @@
+package lms.rollback.runbook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import lms.rollback.audit.Journal;
+import lms.rollback.plan.Scenario;
+
+/**
+ * What the journal says of the latest run of a scenario: whether it is unfinished (killed, or
+ * stopped at a failing step), and which of its steps ended well. A run that ended is not resumed.
+ */
+public record RunState(long startSeq, JsonNode start, Map<String, StepTimer.Outcome> done) {
+
+  /** The unfinished run of {@code scenario} with the same environment and trigger, or null. */
+  public static RunState unfinished(Journal journal, String scenario, Scenario plan, String environment, String trigger) {
+    List<Journal.Entry> entries = journal.read();
+    int startIndex = -1;
+    for (int i = entries.size() - 1; i >= 0; i--) {
+      if (entries.get(i).type().equals("scenario.start")) {
+        startIndex = i;
+        break;
+      }
+    }
+    if (startIndex < 0) return null;
+    JsonNode start = entries.get(startIndex).data();
+    if (!scenario.equals(start.path("scenario").asText()) || !Objects.equals(environment, start.path("environment").asText(null))
+        || !Objects.equals(trigger, start.path("trigger").asText(null))) {
+      return null;
+    }
+    Map<String, StepTimer.Outcome> done = new LinkedHashMap<>();
+    for (Journal.Entry e : entries.subList(startIndex + 1, entries.size())) {
+      if (e.type().equals("scenario.end")) return null;
+      if (e.type().equals("step.end") && e.data().path("ok").asBoolean()) {
+        String action = e.data().path("action").asText();
+        Scenario.Step step = plan.steps().stream().filter(s -> s.action().key().equals(action)).findFirst().orElse(null);
+        if (step == null) continue;
+        done.put(action, new StepTimer.Outcome(action, step.title(), Duration.ofMillis(e.data().path("millis").asLong()), step.budget(), true,
+            e.data().path("detail").asText()));
+      }
+    }
+    return new RunState(entries.get(startIndex).seq(), start, done);
+  }
+
+  public String leaseHolder() {
+    return start.path("leaseHolder").asText(null);
+  }
+}
