@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import lms.rollback.audit.Journal;
-import lms.rollback.gate.DecisionRecorder;
 import lms.rollback.testing.Cli;
+import lms.rollback.testing.DatabaseApprovals;
 import lms.rollback.testing.LmsctlProcess;
 import lms.rollback.testing.PostgresServer;
 import lms.rollback.testing.Sandbox;
@@ -59,13 +59,8 @@ class DatabaseRollbackTest {
     return LmsctlProcess.run(PostgresServer.environment(url), args.toArray(String[]::new));
   }
 
-  /** DBA and Release Commander, two people, neither the requester: the journal's two-person authorization. */
   private void authorize() {
-    var recorder = new DecisionRecorder(Sandbox.PLAN, new Journal(out, "jenkins"));
-    recorder.record(new DecisionRecorder.Decision("MAN-004", DecisionRecorder.Kind.approve, "dba.lee", List.of("lms-dbas"),
-        "Green wrote corrupt balances", 0, "rita", true, false));
-    recorder.record(new DecisionRecorder.Decision("MAN-004", DecisionRecorder.Kind.approve, "rc.jones", List.of("lms-release-commanders"),
-        "Agreed, roll the schema back", 0, "rita", true, false));
+    DatabaseApprovals.record(out);
   }
 
   private List<String> types() {

@@ -11,8 +11,8 @@ import java.util.stream.Stream;
 import lms.rollback.audit.ChainVerifier;
 import lms.rollback.audit.Journal;
 import lms.rollback.cluster.RouteTable;
-import lms.rollback.gate.DecisionRecorder;
 import lms.rollback.testing.Cli;
+import lms.rollback.testing.DatabaseApprovals;
 import lms.rollback.testing.LmsctlProcess;
 import lms.rollback.testing.PostgresServer;
 import lms.rollback.testing.Sandbox;
@@ -62,11 +62,7 @@ class ResumeAfterKillTest {
   }
 
   private void authorize() {
-    var recorder = new DecisionRecorder(Sandbox.PLAN, new Journal(out, "jenkins"));
-    recorder.record(new DecisionRecorder.Decision("MAN-004", DecisionRecorder.Kind.approve, "dba.lee", List.of("lms-dbas"),
-        "Green wrote corrupt balances", 0, "rita", true, false));
-    recorder.record(new DecisionRecorder.Decision("MAN-004", DecisionRecorder.Kind.approve, "rc.jones", List.of("lms-release-commanders"),
-        "Agreed, roll the schema back", 0, "rita", true, false));
+    DatabaseApprovals.record(out);
   }
 
   @ParameterizedTest(name = "killed after {0}")

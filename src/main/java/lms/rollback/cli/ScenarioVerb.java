@@ -23,8 +23,6 @@ import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
 import lms.rollback.core.Progress;
 import lms.rollback.database.DatabaseUrl;
-import lms.rollback.database.JobMigrationProcess;
-import lms.rollback.database.LocalMigrationProcess;
 import lms.rollback.database.MigrationProcess;
 import lms.rollback.notify.CommunicationSchedule;
 import lms.rollback.notify.Notifier;
