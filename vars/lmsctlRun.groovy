@@ -6,7 +6,9 @@
 def call(Map config) {
   List args = config.args
   String outDir = config.outDir ?: 'lms-rollback'
-  String tag = "${outDir}/.lmsctl-${args[0]}"
+  // one set of files per verb and sub-verb: `gate remind` runs beside `gate record` in a parallel branch
+  String verb = args.size() > 1 && !(args[1] as String).startsWith('-') ? "${args[0]}-${args[1]}" : "${args[0]}"
+  String tag = "${outDir}/.lmsctl-${verb}"
   List envVars = ["LMS_OUT=${outDir}", "LMS_STDOUT=${tag}.out", "LMS_STDERR=${tag}.err", "LMS_RC=${tag}.rc", "LMS_OUT_DIR=${outDir}"]
   String command = '"${LMSCTL:-lmsctl}"'
   envVars << "LMS_ARGC=${args.size()}"

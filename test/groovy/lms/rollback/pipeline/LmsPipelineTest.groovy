@@ -20,6 +20,9 @@ trait LmsFakes {
   List inputAnswers = []
   List<Map> inputs = []
   List<Map> timeouts = []
+  /** What happened, in order: "lmsctl VERB SUB", "input ID", "parallel BRANCH,…". */
+  List<String> events = []
+  List<Map> parallels = []
 
   void installFakes() {
     SourceRetriever root = { String repository, String branch, String targetPath ->
@@ -59,7 +62,18 @@ trait LmsFakes {
       binding.getVariable('currentBuild').result = binding.getVariable('currentBuild').result ?: 'FAILURE'
       throw new Exception(message)
     })
-    helper.registerAllowedMethod('sh', [Map], { Map p -> lmsctl.onSh(p, binding.getVariable('env') as Map); 0 })
+    helper.registerAllowedMethod('sh', [Map], { Map p ->
+      lmsctl.onSh(p, binding.getVariable('env') as Map)
+      List args = lmsctl.calls.last().args
+      events << ('lmsctl ' + args.take(args.size() > 1 && !args[1].startsWith('-') ? 2 : 1).join(' '))
+      0
+    })
+    // parallel as Jenkins runs it, made deterministic: every branch runs, in the order given
+    helper.registerAllowedMethod('parallel', [Map], { Map branches ->
+      parallels << branches
+      events << ('parallel ' + branches.keySet().findAll { it != 'failFast' }.join(','))
+      branches.findAll { it.key != 'failFast' }.each { name, body -> body() }
+    })
     helper.registerAllowedMethod('readFile', [String], { String f -> lmsctl.files[f] })
     helper.registerAllowedMethod('fileExists', [String], { String f -> lmsctl.files.containsKey(f) })
     helper.registerAllowedMethod('file', [Map], { Map m -> m })
@@ -71,6 +85,7 @@ trait LmsFakes {
     })
     helper.registerAllowedMethod('input', [Map], { Map p ->
       inputs << p
+      events << "input ${p.id}".toString()
       def next = inputAnswers ? inputAnswers.remove(0) : 'timeout'
       if (next == 'timeout') throw new FlowInterruptedException(new TimeoutStepExecutionExceededTimeout())
       if (next instanceof String && next.startsWith('reject:')) throw new FlowInterruptedException(new Rejection(next.substring(7)))

@@ -17,6 +17,10 @@ class LmsStepsCpsTest extends LmsPipelineTestCPS {
     run(LmsRollbackGateTest.GATE + "\nlmsRollbackSwitch(env: 'production')")
 
     assertEquals(['LmsGate0', 'LmsGate1'], inputs*.id*.toString())
+    // each prompt: notice first, then input and reminders side by side, closed by its recorded outcome
+    assertEquals(['0', '1'], lmsctl.verbs('gate').findAll { it[1] == 'notify' }.collect { FakeLmsctl.value(it, '--level') })
+    assertEquals(2, parallels.size())
+    assertEquals([], lmsctl.remindersLeftRunning)
     assertEquals(1, lmsctl.verbs('switch').size())
   }
 }

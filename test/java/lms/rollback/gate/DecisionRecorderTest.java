@@ -154,7 +154,10 @@ class DecisionRecorderTest {
     var second = recorder.record(database("rc.jones", List.of("lms-release-commanders"), "dev.smith"));
 
     assertTrue(second.databaseAuthorized());
-    assertEquals(DecisionRecorder.DATABASE_AUTHORIZED, journal.read().get(journal.read().size() - 1).type());
+    var types = journal.read().stream().map(lms.rollback.audit.Journal.Entry::type).toList();
+    // the first approval left the prompt open; the second authorized the rollback and closed it
+    assertEquals(List.of(DecisionRecorder.DATABASE_AUTHORIZED, PromptLog.CLOSED), types.subList(types.size() - 2, types.size()));
+    assertEquals(1, types.stream().filter(PromptLog.CLOSED::equals).count());
   }
 
   @Test

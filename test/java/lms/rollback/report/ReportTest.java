@@ -165,6 +165,44 @@ class ReportTest {
     assertEquals(Duration.ofSeconds(190), r.humanTime());
     assertEquals(Duration.ofMillis(800), r.machineTime());
     assertEquals("rc.jones", r.decision().by());
-    assertTrue(HtmlReport.render(r).contains("Release Commander (approve)"));
+    assertTrue(HtmlReport.render(r).contains("MAN-001 level 0 — Release Commander: approve by rc.jones"));
+  }
+
+  @Test
+  void theGatesBeforeTheRunAreItsHumanShareNotItsMachineTime() throws Exception {
+    // given the order Jenkins journals in: a previous run, then this rollback's gate, then its scenario
+    Journal earlier = new Journal(out, "jenkins", java.time.Clock.fixed(java.time.Instant.parse("2026-11-23T09:00:00Z"), java.time.ZoneOffset.UTC));
+    earlier.append("scenario.start", Map.of("scenario", "A", "environment", "staging", "trigger", "MAN-003"));
+    earlier.append("gate.opened", Map.of("trigger", "MAN-003", "level", 0));
+    earlier.append("scenario.end", Map.of("scenario", "A", "ok", true));
+    Journal at0 = new Journal(out, "jenkins", java.time.Clock.fixed(java.time.Instant.parse("2026-11-24T02:00:00Z"), java.time.ZoneOffset.UTC));
+    at0.append("gate.opened", Map.of("trigger", "MAN-001", "level", 0, "database", false));
+    at0.append("gate.notified", Map.of("trigger", "MAN-001", "level", 0, "kind", "opened", "decider", "Release Commander",
+        "reached", List.of(Map.of("title", "Release Commander"), Map.of("title", "DevOps On-Call")),
+        "channels", List.of(Map.of("channel", "war-room", "status", "sent"), Map.of("channel", "email", "status", "failed"))));
+    Journal at5 = new Journal(out, "jenkins", java.time.Clock.fixed(java.time.Instant.parse("2026-11-24T02:05:00Z"), java.time.ZoneOffset.UTC));
+    at5.append("gate.decision", Map.of("trigger", "MAN-001", "level", 0, "decision", "timeout", "by", "timeout", "role", "Release Commander"));
+    at5.append("gate.closed", Map.of("trigger", "MAN-001", "level", 0, "outcome", "timeout", "by", "timeout", "role", "Release Commander"));
+    at5.append("gate.opened", Map.of("trigger", "MAN-001", "level", 1));
+    Journal at6 = new Journal(out, "jenkins", java.time.Clock.fixed(java.time.Instant.parse("2026-11-24T02:06:00Z"), java.time.ZoneOffset.UTC));
+    at6.append("gate.decision", Map.of("trigger", "MAN-001", "level", 1, "decision", "approve", "by", "lead.kim", "role", "DevOps Lead", "reason", "RC unreachable"));
+    at6.append("gate.closed", Map.of("trigger", "MAN-001", "level", 1, "outcome", "approve", "by", "lead.kim", "role", "DevOps Lead"));
+    at6.append("scenario.start", Map.of("scenario", "A", "environment", "production", "trigger", "MAN-001"));
+    at6.append("step.end", Map.of("action", "switch-traffic", "title", "Execute traffic switch", "millis", 900, "budget", "2m", "ok", true, "detail", ""));
+    at6.append("scenario.end", Map.of("scenario", "A", "ok", true));
+
+    // when the report is built
+    RollbackReport r = new ReportBuilder(Sandbox.PLAN).build(at6.file(), null, null);
+
+    // then each prompt's wait is there, the earlier run's open prompt is not, and the run's total is its machine time
+    assertEquals(List.of("MAN-001 level 0 — Release Commander: timeout", "MAN-001 level 1 — DevOps Lead: approve by lead.kim"),
+        r.humanWaits().stream().map(RollbackReport.HumanWait::label).toList());
+    assertEquals(Duration.ofMinutes(6), r.humanTime());
+    assertEquals(Duration.ZERO, r.total());
+    assertEquals(Duration.ofMillis(900), r.machineTime());
+    assertEquals("lead.kim", r.decision().by());
+    String md = MarkdownReport.render(r);
+    assertTrue(md.contains("Waiting for people: 6m; machine time in steps: 0.9s."), md);
+    assertTrue(md.contains("| 02:00:00 | opened | MAN-001 level 0 | Release Commander | Release Commander, DevOps On-Call | war-room sent, email failed |"), md);
   }
 }

@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class HttpReceiver implements AutoCloseable {
 
   public final List<String> bodies = new CopyOnWriteArrayList<>();
+  /** When each of {@link #bodies} arrived. */
+  public final List<java.time.Instant> receivedAt = new CopyOnWriteArrayList<>();
   private final AtomicInteger failFirst = new AtomicInteger();
   private final HttpServer server;
 
@@ -25,6 +27,7 @@ public final class HttpReceiver implements AutoCloseable {
           ex.sendResponseHeaders(500, -1);
           return;
         }
+        receivedAt.add(java.time.Instant.now());
         bodies.add(body);
         ex.sendResponseHeaders(200, 2);
         ex.getResponseBody().write("ok".getBytes(StandardCharsets.UTF_8));

@@ -8,6 +8,25 @@ import lms.rollback.plan.PlanLoader;
 public final class TestPlans {
   private TestPlans() {}
 
+  /**
+   * The built-in plan whose "Immediate" window lasts {@code immediateWindow} and whose last reminder
+   * goes out {@code before} its close, as YAML: for a gate whose reminders a test can wait for.
+   */
+  public static String shortGateYaml(String immediateWindow, String before) {
+    try (var in = PlanLoader.class.getClassLoader().getResourceAsStream(PlanLoader.DEFAULT_RESOURCE)) {
+      String yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      String shorter = yaml.replace("immediateWindow: 2m", "immediateWindow: " + immediateWindow).replace("{ before: 1m }", "{ before: " + before + " }");
+      if (shorter.equals(yaml)) throw new IllegalStateException("the built-in plan no longer has the gate settings this test shortens");
+      return shorter;
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static Plan shortGate(String immediateWindow, String before) {
+    return new PlanLoader().parse(shortGateYaml(immediateWindow, before).getBytes(StandardCharsets.UTF_8), "short gate test plan");
+  }
+
   public static Plan fast() {
     try (var in = PlanLoader.class.getClassLoader().getResourceAsStream(PlanLoader.DEFAULT_RESOURCE)) {
       String yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8)

@@ -7,15 +7,27 @@ import lms.rollback.core.ExitCode;
 import lms.rollback.gate.Authority;
 import lms.rollback.gate.DecisionRecorder;
 import lms.rollback.gate.GatePlan;
+import lms.rollback.gate.ApprovalLink;
+import lms.rollback.gate.GateNotifier;
+import lms.rollback.gate.GateReminders;
+import lms.rollback.gate.Prompt;
+import lms.rollback.gate.PromptLog;
+import lms.rollback.notify.MessageTemplates;
+import lms.rollback.notify.Notifier;
+import lms.rollback.core.Progress;
+import java.time.Clock;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "gate", mixinStandardHelpOptions = true, subcommands = {GateCommand.PlanVerb.class, GateCommand.RecordVerb.class},
+@Command(name = "gate", mixinStandardHelpOptions = true, subcommands = {GateCommand.PlanVerb.class, GateCommand.RecordVerb.class, GateCommand.NotifyVerb.class, GateCommand.RemindVerb.class},
     description = {"Who may decide a rollback (runbook §3), and the record of each decision.",
         "",
-        "'gate plan' says who decides a trigger and how long each level of escalation may take; 'gate record' checks a decision against the plan's authority matrix and journals it."},
+        "'gate plan' says who decides a trigger and how long each level of escalation may take; 'gate notify' opens a prompt and tells its deciders, with the link to it; 'gate remind' sends the prompt's reminders until it is decided; 'gate record' checks a decision against the plan's authority matrix, journals it and closes the prompt."},
     footer = {"", "Examples:", "  lmsctl gate plan --trigger MAN-001 -o json",
+        "  lmsctl gate notify --trigger MAN-001 --level 0 --build-url \"$BUILD_URL\" --requested-by dev.smith --reason \"error rate 3%\"",
+        "  lmsctl gate remind --trigger MAN-001 --level 0",
         "  lmsctl gate record --trigger MAN-001 --decision approve --by rc.jones --groups lms-release-commanders \\",
         "      --requested-by dev.smith --reason \"error rate 3% for 20 minutes, fix needs a day\"", ""})
 final class GateCommand extends CommandGroup {
@@ -103,6 +115,101 @@ final class GateCommand extends CommandGroup {
             : "  database rollback not yet authorized: approvals so far " + outcome.databaseApprovers());
       }
       return new Outcome(ExitCode.OK, outcome.asData(), text);
+    }
+  }
+
+  /** Which prompt: a level of escalation, or the database rollback's two-person authorization. */
+  static final class PromptOptions {
+    @Option(names = "--trigger", required = true, paramLabel = "ID", description = "Trigger id from the plan, e.g. MAN-001.")
+    String trigger;
+
+    @Option(names = "--level", paramLabel = "N", defaultValue = "0",
+        description = "Escalation level of the prompt: 0 primary, 1 backup, 2 escalation. Default: ${DEFAULT-VALUE}.")
+    int level;
+
+    @Option(names = "--database", description = "The prompt is the two-person authorization of the database rollback (§4.2 step 4).")
+    boolean database;
+
+    Prompt prompt() {
+      return database ? Prompt.database(trigger) : Prompt.level(trigger, level);
+    }
+  }
+
+  static GateNotifier notifier(PlanOptions plan, Journal journal, java.nio.file.Path templates, int attempts) {
+    Notifier notifier = new Notifier(plan.plan(), journal, new MessageTemplates(templates), System.getenv(), Progress.stderr(), attempts,
+        Notifier.DEFAULT_BACKOFF, Clock.systemUTC());
+    return new GateNotifier(plan.plan(), journal, notifier, new MessageTemplates(templates), Clock.systemUTC());
+  }
+
+  @Command(name = "notify", sortOptions = false, mixinStandardHelpOptions = true,
+      description = {"Open a decision prompt and tell the people who must decide it.",
+          "",
+          "Journals the prompt as opened (unless it is open already: a re-run keeps its deadline) and sends, on the plan's gate.notices.channels (war-room webhook; email to the deciding role's own addresses in the plan), the trigger and its evidence, the scenario, who requested the rollback and why, the window and its deadline in UTC, and the one-click link to the build's approval page ($BUILD_URL + input/, user info and query stripped). Level 0 and --database also page the contact chain for the trigger (see 'lmsctl contacts'); level 1 and 2 are escalations and say who did not answer.",
+          "",
+          "A channel that fails is retried and journaled; it never holds up the gate."},
+      footerHeading = "%nExit codes:%n",
+      footer = {"  0  the prompt is open; every channel sent, or skipped because it is not configured",
+          "  1  the prompt is open, but a channel failed after its retries (journaled)", "  2  invalid input (unknown trigger or level, AUTO trigger, bad --build-url)", "",
+          "Example:",
+          "  lmsctl gate notify --trigger MAN-001 --level 0 --build-url \"$BUILD_URL\" --requested-by dev.smith \\",
+          "      --reason \"error rate 3% for 20 minutes\" --scenario B --env production", ""})
+  static final class NotifyVerb extends Verb {
+    @Mixin PromptOptions prompt;
+
+    @Option(names = "--build-url", paramLabel = "URL", defaultValue = "${env:BUILD_URL}",
+        description = "The Jenkins build whose input page the link opens. Default: $BUILD_URL; without it the message says how to record a decision with lmsctl.")
+    String buildUrl;
+
+    @Option(names = "--requested-by", paramLabel = "USER", description = "Who requested the rollback.")
+    String requestedBy;
+
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why the rollback is requested.")
+    String reason;
+
+    @Option(names = "--scenario", paramLabel = "A|B|C|D", description = "Scenario to be run. Default: not chosen yet.")
+    String scenario;
+
+    @Option(names = "--evidence", paramLabel = "TEXT",
+        description = "What the trigger rests on. Default: the trigger's last measurement in the journal (lmsctl watch), else 'judged by a person'.")
+    String evidence;
+
+    @Option(names = "--templates", paramLabel = "DIR", description = "Directory of template files (gate-opened.txt, gate-escalated.txt, gate-reminder.txt) overriding the built-in ones.")
+    java.nio.file.Path templates;
+
+    @Option(names = "--attempts", paramLabel = "N", defaultValue = "" + Notifier.DEFAULT_ATTEMPTS, description = "Delivery attempts per channel. Default: ${DEFAULT-VALUE}.")
+    int attempts;
+
+    @Override
+    Outcome execute(Journal journal) {
+      if (scenario != null) plan.plan().scenario(scenario);
+      var request = new PromptLog.Request(requestedBy, reason, scenario, plan.environmentName(), evidence, ApprovalLink.of(buildUrl));
+      GateNotifier.Notice notice = notifier(plan, journal, templates, attempts).open(prompt.prompt(), request, 1.0);
+      return new Outcome(notice.anyFailed() ? ExitCode.OTHER : ExitCode.OK, notice.asData(), notice.describe());
+    }
+  }
+
+  @Command(name = "remind", sortOptions = false, mixinStandardHelpOptions = true,
+      description = {"Send an open prompt's reminders as they fall due, until it is decided.",
+          "",
+          "Reads the prompt that 'gate notify' opened from the journal and sends a reminder at each point of gate.notices.reminders (by default at half the window and 1 minute before it closes) to everyone who may still decide it, on the same channels. Stops within half a second of the prompt being closed — a decision, a rejection or a timeout recorded by 'gate record', from Jenkins or another terminal — and journals the reminders it cancelled. Meant to run beside the prompt (the Jenkins step runs it in a parallel branch)."},
+      footerHeading = "%nExit codes:%n",
+      footer = {"  0  every reminder sent (or cancelled by the decision)", "  2  no open prompt for --trigger/--level in the journal", "",
+          "Example:", "  lmsctl gate remind --trigger MAN-001 --level 0 &", ""})
+  static final class RemindVerb extends Verb {
+    @Mixin PromptOptions prompt;
+
+    @Option(names = "--templates", paramLabel = "DIR", description = "Directory of template files overriding the built-in ones.")
+    java.nio.file.Path templates;
+
+    @Option(names = "--attempts", paramLabel = "N", defaultValue = "" + Notifier.DEFAULT_ATTEMPTS, description = "Delivery attempts per channel. Default: ${DEFAULT-VALUE}.")
+    int attempts;
+
+    @Override
+    Outcome execute(Journal journal) {
+      GateReminders.Result r = new GateReminders(notifier(plan, journal, templates, attempts), journal, Clock.systemUTC(), GateReminders.DEFAULT_POLL,
+          Progress.stderr()).run(prompt.prompt());
+      return new Outcome(ExitCode.OK, r.asData(), List.of(prompt.prompt().describe() + ": " + r.sent() + " reminder(s) sent"
+          + (r.closedBy() == null ? "" : ", " + r.cancelled() + " cancelled: closed (" + r.closedBy() + ")")));
     }
   }
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         "Executes the LMS rollback plan (LMS-PHASE29-ROLLBACK-001): the same steps the Jenkins Rollback job runs, from a terminal, for when Jenkins itself is down.",
         "",
         "Data goes to stdout (-o text|json), progress and errors to stderr, and every action to the audit journal under --out-dir."},
-    subcommands = {SwitchCommand.class, VerifyBlueCommand.class, StopGreenCommand.class, SmokeCommand.class, StatusCommand.class, TriggersCommand.class, WatchCommand.class, GateCommand.class, AuditCommand.class, ReportCommand.class, NotifyCommand.class, PlanCommand.class, RollbackCommand.class, RestoreCommand.class, DbRollbackCommand.class, SandboxCommand.class,
+    subcommands = {SwitchCommand.class, VerifyBlueCommand.class, StopGreenCommand.class, SmokeCommand.class, StatusCommand.class, TriggersCommand.class, WatchCommand.class, GateCommand.class, ContactsCommand.class, AuditCommand.class, ReportCommand.class, NotifyCommand.class, PlanCommand.class, RollbackCommand.class, RestoreCommand.class, DbRollbackCommand.class, SandboxCommand.class,
         CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {"  0 ok   1 other failure   2 invalid input   3 unexpected cluster state",

@@ -70,6 +70,14 @@ final class SandboxCommand implements Callable<Integer> {
       description = "How long the sandbox observes Blue's metrics (the plan says 3m; the sandbox has no real traffic to wait for). Default: ${DEFAULT-VALUE}.")
   Duration verifyWindow;
 
+  @Option(names = "--gate", paramLabel = "TRIGGER",
+      description = "Run a gated rollback for this MAN-/BUS- trigger first: the deciders are notified on a war-room webhook the sandbox shows (and by email when LMS_SMTP_HOST is set) with the link to a stand-in Jenkins input page, reminded, and escalated; the primary authority does not answer and the next one approves through the link. E.g. MAN-001. Default: none (the AUTO-001 rollback, no approval).")
+  String gateTrigger;
+
+  @Option(names = "--minute", paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.class,
+      description = "With --gate: how long a minute of the plan's decision windows and reminders lasts in the sandbox. Default: ${DEFAULT-VALUE} (a 5m window lasts 10s).")
+  Duration minute;
+
   @Option(names = "--termination-delay", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
       description = "How long a scaled-down pod takes to terminate. Default: ${DEFAULT-VALUE}.")
   Duration terminationDelay;
@@ -87,11 +95,25 @@ final class SandboxCommand implements Callable<Integer> {
     }
   }
 
-  private int rollback(Path kubeconfig, Environment env, PrintWriter out, SandboxCluster sandbox) {
+  private int rollback(Path kubeconfig, Environment env, PrintWriter out, SandboxCluster sandbox) throws java.io.IOException {
     Scenario scenario = plan.plan().scenario(SCENARIO);
     Journal journal = new Journal(output.outDir(), output.actor());
     Progress progress = Progress.stderr();
     boolean text = !output.json();
+    String trigger = TRIGGER;
+    Map<String, Object> gated = null;
+    if (gateTrigger != null) {
+      if (!plan.plan().trigger(gateTrigger).needsApproval()) {
+        throw new lms.rollback.core.LmsException(ExitCode.INVALID_INPUT, "--gate: " + gateTrigger + " is automatic and has no gate; allowed: a MAN- or BUS- trigger, e.g. MAN-001");
+      }
+      gated = gate(journal, text ? out : new PrintWriter(java.io.OutputStream.nullOutputStream()));
+      if (gated == null) {
+        out.println("  nobody approved " + gateTrigger + ": nothing was rolled back");
+        out.flush();
+        return ExitCode.NOT_AUTHORIZED;
+      }
+      trigger = gateTrigger;
+    }
     if (text) {
       out.printf("Scenario %s — %s (target %s) on the sandbox's '%s' at %s%n", SCENARIO, scenario.title(), scenario.target(),
           plan.environmentName(), sandbox.server().url());
@@ -107,12 +129,12 @@ final class SandboxCommand implements Callable<Integer> {
       var probes = new RollbackSteps.Probes(plan.plan(), java.net.URI.create(standIn.url()),
           new PrometheusClient(sandbox.metrics().url(), plan.plan().verification().requestTimeout().limit()),
           ExpectedVersion.of(cluster.deployment(env.namespace(), env.blue().deployment())), verifyWindow, SMOKE_CREDENTIALS);
-      ScenarioRunner runner = new RollbackSteps(cluster, plan.environmentName(), env, output.outDir(), TRIGGER).probes(probes).register(new ScenarioRunner(journal))
+      ScenarioRunner runner = new RollbackSteps(cluster, plan.environmentName(), env, output.outDir(), trigger).probes(probes).register(new ScenarioRunner(journal))
           .hooks(new Communications(new CommunicationSchedule(plan.plan(), Notifier.defaults(plan.plan(), journal, progress)), text ? out : null));
       ScenarioRunner.Result result;
       int failure = ExitCode.OK;
       try {
-        result = runner.run(SCENARIO, scenario, Map.of("environment", plan.environmentName(), "trigger", TRIGGER, "requestedBy", output.actor()), o -> {
+        result = runner.run(SCENARIO, scenario, Map.of("environment", plan.environmentName(), "trigger", trigger, "requestedBy", output.actor()), o -> {
           if (text) {
             out.println(StepTimer.line(o));
             out.flush();
@@ -128,9 +150,11 @@ final class SandboxCommand implements Callable<Integer> {
       data.put("journal", journal.file().toString());
       data.put("reports", reports.stream().map(Path::toString).toList());
       data.put("kubeconfig", kubeconfig.toString());
+      if (gated != null) data.put("gate", gated);
       if (text) {
-        out.printf("  total %s against the scenario's target of %s (machine time; no human waits in the sandbox)%n",
-            StepTimer.seconds(result.total()), scenario.target());
+        var report = new ReportBuilder(plan.plan()).build(journal.file(), null, null);
+        out.printf("  total %s against the scenario's target of %s (machine time); waiting for people: %s%n",
+            StepTimer.seconds(result.total()), scenario.target(), StepTimer.seconds(report.humanTime()));
         if (!result.ok()) out.println("  STOPPED at " + result.stoppedAt() + ": " + result.reason());
         ClusterStatus.read(cluster, plan.plan(), plan.environmentName()).describe().forEach(l -> out.println("  " + l));
         out.println("  journal: " + journal.file());
@@ -140,6 +164,38 @@ final class SandboxCommand implements Callable<Integer> {
       }
       out.flush();
       return failure;
+    }
+  }
+
+  /** The gate as Jenkins and the people would play it, on 127.0.0.1: see SandboxGate. */
+  private Map<String, Object> gate(Journal journal, PrintWriter out) throws java.io.IOException {
+    var p = plan.plan();
+    double scale = minute.toMillis() / 60_000.0;
+    try (var gate = lms.rollback.sandbox.SandboxGate.start(p, journal, out)) {
+      Map<String, String> env = new java.util.HashMap<>(System.getenv());
+      env.putIfAbsent(p.channels().get("war-room") == null ? "LMS_WAR_ROOM_WEBHOOK" : p.channels().get("war-room").addressEnv(), gate.warRoomUrl());
+      var notifier = new lms.rollback.gate.GateNotifier(p, journal, new Notifier(p, journal, new lms.rollback.notify.MessageTemplates(null), env,
+          Progress.stderr(), Notifier.DEFAULT_ATTEMPTS, Notifier.DEFAULT_BACKOFF, java.time.Clock.systemUTC()), new lms.rollback.notify.MessageTemplates(null),
+          java.time.Clock.systemUTC());
+      var levels = new lms.rollback.gate.Authority(p).gateFor(gateTrigger, SCENARIO).levels();
+      out.printf("Gate %s — %s decides within %s (sandbox: a minute lasts %s); build %s%n", gateTrigger, levels.get(0).title(),
+          Budget.format(levels.get(0).window()), Budget.format(minute), gate.buildUrl());
+      out.flush();
+      var request = new lms.rollback.gate.PromptLog.Request(output.actor(), "sandbox: " + p.trigger(gateTrigger).condition().toLowerCase(java.util.Locale.ROOT)
+          + " after the release", SCENARIO, plan.environmentName(), null, lms.rollback.gate.ApprovalLink.of(gate.buildUrl()));
+      var decided = gate.run(notifier, gateTrigger, request, scale, 1, 0.3);
+      if (decided == null) return null;
+      out.printf("  approved by %s (%s) at level %d after %s of waiting for people%n", decided.by(), decided.role(), decided.level(),
+          StepTimer.seconds(decided.waited()));
+      out.flush();
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("trigger", gateTrigger);
+      m.put("approvedBy", decided.by());
+      m.put("role", decided.role());
+      m.put("level", decided.level());
+      m.put("linkStatus", decided.linkStatus());
+      m.put("warRoomMessages", gate.warRoomMessages().size());
+      return m;
     }
   }
 

@@ -57,8 +57,12 @@ public final class DecisionRecorder {
       throw new LmsException(ExitCode.INVALID_INPUT, "--trigger: " + d.trigger() + " is automatic and needs no approval; it rolls back at once (§2.1)");
     }
     if (d.kind() == Kind.timeout) {
-      journal.append(DECISION, base(d, gate.level(d.level()).title()));
-      return new Outcome(d.kind(), d.by(), gate.level(d.level()).title(), false, false, List.of());
+      String role = d.database() ? String.join(" and ", authority.twoPersonRule().titles()) : gate.level(d.level()).title();
+      Map<String, Object> data = base(d, role);
+      if (d.database()) data.put("database", true);
+      journal.append(DECISION, data);
+      close(d, role);
+      return new Outcome(d.kind(), d.by(), role, false, false, List.of());
     }
     int min = authority.minReasonLength();
     if (d.reason() == null || d.reason().strip().length() < min) {
@@ -86,6 +90,7 @@ public final class DecisionRecorder {
     Map<String, Object> data = base(d, override ? "administrator override" : role);
     data.put("override", override);
     journal.append(DECISION, data);
+    close(d, (String) data.get("role"));
     return new Outcome(d.kind(), d.by(), override ? "administrator override" : role, override, false, List.of());
   }
 
@@ -118,12 +123,18 @@ public final class DecisionRecorder {
     data.put("rolesHeld", held);
     journal.append(DECISION, data);
     if (d.kind() == Kind.reject) {
+      close(d, (String) data.get("role"));
       return new Outcome(d.kind(), d.by(), (String) data.get("role"), false, false, List.copyOf(approvals.keySet()));
     }
     approvals.put(d.by(), held);
     List<String> pair = twoPeopleCovering(rule.roles(), approvals);
     if (pair != null) {
       journal.append(DATABASE_AUTHORIZED, Map.of("trigger", d.trigger(), "approvers", pair, "roles", rule.roles()));
+      Map<String, Object> closed = new LinkedHashMap<>(Prompt.database(d.trigger()).asData());
+      closed.put("outcome", "authorized");
+      closed.put("by", String.join(" and ", pair));
+      closed.put("role", String.join(" and ", rule.titles()));
+      journal.append(PromptLog.CLOSED, closed);
     }
     return new Outcome(d.kind(), d.by(), (String) data.get("role"), false, pair != null, List.copyOf(approvals.keySet()));
   }
@@ -165,6 +176,16 @@ public final class DecisionRecorder {
     m.put("reason", d.reason() == null ? "" : d.reason().strip());
     m.put("requestedBy", d.requestedBy());
     return m;
+  }
+
+  /** The prompt this decision answered is closed: its pending reminders stop, the report counts its wait. */
+  private void close(Decision d, String role) {
+    Prompt p = d.database() ? Prompt.database(d.trigger()) : Prompt.level(d.trigger(), d.level());
+    Map<String, Object> data = new LinkedHashMap<>(p.asData());
+    data.put("outcome", d.kind().name());
+    data.put("by", d.by());
+    data.put("role", role);
+    journal.append(PromptLog.CLOSED, data);
   }
 
   private void refuse(Decision d, String why) {

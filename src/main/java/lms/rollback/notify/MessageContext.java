@@ -16,7 +16,7 @@ import lms.rollback.report.RollbackReport;
 
 /** The values of the templates' placeholders, all read from the journal (and the plan's constants). */
 final class MessageContext {
-  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter STAMP = MessageTemplates.UTC_STAMP;
   private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 
   private MessageContext() {}

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.ExitCode;
@@ -82,13 +83,22 @@ public final class Notifier {
     if (dryRun) {
       return record(new Delivery(message, rendered.channel(), Status.rendered, "dry run: not sent", 0, rendered), "notify.rendered");
     }
+    return deliver(rendered, null);
+  }
+
+  /**
+   * Delivers a rendered message on its channel, retried, and journaled. {@code emailTo} replaces
+   * an email channel's configured recipients (a gate notice goes to the deciding role's addresses).
+   */
+  public Delivery deliver(RenderedMessage rendered, List<String> emailTo) {
+    String message = rendered.message();
     Runbook.Channel config = plan.channels().get(rendered.channel());
-    String address = env.get(config.addressEnv());
-    if (address == null || address.isBlank()) {
-      return record(new Delivery(message, rendered.channel(), Status.skipped, config.addressEnv() + " is not set", 0, rendered), "notify.skipped");
-    }
     Channel channel;
     if (config.kind() == Runbook.ChannelKind.webhook) {
+      String address = env.get(config.addressEnv());
+      if (address == null || address.isBlank()) {
+        return record(new Delivery(message, rendered.channel(), Status.skipped, config.addressEnv() + " is not set", 0, rendered), "notify.skipped");
+      }
       try {
         URI uri = URI.create(address.strip());
         if (uri.getScheme() == null || !uri.getScheme().startsWith("http")) throw new IllegalArgumentException("not an http(s) URL");
@@ -97,9 +107,14 @@ public final class Notifier {
         return record(new Delivery(message, rendered.channel(), Status.failed, config.addressEnv() + " is not a usable URL", 0, rendered), "notify.failed");
       }
     } else {
+      String recipients = emailTo != null ? String.join(",", emailTo) : env.getOrDefault(config.addressEnv(), "");
+      if (recipients.isBlank()) {
+        String why = emailTo != null ? "no email address for the role in the plan" : config.addressEnv() + " is not set";
+        return record(new Delivery(message, rendered.channel(), Status.skipped, why, 0, rendered), "notify.skipped");
+      }
       String missing = EmailChannel.missing(env);
       if (missing != null) return record(new Delivery(message, rendered.channel(), Status.skipped, missing, 0, rendered), "notify.skipped");
-      channel = new EmailChannel(address, env);
+      channel = new EmailChannel(recipients, env);
     }
     Duration wait = backoff;
     String problem = null;

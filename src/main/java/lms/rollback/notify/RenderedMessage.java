@@ -4,7 +4,7 @@ package lms.rollback.notify;
 public record RenderedMessage(String message, String channel, String subject, String text) {
 
   /** An email template's first line "Subject: …" becomes the subject. */
-  static RenderedMessage of(String message, String channel, String filled) {
+  public static RenderedMessage of(String message, String channel, String filled) {
     if (filled.startsWith("Subject:")) {
       int nl = filled.indexOf('\n');
       return new RenderedMessage(message, channel, filled.substring("Subject:".length(), nl).strip(), filled.substring(nl + 1).strip() + "\n");

@@ -9,8 +9,11 @@ public record GatePolicy(
     @JsonProperty(required = true) Integer minReasonLength,
     @JsonProperty(required = true) List<String> databaseRollbackApprovers,
     /** Whether a Jenkins administrator outside the authority may decide; journaled as an override. */
-    boolean allowAdministratorOverride) {
+    boolean allowAdministratorOverride,
+    /** Who is told when a prompt opens, and when reminders go out; absent: war-room + email, at 50% and 1m before. */
+    GateNotices notices) {
   public GatePolicy {
+    notices = notices == null ? GateNotices.DEFAULT : notices;
     databaseRollbackApprovers = List.copyOf(databaseRollbackApprovers);
     if (databaseRollbackApprovers.size() != 2) {
       throw new IllegalArgumentException("databaseRollbackApprovers names exactly two roles (the two-person rule), has "

@@ -41,6 +41,22 @@ final class PlanValidator {
     for (int i = 0; i < plan.gate().databaseRollbackApprovers().size(); i++) {
       role(plan, "gate.databaseRollbackApprovers[" + i + "]", plan.gate().databaseRollbackApprovers().get(i));
     }
+    for (int i = 0; i < plan.gate().notices().channels().size(); i++) {
+      String channel = plan.gate().notices().channels().get(i);
+      if (!plan.channels().containsKey(channel)) {
+        fail("gate.notices.channels[" + i + "]", "unknown channel '" + channel + "'; allowed: " + String.join(", ", plan.channels().keySet()));
+      }
+    }
+    Set<Integer> orders = new HashSet<>();
+    for (int i = 0; i < plan.contactChain().size(); i++) {
+      var c = plan.contactChain().get(i);
+      role(plan, "contactChain[" + i + "].role", c.role());
+      if (!orders.add(c.order())) fail("contactChain[" + i + "].order", c.order() + " appears twice");
+      if (!c.page().always() && c.page().types().isEmpty() && c.page().concerns().isEmpty()) {
+        fail("contactChain[" + i + "].page", "pages nobody; allowed: always: true, types: [automatic|technical|business|security], "
+            + "concerns: [database|security|business-critical]");
+      }
+    }
     if (plan.gate().minReasonLength() < 1) fail("gate.minReasonLength", plan.gate().minReasonLength() + " is too small; allowed: 1 or more");
     if (plan.scenarios().isEmpty()) fail("scenarios", "at least one scenario is required");
     plan.scenarios().forEach((name, s) -> {

@@ -15,12 +15,32 @@ public final class Runbook {
       @JsonProperty(required = true) String method,
       @JsonProperty(required = true) String complexity) {}
 
-  /** §3.3, in order. */
+  /** §3.3, in order: a role of the plan, when it is called, and for which triggers it is paged. */
   public record Contact(
       @JsonProperty(required = true) Integer order,
       @JsonProperty(required = true) String role,
-      @JsonProperty(required = true) String title,
-      @JsonProperty(required = true) String when) {}
+      @JsonProperty(required = true) String when,
+      @JsonProperty(required = true) Page page) {}
+
+  /** Paged for every trigger, for triggers of these types, or for triggers with these concerns. */
+  public record Page(Boolean always, List<TriggerType> types, List<Concern> concerns) {
+    public Page {
+      always = Boolean.TRUE.equals(always);
+      types = types == null ? List.of() : List.copyOf(types);
+      concerns = concerns == null ? List.of() : List.copyOf(concerns);
+    }
+
+    public boolean pages(TriggerType type, java.util.Set<Concern> of) {
+      return always || types.contains(type) || concerns.stream().anyMatch(of::contains);
+    }
+
+    /** Why a role is paged, in the plan's words. */
+    public String why(TriggerType type, java.util.Set<Concern> of) {
+      if (always) return "every trigger";
+      if (types.contains(type)) return type.key() + " trigger";
+      return concerns.stream().filter(of::contains).map(Concern::key).findFirst().orElse("-") + " issue";
+    }
+  }
 
   /** §4.1. */
   public record Checklist(@JsonProperty(required = true) Budget budget, @JsonProperty(required = true) List<Item> items) {

@@ -13,7 +13,13 @@ public record Trigger(
     String authority,
     @JsonProperty(required = true) DecisionTime decisionTime,
     /** How the trigger is measured in Prometheus; absent for those a person judges (MAN-003…, BUS-*). */
-    Measure measure) {
+    Measure measure,
+    /** What it is about (database, security, business-critical): who of the contact chain is paged. */
+    java.util.List<Concern> concerns) {
+
+  public Trigger {
+    concerns = concerns == null ? java.util.List.of() : java.util.List.copyOf(concerns);
+  }
 
   /**
    * A condition on a named query of verification.queries, held at every evaluation step for

@@ -65,6 +65,23 @@ public final class HtmlReport {
         + r.decision().role() + ") at " + time(r.decision().at()) + " UTC — “" + r.decision().reason() + "”"));
     h.append("</td></tr></table>\n");
 
+    h.append("<h2>Human decisions</h2>\n<p class=\"meta\">Waiting for people, prompt open → decision: ").append(duration(r.humanTime()))
+        .append(" — kept apart from the machine time in steps: ").append(duration(r.machineTime())).append("</p>\n")
+        .append("<table><tr><th>Prompt opened (UTC)</th><th>Prompt — outcome</th><th>Waited</th></tr>\n");
+    for (RollbackReport.HumanWait w : r.humanWaits()) {
+      h.append("<tr><td class=\"num\">").append(time(w.start())).append("</td><td>").append(esc(w.label())).append("</td><td class=\"num\">")
+          .append(duration(w.took())).append("</td></tr>\n");
+    }
+    if (r.humanWaits().isEmpty()) h.append("<tr><td colspan=\"3\" class=\"meta\">none: no decision was waited for</td></tr>\n");
+    h.append("</table>\n<table><tr><th>Time</th><th>Notice</th><th>Prompt</th><th>Decides</th><th>Reached</th><th>Channels</th></tr>\n");
+    for (RollbackReport.GateNotice n : r.gateNotices()) {
+      h.append("<tr><td class=\"num\">").append(time(n.at())).append("</td><td>").append(esc(n.kind())).append("</td><td>").append(esc(n.prompt()))
+          .append("</td><td>").append(esc(n.decider())).append("</td><td>").append(esc(String.join(", ", n.reached()))).append("</td><td>")
+          .append(esc(n.channels())).append("</td></tr>\n");
+    }
+    if (r.gateNotices().isEmpty()) h.append("<tr><td colspan=\"6\" class=\"meta\">no decider was notified</td></tr>\n");
+    h.append("</table>\n");
+
     h.append("<h2>Steps executed</h2>\n<table><tr><th>Step</th><th>Started (UTC)</th><th>Took</th><th>Budget</th><th>Result</th><th>Detail</th></tr>\n");
     for (RollbackReport.Step s : r.steps()) {
       h.append("<tr><td>").append(esc(s.title())).append("</td><td class=\"num\">").append(time(s.start())).append("</td><td class=\"num\">")

@@ -84,10 +84,17 @@ public final class MarkdownReport {
       md.append("| ").append(time(m.at())).append(" | ").append(m.message()).append(" | ").append(m.channel()).append(" | ").append(m.status())
           .append(m.detail().isEmpty() ? "" : ": " + cell(m.detail())).append(" |\n");
     }
-    if (!r.humanWaits().isEmpty()) {
-      md.append("\n### Human decisions\n\n| Prompt opened | Decided by | Waited |\n|---|---|---|\n");
+    if (!r.humanWaits().isEmpty() || !r.gateNotices().isEmpty()) {
+      md.append("\n### Human decisions (kept apart from machine time)\n\n")
+          .append("Waiting for people: ").append(duration(r.humanTime())).append("; machine time in steps: ").append(duration(r.machineTime())).append(".\n\n")
+          .append("| Prompt opened | Prompt — outcome | Prompt open → decision |\n|---|---|---|\n");
       for (RollbackReport.HumanWait w : r.humanWaits()) {
-        md.append("| ").append(time(w.start())).append(" | ").append(w.label()).append(" | ").append(duration(w.took())).append(" |\n");
+        md.append("| ").append(time(w.start())).append(" | ").append(cell(w.label())).append(" | ").append(duration(w.took())).append(" |\n");
+      }
+      md.append("\n#### Reaching the deciders\n\n| Time | Notice | Prompt | Decides | Reached | Channels |\n|---|---|---|---|---|---|\n");
+      for (RollbackReport.GateNotice n : r.gateNotices()) {
+        md.append("| ").append(time(n.at())).append(" | ").append(n.kind()).append(" | ").append(n.prompt()).append(" | ").append(cell(n.decider()))
+            .append(" | ").append(cell(String.join(", ", n.reached()))).append(" | ").append(cell(n.channels())).append(" |\n");
       }
     }
 

@@ -34,6 +34,10 @@ public final class ReportBuilder {
       if (all.get(i).type().equals("scenario.start")) from = i;
     }
     List<Journal.Entry> run = all.subList(from, all.size());
+    // the decisions that led to this run come before its start: back to the previous run's last entry
+    int decisionsFrom = from;
+    while (decisionsFrom > 0 && !RUN_BOUNDARIES.contains(all.get(decisionsFrom - 1).type())) decisionsFrom--;
+    List<Journal.Entry> withDecisions = all.subList(decisionsFrom, all.size());
     if (run.isEmpty()) {
       throw new lms.rollback.core.LmsException(lms.rollback.core.ExitCode.INVALID_INPUT, "--journal: " + journalFile + " has no entries to report on");
     }
@@ -46,6 +50,7 @@ public final class ReportBuilder {
     List<RollbackReport.Check> checks = new ArrayList<>();
     List<RollbackReport.Message> messages = new ArrayList<>();
     List<RollbackReport.HumanWait> waits = new ArrayList<>();
+    List<RollbackReport.GateNotice> notices = new ArrayList<>();
     Map<String, Instant> stepStarts = new HashMap<>();
     Map<String, Instant> gatesOpened = new HashMap<>();
     RollbackReport.Decision decision = null;
@@ -55,7 +60,7 @@ public final class ReportBuilder {
     String openStep = null;
     Instant ended = run.get(run.size() - 1).ts();
 
-    for (Journal.Entry e : run) {
+    for (Journal.Entry e : withDecisions) {
       JsonNode d = e.data();
       switch (e.type()) {
         case "step.start" -> {
@@ -78,14 +83,22 @@ public final class ReportBuilder {
             checkDetail(d)));
         case "notify.sent", "notify.failed", "notify.skipped" -> messages.add(new RollbackReport.Message(e.ts(), d.path("message").asText(),
             d.path("channel").asText(), e.type().substring("notify.".length()), d.path("detail").asText("")));
-        case "gate.opened" -> gatesOpened.put(d.path("trigger").asText() + "/" + d.path("level").asInt(), e.ts());
+        case "gate.opened" -> gatesOpened.put(promptOf(d), e.ts());
+        case "gate.closed" -> closeWait(gatesOpened, waits, d, d.path("outcome").asText(), e.ts());
+        case "gate.notified", "gate.escalated", "gate.reminded" -> {
+          List<String> reached = new ArrayList<>();
+          d.path("reached").forEach(r -> reached.add(r.path("title").asText()));
+          StringBuilder channels = new StringBuilder();
+          d.path("channels").forEach(c -> channels.append(channels.length() == 0 ? "" : ", ").append(c.path("channel").asText()).append(' ')
+              .append(c.path("status").asText()));
+          notices.add(new RollbackReport.GateNotice(e.ts(), d.path("kind").asText(), promptOf(d), d.path("decider").asText(), reached,
+              channels.toString()));
+        }
         case "gate.decision" -> {
-          Instant opened = gatesOpened.remove(d.path("trigger").asText() + "/" + d.path("level").asInt());
-          if (opened != null) {
-            waits.add(new RollbackReport.HumanWait(d.path("role").asText() + " (" + d.path("decision").asText() + ")", opened,
-                Duration.between(opened, e.ts())));
-          }
-          if (!"timeout".equals(d.path("decision").asText()) && decision == null) {
+          // a level's decision closes its prompt (journals before gate.closed existed have only this);
+          // one approval of the two-person rule does not, its gate.closed does
+          if (!d.path("database").asBoolean(false)) closeWait(gatesOpened, waits, d, d.path("decision").asText(), e.ts());
+          if (!"timeout".equals(d.path("decision").asText()) && !d.path("database").asBoolean(false) && decision == null) {
             decision = new RollbackReport.Decision(e.ts(), d.path("by").asText(), d.path("role").asText(), d.path("decision").asText(),
                 d.path("reason").asText());
           }
@@ -130,8 +143,22 @@ public final class ReportBuilder {
         scenario != null && plan.scenarios().containsKey(scenario) ? plan.scenario(scenario).title() : null,
         started, ended, Duration.between(started, ended), plan.targetTime().limit(),
         scenario != null && plan.scenarios().containsKey(scenario) ? plan.scenario(scenario).target().limit() : null,
-        outcome, stoppedAt, stopReason, trigger, decision, steps, commands, checks, messages, waits,
+        outcome, stoppedAt, stopReason, trigger, decision, steps, commands, checks, messages, waits, notices,
         followUps(plan.immediateActions(), ended), followUps(plan.rootCauseAnalysis(), ended), integrity);
+  }
+
+  private static final java.util.Set<String> RUN_BOUNDARIES = java.util.Set.of("scenario.start", "scenario.end", "scenario.stopped");
+
+  private static void closeWait(Map<String, Instant> opened, List<RollbackReport.HumanWait> waits, JsonNode d, String outcome, Instant at) {
+    Instant start = opened.remove(promptOf(d));
+    if (start != null) {
+      waits.add(new RollbackReport.HumanWait(promptOf(d) + " — " + d.path("role").asText() + ": " + outcome
+          + ("timeout".equals(outcome) ? "" : " by " + d.path("by").asText()), start, Duration.between(start, at)));
+    }
+  }
+
+  private static String promptOf(JsonNode d) {
+    return d.path("trigger").asText() + (d.path("database").asBoolean(false) ? " database" : " level " + d.path("level").asInt());
   }
 
   /** What was measured against what, then why it did not pass, if it did not. */

@@ -27,6 +27,7 @@ public record RollbackReport(
     List<Check> checks,
     List<Message> communications,
     List<HumanWait> humanWaits,
+    List<GateNotice> gateNotices,
     List<FollowUp> immediateActions,
     List<FollowUp> rootCauseAnalysis,
     ChainVerifier.Result integrity) {
@@ -54,8 +55,11 @@ public record RollbackReport(
 
   public record Message(Instant at, String message, String channel, String status, String detail) {}
 
-  /** Time a person took: from a prompt opening to its decision. */
+  /** Time a person took: from a prompt opening to its decision (or its timeout). */
   public record HumanWait(String label, Instant start, Duration took) {}
+
+  /** A decider reached about a prompt: opened, escalated, or reminded; who, and what each channel did. */
+  public record GateNotice(Instant at, String kind, String prompt, String decider, List<String> reached, String channels) {}
 
   public record FollowUp(String action, String owner, Instant due) {}
 

@@ -1,0 +1,57 @@
+package lms.rollback.gate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import lms.rollback.audit.Journal;
+
+/** What the journal says about decision prompts: which is open since when, and when one closed. */
+public final class PromptLog {
+  public static final String OPENED = "gate.opened";
+  public static final String CLOSED = "gate.closed";
+
+  private PromptLog() {}
+
+  /** Who asked for the rollback and what the deciders are told about it, as gate.opened keeps it. */
+  public record Request(String requestedBy, String reason, String scenario, String environment, String evidence, String link) {
+    static Request from(JsonNode d) {
+      return new Request(text(d, "requestedBy"), text(d, "reason"), text(d, "scenario"), text(d, "environment"), text(d, "evidence"),
+          text(d, "link"));
+    }
+  }
+
+  /** A prompt as gate.opened journaled it; {@code timeScale} below 1 only in the sandbox, whose minutes are seconds. */
+  public record Opened(Prompt prompt, long seq, Instant at, Duration window, double timeScale, Request request) {
+    public Instant deadline() {
+      return at.plus(window);
+    }
+  }
+
+  /** The latest opening of this prompt that no gate.closed has followed. */
+  public static Optional<Opened> open(List<Journal.Entry> entries, Prompt p) {
+    Opened found = null;
+    for (Journal.Entry e : entries) {
+      if (e.type().equals(OPENED) && p.matches(e.data())) {
+        JsonNode d = e.data();
+        double scale = d.path("timeScale").asDouble(1.0);
+        found = new Opened(p, e.seq(), e.ts(), Duration.ofMillis(d.path("windowMillis").asLong(d.path("windowSeconds").asLong() * 1000)),
+            scale > 0 ? scale : 1.0, Request.from(d));
+      } else if (e.type().equals(CLOSED) && p.matches(e.data())) {
+        found = null;
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+
+  /** The gate.closed of this prompt written after entry {@code seq}, if any. */
+  public static Optional<Journal.Entry> closedAfter(List<Journal.Entry> entries, Prompt p, long seq) {
+    return entries.stream().filter(e -> e.seq() > seq && e.type().equals(CLOSED) && p.matches(e.data())).findFirst();
+  }
+
+  private static String text(JsonNode d, String field) {
+    JsonNode n = d.path(field);
+    return n.isMissingNode() || n.isNull() || n.asText().isBlank() ? null : n.asText();
+  }
+}
