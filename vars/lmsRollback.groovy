@@ -30,6 +30,7 @@ def call(Map userConfig = [:]) {
           lmsJournal(config.outDir, 'rehearsal', [scenario: config.scenario, environment: config.env, trigger: config.trigger])
         } else {
           lmsRollbackGate(trigger: config.trigger, reason: config.reason, requestedBy: config.requestedBy, scenario: config.scenario,
+              notifyCredentials: config.notifyCredentials,
               environment: config.env, plan: config.plan, outDir: config.outDir, archive: config.archive)
         }
       }

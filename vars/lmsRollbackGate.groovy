@@ -4,12 +4,13 @@
  */
 def call(Map userConfig = [:]) {
   Map defaults = [trigger: null, reason: null, requestedBy: null, scenario: null, environment: null, evidence: null, buildUrl: null,
-                  plan: null, outDir: 'lms-rollback', archive: true]
+                  notifyCredentials: [:], plan: null, outDir: 'lms-rollback', archive: true]
   Map config = lmsConfig('lmsRollbackGate', defaults, userConfig, ['trigger', 'reason', 'requestedBy'])
   List planArgs = config.plan ? ['--plan', config.plan] : []
   List gateArgs = ['gate', 'plan', '--trigger', config.trigger, '-o', 'json', '--out-dir', config.outDir] + planArgs
   if (config.scenario) gateArgs += ['--scenario', config.scenario]
-  Map decision = lmsStep(step: 'lmsRollbackGate', outDir: config.outDir, archive: config.archive) {
+  // webhook URLs and SMTP settings are secrets: bound from Jenkins credentials for the notices and reminders
+  Map decision = lmsStep(step: 'lmsRollbackGate', outDir: config.outDir, archive: config.archive, secrets: config.notifyCredentials) {
     def gate = lmsctlRun(args: gateArgs, outDir: config.outDir)
     if (gate.status != 0) error("lmsRollbackGate: cannot tell who decides ${config.trigger}: ${gate.reason}")
     lmsJournal(config.outDir, 'gate.requested', [trigger: config.trigger, requestedBy: config.requestedBy, reason: config.reason])

@@ -69,6 +69,19 @@ class LmsRollbackGateTest extends LmsPipelineTest {
   }
 
   @Test
+  void theNoticesGetTheWebhookFromCredentialsNeverFromTheScript() {
+    inputAnswers << [APPROVER: 'rc.jones', REASON: 'error rate 3% for 20 minutes, fix needs a day']
+
+    run("lmsRollbackGate(trigger: 'MAN-001', reason: 'error rate 3% for 20 minutes', requestedBy: 'dev.smith', notifyCredentials: [LMS_WAR_ROOM_WEBHOOK: 'war-room-hook'])")
+
+    def notify = lmsctl.calls.find { it.args[0] == 'gate' && it.args[1] == 'notify' }
+    def remind = lmsctl.calls.find { it.args[0] == 'gate' && it.args[1] == 'remind' }
+    assertEquals('secret-of-war-room-hook', notify.env.LMS_WAR_ROOM_WEBHOOK)
+    assertEquals('secret-of-war-room-hook', remind.env.LMS_WAR_ROOM_WEBHOOK)
+    assertTrue(!notify.script.contains('secret-of'), notify.script)
+  }
+
+  @Test
   void remindersRunBesideTheInputAndTheDecisionClosesThePrompt() {
     inputAnswers << [APPROVER: 'rc.jones', REASON: 'error rate 3% for 20 minutes, fix needs a day']
 
