@@ -268,6 +268,9 @@ class GateNotifierTest {
     assertEquals(2, run.exit());
     assertTrue(run.err().contains("--build-url: 'file' URL not allowed; allowed: the build's http(s) URL"), run.err());
     assertFalse(types().contains("gate.opened"), "bad input changes nothing");
+    Cli.Run level = Cli.lmsctl("gate", "notify", "--trigger", "MAN-001", "--level", "3", "--out-dir", out.toString());
+    assertEquals(2, level.exit());
+    assertTrue(level.err().contains("--level: 3 does not exist for MAN-001; allowed: 0-2 (Release Commander, DevOps Lead, CTO)"), level.err());
     Cli.Run automatic = Cli.lmsctl("gate", "notify", "--trigger", "AUTO-001", "--out-dir", out.toString());
     assertEquals(2, automatic.exit());
     assertTrue(automatic.err().contains("AUTO-001 is automatic"), automatic.err());

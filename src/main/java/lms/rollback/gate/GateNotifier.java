@@ -239,7 +239,10 @@ public final class GateNotifier {
     if (!gate.approvalNeeded()) {
       throw new LmsException(ExitCode.INVALID_INPUT, "--trigger: " + p.trigger() + " is automatic: it rolls back at once (§2.1) and has no prompt to notify about");
     }
-    gate.level(p.level());
+    if (p.level() < 0 || p.level() >= gate.levels().size()) {
+      throw new LmsException(ExitCode.INVALID_INPUT, "--level: " + p.level() + " does not exist for " + p.trigger() + "; allowed: 0-" + (gate.levels().size() - 1)
+          + " (" + String.join(", ", gate.levels().stream().map(GatePlan.Level::title).toList()) + ")");
+    }
     return gate;
   }
 
