@@ -141,8 +141,7 @@ def askDatabase(Map config, Map rule, long windowSeconds) {
 }
 
 def databaseTimedOut(Map config) {
-  lmsctlRun(args: ['gate', 'record', '--trigger', config.trigger, '--database', '--decision', 'timeout', '--by', 'timeout',
-                   '--requested-by', config.requestedBy, '--out-dir', config.outDir] + (config.plan ? ['--plan', config.plan] : []), outDir: config.outDir)
+  recordTimeout(config, ['--database'])
   return [decision: 'timeout']
 }
 
@@ -156,9 +155,14 @@ def decisionArgs(Map config, String decision, String by, String reason, int leve
 }
 
 def timedOut(Map config, int level) {
-  lmsctlRun(args: ['gate', 'record', '--trigger', config.trigger, '--decision', 'timeout', '--by', 'timeout', '--level', "${level}",
-                   '--requested-by', config.requestedBy, '--out-dir', config.outDir] + (config.plan ? ['--plan', config.plan] : []), outDir: config.outDir)
+  recordTimeout(config, ['--level', "${level}"])
   return null
+}
+
+/** Journals that nobody decided the prompt (`which`: its level, or --database) in time, which closes it. */
+def recordTimeout(Map config, List which) {
+  lmsctlRun(args: ['gate', 'record', '--trigger', config.trigger] + which + ['--decision', 'timeout', '--by', 'timeout',
+                   '--requested-by', config.requestedBy, '--out-dir', config.outDir] + (config.plan ? ['--plan', config.plan] : []), outDir: config.outDir)
 }
 
 

@@ -136,9 +136,7 @@ final class GateCommand extends CommandGroup {
   }
 
   static GateNotifier notifier(PlanOptions plan, Journal journal, java.nio.file.Path templates, int attempts) {
-    Notifier notifier = new Notifier(plan.plan(), journal, new MessageTemplates(templates), System.getenv(), Progress.stderr(), attempts,
-        Notifier.DEFAULT_BACKOFF, Clock.systemUTC());
-    return new GateNotifier(plan.plan(), journal, notifier, new MessageTemplates(templates), Clock.systemUTC());
+    return GateNotifier.create(plan.plan(), journal, new MessageTemplates(templates), System.getenv(), attempts, Progress.stderr());
   }
 
   @Command(name = "notify", sortOptions = false, mixinStandardHelpOptions = true,

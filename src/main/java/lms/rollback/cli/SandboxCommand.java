@@ -145,14 +145,13 @@ final class SandboxCommand implements Callable<Integer> {
         failure = e.exitCode();
       }
       Map<String, Object> data = new LinkedHashMap<>(result.asData());
-      List<Path> reports = ReportWriter.write(new ReportBuilder(plan.plan()).build(journal.file(), null, null), output.outDir(),
-          EnumSet.allOf(ReportWriter.Format.class));
+      var report = new ReportBuilder(plan.plan()).build(journal.file(), null, null);
+      List<Path> reports = ReportWriter.write(report, output.outDir(), EnumSet.allOf(ReportWriter.Format.class));
       data.put("journal", journal.file().toString());
       data.put("reports", reports.stream().map(Path::toString).toList());
       data.put("kubeconfig", kubeconfig.toString());
       if (gated != null) data.put("gate", gated);
       if (text) {
-        var report = new ReportBuilder(plan.plan()).build(journal.file(), null, null);
         out.printf("  total %s against the scenario's target of %s (machine time); waiting for people: %s%n",
             StepTimer.seconds(result.total()), scenario.target(), StepTimer.seconds(report.humanTime()));
         if (!result.ok()) out.println("  STOPPED at " + result.stoppedAt() + ": " + result.reason());
@@ -174,9 +173,8 @@ final class SandboxCommand implements Callable<Integer> {
     try (var gate = lms.rollback.sandbox.SandboxGate.start(p, journal, out)) {
       Map<String, String> env = new java.util.HashMap<>(System.getenv());
       env.putIfAbsent(p.channels().get("war-room") == null ? "LMS_WAR_ROOM_WEBHOOK" : p.channels().get("war-room").addressEnv(), gate.warRoomUrl());
-      var notifier = new lms.rollback.gate.GateNotifier(p, journal, new Notifier(p, journal, new lms.rollback.notify.MessageTemplates(null), env,
-          Progress.stderr(), Notifier.DEFAULT_ATTEMPTS, Notifier.DEFAULT_BACKOFF, java.time.Clock.systemUTC()), new lms.rollback.notify.MessageTemplates(null),
-          java.time.Clock.systemUTC());
+      var notifier = lms.rollback.gate.GateNotifier.create(p, journal, new lms.rollback.notify.MessageTemplates(null), env, Notifier.DEFAULT_ATTEMPTS,
+          Progress.stderr());
       var levels = new lms.rollback.gate.Authority(p).gateFor(gateTrigger, SCENARIO).levels();
       out.printf("Gate %s — %s decides within %s (sandbox: a minute lasts %s); build %s%n", gateTrigger, levels.get(0).title(),
           Budget.format(levels.get(0).window()), Budget.format(minute), gate.buildUrl());

@@ -130,11 +130,7 @@ public final class DecisionRecorder {
     List<String> pair = twoPeopleCovering(rule.roles(), approvals);
     if (pair != null) {
       journal.append(DATABASE_AUTHORIZED, Map.of("trigger", d.trigger(), "approvers", pair, "roles", rule.roles()));
-      Map<String, Object> closed = new LinkedHashMap<>(Prompt.database(d.trigger()).asData());
-      closed.put("outcome", "authorized");
-      closed.put("by", String.join(" and ", pair));
-      closed.put("role", String.join(" and ", rule.titles()));
-      journal.append(PromptLog.CLOSED, closed);
+      close(Prompt.database(d.trigger()), "authorized", String.join(" and ", pair), String.join(" and ", rule.titles()));
     }
     return new Outcome(d.kind(), d.by(), (String) data.get("role"), false, pair != null, List.copyOf(approvals.keySet()));
   }
@@ -180,10 +176,13 @@ public final class DecisionRecorder {
 
   /** The prompt this decision answered is closed: its pending reminders stop, the report counts its wait. */
   private void close(Decision d, String role) {
-    Prompt p = d.database() ? Prompt.database(d.trigger()) : Prompt.level(d.trigger(), d.level());
+    close(d.database() ? Prompt.database(d.trigger()) : Prompt.level(d.trigger(), d.level()), d.kind().name(), d.by(), role);
+  }
+
+  private void close(Prompt p, String outcome, String by, String role) {
     Map<String, Object> data = new LinkedHashMap<>(p.asData());
-    data.put("outcome", d.kind().name());
-    data.put("by", d.by());
+    data.put("outcome", outcome);
+    data.put("by", by);
     data.put("role", role);
     journal.append(PromptLog.CLOSED, data);
   }

@@ -15,6 +15,7 @@ import lms.rollback.audit.Journal;
 import lms.rollback.audit.SecretMasker;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
+import lms.rollback.core.Progress;
 import lms.rollback.notify.MessageTemplates;
 import lms.rollback.notify.Notifier;
 import lms.rollback.notify.RenderedMessage;
@@ -98,6 +99,12 @@ public final class GateNotifier {
   private final Clock clock;
   private final Authority authority;
 
+  /** Delivering through a {@link Notifier} on the same templates, with the addresses and SMTP settings in {@code env}. */
+  public static GateNotifier create(Plan plan, Journal journal, MessageTemplates templates, Map<String, String> env, int attempts, Progress progress) {
+    Notifier notifier = new Notifier(plan, journal, templates, env, progress, attempts, Notifier.DEFAULT_BACKOFF, Clock.systemUTC());
+    return new GateNotifier(plan, journal, notifier, templates, Clock.systemUTC());
+  }
+
   public GateNotifier(Plan plan, Journal journal, Notifier notifier, MessageTemplates templates, Clock clock) {
     this.plan = plan;
     this.journal = journal;
@@ -113,7 +120,8 @@ public final class GateNotifier {
    */
   public Notice open(Prompt p, PromptLog.Request request, double timeScale) {
     GatePlan gate = gateOf(p, request.scenario());
-    PromptLog.Opened opened = PromptLog.open(journal.read(), p).orElse(null);
+    List<Journal.Entry> entries = journal.read();
+    PromptLog.Opened opened = PromptLog.open(entries, p).orElse(null);
     if (opened == null) {
       Duration window = scaled(gate.level(p.level()).window(), timeScale);
       Map<String, Object> data = new LinkedHashMap<>(p.asData());
@@ -129,7 +137,7 @@ public final class GateNotifier {
       data.put("reason", request.reason());
       data.put("scenario", request.scenario());
       data.put("environment", request.environment());
-      data.put("evidence", request.evidence() != null ? request.evidence() : evidence(p.trigger()));
+      data.put("evidence", request.evidence() != null ? request.evidence() : evidence(entries, p.trigger()));
       data.put("link", request.link());
       Journal.Entry e = journal.append(PromptLog.OPENED, data);
       opened = PromptLog.open(List.of(e), p).orElseThrow();
@@ -186,7 +194,7 @@ public final class GateNotifier {
     Map<String, String> v = new HashMap<>();
     v.put("TRIGGER_ID", t.id());
     v.put("TRIGGER", t.id() + " " + t.condition() + (t.threshold() == null ? "" : " (" + t.threshold() + ")"));
-    v.put("EVIDENCE", r.evidence() != null ? r.evidence() : evidence(p.trigger()));
+    v.put("EVIDENCE", r.evidence());
     v.put("SCENARIO", r.scenario() == null ? "not chosen yet"
         : r.scenario() + " — " + plan.scenario(r.scenario()).title() + " (target " + plan.scenario(r.scenario()).target() + ")");
     v.put("ENVIRONMENT", r.environment() == null ? "not given" : r.environment());
@@ -251,8 +259,7 @@ public final class GateNotifier {
   }
 
   /** The trigger's last measurement in the journal (lmsctl watch/triggers), or what a person's judgement rests on. */
-  private String evidence(String trigger) {
-    List<Journal.Entry> entries = journal.read();
+  private static String evidence(List<Journal.Entry> entries, String trigger) {
     for (int i = entries.size() - 1; i >= 0; i--) {
       Journal.Entry e = entries.get(i);
       var d = e.data();

@@ -69,7 +69,7 @@ public final class GateReminders {
       }
       progress.say(String.format("  %s: reminder %d of %d at %s (in %s)", p.describe(), i + 1, due.size(), MessageTemplates.UTC_STAMP.format(at),
           Budget.format(Duration.ofSeconds(Math.max(0, Duration.between(clock.instant(), at).toSeconds())))));
-      Optional<Journal.Entry> closed = waitUntil(at, p, opened.seq());
+      Optional<Journal.Entry> closed = PromptLog.awaitClosed(journal, p, opened.seq(), at, poll, clock);
       if (closed.isPresent()) {
         int pending = due.size() - i;
         String by = closed.get().data().path("outcome").asText() + " by " + closed.get().data().path("by").asText();
@@ -87,26 +87,5 @@ public final class GateReminders {
           + String.join(", ", n.deliveries().stream().map(d -> d.channel() + " " + d.status()).toList()));
     }
     return new Result(sent, 0, null);
-  }
-
-  /** Waits until {@code at}, or returns the closing entry as soon as one is journaled. */
-  private Optional<Journal.Entry> waitUntil(Instant at, Prompt p, long openedSeq) {
-    while (true) {
-      Optional<Journal.Entry> closed;
-      try {
-        closed = PromptLog.closedAfter(journal.read(), p, openedSeq);
-      } catch (LmsException e) {
-        closed = Optional.empty(); // a line being written as we read: look again next time
-      }
-      if (closed.isPresent()) return closed;
-      Duration left = Duration.between(clock.instant(), at);
-      if (left.isNegative() || left.isZero()) return Optional.empty();
-      try {
-        Thread.sleep(Math.min(poll.toMillis(), Math.max(1, left.toMillis())));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new LmsException(ExitCode.OTHER, "interrupted while waiting to remind " + p.describe());
-      }
-    }
   }
 }

@@ -1,11 +1,14 @@
 package lms.rollback.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import lms.rollback.audit.Journal;
+import lms.rollback.core.ExitCode;
+import lms.rollback.core.LmsException;
 
 /** What the journal says about decision prompts: which is open since when, and when one closed. */
 public final class PromptLog {
@@ -48,6 +51,30 @@ public final class PromptLog {
   /** The gate.closed of this prompt written after entry {@code seq}, if any. */
   public static Optional<Journal.Entry> closedAfter(List<Journal.Entry> entries, Prompt p, long seq) {
     return entries.stream().filter(e -> e.seq() > seq && e.type().equals(CLOSED) && p.matches(e.data())).findFirst();
+  }
+
+  /**
+   * Waits until {@code until}, reading the journal every {@code poll}, and returns this prompt's
+   * gate.closed as soon as one follows entry {@code seq}; empty when none came in time.
+   */
+  public static Optional<Journal.Entry> awaitClosed(Journal journal, Prompt p, long seq, Instant until, Duration poll, Clock clock) {
+    while (true) {
+      Optional<Journal.Entry> closed;
+      try {
+        closed = closedAfter(journal.read(), p, seq);
+      } catch (LmsException e) {
+        closed = Optional.empty(); // a line being written as we read: look again next time
+      }
+      if (closed.isPresent()) return closed;
+      Duration left = Duration.between(clock.instant(), until);
+      if (left.isNegative() || left.isZero()) return Optional.empty();
+      try {
+        Thread.sleep(Math.min(poll.toMillis(), Math.max(1, left.toMillis())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new LmsException(ExitCode.OTHER, "interrupted while waiting for a decision on " + p.describe());
+      }
+    }
   }
 
   private static String text(JsonNode d, String field) {

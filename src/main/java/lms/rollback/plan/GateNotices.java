@@ -46,10 +46,6 @@ public record GateNotices(@JsonProperty(required = true) List<String> channels, 
       }
       return d.isNegative() || d.isZero() || d.compareTo(window) >= 0 ? Optional.empty() : Optional.of(d);
     }
-
-    public String describe() {
-      return at != null ? at.strip() + " of the window" : before.text() + " before it closes";
-    }
   }
 
   /** The reminders' offsets for a window, earliest first, without repeats (a 2m window: 50% and 1m before are one). */

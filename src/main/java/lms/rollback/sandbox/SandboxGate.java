@@ -47,6 +47,8 @@ public final class SandboxGate implements AutoCloseable {
   public static final String WAR_ROOM_PATH = "/war-room";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  /** How often the sandbox's stand-ins read the journal for a decision. */
+  private static final Duration POLL = Duration.ofMillis(100);
 
   /** A decision the simulated person took, and how the link answered them. */
   public record Decided(String by, String role, int level, int linkStatus, Duration waited) {}
@@ -98,7 +100,7 @@ public final class SandboxGate implements AutoCloseable {
       open = p;
       notifier.open(p, request, timeScale);
       PromptLog.Opened opened = PromptLog.open(journal.read(), p).orElseThrow();
-      Thread reminders = new Thread(() -> new GateReminders(notifier, journal, Clock.systemUTC(), Duration.ofMillis(100), Progress.SILENT).run(p),
+      Thread reminders = new Thread(() -> new GateReminders(notifier, journal, Clock.systemUTC(), POLL, Progress.SILENT).run(p),
           "sandbox-reminders");
       reminders.start();
       int[] linkStatus = {0};
@@ -110,7 +112,7 @@ public final class SandboxGate implements AutoCloseable {
         person = new Thread(() -> linkStatus[0] = decideThroughTheLink(opened, who, group, delay), "sandbox-" + level.role());
         person.start();
       }
-      Optional<Journal.Entry> closed = waitForDecision(p, opened);
+      Optional<Journal.Entry> closed = PromptLog.awaitClosed(journal, p, opened.seq(), opened.deadline(), POLL, Clock.systemUTC());
       if (closed.isEmpty()) {
         new DecisionRecorder(plan, journal).record(new DecisionRecorder.Decision(trigger, DecisionRecorder.Kind.timeout, "timeout", List.of(), null,
             level.level(), request.requestedBy(), false, false));
@@ -127,15 +129,6 @@ public final class SandboxGate implements AutoCloseable {
     }
     open = null;
     return null;
-  }
-
-  private Optional<Journal.Entry> waitForDecision(Prompt p, PromptLog.Opened opened) {
-    while (Instant.now().isBefore(opened.deadline())) {
-      Optional<Journal.Entry> closed = PromptLog.closedAfter(journal.read(), p, opened.seq());
-      if (closed.isPresent()) return closed;
-      sleep(Duration.ofMillis(100));
-    }
-    return PromptLog.closedAfter(journal.read(), p, opened.seq());
   }
 
   /** The person opens the link from their notice, then approves on that page: what a release engineer does from a phone. */
