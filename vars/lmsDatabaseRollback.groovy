@@ -3,7 +3,7 @@
  * work is `lmsctl db-rollback`'s. See lmsDatabaseRollback.txt.
  */
 def call(Map userConfig = [:]) {
-  Map defaults = [env: null, budget: null, target: '-1', rehearsal: false, plan: null, outDir: 'lms-rollback', kubeconfigCredentialsId: 'lms-kubeconfig',
+  Map defaults = [env: null, budget: null, target: '-1', rehearsal: false, plan: null, outDir: null, kubeconfigCredentialsId: 'lms-kubeconfig',
                   databaseCredentialsId: null, archive: true]
   Map config = lmsConfig('lmsDatabaseRollback', defaults, userConfig, ['env'])
   String junitFile = "${config.outDir}/database-junit.xml"

@@ -1,141 +1,100 @@
 /**
- * The whole runbook as one step: §4.1 checklist, the gate, the scenario's steps (read from the
- * plan) each in its own stage, the §6.1 messages as their events happen, and the §8 report.
- * See lmsRollback.txt.
+ * The whole runbook as one step, and only Jenkins' share of it: lock and milestone, a stage per
+ * step, the input prompts of the engine's gate, credentials, JUnit and the archive. The run itself
+ * — preflight, decision, steps, messages, report — is the engine's (`lmsctl rollback`), which each
+ * stage advances with --through. See lmsRollback.txt.
  */
 def call(Map userConfig = [:]) {
   Map defaults = [scenario: null, trigger: null, env: null, reason: null, requestedBy: null, dryRun: false, rehearsal: false,
-                  plan: null, outDir: 'lms-rollback', kubeconfigCredentialsId: 'lms-kubeconfig', smokeCredentials: [:], notifyCredentials: [:],
-                  databaseCredentialsId: null, verifyWindow: null, archive: true]
+                  plan: null, verifyWindow: null, backup: null, image: null, outDir: null, kubeconfigCredentialsId: 'lms-kubeconfig',
+                  smokeCredentials: [:], notifyCredentials: [:], databaseCredentialsId: null, databaseUrlVariable: 'LMS_DATABASE_URL',
+                  leaseHolder: null, buildUrl: null, archive: true]
   Map config = lmsConfig('lmsRollback', defaults, userConfig, ['scenario', 'trigger', 'env', 'reason', 'requestedBy'])
-  List planArgs = config.plan ? ['--plan', config.plan] : []
+  lmsPlugins('lmsRollback')
   String outcome = 'FAILED'
   long started = System.currentTimeMillis()
   lock(resource: "lms-rollback-${config.env}") {
     milestone(label: "lms-rollback ${config.env}")
-    def plan = lmsctlRun(args: ['plan', '-o', 'json', '--out-dir', config.outDir] + planArgs, outDir: config.outDir)
-    if (plan.status != 0) error("lmsRollback: the plan is not usable: ${plan.reason}")
-    Map scenario = plan.json.scenarios[config.scenario] as Map
-    if (scenario == null) error("lmsRollback: scenario '${config.scenario}' is not in the plan; allowed: ${plan.json.scenarios.keySet().join(', ')}")
-    if (plan.json.environments[config.env] == null) error("lmsRollback: env '${config.env}' is not in the plan; allowed: ${plan.json.environments.keySet().join(', ')}")
-    String running = null
-    try {
-      stage('Pre-rollback checklist (§4.1)') {
-        for (Map item in plan.json.preRollbackChecklist.items) {
-          lmsJournal(config.outDir, 'checklist.item', [step: item.step, action: item.action, owner: item.owner])
+    withCredentials(credentials(config)) {
+      try {
+        if (config.dryRun) {
+          stage('Dry run') {
+            def shown = engine(config, ['--dry-run'])
+            echo(shown.text)
+            if (shown.status != 0) error("lmsRollback: the dry run found this rollback could not run (lmsctl exit ${shown.status}): ${shown.reason}")
+          }
+          outcome = 'DRY RUN'
+          return
         }
-      }
-      stage('Decision (§3)') {
-        if (config.rehearsal) {
-          lmsJournal(config.outDir, 'rehearsal', [scenario: config.scenario, environment: config.env, trigger: config.trigger])
-        } else {
-          lmsRollbackGate(trigger: config.trigger, reason: config.reason, requestedBy: config.requestedBy, scenario: config.scenario,
-              notifyCredentials: config.notifyCredentials,
-              environment: config.env, plan: config.plan, outDir: config.outDir, archive: config.archive)
+        def run
+        stage('Preflight') {
+          // the engine checks everything the run will need, then opens its gate (telling the deciders)
+          run = engine(config, ['--through', 'decision'])
+          if (run.json == null) error("lmsRollback: lmsctl rollback gave no answer (exit ${run.status}): ${run.reason}")
+          if (run.json.state == 'refused') error("lmsRollback: nothing was rolled back, the preflight refused: ${run.json.reason}")
         }
-      }
-      if (config.dryRun) {
-        stage('Dry run') {
-          for (Map c in plan.json.communications) notify(config, c.message as String, true)
-          lmsStep(step: 'lmsRollback', outDir: config.outDir, kubeconfigCredentialsId: config.kubeconfigCredentialsId, archive: config.archive) {
-            lmsctlRun(args: ['status', '--env', config.env, '--out-dir', config.outDir] + planArgs, outDir: config.outDir)
+        stage('Decision (§3)') {
+          if (run.json.state == 'awaiting-decision') {
+            Map gate = lmsRollbackGate(trigger: config.trigger, reason: config.reason, requestedBy: config.requestedBy, scenario: config.scenario,
+                environment: config.env, state: run.json.gate, buildUrl: config.buildUrl, plan: config.plan, outDir: config.outDir,
+                archive: false)
+            // the engine ends the run at its gate: approved, it goes on; rejected or undecided, it says so and reports
+            run = engine(config, ['--through', 'decision'])
+            if (gate.status != 'approved') {
+              outcome = 'NOT AUTHORIZED'
+              currentBuild.result = 'ABORTED'
+              error("lmsRollback: nothing was rolled back: ${gate.status == 'rejected' ? 'rejected by ' + gate.closedBy : 'nobody decided in time (' + gate.closedBy + ')'}")
+            }
+          } else {
+            echo(run.json.gate?.status == 'not-required' ? "${config.trigger} is automatic: no approval needed (§2.1)" : "Decided: ${run.json.gate?.status}")
+          }
+          if (run.status != 0) error("lmsRollback: the run did not pass its gate (lmsctl exit ${run.status}): ${run.reason}")
+        }
+        List steps = run.json.plan
+        for (int i = 0; i < steps.size(); i++) {
+          Map step = steps[i]
+          stage("${step.title} (${step.budget})") {
+            def advanced = engine(config, ['--through', step.action])
+            if (advanced.status != 0) {
+              error("lmsRollback: stopped at ${step.action} (lmsctl exit ${advanced.status}): ${advanced.json?.reason ?: advanced.reason}")
+            }
           }
         }
-        outcome = 'DRY RUN'
-        return
-      }
-      lmsJournal(config.outDir, 'scenario.start', [scenario: config.scenario, title: scenario.title, target: scenario.target, environment: config.env,
-                                        trigger: config.trigger, requestedBy: config.requestedBy])
-      announce(config, plan.json, 'start')
-      for (Map step in scenario.steps) {
-        running = step.action
-        stage("${step.title} (${step.budget})") {
-          long t0 = System.currentTimeMillis()
-          lmsJournal(config.outDir, 'step.start', [action: step.action, title: step.title, budget: step.budget])
-          boolean ok = false
-          String detail = ''
-          try {
-            detail = runStep(config, step.action as String, step.budget as String)
-            ok = true
-          } catch (e) {
-            detail = e.message
-            throw e
-          } finally {
-            lmsJournal(config.outDir, 'step.end', [action: step.action, title: step.title, budget: step.budget, millis: System.currentTimeMillis() - t0,
-                                        ok: ok, detail: detail])
-          }
+        outcome = 'SUCCESS'
+      } finally {
+        stage('Report (§8)') {
+          // the engine wrote the report when the run ended; Jenkins publishes and archives what this build wrote
+          junit(testResults: "${config.outDir}/*-junit.xml", allowEmptyResults: true)
+          if (config.archive) archiveArtifacts(artifacts: "${config.outDir}/**", allowEmptyArchive: true)
         }
-        announce(config, plan.json, step.action as String)
+        long minutes = (System.currentTimeMillis() - started) / 60000
+        currentBuild.description = "${config.rehearsal ? 'rehearsal ' : ''}${config.scenario} · ${config.trigger} · ${config.env} · ${outcome} · ${minutes} min"
       }
-      running = null
-      lmsJournal(config.outDir, 'scenario.end', [scenario: config.scenario, ok: true])
-      outcome = 'SUCCESS'
-    } catch (e) {
-      if (running) lmsJournal(config.outDir, 'scenario.stopped', [scenario: config.scenario, stoppedAt: running, reason: e.message])
-      throw e
-    } finally {
-      if (outcome != 'DRY RUN') announce(config, plan.json, 'end')
-      stage('Report (§8)') {
-        List args = ['report', '--out-dir', config.outDir] + planArgs
-        if (config.rehearsal) args += ['--scorecard']
-        lmsctlRun(args: args, outDir: config.outDir)
-        junit(testResults: "${config.outDir}/rollback-report-junit.xml,${config.outDir}/rehearsal-scorecard-junit.xml", allowEmptyResults: true)
-        if (config.archive) archiveArtifacts(artifacts: "${config.outDir}/**", allowEmptyArchive: true)
-      }
-      long minutes = (System.currentTimeMillis() - started) / 60000
-      currentBuild.description = "${config.rehearsal ? 'rehearsal ' : ''}${config.scenario} · ${config.trigger} · ${config.env} · ${outcome} · ${minutes} min"
     }
   }
 }
 
-/** Runs one step of the scenario; returns a line for the journal. */
-def runStep(Map config, String action, String budget) {
-  String holder = env.BUILD_TAG ?: "jenkins-build-${currentBuild.number}"
-  Map common = [env: config.env, budget: budget, plan: config.plan, outDir: config.outDir, archive: config.archive]
-  switch (action) {
-    case 'announce':
-      return 'announced on the war room and the status page'
-    case 'switch-traffic':
-      def s = lmsRollbackSwitch(common + [kubeconfigCredentialsId: config.kubeconfigCredentialsId, leaseHolder: holder])
-      return s.changed ? 'traffic switched to Blue' : 'traffic was already on Blue'
-    case 'verify-blue':
-      lmsVerifyBlue(common + [kubeconfigCredentialsId: config.kubeconfigCredentialsId, window: config.verifyWindow])
-      return 'Blue verified'
-    case 'stop-green':
-      lmsStopGreen(common + [kubeconfigCredentialsId: config.kubeconfigCredentialsId, leaseHolder: holder])
-      return 'Green stopped, its logs preserved'
-    case 'database-rollback':
-      lmsDatabaseRollback(common + [kubeconfigCredentialsId: config.kubeconfigCredentialsId, rehearsal: config.rehearsal,
-                                    databaseCredentialsId: config.databaseCredentialsId])
-      return 'database rolled back'
-    case 'verify-data':
-      return 'integrity checks ran with the database rollback'
-    case 'confirm':
-      lmsSmokeTest(common + [credentials: config.smokeCredentials])
-      return 'smoke tests passed'
-    default:
-      // scenario D restores a named backup and is started by a person: lmsctl restore --dump FILE
-      error("lmsRollback: step '${action}' belongs to scenario D, which restores a backup named by a person; run 'lmsctl restore --env ${config.env} --trigger ${config.trigger} --dump FILE' (§5.4)")
-  }
+/** One call of the engine's run: every stage passes the same run's identity; the engine resumes it. */
+def engine(Map config, List extra) {
+  List args = ['rollback', '--scenario', config.scenario, '--env', config.env, '--trigger', config.trigger, '--requested-by', config.requestedBy,
+               '--reason', config.reason, '--out-dir', config.outDir, '-o', 'json',
+               '--lease-holder', config.leaseHolder ?: "jenkins ${env.JOB_NAME ?: 'lms-rollback'} (${config.env})"]
+  String buildUrl = config.buildUrl ?: env.BUILD_URL
+  if (buildUrl) args += ['--build-url', buildUrl]
+  if (config.plan) args += ['--plan', config.plan]
+  if (config.verifyWindow) args += ['--window', config.verifyWindow]
+  if (config.rehearsal) args += ['--rehearsal']
+  if (config.backup) args += ['--dump', config.backup]
+  if (config.image) args += ['--image', config.image]
+  return lmsctlRun(args: args + extra, outDir: config.outDir, actor: config.requestedBy)
 }
 
-/** The §6.1 messages the plan ties to this event; a message that cannot be sent never stops the rollback. */
-def announce(Map config, Map plan, String event) {
-  for (Map c in plan.communications) {
-    if (c.after == event) notify(config, c.message as String, false)
-  }
-}
-
-def notify(Map config, String message, boolean dryRun) {
-  List args = ['notify', '--message', message, '--out-dir', config.outDir] + (config.plan ? ['--plan', config.plan] : [])
-  if (dryRun) args += ['--dry-run']
-  // webhook URLs and SMTP settings are secrets: bound from Jenkins credentials, like the kubeconfig
+/** The kubeconfig, the smoke tests', the channels' and the database's secrets, from Jenkins credentials. */
+def credentials(Map config) {
   List bindings = []
-  (config.notifyCredentials ?: [:]).each { variable, id -> bindings << string(credentialsId: id, variable: variable) }
-  def r
-  withCredentials(bindings) {
-    r = lmsctlRun(args: args, outDir: config.outDir)
-  }
-  if (r.status != 0) echo "Message ${message} was not delivered (${r.reason}); the rollback goes on"
+  if (config.kubeconfigCredentialsId) bindings << file(credentialsId: config.kubeconfigCredentialsId, variable: 'KUBECONFIG')
+  List named = (config.smokeCredentials + config.notifyCredentials).collect { variable, id -> [variable, id] }
+  for (int i = 0; i < named.size(); i++) bindings << string(credentialsId: named[i][1], variable: named[i][0])
+  if (config.databaseCredentialsId) bindings << string(credentialsId: config.databaseCredentialsId, variable: config.databaseUrlVariable)
+  return bindings
 }
-

@@ -1,6 +1,6 @@
 /** Runbook §4.2 step 1: all traffic to Blue. See lmsRollbackSwitch.txt. */
 def call(Map userConfig = [:]) {
-  Map defaults = [env: null, budget: null, force: false, reason: null, plan: null, outDir: 'lms-rollback', kubeconfigCredentialsId: 'lms-kubeconfig',
+  Map defaults = [env: null, budget: null, force: false, reason: null, plan: null, outDir: null, kubeconfigCredentialsId: 'lms-kubeconfig',
                   leaseHolder: null, archive: true]
   Map config = lmsConfig('lmsRollbackSwitch', defaults, userConfig, ['env'])
   if (config.force && !config.reason) error("lmsRollbackSwitch: force: true needs a reason, e.g. lmsRollbackSwitch(env: 'production', force: true, reason: 'Blue at 2/3 beats Green corrupting data')")

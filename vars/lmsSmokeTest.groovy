@@ -1,6 +1,6 @@
 /** Runbook §4.2 step 5: the smoke tests after the rollback. See lmsSmokeTest.txt. */
 def call(Map userConfig = [:]) {
-  Map defaults = [env: null, budget: null, baseUrl: null, credentials: [:], plan: null, outDir: 'lms-rollback', archive: true]
+  Map defaults = [env: null, budget: null, baseUrl: null, credentials: [:], plan: null, outDir: null, archive: true]
   Map config = lmsConfig('lmsSmokeTest', defaults, userConfig, ['env'])
   String junitFile = "${config.outDir}/smoke-junit.xml"
   List args = ['smoke', '--env', config.env, '-o', 'json', '--out-dir', config.outDir, '--junit', junitFile]

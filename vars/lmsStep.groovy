@@ -1,6 +1,7 @@
 /**
- * What every lms* step shares: its arguments checked, the kubeconfig (and any other secret) from
- * Jenkins credentials, its own time journaled, and the journal archived whether it succeeded or not.
+ * What every lms* step shares: the kubeconfig (and any other secret) from Jenkins credentials, its
+ * time against its budget on the build's description, JUnit published and the build's files archived
+ * whether it succeeded or not. The verb journals its own start, end and time: no extra lmsctl call.
  */
 def call(Map config, Closure body) {
   String step = config.step
@@ -19,9 +20,6 @@ def call(Map config, Closure body) {
     return result
   } finally {
     long millis = System.currentTimeMillis() - started
-    Map fields = [step: step, millis: millis, exit: exit]
-    if (config.budget) fields.budget = config.budget
-    lmsJournal(outDir, 'jenkins.step', fields)
     currentBuild.description = "${step}: ${exit == 0 ? 'done' : 'FAILED'} in ${millis / 1000}s${config.budget ? ' of ' + config.budget : ''}"
     if (config.junit) junit(testResults: config.junit, allowEmptyResults: true)
     if (config.archive != false) archiveArtifacts(artifacts: "${outDir}/**", allowEmptyArchive: true)

@@ -1,6 +1,6 @@
 /** Runbook §4.2 step 3: Green's logs preserved, Green scaled to 0, no Green pod left. See lmsStopGreen.txt. */
 def call(Map userConfig = [:]) {
-  Map defaults = [env: null, budget: null, timeout: null, plan: null, outDir: 'lms-rollback', kubeconfigCredentialsId: 'lms-kubeconfig', leaseHolder: null,
+  Map defaults = [env: null, budget: null, timeout: null, plan: null, outDir: null, kubeconfigCredentialsId: 'lms-kubeconfig', leaseHolder: null,
                   archive: true]
   Map config = lmsConfig('lmsStopGreen', defaults, userConfig, ['env'])
   List args = ['stop-green', '--env', config.env, '-o', 'json', '--out-dir', config.outDir]

@@ -1,6 +1,6 @@
 /** Runbook §4.2 step 2: is Blue serving correctly now? See lmsVerifyBlue.txt. */
 def call(Map userConfig = [:]) {
-  Map defaults = [env: null, budget: null, window: null, expectedVersion: null, baseUrl: null, prometheus: null, plan: null, outDir: 'lms-rollback',
+  Map defaults = [env: null, budget: null, window: null, expectedVersion: null, baseUrl: null, prometheus: null, plan: null, outDir: null,
                   kubeconfigCredentialsId: 'lms-kubeconfig', archive: true]
   Map config = lmsConfig('lmsVerifyBlue', defaults, userConfig, ['env'])
   String junitFile = "${config.outDir}/verify-blue-junit.xml"

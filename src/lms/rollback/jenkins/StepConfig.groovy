@@ -17,4 +17,10 @@ class StepConfig implements Serializable {
     }
     return [config: config]
   }
+
+  /** Every build its own folder: the workspace outlives the build, and a build must never read another's journal or files. */
+  @NonCPS
+  static String buildOutDir(Object buildNumber) {
+    return "lms-rollback/build-${buildNumber ?: 'local'}".toString()
+  }
 }

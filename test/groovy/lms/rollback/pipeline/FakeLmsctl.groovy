@@ -1,75 +1,98 @@
 package lms.rollback.pipeline
 
+import java.nio.file.Files
+import java.nio.file.attribute.PosixFilePermissions
+
 /**
- * lmsctl as the pipeline meets it through sh: each call's arguments are read from the
- * LMS_ARG_n environment variables (never from the script), and answered with an exit code,
- * stdout and stderr written where lmsctlRun reads them back.
+ * A stand-in lmsctl that the steps' real shell scripts run, as they would run lmsctl on an agent: a
+ * POSIX sh script that records its arguments (as it received them: never from the script text)
+ * and its environment, and answers what the test told it for its verb — an exit code, stdout and
+ * stderr — so that every failure path can be reached with its own exit code.
+ *
+ * Answers are keyed by the verb ("rollback", "gate-record"), optionally with the --through point
+ * ("rollback@verify-blue"); the most specific wins. answerOnce queues answers consumed in order.
  */
 class FakeLmsctl {
-  /** One call: the arguments as lmsctl received them, and the shell script that carried them. */
-  static class Call {
-    List<String> args
-    String script
-    Map<String, String> env
-    int rc
-    String out
+  static final String SCRIPT = '''#!/bin/sh
+d="$FAKE_LMSCTL_DIR"
+n=$(( $(cat "$d/count" 2>/dev/null || echo 0) + 1 ))
+echo "$n" > "$d/count"
+printf '%s\\0' "$@" > "$d/call.$n.args"
+env > "$d/call.$n.env"
+key="$1"
+case "${2:-}" in -*|'') ;; *) key="$1-$2" ;; esac
+through=""
+prev=""
+for a in "$@"; do [ "$prev" = "--through" ] && through="$a"; prev="$a"; done
+for k in "$key@$through" "$key" "$1"; do
+  for q in "$d/answers/$k".q*.rc; do
+    if [ -f "$q" ]; then
+      base="${q%.rc}"; cat "$base.out"; cat "$base.err" >&2; rc=$(cat "$q"); rm -f "$q" "$base.out" "$base.err"; exit "$rc"
+    fi
+  done
+  if [ -f "$d/answers/$k.rc" ]; then
+    cat "$d/answers/$k.out"; cat "$d/answers/$k.err" >&2; exit "$(cat "$d/answers/$k.rc")"
+  fi
+done
+echo '{}'
+exit 0
+'''
+
+  final File dir
+  final File script
+  private int queued = 0
+
+  FakeLmsctl(File dir) {
+    this.dir = dir
+    new File(dir, 'answers').mkdirs()
+    script = new File(dir, 'lmsctl')
+    script.text = SCRIPT
+    Files.setPosixFilePermissions(script.toPath(), PosixFilePermissions.fromString('rwxr-xr-x'))
   }
 
-  final List<Call> calls = []
-  final Map<String, String> files = [:]
-  /** First matching rule answers: [match: closure(args) -> boolean, rc: int, out: String, err: String]. */
-  final List<Map> rules = []
-  /** `gate remind` calls that found their prompt still open: the real one would have reminded until the deadline. */
-  final List<List<String>> remindersLeftRunning = []
-
-  FakeLmsctl answer(Closure<Boolean> match, int rc, String out, String err = '') {
-    rules.add(0, [match: match, rc: rc, out: out, err: err])
+  /** Every call for {@code key} gets this answer (unless a queued one comes first). */
+  FakeLmsctl answer(String key, int rc, String out, String err = '') {
+    write(key, rc, out, err)
     return this
   }
 
-  /** Answers once, then falls through to the next matching rule. */
-  FakeLmsctl answerOnce(Closure<Boolean> match, int rc, String out, String err = '') {
-    rules.add(0, [match: match, rc: rc, out: out, err: err, once: true])
+  /** The next call for {@code key} gets this answer, once; queued answers are used in the order given. */
+  FakeLmsctl answerOnce(String key, int rc, String out, String err = '') {
+    write("${key}.q${String.format('%04d', ++queued)}", rc, out, err)
     return this
   }
 
-  void onSh(Map params, Map env) {
-    List<String> args = []
-    int argc = env.LMS_ARGC as int
-    for (int i = 0; i < argc; i++) args << env["LMS_ARG_${i}".toString()]
-    Call call = new Call(args: args, script: params.script, env: new HashMap(env))
-    Map rule = rules.find { it.match(args) } ?: (isRemind(args) ? remind(args) : [rc: 0, out: '{}', err: ''])
-    call.rc = rule.rc as int
-    call.out = rule.out
-    calls << call
-    if (rule.once) rules.remove(rule)
-    files[env.LMS_RC] = "${rule.rc}\n"
-    files[env.LMS_STDOUT] = rule.out
-    files[env.LMS_STDERR] = rule.err
+  private void write(String base, int rc, String out, String err) {
+    new File(dir, "answers/${base}.out").text = out
+    new File(dir, "answers/${base}.err").text = err
+    new File(dir, "answers/${base}.rc").text = "${rc}\n"
   }
 
-  static boolean isRemind(List<String> args) {
-    args.size() > 1 && args[0] == 'gate' && args[1] == 'remind'
-  }
-
-  /**
-   * lmsctl gate remind as the engine behaves: it ends as soon as a recorded decision (approve,
-   * reject or timeout, accepted: exit 0) has closed the same prompt; an unclosed prompt would keep it
-   * reminding until the window's end.
-   */
-  Map remind(List<String> args) {
-    boolean database = args.contains('--database')
-    Call closing = calls.find { c ->
-      c.rc == 0 && c.args.size() > 1 && c.args[0] == 'gate' && c.args[1] == 'record' && value(c.args, '--trigger') == value(args, '--trigger') &&
-          c.args.contains('--database') == database && (database || value(c.args, '--level') == value(args, '--level')) &&
-          (value(c.args, '--decision') != 'approve' || !database || c.out.contains('"databaseAuthorized":true'))
+  /** The calls so far, each its argument list as lmsctl received it. */
+  List<List<String>> calls() {
+    int n = new File(dir, 'count').exists() ? new File(dir, 'count').text.trim() as int : 0
+    return (1..n).findAll { n > 0 }.collect { i ->
+      String raw = new File(dir, "call.${i}.args").text
+      raw.isEmpty() ? [] : raw.substring(0, raw.length() - 1).split('\u0000', -1) as List
     }
-    if (closing == null) remindersLeftRunning << args
-    return [rc: 0, out: closing ? '{"sent":0,"cancelled":2,"closedBy":"' + value(closing.args, '--decision') + '"}' : '{"sent":2,"cancelled":0}', err: '']
+  }
+
+  /** The environment of call {@code index} (0-based), as lmsctl saw it. */
+  Map<String, String> env(int index) {
+    Map<String, String> m = [:]
+    new File(dir, "call.${index + 1}.env").readLines().each { String line ->
+      int eq = line.indexOf('=')
+      if (eq > 0) m[line.substring(0, eq)] = line.substring(eq + 1)
+    }
+    return m
   }
 
   List<List<String>> verbs(String verb) {
-    calls.findAll { it.args && it.args[0] == verb }.collect { it.args }
+    calls().findAll { it && it[0] == verb }
+  }
+
+  List<List<String>> verbs(String verb, String sub) {
+    calls().findAll { it.size() > 1 && it[0] == verb && it[1] == sub }
   }
 
   static String value(List<String> args, String option) {

@@ -2,20 +2,30 @@ package lms.rollback.pipeline
 
 import com.lesfurets.jenkins.unit.BasePipelineTest
 import com.lesfurets.jenkins.unit.global.lib.SourceRetriever
+import java.nio.file.Files
 import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException
 import org.jenkinsci.plugins.workflow.steps.TimeoutStepExecutionExceededTimeout
 import org.jenkinsci.plugins.workflow.support.steps.input.Rejection
+import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.BeforeEach
 
 import static com.lesfurets.jenkins.unit.global.lib.LibraryConfiguration.library
 
 /**
- * The library loaded the way Jenkins loads it (@Library, from the repository root), with the
- * steps the lms* steps use registered in the shapes real Jenkins has (../shared/notes).
+ * The library loaded the way Jenkins loads it (@Library, from the repository root), with the steps
+ * the lms* steps use behaving as on a real controller (../shared/notes/jenkins-input-semantics.md):
+ * `sh` runs its script for real under /bin/sh -xe in a workspace that outlives the build, with the
+ * environment withEnv and withCredentials set; readFile and fileExists read that workspace; input
+ * returns the approver, or throws the FlowInterruptedException Jenkins throws on a timeout or a
+ * rejection. lmsctl is a stand-in script (FakeLmsctl) unless a test puts the real one on LMSCTL.
  */
 trait LmsFakes {
 
-  FakeLmsctl lmsctl = new FakeLmsctl()
+  File workspace
+  File scratch
+  FakeLmsctl lmsctl
+  /** Secret text per credentials id; an id not listed is "secret-of-ID". File credentials get a file holding that text. */
+  Map<String, String> secrets = [:]
   /** What each input prompt does, in order: a Map answer, 'timeout', or 'reject:USER'. */
   List inputAnswers = []
   List<Map> inputs = []
@@ -23,38 +33,52 @@ trait LmsFakes {
   /** What happened, in order: "lmsctl VERB SUB", "input ID", "parallel BRANCH,…". */
   List<String> events = []
   List<Map> parallels = []
+  /** What the shell scripts printed (stdout and stderr, with the -x trace), script by script. */
+  List<String> console = []
+  List<String> scripts = []
 
   void installFakes() {
+    scratch = Files.createTempDirectory('lms-pipeline').toFile()
+    workspace = new File(scratch, 'workspace')
+    workspace.mkdirs()
+    lmsctl = new FakeLmsctl(new File(scratch, 'fake-lmsctl'))
     SourceRetriever root = { String repository, String branch, String targetPath ->
       [new File('.').canonicalFile.toURI().toURL()]
     } as SourceRetriever
     helper.registerSharedLibrary(library().name('lms-rollback').defaultVersion('main').allowOverride(true).implicit(false)
         .targetPath('.').retriever(root).build())
-    binding.setVariable('currentBuild', [result: null, description: null, number: 41])
     binding.setVariable('params', [:])
-    if (!binding.hasVariable('env')) binding.setVariable('env', [:])
+    binding.setVariable('env', [WORKSPACE: workspace.path, LMSCTL: lmsctl.script.path, FAKE_LMSCTL_DIR: lmsctl.dir.path, JOB_NAME: 'Rollback'])
+    newBuild(41)
     // real withEnv: the variables exist only inside the block
     helper.registerAllowedMethod('withEnv', [List, Closure], { List vars, Closure body ->
-      Map env = binding.getVariable('env') as Map
-      Map saved = new HashMap(env)
+      Map saved = new HashMap(env())
       vars.each { String v ->
         int eq = v.indexOf('=')
-        env[v.substring(0, eq)] = v.substring(eq + 1)
+        env()[v.substring(0, eq)] = v.substring(eq + 1)
       }
       // under CPS the body may only be scheduled here: restore after a normal return only
       def result = body()
-      env.clear()
-      env.putAll(saved)
+      env().clear()
+      env().putAll(saved)
       return result
     })
-    // real withCredentials: each binding's variable holds the secret inside the block
+    // real withCredentials: each binding's variable holds the secret (or, for a file, its path) inside the block
     helper.registerAllowedMethod('withCredentials', [List, Closure], { List bindings, Closure body ->
-      Map env = binding.getVariable('env') as Map
-      Map saved = new HashMap(env)
-      bindings.each { Map b -> env[b.variable] = "secret-of-${b.credentialsId}".toString() }
+      Map saved = new HashMap(env())
+      bindings.each { Map b ->
+        String secret = secrets[b.credentialsId] ?: "secret-of-${b.credentialsId}".toString()
+        if (b.kind == 'file') {
+          File f = new File(scratch, "credential-${b.credentialsId}")
+          if (!secrets[b.credentialsId]?.startsWith('/')) f.text = secret
+          env()[b.variable] = secrets[b.credentialsId]?.startsWith('/') ? secrets[b.credentialsId] : f.path
+        } else {
+          env()[b.variable] = secret
+        }
+      }
       def result = body()
-      env.clear()
-      env.putAll(saved)
+      env().clear()
+      env().putAll(saved)
       return result
     })
     // real error: fails the build and stops the step
@@ -62,23 +86,21 @@ trait LmsFakes {
       binding.getVariable('currentBuild').result = binding.getVariable('currentBuild').result ?: 'FAILURE'
       throw new Exception(message)
     })
-    helper.registerAllowedMethod('sh', [Map], { Map p ->
-      lmsctl.onSh(p, binding.getVariable('env') as Map)
-      List args = lmsctl.calls.last().args
-      events << ('lmsctl ' + args.take(args.size() > 1 && !args[1].startsWith('-') ? 2 : 1).join(' '))
-      0
-    })
+    helper.registerAllowedMethod('sh', [Map], { Map p -> shell(p) })
     // parallel as Jenkins runs it, made deterministic: every branch runs, in the order given
     helper.registerAllowedMethod('parallel', [Map], { Map branches ->
       parallels << branches
       events << ('parallel ' + branches.keySet().findAll { it != 'failFast' }.join(','))
       branches.findAll { it.key != 'failFast' }.each { name, body -> body() }
     })
-    helper.registerAllowedMethod('readFile', [String], { String f -> lmsctl.files[f] })
-    helper.registerAllowedMethod('fileExists', [String], { String f -> lmsctl.files.containsKey(f) })
-    helper.registerAllowedMethod('file', [Map], { Map m -> m })
-    helper.registerAllowedMethod('string', [Map], { Map m -> m })
+    helper.registerAllowedMethod('readFile', [String], { String f -> path(f).text })
+    helper.registerAllowedMethod('fileExists', [String], { String f -> path(f).exists() })
+    helper.registerAllowedMethod('file', [Map], { Map m -> m + [kind: 'file'] })
+    helper.registerAllowedMethod('string', [Map], { Map m -> m + [kind: 'string'] })
     helper.registerAllowedMethod('junit', [Map], null)
+    helper.registerAllowedMethod('sleep', [Map], null)
+    helper.registerAllowedMethod('lock', [Map, Closure], { Map m, Closure body -> body() })
+    helper.registerAllowedMethod('milestone', [Map], null)
     helper.registerAllowedMethod('timeout', [Map, Closure], { Map t, Closure body ->
       timeouts << t
       body()
@@ -91,6 +113,41 @@ trait LmsFakes {
       if (next instanceof String && next.startsWith('reject:')) throw new FlowInterruptedException(new Rejection(next.substring(7)))
       return next
     })
+    jenkins.model.Jenkins.plugins = null
+  }
+
+  Map env() {
+    binding.getVariable('env') as Map
+  }
+
+  /** The next build of the same job: a new number, the same workspace (files included), as Jenkins keeps it. */
+  void newBuild(int number) {
+    binding.setVariable('currentBuild', [result: null, description: null, number: number])
+    env().BUILD_NUMBER = "${number}".toString()
+    env().BUILD_TAG = "jenkins-Rollback-${number}".toString()
+  }
+
+  File path(String f) {
+    File file = new File(f)
+    return file.absolute ? file : new File(workspace, f)
+  }
+
+  /** `sh` as durable-task runs it: /bin/sh -xe, in the workspace, with the agent's environment plus the step's. */
+  def shell(Map p) {
+    File script = File.createTempFile('script', '.sh', scratch)
+    script.text = p.script
+    scripts << (p.script as String)
+    ProcessBuilder pb = new ProcessBuilder('/bin/sh', '-xe', script.path).directory(workspace).redirectErrorStream(true)
+    env().each { k, v -> if (v != null) pb.environment().put(k.toString(), v.toString()) }
+    Process proc = pb.start()
+    String output = proc.inputStream.getText('UTF-8')
+    int rc = proc.waitFor()
+    console << output
+    List args = lmsctl.calls() ? lmsctl.calls().last() : []
+    if (args) events << ('lmsctl ' + args.take(args.size() > 1 && !args[1].startsWith('-') ? 2 : 1).join(' '))
+    if (p.returnStatus) return rc
+    if (rc != 0) throw new Exception("script returned exit code ${rc}")
+    return p.returnStdout ? output : null
   }
 
   /** Runs a small pipeline that uses the library, as a Jenkinsfile would. */
@@ -112,6 +169,10 @@ trait LmsFakes {
   boolean called(String method) {
     helper.callStack.any { it.methodName == method }
   }
+
+  void removeScratch() {
+    scratch?.deleteDir()
+  }
 }
 
 /** The fakes on JenkinsPipelineUnit's ordinary interpreter. */
@@ -120,5 +181,10 @@ abstract class LmsPipelineTest extends BasePipelineTest implements LmsFakes {
   void setUpLibrary() {
     super.setUp()
     installFakes()
+  }
+
+  @AfterEach
+  void cleanUp() {
+    removeScratch()
   }
 }

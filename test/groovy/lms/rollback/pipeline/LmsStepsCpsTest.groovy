@@ -4,23 +4,22 @@ import org.junit.jupiter.api.Test
 
 import static org.junit.jupiter.api.Assertions.assertEquals
 
-/** The steps run under the CPS interpreter with a step boundary between prompts, as on a controller. */
+/** The steps run under the CPS interpreter, as on a controller: state it cannot serialize fails here. */
 class LmsStepsCpsTest extends LmsPipelineTestCPS {
 
   @Test
-  void theGateEscalatesAndTheSwitchRunsUnderCps() {
-    lmsctl.answer({ it[0] == 'gate' && it[1] == 'plan' }, 0, json(LmsRollbackGateTest.MAN_001))
-    lmsctl.answer({ it[0] == 'gate' && it[1] == 'record' }, 0, json(role: 'DevOps Lead', databaseAuthorized: false, databaseApprovers: []))
-    lmsctl.answer({ it[0] == 'switch' }, 0, json(changed: true, after: ['http[0]: lms-blue 100%, lms-green 0%']))
+  void aGatedRollbackWithAnEscalationRunsUnderCps() {
+    lmsctl.answerOnce('rollback@decision', 5, Contract.text('rollback-awaiting'))
+    lmsctl.answer('rollback', 0, Contract.text('rollback-paused'))
+    lmsctl.answerOnce('gate-record', 0, LmsRollbackGateTest.escalated())
+    lmsctl.answer('gate-record', 0, Contract.text('gate-record-approved'))
     inputAnswers << 'timeout' << [APPROVER: 'lead.kim', REASON: 'RC unreachable, error rate climbing']
 
-    run(LmsRollbackGateTest.GATE + "\nlmsRollbackSwitch(env: 'production')")
+    run(LmsRollbackTest.ROLLBACK + "\nlmsRollbackSwitch(env: 'production')")
 
     assertEquals(['LmsGate0', 'LmsGate1'], inputs*.id*.toString())
-    // each prompt: notice first, then input and reminders side by side, closed by its recorded outcome
-    assertEquals(['0', '1'], lmsctl.verbs('gate').findAll { it[1] == 'notify' }.collect { FakeLmsctl.value(it, '--level') })
     assertEquals(2, parallels.size())
-    assertEquals([], lmsctl.remindersLeftRunning)
+    assertEquals(['decision', 'decision'] + LmsRollbackTest.STEPS, lmsctl.verbs('rollback').collect { FakeLmsctl.value(it, '--through') })
     assertEquals(1, lmsctl.verbs('switch').size())
   }
 }

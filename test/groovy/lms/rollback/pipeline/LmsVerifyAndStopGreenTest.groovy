@@ -16,8 +16,8 @@ class LmsVerifyAndStopGreenTest extends LmsPipelineTest {
 
   @Test
   void healthyBlueLetsGreenBeStoppedAndPublishesTheChecks() {
-    lmsctl.answer({ it[0] == 'switch' }, 0, json(changed: true, after: []))
-    lmsctl.answer({ it[0] == 'verify-blue' }, 0, json(passed: true, checks: []))
+    lmsctl.answer('switch', 0, json(changed: true, after: []))
+    lmsctl.answer('verify-blue', 0, json(passed: true, checks: []))
 
     run(ROLLBACK)
 
@@ -29,8 +29,8 @@ class LmsVerifyAndStopGreenTest extends LmsPipelineTest {
 
   @Test
   void blueUnhealthyAfterTheSwitchStopsTheRunBeforeGreenIsTouched() {
-    lmsctl.answer({ it[0] == 'switch' }, 0, json(changed: true, after: []))
-    lmsctl.answer({ it[0] == 'verify-blue' }, 4, json(passed: false, checks: [[name: 'Blue error rate (%)', status: 'fail'],
+    lmsctl.answer('switch', 0, json(changed: true, after: []))
+    lmsctl.answer('verify-blue', 4, json(passed: false, checks: [[name: 'Blue error rate (%)', status: 'fail'],
                                                                               [name: 'Previous version displayed', status: 'pass']]))
 
     def e = assertThrows(Exception) { run(ROLLBACK) }
@@ -44,12 +44,11 @@ class LmsVerifyAndStopGreenTest extends LmsPipelineTest {
 
   @Test
   void smokeCredentialsAreBoundFromJenkinsAndNeverPassedAsArguments() {
-    lmsctl.answer({ it[0] == 'smoke' }, 0, json(passed: true, checks: []))
+    lmsctl.answer('smoke', 0, json(passed: true, checks: []))
 
     run("lmsSmokeTest(env: 'staging', credentials: [LMS_SMOKE_TOKEN: 'lms-smoke-token'])")
 
-    def call = lmsctl.calls.find { it.args[0] == 'smoke' }
-    assertEquals('secret-of-lms-smoke-token', call.env.LMS_SMOKE_TOKEN)
-    assertTrue(call.args.every { !it.contains('secret-of') })
+    assertEquals('secret-of-lms-smoke-token', lmsctl.env(0).LMS_SMOKE_TOKEN)
+    assertTrue(lmsctl.calls()[0].every { !it.contains('secret-of') })
   }
 }

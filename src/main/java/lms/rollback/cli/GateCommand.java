@@ -7,6 +7,7 @@ import lms.rollback.core.ExitCode;
 import lms.rollback.gate.Authority;
 import lms.rollback.gate.DecisionRecorder;
 import lms.rollback.gate.GatePlan;
+import lms.rollback.gate.GateRun;
 import lms.rollback.gate.ApprovalLink;
 import lms.rollback.gate.GateNotifier;
 import lms.rollback.gate.GateReminders;
@@ -21,7 +22,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "gate", mixinStandardHelpOptions = true, subcommands = {GateCommand.PlanVerb.class, GateCommand.RecordVerb.class, GateCommand.NotifyVerb.class, GateCommand.RemindVerb.class},
+@Command(name = "gate", mixinStandardHelpOptions = true, subcommands = {GateCommand.PlanVerb.class, GateCommand.StatusVerb.class, GateCommand.RecordVerb.class, GateCommand.NotifyVerb.class, GateCommand.RemindVerb.class},
     description = {"Who may decide a rollback (runbook §3), and the record of each decision.",
         "",
         "'gate plan' says who decides a trigger and how long each level of escalation may take; 'gate notify' opens a prompt and tells its deciders, with the link to it; 'gate remind' sends the prompt's reminders until it is decided; 'gate record' checks a decision against the plan's authority matrix, journals it and closes the prompt."},
@@ -104,17 +105,75 @@ final class GateCommand extends CommandGroup {
     @Option(names = "--administrator", description = "The person is a Jenkins administrator (an override, only if the plan allows it).")
     boolean administrator;
 
+    @Option(names = "--build-url", paramLabel = "URL", defaultValue = "${env:BUILD_URL}",
+        description = "The Jenkins build whose input page the next prompt's notice links to. Default: $BUILD_URL.")
+    String buildUrl;
+
+    @Option(names = "--scenario", paramLabel = "A|B|C|D",
+        description = "The scenario decided, when no run of it is in the journal yet (a decision recorded before 'lmsctl rollback'): one with a database step then opens the two-person authorization. Default: the run's.")
+    String scenario;
+
     @Override
     Outcome execute(Journal journal) {
       var outcome = new DecisionRecorder(plan.plan(), journal).record(new DecisionRecorder.Decision(trigger, decision, by, groups, reason,
           level, requestedBy, database, administrator));
+      // the gate moves on from here: the next level's or the database's prompt opens with its notice
+      com.fasterxml.jackson.databind.JsonNode run = GateRun.currentRun(journal.read()).stream().filter(e -> e.type().equals("scenario.start"))
+          .reduce((a, b) -> b).map(Journal.Entry::data).orElse(null);
+      String decided = run != null ? run.path("scenario").asText(null) : scenario;
+      if (decided != null) plan.plan().scenario(decided);
+      GateRun.State state = new GateRun(plan.plan(), journal, Clock.systemUTC()).advance(trigger, decided,
+          run != null && run.path("rehearsal").asBoolean(false), new PromptLog.Request(requestedBy, null, decided, plan.environmentName(), null,
+              ApprovalLink.of(buildUrl)), notifier(plan, journal, null, Notifier.DEFAULT_ATTEMPTS), 1.0);
+      java.util.Map<String, Object> data = new java.util.LinkedHashMap<>(outcome.asData());
+      data.put("recordedBy", output.actor());
+      data.put("gate", state.asData());
       List<String> text = new ArrayList<>();
-      text.add(String.format("Recorded: %s %s %s as %s", by, decision, trigger, outcome.role()));
+      text.add(String.format("Recorded: %s %s %s as %s%s", by, decision, trigger, outcome.role(),
+          lms.rollback.gate.Identity.same(by, output.actor()) ? "" : " (asserted by " + output.actor() + ")"));
       if (database) {
         text.add(outcome.databaseAuthorized() ? "  database rollback authorized by " + String.join(" and ", outcome.databaseApprovers())
             : "  database rollback not yet authorized: approvals so far " + outcome.databaseApprovers());
       }
-      return new Outcome(ExitCode.OK, outcome.asData(), text);
+      text.add("  gate: " + state.describe());
+      return new Outcome(ExitCode.OK, data, text);
+    }
+  }
+
+  @Command(name = "status", sortOptions = false, mixinStandardHelpOptions = true,
+      description = {"Where the gate of the current run stands, moving it on where time does: opens the prompt that is due (telling its deciders, with the link to --build-url), records a window that ran out and escalates.",
+          "",
+          "The same state machine 'lmsctl rollback' runs its gate with; a pipeline that composes its own steps asks it before each prompt. Prints the open prompt (id, who may decide, seconds left, the message to show) or how the gate closed, with every decision that counted."},
+      footerHeading = "%nExit codes:%n",
+      footer = {"  0  decided: approved, or no approval needed", "  5  not decided: a prompt is open, or the gate closed without a decision to roll back",
+          "  2  invalid input", "", "Example:",
+          "  lmsctl gate status --trigger MAN-001 --scenario B --requested-by dev.smith --reason \"error rate 3%\" -o json", ""})
+  static final class StatusVerb extends Verb {
+    @Option(names = "--trigger", required = true, paramLabel = "ID", description = "Trigger id from the plan, e.g. MAN-001.")
+    String trigger;
+
+    @Option(names = "--scenario", paramLabel = "A|B|C|D", description = "Scenario to be run; one with a database step adds the two-person authorization. Default: none.")
+    String scenario;
+
+    @Option(names = "--requested-by", required = true, paramLabel = "USER", description = "Who requested the rollback; their own approval never counts.")
+    String requestedBy;
+
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why the rollback is requested, for the notices.")
+    String reason;
+
+    @Option(names = "--rehearsal", description = "A rehearsal: no two-person authorization.")
+    boolean rehearsal;
+
+    @Option(names = "--build-url", paramLabel = "URL", defaultValue = "${env:BUILD_URL}", description = "The Jenkins build whose input page the notices link to. Default: $BUILD_URL.")
+    String buildUrl;
+
+    @Override
+    Outcome execute(Journal journal) {
+      if (scenario != null) plan.plan().scenario(scenario);
+      GateRun.State state = new GateRun(plan.plan(), journal, Clock.systemUTC()).advance(trigger, scenario, rehearsal,
+          new PromptLog.Request(requestedBy, reason, scenario, plan.environmentName(), null, ApprovalLink.of(buildUrl)),
+          notifier(plan, journal, null, Notifier.DEFAULT_ATTEMPTS), 1.0);
+      return new Outcome(state.decided() ? ExitCode.OK : ExitCode.NOT_AUTHORIZED, state.asData(), List.of(trigger + ": " + state.describe()));
     }
   }
 

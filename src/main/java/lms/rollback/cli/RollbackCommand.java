@@ -1,10 +1,6 @@
 package lms.rollback.cli;
 
 import java.nio.file.Path;
-import lms.rollback.core.ExitCode;
-import lms.rollback.core.LmsException;
-import lms.rollback.plan.Scenario;
-import lms.rollback.plan.StepAction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,14 +31,6 @@ final class RollbackCommand extends ScenarioVerb {
   @Override
   String scenarioName() {
     return scenario;
-  }
-
-  @Override
-  void validate(Scenario s) {
-    boolean restores = s.steps().stream().anyMatch(x -> x.action() == StepAction.RESTORE_DATABASE);
-    if (restores && dump == null) {
-      throw new LmsException(ExitCode.INVALID_INPUT, "--dump: scenario " + scenario + " restores the database from a backup; name the pg_dump archive (-Fc)");
-    }
   }
 
   @Override

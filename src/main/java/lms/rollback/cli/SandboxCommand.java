@@ -24,7 +24,9 @@ import lms.rollback.notify.Notifier;
 import lms.rollback.plan.Scenario;
 import lms.rollback.report.ReportBuilder;
 import lms.rollback.report.ReportWriter;
+import lms.rollback.runbook.RollbackRun;
 import lms.rollback.runbook.RollbackSteps;
+import lms.rollback.sandbox.SandboxGate;
 import lms.rollback.runbook.ScenarioRunner;
 import lms.rollback.runbook.StepTimer;
 import lms.rollback.plan.Budget;
@@ -100,100 +102,75 @@ final class SandboxCommand implements Callable<Integer> {
     Journal journal = new Journal(output.outDir(), output.actor());
     Progress progress = Progress.stderr();
     boolean text = !output.json();
-    String trigger = TRIGGER;
-    Map<String, Object> gated = null;
-    if (gateTrigger != null) {
-      if (!plan.plan().trigger(gateTrigger).needsApproval()) {
-        throw new lms.rollback.core.LmsException(ExitCode.INVALID_INPUT, "--gate: " + gateTrigger + " is automatic and has no gate; allowed: a MAN- or BUS- trigger, e.g. MAN-001");
-      }
-      gated = gate(journal, text ? out : new PrintWriter(java.io.OutputStream.nullOutputStream()));
-      if (gated == null) {
-        out.println("  nobody approved " + gateTrigger + ": nothing was rolled back");
-        out.flush();
-        return ExitCode.NOT_AUTHORIZED;
-      }
-      trigger = gateTrigger;
-    }
-    if (text) {
-      out.printf("Scenario %s — %s (target %s) on the sandbox's '%s' at %s%n", SCENARIO, scenario.title(), scenario.target(),
-          plan.environmentName(), sandbox.server().url());
-      out.printf("  (Blue is observed for %s instead of the plan's %s: the sandbox's metrics are a stand-in, see --verify-window)%n",
-          Budget.format(verifyWindow), plan.plan().verification().observationWindow());
-      out.flush();
+    PrintWriter shown = text ? out : new PrintWriter(java.io.OutputStream.nullOutputStream());
+    String trigger = gateTrigger != null ? gateTrigger : TRIGGER;
+    if (gateTrigger != null && !plan.plan().trigger(gateTrigger).needsApproval()) {
+      throw new lms.rollback.core.LmsException(ExitCode.INVALID_INPUT, "--gate: " + gateTrigger + " is automatic and has no gate; allowed: a MAN- or BUS- trigger, e.g. MAN-001");
     }
     try (KubernetesClient client = new ClusterConnection(kubeconfig, null).open();
-        EnvironmentLease lease = EnvironmentLease.acquire(client, env.namespace(), plan.environmentName(), output.actor() + " (lmsctl sandbox)",
-            EnvironmentLease.DEFAULT_DURATION, EnvironmentLease.DEFAULT_WAIT, progress)) {
+        SandboxGate gate = SandboxGate.start(plan.plan(), journal, shown)) {
       Cluster cluster = new Cluster(client, ApiRetry.defaults(progress), journal, progress);
       var standIn = sandbox.startLms(env);
       var probes = new RollbackSteps.Probes(plan.plan(), java.net.URI.create(standIn.url()),
           new PrometheusClient(sandbox.metrics().url(), plan.plan().verification().requestTimeout().limit()),
           ExpectedVersion.of(cluster.deployment(env.namespace(), env.blue().deployment())), verifyWindow, SMOKE_CREDENTIALS);
-      ScenarioRunner runner = new RollbackSteps(cluster, plan.environmentName(), env, output.outDir(), trigger).probes(probes).register(new ScenarioRunner(journal))
-          .hooks(new Communications(new CommunicationSchedule(plan.plan(), Notifier.defaults(plan.plan(), journal, progress)), text ? out : null));
-      ScenarioRunner.Result result;
-      int failure = ExitCode.OK;
-      try {
-        result = runner.run(SCENARIO, scenario, Map.of("environment", plan.environmentName(), "trigger", trigger, "requestedBy", output.actor()), o -> {
-          if (text) {
-            out.println(StepTimer.line(o));
-            out.flush();
-          }
-        });
-      } catch (ScenarioRunner.ScenarioStoppedException e) {
-        result = e.result();
-        failure = e.exitCode();
+      Map<String, String> channels = new java.util.HashMap<>(System.getenv());
+      RollbackRun.Waiting waiting = RollbackRun.Waiting.NO;
+      String buildUrl = null;
+      if (gateTrigger != null) {
+        // the sandbox plays the people: the war room it shows, and the next authority answering through the link
+        channels.putIfAbsent(plan.plan().channels().get("war-room") == null ? "LMS_WAR_ROOM_WEBHOOK" : plan.plan().channels().get("war-room").addressEnv(),
+            gate.warRoomUrl());
+        var levels = new lms.rollback.gate.Authority(plan.plan()).gateFor(gateTrigger, SCENARIO).levels();
+        var answering = levels.get(Math.min(1, levels.size() - 1));
+        gate.answerAt(gateTrigger, answering.level(), answering.role(), answering.holders().isEmpty() ? "sandbox" : answering.holders().get(0), 0.3);
+        waiting = new RollbackRun.Waiting(true, minute.toMillis() / 60_000.0, SandboxGate.POLL);
+        buildUrl = gate.buildUrl();
+        shown.printf("Gate %s — %s decides within %s (sandbox: a minute lasts %s); build %s%n", gateTrigger, levels.get(0).title(),
+            Budget.format(levels.get(0).window()), Budget.format(minute), gate.buildUrl());
       }
-      Map<String, Object> data = new LinkedHashMap<>(result.asData());
-      var report = new ReportBuilder(plan.plan()).build(journal.file(), null, null);
-      List<Path> reports = ReportWriter.write(report, output.outDir(), EnumSet.allOf(ReportWriter.Format.class));
+      shown.printf("  (Blue is observed for %s instead of the plan's %s: the sandbox's metrics are a stand-in, see --verify-window)%n",
+          Budget.format(verifyWindow), plan.plan().verification().observationWindow());
+      shown.flush();
+      RollbackRun run = new RollbackRun(plan.plan(), cluster, output.outDir(), channels, progress).probes(probes).waiting(waiting)
+          .printTo(text ? out : null);
+      String reason = gateTrigger == null ? "sandbox: error rate spike after the release"
+          : "sandbox: " + plan.plan().trigger(gateTrigger).condition().toLowerCase(java.util.Locale.ROOT) + " after the release";
+      RollbackRun.Outcome outcome = run.advance(new RollbackRun.Request(SCENARIO, plan.environmentName(), trigger, output.actor(), reason, false,
+          null, output.actor() + " (lmsctl sandbox)", EnvironmentLease.DEFAULT_WAIT, buildUrl));
+      ScenarioRunner.Result result = outcome.result();
+      Map<String, Object> data = new LinkedHashMap<>(outcome.asData());
       data.put("journal", journal.file().toString());
-      data.put("reports", reports.stream().map(Path::toString).toList());
       data.put("kubeconfig", kubeconfig.toString());
-      if (gated != null) data.put("gate", gated);
+      if (gateTrigger != null) {
+        var decided = gate.decided();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("trigger", gateTrigger);
+        m.put("status", result.gate() == null ? "undecided" : result.gate().status().key());
+        if (decided != null) {
+          m.put("approvedBy", decided.by());
+          m.put("level", decided.level());
+          m.put("linkStatus", decided.linkStatus());
+        }
+        m.put("warRoomMessages", gate.warRoomMessages().size());
+        data.put("gate", m);
+      }
       if (text) {
+        var report = new ReportBuilder(plan.plan()).build(journal.file(), null, null);
+        if (result.gate() != null && result.gate().status() == lms.rollback.gate.GateRun.Status.APPROVED) {
+          out.println("  approved: " + result.gate().describe() + " after " + StepTimer.seconds(report.humanTime()) + " of waiting for people");
+        }
         out.printf("  total %s against the scenario's target of %s (machine time); waiting for people: %s%n",
             StepTimer.seconds(result.total()), scenario.target(), StepTimer.seconds(report.humanTime()));
-        if (!result.ok()) out.println("  STOPPED at " + result.stoppedAt() + ": " + result.reason());
+        if (!result.ok()) out.println("  " + (result.started() ? "STOPPED at " + result.stoppedAt() : "NOT STARTED") + ": " + result.reason());
         ClusterStatus.read(cluster, plan.plan(), plan.environmentName()).describe().forEach(l -> out.println("  " + l));
         out.println("  journal: " + journal.file());
-        out.println("  report:  " + reports.stream().map(Path::toString).filter(p -> p.endsWith(".html")).findFirst().orElse(""));
+        out.println("  report:  " + outcome.reports().stream().map(Path::toString).filter(p -> p.endsWith(".html")).findFirst().orElse(""));
       } else {
         out.println(Journal.json(data));
       }
       out.flush();
-      return failure;
-    }
-  }
-
-  /** The gate as Jenkins and the people would play it, on 127.0.0.1: see SandboxGate. */
-  private Map<String, Object> gate(Journal journal, PrintWriter out) throws java.io.IOException {
-    var p = plan.plan();
-    double scale = minute.toMillis() / 60_000.0;
-    try (var gate = lms.rollback.sandbox.SandboxGate.start(p, journal, out)) {
-      Map<String, String> env = new java.util.HashMap<>(System.getenv());
-      env.putIfAbsent(p.channels().get("war-room") == null ? "LMS_WAR_ROOM_WEBHOOK" : p.channels().get("war-room").addressEnv(), gate.warRoomUrl());
-      var notifier = lms.rollback.gate.GateNotifier.create(p, journal, new lms.rollback.notify.MessageTemplates(null), env, Notifier.DEFAULT_ATTEMPTS,
-          Progress.stderr());
-      var levels = new lms.rollback.gate.Authority(p).gateFor(gateTrigger, SCENARIO).levels();
-      out.printf("Gate %s — %s decides within %s (sandbox: a minute lasts %s); build %s%n", gateTrigger, levels.get(0).title(),
-          Budget.format(levels.get(0).window()), Budget.format(minute), gate.buildUrl());
-      out.flush();
-      var request = new lms.rollback.gate.PromptLog.Request(output.actor(), "sandbox: " + p.trigger(gateTrigger).condition().toLowerCase(java.util.Locale.ROOT)
-          + " after the release", SCENARIO, plan.environmentName(), null, lms.rollback.gate.ApprovalLink.of(gate.buildUrl()));
-      var decided = gate.run(notifier, gateTrigger, request, scale, 1, 0.3);
-      if (decided == null) return null;
-      out.printf("  approved by %s (%s) at level %d after %s of waiting for people%n", decided.by(), decided.role(), decided.level(),
-          StepTimer.seconds(decided.waited()));
-      out.flush();
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("trigger", gateTrigger);
-      m.put("approvedBy", decided.by());
-      m.put("role", decided.role());
-      m.put("level", decided.level());
-      m.put("linkStatus", decided.linkStatus());
-      m.put("warRoomMessages", gate.warRoomMessages().size());
-      return m;
+      return outcome.exitCode();
     }
   }
 
@@ -210,6 +187,15 @@ final class SandboxCommand implements Callable<Integer> {
     out.println("        lmsctl watch" + common + " --prometheus " + sandbox.metrics().url() + " --interval 2s --for 1m");
     out.println("        lmsctl verify-blue" + common + " --base-url " + standIn.url() + " --prometheus " + sandbox.metrics().url() + " --window 5s");
     out.println("        LMS_SMOKE_USER=u LMS_SMOKE_PASSWORD=p LMS_SMOKE_TOKEN=" + LmsStandIn.TOKEN + " lmsctl smoke --base-url " + standIn.url());
+    try {
+      Path planFile = lms.rollback.sandbox.SandboxPlan.write(output.outDir().resolve(lms.rollback.sandbox.SandboxPlan.FILE), plan.environmentName(),
+          standIn.url(), sandbox.metrics().url());
+      out.println("  plan pointing '" + plan.environmentName() + "' at these stand-ins (for --plan, or the Jenkins job's PLAN): " + planFile.toAbsolutePath());
+      out.println("        LMS_SMOKE_USER=u LMS_SMOKE_PASSWORD=p LMS_SMOKE_TOKEN=" + LmsStandIn.TOKEN + " lmsctl rollback --scenario B --trigger AUTO-001"
+          + common + " --plan " + planFile.toAbsolutePath() + " --window 5s");
+    } catch (java.io.IOException e) {
+      out.println("  (could not write the sandbox plan: " + e.getMessage() + ")");
+    }
     out.println("Press Ctrl-C to stop.");
     out.flush();
     CountDownLatch stop = new CountDownLatch(1);

@@ -11,31 +11,22 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import lms.rollback.audit.Journal;
 import lms.rollback.cluster.ApiRetry;
 import lms.rollback.cluster.Cluster;
-import lms.rollback.cluster.EnvironmentLease;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
 import lms.rollback.core.Progress;
 import lms.rollback.database.DatabaseUrl;
 import lms.rollback.database.MigrationProcess;
-import lms.rollback.notify.CommunicationSchedule;
-import lms.rollback.notify.Notifier;
 import lms.rollback.plan.Environment;
 import lms.rollback.plan.Scenario;
 import lms.rollback.plan.StepAction;
-import lms.rollback.report.RehearsalScorecard;
-import lms.rollback.report.ReportBuilder;
-import lms.rollback.report.ReportWriter;
-import lms.rollback.report.RollbackReport;
 import lms.rollback.runbook.DatabaseSteps;
+import lms.rollback.runbook.RollbackRun;
 import lms.rollback.runbook.RollbackSteps;
-import lms.rollback.runbook.RunState;
 import lms.rollback.runbook.ScenarioRunner;
 import lms.rollback.runbook.StepTimer;
 import lms.rollback.verify.PrometheusClient;
@@ -43,14 +34,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Runs a scenario of §5 through the runner: the environment's lease held throughout, each step timed
- * against its budget, the §6.1 messages as their events happen, the report written at the end —
- * and a killed run finished by running the same command again.
+ * Advances the one rollback run of a scenario of §5 (see {@link RollbackRun}): options in, one
+ * engine call, what it did out. Jenkins' stages call it with --through, one step at a time.
  */
 abstract class ScenarioVerb extends Verb {
 
   static final String LOCK_FILE = "rollback.lock";
-  static final String SCORECARD_FILE = "rehearsal-scorecard-junit.xml";
   /** Rehearsals never touch the environment the plan calls production. */
   static final String PRODUCTION = PlanOptions.DEFAULT_ENV;
 
@@ -59,11 +48,25 @@ abstract class ScenarioVerb extends Verb {
   @Option(names = "--trigger", required = true, paramLabel = "ID", description = "The trigger of §2 this rollback answers (AUTO-001, MAN-004, …).")
   String trigger;
 
-  @Option(names = "--requested-by", paramLabel = "USER", description = "Who asked for the rollback. Default: --actor.")
+  @Option(names = "--requested-by", paramLabel = "USER", description = "Who asked for the rollback; may not approve it. Default: --actor.")
   String requestedBy;
 
-  @Option(names = "--through", paramLabel = "STEP", description = "Stop after this step (e.g. switch-traffic); run the command again, with another --through or none, to go on.")
+  @Option(names = "--reason", paramLabel = "TEXT", description = "What is happening, in a sentence: told to the deciders and journaled. Default: none.")
+  String reason;
+
+  @Option(names = "--through", paramLabel = "STEP",
+      description = "Pause after this point: preflight, decision, or a step of the scenario (e.g. switch-traffic); run the command again, with another --through or none, to go on. The environment's lease stays with the run meanwhile.")
   String through;
+
+  @Option(names = "--wait", description = "Wait here for the decision (its notices, reminders and escalation), instead of ending at an open prompt with exit 5.")
+  boolean waitForDecision;
+
+  @Option(names = "--dry-run", description = "Change nothing, open no prompt, send nothing: show the preflight's checks, who would be asked to decide, and the steps that would run.")
+  boolean dryRun;
+
+  @Option(names = "--build-url", paramLabel = "URL", defaultValue = "${env:BUILD_URL}",
+      description = "The Jenkins build whose input page the deciders' notices link to. Default: $BUILD_URL; without it they say how to decide with 'lmsctl gate record'.")
+  String buildUrl;
 
   @Option(names = "--rehearsal", description = "A rehearsal (§9.1): not on production; no two-person authorization needed for the database step; the §9.2 scorecard is written.")
   boolean rehearsal;
@@ -75,7 +78,7 @@ abstract class ScenarioVerb extends Verb {
   String prometheus;
 
   @Option(names = "--window", paramLabel = "DURATION", converter = DurationConverter.class,
-      description = "How long Blue's metrics are observed. Default: the plan's verification.observationWindow (3m).")
+      description = "How long Blue's metrics are observed. Default: the plan's verification.observationWindow.")
   Duration window;
 
   @Option(names = "--expected-version", paramLabel = "VERSION", description = "Version Blue must report. Default: from Blue's Deployment.")
@@ -88,8 +91,14 @@ abstract class ScenarioVerb extends Verb {
 
   abstract String scenarioName();
 
-  /** Checks of the options that depend on the scenario, before anything is touched. */
-  void validate(Scenario scenario) { }
+  /** Scenario D's backup; null for the others. */
+  Path dump() {
+    return null;
+  }
+
+  String redeployImage() {
+    return null;
+  }
 
   @Override
   Outcome execute(Journal journal) {
@@ -97,98 +106,82 @@ abstract class ScenarioVerb extends Verb {
     Scenario scenario = plan.plan().scenario(name);
     plan.plan().trigger(trigger);
     Environment env = plan.environment();
-    StepAction stopAfter = through == null ? null : parseStep(scenario);
     if (rehearsal && PRODUCTION.equals(plan.environmentName())) {
       throw new LmsException(ExitCode.INVALID_INPUT, "--rehearsal: rehearsals run on staging (§9.1), never on " + PRODUCTION + "; pass --env staging");
     }
-    validate(scenario);
+    if (through != null && !ScenarioRunner.pausePoints(scenario).contains(through)) {
+      throw new LmsException(ExitCode.INVALID_INPUT, "--through: scenario " + name + " has no step '" + through + "'; allowed: "
+          + String.join(", ", ScenarioRunner.pausePoints(scenario)));
+    }
+    if (dryRun && (through != null || waitForDecision)) {
+      throw new LmsException(ExitCode.INVALID_INPUT, "--dry-run: runs nothing, so --through and --wait do not apply; drop them");
+    }
     boolean needsDatabase = scenario.steps().stream().anyMatch(s -> s.action() == StepAction.DATABASE_ROLLBACK || s.action() == StepAction.VERIFY_DATA
         || s.action() == StepAction.RESTORE_DATABASE);
-    DatabaseUrl url = needsDatabase ? database.url(env) : null;
+    DatabaseUrl url = needsDatabase && !dryRun ? database.url(env) : null;
     Progress progress = Progress.stderr();
     PrintWriter out = spec.commandLine().getOut();
     boolean text = !output.json();
     try (OutDirLock local = lockOutDir(); KubernetesClient client = clusterOptions.connection().open()) {
       Cluster cluster = new Cluster(client, new ApiRetry(clusterOptions.attempts(), ApiRetry.DEFAULT_FIRST_BACKOFF, progress), journal, progress);
-      RunState earlier = RunState.unfinished(journal, name, scenario, plan.environmentName(), trigger);
-      // a resumed run takes its lease back under the holder it had, instead of waiting for the lease to expire
-      String holder = earlier != null && earlier.leaseHolder() != null ? earlier.leaseHolder()
-          : clusterOptions.leaseHolder(output.actor()) + " (lmsctl " + spec.name() + ")";
-      try (EnvironmentLease lease = EnvironmentLease.acquire(client, env.namespace(), plan.environmentName(), holder,
-          EnvironmentLease.DEFAULT_DURATION, clusterOptions.lockWait(), progress)) {
-        journal.append("lease.acquired", Map.of("lease", lease.name(), "holder", holder));
-        RollbackSteps steps = new RollbackSteps(cluster, plan.environmentName(), env, output.outDir(), trigger).redeployImage(redeployImage());
-        if (!clusterOnly) steps.probes(probes(cluster, env));
-        if (needsDatabase) {
-          MigrationProcess process = scenario.steps().stream().anyMatch(s -> s.action() == StepAction.DATABASE_ROLLBACK)
-              ? database.process(cluster, env, url, plan.plan().database(), progress) : null;
-          steps.database(new DatabaseSteps(journal, progress, new DatabaseSteps.Settings(plan.plan().database(), url, process, database.target,
-              rehearsal, rehearsal ? null : trigger, dump(), output.outDir())));
-        }
-        ScenarioRunner runner = steps.register(new ScenarioRunner(journal))
-            .hooks(new Communications(new CommunicationSchedule(plan.plan(), Notifier.defaults(plan.plan(), journal, progress)), text ? out : null));
-        if (text) {
-          out.printf("Scenario %s — %s (target %s) on '%s'%s%n", name, scenario.title(), scenario.target(), plan.environmentName(),
-              earlier == null ? "" : ", resuming the run started at journal entry " + earlier.startSeq());
-          out.flush();
-        }
-        Map<String, Object> context = new LinkedHashMap<>();
-        context.put("environment", plan.environmentName());
-        context.put("trigger", trigger);
-        context.put("requestedBy", requestedBy != null ? requestedBy : output.actor());
-        context.put("rehearsal", rehearsal);
-        context.put("leaseHolder", holder);
-        ScenarioRunner.Result result;
-        int exit = ExitCode.OK;
-        try {
-          result = runner.run(name, scenario, context, o -> {
-            if (text) {
-              out.println(StepTimer.line(o));
-              out.flush();
-            }
-          }, stopAfter);
-        } catch (ScenarioRunner.ScenarioStoppedException e) {
-          result = e.result();
-          exit = e.exitCode();
-        }
-        journal.append("lease.released", Map.of("lease", lease.name()));
-        return outcome(journal, scenario, result, exit);
+      RollbackRun run = new RollbackRun(plan.plan(), cluster, output.outDir(), System.getenv(), progress).restore(dump(), redeployImage())
+          .printTo(text && !dryRun ? out : null)
+          .waiting(waitForDecision ? new RollbackRun.Waiting(true, 1.0, Duration.ofMillis(500)) : RollbackRun.Waiting.NO);
+      if (!clusterOnly) run.probes(probes(cluster, env));
+      RollbackRun.Request request = new RollbackRun.Request(name, plan.environmentName(), trigger, requestedBy != null ? requestedBy : output.actor(),
+          reason, rehearsal, through, clusterOptions.leaseHolder(output.actor()) + " (lmsctl " + spec.name() + ")", clusterOptions.lockWait(), buildUrl);
+      if (dryRun) return dryRunOutcome(run.dryRun(request), scenario);
+      if (needsDatabase) {
+        MigrationProcess process = scenario.steps().stream().anyMatch(s -> s.action() == StepAction.DATABASE_ROLLBACK)
+            ? database.process(cluster, env, url, plan.plan().database(), progress) : null;
+        run.database(new DatabaseSteps(journal, progress, new DatabaseSteps.Settings(plan.plan().database(), url, process, database.target,
+            rehearsal, rehearsal ? null : trigger, dump(), output.outDir())));
       }
+      return outcome(journal, scenario, run.advance(request));
     }
   }
 
-  private Outcome outcome(Journal journal, Scenario scenario, ScenarioRunner.Result result, int exit) {
-    Map<String, Object> data = new LinkedHashMap<>(result.asData());
+  private Outcome outcome(Journal journal, Scenario scenario, RollbackRun.Outcome o) {
+    ScenarioRunner.Result result = o.result();
+    Map<String, Object> data = new java.util.LinkedHashMap<>(o.asData());
     List<String> text = new ArrayList<>();
-    text.add(String.format("  machine time %s against the scenario's target of %s", StepTimer.seconds(result.total()), scenario.target()));
-    if (!result.ok()) text.add("  STOPPED at " + result.stoppedAt() + ": " + result.reason());
-    else if (!result.complete()) text.add("  paused after " + through + "; run the same command again (without --through, or with a later step) to go on");
-    if (!result.ok() || result.complete()) {
-      RollbackReport report = new ReportBuilder(plan.plan()).build(journal.file(), null, null);
-      List<Path> files = new ArrayList<>(ReportWriter.write(report, output.outDir(), EnumSet.allOf(ReportWriter.Format.class)));
-      if (rehearsal) files.add(scorecard(report));
-      data.put("reports", files.stream().map(Path::toString).toList());
-      files.forEach(f -> text.add("  report: " + f));
+    switch (result.status()) {
+      case AWAITING_DECISION -> {
+        text.add("  DECISION NEEDED: " + result.gate().describe() + "; nothing was changed yet.");
+        var p = result.gate().prompt();
+        text.add("  " + (p.database() ? "Each of the two" : "They") + " decide with: lmsctl gate record --trigger " + trigger
+            + (p.database() ? " --database" : " --level " + p.level()) + " --decision approve|reject --by USER --reason \"…\" --out-dir " + output.outDir());
+        text.add("  then run this command again (or add --wait to wait here).");
+      }
+      case REJECTED -> text.add("  NOT STARTED: " + result.reason());
+      case REFUSED -> text.add("  NOT STARTED: the preflight refused: " + result.reason());
+      case STOPPED -> text.add("  STOPPED at " + result.stoppedAt() + ": " + result.reason());
+      case PAUSED -> text.add("  paused after " + through + "; run the same command again (without --through, or with a later step) to go on");
+      case COMPLETED -> { }
     }
+    if (result.started()) {
+      text.add(0, String.format("  machine time %s against the scenario's target of %s", StepTimer.seconds(result.total()), scenario.target()));
+    }
+    o.reports().forEach(f -> text.add("  report: " + f));
     data.put("journal", journal.file().toString());
     text.add("  journal: " + journal.file());
-    return new Outcome(exit, data, text);
+    return new Outcome(o.exitCode(), data, text);
   }
 
-  private Path scorecard(RollbackReport report) {
-    Path card = output.outDir().resolve(SCORECARD_FILE);
-    try {
-      Files.writeString(card, RehearsalScorecard.junit(RehearsalScorecard.score(report, plan.plan().rehearsalChecklist())));
-      return card;
-    } catch (IOException e) {
-      throw new LmsException(ExitCode.OTHER, "cannot write " + card + ": " + e.getMessage(), e);
+  private Outcome dryRunOutcome(Map<String, Object> data, Scenario scenario) {
+    List<String> text = new ArrayList<>();
+    text.add("DRY RUN of scenario " + scenarioName() + " — " + scenario.title() + " on '" + plan.environmentName() + "': nothing was changed, asked or sent.");
+    @SuppressWarnings("unchecked") List<Map<String, Object>> checks = (List<Map<String, Object>>) data.get("preflight");
+    checks.forEach(c -> text.add(String.format("  preflight %-26s %s  %s", c.get("name"), Boolean.TRUE.equals(c.get("ok")) ? "ok  " : "FAIL", c.get("seen"))));
+    var gate = new lms.rollback.gate.Authority(plan.plan()).gateFor(trigger, rehearsal ? null : scenarioName());
+    if (!gate.approvalNeeded()) text.add("  decision: " + trigger + " is automatic, nobody would be asked (§2.1)");
+    for (var l : gate.levels()) {
+      if (gate.approvalNeeded()) text.add(String.format("  would ask level %d: %s (%s) within %s", l.level(), l.title(),
+          String.join(",", gate.submittersAt(l.level())), lms.rollback.plan.Budget.format(l.window())));
     }
-  }
-
-  private StepAction parseStep(Scenario scenario) {
-    for (Scenario.Step s : scenario.steps()) if (s.action().key().equals(through)) return s.action();
-    throw new LmsException(ExitCode.INVALID_INPUT, "--through: scenario " + scenarioName() + " has no step '" + through + "'; allowed: "
-        + String.join(", ", scenario.steps().stream().map(s -> s.action().key()).toList()));
+    if (gate.twoPersonRule() != null) text.add("  then the database authorization: " + String.join(" and ", gate.twoPersonRule().titles()));
+    scenario.steps().forEach(s -> text.add(String.format("  would run %-32s budget %s", s.title(), s.budget())));
+    return new Outcome((int) data.get("exitCode"), data, text);
   }
 
   private RollbackSteps.Probes probes(Cluster cluster, Environment env) {
@@ -197,15 +190,6 @@ abstract class ScenarioVerb extends Verb {
     return new RollbackSteps.Probes(plan.plan(), baseUrl != null ? baseUrl : URI.create(env.baseUrl()),
         new PrometheusClient(prometheus != null ? prometheus : env.prometheusUrl(), v.requestTimeout().limit()), version,
         window != null ? window : v.observationWindow().limit(), System.getenv());
-  }
-
-  /** Scenario D's backup; null for the others. */
-  Path dump() {
-    return null;
-  }
-
-  String redeployImage() {
-    return null;
   }
 
   /** One runner per out-dir at a time; the OS drops the lock when the process dies, even by SIGKILL. */

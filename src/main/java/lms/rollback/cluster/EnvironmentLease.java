@@ -148,6 +148,28 @@ public final class EnvironmentLease implements AutoCloseable {
     }
   }
 
+  /**
+   * Leaves the lease held for {@code hold} without renewing it, for a run paused between two of its
+   * stages (a Jenkins stage, a decision): the next call of the same run takes it back at once under
+   * the same holder; anyone else waits until the run ends or the hold runs out.
+   */
+  public void keep(Duration hold) {
+    if (!held) return;
+    held = false;
+    renewer.shutdownNow();
+    try {
+      resource().edit(l -> {
+        if (l.getSpec() != null && holder.equals(l.getSpec().getHolderIdentity())) {
+          l.getSpec().setLeaseDurationSeconds((int) Math.max(1, hold.toSeconds()));
+          l.getSpec().setRenewTime(now());
+        }
+        return l;
+      });
+    } catch (KubernetesClientException e) {
+      // it then expires after its ordinary duration: the run's next stage takes it back if nobody else did
+    }
+  }
+
   /** Gives the lease up so the next rollback need not wait for it to expire. */
   @Override
   public void close() {

@@ -51,7 +51,9 @@ public final class Authority {
 
   /** Whether a person, known by their Jenkins id and groups, holds one of {@code holders}. */
   public static boolean holds(String user, Collection<String> groups, Collection<String> holders) {
-    return holders.contains(user) || groups.stream().anyMatch(holders::contains);
+    java.util.Set<String> allowed = new java.util.HashSet<>();
+    holders.forEach(h -> allowed.add(Identity.normalize(h)));
+    return allowed.contains(Identity.normalize(user)) || groups.stream().map(Identity::normalize).anyMatch(allowed::contains);
   }
 
   public String title(String role) {

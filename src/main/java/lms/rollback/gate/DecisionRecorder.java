@@ -23,6 +23,9 @@ public final class DecisionRecorder {
 
   public enum Kind { approve, reject, timeout }
 
+  /** How much earlier than the engine's deadline Jenkins' own timer may fire (the controller's clock is not the agent's). */
+  static final java.time.Duration EARLY_TIMEOUT = java.time.Duration.ofSeconds(5);
+
   /** What was decided, by whom, at which level of escalation. */
   public record Decision(String trigger, Kind kind, String by, List<String> groups, String reason, int level, String requestedBy,
       boolean database, boolean administrator) {}
@@ -56,7 +59,30 @@ public final class DecisionRecorder {
     if (!gate.approvalNeeded() && !d.database()) {
       throw new LmsException(ExitCode.INVALID_INPUT, "--trigger: " + d.trigger() + " is automatic and needs no approval; it rolls back at once (§2.1)");
     }
+    if (Identity.normalize(d.by()) == null) {
+      throw new LmsException(ExitCode.INVALID_INPUT, "--by: the user id of who decided is empty; give the Jenkins user id, e.g. --by rc.jones");
+    }
+    if (d.kind() == Kind.approve && Identity.normalize(d.requestedBy()) == null) {
+      throw new LmsException(ExitCode.INVALID_INPUT, "--requested-by: an approval needs the requester (who may not approve their own rollback)");
+    }
+    if (!d.database()) {
+      if (d.level() < 0 || d.level() >= gate.levels().size()) {
+        throw new LmsException(ExitCode.INVALID_INPUT, "--level: " + d.level() + " does not exist for " + d.trigger() + "; allowed: 0-"
+            + (gate.levels().size() - 1));
+      }
+      List<Integer> open = levelsStillOpen(d.trigger(), d.level());
+      if (!open.isEmpty()) {
+        refuse(d, "level " + d.level() + " of " + d.trigger() + " is not reached: level " + open.get(0) + " (" + gate.level(open.get(0)).title()
+            + ") has not timed out; decide at level " + open.get(0));
+      }
+    }
     if (d.kind() == Kind.timeout) {
+      Prompt p = d.database() ? Prompt.database(d.trigger()) : Prompt.level(d.trigger(), d.level());
+      PromptLog.open(GateRun.currentRun(journal.read()), p).ifPresent(o -> {
+        if (o.deadline().isAfter(java.time.Instant.now().plus(EARLY_TIMEOUT))) {
+          refuse(d, p.describe() + " is open until " + o.deadline() + "; a timeout is recorded only once its window has run out");
+        }
+      });
       String role = d.database() ? String.join(" and ", authority.twoPersonRule().titles()) : gate.level(d.level()).title();
       Map<String, Object> data = base(d, role);
       if (d.database()) data.put("database", true);
@@ -83,7 +109,7 @@ public final class DecisionRecorder {
             + String.join(", ", gate.submittersAt(d.level())));
       }
     }
-    if (d.kind() == Kind.approve && d.by().equals(d.requestedBy())) {
+    if (d.kind() == Kind.approve && Identity.same(d.by(), d.requestedBy())) {
       refuse(d, d.by() + " requested this rollback and may not also approve it");
     }
     String role = roleHeld(gate, d);
@@ -92,6 +118,21 @@ public final class DecisionRecorder {
     journal.append(DECISION, data);
     close(d, (String) data.get("role"));
     return new Outcome(d.kind(), d.by(), override ? "administrator override" : role, override, false, List.of());
+  }
+
+  /** The levels below {@code level} whose window has not run out in the current run: a level is decided only once those before it closed. */
+  private List<Integer> levelsStillOpen(String trigger, int level) {
+    java.util.Set<Integer> timedOut = new java.util.HashSet<>();
+    for (Journal.Entry e : GateRun.currentRun(journal.read())) {
+      JsonNode data = e.data();
+      if (e.type().equals(DECISION) && trigger.equals(data.path("trigger").asText()) && !data.path("database").asBoolean(false)
+          && "timeout".equals(data.path("decision").asText())) {
+        timedOut.add(data.path("level").asInt());
+      }
+    }
+    List<Integer> open = new ArrayList<>();
+    for (int l = 0; l < level; l++) if (!timedOut.contains(l)) open.add(l);
+    return open;
   }
 
   /** The lowest level whose role the person holds: the authority they decided as. */
@@ -111,11 +152,11 @@ public final class DecisionRecorder {
     if (held.isEmpty()) {
       refuse(d, "a database rollback needs " + String.join(" and ", rule.titles()) + "; " + d.by() + " holds neither");
     }
-    if (d.by().equals(d.requestedBy())) {
+    if (Identity.same(d.by(), d.requestedBy())) {
       refuse(d, d.by() + " requested this rollback and may not also authorize its database rollback");
     }
     Map<String, List<String>> approvals = databaseApprovals(d.trigger());
-    if (d.kind() == Kind.approve && approvals.containsKey(d.by())) {
+    if (d.kind() == Kind.approve && approvals.containsKey(Identity.normalize(d.by()))) {
       refuse(d, d.by() + " already approved this database rollback; the other approval must come from a different person");
     }
     Map<String, Object> data = base(d, String.join(" / ", held.stream().map(authority::title).toList()));
@@ -126,7 +167,7 @@ public final class DecisionRecorder {
       close(d, (String) data.get("role"));
       return new Outcome(d.kind(), d.by(), (String) data.get("role"), false, false, List.copyOf(approvals.keySet()));
     }
-    approvals.put(d.by(), held);
+    approvals.put(Identity.normalize(d.by()), held);
     List<String> pair = twoPeopleCovering(rule.roles(), approvals);
     if (pair != null) {
       journal.append(DATABASE_AUTHORIZED, Map.of("trigger", d.trigger(), "approvers", pair, "roles", rule.roles()));
@@ -138,13 +179,13 @@ public final class DecisionRecorder {
   /** Approvals of the database rollback so far, by person, with the roles each holds. */
   private Map<String, List<String>> databaseApprovals(String trigger) {
     Map<String, List<String>> approvals = new LinkedHashMap<>();
-    for (Journal.Entry e : journal.read()) {
+    for (Journal.Entry e : GateRun.currentRun(journal.read())) {
       JsonNode data = e.data();
       if (e.type().equals(DECISION) && data.path("database").asBoolean() && trigger.equals(data.path("trigger").asText())
           && "approve".equals(data.path("decision").asText())) {
         List<String> roles = new ArrayList<>();
         data.path("rolesHeld").forEach(r -> roles.add(r.asText()));
-        approvals.put(data.path("by").asText(), roles);
+        approvals.put(Identity.normalize(data.path("by").asText()), roles);
       }
     }
     return approvals;

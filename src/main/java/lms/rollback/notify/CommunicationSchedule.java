@@ -5,11 +5,13 @@ import java.util.List;
 import lms.rollback.plan.Plan;
 import lms.rollback.plan.Runbook;
 
-/** Sends each §6.1 message when the event it reports has happened: the start, a step, the end. */
+/** Sends each §6.1 message when the event it reports has happened: the start, a step, the end, or a rejection. */
 public final class CommunicationSchedule {
 
   public static final String START = "start";
   public static final String END = "end";
+  /** A run whose gate closed without a decision to roll back: nothing was changed, and the war room is told so. */
+  public static final String REJECTED = "rejected";
 
   private final Plan plan;
   private final Notifier notifier;

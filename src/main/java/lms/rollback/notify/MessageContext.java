@@ -30,20 +30,31 @@ final class MessageContext {
     if (r.trigger() != null) {
       v.put("TRIGGER", r.trigger().id() + " " + r.trigger().condition() + (r.trigger().threshold() == null ? "" : " (" + r.trigger().threshold() + ")")
           + (r.decision() == null ? "" : ": " + r.decision().reason()));
+      v.put("USER_IMPACT", "Users of " + r.environment() + " were affected by " + r.trigger().condition().toLowerCase(java.util.Locale.ROOT) + " ("
+          + r.trigger().id() + ")" + (r.decision() == null || r.decision().reason().isBlank() ? "" : "; " + r.decision().reason()));
       v.put("BRIEF_REASON", r.trigger().condition().toLowerCase(java.util.Locale.ROOT) + " (" + r.trigger().id() + ")");
     }
-    v.put("AUTHORITY", r.decision() == null ? "System (auto-triggered)" : r.decision().by() + " (" + r.decision().role() + ")");
+    v.put("AUTHORITY", r.decidedBy());
+    v.put("DECISION", r.decidedBy() + (r.escalations().isEmpty() ? "" : "; " + String.join("; ", r.escalations())));
     v.put("ETA", String.valueOf((r.scenarioTarget() != null ? r.scenarioTarget() : r.targetTime()).toMinutes()));
     v.put("VERIFY_BUDGET", plan.stepBudget(StepAction.VERIFY_BLUE).text());
     long passed = r.checks().stream().filter(RollbackReport.Check::passed).count();
     v.put("CHECKS", r.checks().isEmpty() ? "none yet" : passed + " of " + r.checks().size() + " passed"
         + r.checks().stream().filter(c -> !c.passed()).map(c -> "; FAILED " + c.name() + ": " + c.detail()).reduce("", String::concat));
-    boolean failed = r.outcome() == RollbackReport.Outcome.FAILED;
+    boolean failed = r.outcome() != RollbackReport.Outcome.COMPLETED;
     v.put("OUTCOME", failed ? "FAILED" : "COMPLETE");
     v.put("OUTCOME_TITLE", failed ? "Failed" : "Completed");
     v.put("OUTCOME_ICON", failed ? "❌" : "✅");
     v.put("SERVICE_STATUS", failed ? "DEGRADED - the rollback did not complete; the war room is working on it" : "OPERATIONAL");
     v.put("STOPPED", failed ? "Stopped at " + r.stoppedAt() + ": " + r.stopReason() : "");
+    String why = r.trigger() == null ? "an issue after the release" : r.trigger().condition().toLowerCase(java.util.Locale.ROOT) + " (" + r.trigger().id() + ")";
+    v.put("OUTCOME_SENTENCE", !failed ? "The LMS " + r.environment() + " deployment has been rolled back due to " + why + "."
+        : !r.changedAnything() ? "A rollback of the LMS " + r.environment() + " deployment was requested due to " + why + " but did not start: "
+            + r.stopReason() + ". Nothing was changed."
+        : "A rollback of the LMS " + r.environment() + " deployment was started due to " + why + " but did NOT complete: it stopped at "
+            + r.stoppedAt() + " (" + r.stopReason() + "). The war room is working on it.");
+    v.put("VERSION", "unknown (not read from Blue)");
+    v.putIfAbsent("USER_IMPACT", "unknown: no trigger was journaled");
     v.put("TOTAL", Budget.format(r.total()));
     v.put("TARGET", Budget.format(r.targetTime()));
     v.put("STARTED", STAMP.format(r.started()));

@@ -37,6 +37,7 @@ public final class HtmlReport {
     String badgeClass = switch (r.outcome()) {
       case COMPLETED -> r.withinTarget() ? "ok" : "warn";
       case FAILED, INTERRUPTED -> "fail";
+      case REJECTED, REFUSED -> "warn";
     };
     h.append("<h1>Rollback Incident Report</h1>\n<p class=\"meta\">Incident <b>").append(esc(Formats.or(r.incidentId(), "[INC-XXXX]")))
         .append("</b> · Deployment <b>").append(esc(Formats.or(r.deploymentId(), "[DEP-XXXX]"))).append("</b> · ")
@@ -61,8 +62,11 @@ public final class HtmlReport {
     h.append(r.trigger() == null ? "not journaled" : esc(r.trigger().id() + " — " + r.trigger().condition()
         + (r.trigger().threshold() == null ? "" : " (" + r.trigger().threshold() + ")") + ", " + r.trigger().type()));
     h.append("</td></tr><tr><th>Decision</th><td>");
-    h.append(r.decision() == null ? "automatic: no approval needed (§2.1)" : esc(r.decision().decision() + " by " + r.decision().by() + " ("
-        + r.decision().role() + ") at " + time(r.decision().at()) + " UTC — “" + r.decision().reason() + "”"));
+    h.append(esc(r.decidedBy()));
+    for (RollbackReport.Decision d : r.decisions()) {
+      h.append("<br>").append(time(d.at())).append(" UTC — ").append(esc(d.by())).append(": “").append(esc(d.reason())).append("”");
+    }
+    if (!r.escalations().isEmpty()) h.append("<br>Escalations: ").append(esc(String.join("; ", r.escalations())));
     h.append("</td></tr></table>\n");
 
     h.append("<h2>Human decisions</h2>\n<p class=\"meta\">Waiting for people, prompt open → decision: ").append(duration(r.humanTime()))

@@ -21,9 +21,9 @@ public final class MarkdownReport {
 
     md.append("## Timeline\n\n| Time (UTC) | Event |\n|------|-------|\n");
     md.append("| ").append(time(r.started())).append(" | Rollback started").append(r.scenario() == null ? "" : " (scenario " + r.scenario() + ")").append(" |\n");
-    if (r.decision() != null) {
-      md.append("| ").append(time(r.decision().at())).append(" | Rollback decision: ").append(r.decision().decision()).append(" by ")
-          .append(r.decision().by()).append(" (").append(r.decision().role()).append(") |\n");
+    for (String escalation : r.escalations()) md.append("| | Escalated: ").append(escalation).append(" |\n");
+    for (RollbackReport.Decision d : r.decisions()) {
+      md.append("| ").append(time(d.at())).append(" | Rollback decision: ").append(d.describe()).append(" |\n");
     }
     for (RollbackReport.Step s : r.steps()) {
       md.append("| ").append(time(s.start())).append(" | ").append(s.title()).append(s.ok() ? "" : " — FAILED").append(" |\n");
@@ -37,8 +37,9 @@ public final class MarkdownReport {
     } else {
       md.append("- Type: not journaled\n");
     }
-    md.append("- Decision maker: ").append(r.decision() == null ? "automatic (no approval, §2.1)" : r.decision().by() + ", " + r.decision().role())
-        .append("\n\n");
+    md.append("- Decision maker: ").append(r.decidedBy()).append('\n');
+    if (!r.escalations().isEmpty()) md.append("- Escalations: ").append(String.join("; ", r.escalations())).append('\n');
+    md.append('\n');
 
     md.append("## Impact\n\n- Duration: ").append(duration(r.total())).append(" (target ").append(duration(r.targetTime())).append(")\n");
     md.append("- Users affected: [Estimate]\n- Data impact: ").append(r.steps().stream().anyMatch(s -> s.action().contains("database"))
@@ -49,8 +50,10 @@ public final class MarkdownReport {
         .append("\n\n");
 
     md.append("## Audit trail (§8.1)\n\n| Item | Value |\n|---|---|\n");
-    md.append("| Rollback decision time | ").append(r.decision() == null ? time(r.started()) + " (automatic)" : time(r.decision().at())).append(" |\n");
-    md.append("| Decision authority | ").append(r.decision() == null ? "System (auto-triggered)" : r.decision().by() + " — " + r.decision().role()).append(" |\n");
+    md.append("| Rollback decision time | ").append(r.decision() != null ? time(r.decision().at())
+        : r.decisions().isEmpty() ? time(r.started()) + (r.changedAnything() && r.trigger() != null && "automatic".equals(r.trigger().type()) ? " (automatic)" : " (no decision)")
+        : time(r.decisions().get(0).at())).append(" |\n");
+    md.append("| Decision authority | ").append(r.decidedBy()).append(" |\n");
     md.append("| Trigger reason | ").append(r.trigger() == null ? "—" : r.trigger().id() + " " + r.trigger().condition())
         .append(r.decision() == null ? "" : ": " + r.decision().reason()).append(" |\n");
     md.append("| Steps executed | ").append(r.steps().size()).append(" |\n");
@@ -111,6 +114,8 @@ public final class MarkdownReport {
       case COMPLETED -> "completed in " + duration(r.total()) + (r.withinTarget() ? " (within" : " (OVER") + " the " + duration(r.targetTime()) + " target)";
       case FAILED -> "FAILED at " + r.stoppedAt() + ": " + r.stopReason();
       case INTERRUPTED -> "INTERRUPTED during " + r.stoppedAt() + ": " + r.stopReason();
+      case REJECTED -> "NOT STARTED, not authorized: " + r.stopReason();
+      case REFUSED -> "NOT STARTED, refused by its preflight: " + r.stopReason();
     };
   }
 

@@ -54,6 +54,8 @@ public final class ReportBuilder {
     Map<String, Instant> stepStarts = new HashMap<>();
     Map<String, Instant> gatesOpened = new HashMap<>();
     RollbackReport.Decision decision = null;
+    List<RollbackReport.Decision> decisions = new ArrayList<>();
+    List<String> escalations = new ArrayList<>();
     RollbackReport.Outcome outcome = RollbackReport.Outcome.INTERRUPTED;
     String stoppedAt = null;
     String stopReason = null;
@@ -69,8 +71,10 @@ public final class ReportBuilder {
         }
         case "step.end" -> {
           String action = d.path("action").asText();
+          // a step.end without a budget (hand-written) is reported, not fatal
+          Duration budget = d.path("budget").asText("").isBlank() ? Duration.ZERO : lms.rollback.plan.Budget.parse(d.path("budget").asText()).limit();
           steps.add(new RollbackReport.Step(action, d.path("title").asText(), stepStarts.getOrDefault(action, e.ts()),
-              Duration.ofMillis(d.path("millis").asLong()), lms.rollback.plan.Budget.parse(d.path("budget").asText()).limit(),
+              Duration.ofMillis(d.path("millis").asLong()), budget,
               d.path("ok").asBoolean(), d.path("detail").asText("")));
           if (action.startsWith("verify") || action.equals("confirm")) {
             checks.add(new RollbackReport.Check(e.ts(), d.path("title").asText(), d.path("ok").asBoolean() ? "pass" : "fail", d.path("detail").asText("")));
@@ -98,9 +102,15 @@ public final class ReportBuilder {
           // a level's decision closes its prompt (journals before gate.closed existed have only this);
           // one approval of the two-person rule does not, its gate.closed does
           if (!d.path("database").asBoolean(false)) closeWait(gatesOpened, waits, d, d.path("decision").asText(), e.ts());
-          if (!"timeout".equals(d.path("decision").asText()) && !d.path("database").asBoolean(false) && decision == null) {
-            decision = new RollbackReport.Decision(e.ts(), d.path("by").asText(), d.path("role").asText(), d.path("decision").asText(),
-                d.path("reason").asText());
+          boolean database = d.path("database").asBoolean(false);
+          String prompt = database ? "database authorization" : "level " + d.path("level").asInt();
+          if ("timeout".equals(d.path("decision").asText())) {
+            escalations.add(d.path("role").asText() + " did not answer (" + prompt + ")");
+          } else {
+            RollbackReport.Decision made = new RollbackReport.Decision(e.ts(), d.path("by").asText(), d.path("role").asText(),
+                d.path("decision").asText(), d.path("reason").asText(), prompt, e.actor());
+            decisions.add(made);
+            if (!database && decision == null) decision = made;
           }
         }
         case "scenario.end" -> {
@@ -108,6 +118,12 @@ public final class ReportBuilder {
           outcome = RollbackReport.Outcome.COMPLETED;
           stoppedAt = null;
           stopReason = null;
+          ended = e.ts();
+        }
+        case "scenario.rejected", "scenario.refused" -> {
+          outcome = e.type().equals("scenario.rejected") ? RollbackReport.Outcome.REJECTED : RollbackReport.Outcome.REFUSED;
+          stoppedAt = d.path("stoppedAt").asText();
+          stopReason = d.path("reason").asText();
           ended = e.ts();
         }
         case "scenario.stopped" -> {
@@ -144,10 +160,11 @@ public final class ReportBuilder {
         started, ended, Duration.between(started, ended), plan.targetTime().limit(),
         scenario != null && plan.scenarios().containsKey(scenario) ? plan.scenario(scenario).target().limit() : null,
         outcome, stoppedAt, stopReason, trigger, decision, steps, commands, checks, messages, waits, notices,
-        followUps(plan.immediateActions(), ended), followUps(plan.rootCauseAnalysis(), ended), integrity);
+        followUps(plan.immediateActions(), ended), followUps(plan.rootCauseAnalysis(), ended), integrity, decisions, escalations);
   }
 
-  private static final java.util.Set<String> RUN_BOUNDARIES = java.util.Set.of("scenario.start", "scenario.end", "scenario.stopped");
+  private static final java.util.Set<String> RUN_BOUNDARIES = java.util.Set.of("scenario.start", "scenario.end", "scenario.stopped",
+      "scenario.rejected", "scenario.refused");
 
   private static void closeWait(Map<String, Instant> opened, List<RollbackReport.HumanWait> waits, JsonNode d, String outcome, Instant at) {
     Instant start = opened.remove(promptOf(d));

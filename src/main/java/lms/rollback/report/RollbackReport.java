@@ -30,14 +30,34 @@ public record RollbackReport(
     List<GateNotice> gateNotices,
     List<FollowUp> immediateActions,
     List<FollowUp> rootCauseAnalysis,
-    ChainVerifier.Result integrity) {
+    ChainVerifier.Result integrity,
+    List<Decision> decisions,
+    List<String> escalations) {
 
-  public enum Outcome { COMPLETED, FAILED, INTERRUPTED }
+  /** REJECTED: the gate closed without a decision to roll back; REFUSED: the preflight found the run could not finish. Neither changed anything. */
+  public enum Outcome { COMPLETED, FAILED, INTERRUPTED, REJECTED, REFUSED }
 
   public record Trigger(String id, String type, String condition, String threshold) {}
 
-  /** Who decided, when, as which authority; null for an automatic trigger. */
-  public record Decision(Instant at, String by, String role, String decision, String reason) {}
+  /** Who decided, when, as which authority, at which prompt; {@code recordedBy} is who recorded it (the terminal's login, or the approver in Jenkins). */
+  public record Decision(Instant at, String by, String role, String decision, String reason, String prompt, String recordedBy) {
+    public String describe() {
+      return decision + " by " + by + " (" + role + ", " + prompt + ")" + (recordedBy == null || recordedBy.equalsIgnoreCase(by) ? ""
+          : ", asserted by " + recordedBy);
+    }
+  }
+
+  /** Every decision that counted, or why there is none. */
+  public String decidedBy() {
+    if (!decisions.isEmpty()) return String.join("; ", decisions.stream().map(Decision::describe).toList());
+    if (trigger != null && "automatic".equals(trigger.type())) return "automatic: no approval needed (§2.1), System (auto-triggered)";
+    return "nobody: no decision was recorded";
+  }
+
+  /** Whether anything was changed: a rejected or refused run never reached a step. */
+  public boolean changedAnything() {
+    return outcome != Outcome.REJECTED && outcome != Outcome.REFUSED;
+  }
 
   public record Step(String action, String title, Instant start, Duration took, Duration budget, boolean ok, String detail) {
     public boolean overBudget() {

@@ -75,6 +75,7 @@ public final class RollbackSteps {
         .on(StepAction.REDEPLOY_BLUE, this::redeployBlue)
         .on(StepAction.VERIFY_RESTORE, s -> verifyRestore())
         .stillDone(StepAction.SWITCH_TRAFFIC, this::stillOnBlue)
+        .stillDone(StepAction.VERIFY_BLUE, this::blueStillServing)
         .stillDone(StepAction.STOP_GREEN, this::greenStillDown)
         .stillDone(StepAction.MAINTENANCE_ON, this::stillInMaintenance);
     return database == null ? runner : database.register(runner);
@@ -84,6 +85,14 @@ public final class RollbackSteps {
     RouteTable routes = RouteTable.of(cluster.virtualService(env), env);
     if (!routes.matches(env.rollbackWeights())) throw new VerificationException("traffic is not on Blue: " + String.join("; ", routes.describe()));
     return String.join("; ", routes.describe());
+  }
+
+  /** Between two calls of a run Blue can fail: what was verified must still be true before a later step acts on it. */
+  private String blueStillServing() {
+    String routes = stillOnBlue();
+    BlueCapacity blue = BlueCapacity.of(cluster.deployment(env.namespace(), env.blue().deployment()), env);
+    if (!blue.sufficient()) throw new VerificationException("Blue is no longer healthy: " + blue.describe());
+    return routes + "; " + blue.ready() + "/" + blue.desired() + " Blue replicas ready";
   }
 
   private String greenStillDown() {
@@ -159,6 +168,11 @@ public final class RollbackSteps {
   }
 
   private String stopGreen(Scenario.Step step) {
+    // Green is the only thing serving if Blue fell over since it was verified: never scale it down then
+    BlueCapacity blue = BlueCapacity.of(cluster.deployment(env.namespace(), env.blue().deployment()), env);
+    if (!blue.sufficient()) {
+      throw new lms.rollback.cluster.ClusterException("Blue is not ready (" + blue.describe() + "); Green is left running");
+    }
     GreenShutdown.Result r = new GreenShutdown(cluster).execute(new GreenShutdown.Request(environment, env, outDir, step.budget().limit()));
     return r.changed() ? r.replicasBefore() + " -> 0 replicas, " + r.preservedLogs().size() + " log(s) preserved, no Green pod left"
         : "already scaled to 0 (no-op)";

@@ -6,14 +6,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import lms.rollback.audit.Journal;
 import lms.rollback.plan.Scenario;
 
 /**
- * What the journal says of the latest run of a scenario: whether it is unfinished (killed, or
- * stopped at a failing step), and which of its steps ended well. A run that ended is not resumed.
+ * What the journal says of the latest run of a scenario: whether it is unfinished (paused, waiting
+ * for its decision, killed, or stopped at a failing step), whether its decision was taken, whether
+ * it changed anything yet, and which of its steps ended well. A run that ended is not resumed.
  */
-public record RunState(long startSeq, JsonNode start, Map<String, StepTimer.Outcome> done) {
+public record RunState(long startSeq, JsonNode start, Map<String, StepTimer.Outcome> done, boolean decided, boolean changed) {
+
+  /** A run that ended this way is over: the same command starts a new one. */
+  static final Set<String> ENDS = Set.of("scenario.end", "scenario.rejected", "scenario.refused");
 
   /** The unfinished run of {@code scenario} with the same environment and trigger, or null. */
   public static RunState unfinished(Journal journal, String scenario, Scenario plan, String environment, String trigger) {
@@ -32,8 +37,12 @@ public record RunState(long startSeq, JsonNode start, Map<String, StepTimer.Outc
       return null;
     }
     Map<String, StepTimer.Outcome> done = new LinkedHashMap<>();
+    boolean decided = false;
+    boolean changed = false;
     for (Journal.Entry e : entries.subList(startIndex + 1, entries.size())) {
-      if (e.type().equals("scenario.end")) return null;
+      if (ENDS.contains(e.type())) return null;
+      if (e.type().equals("scenario.decided")) decided = true;
+      if (e.type().equals("step.start")) changed = true;
       if (e.type().equals("step.end") && e.data().path("ok").asBoolean()) {
         String action = e.data().path("action").asText();
         Scenario.Step step = plan.steps().stream().filter(s -> s.action().key().equals(action)).findFirst().orElse(null);
@@ -42,7 +51,7 @@ public record RunState(long startSeq, JsonNode start, Map<String, StepTimer.Outc
             e.data().path("detail").asText()));
       }
     }
-    return new RunState(entries.get(startIndex).seq(), start, done);
+    return new RunState(entries.get(startIndex).seq(), start, done, decided, changed);
   }
 
   public String leaseHolder() {

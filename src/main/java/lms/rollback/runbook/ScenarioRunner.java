@@ -1,6 +1,7 @@
 package lms.rollback.runbook;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,25 +11,44 @@ import java.util.function.Supplier;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
+import lms.rollback.gate.GateRun;
 import lms.rollback.plan.Scenario;
 import lms.rollback.plan.StepAction;
 
 /**
- * Runs a scenario's steps in order, each with its budget, through the executor registered for its
- * action. A failing step stops the run (Blue unhealthy after the switch ⇒ Green is never reached).
+ * One rollback run, the only one there is: preflight → decision → the scenario's steps, each with its
+ * budget, through the executor registered for its action. Every path (terminal, Jenkins stage,
+ * sandbox) drives this; its state lives in the journal, so each call resumes where the last stopped.
+ * A failing step stops the run (Blue unhealthy after the switch ⇒ Green is never reached); an
+ * undecided gate stops it before anything changed.
  */
 public final class ScenarioRunner {
+
+  /** Pseudo-steps a run can pause after, besides the scenario's own. */
+  public static final String PREFLIGHT = "preflight";
+  public static final String DECISION = "decision";
+
+  /** Where a call of the run left it. */
+  public enum Status {
+    COMPLETED, PAUSED, STOPPED, AWAITING_DECISION, REJECTED, REFUSED;
+
+    public String key() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+  }
 
   private final Map<StepAction, Function<Scenario.Step, String>> executors = new EnumMap<>(StepAction.class);
   private final Map<StepAction, Supplier<String>> stillDone = new EnumMap<>(StepAction.class);
   private final Journal journal;
   private Hooks hooks = Hooks.NONE;
+  private Supplier<String> preflight = () -> "no preflight checks";
+  private Supplier<GateRun.State> gate;
 
   public ScenarioRunner(Journal journal) {
     this.journal = journal;
   }
 
-  /** Told of the run's start, each finished step and its end, e.g. to send the §6.1 messages. */
+  /** Told when the rollback really starts (after its decision), of each finished step, and of its end. */
   public interface Hooks {
     void started();
 
@@ -55,6 +75,18 @@ public final class ScenarioRunner {
     return this;
   }
 
+  /** What must hold before the first change: returns what it saw, or throws naming what would stop the run later. */
+  public ScenarioRunner preflight(Supplier<String> check) {
+    this.preflight = check;
+    return this;
+  }
+
+  /** The run's gate: asked before the first step, every call, until it is decided. Without one the run needs no decision. */
+  public ScenarioRunner gate(Supplier<GateRun.State> decide) {
+    this.gate = decide;
+    return this;
+  }
+
   /**
    * How to tell that a step a killed run finished is still true (Blue still has the traffic, say);
    * it returns what it saw, or throws if the step must run again. Steps without one are trusted.
@@ -65,24 +97,39 @@ public final class ScenarioRunner {
   }
 
   /**
-   * {@code complete}: every step ran (else the run paused after --through, or stopped).
-   * {@code resumedFrom}: the journal seq of the scenario.start of the run this one finished, or 0.
+   * {@code resumedFrom}: the journal seq of the scenario.start of the run this call continued, or 0.
+   * {@code gate}: the gate's state as this call left it (null before the decision was reached).
    */
-  public record Result(String scenario, List<StepTimer.Outcome> steps, Duration total, Duration target, boolean ok, String stoppedAt,
-      String reason, boolean complete, long resumedFrom) {
+  public record Result(String scenario, Status status, List<StepTimer.Outcome> steps, Duration total, Duration target, String stoppedAt,
+      String reason, long resumedFrom, GateRun.State gate, List<Scenario.Step> plan) {
+
+    public boolean ok() {
+      return status == Status.COMPLETED || status == Status.PAUSED;
+    }
+
+    public boolean complete() {
+      return status == Status.COMPLETED;
+    }
+
+    /** Whether the run went past its decision: the rollback really started. */
+    public boolean started() {
+      return status == Status.COMPLETED || status == Status.STOPPED || (status == Status.PAUSED && gate != null && gate.decided());
+    }
+
     public Map<String, Object> asData() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("scenario", scenario);
-      m.put("ok", ok);
-      m.put("complete", complete);
+      m.put("state", status.key());
+      m.put("ok", ok());
+      m.put("complete", complete());
       if (resumedFrom > 0) m.put("resumedFrom", resumedFrom);
       m.put("totalMillis", total.toMillis());
       m.put("targetMillis", target.toMillis());
       m.put("steps", steps.stream().map(StepTimer.Outcome::asData).toList());
-      if (!ok) {
-        m.put("stoppedAt", stoppedAt);
-        m.put("reason", reason);
-      }
+      m.put("plan", plan.stream().map(s -> Map.of("action", s.action().key(), "title", s.title(), "budget", s.budget().text())).toList());
+      if (gate != null) m.put("gate", gate.asData());
+      if (stoppedAt != null) m.put("stoppedAt", stoppedAt);
+      if (reason != null) m.put("reason", reason);
       return m;
     }
   }
@@ -92,23 +139,30 @@ public final class ScenarioRunner {
     return run(name, scenario, context, listener, null);
   }
 
+  /** Where a run may pause: after its preflight, after its decision, or after one of the scenario's steps. */
+  public static List<String> pausePoints(Scenario scenario) {
+    List<String> points = new ArrayList<>(List.of(PREFLIGHT, DECISION));
+    scenario.steps().forEach(s -> points.add(s.action().key()));
+    return points;
+  }
+
   /**
-   * Runs the scenario's steps up to and including {@code through} (all if null). If the journal
-   * holds an unfinished run of the same scenario, environment and trigger — killed, or stopped at a
-   * failing step — it is resumed: steps that ended well are skipped (after their still-done check),
-   * a step that was running when the run died runs again, and nothing is announced twice.
-   * {@code context} (environment, trigger, requester, …) goes into the journal's scenario.start.
+   * Advances the run up to and including {@code through} (all if null). If the journal holds an
+   * unfinished run of the same scenario, environment and trigger — paused, waiting for its decision,
+   * killed, or stopped at a failing step — it is resumed: steps that ended well are skipped (after
+   * their still-done check), a step that was running when the run died runs again, and nothing is
+   * announced twice. {@code context} (environment, trigger, requester, …) goes into scenario.start.
    */
-  public Result run(String name, Scenario scenario, Map<String, ?> context, StepTimer.Listener listener, StepAction through) {
+  public Result run(String name, Scenario scenario, Map<String, ?> context, StepTimer.Listener listener, String through) {
     for (Scenario.Step step : scenario.steps()) {
       if (!executors.containsKey(step.action())) {
         throw new LmsException(ExitCode.INVALID_INPUT, "scenario " + name + ": step '" + step.action().key()
             + "' cannot run here; this run supports " + String.join(", ", executors.keySet().stream().map(StepAction::key).toList()));
       }
     }
-    if (through != null && scenario.steps().stream().noneMatch(s -> s.action() == through)) {
-      throw new LmsException(ExitCode.INVALID_INPUT, "--through: scenario " + name + " has no step '" + through.key() + "'; allowed: "
-          + String.join(", ", scenario.steps().stream().map(s -> s.action().key()).toList()));
+    if (through != null && !pausePoints(scenario).contains(through)) {
+      throw new LmsException(ExitCode.INVALID_INPUT, "--through: scenario " + name + " has no step '" + through + "'; allowed: "
+          + String.join(", ", pausePoints(scenario)));
     }
     RunState earlier = RunState.unfinished(journal, name, scenario, (String) context.get("environment"), (String) context.get("trigger"));
     if (earlier == null) {
@@ -117,15 +171,45 @@ public final class ScenarioRunner {
       start.put("title", scenario.title());
       start.put("target", scenario.target().text());
       journal.append("scenario.start", start);
-      hooks.started();
     } else {
       journal.append("scenario.resume", Map.of("scenario", name, "startSeq", earlier.startSeq(), "done", List.copyOf(earlier.done().keySet())));
     }
+    long resumedFrom = earlier == null ? 0 : earlier.startSeq();
+    Run run = new Run(name, scenario, resumedFrom);
+
+    if (earlier == null || !earlier.changed()) {
+      try {
+        journal.append("preflight.passed", Map.of("scenario", name, "seen", preflight.get()));
+      } catch (LmsException e) {
+        Result r = run.result(Status.REFUSED, List.of(), Duration.ZERO, PREFLIGHT, e.getMessage() + "; nothing was changed", null);
+        journal.append("scenario.refused", r.asData());
+        throw new ScenarioStoppedException(r, e);
+      }
+    }
+    if (PREFLIGHT.equals(through)) return run.pause(PREFLIGHT, null);
+
+    GateRun.State decided = gate == null ? null : gate.get();
+    if (decided != null && decided.status() == GateRun.Status.OPEN) {
+      Result r = run.result(Status.AWAITING_DECISION, List.of(), Duration.ZERO, DECISION, decided.describe(), decided);
+      journal.append("scenario.awaiting", Map.of("scenario", name, "gate", decided.asData()));
+      return r;
+    }
+    if (decided != null && !decided.decided()) {
+      Result r = run.result(Status.REJECTED, List.of(), Duration.ZERO, DECISION, decided.describe() + "; nothing was changed", decided);
+      journal.append("scenario.rejected", r.asData());
+      hooks.finished(r);
+      return r;
+    }
+    if (earlier == null || !earlier.decided()) {
+      journal.append("scenario.decided", decided == null ? Map.of("scenario", name) : Map.of("scenario", name, "gate", decided.asData()));
+      hooks.started();
+    }
+    if (DECISION.equals(through)) return run.pause(DECISION, decided);
+
     StepTimer timer = new StepTimer(journal, o -> {
       listener.finished(o);
       if (o.ok()) hooks.stepFinished(o);
     });
-    long resumedFrom = earlier == null ? 0 : earlier.startSeq();
     for (Scenario.Step step : scenario.steps()) {
       StepTimer.Outcome done = earlier == null ? null : earlier.done().get(step.action().key());
       if (done != null && stillDone(step)) {
@@ -135,23 +219,44 @@ public final class ScenarioRunner {
         try {
           timer.run(step, () -> executors.get(step.action()).apply(step));
         } catch (LmsException e) {
-          Result r = new Result(name, timer.outcomes(), timer.total(), scenario.target().limit(), false, step.action().key(), e.getMessage(),
-              false, resumedFrom);
+          Result r = run.result(Status.STOPPED, timer.outcomes(), timer.total(), step.action().key(), e.getMessage(), decided);
           journal.append("scenario.stopped", r.asData());
           hooks.finished(r);
           throw new ScenarioStoppedException(r, e);
         }
       }
-      if (step.action() == through && step != scenario.steps().get(scenario.steps().size() - 1)) {
-        Result r = new Result(name, timer.outcomes(), timer.total(), scenario.target().limit(), true, null, null, false, resumedFrom);
-        journal.append("scenario.paused", Map.of("scenario", name, "through", through.key()));
+      if (step.action().key().equals(through) && step != scenario.steps().get(scenario.steps().size() - 1)) {
+        Result r = run.result(Status.PAUSED, timer.outcomes(), timer.total(), null, null, decided);
+        journal.append("scenario.paused", Map.of("scenario", name, "through", through));
         return r;
       }
     }
-    Result r = new Result(name, timer.outcomes(), timer.total(), scenario.target().limit(), true, null, null, true, resumedFrom);
+    Result r = run.result(Status.COMPLETED, timer.outcomes(), timer.total(), null, null, decided);
     journal.append("scenario.end", r.asData());
     hooks.finished(r);
     return r;
+  }
+
+  /** What every result of one call shares. */
+  private final class Run {
+    final String name;
+    final Scenario scenario;
+    final long resumedFrom;
+
+    Run(String name, Scenario scenario, long resumedFrom) {
+      this.name = name;
+      this.scenario = scenario;
+      this.resumedFrom = resumedFrom;
+    }
+
+    Result result(Status status, List<StepTimer.Outcome> steps, Duration total, String stoppedAt, String reason, GateRun.State gate) {
+      return new Result(name, status, steps, total, scenario.target().limit(), stoppedAt, reason, resumedFrom, gate, scenario.steps());
+    }
+
+    Result pause(String after, GateRun.State gate) {
+      journal.append("scenario.paused", Map.of("scenario", name, "through", after));
+      return result(Status.PAUSED, List.of(), Duration.ZERO, null, null, gate);
+    }
   }
 
   /** Whether a step the earlier run finished is still done; journaled either way. */
@@ -168,12 +273,13 @@ public final class ScenarioRunner {
     }
   }
 
-  /** The run stopped at a step; carries what ran, so the caller can still report it. */
+  /** The run stopped (at its preflight or a step); carries what ran, so the caller can still report it. */
   public static final class ScenarioStoppedException extends LmsException {
     private final transient Result result;
 
     ScenarioStoppedException(Result result, LmsException cause) {
-      super(cause.exitCode(), "scenario " + result.scenario() + " stopped at step '" + result.stoppedAt() + "': " + cause.getMessage(), cause);
+      super(cause.exitCode(), "scenario " + result.scenario() + (result.status() == Status.REFUSED ? " refused at its preflight: "
+          : " stopped at step '" + result.stoppedAt() + "': ") + cause.getMessage(), cause);
       this.result = result;
     }
 

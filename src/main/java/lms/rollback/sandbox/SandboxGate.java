@@ -37,9 +37,9 @@ import lms.rollback.plan.Plan;
 /**
  * What Jenkins and the people around it do for a gate, played on 127.0.0.1 for the sandbox: a
  * build whose input page lists the open prompt and takes a decision, a war-room webhook that
- * shows what it receives, and deciders who are simulated — the primary authority does not
- * answer, the next one follows the link in its escalation notice and approves. The notices,
- * reminders, escalation and decisions go through the same engine as in production.
+ * shows what it receives, and a decider who follows the link in the notice that reaches their
+ * level and approves there. Everything else — the notices, the reminders, the escalation when a
+ * window runs out — is the engine's own gate ({@link lms.rollback.gate.GateRun}), as in production.
  */
 public final class SandboxGate implements AutoCloseable {
 
@@ -47,19 +47,19 @@ public final class SandboxGate implements AutoCloseable {
   public static final String WAR_ROOM_PATH = "/war-room";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  /** How often the sandbox's stand-ins read the journal for a decision. */
-  private static final Duration POLL = Duration.ofMillis(100);
+  /** How often the sandbox's stand-ins read the journal for a prompt. */
+  public static final Duration POLL = Duration.ofMillis(100);
 
   /** A decision the simulated person took, and how the link answered them. */
-  public record Decided(String by, String role, int level, int linkStatus, Duration waited) {}
+  public record Decided(String by, int level, int linkStatus) {}
 
   private final Plan plan;
   private final Journal journal;
   private final PrintWriter out;
   private final HttpServer server;
   private final List<String> warRoom = new CopyOnWriteArrayList<>();
-  private volatile Prompt open;
-  private volatile String requestedBy;
+  private volatile Decided decided;
+  private Thread person;
 
   private SandboxGate(Plan plan, Journal journal, PrintWriter out) throws IOException {
     this.plan = plan;
@@ -87,53 +87,49 @@ public final class SandboxGate implements AutoCloseable {
     return List.copyOf(warRoom);
   }
 
+  /** What the person did, once they did it (null: they never got to decide). */
+  public Decided decided() {
+    if (person != null) join(person);
+    return decided;
+  }
+
   /**
-   * Runs the gate of {@code trigger} level by level: notice, reminders beside the prompt, and the
-   * person at {@code answeringLevel} approving through the link {@code answerAfter} into its window.
+   * The decider of {@code level} of {@code trigger}'s gate: when the engine opens that prompt, they
+   * read the notice and, {@code answerAfter} of its window later, approve through its link.
    */
-  public Decided run(GateNotifier notifier, String trigger, PromptLog.Request request, double timeScale, int answeringLevel, double answerAfter) {
-    requestedBy = request.requestedBy();
-    GatePlan gate = new Authority(plan).gateFor(trigger, request.scenario());
-    Instant start = Instant.now();
-    for (GatePlan.Level level : gate.levels()) {
-      Prompt p = Prompt.level(trigger, level.level());
-      open = p;
-      notifier.open(p, request, timeScale);
-      PromptLog.Opened opened = PromptLog.open(journal.read(), p).orElseThrow();
-      Thread reminders = new Thread(() -> new GateReminders(notifier, journal, Clock.systemUTC(), POLL, Progress.SILENT).run(p),
-          "sandbox-reminders");
-      reminders.start();
-      int[] linkStatus = {0};
-      Thread person = null;
-      if (level.level() == answeringLevel) {
-        String who = "sandbox." + level.role();
-        String group = level.holders().isEmpty() ? who : level.holders().get(0);
-        long delay = (long) (opened.window().toMillis() * answerAfter);
-        person = new Thread(() -> linkStatus[0] = decideThroughTheLink(opened, who, group, delay), "sandbox-" + level.role());
-        person.start();
+  public void answerAt(String trigger, int level, String role, String group, double answerAfter) {
+    Prompt p = Prompt.level(trigger, level);
+    person = new Thread(() -> {
+      PromptLog.Opened opened = awaitOpened(p);
+      if (opened == null) return;
+      String who = "sandbox." + role;
+      sleep(Duration.ofMillis((long) (opened.window().toMillis() * answerAfter)));
+      int status = decideThroughTheLink(opened, who, group);
+      decided = new Decided(who, level, status);
+    }, "sandbox-" + role);
+    person.setDaemon(true);
+    person.start();
+  }
+
+  /** Waits (up to an hour of sandbox time) for the engine to open the prompt; null if the gate closed first. */
+  private PromptLog.Opened awaitOpened(Prompt p) {
+    long deadline = System.nanoTime() + Duration.ofHours(1).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        List<Journal.Entry> entries = lms.rollback.gate.GateRun.currentRun(journal.read());
+        Optional<PromptLog.Opened> opened = PromptLog.open(entries, p);
+        if (opened.isPresent()) return opened.get();
+        if (entries.stream().anyMatch(e -> e.type().equals("scenario.decided") || e.type().equals("scenario.rejected"))) return null;
+      } catch (LmsException e) {
+        // a line being written as we read: look again
       }
-      Optional<Journal.Entry> closed = PromptLog.awaitClosed(journal, p, opened.seq(), opened.deadline(), POLL, Clock.systemUTC());
-      if (closed.isEmpty()) {
-        new DecisionRecorder(plan, journal).record(new DecisionRecorder.Decision(trigger, DecisionRecorder.Kind.timeout, "timeout", List.of(), null,
-            level.level(), request.requestedBy(), false, false));
-        out.printf("  no answer from %s within %s: the gate escalates%n", level.title(), lms.rollback.plan.Budget.format(opened.window()));
-        out.flush();
-      }
-      join(reminders);
-      if (person != null) join(person);
-      if (closed.isPresent()) {
-        open = null;
-        var d = closed.get().data();
-        return new Decided(d.path("by").asText(), d.path("role").asText(), level.level(), linkStatus[0], Duration.between(start, Instant.now()));
-      }
+      sleep(POLL);
     }
-    open = null;
     return null;
   }
 
   /** The person opens the link from their notice, then approves on that page: what a release engineer does from a phone. */
-  private int decideThroughTheLink(PromptLog.Opened opened, String who, String group, long delayMillis) {
-    sleep(Duration.ofMillis(delayMillis));
+  private int decideThroughTheLink(PromptLog.Opened opened, String who, String group) {
     String link = opened.request().link();
     try {
       HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(link)).GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -163,7 +159,8 @@ public final class SandboxGate implements AutoCloseable {
   /** A build's input page: GET lists the open prompt; POST …/input/LmsGateN/proceed records a decision as Jenkins' input step would return it. */
   private void build(HttpExchange x) throws IOException {
     String path = x.getRequestURI().getPath();
-    Prompt p = open;
+    PromptLog.Opened opened = openPrompt();
+    Prompt p = opened == null ? null : opened.prompt();
     if (x.getRequestMethod().equals("GET") && path.endsWith("/input/")) {
       respond(x, 200, p == null ? "<p>No input pending.</p>" : "<h1>Paused for input</h1><p id=\"LmsGate" + p.level() + "\">Roll back for "
           + p.trigger() + "? Level " + p.level() + ".</p><form method=\"post\" action=\"LmsGate" + p.level() + "/proceed\"></form>");
@@ -173,7 +170,7 @@ public final class SandboxGate implements AutoCloseable {
       Map<String, String> form = form(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
       try {
         new DecisionRecorder(plan, journal).record(new DecisionRecorder.Decision(p.trigger(), DecisionRecorder.Kind.approve, form.get("user"),
-            List.of(form.getOrDefault("groups", "").split(",")), form.get("reason"), p.level(), requestedBy, false, false));
+            List.of(form.getOrDefault("groups", "").split(",")), form.get("reason"), p.level(), opened.request().requestedBy(), false, false));
         respond(x, 200, "approved");
       } catch (LmsException e) {
         respond(x, 403, e.getMessage());
@@ -181,6 +178,20 @@ public final class SandboxGate implements AutoCloseable {
       return;
     }
     respond(x, 404, "no such input");
+  }
+
+  /** The prompt the engine has open now, as the journal says. */
+  private PromptLog.Opened openPrompt() {
+    List<Journal.Entry> entries = lms.rollback.gate.GateRun.currentRun(journal.read());
+    PromptLog.Opened latest = null;
+    for (Journal.Entry e : entries) {
+      if (e.type().equals(PromptLog.OPENED)) {
+        Prompt p = e.data().path("database").asBoolean(false) ? Prompt.database(e.data().path("trigger").asText())
+            : Prompt.level(e.data().path("trigger").asText(), e.data().path("level").asInt());
+        latest = PromptLog.open(entries, p).orElse(latest);
+      }
+    }
+    return latest;
   }
 
   private static Map<String, String> form(String body) {

@@ -32,6 +32,23 @@ public final class SmokeSuite {
     this.timeout = timeout;
   }
 
+  /** The ${env:NAME} variables the checks need that {@code env} does not set, in order, once each. */
+  public static List<String> missingVariables(List<SmokeCheck> checks, Map<String, String> env) {
+    java.util.Set<String> missing = new java.util.LinkedHashSet<>();
+    for (SmokeCheck c : checks) {
+      List<String> texts = new ArrayList<>(c.headers().values());
+      if (c.body() != null) texts.add(c.body());
+      for (String t : texts) {
+        Matcher m = ENV.matcher(t);
+        while (m.find()) {
+          String value = env.get(m.group(1));
+          if (value == null || value.isEmpty()) missing.add(m.group(1));
+        }
+      }
+    }
+    return List.copyOf(missing);
+  }
+
   public List<CheckResult> run(URI baseUrl, List<SmokeCheck> checks) {
     HttpProbe probe = new HttpProbe(timeout);
     List<CheckResult> results = new ArrayList<>();

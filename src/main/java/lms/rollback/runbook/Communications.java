@@ -1,19 +1,20 @@
-package lms.rollback.cli;
+package lms.rollback.runbook;
 
 import java.io.PrintWriter;
 import java.util.List;
 import lms.rollback.notify.CommunicationSchedule;
 import lms.rollback.notify.Notifier;
-import lms.rollback.runbook.ScenarioRunner;
-import lms.rollback.runbook.StepTimer;
 
-/** Sends the §6.1 messages as a scenario runs, and tells the person watching what became of each. */
-final class Communications implements ScenarioRunner.Hooks {
+/**
+ * Sends the §6.1 messages as a run's events happen — the start only once its decision was taken, a
+ * rejection as such — and tells the person watching what became of each.
+ */
+public final class Communications implements ScenarioRunner.Hooks {
 
   private final CommunicationSchedule schedule;
   private final PrintWriter out;
 
-  Communications(CommunicationSchedule schedule, PrintWriter out) {
+  public Communications(CommunicationSchedule schedule, PrintWriter out) {
     this.schedule = schedule;
     this.out = out;
   }
@@ -30,7 +31,7 @@ final class Communications implements ScenarioRunner.Hooks {
 
   @Override
   public void finished(ScenarioRunner.Result result) {
-    print(schedule.after(CommunicationSchedule.END));
+    print(schedule.after(result.status() == ScenarioRunner.Status.REJECTED ? CommunicationSchedule.REJECTED : CommunicationSchedule.END));
   }
 
   private void print(List<Notifier.Delivery> deliveries) {

@@ -1,0 +1,264 @@
+package lms.rollback.gate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import lms.rollback.audit.Journal;
+import lms.rollback.core.Progress;
+import lms.rollback.notify.MessageTemplates;
+import lms.rollback.plan.Budget;
+import lms.rollback.plan.Plan;
+
+/**
+ * The gate of one rollback as a state machine over the journal — the only one: the CLI, the
+ * sandbox and Jenkins' input prompts all drive it. Its state is derived from the gate entries of
+ * the current run (since the last run that ended): which prompt is open, who may decide it and
+ * until when, or how the gate closed. {@link #advance} moves it on by itself only where time does
+ * (opening a prompt, recording a window that ran out, escalating); decisions come from people
+ * through {@link DecisionRecorder}.
+ */
+public final class GateRun {
+
+  /** Journal entries that end a run: decisions after them belong to the next one. */
+  public static final Set<String> RUN_ENDS = Set.of("scenario.end", "scenario.rejected", "scenario.refused");
+
+  public enum Status {
+    NOT_REQUIRED, OPEN, APPROVED, REJECTED, EXPIRED;
+
+    public String key() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  /** A decision that counted: who, as which authority, at which prompt, and who recorded it. */
+  public record Approval(Instant at, String by, String role, int level, boolean database, String reason, String recordedBy) {
+    public Map<String, Object> asData() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("at", at.toString());
+      m.put("by", by);
+      m.put("role", role);
+      m.put(database ? "database" : "level", database ? true : level);
+      m.put("reason", reason);
+      m.put("recordedBy", recordedBy);
+      return m;
+    }
+  }
+
+  /** Where the gate is. {@code prompt} and {@code opened} only when OPEN ({@code opened} null until notified). */
+  public record State(Status status, String trigger, Prompt prompt, PromptLog.Opened opened, String title, String submitter,
+      Duration left, String message, List<Approval> approvals, List<String> escalations, String closedBy) {
+
+    public boolean decided() {
+      return status == Status.APPROVED || status == Status.NOT_REQUIRED;
+    }
+
+    public Map<String, Object> asData() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("status", status.key());
+      m.put("trigger", trigger);
+      if (prompt != null) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("id", prompt.database() ? "LmsDatabaseGate" : "LmsGate" + prompt.level());
+        p.put("level", prompt.level());
+        p.put("database", prompt.database());
+        p.put("title", title);
+        p.put("submitter", submitter);
+        p.put("leftSeconds", Math.max(0, (left.toMillis() + 999) / 1000));
+        p.put("deadline", opened == null ? null : opened.deadline().toString());
+        p.put("message", message);
+        m.put("prompt", p);
+      }
+      m.put("approvals", approvals.stream().map(Approval::asData).toList());
+      m.put("escalations", escalations);
+      if (closedBy != null) m.put("closedBy", closedBy);
+      return m;
+    }
+
+    /** One line for a person. */
+    public String describe() {
+      return switch (status) {
+        case NOT_REQUIRED -> trigger + " is automatic: no approval needed (§2.1)";
+        case APPROVED -> "approved by " + String.join(" and ", approvals.stream().map(a -> a.by() + " (" + a.role() + ")").toList());
+        case REJECTED -> "rejected by " + closedBy;
+        case EXPIRED -> "nobody decided in time (" + closedBy + ")";
+        case OPEN -> "waiting for " + title + " (" + submitter + ")" + (opened == null ? "" : " until "
+            + MessageTemplates.UTC_STAMP.format(opened.deadline()) + ", " + Budget.format(left) + " left");
+      };
+    }
+  }
+
+  private final Plan plan;
+  private final Journal journal;
+  private final Clock clock;
+  private final Authority authority;
+
+  public GateRun(Plan plan, Journal journal, Clock clock) {
+    this.plan = plan;
+    this.journal = journal;
+    this.clock = clock;
+    this.authority = new Authority(plan);
+  }
+
+  /**
+   * The gate of a rollback of {@code scenario} for {@code trigger}, as the journal has it. A rehearsal
+   * needs no two-person authorization; an approval by the requester never counts.
+   */
+  public State state(String trigger, String scenario, boolean rehearsal, String requestedBy) {
+    GatePlan gate = authority.gateFor(trigger, scenario);
+    List<Approval> approvals = new ArrayList<>();
+    List<String> escalations = new ArrayList<>();
+    if (!gate.approvalNeeded()) {
+      return new State(Status.NOT_REQUIRED, trigger, null, null, null, null, Duration.ZERO, null, approvals, escalations, null);
+    }
+    List<Journal.Entry> entries = currentRun(journal.read());
+    Set<Integer> timedOut = new TreeSet<>();
+    Approval levelApproval = null;
+    boolean databaseAuthorized = false;
+    String rejectedBy = null;
+    String databaseClosed = null;
+    for (Journal.Entry e : entries) {
+      JsonNode d = e.data();
+      if (!trigger.equals(d.path("trigger").asText())) continue;
+      if (e.type().equals(DecisionRecorder.DATABASE_AUTHORIZED)) databaseAuthorized = true;
+      if (!e.type().equals(DecisionRecorder.DECISION)) continue;
+      boolean database = d.path("database").asBoolean(false);
+      String kind = d.path("decision").asText();
+      String by = d.path("by").asText();
+      Approval a = new Approval(e.ts(), by, d.path("role").asText(), d.path("level").asInt(), database, d.path("reason").asText(""),
+          e.actor());
+      if (kind.equals("timeout")) {
+        if (database) databaseClosed = "the database authorization timed out";
+        else if (timedOut.add(a.level())) escalations.add(gate.level(a.level()).title() + " did not answer within " + Budget.format(gate.level(a.level()).window()));
+      } else if (kind.equals("reject")) {
+        rejectedBy = by + " (" + a.role() + ")";
+      } else if (Identity.same(by, requestedBy)) {
+        continue; // recorded against another requester: the requester of this run may not approve it
+      } else if (database) {
+        approvals.add(a);
+      } else if (levelApproval == null) {
+        levelApproval = a;
+        approvals.add(0, a);
+      }
+    }
+    if (rejectedBy != null) return closed(Status.REJECTED, trigger, approvals, escalations, rejectedBy);
+    if (levelApproval == null) {
+      int level = 0;
+      while (timedOut.contains(level)) level++;
+      if (level >= gate.levels().size()) {
+        return closed(Status.EXPIRED, trigger, approvals, escalations, "no answer from " + String.join(", then ",
+            gate.levels().stream().map(GatePlan.Level::title).toList()));
+      }
+      return open(gate, Prompt.level(trigger, level), entries, approvals, escalations, requestedBy);
+    }
+    if (gate.twoPersonRule() == null || rehearsal) return closed(Status.APPROVED, trigger, approvals, escalations, null);
+    if (databaseAuthorized) return closed(Status.APPROVED, trigger, approvals, escalations, null);
+    if (databaseClosed != null) return closed(Status.EXPIRED, trigger, approvals, escalations, databaseClosed);
+    return open(gate, Prompt.database(trigger), entries, approvals, escalations, requestedBy);
+  }
+
+  /**
+   * Moves the gate on where time does: opens the state's prompt and tells its deciders (unless
+   * {@code notifier} is null: the prompt then stays unopened), records a window that ran out and
+   * escalates. Returns the state it leaves the gate in.
+   */
+  public State advance(String trigger, String scenario, boolean rehearsal, PromptLog.Request request, GateNotifier notifier,
+      double timeScale) {
+    while (true) {
+      State s = state(trigger, scenario, rehearsal, request.requestedBy());
+      if (s.status() != Status.OPEN || notifier == null) return s;
+      if (s.opened() == null) {
+        notifier.open(s.prompt(), requestOf(s.prompt(), request), timeScale);
+        continue;
+      }
+      if (!clock.instant().isBefore(s.opened().deadline())) {
+        new DecisionRecorder(plan, journal).record(new DecisionRecorder.Decision(trigger, DecisionRecorder.Kind.timeout, "timeout",
+            List.of(), null, s.prompt().level(), request.requestedBy(), s.prompt().database(), false));
+        continue;
+      }
+      return s;
+    }
+  }
+
+  /**
+   * Waits for people, for the terminal's {@code --wait} and the sandbox: each prompt opened with
+   * its notice, reminded as it falls due, escalated when its window runs out, until the gate closes.
+   */
+  public State await(String trigger, String scenario, boolean rehearsal, PromptLog.Request request, GateNotifier notifier,
+      double timeScale, Duration poll, Progress progress) {
+    while (true) {
+      State s = advance(trigger, scenario, rehearsal, request, notifier, timeScale);
+      if (s.status() != Status.OPEN) return s;
+      progress.say("  gate: " + s.describe());
+      Prompt p = s.prompt();
+      Thread reminders = new Thread(() -> new GateReminders(notifier, journal, clock, poll, Progress.SILENT).run(p), "gate-reminders");
+      reminders.setDaemon(true);
+      reminders.start();
+      PromptLog.awaitClosed(journal, p, s.opened().seq(), s.opened().deadline(), poll, clock);
+      // a window that ran out is recorded by the next advance, which closes the prompt and so ends the reminders
+      State next = advance(trigger, scenario, rehearsal, request, notifier, timeScale);
+      try {
+        reminders.join(poll.toMillis() * 4 + 1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return next;
+      }
+      if (next.status() != Status.OPEN) return next;
+    }
+  }
+
+  /** The entries of the run in progress: those after the last run that ended. */
+  public static List<Journal.Entry> currentRun(List<Journal.Entry> entries) {
+    int from = 0;
+    for (int i = 0; i < entries.size(); i++) {
+      if (RUN_ENDS.contains(entries.get(i).type())) from = i + 1;
+    }
+    return entries.subList(from, entries.size());
+  }
+
+  /** The request a notice tells about: the run's, or the one the first prompt of this trigger was opened with. */
+  private PromptLog.Request requestOf(Prompt p, PromptLog.Request given) {
+    if (given.reason() != null || given.link() != null) return given;
+    for (Journal.Entry e : currentRun(journal.read())) {
+      if (e.type().equals(PromptLog.OPENED) && p.trigger().equals(e.data().path("trigger").asText())) {
+        return PromptLog.Request.from(e.data());
+      }
+    }
+    return given;
+  }
+
+  private State open(GatePlan gate, Prompt p, List<Journal.Entry> entries, List<Approval> approvals, List<String> escalations, String requestedBy) {
+    PromptLog.Opened opened = PromptLog.open(entries, p).orElse(null);
+    String title;
+    String submitter;
+    Duration window;
+    if (p.database()) {
+      GatePlan.TwoPersonRule rule = gate.twoPersonRule();
+      title = String.join(" and ", rule.titles());
+      submitter = String.join(",", new java.util.LinkedHashSet<>(rule.holders().values().stream().flatMap(List::stream).toList()));
+      window = gate.level(0).window();
+    } else {
+      title = gate.level(p.level()).title();
+      submitter = String.join(",", gate.submittersAt(p.level()));
+      window = gate.level(p.level()).window();
+    }
+    Duration left = opened == null ? window : Duration.between(clock.instant(), opened.deadline());
+    if (left.isNegative()) left = Duration.ZERO;
+    String who = requestedBy == null ? "" : " Requested by " + requestedBy + ".";
+    String message = p.database()
+        ? "Database rollback for " + p.trigger() + ": needs " + title + ", two different people, neither the requester." + who
+        : "Roll back for " + p.trigger() + "? " + title + " decides" + (escalations.isEmpty() ? "" : " (escalated: " + String.join("; ", escalations) + ")")
+            + "." + who;
+    return new State(Status.OPEN, p.trigger(), p, opened, title, submitter, left, message, approvals, escalations, null);
+  }
+
+  private static State closed(Status status, String trigger, List<Approval> approvals, List<String> escalations, String closedBy) {
+    return new State(status, trigger, null, null, null, null, Duration.ZERO, null, approvals, escalations, closedBy);
+  }
+}

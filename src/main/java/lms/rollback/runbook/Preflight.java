@@ -1,0 +1,135 @@
+package lms.rollback.runbook;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import lms.rollback.cluster.BlueCapacity;
+import lms.rollback.cluster.Cluster;
+import lms.rollback.cluster.RouteTable;
+import lms.rollback.core.ExitCode;
+import lms.rollback.core.LmsException;
+import lms.rollback.plan.Environment;
+import lms.rollback.plan.Scenario;
+import lms.rollback.plan.StepAction;
+import lms.rollback.verify.PrometheusClient;
+import lms.rollback.verify.SmokeSuite;
+
+/**
+ * What a run checks before its first change, so that a run that cannot finish does not start:
+ * the environment's objects, Blue's capacity, Prometheus answering, the smoke tests' credentials
+ * and, for the database scenarios, their inputs. Every check is journaled; all that fail are
+ * named together, and nothing has been changed (or announced) when it refuses.
+ */
+public final class Preflight {
+
+  /** One check: what was looked at, whether it holds, and what was seen. */
+  public record Check(String name, boolean ok, String seen, int exitCode) {}
+
+  private final Cluster cluster;
+  private final Environment env;
+  private final Scenario scenario;
+  private final RollbackSteps.Probes probes;
+  private final Path dump;
+
+  /** {@code probes}: null when the run verifies from the cluster's view only; {@code dump}: scenario D's backup, else null. */
+  public Preflight(Cluster cluster, Environment env, Scenario scenario, RollbackSteps.Probes probes, Path dump) {
+    this.cluster = cluster;
+    this.env = env;
+    this.scenario = scenario;
+    this.probes = probes;
+    this.dump = dump;
+  }
+
+  /** Runs every check; returns a line of what it saw, or throws naming each check that failed. */
+  public String run() {
+    List<Check> checks = checks();
+    for (Check c : checks) {
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("name", c.name());
+      data.put("ok", c.ok());
+      data.put("seen", c.seen());
+      cluster.journal().append("preflight.check", data);
+    }
+    List<Check> failed = checks.stream().filter(c -> !c.ok()).toList();
+    if (!failed.isEmpty()) {
+      throw new LmsException(failed.get(0).exitCode(), String.join("; ", failed.stream().map(c -> c.name() + ": " + c.seen()).toList()));
+    }
+    return String.join("; ", checks.stream().map(c -> c.name() + " ok").toList());
+  }
+
+  List<Check> checks() {
+    List<Check> checks = new ArrayList<>();
+    if (uses(StepAction.SWITCH_TRAFFIC) || uses(StepAction.VERIFY_BLUE) || uses(StepAction.MAINTENANCE_ON)) checks.add(routes());
+    if (uses(StepAction.SWITCH_TRAFFIC) || uses(StepAction.VERIFY_BLUE) || uses(StepAction.REDEPLOY_BLUE)) checks.add(blue());
+    if (uses(StepAction.STOP_GREEN)) checks.add(green());
+    if (probes != null && uses(StepAction.VERIFY_BLUE)) checks.add(prometheus());
+    if (probes != null && (uses(StepAction.CONFIRM) || uses(StepAction.VERIFY_RESTORE))) checks.add(smokeCredentials());
+    if (uses(StepAction.RESTORE_DATABASE)) checks.add(backup());
+    return checks;
+  }
+
+  private boolean uses(StepAction action) {
+    return scenario.steps().stream().anyMatch(s -> s.action() == action);
+  }
+
+  private Check routes() {
+    String name = "VirtualService " + env.namespace() + "/" + env.virtualService();
+    try {
+      RouteTable routes = RouteTable.of(cluster.virtualService(env), env);
+      if (!routes.hasLmsRoutes()) return new Check(name, false, "no route sends to " + env.blue().host() + " or " + env.green().host(), ExitCode.CLUSTER_STATE);
+      return new Check(name, true, String.join("; ", routes.describe()), ExitCode.OK);
+    } catch (LmsException e) {
+      return new Check(name, false, e.getMessage(), e.exitCode());
+    }
+  }
+
+  private Check blue() {
+    String name = "Blue capacity";
+    try {
+      BlueCapacity blue = BlueCapacity.of(cluster.deployment(env.namespace(), env.blue().deployment()), env);
+      return new Check(name, blue.sufficient(), blue.describe(), ExitCode.CLUSTER_STATE);
+    } catch (LmsException e) {
+      return new Check(name, false, e.getMessage(), e.exitCode());
+    }
+  }
+
+  private Check green() {
+    String name = "Green deployment";
+    try {
+      var green = cluster.deployment(env.namespace(), env.green().deployment());
+      return new Check(name, true, "Deployment " + env.green().deployment() + " has " + Cluster.replicas(green) + " replica(s)", ExitCode.OK);
+    } catch (LmsException e) {
+      return new Check(name, false, e.getMessage(), e.exitCode());
+    }
+  }
+
+  private Check prometheus() {
+    String name = "Prometheus";
+    try {
+      probes.prometheus().instant("vector(1)", Instant.now());
+      return new Check(name, true, "answers at " + probes.prometheus().url(), ExitCode.OK);
+    } catch (PrometheusClient.Unanswered e) {
+      return new Check(name, false, "does not answer at " + probes.prometheus().url() + " (" + e.getMessage()
+          + "); Blue could not be verified after the switch", ExitCode.CLUSTER_STATE);
+    }
+  }
+
+  private Check smokeCredentials() {
+    List<String> missing = SmokeSuite.missingVariables(probes.plan().smokeChecks(), probes.credentials());
+    return new Check("Smoke test credentials", missing.isEmpty(), missing.isEmpty() ? "every variable the smoke checks name is set"
+        : String.join(", ", missing) + " not set: the smoke tests of the last step would fail", ExitCode.INVALID_INPUT);
+  }
+
+  private Check backup() {
+    String name = "Backup to restore";
+    if (dump == null) return new Check(name, false, "--dump: scenario D restores a backup; name the pg_dump archive (-Fc)", ExitCode.INVALID_INPUT);
+    if (!Files.isRegularFile(dump) || !Files.isReadable(dump)) {
+      return new Check(name, false, "--dump: " + dump + " is not a readable file", ExitCode.INVALID_INPUT);
+    }
+    return new Check(name, true, dump + " readable", ExitCode.OK);
+  }
+}

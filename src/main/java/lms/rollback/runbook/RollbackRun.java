@@ -1,0 +1,246 @@
+package lms.rollback.runbook;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import lms.rollback.audit.Journal;
+import lms.rollback.cluster.Cluster;
+import lms.rollback.cluster.EnvironmentLease;
+import lms.rollback.core.ExitCode;
+import lms.rollback.core.LmsException;
+import lms.rollback.core.Progress;
+import lms.rollback.gate.ApprovalLink;
+import lms.rollback.gate.Authority;
+import lms.rollback.gate.GateNotifier;
+import lms.rollback.gate.GatePlan;
+import lms.rollback.gate.GateRun;
+import lms.rollback.gate.PromptLog;
+import lms.rollback.notify.CommunicationSchedule;
+import lms.rollback.notify.MessageTemplates;
+import lms.rollback.notify.Notifier;
+import lms.rollback.plan.Environment;
+import lms.rollback.plan.Plan;
+import lms.rollback.plan.Scenario;
+import lms.rollback.report.RehearsalScorecard;
+import lms.rollback.report.ReportBuilder;
+import lms.rollback.report.ReportWriter;
+import lms.rollback.report.RollbackReport;
+
+/**
+ * A rollback, whoever starts it: assembles the one run (preflight, the gate, the scenario's steps,
+ * the §6.1 messages, the report) for an environment and holds the environment's lease while it
+ * advances. A call that pauses (after --through, or at an undecided gate) keeps the lease for the
+ * run's next call; a run that ends gives it back. The CLI, Jenkins' stages and the sandbox all
+ * come through here.
+ */
+public final class RollbackRun {
+
+  public static final String SCORECARD_FILE = "rehearsal-scorecard-junit.xml";
+  /** Beyond the gate's windows or the scenario's target: how long a paused run keeps its lease for its next call. */
+  static final Duration HOLD_MARGIN = Duration.ofMinutes(5);
+
+  /** What the run is asked to do. {@code through}: where to pause (null: to the end). */
+  public record Request(String scenario, String environment, String trigger, String requestedBy, String reason, boolean rehearsal,
+      String through, String leaseHolder, Duration lockWait, String buildUrl) {}
+
+  /** How the gate is waited for: not at all (the call ends at an open prompt), or here, with a sandbox's time scale. */
+  public record Waiting(boolean here, double timeScale, Duration poll) {
+    public static final Waiting NO = new Waiting(false, 1.0, Duration.ofMillis(500));
+  }
+
+  /** How the call left the run, its exit code, and the reports written when the run ended. */
+  public record Outcome(ScenarioRunner.Result result, int exitCode, List<Path> reports) {
+    public Map<String, Object> asData() {
+      Map<String, Object> m = new LinkedHashMap<>(result.asData());
+      m.put("exitCode", exitCode);
+      m.put("reports", reports.stream().map(Path::toString).toList());
+      return m;
+    }
+  }
+
+  private final Plan plan;
+  private final Cluster cluster;
+  private final Path outDir;
+  private final Map<String, String> env;
+  private final Progress progress;
+  private RollbackSteps.Probes probes;
+  private DatabaseSteps database;
+  private Path dump;
+  private String redeployImage;
+  private Waiting waiting = Waiting.NO;
+  private PrintWriter out;
+
+  /** {@code env}: where the channels' addresses and secrets are read (the process's environment, or the sandbox's). */
+  public RollbackRun(Plan plan, Cluster cluster, Path outDir, Map<String, String> env, Progress progress) {
+    this.plan = plan;
+    this.cluster = cluster;
+    this.outDir = outDir;
+    this.env = env;
+    this.progress = progress;
+  }
+
+  public RollbackRun probes(RollbackSteps.Probes p) {
+    this.probes = p;
+    return this;
+  }
+
+  public RollbackRun database(DatabaseSteps steps) {
+    this.database = steps;
+    return this;
+  }
+
+  /** Scenario D: the backup to restore and the last known good image (null: Blue's). */
+  public RollbackRun restore(Path dump, String image) {
+    this.dump = dump;
+    this.redeployImage = image;
+    return this;
+  }
+
+  public RollbackRun waiting(Waiting w) {
+    this.waiting = w;
+    return this;
+  }
+
+  /** Where each step and message is printed for a person; null prints nothing. */
+  public RollbackRun printTo(PrintWriter out) {
+    this.out = out;
+    return this;
+  }
+
+  /** Advances the run as far as {@code r.through()}, its gate, or a failing step allow. */
+  public Outcome advance(Request r) {
+    Journal journal = cluster.journal();
+    Scenario scenario = plan.scenario(r.scenario());
+    plan.trigger(r.trigger());
+    Environment environment = plan.environment(r.environment());
+    RunState earlier = RunState.unfinished(journal, r.scenario(), scenario, r.environment(), r.trigger());
+    // a resumed run takes its lease back under the holder it had, instead of waiting for the lease to expire
+    String holder = earlier != null && earlier.leaseHolder() != null ? earlier.leaseHolder() : r.leaseHolder();
+    EnvironmentLease lease = EnvironmentLease.acquire(cluster.client(), environment.namespace(), r.environment(), holder,
+        EnvironmentLease.DEFAULT_DURATION, r.lockWait(), progress);
+    ScenarioRunner.Result result;
+    int exit = ExitCode.OK;
+    try {
+      journal.append("lease.acquired", Map.of("lease", lease.name(), "holder", holder));
+      ScenarioRunner runner = runner(r, scenario, environment, journal);
+      if (out != null) {
+        out.printf("Scenario %s — %s (target %s) on '%s'%s%n", r.scenario(), scenario.title(), scenario.target(), r.environment(),
+            earlier == null ? "" : ", resuming the run started at journal entry " + earlier.startSeq());
+        out.flush();
+      }
+      Map<String, Object> context = new LinkedHashMap<>();
+      context.put("environment", r.environment());
+      context.put("trigger", r.trigger());
+      context.put("requestedBy", r.requestedBy());
+      if (r.reason() != null) context.put("reason", r.reason());
+      context.put("rehearsal", r.rehearsal());
+      context.put("leaseHolder", holder);
+      try {
+        result = runner.run(r.scenario(), scenario, context, o -> {
+          if (out != null) {
+            out.println(StepTimer.line(o));
+            out.flush();
+          }
+        }, r.through());
+      } catch (ScenarioRunner.ScenarioStoppedException e) {
+        result = e.result();
+        exit = e.exitCode();
+      }
+    } catch (RuntimeException e) {
+      lease.close();
+      journal.append("lease.released", Map.of("lease", lease.name()));
+      throw e;
+    }
+    if (result.status() == ScenarioRunner.Status.PAUSED || result.status() == ScenarioRunner.Status.AWAITING_DECISION) {
+      Duration hold = hold(r, scenario, result);
+      lease.keep(hold);
+      journal.append("lease.kept", Map.of("lease", lease.name(), "holder", holder, "forSeconds", hold.toSeconds()));
+    } else {
+      lease.close();
+      journal.append("lease.released", Map.of("lease", lease.name()));
+    }
+    if (result.status() == ScenarioRunner.Status.AWAITING_DECISION || result.status() == ScenarioRunner.Status.REJECTED) {
+      exit = ExitCode.NOT_AUTHORIZED;
+    }
+    boolean ended = result.status() != ScenarioRunner.Status.PAUSED && result.status() != ScenarioRunner.Status.AWAITING_DECISION;
+    return new Outcome(result, exit, ended ? report(r.rehearsal()) : List.of());
+  }
+
+  private ScenarioRunner runner(Request r, Scenario scenario, Environment environment, Journal journal) {
+    RollbackSteps steps = new RollbackSteps(cluster, r.environment(), environment, outDir, r.trigger()).redeployImage(redeployImage);
+    if (probes != null) steps.probes(probes);
+    if (database != null) steps.database(database);
+    Notifier notifier = new Notifier(plan, journal, new MessageTemplates(null), env, progress, Notifier.DEFAULT_ATTEMPTS,
+        Notifier.DEFAULT_BACKOFF, Clock.systemUTC());
+    GateNotifier gateNotifier = GateNotifier.create(plan, journal, new MessageTemplates(null), env, Notifier.DEFAULT_ATTEMPTS, progress);
+    GateRun gate = new GateRun(plan, journal, Clock.systemUTC());
+    PromptLog.Request request = new PromptLog.Request(r.requestedBy(), r.reason(), r.scenario(), r.environment(), null,
+        ApprovalLink.of(r.buildUrl()));
+    return steps.register(new ScenarioRunner(journal))
+        .hooks(new Communications(new CommunicationSchedule(plan, notifier), out))
+        .preflight(() -> new Preflight(cluster, environment, scenario, probes, dump).run())
+        .gate(() -> waiting.here()
+            ? gate.await(r.trigger(), r.scenario(), r.rehearsal(), request, gateNotifier, waiting.timeScale(), waiting.poll(), progress)
+            : gate.advance(r.trigger(), r.scenario(), r.rehearsal(), request, gateNotifier, 1.0));
+  }
+
+  /**
+   * What a run would do, changing nothing, opening no prompt and sending nothing: the preflight's
+   * checks, who would be asked to decide, and the steps that would run.
+   */
+  public Map<String, Object> dryRun(Request r) {
+    Scenario scenario = plan.scenario(r.scenario());
+    plan.trigger(r.trigger());
+    Environment environment = plan.environment(r.environment());
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("scenario", r.scenario());
+    data.put("state", "dry-run");
+    List<Map<String, Object>> checks = new ArrayList<>();
+    int exit = ExitCode.OK;
+    for (Preflight.Check c : new Preflight(cluster, environment, scenario, probes, dump).checks()) {
+      checks.add(Map.of("name", c.name(), "ok", c.ok(), "seen", c.seen()));
+      if (!c.ok() && exit == ExitCode.OK) exit = c.exitCode();
+    }
+    GatePlan gate = new Authority(plan).gateFor(r.trigger(), r.rehearsal() ? null : r.scenario());
+    data.put("preflight", checks);
+    data.put("gate", gate.asData());
+    data.put("plan", scenario.steps().stream().map(s -> Map.of("action", s.action().key(), "title", s.title(), "budget", s.budget().text())).toList());
+    data.put("messages", plan.communications().stream().map(c -> c.message() + " after " + c.after() + " on " + c.channel()).toList());
+    data.put("exitCode", exit);
+    cluster.journal().append("dry-run", data);
+    return data;
+  }
+
+  private Duration hold(Request r, Scenario scenario, ScenarioRunner.Result result) {
+    if (result.status() == ScenarioRunner.Status.AWAITING_DECISION) {
+      GatePlan gate = new Authority(plan).gateFor(r.trigger(), r.scenario());
+      Duration windows = gate.levels().stream().map(GatePlan.Level::window).reduce(Duration.ZERO, Duration::plus);
+      if (gate.twoPersonRule() != null) windows = windows.plus(gate.levels().get(0).window());
+      return windows.plus(HOLD_MARGIN);
+    }
+    return scenario.target().limit().plus(HOLD_MARGIN);
+  }
+
+  /** The §8 report of the run that just ended, in every format, and the §9.2 scorecard of a rehearsal. */
+  private List<Path> report(boolean rehearsal) {
+    RollbackReport report = new ReportBuilder(plan).build(cluster.journal().file(), null, null);
+    List<Path> files = new ArrayList<>(ReportWriter.write(report, outDir, EnumSet.allOf(ReportWriter.Format.class)));
+    if (rehearsal) {
+      Path card = outDir.resolve(SCORECARD_FILE);
+      try {
+        Files.writeString(card, RehearsalScorecard.junit(RehearsalScorecard.score(report, plan.rehearsalChecklist())));
+      } catch (java.io.IOException e) {
+        throw new LmsException(ExitCode.OTHER, "cannot write " + card + ": " + e.getMessage(), e);
+      }
+      files.add(card);
+    }
+    return files;
+  }
+}

@@ -1,0 +1,21 @@
+package lms.rollback.pipeline
+
+import com.lesfurets.jenkins.unit.PipelineTestHelper
+
+/** What a Jenkinsfile needs beyond the library's steps: properties, parameters, triggers, build causes, libraryResource. */
+final class JenkinsfileHarness {
+  private JenkinsfileHarness() {}
+
+  static void register(PipelineTestHelper helper, Binding binding, List causes) {
+    helper.registerAllowedMethod('libraryResource', [String], { String path -> new File('resources', path).text })
+    helper.registerAllowedMethod('properties', [List], null)
+    helper.registerAllowedMethod('parameters', [List], { it })
+    helper.registerAllowedMethod('choice', [Map], { it })
+    helper.registerAllowedMethod('booleanParam', [Map], { it })
+    helper.registerAllowedMethod('pipelineTriggers', [List], { it })
+    helper.registerAllowedMethod('cron', [String], { it })
+    helper.registerAllowedMethod('disableConcurrentBuilds', [], null)
+    helper.registerAllowedMethod('node', [String, Closure], { String label, Closure body -> body() })
+    binding.getVariable('currentBuild').getBuildCauses = { String type -> causes.findAll { it._class == type } }
+  }
+}

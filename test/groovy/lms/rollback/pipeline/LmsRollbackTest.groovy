@@ -1,0 +1,180 @@
+package lms.rollback.pipeline
+
+import org.junit.jupiter.api.BeforeEach
+import org.junit.jupiter.api.Test
+
+import static org.junit.jupiter.api.Assertions.assertEquals
+import static org.junit.jupiter.api.Assertions.assertFalse
+import static org.junit.jupiter.api.Assertions.assertThrows
+import static org.junit.jupiter.api.Assertions.assertTrue
+
+/**
+ * lmsRollback as Jenkins' face of the engine's one run: its shell scripts run under /bin/sh -xe
+ * against a stand-in lmsctl that answers as the real one does (test/resources/contract), and fails
+ * where the test says.
+ */
+class LmsRollbackTest extends LmsPipelineTest {
+
+  static final String ROLLBACK = "lmsRollback(scenario: 'B', trigger: 'MAN-001', env: 'production', reason: 'error rate 3% for 20 minutes', requestedBy: 'dev.smith')"
+  static final List<String> STEPS = ['announce', 'switch-traffic', 'verify-blue', 'stop-green', 'confirm']
+
+  @BeforeEach
+  void anEngineThatWaitsForTheReleaseCommander() {
+    lmsctl.answerOnce('rollback@decision', 5, Contract.text('rollback-awaiting'), 'lmsctl rollback: decision needed')
+    lmsctl.answer('rollback@decision', 0, Contract.text('rollback-paused'))
+    lmsctl.answer('rollback', 0, Contract.text('rollback-paused'))
+    lmsctl.answer('gate-record', 0, Contract.text('gate-record-approved'))
+    lmsctl.answer('gate-remind', 0, '{"sent":0,"cancelled":2,"closedBy":"approve by rc.jones"}')
+  }
+
+  List<List<String>> rollbackCalls() {
+    lmsctl.verbs('rollback')
+  }
+
+  List<String> throughs() {
+    rollbackCalls().collect { FakeLmsctl.value(it, '--through') ?: (it.contains('--dry-run') ? 'dry-run' : 'end') }
+  }
+
+  @Test
+  void aGatedRollbackIsOneEngineRunAdvancedStageByStage() {
+    inputAnswers << [APPROVER: 'rc.jones', REASON: 'confirmed on the dashboard, roll back']
+
+    run(ROLLBACK)
+
+    // the engine's run, advanced: to its gate, through the decision, then one step per stage
+    assertEquals(['decision', 'decision'] + STEPS, throughs())
+    rollbackCalls().each { c ->
+      assertEquals(['B', 'production', 'MAN-001', 'dev.smith', 'lms-rollback/build-41', 'jenkins Rollback (production)'],
+          ['--scenario', '--env', '--trigger', '--requested-by', '--out-dir', '--lease-holder'].collect { FakeLmsctl.value(c, it) })
+    }
+    // the input is the engine's prompt: its id, its deciders, its time left
+    assertEquals('LmsGate0', inputs[0].id)
+    assertEquals('lms-release-commanders', inputs[0].submitter)
+    assertEquals(Contract.read('rollback-awaiting').gate.prompt.leftSeconds as long, timeouts[0].time as long)
+    def record = lmsctl.verbs('gate', 'record')[0]
+    assertEquals(['approve', 'rc.jones', '0', 'dev.smith'], ['--decision', '--by', '--level', '--requested-by'].collect { FakeLmsctl.value(record, it) })
+    // the journal's actor is the person: the requester for the run, the approver for the decision
+    List<String> actors = (0..<lmsctl.calls().size()).collect { lmsctl.env(it).LMS_ACTOR }
+    assertEquals('rc.jones', actors[lmsctl.calls().indexOf(record)])
+    assertEquals(['dev.smith'], actors.withIndex().findAll { a, i -> lmsctl.calls()[i][0] == 'rollback' }.collect { it[0] }.unique())
+    // Jenkins' own share: lock, milestone, a stage per step named with its budget, JUnit and the archive of this build
+    assertTrue(helper.callStack.any { it.methodName == 'lock' && it.argsToString().contains('lms-rollback-production') })
+    assertTrue(called('milestone'))
+    assertTrue(helper.callStack.any { it.methodName == 'stage' && it.argsToString().contains('Execute traffic switch (2m)') })
+    assertTrue(helper.callStack.any { it.methodName == 'junit' && it.argsToString().contains('lms-rollback/build-41/*-junit.xml') })
+    assertTrue(helper.callStack.any { it.methodName == 'archiveArtifacts' && it.argsToString().contains('lms-rollback/build-41/**') })
+    // no copy of the run in Groovy: no journal entries, messages or reports of its own
+    assertTrue(lmsctl.verbs('audit').isEmpty() && lmsctl.verbs('notify').isEmpty() && lmsctl.verbs('report').isEmpty())
+    // at most one lmsctl process per stage (the decision's record and reminders share the decision stage)
+    int stages = helper.callStack.count { it.methodName == 'stage' }
+    assertTrue(lmsctl.calls().size() <= stages + 1, "${lmsctl.calls().size()} lmsctl calls for ${stages} stages")
+    assertTrue(binding.getVariable('currentBuild').description.startsWith('B · MAN-001 · production · SUCCESS'))
+  }
+
+  @Test
+  void aRejectedRollbackSwitchesNothingAndSaysSo() {
+    inputAnswers << 'reject:rc.jones'
+    lmsctl.answer('gate-record', 0, Contract.text('gate-record-rejected'))
+    lmsctl.answer('rollback@decision', 5, Contract.text('rollback-rejected'), 'lmsctl rollback: rejected')
+
+    def e = assertThrows(Exception) { run(ROLLBACK) }
+
+    assertTrue(e.message.contains('nothing was rolled back: rejected by rc.jones'), e.message)
+    assertEquals('ABORTED', binding.getVariable('currentBuild').result)
+    assertEquals(['decision', 'decision'], throughs(), 'the engine is told, and no step ran')
+    assertEquals('reject', FakeLmsctl.value(lmsctl.verbs('gate', 'record')[0], '--decision'))
+    assertTrue(called('junit') && called('archiveArtifacts'), 'the report of the rejection is still published')
+    assertTrue(binding.getVariable('currentBuild').description.contains('NOT AUTHORIZED'))
+  }
+
+  @Test
+  void aPreflightThatRefusesStartsNothingAndAsksNobody() {
+    new File(lmsctl.dir, 'answers').listFiles().findAll { it.name.startsWith('rollback@decision.q') }*.delete()
+    lmsctl.answerOnce('rollback@decision', 3, Contract.text('rollback-refused'), 'lmsctl rollback: Prometheus does not answer')
+
+    def e = assertThrows(Exception) { run(ROLLBACK) }
+
+    assertTrue(e.message.contains('nothing was rolled back, the preflight refused: Prometheus: does not answer'), e.message)
+    assertTrue(inputs.isEmpty())
+    assertEquals(['decision'], throughs())
+  }
+
+  @Test
+  void blueUnhealthyAfterTheSwitchStopsTheRunBeforeGreen() {
+    inputAnswers << [APPROVER: 'rc.jones', REASON: 'confirmed on the dashboard, roll back']
+    lmsctl.answer('rollback@verify-blue', 4, Contract.text('rollback-stopped'), 'lmsctl rollback: scenario B stopped at step \'verify-blue\'')
+
+    def e = assertThrows(Exception) { run(ROLLBACK) }
+
+    assertTrue(e.message.contains('stopped at verify-blue (lmsctl exit 4)'), e.message)
+    assertEquals(['decision', 'decision', 'announce', 'switch-traffic', 'verify-blue'], throughs(), 'Green was never reached')
+    assertTrue(called('junit') && called('archiveArtifacts'))
+    assertTrue(binding.getVariable('currentBuild').description.contains('FAILED'))
+  }
+
+  @Test
+  void aDryRunAsksNobodyChangesNothingAndShowsWhatWouldHappen() {
+    lmsctl.answer('rollback', 0, Contract.text('rollback-dry-run'))
+
+    run(ROLLBACK.replace(")", ", dryRun: true)"))
+
+    assertEquals(['dry-run'], throughs())
+    assertTrue(inputs.isEmpty())
+    assertEquals(1, lmsctl.calls().size(), 'one call: no prompt opened, no message sent')
+    assertTrue(binding.getVariable('currentBuild').description.contains('DRY RUN'))
+  }
+
+  @Test
+  void twoBuildsInOneWorkspaceNeverShareAFile() {
+    inputAnswers << [APPROVER: 'rc.jones', REASON: 'confirmed on the dashboard, roll back']
+    run(ROLLBACK)
+    int first = lmsctl.calls().size()
+    File firstOut = new File(workspace, 'lms-rollback/build-41/.lmsctl-rollback.out')
+    String firstText = firstOut.text
+
+    newBuild(42)
+    inputAnswers << 'reject:rc.jones'
+    lmsctl.answerOnce('rollback@decision', 5, Contract.text('rollback-awaiting'))
+    lmsctl.answer('gate-record', 0, Contract.text('gate-record-rejected'))
+    lmsctl.answer('rollback@decision', 5, Contract.text('rollback-rejected'))
+    assertThrows(Exception) { run(ROLLBACK) }
+
+    List<List<String>> second = lmsctl.calls().drop(first)
+    assertTrue(second.every { c -> FakeLmsctl.value(c, '--out-dir') == 'lms-rollback/build-42' }, second.toString())
+    assertEquals(firstText, firstOut.text, 'the first build\'s files are untouched')
+    assertFalse(second.any { FakeLmsctl.value(it, '--through') == 'switch-traffic' })
+  }
+
+  @Test
+  void aMissingPluginFailsAtTheStartNamingIt() {
+    jenkins.model.Jenkins.plugins = ['pipeline-milestone-step', 'pipeline-input-step', 'workflow-basic-steps', 'workflow-durable-task-step',
+                                     'workflow-cps', 'credentials-binding', 'junit']
+
+    def e = assertThrows(Exception) { run(ROLLBACK) }
+
+    assertTrue(e.message.contains('lacks plugin(s) lockable-resources (step lock)'), e.message)
+    assertTrue(lmsctl.calls().isEmpty(), 'nothing ran')
+    assertFalse(called('lock'))
+  }
+
+  @Test
+  void secretsComeFromJenkinsCredentialsNeverFromArguments() {
+    inputAnswers << [APPROVER: 'rc.jones', REASON: 'confirmed on the dashboard, roll back']
+
+    run(ROLLBACK.replace(")", ", notifyCredentials: [LMS_WAR_ROOM_WEBHOOK: 'lms-war-room-webhook'], smokeCredentials: [LMS_SMOKE_TOKEN: 'lms-smoke-token'])"))
+
+    Map seen = lmsctl.env(0)
+    assertEquals('secret-of-lms-war-room-webhook', seen.LMS_WAR_ROOM_WEBHOOK)
+    assertEquals('secret-of-lms-smoke-token', seen.LMS_SMOKE_TOKEN)
+    assertTrue(new File(seen.KUBECONFIG).text.contains('secret-of-lms-kubeconfig'))
+    assertTrue(lmsctl.calls().every { c -> c.every { !it.contains('secret-of') } })
+  }
+
+  @Test
+  void anUnknownArgumentIsRefusedBeforeAnythingRuns() {
+    def e = assertThrows(Exception) { run(ROLLBACK.replace(")", ", enviroment: 'x')")) }
+
+    assertTrue(e.message.contains('lmsRollback: unknown argument(s) enviroment'), e.message)
+    assertTrue(lmsctl.calls().isEmpty())
+  }
+}
