@@ -122,7 +122,9 @@ trait LmsFakes {
 
   /** The next build of the same job: a new number, the same workspace (files included), as Jenkins keeps it. */
   void newBuild(int number) {
+    def causes = binding.hasVariable('currentBuild') ? binding.getVariable('currentBuild').getBuildCauses : null
     binding.setVariable('currentBuild', [result: null, description: null, number: number])
+    if (causes) binding.getVariable('currentBuild').getBuildCauses = causes
     env().BUILD_NUMBER = "${number}".toString()
     env().BUILD_TAG = "jenkins-Rollback-${number}".toString()
   }

@@ -1,0 +1,138 @@
+package lms.rollback.pipeline
+
+import groovy.json.JsonSlurperClassic
+import java.nio.file.Files
+import java.nio.file.attribute.PosixFilePermissions
+import java.util.concurrent.TimeUnit
+import lms.rollback.testing.HttpReceiver
+import org.junit.jupiter.api.AfterAll
+import org.junit.jupiter.api.AfterEach
+import org.junit.jupiter.api.BeforeAll
+import org.junit.jupiter.api.BeforeEach
+import org.junit.jupiter.api.Test
+
+import static org.junit.jupiter.api.Assertions.assertEquals
+import static org.junit.jupiter.api.Assertions.assertFalse
+import static org.junit.jupiter.api.Assertions.assertThrows
+import static org.junit.jupiter.api.Assertions.assertTrue
+
+/**
+ * The repository's own Jenkinsfile, end to end: its steps' shell scripts run for real under
+ * /bin/sh -xe with the environment the steps set, against the real lmsctl (the classes this build
+ * compiled), which rolls back `lmsctl sandbox --serve`. Two builds share one workspace, as on a
+ * controller: the first, approved by the Release Commander at the input, completes scenario B; the
+ * second, rejected, switches nothing and says so.
+ */
+class JenkinsfileEndToEndTest extends LmsPipelineTest {
+
+  static Process sandbox
+  static File sandboxDir
+  static HttpReceiver warRoom
+  List causes = []
+
+  @BeforeAll
+  static void startTheSandbox() {
+    sandboxDir = Files.createTempDirectory('lms-e2e-sandbox').toFile()
+    warRoom = new HttpReceiver()
+    File log = new File(sandboxDir, 'serve.log')
+    sandbox = new ProcessBuilder(java(), '-cp', System.getProperty('java.class.path'), 'lms.rollback.cli.Lmsctl', 'sandbox', '--serve',
+        '--out-dir', sandboxDir.path, '--termination-delay', '200ms').redirectErrorStream(true).redirectOutput(log).start()
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120)
+    while (!(log.exists() && log.text.contains('Press Ctrl-C'))) {
+      if (!sandbox.alive || System.nanoTime() > deadline) throw new IllegalStateException('lmsctl sandbox --serve did not start: ' + log.text)
+      Thread.sleep(100)
+    }
+  }
+
+  @AfterAll
+  static void stopTheSandbox() {
+    sandbox?.destroy()
+    sandbox?.waitFor(30, TimeUnit.SECONDS)
+    warRoom?.close()
+    sandboxDir?.deleteDir()
+  }
+
+  static String java() {
+    new File(System.getProperty('java.home'), 'bin/java').path
+  }
+
+  @BeforeEach
+  void theRealLmsctlOnTheAgent() {
+    JenkinsfileHarness.register(helper, binding, causes)
+    File real = new File(scratch, 'lmsctl')
+    real.text = '#!/bin/sh\nexec "$LMS_E2E_JAVA" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp "$LMS_E2E_CLASSPATH" lms.rollback.cli.Lmsctl "$@"\n'
+    Files.setPosixFilePermissions(real.toPath(), PosixFilePermissions.fromString('rwxr-xr-x'))
+    env().putAll([LMSCTL: real.path, LMS_E2E_JAVA: java(), LMS_E2E_CLASSPATH: System.getProperty('java.class.path'),
+                  PATH: System.getenv('PATH'), HOME: System.getenv('HOME') ?: scratch.path,
+                  BUILD_URL: 'https://jenkins.example.com/job/Rollback/41/'])
+    secrets.putAll(['lms-kubeconfig': new File(sandboxDir, 'sandbox-kubeconfig.yaml').path, 'lms-smoke-user': 'smoke', 'lms-smoke-password': 'smoke',
+                    'lms-smoke-token': 'sandbox-token', 'lms-war-room-webhook': warRoom.url(), 'lms-status-page-webhook': warRoom.url()])
+    hudson.model.User.groups = ['rc.jones': ['authenticated', 'lms-release-commanders']]
+    causes << [_class: 'hudson.model.Cause$UserIdCause', userId: 'dev.smith']
+  }
+
+  @AfterEach
+  void noGroups() {
+    hudson.model.User.groups = [:]
+  }
+
+  Map build(Map params) {
+    binding.setVariable('params', [ENVIRONMENT: 'production', SCENARIO: 'B', TRIGGER: 'MAN-001', REASON: 'error rate 3% for 20 minutes',
+                                   BACKUP: '', PLAN: new File(sandboxDir, 'sandbox-plan.yaml').path, VERIFY_WINDOW: '3s', DRY_RUN: false] + params)
+    runScript('Jenkinsfile')
+    return binding.getVariable('currentBuild') as Map
+  }
+
+  Map status() {
+    ProcessBuilder p = new ProcessBuilder(new File(scratch, 'lmsctl').path, 'status', '--kubeconfig', new File(sandboxDir, 'sandbox-kubeconfig.yaml').path,
+        '-o', 'json', '--out-dir', new File(scratch, 'status').path).redirectError(ProcessBuilder.Redirect.DISCARD)
+    p.environment().putAll([LMS_E2E_JAVA: java(), LMS_E2E_CLASSPATH: System.getProperty('java.class.path')])
+    Process run = p.start()
+    String out = run.inputStream.getText('UTF-8')
+    assertEquals(0, run.waitFor())
+    new JsonSlurperClassic().parseText(out) as Map
+  }
+
+  List<Map> journal(int build) {
+    new File(workspace, "lms-rollback/build-${build}/journal.jsonl").readLines().collect { new JsonSlurperClassic().parseText(it) as Map }
+  }
+
+  @Test
+  void anApprovedScenarioBCompletesAndARejectedSecondBuildSwitchesNothing() {
+    // build 41: MAN-001, scenario B, approved by the Release Commander at the input
+    inputAnswers << [APPROVER: 'rc.jones', REASON: 'confirmed on the dashboard, roll back']
+    Map first = build([:])
+
+    assertTrue(first.description.startsWith('B · MAN-001 · production · SUCCESS'), "${first.description}\n${console.join('\n')}")
+    Map after = status()
+    assertTrue(after.routes.every { it.contains('lms-blue 100%, lms-green 0%') }, after.routes.toString())
+    assertEquals([0, 0], [after.green.ready as int, after.green.desired as int])
+    List<Map> run = journal(41)
+    assertEquals(['announce', 'switch-traffic', 'verify-blue', 'stop-green', 'confirm'],
+        run.findAll { it.type == 'step.end' && it.data.ok }.collect { it.data.action })
+    Map decision = run.find { it.type == 'gate.decision' }
+    assertEquals(['rc.jones', 'rc.jones', 'Release Commander'], [decision.actor, decision.data.by, decision.data.role])
+    assertEquals('dev.smith', run.find { it.type == 'scenario.start' }.actor, 'the journal names the person, not the agent\'s OS user')
+    assertTrue(new File(workspace, 'lms-rollback/build-41/rollback-report.md').text.contains('Decision maker: approve by rc.jones (Release Commander, level 0)'))
+    assertEquals(['LmsGate0'], inputs*.id*.toString())
+    assertEquals('lms-release-commanders', inputs[0].submitter)
+    assertTrue(warRoom.bodies.any { it.contains('ROLLBACK COMPLETE') })
+
+    // build 42, same workspace: rejected
+    newBuild(42)
+    warRoom.bodies.clear()
+    inputAnswers << 'reject:rc.jones'
+    def e = assertThrows(Exception) { build(REASON: 'error rate up again, 2% for 10 minutes') }
+
+    assertTrue(e.message.contains('nothing was rolled back: rejected by rc.jones'), e.message)
+    assertEquals('ABORTED', binding.getVariable('currentBuild').result)
+    assertEquals(after.routes, status().routes, 'the VirtualService is as the first build left it')
+    List<Map> second = journal(42)
+    assertFalse(second.any { it.type in ['step.start', 'cluster.command', 'switch.after'] }, 'nothing was switched')
+    assertTrue(second.any { it.type == 'scenario.rejected' })
+    assertTrue(warRoom.bodies.any { it.contains('ROLLBACK NOT STARTED') }, warRoom.bodies.toString())
+    assertFalse(warRoom.bodies.any { it.contains('ROLLBACK COMPLETE') || it.contains('ROLLBACK INITIATED') }, warRoom.bodies.toString())
+    assertTrue(new File(workspace, 'lms-rollback/build-42/rollback-report.md').text.contains('NOT STARTED'))
+    assertEquals(run.size(), journal(41).size(), 'the first build\'s journal is untouched')
+  }
+}
