@@ -78,7 +78,7 @@ public class TriggerLatencyBench {
           TriggerWatch watch = new TriggerWatch(plan, new TriggerEvaluator(plan.verification(), client), cluster.journal(), Progress.SILENT, Clock.systemUTC());
           // the watch was already running, at a random phase of its interval, when the spike began
           Thread.sleep((long) (Math.random() * interval.toMillis()));
-          watch.watch("production", env, interval, Duration.ofMinutes(2), false, () -> {
+          watch.watch("production", env, interval, Duration.ofMinutes(2), false, e -> {
             new TrafficSwitch(cluster).execute(new TrafficSwitch.Request("production", env, null));
             patched[0] = Instant.now();
             return "switched";

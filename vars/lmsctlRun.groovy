@@ -14,21 +14,9 @@ def call(Map config) {
   List envVars = ["LMS_OUT=${outDir}", "LMS_STDOUT=${tag}.out", "LMS_STDERR=${tag}.err", "LMS_RC=${tag}.rc", "LMS_OUT_DIR=${outDir}"]
   if (config.actor) envVars << "LMS_ACTOR=${config.actor}"
   envVars << "LMS_ARGC=${args.size()}"
-  String command = '"${LMSCTL:-lmsctl}"'
-  for (int i = 0; i < args.size(); i++) {
-    envVars << "LMS_ARG_${i}=${args[i]}"
-    command += ' "$LMS_ARG_' + i + '"'
-  }
-  // Jenkins runs this as /bin/sh -xe: without `set +e` a failing lmsctl would end the script before its
-  // exit code is written. Files of an earlier call are removed first, so none is ever read twice.
-  // stderr (progress) reaches the console as it comes, and a file for the reason; stdout (data) a file.
-  String script = '''set +e
-mkdir -p "$LMS_OUT" || exit 70
-rm -f "$LMS_STDOUT" "$LMS_STDERR" "$LMS_RC"
-{ ''' + command + ''' 2>&1 1>"$LMS_STDOUT"; echo $? >"$LMS_RC"; } | tee "$LMS_STDERR"
-if [ ! -s "$LMS_RC" ]; then echo "lmsctl left no exit code (killed?)" >&2; exit 1; fi
-exit "$(cat "$LMS_RC")"
-'''
+  for (int i = 0; i < args.size(); i++) envVars << "LMS_ARG_${i}=${args[i]}"
+  // the script is a library resource, the same text for every call: see it for why it reads as it does
+  String script = libraryResource('lms/rollback/jenkins/lmsctl-run.sh')
   int status
   withEnv(envVars + (config.env ?: [])) {
     status = sh(script: script, returnStatus: true, label: "lmsctl ${verb}")

@@ -87,6 +87,7 @@ trait LmsFakes {
       throw new Exception(message)
     })
     helper.registerAllowedMethod('sh', [Map], { Map p -> shell(p) })
+    helper.registerAllowedMethod('libraryResource', [String], { String path -> new File('resources', path).text })
     // parallel as Jenkins runs it, made deterministic: every branch runs, in the order given
     helper.registerAllowedMethod('parallel', [Map], { Map branches ->
       parallels << branches

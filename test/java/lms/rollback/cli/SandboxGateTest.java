@@ -28,7 +28,10 @@ class SandboxGateTest {
         "  war room <- ⏰ REMINDER — rollback decision still open, 5s left",
         "  war room <- ⏰ REMINDER — rollback decision still open, 2s left",
         "  war room <- 🔴 ROLLBACK DECISION ESCALATED TO DevOps Lead",
-        "                No answer from Release Commander (10s): the decision is now yours."), warRoom, run.out());
+        "                No answer from Release Commander (10s): the decision is now yours.",
+        // then the run itself, announced only once it was decided, on the same war room
+        "  war room <- 🔴 ROLLBACK INITIATED", "  war room <- 🟠 TRAFFIC SWITCHED", "  war room <- 🟡 ROLLBACK VERIFICATION",
+        "  war room <- ✅ ROLLBACK COMPLETE"), warRoom, run.out());
     assertTrue(run.out().matches("(?s).*sandbox\\.devops-lead opened http://127\\.0\\.0\\.1:\\d+/job/lms-rollback/1/input/ \\(HTTP 200\\) and approved \\(HTTP 200\\).*"),
         run.out());
     assertTrue(run.out().contains("[ ok ] Confirm success"), run.out());
@@ -38,7 +41,8 @@ class SandboxGateTest {
     assertTrue(report.matches("(?s).*\\| MAN-001 level 0 — Release Commander: timeout \\| 10\\.\\ds \\|.*"), report);
     assertTrue(report.contains("MAN-001 level 1 — DevOps Lead: approve by sandbox.devops-lead"), report);
     assertTrue(report.contains("| escalated | MAN-001 level 1 | DevOps Lead | DevOps Lead | war-room sent"), report);
-    assertTrue(report.contains("Decision maker: sandbox.devops-lead"), report);
+    assertTrue(report.contains("Decision maker: approve by sandbox.devops-lead (DevOps Lead, level 1)\n"), report);
+    assertTrue(report.contains("Escalations: Release Commander did not answer (level 0)"), report);
   }
 
   @Test

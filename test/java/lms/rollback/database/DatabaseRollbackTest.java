@@ -205,7 +205,8 @@ class DatabaseRollbackTest {
     PostgresServer.sql(url, "DELETE FROM leave_requests", "UPDATE leave_balances SET days_remaining = -99");
     String blueImageBefore = sandbox.deployment(sandbox.env.blue().deployment()).getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
 
-    // When
+    // When the CIO decides, the DBA and the Release Commander authorize, and the restore runs
+    DatabaseApprovals.record(out, "BUS-004", "cio.ng", "lms-cio");
     Cli.Run run = LmsctlProcess.run(PostgresServer.environment(url), "restore", "--env", Sandbox.ENV, "--trigger", "BUS-004",
         "--dump", dump.toString(), "--kubeconfig", kubeconfig.toString(), "--out-dir", out.toString(), "--cluster-only");
 
@@ -233,8 +234,10 @@ class DatabaseRollbackTest {
     Cli.Run noDump = LmsctlProcess.run(PostgresServer.environment(url), "rollback", "--scenario", "D", "--env", Sandbox.ENV, "--trigger", "BUS-004",
         "--kubeconfig", kubeconfig.toString(), "--out-dir", out.toString(), "--cluster-only");
     assertEquals(2, noDump.exit(), noDump.err());
-    assertTrue(noDump.err().contains("--dump"), noDump.err());
+    assertTrue(noDump.out().contains("the preflight refused: Backup to restore: --dump"), noDump.out());
+    assertFalse(types().contains("gate.opened"), "refused before anyone was asked");
 
+    DatabaseApprovals.record(out, "BUS-004", "cio.ng", "lms-cio");
     Path notADump = Files.writeString(out.resolve("not-a-dump.dump"), "this is not a pg_dump archive");
     Cli.Run bad = LmsctlProcess.run(PostgresServer.environment(url), "restore", "--env", Sandbox.ENV, "--trigger", "BUS-004",
         "--dump", notADump.toString(), "--kubeconfig", kubeconfig.toString(), "--out-dir", out.toString(), "--cluster-only");

@@ -103,11 +103,21 @@ class DecisionRecorderTest {
   @Test
   void theBackupMayDecideOnlyOnceTheGateHasEscalated() {
     assertThrows(NotAuthorizedException.class, () -> recorder.record(approve("MAN-001", "lead.kim", List.of("lms-devops-leads"), 0)));
+    // a level is reached only when the levels before it ran out
+    NotAuthorizedException early = assertThrows(NotAuthorizedException.class,
+        () -> recorder.record(approve("MAN-001", "lead.kim", List.of("lms-devops-leads"), 1)));
+    assertTrue(early.getMessage().contains("level 1 of MAN-001 is not reached: level 0 (Release Commander) has not timed out"), early.getMessage());
+    timeout("MAN-001", 0);
 
     var outcome = recorder.record(approve("MAN-001", "lead.kim", List.of("lms-devops-leads"), 1));
     assertEquals("DevOps Lead", outcome.role());
     // and the primary keeps its say after escalation
+    timeout("MAN-001", 1);
     assertEquals("Release Commander", recorder.record(approve("MAN-001", "rc.jones", List.of("lms-release-commanders"), 2)).role());
+  }
+
+  private void timeout(String trigger, int level) {
+    recorder.record(new Decision(trigger, Kind.timeout, "timeout", List.of(), null, level, "dev.smith", false, false));
   }
 
   @Test

@@ -194,8 +194,10 @@ class GateNotifierTest {
     try (HttpReceiver warRoom = new HttpReceiver()) {
       GateNotifier notifier = notifier(Sandbox.PLAN, env(warRoom.url()));
       notifier.open(Prompt.level("MAN-001", 0), REQUEST, 1.0);
-      new DecisionRecorder(Sandbox.PLAN, journal).record(new DecisionRecorder.Decision("MAN-001", DecisionRecorder.Kind.timeout, "timeout", List.of(),
-          null, 0, "dev.smith", false, false));
+      // five minutes later nobody has answered
+      java.time.Clock later = java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(5).plusSeconds(1));
+      new DecisionRecorder(Sandbox.PLAN, journal, later).record(new DecisionRecorder.Decision("MAN-001", DecisionRecorder.Kind.timeout, "timeout",
+          List.of(), null, 0, "dev.smith", false, false));
 
       GateNotifier.Notice escalated = notifier.open(Prompt.level("MAN-001", 1), REQUEST, 1.0);
 

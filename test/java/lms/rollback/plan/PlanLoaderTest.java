@@ -52,7 +52,9 @@ class PlanLoaderTest {
     Budget restore = plan.scenario("D").budgetOf(StepAction.RESTORE_DATABASE);
     assertEquals(Duration.ofMinutes(20), restore.expected());
     assertEquals(Duration.ofMinutes(40), restore.limit());
-    assertEquals(6, plan.communications().size());
+    // the six of §6.1, and the war room told when a rollback was asked for but not authorized
+    assertEquals(7, plan.communications().size());
+    assertEquals("rejected", plan.communications().get(6).after());
     assertEquals(5, plan.rehearsalChecklist().size());
     assertEquals(5, plan.rootCauseAnalysis().size());
     assertEquals(7, plan.smokeChecks().size());

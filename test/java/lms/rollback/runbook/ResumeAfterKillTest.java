@@ -112,6 +112,42 @@ class ResumeAfterKillTest {
     return m;
   }
 
+  /** lmsRollback's stages: each advances the one run with --through, under the build's lease holder. */
+  private static List<String> stage(Path kubeconfig, Path out, String through) {
+    return List.of("rollback", "--scenario", "B", "--env", Sandbox.ENV, "--trigger", "AUTO-001", "--kubeconfig", kubeconfig.toString(),
+        "--out-dir", out.toString(), "--cluster-only", "--lock-wait", "5s", "--through", through, "--lease-holder", "jenkins Rollback (production)",
+        "--requested-by", "dev.smith");
+  }
+
+  @Test
+  void aJenkinsDrivenRunKilledMidStepFinishesFromTheNextStageRedoingNothingAndSkippingNoCheck() throws Exception {
+    try (Sandbox sandbox = Sandbox.start(out)) {
+      Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig.yaml"));
+      for (String through : List.of("decision", "announce", "switch-traffic", "verify-blue")) {
+        Cli.Run r = LmsctlProcess.run(Map.of(), stage(kubeconfig, out, through).toArray(String[]::new));
+        assertEquals(0, r.exit(), through + ": " + r.out() + r.err());
+      }
+      // the agent dies while Green is being stopped
+      LmsctlProcess.start(Map.of(LmsctlProcess.HOLD_AFTER, "cluster.command.start"), stage(kubeconfig, out, "stop-green")).killWhenHeld();
+
+      // the next stage (or the stage retried) advances the same run
+      Cli.Run next = LmsctlProcess.run(Map.of(), stage(kubeconfig, out, "confirm").toArray(String[]::new));
+
+      assertEquals(0, next.exit(), next.out() + next.err());
+      List<Journal.Entry> journal = new Journal(out, "t").read();
+      assertEquals(1, journal.stream().filter(e -> e.type().equals("scenario.start")).count(), "one run across the stages");
+      for (String step : List.of("announce", "switch-traffic", "verify-blue", "stop-green", "confirm")) {
+        assertEquals(1, journal.stream().filter(e -> e.type().equals("step.end") && e.data().path("action").asText().equals(step)
+            && e.data().path("ok").asBoolean()).count(), step + " ended well once: nothing was done twice");
+      }
+      // what earlier stages did was checked again before Green was touched: traffic still on Blue, Blue still serving
+      List<String> verified = journal.stream().filter(e -> e.type().equals("step.verified")).map(e -> e.data().path("action").asText()).toList();
+      assertTrue(verified.containsAll(List.of("switch-traffic", "verify-blue")), verified.toString());
+      assertEquals(0, sandbox.pods(sandbox.env.green().podLabels()));
+      assertTrue(journal.stream().anyMatch(e -> e.type().equals("scenario.end")));
+    }
+  }
+
   @Test
   void aSecondRunnerOnTheSameEnvironmentIsRefusedWhileTheFirstHoldsTheLease() throws Exception {
     String url = postgres.lmsAtHead();

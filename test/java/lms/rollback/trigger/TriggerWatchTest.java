@@ -70,7 +70,7 @@ class TriggerWatchTest {
   }
 
   TriggerWatch.Result run(TriggerWatch w, Duration duration, boolean dryRun, AtomicInteger switches) {
-    return w.watch("production", sandbox.env, INTERVAL, duration, dryRun, () -> {
+    return w.watch("production", sandbox.env, INTERVAL, duration, dryRun, e -> {
       switches.incrementAndGet();
       return String.join("; ", new TrafficSwitch(sandbox.engine()).execute(new TrafficSwitch.Request("production", sandbox.env, null)).after());
     });

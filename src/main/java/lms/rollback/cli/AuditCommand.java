@@ -70,6 +70,9 @@ final class AuditCommand extends CommandGroup {
     static final java.util.Set<String> RESERVED = java.util.Set.of(lms.rollback.gate.DecisionRecorder.DECISION,
         lms.rollback.gate.DecisionRecorder.REFUSED, lms.rollback.gate.DecisionRecorder.DATABASE_AUTHORIZED);
 
+    /** Prefixes of the entries a run resumes from: written only by the engine, after its own checks. */
+    static final java.util.List<String> STEERING = java.util.List.of("verb.", "step.", "scenario.", "gate.", "preflight.", "lease.");
+
     @Option(names = "--type", required = true, paramLabel = "TYPE", description = "Event type, dotted lower case, e.g. checklist.item.")
     String type;
 
@@ -81,8 +84,9 @@ final class AuditCommand extends CommandGroup {
       if (!TYPE.matcher(type).matches()) {
         throw new LmsException(ExitCode.INVALID_INPUT, "--type: '" + type + "' is not allowed; use dotted lower case like checklist.item");
       }
-      if (type.startsWith("verb.") || RESERVED.contains(type)) {
-        throw new LmsException(ExitCode.INVALID_INPUT, "--type: '" + type + "' is reserved for lmsctl's own entries; gate decisions go through 'lmsctl gate record'");
+      if (RESERVED.contains(type) || STEERING.stream().anyMatch(type::startsWith)) {
+        throw new LmsException(ExitCode.INVALID_INPUT, "--type: '" + type + "' is reserved for lmsctl's own entries (they steer a run: "
+            + String.join(", ", STEERING) + "…); gate decisions go through 'lmsctl gate record'");
       }
       Journal.Entry e = journal.append(type, fields);
       List<String> text = new ArrayList<>();

@@ -1,5 +1,9 @@
 package lms.rollback.cli;
 
+import lms.rollback.runbook.RollbackRun;
+import lms.rollback.runbook.RollbackSteps;
+import lms.rollback.trigger.Evaluation;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,8 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import lms.rollback.cluster.Cluster;
-import lms.rollback.cluster.EnvironmentLease;
-import lms.rollback.cluster.TrafficSwitch;
 import lms.rollback.core.ExitCode;
 import lms.rollback.plan.Environment;
 import lms.rollback.trigger.TriggerEvaluator;
@@ -22,9 +24,10 @@ import picocli.CommandLine.Option;
         "",
         "Every --interval, evaluates each measurable trigger against Prometheus: AUTO-001 error rate > 5 % sustained for 5 minutes, AUTO-002 0 % success for 2 minutes, AUTO-003 100 % database connection failures, AUTO-004 a firing critical security alert, and MAN-001 (1-5 % sustained) and MAN-002 (p95 > 2x baseline). Sustained means every sample of the window holds, read back with a range query, so restarting the watch does not reset the clock; missing data never makes a trigger hold.",
         "",
-        "An AUTO trigger that holds switches traffic to Blue at once, with no approval, journals the trigger with its evidence and exits 10. A MAN trigger that holds does not switch: it prints a recommendation (JSON with -o json) naming the authority that must decide, and exits 11. --dry-run evaluates and reports only. The watch stops by itself after --for."},
+        "An AUTO trigger that holds starts the rollback at once, with no approval (§2.1 \"Alert + Auto-rollback\"): the same engine run as 'lmsctl rollback --scenario S --trigger ID' — preflight, the §6.1 alert, the switch, Blue's verification, Green's shutdown, the report — journals the trigger with its evidence and exits 10. A MAN trigger that holds does not switch: it prints a recommendation (JSON with -o json) naming the authority that must decide, and exits 11. --dry-run evaluates and reports only. The watch stops by itself after --for."},
     footerHeading = "%nExit codes:%n",
-    footer = {"  0  no trigger held for the whole --for", "  3  the switch was needed but could not be made", "  10 an automatic trigger held: traffic switched to Blue (on --dry-run: would have)",
+    footer = {"  0  no trigger held for the whole --for", "  10 an automatic trigger held: the rollback ran to its end (on --dry-run: would have)",
+        "  3, 4  an automatic trigger held but the rollback stopped (see its report): Blue not ready, verification failed, …",
         "  11 a manual trigger held: a decision is needed (see the recommendation)", "", "Example:",
         "  lmsctl watch --env production --for 4h --interval 10s", ""})
 final class WatchCommand extends ClusterVerb {
@@ -40,8 +43,22 @@ final class WatchCommand extends ClusterVerb {
   @Option(names = "--prometheus", paramLabel = "URL", description = "Prometheus to ask. Default: the environment's prometheusUrl in the plan.")
   String prometheus;
 
-  @Option(names = "--dry-run", description = "Evaluate and report; switch nothing.")
+  @Option(names = "--dry-run", description = "Evaluate and report; roll nothing back.")
   boolean dryRun;
+
+  @Option(names = "--scenario", paramLabel = "A|B|C|D", defaultValue = "B",
+      description = "The scenario an automatic trigger runs (§5). Default: ${DEFAULT-VALUE}, traffic switch + Green shutdown.")
+  String scenario;
+
+  @Option(names = "--base-url", paramLabel = "URL", description = "Where LMS answers, for Blue's checks and the smoke tests. Default: the environment's baseUrl.")
+  java.net.URI baseUrl;
+
+  @Option(names = "--window", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "How long Blue's metrics are observed after the switch. Default: the plan's verification.observationWindow.")
+  Duration window;
+
+  @Option(names = "--cluster-only", description = "Verify Blue and confirm from the cluster's view alone after an automatic rollback (no HTTP probes or smoke tests).")
+  boolean clusterOnly;
 
   @Override
   boolean mutates() {
@@ -57,7 +74,13 @@ final class WatchCommand extends ClusterVerb {
     TriggerWatch watch = new TriggerWatch(p, new TriggerEvaluator(p.verification(), client), cluster.journal(), cluster.progress(), Clock.systemUTC());
     cluster.progress().say("watching " + watch.measurable().size() + " triggers of '" + plan.environmentName() + "' every " + interval.toSeconds()
         + "s for " + lms.rollback.plan.Budget.format(forHow) + (dryRun ? " (dry run)" : ""));
-    TriggerWatch.Result r = watch.watch(plan.environmentName(), env, interval, forHow, dryRun, () -> switchNow(cluster, env));
+    p.scenario(scenario);
+    int[] runExit = {ExitCode.ROLLED_BACK};
+    TriggerWatch.Result r = watch.watch(plan.environmentName(), env, interval, forHow, dryRun, e -> {
+      RollbackRun.Outcome o = rollBack(cluster, env, client, e);
+      if (o.exitCode() != ExitCode.OK) runExit[0] = o.exitCode();
+      return o.result().status().key() + (o.result().reason() == null ? "" : ": " + o.result().reason());
+    });
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("outcome", r.outcome().name());
     data.put("rounds", r.rounds());
@@ -65,26 +88,32 @@ final class WatchCommand extends ClusterVerb {
     if (r.recommendation() != null) data.put("recommendation", r.recommendation());
     List<String> text = new ArrayList<>();
     switch (r.outcome()) {
-      case rolled_back -> text.add(r.evidence().trigger() + " held (" + r.evidence().detail() + "): traffic switched to Blue");
-      case would_roll_back -> text.add(r.evidence().trigger() + " holds (" + r.evidence().detail() + "): would switch to Blue (dry run)");
+      case rolled_back -> text.add(r.evidence().trigger() + " held (" + r.evidence().detail() + "): scenario " + scenario + " ran"
+          + (runExit[0] == ExitCode.ROLLED_BACK ? " to its end" : " and STOPPED (exit " + runExit[0] + "); see its report"));
+      case would_roll_back -> text.add(r.evidence().trigger() + " holds (" + r.evidence().detail() + "): would roll back with scenario " + scenario + " (dry run)");
       case recommendation -> text.add(r.evidence().trigger() + " holds (" + r.evidence().detail() + "): a rollback is recommended; "
           + new lms.rollback.gate.Authority(p).gateFor(r.evidence().trigger(), null).levels().get(0).title() + " must decide");
       case quiet -> text.add("no trigger held in " + r.rounds() + " evaluations");
     }
     int code = switch (r.outcome()) {
-      case rolled_back, would_roll_back -> ExitCode.ROLLED_BACK;
+      case rolled_back -> runExit[0];
+      case would_roll_back -> ExitCode.ROLLED_BACK;
       case recommendation -> ExitCode.DECISION_NEEDED;
       case quiet -> ExitCode.OK;
     };
     return new Outcome(code, data, text);
   }
 
-  private String switchNow(Cluster cluster, Environment env) {
-    String holder = clusterOptions.leaseHolder(output.actor()) + " (lmsctl watch)";
-    try (EnvironmentLease lease = EnvironmentLease.acquire(cluster.client(), env.namespace(), plan.environmentName(), holder,
-        EnvironmentLease.DEFAULT_DURATION, clusterOptions.lockWait(), cluster.progress())) {
-      var r = new TrafficSwitch(cluster).execute(new TrafficSwitch.Request(plan.environmentName(), env, null));
-      return r.changed() ? String.join("; ", r.after()) : "already on Blue";
+  /** The trigger that held starts the one rollback run, as any other rollback: no approval for an automatic trigger. */
+  private RollbackRun.Outcome rollBack(Cluster cluster, Environment env, PrometheusClient prometheusClient, Evaluation held) {
+    var v = plan.plan().verification();
+    RollbackRun run = new RollbackRun(plan.plan(), cluster, output.outDir(), System.getenv(), cluster.progress());
+    if (!clusterOnly) {
+      String version = ExpectedVersion.of(cluster.deployment(env.namespace(), env.blue().deployment()));
+      run.probes(new RollbackSteps.Probes(plan.plan(), baseUrl != null ? baseUrl : java.net.URI.create(env.baseUrl()), prometheusClient, version,
+          window != null ? window : v.observationWindow().limit(), System.getenv()));
     }
+    return run.advance(new RollbackRun.Request(scenario, plan.environmentName(), held.trigger(), "lmsctl watch", held.trigger() + " held: "
+        + held.detail(), false, null, clusterOptions.leaseHolder(output.actor()) + " (lmsctl watch)", clusterOptions.lockWait(), null));
   }
 }

@@ -48,10 +48,18 @@ public final class DecisionRecorder {
   private final Authority authority;
   private final Journal journal;
 
+  private final java.time.Clock clock;
+
   public DecisionRecorder(Plan plan, Journal journal) {
+    this(plan, journal, java.time.Clock.systemUTC());
+  }
+
+  /** {@code clock}: when a window is judged to have run out. */
+  public DecisionRecorder(Plan plan, Journal journal, java.time.Clock clock) {
     this.plan = plan;
     this.authority = new Authority(plan);
     this.journal = journal;
+    this.clock = clock;
   }
 
   public Outcome record(Decision d) {
@@ -79,7 +87,7 @@ public final class DecisionRecorder {
     if (d.kind() == Kind.timeout) {
       Prompt p = d.database() ? Prompt.database(d.trigger()) : Prompt.level(d.trigger(), d.level());
       PromptLog.open(GateRun.currentRun(journal.read()), p).ifPresent(o -> {
-        if (o.deadline().isAfter(java.time.Instant.now().plus(EARLY_TIMEOUT))) {
+        if (o.deadline().isAfter(clock.instant().plus(EARLY_TIMEOUT))) {
           refuse(d, p.describe() + " is open until " + o.deadline() + "; a timeout is recorded only once its window has run out");
         }
       });

@@ -178,7 +178,7 @@ public final class GateRun {
         continue;
       }
       if (!clock.instant().isBefore(s.opened().deadline())) {
-        new DecisionRecorder(plan, journal).record(new DecisionRecorder.Decision(trigger, DecisionRecorder.Kind.timeout, "timeout",
+        new DecisionRecorder(plan, journal, clock).record(new DecisionRecorder.Decision(trigger, DecisionRecorder.Kind.timeout, "timeout",
             List.of(), null, s.prompt().level(), request.requestedBy(), s.prompt().database(), false));
         continue;
       }

@@ -34,7 +34,7 @@ final class MessageContext {
           + r.trigger().id() + ")" + (r.decision() == null || r.decision().reason().isBlank() ? "" : "; " + r.decision().reason()));
       v.put("BRIEF_REASON", r.trigger().condition().toLowerCase(java.util.Locale.ROOT) + " (" + r.trigger().id() + ")");
     }
-    v.put("AUTHORITY", r.decidedBy());
+    v.put("AUTHORITY", r.authorizedBy());
     v.put("DECISION", r.decidedBy() + (r.escalations().isEmpty() ? "" : "; " + String.join("; ", r.escalations())));
     v.put("ETA", String.valueOf((r.scenarioTarget() != null ? r.scenarioTarget() : r.targetTime()).toMinutes()));
     v.put("VERIFY_BUDGET", plan.stepBudget(StepAction.VERIFY_BLUE).text());

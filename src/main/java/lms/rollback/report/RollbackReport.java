@@ -54,6 +54,13 @@ public record RollbackReport(
     return "nobody: no decision was recorded";
   }
 
+  /** Who authorized the rollback, for a message: "rc.jones (Release Commander)", each approver once per prompt. */
+  public String authorizedBy() {
+    List<String> approvers = decisions.stream().filter(d -> d.decision().equals("approve"))
+        .map(d -> d.by() + " (" + d.role() + (d.prompt().startsWith("database") ? ", database" : "") + ")").toList();
+    return approvers.isEmpty() ? decidedBy() : String.join(", ", approvers);
+  }
+
   /** Whether anything was changed: a rejected or refused run never reached a step. */
   public boolean changedAnything() {
     return outcome != Outcome.REJECTED && outcome != Outcome.REFUSED;

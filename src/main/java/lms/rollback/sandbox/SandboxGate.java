@@ -169,7 +169,8 @@ public final class SandboxGate implements AutoCloseable {
     if (x.getRequestMethod().equals("POST") && p != null && path.endsWith("/input/LmsGate" + p.level() + "/proceed")) {
       Map<String, String> form = form(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
       try {
-        new DecisionRecorder(plan, journal).record(new DecisionRecorder.Decision(p.trigger(), DecisionRecorder.Kind.approve, form.get("user"),
+        // as Jenkins does: the decision is the approver's act, journaled under their name
+        new DecisionRecorder(plan, new Journal(journal.file().getParent(), form.get("user"))).record(new DecisionRecorder.Decision(p.trigger(), DecisionRecorder.Kind.approve, form.get("user"),
             List.of(form.getOrDefault("groups", "").split(",")), form.get("reason"), p.level(), opened.request().requestedBy(), false, false));
         respond(x, 200, "approved");
       } catch (LmsException e) {

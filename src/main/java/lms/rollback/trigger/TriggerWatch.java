@@ -7,7 +7,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.Progress;
 import lms.rollback.gate.Authority;
@@ -51,10 +50,11 @@ public final class TriggerWatch {
   }
 
   /**
-   * Watches for {@code duration}. {@code rollback} switches traffic and returns a one-line account;
-   * it is not called on a dry run.
+   * Watches for {@code duration}. {@code rollback} rolls back for the trigger that held (its
+   * evidence given) and returns a one-line account; it is not called on a dry run.
    */
-  public Result watch(String environment, Environment env, Duration interval, Duration duration, boolean dryRun, Supplier<String> rollback) {
+  public Result watch(String environment, Environment env, Duration interval, Duration duration, boolean dryRun,
+      java.util.function.Function<Evaluation, String> rollback) {
     Instant end = clock.instant().plus(duration);
     journal.append("watch.start", Map.of("environment", environment, "intervalSeconds", interval.toSeconds(), "forSeconds", duration.toSeconds(),
         "dryRun", dryRun, "triggers", measurable().stream().map(Trigger::id).toList()));
@@ -69,8 +69,8 @@ public final class TriggerWatch {
         if (t.type() == TriggerType.AUTOMATIC) {
           journal.append("trigger.fired", withDryRun(e.asData(), dryRun));
           if (dryRun) return new Result(Outcome.would_roll_back, e, null, rounds);
-          progress.say("  " + t.id() + " holds (" + e.detail() + "): switching traffic to Blue now, no approval (§2.1)");
-          String done = rollback.get();
+          progress.say("  " + t.id() + " holds (" + e.detail() + "): rolling back now, no approval (§2.1)");
+          String done = rollback.apply(e);
           journal.append("trigger.rolled-back", Map.of("trigger", t.id(), "result", done));
           return new Result(Outcome.rolled_back, e, null, rounds);
         }

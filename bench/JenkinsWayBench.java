@@ -1,0 +1,145 @@
+// Scenario B driven the way the Jenkins job drives it — lmsRollback's stages, each running the
+// library's own shell script (resources/lms/rollback/jenkins/lmsctl-run.sh) under /bin/sh -xe,
+// one lmsctl process per call, each advancing the one engine run with --through — against one
+// `lmsctl rollback` process doing the same run, on the same sandbox API server, LMS and metrics
+// stand-ins. Prints the lmsctl processes per stage and the ratio of machine times.
+//
+//   java -cp target/lmsctl.jar bench/JenkinsWayBench.java [rounds]
+//
+// Machine time is the engine's own time in the run's steps (step.end in the journal); the wall
+// time of all processes, JVM starts included, is printed beside it.
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import lms.rollback.plan.Environment;
+import lms.rollback.plan.Plan;
+import lms.rollback.plan.PlanLoader;
+import lms.rollback.sandbox.SandboxCluster;
+
+public class JenkinsWayBench {
+
+  static final String ENV = "production";
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final List<String> STEPS = List.of("announce", "switch-traffic", "verify-blue", "stop-green", "confirm");
+  /** lmsRollback's stages for an automatic trigger: Preflight, Decision (no prompt), one per step, Report. */
+  static final int STAGES = 2 + STEPS.size() + 1;
+
+  record Round(long wallNanos, long machineMillis, int processes) {}
+
+  public static void main(String[] args) throws Exception {
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+    Plan plan = new PlanLoader().loadDefault();
+    Environment env = plan.environment(ENV);
+    Path work = Files.createTempDirectory("lms-bench-jenkins");
+    Path script = Path.of("resources/lms/rollback/jenkins/lmsctl-run.sh");
+    List<Round> jenkins = new ArrayList<>();
+    List<Round> single = new ArrayList<>();
+    try (SandboxCluster sandbox = SandboxCluster.start(0, Duration.ZERO).seed(env)) {
+      Path kubeconfig = sandbox.server().writeKubeconfig(work.resolve("kubeconfig.yaml"));
+      var lms = sandbox.startLms(env);
+      List<String> common = List.of("rollback", "--scenario", "B", "--env", ENV, "--trigger", "AUTO-001", "--kubeconfig", kubeconfig.toString(),
+          "--base-url", lms.url(), "--prometheus", sandbox.metrics().url(), "--window", "2s", "--requested-by", "bench", "--reason",
+          "bench: error rate spike", "-o", "json", "--lease-holder", "bench");
+      for (int i = -1; i < rounds; i++) {  // round -1 warms the page cache and the sandbox, not counted
+        sandbox.seed(env);
+        Round s = single(common, work.resolve("single-" + i));
+        sandbox.seed(env);
+        Round j = jenkinsWay(script, common, work.resolve("jenkins-" + i));
+        if (i >= 0) {
+          single.add(s);
+          jenkins.add(j);
+        }
+      }
+    }
+    double sm = median(single.stream().map(Round::machineMillis).toList());
+    double jm = median(jenkins.stream().map(Round::machineMillis).toList());
+    double sw = median(single.stream().map(Round::wallNanos).toList()) / 1e6;
+    double jw = median(jenkins.stream().map(Round::wallNanos).toList()) / 1e6;
+    int processes = jenkins.get(0).processes();
+    System.out.printf("rounds: %d; scenario B, AUTO-001, Blue observed for 2s%n", rounds);
+    System.out.printf("one lmsctl rollback: 1 process, machine time in steps median %.0f ms, wall %.0f ms%n", sm, sw);
+    System.out.printf("the Jenkins way (%d stages): %d lmsctl processes, machine time in steps median %.0f ms, wall %.0f ms%n", STAGES, processes, jm, jw);
+    System.out.printf("lmsctl processes per stage = %.2f (goal <= 1.00)%n", processes / (double) STAGES);
+    System.out.printf("ratio of machine times, Jenkins way / one run = %.2f (goal <= 1.30)%n", jm / sm);
+    System.out.printf("ratio of wall times (JVM starts included) = %.2f%n", jw / sw);
+  }
+
+  static Round single(List<String> common, Path out) throws Exception {
+    long start = System.nanoTime();
+    int rc = lmsctl(concat(common, List.of("--out-dir", out.toString())));
+    long wall = System.nanoTime() - start;
+    if (rc != 0) throw new IllegalStateException("lmsctl rollback exited " + rc + "; see " + out);
+    return new Round(wall, machineMillis(out), 1);
+  }
+
+  static Round jenkinsWay(Path script, List<String> common, Path out) throws Exception {
+    int processes = 0;
+    long start = System.nanoTime();
+    for (String through : concat(List.of("decision"), STEPS)) {
+      int rc = sh(script, concat(common, List.of("--out-dir", out.toString(), "--through", through)), out);
+      processes++;
+      if (rc != 0) throw new IllegalStateException("stage --through " + through + " exited " + rc + ": " + Files.readString(out.resolve(".lmsctl-rollback.err")));
+    }
+    return new Round(System.nanoTime() - start, machineMillis(out), processes);
+  }
+
+  /** What lmsctlRun does: the library's script under /bin/sh -xe, the arguments in LMS_ARG_n. */
+  static int sh(Path script, List<String> args, Path out) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-xe", script.toAbsolutePath().toString()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    Map<String, String> env = pb.environment();
+    String tag = out.resolve(".lmsctl-rollback").toString();
+    env.putAll(Map.of("LMS_OUT", out.toString(), "LMS_STDOUT", tag + ".out", "LMS_STDERR", tag + ".err", "LMS_RC", tag + ".rc",
+        "LMS_ARGC", String.valueOf(args.size()), "LMSCTL", launcher().toString()));
+    env.putAll(SMOKE);
+    for (int i = 0; i < args.size(); i++) env.put("LMS_ARG_" + i, args.get(i));
+    return pb.start().waitFor();
+  }
+
+  static int lmsctl(List<String> args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(launcher().toString()));
+    cmd.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().putAll(SMOKE);
+    return pb.start().waitFor();
+  }
+
+  /** The sandbox LMS's own smoke-test credentials, as Jenkins would bind them. */
+  static final Map<String, String> SMOKE = Map.of("LMS_SMOKE_USER", "bench", "LMS_SMOKE_PASSWORD", "bench", "LMS_SMOKE_TOKEN",
+      lms.rollback.sandbox.LmsStandIn.TOKEN);
+
+  /** The repository's own launcher, as on an agent's PATH. */
+  static Path launcher() {
+    return Path.of("lmsctl").toAbsolutePath();
+  }
+
+  static long machineMillis(Path out) throws Exception {
+    long total = 0;
+    for (String line : Files.readAllLines(out.resolve("journal.jsonl"))) {
+      JsonNode e = JSON.readTree(line);
+      if (e.path("type").asText().equals("step.end")) total += e.path("data").path("millis").asLong();
+    }
+    return total;
+  }
+
+  static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  static double median(List<Long> values) {
+    List<Long> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
+  }
+}

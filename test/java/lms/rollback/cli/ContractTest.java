@@ -1,0 +1,130 @@
+package lms.rollback.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import lms.rollback.testing.Cli;
+import lms.rollback.testing.LmsctlProcess;
+import lms.rollback.testing.Sandbox;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Ties the JSON the Jenkins steps read to the JSON lmsctl really prints: the pipeline tests' stand-in
+ * answers with the files in test/resources/contract/, and here the real lmsctl, in the same
+ * situation, must print every field those files hold, with the same kind of value.
+ */
+class ContractTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path out;
+
+  private List<String> rollback(Sandbox sandbox, Path dir, String trigger, String... more) throws Exception {
+    Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig.yaml"));
+    List<String> args = new ArrayList<>(List.of("rollback", "--scenario", "B", "--env", Sandbox.ENV, "--trigger", trigger, "--kubeconfig",
+        kubeconfig.toString(), "--out-dir", dir.toString(), "--lock-wait", "5s", "--requested-by", "dev.smith", "--reason",
+        "error rate 3% for 20 minutes", "-o", "json", "--window", "1s"));
+    args.addAll(List.of(more));
+    return args;
+  }
+
+  private static JsonNode run(Map<String, String> env, List<String> args, int exit) throws Exception {
+    Cli.Run r = LmsctlProcess.run(env, args.toArray(String[]::new));
+    assertEquals(exit, r.exit(), r.out() + r.err());
+    return JSON.readTree(r.out());
+  }
+
+  private static JsonNode record(Path dir, String decision, String... more) throws Exception {
+    List<String> args = new ArrayList<>(List.of("gate", "record", "--trigger", "MAN-001", "--level", "0", "--decision", decision, "--by", "rc.jones",
+        "--groups", "lms-release-commanders", "--requested-by", "dev.smith", "--reason", "confirmed on the dashboard", "--out-dir", dir.toString(),
+        "-o", "json"));
+    args.addAll(List.of(more));
+    Cli.Run r = Cli.lmsctl(args.toArray(String[]::new));
+    assertEquals(0, r.exit(), r.err());
+    return JSON.readTree(r.out());
+  }
+
+  @Test
+  void theGateAndTheRunPrintWhatTheStepsRead() throws Exception {
+    Map<String, String> none = Map.of();
+    // a paused run keeps the environment's lease: each run here has an environment of its own
+    try (Sandbox sandbox = Sandbox.start(out.resolve("rejected"))) {
+      Path rejected = out.resolve("rejected");
+      List<String> toReject = rollback(sandbox, rejected, "MAN-001", "--cluster-only", "--through", "decision");
+      run(none, toReject, 5);
+      matches("gate-record-rejected", record(rejected, "reject"));
+      matches("rollback-rejected", run(none, toReject, 5));
+    }
+    try (Sandbox sandbox = Sandbox.start(out)) {
+      Path dir = out.resolve("gated");
+      matches("rollback-dry-run", run(none, rollback(sandbox, out.resolve("dry"), "MAN-001", "--cluster-only", "--dry-run"), 0));
+      List<String> toDecision = rollback(sandbox, dir, "MAN-001", "--cluster-only", "--through", "decision");
+      matches("rollback-awaiting", run(none, toDecision, 5));
+      matches("gate-record-approved", record(dir, "approve"));
+      matches("rollback-paused", run(none, toDecision, 0));
+
+      Cli.Run open = Cli.lmsctl("gate", "record", "--trigger", "MAN-004", "--decision", "approve", "--by", "rc.jones", "--groups",
+          "lms-release-commanders", "--requested-by", "dev.smith", "--reason", "corrupt balances confirmed", "--scenario", "C", "--out-dir",
+          out.resolve("database").toString(), "-o", "json");
+      matches("gate-record-open", JSON.readTree(open.out()));
+      matches("gate-record-open", JSON.readTree(open.out()).path("gate"), "gate", "the state `lmsctl gate status` prints");
+    }
+  }
+
+  @Test
+  void aRunThatStopsOrIsRefusedPrintsWhatTheStepsRead() throws Exception {
+    try (Sandbox sandbox = Sandbox.start(out)) {
+      Map<String, String> smoke = new HashMap<>(Map.of("LMS_SMOKE_USER", "u", "LMS_SMOKE_PASSWORD", "p", "LMS_SMOKE_TOKEN", "t"));
+      sandbox.cluster.startLms(sandbox.env);
+      String prometheus = sandbox.cluster.metrics().url();
+      matches("rollback-refused", run(smoke, rollback(sandbox, out.resolve("refused"), "AUTO-001", "--prometheus", "http://127.0.0.1:1/"), 3));
+      // the refused run ended: its lease is free for the next
+      matches("rollback-stopped", run(smoke, rollback(sandbox, out.resolve("stopped"), "AUTO-001", "--prometheus", prometheus, "--base-url",
+          "http://127.0.0.1:1/", "--through", "verify-blue"), 4));
+    }
+  }
+
+  private static void matches(String golden, JsonNode actual) throws Exception {
+    matches(golden, actual, null, golden);
+  }
+
+  private static void matches(String golden, JsonNode actual, String field, String what) throws Exception {
+    try (InputStream in = ContractTest.class.getResourceAsStream("/contract/" + golden + ".json")) {
+      JsonNode expected = JSON.readTree(in);
+      if (field != null) expected = expected.path(field);
+      List<String> problems = new ArrayList<>();
+      compare(expected, actual, "$", problems);
+      assertTrue(problems.isEmpty(), what + ": lmsctl no longer prints what the steps read: " + problems + "\nprinted: " + actual);
+    }
+  }
+
+  /** Every field of {@code expected} is in {@code actual} with the same kind of value (a null matches any). */
+  private static void compare(JsonNode expected, JsonNode actual, String path, List<String> problems) {
+    if (expected.isNull()) return;
+    if (actual == null || actual.isMissingNode()) {
+      problems.add(path + " missing");
+      return;
+    }
+    if (expected.getNodeType() != actual.getNodeType() && !(expected.isNumber() && actual.isNumber())) {
+      problems.add(path + " is " + actual.getNodeType() + ", not " + expected.getNodeType());
+      return;
+    }
+    if (expected.isObject()) {
+      for (Iterator<String> it = expected.fieldNames(); it.hasNext(); ) {
+        String name = it.next();
+        compare(expected.get(name), actual.path(name), path + "." + name, problems);
+      }
+    } else if (expected.isArray() && !expected.isEmpty() && !actual.isEmpty()) {
+      compare(expected.get(0), actual.get(0), path + "[0]", problems);
+    }
+  }
+}
