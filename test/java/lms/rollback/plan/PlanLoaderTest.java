@@ -95,6 +95,15 @@ class PlanLoaderTest {
   }
 
   @Test
+  void anObservationWindowThatDoesNotFitItsVerifyStepIsRefused() throws IOException {
+    // the runbook's own "monitor for the next 3 minutes" against the scenarios' 2-minute "Verify Blue health"
+    PlanException e = refused(replaceOnce(defaultYaml(), "observationWindow: 90s", "observationWindow: 3m"));
+
+    assertTrue(e.getMessage().contains("verification.observationWindow: 3m does not fit scenario A's verify-blue budget of 2m; allowed: less than 2m"),
+        e.getMessage());
+  }
+
+  @Test
   void weightsThatDoNotAddUpAreRefused() throws IOException {
     PlanException e = refused(replaceOnce(defaultYaml(), "rollbackWeights: { blue: 100, green: 0 }", "rollbackWeights: { blue: 90, green: 0 }"));
 

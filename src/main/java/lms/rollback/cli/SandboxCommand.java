@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
     description = {
         "Run a whole Scenario B rollback against an embedded Kubernetes API on 127.0.0.1.",
         "",
-        "Needs nothing installed. Starts an API server seeded with the environment's LMS objects as they are after a bad release (VirtualService 0 % Blue / 100 % Green, Blue and Green Deployments with ready pods, a stand-in controller that removes pods when a Deployment is scaled down), then runs the scenario's steps through the same engine as production: announce, switch + read-back, verify Blue (cluster view), preserve Green's logs + scale Green to 0 + wait for no pods, confirm. Each step is printed with its time against its budget.",
+        "Needs nothing installed. Starts an API server seeded with the environment's LMS objects as they are after a bad release (VirtualService 0 %% Blue / 100 %% Green, Blue and Green Deployments with ready pods, a stand-in controller that removes pods when a Deployment is scaled down), then runs the scenario's steps through the same engine as production: announce, switch + read-back, verify Blue (cluster view), preserve Green's logs + scale Green to 0 + wait for no pods, confirm. Each step is printed with its time against its budget.",
         "",
         "With --serve it keeps the API server running instead and writes a kubeconfig, so you can drive it with kubectl and lmsctl yourself."},
     footer = {"", "Examples:", "  lmsctl sandbox", "  lmsctl sandbox --serve --port 6443",

@@ -3,7 +3,6 @@ package lms.rollback.cli;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -29,7 +28,6 @@ import lms.rollback.runbook.RollbackRun;
 import lms.rollback.runbook.RollbackSteps;
 import lms.rollback.runbook.ScenarioRunner;
 import lms.rollback.runbook.StepTimer;
-import lms.rollback.verify.PrometheusClient;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -71,21 +69,7 @@ abstract class ScenarioVerb extends Verb {
   @Option(names = "--rehearsal", description = "A rehearsal (§9.1): not on production; no two-person authorization needed for the database step; the §9.2 scorecard is written.")
   boolean rehearsal;
 
-  @Option(names = "--base-url", paramLabel = "URL", description = "Where LMS answers, for Blue's checks and the smoke tests. Default: the environment's baseUrl.")
-  URI baseUrl;
-
-  @Option(names = "--prometheus", paramLabel = "URL", description = "Prometheus for Blue's error rate and latency. Default: the environment's prometheusUrl.")
-  String prometheus;
-
-  @Option(names = "--window", paramLabel = "DURATION", converter = DurationConverter.class,
-      description = "How long Blue's metrics are observed. Default: the plan's verification.observationWindow.")
-  Duration window;
-
-  @Option(names = "--expected-version", paramLabel = "VERSION", description = "Version Blue must report. Default: from Blue's Deployment.")
-  String expectedVersion;
-
-  @Option(names = "--cluster-only", description = "Verify Blue and confirm from the cluster's view alone: no HTTP probes, Prometheus or smoke tests (for a cluster whose LMS this machine cannot reach).")
-  boolean clusterOnly;
+  @Mixin ProbeOptions probeOptions;
 
   @Mixin DatabaseOptions database;
 
@@ -127,7 +111,8 @@ abstract class ScenarioVerb extends Verb {
       RollbackRun run = new RollbackRun(plan.plan(), cluster, output.outDir(), System.getenv(), progress).restore(dump(), redeployImage())
           .printTo(text && !dryRun ? out : null)
           .waiting(waitForDecision ? new RollbackRun.Waiting(true, 1.0, Duration.ofMillis(500)) : RollbackRun.Waiting.NO);
-      if (!clusterOnly) run.probes(probes(cluster, env));
+      RollbackSteps.Probes probes = probeOptions.probes(plan.plan(), cluster, env);
+      if (probes != null) run.probes(probes);
       RollbackRun.Request request = new RollbackRun.Request(name, plan.environmentName(), trigger, requestedBy != null ? requestedBy : output.actor(),
           reason, rehearsal, through, clusterOptions.leaseHolder(output.actor()) + " (lmsctl " + spec.name() + ")", clusterOptions.lockWait(), buildUrl);
       if (dryRun) return dryRunOutcome(run.dryRun(request), scenario);
@@ -182,14 +167,6 @@ abstract class ScenarioVerb extends Verb {
     if (gate.twoPersonRule() != null) text.add("  then the database authorization: " + String.join(" and ", gate.twoPersonRule().titles()));
     scenario.steps().forEach(s -> text.add(String.format("  would run %-32s budget %s", s.title(), s.budget())));
     return new Outcome((int) data.get("exitCode"), data, text);
-  }
-
-  private RollbackSteps.Probes probes(Cluster cluster, Environment env) {
-    var v = plan.plan().verification();
-    String version = expectedVersion != null ? expectedVersion : ExpectedVersion.of(cluster.deployment(env.namespace(), env.blue().deployment()));
-    return new RollbackSteps.Probes(plan.plan(), baseUrl != null ? baseUrl : URI.create(env.baseUrl()),
-        new PrometheusClient(prometheus != null ? prometheus : env.prometheusUrl(), v.requestTimeout().limit()), version,
-        window != null ? window : v.observationWindow().limit(), System.getenv());
   }
 
   /** One runner per out-dir at a time; the OS drops the lock when the process dies, even by SIGKILL. */

@@ -17,12 +17,13 @@ import lms.rollback.trigger.TriggerEvaluator;
 import lms.rollback.trigger.TriggerWatch;
 import lms.rollback.verify.PrometheusClient;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "watch", sortOptions = false, mixinStandardHelpOptions = true,
     description = {"Watch the automatic triggers and roll back when one holds (runbook §2.1, §2.2).",
         "",
-        "Every --interval, evaluates each measurable trigger against Prometheus: AUTO-001 error rate > 5 % sustained for 5 minutes, AUTO-002 0 % success for 2 minutes, AUTO-003 100 % database connection failures, AUTO-004 a firing critical security alert, and MAN-001 (1-5 % sustained) and MAN-002 (p95 > 2x baseline). Sustained means every sample of the window holds, read back with a range query, so restarting the watch does not reset the clock; missing data never makes a trigger hold.",
+        "Every --interval, evaluates each measurable trigger against Prometheus: AUTO-001 error rate > 5 %% sustained for 5 minutes, AUTO-002 0 %% success for 2 minutes, AUTO-003 100 %% database connection failures, AUTO-004 a firing critical security alert, and MAN-001 (1-5 %% sustained) and MAN-002 (p95 > 2x baseline). Sustained means every sample of the window holds, read back with a range query, so restarting the watch does not reset the clock; missing data never makes a trigger hold.",
         "",
         "An AUTO trigger that holds starts the rollback at once, with no approval (§2.1 \"Alert + Auto-rollback\"): the same engine run as 'lmsctl rollback --scenario S --trigger ID' — preflight, the §6.1 alert, the switch, Blue's verification, Green's shutdown, the report — journals the trigger with its evidence and exits 10. A MAN trigger that holds does not switch: it prints a recommendation (JSON with -o json) naming the authority that must decide, and exits 11. --dry-run evaluates and reports only. The watch stops by itself after --for."},
     footerHeading = "%nExit codes:%n",
@@ -40,8 +41,7 @@ final class WatchCommand extends ClusterVerb {
       description = "How long to watch. Default: the first capability window of §1.2 (0-4 h after the deploy).")
   Duration duration;
 
-  @Option(names = "--prometheus", paramLabel = "URL", description = "Prometheus to ask. Default: the environment's prometheusUrl in the plan.")
-  String prometheus;
+  @Mixin ProbeOptions probeOptions;
 
   @Option(names = "--dry-run", description = "Evaluate and report; roll nothing back.")
   boolean dryRun;
@@ -49,16 +49,6 @@ final class WatchCommand extends ClusterVerb {
   @Option(names = "--scenario", paramLabel = "A|B|C|D", defaultValue = "B",
       description = "The scenario an automatic trigger runs (§5). Default: ${DEFAULT-VALUE}, traffic switch + Green shutdown.")
   String scenario;
-
-  @Option(names = "--base-url", paramLabel = "URL", description = "Where LMS answers, for Blue's checks and the smoke tests. Default: the environment's baseUrl.")
-  java.net.URI baseUrl;
-
-  @Option(names = "--window", paramLabel = "DURATION", converter = DurationConverter.class,
-      description = "How long Blue's metrics are observed after the switch. Default: the plan's verification.observationWindow.")
-  Duration window;
-
-  @Option(names = "--cluster-only", description = "Verify Blue and confirm from the cluster's view alone after an automatic rollback (no HTTP probes or smoke tests).")
-  boolean clusterOnly;
 
   @Override
   boolean mutates() {
@@ -70,14 +60,14 @@ final class WatchCommand extends ClusterVerb {
   Outcome run(Cluster cluster, Environment env) {
     var p = plan.plan();
     Duration forHow = duration != null ? duration : p.capabilityWindows().get(0).to().limit();
-    var client = new PrometheusClient(prometheus != null ? prometheus : env.prometheusUrl(), p.verification().requestTimeout().limit());
+    var client = probeOptions.prometheus(p, env);
     TriggerWatch watch = new TriggerWatch(p, new TriggerEvaluator(p.verification(), client), cluster.journal(), cluster.progress(), Clock.systemUTC());
     cluster.progress().say("watching " + watch.measurable().size() + " triggers of '" + plan.environmentName() + "' every " + interval.toSeconds()
         + "s for " + lms.rollback.plan.Budget.format(forHow) + (dryRun ? " (dry run)" : ""));
     p.scenario(scenario);
     int[] runExit = {ExitCode.ROLLED_BACK};
     TriggerWatch.Result r = watch.watch(plan.environmentName(), env, interval, forHow, dryRun, e -> {
-      RollbackRun.Outcome o = rollBack(cluster, env, client, e);
+      RollbackRun.Outcome o = rollBack(cluster, env, e);
       if (o.exitCode() != ExitCode.OK) runExit[0] = o.exitCode();
       return o.result().status().key() + (o.result().reason() == null ? "" : ": " + o.result().reason());
     });
@@ -105,14 +95,10 @@ final class WatchCommand extends ClusterVerb {
   }
 
   /** The trigger that held starts the one rollback run, as any other rollback: no approval for an automatic trigger. */
-  private RollbackRun.Outcome rollBack(Cluster cluster, Environment env, PrometheusClient prometheusClient, Evaluation held) {
-    var v = plan.plan().verification();
+  private RollbackRun.Outcome rollBack(Cluster cluster, Environment env, Evaluation held) {
     RollbackRun run = new RollbackRun(plan.plan(), cluster, output.outDir(), System.getenv(), cluster.progress());
-    if (!clusterOnly) {
-      String version = ExpectedVersion.of(cluster.deployment(env.namespace(), env.blue().deployment()));
-      run.probes(new RollbackSteps.Probes(plan.plan(), baseUrl != null ? baseUrl : java.net.URI.create(env.baseUrl()), prometheusClient, version,
-          window != null ? window : v.observationWindow().limit(), System.getenv()));
-    }
+    RollbackSteps.Probes probes = probeOptions.probes(plan.plan(), cluster, env);
+    if (probes != null) run.probes(probes);
     return run.advance(new RollbackRun.Request(scenario, plan.environmentName(), held.trigger(), "lmsctl watch", held.trigger() + " held: "
         + held.detail(), false, null, clusterOptions.leaseHolder(output.actor()) + " (lmsctl watch)", clusterOptions.lockWait(), null));
   }

@@ -61,6 +61,15 @@ final class PlanValidator {
     if (plan.scenarios().isEmpty()) fail("scenarios", "at least one scenario is required");
     plan.scenarios().forEach((name, s) -> {
       if (s.steps().isEmpty()) fail("scenarios." + name + ".steps", "a scenario needs at least one step");
+      // Blue is observed inside its step: a window longer than the step's budget overruns it on every rollback
+      s.steps().stream().filter(st -> st.action() == StepAction.VERIFY_BLUE).findFirst().ifPresent(st -> {
+        java.time.Duration window = plan.verification().observationWindow().limit();
+        if (window.compareTo(st.budget().limit()) >= 0) {
+          fail("verification.observationWindow", plan.verification().observationWindow().text() + " does not fit scenario " + name
+              + "'s verify-blue budget of " + st.budget().text() + "; allowed: less than " + st.budget().text()
+              + " (the health, version and status checks need time too)");
+        }
+      });
     });
     for (int i = 0; i < plan.communications().size(); i++) {
       String after = plan.communications().get(i).after();
