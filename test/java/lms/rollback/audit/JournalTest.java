@@ -74,4 +74,63 @@ class JournalTest {
     assertTrue(text.contains("lms:****@db.internal"), text);
     assertTrue(text.contains("\\\"user\\\":\\\"qa\\\""), "non-secrets stay readable: " + text);
   }
+
+  @Test
+  void theHeadBesideTheJournalShowsACutOffEndAndAnEmptiedJournal() throws Exception {
+    Journal journal = new Journal(dir, "alice");
+    for (int i = 0; i < 3; i++) journal.append("note", Map.of("n", i));
+    Path file = dir.resolve(Journal.FILE_NAME);
+    List<String> lines = Files.readAllLines(file);
+    assertEquals(Journal.sha256(lines.get(2)), Files.readString(dir.resolve(Journal.HEAD_FILE_NAME)).strip());
+    assertTrue(ChainVerifier.verify(file, null).intact());
+
+    Files.write(file, lines.subList(0, 2));
+    ChainVerifier.Result cut = ChainVerifier.verify(file, null);
+    Files.writeString(file, "");
+    ChainVerifier.Result emptied = ChainVerifier.verify(file, null);
+
+    assertFalse(cut.intact());
+    assertTrue(cut.problem().contains("cut off the end"), cut.problem());
+    assertFalse(emptied.intact(), "an emptied journal is not \"intact, 0 entries\"");
+  }
+
+  @Test
+  void aTornLastLineIsSetAsideAndTheJournalGoesOn() throws Exception {
+    Journal journal = new Journal(dir, "alice");
+    journal.append("note", Map.of("n", 1));
+    Path file = dir.resolve(Journal.FILE_NAME);
+    // what a crash or a full disk leaves: half a line, no newline
+    Files.writeString(file, "{\"seq\":2,\"ts\":\"2026-", java.nio.file.StandardOpenOption.APPEND);
+
+    assertEquals(1, journal.read().size(), "an incomplete line is no entry");
+    journal.append("note", Map.of("n", 2));
+
+    List<String> lines = Files.readAllLines(file);
+    assertEquals(2, lines.size());
+    assertTrue(ChainVerifier.verify(file, null).intact());
+    try (var aside = Files.list(dir)) {
+      List<Path> torn = aside.filter(p -> p.getFileName().toString().startsWith(Journal.FILE_NAME + ".torn-")).toList();
+      assertEquals(1, torn.size());
+      assertEquals("{\"seq\":2,\"ts\":\"2026-", Files.readString(torn.get(0)));
+    }
+  }
+
+  @Test
+  void aByteThatIsNotUtf8IsNamedWithItsLine() throws Exception {
+    Journal journal = new Journal(dir, "alice");
+    journal.append("note", Map.of("n", 1));
+    journal.append("note", Map.of("n", 2));
+    Path file = dir.resolve(Journal.FILE_NAME);
+    byte[] bytes = Files.readAllBytes(file);
+    int second = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).indexOf('\n') + 5;
+    bytes[second] = (byte) 0xC3;
+    bytes[second + 1] = (byte) 0x28;
+    Files.write(file, bytes);
+
+    ChainVerifier.Result r = ChainVerifier.verify(file, null);
+
+    assertFalse(r.intact());
+    assertEquals(2, r.badLine());
+    assertTrue(r.problem().contains("not valid UTF-8"), r.problem());
+  }
 }

@@ -86,6 +86,22 @@ class GreenShutdownTest {
   }
 
   @Test
+  void refusesWhileBlueIsNotReadyForGreenMayBeAllThatServes() {
+    // Given traffic forced onto a Blue with only 1 of its 3 replicas ready
+    sandbox = Sandbox.start(out, Duration.ZERO, Map.of(lms.rollback.sandbox.StandInController.READY_LIMIT, "1"));
+    new TrafficSwitch(sandbox.engine()).execute(new TrafficSwitch.Request(Sandbox.ENV, sandbox.env, "Green corrupts data, Blue at 1/3 is better"));
+
+    // When
+    ClusterException e = assertThrows(ClusterException.class, () -> stopGreen(Duration.ofSeconds(10)));
+
+    // Then Green keeps its replicas and nothing of it was touched
+    assertTrue(e.getMessage().contains("Blue is not ready (Deployment lms-blue has 1/3 ready replicas (needs 3)); Green was not touched"),
+        e.getMessage());
+    assertEquals(3, sandbox.deployment("lms-green").getSpec().getReplicas());
+    assertFalse(Files.exists(out.resolve(GreenShutdown.LOG_DIRECTORY)));
+  }
+
+  @Test
   void secondRunIsARecordedNoOp() {
     sandbox = Sandbox.start(out);
     switchToBlue();

@@ -30,12 +30,34 @@ public final class ChainVerifier {
     }
   }
 
+  /**
+   * {@code expectedHead}: the head recorded elsewhere; null checks against the head file beside the
+   * journal ({@link Journal#HEAD_FILE_NAME}) when there is one.
+   */
   public static Result verify(Path journal, String expectedHead) {
+    List<String> lines;
+    Path headFile = journal.resolveSibling(Journal.HEAD_FILE_NAME);
+    try {
+      if (expectedHead == null && journal.getFileName().toString().equals(Journal.FILE_NAME) && Files.exists(headFile)) {
+        Result r = verifyAgainst(journal, Files.readString(headFile, StandardCharsets.UTF_8).strip());
+        if (r.intact() || r.badLine() < r.entries()) return r;
+        // an entry appended between reading the head and the lines: read both again once
+        return verifyAgainst(journal, Files.readString(headFile, StandardCharsets.UTF_8).strip());
+      }
+      return verifyAgainst(journal, expectedHead);
+    } catch (IOException e) {
+      throw new LmsException(ExitCode.OTHER, "cannot read " + headFile + ": " + e.getMessage());
+    }
+  }
+
+  private static Result verifyAgainst(Path journal, String expectedHead) {
     List<String> lines;
     try {
       lines = Files.readAllLines(journal, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new LmsException(ExitCode.INVALID_INPUT, "--journal: " + journal + " does not exist");
+    } catch (java.nio.charset.MalformedInputException e) {
+      return bad(0, firstUndecodableLine(journal), "is not valid UTF-8: the file was altered");
     } catch (IOException e) {
       throw new LmsException(ExitCode.OTHER, "cannot read " + journal + ": " + e.getMessage());
     }
@@ -70,6 +92,29 @@ public final class ChainVerifier {
           + ": its last entry was edited, or entries were cut off the end");
     }
     return new Result(true, lines.size(), 0, null, head);
+  }
+
+  /** The 1-based number of the first line that is not valid UTF-8. */
+  private static int firstUndecodableLine(Path journal) {
+    try {
+      byte[] bytes = Files.readAllBytes(journal);
+      int line = 1;
+      int start = 0;
+      for (int i = 0; i <= bytes.length; i++) {
+        if (i == bytes.length || bytes[i] == '\n') {
+          try {
+            StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes, start, i - start));
+          } catch (java.nio.charset.CharacterCodingException e) {
+            return line;
+          }
+          line++;
+          start = i + 1;
+        }
+      }
+    } catch (IOException e) {
+      // fall through: the line cannot be told
+    }
+    return 0;
   }
 
   private static Result bad(int entries, int line, String problem) {

@@ -18,6 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import lms.rollback.core.ExitCode;
+import lms.rollback.core.SecretMasker;
 import lms.rollback.core.LmsException;
 
 /**
@@ -28,6 +29,8 @@ import lms.rollback.core.LmsException;
 public final class Journal {
 
   public static final String FILE_NAME = "journal.jsonl";
+  /** Beside the journal: the SHA-256 of its last line, rewritten after each entry, so a cut-off end or an edited last line shows. */
+  public static final String HEAD_FILE_NAME = "journal.sha256";
   public static final String GENESIS = "0".repeat(64);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final java.util.concurrent.ConcurrentHashMap<Path, Object> IN_PROCESS = new java.util.concurrent.ConcurrentHashMap<>();
@@ -90,6 +93,7 @@ public final class Journal {
       Files.createDirectories(file.getParent());
       try (var channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
           StandardOpenOption.WRITE); var lock = channel.lock()) {
+        setAsideTornTail(channel);
         String last = lastLine(channel);
         long seq = last == null ? 1 : JSON.readTree(last).path("seq").asLong() + 1;
         ObjectNode node = JSON.createObjectNode();
@@ -100,9 +104,7 @@ public final class Journal {
         node.set("data", SecretMasker.mask(JSON.valueToTree(data)));
         node.put("prev", last == null ? GENESIS : sha256(last));
         String line = JSON.writeValueAsString(node);
-        channel.position(channel.size());
-        channel.write(java.nio.ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
-        channel.force(false);
+        writeWhole(channel, line);
         return new Entry(seq, Instant.parse(node.get("ts").asText()), actor, type, node.get("data"));
       }
     } catch (IOException e) {
@@ -110,12 +112,75 @@ public final class Journal {
     }
   }
 
-  /** Every entry, in order. */
+  /**
+   * A complete line and its head, or nothing: a write that comes up short (a full disk) is taken
+   * back to where the journal ended, and the command fails saying so.
+   */
+  private void writeWhole(java.nio.channels.FileChannel channel, String line) throws IOException {
+    long end = channel.size();
+    var buffer = java.nio.ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+    try {
+      channel.position(end);
+      while (buffer.hasRemaining()) {
+        if (channel.write(buffer) == 0) throw new IOException("no space left to write");
+      }
+      channel.force(false);
+      writeHead(sha256(line));
+    } catch (IOException e) {
+      try {
+        channel.truncate(end);
+        channel.force(false);
+      } catch (IOException ignored) {
+        // the torn tail is then set aside by the next append or read
+      }
+      throw new LmsException(ExitCode.OTHER, "cannot write the audit journal " + file + " (" + e.getMessage()
+          + "); nothing was added to it. Free space on " + file.getParent() + " and run the command again", e);
+    }
+  }
+
+  private void writeHead(String head) throws IOException {
+    Path headFile = file.resolveSibling(HEAD_FILE_NAME);
+    Path temp = file.resolveSibling(HEAD_FILE_NAME + ".tmp");
+    Files.writeString(temp, head + "\n", StandardCharsets.UTF_8);
+    Files.move(temp, headFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /**
+   * A last line without its newline is what a crash or a full disk leaves: it is no entry. It is
+   * moved into a file of its own beside the journal, so the journal is usable again and nothing
+   * is silently lost.
+   */
+  private void setAsideTornTail(java.nio.channels.FileChannel channel) throws IOException {
+    long size = channel.size();
+    if (size == 0) return;
+    var last = java.nio.ByteBuffer.allocate(1);
+    channel.read(last, size - 1);
+    if (last.get(0) == '\n') return;
+    long start = size;
+    var one = java.nio.ByteBuffer.allocate(1);
+    while (start > 0) {
+      one.clear();
+      channel.read(one, start - 1);
+      if (one.get(0) == '\n') break;
+      start--;
+    }
+    var torn = java.nio.ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE, size - start));
+    channel.read(torn, start);
+    Path aside = file.resolveSibling(FILE_NAME + ".torn-" + Instant.now(clock).toEpochMilli());
+    Files.write(aside, torn.array());
+    channel.truncate(start);
+    channel.force(false);
+    System.err.println("lmsctl: the journal " + file + " ended in an incomplete line (a crash or a full disk); it was set aside in " + aside);
+  }
+
+  /** Every entry, in order; an incomplete last line (a crash mid-write) is no entry. */
   public List<Entry> read() {
     if (!Files.exists(file)) return List.of();
     List<Entry> entries = new ArrayList<>();
     try {
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      String text = Files.readString(file, StandardCharsets.UTF_8);
+      int complete = text.lastIndexOf('\n') + 1;
+      for (String line : text.substring(0, complete).split("\n")) {
         if (line.isBlank()) continue;
         JsonNode n = JSON.readTree(line);
         entries.add(new Entry(n.path("seq").asLong(), Instant.parse(n.path("ts").asText()), n.path("actor").asText(),
@@ -157,6 +222,11 @@ public final class Journal {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** {@code value} as a JSON tree, as the journal would write it before masking. */
+  public static JsonNode tree(Object value) {
+    return JSON.valueToTree(value);
   }
 
   public static String json(Object value) {

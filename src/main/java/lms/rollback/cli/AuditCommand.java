@@ -26,7 +26,7 @@ final class AuditCommand extends CommandGroup {
   @Command(name = "verify", sortOptions = false, mixinStandardHelpOptions = true,
       description = {"Check that no entry of the journal was edited, removed or reordered, and name the first bad line.",
           "",
-          "An edit to the very last entry, or entries cut off the end, can only be seen against the head hash recorded elsewhere: pass it with --expect-head (Jenkins archives it as journal.sha256)."},
+          "An edit to the very last entry, or entries cut off the end, can only be seen against the head hash recorded elsewhere: every entry rewrites it beside the journal (journal.sha256, archived by the Jenkins steps with the journal), and it is checked by default; --expect-head gives one from elsewhere. A byte that is not UTF-8 is named with its line."},
       footerHeading = "%nExit codes:%n",
       footer = {"  0  intact", "  4  the chain is broken; stderr names the first bad line", "", "Example:",
           "  lmsctl audit verify --journal build-41/journal.jsonl --expect-head $(cat build-41/journal.sha256)", ""})
@@ -38,7 +38,7 @@ final class AuditCommand extends CommandGroup {
     @Option(names = "--journal", paramLabel = "FILE", description = "Journal to check. Default: --out-dir/journal.jsonl.")
     Path journal;
 
-    @Option(names = "--expect-head", paramLabel = "SHA256", description = "SHA-256 of the last entry as recorded elsewhere.")
+    @Option(names = "--expect-head", paramLabel = "SHA256", description = "SHA-256 of the last entry as recorded elsewhere. Default: journal.sha256 beside the journal, when it is there.")
     String expectedHead;
 
     @Override

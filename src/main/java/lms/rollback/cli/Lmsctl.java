@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import lms.rollback.cluster.ApiRetry;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
+import lms.rollback.core.SecretMasker;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -39,7 +40,7 @@ public final class Lmsctl extends CommandGroup {
     cl.setExecutionExceptionHandler(Lmsctl::onError);
     cl.setParameterExceptionHandler((ex, args) -> {
       PrintWriter err = ex.getCommandLine().getErr();
-      err.println(prefix(ex.getCommandLine()) + ex.getMessage());
+      err.println(prefix(ex.getCommandLine()) + oneLine(SecretMasker.mask(ex.getMessage())));
       err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
       err.flush();
       return ExitCode.INVALID_INPUT;
@@ -61,10 +62,15 @@ public final class Lmsctl extends CommandGroup {
       code = ExitCode.OTHER;
       message = e.getClass().getSimpleName() + ": " + e.getMessage();
     }
-    err.println(prefix(cl) + message);
+    err.println(prefix(cl) + oneLine(SecretMasker.mask(message)));
     if (System.getenv("LMSCTL_DEBUG") != null) e.printStackTrace(err);
     err.flush();
     return code;
+  }
+
+  /** A failure is one line: an argument with a newline in it must not make it two. */
+  static String oneLine(String message) {
+    return message == null ? "" : message.replace("\r", "\\r").replace("\n", "\\n");
   }
 
   private static String prefix(CommandLine cl) {

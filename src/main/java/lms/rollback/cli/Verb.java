@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.LmsException;
+import lms.rollback.core.SecretMasker;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -47,10 +48,11 @@ abstract class Verb implements Callable<Integer> {
 
   private void print(Outcome outcome) {
     PrintWriter out = spec.commandLine().getOut();
+    // stdout goes to consoles and build logs: masked as the journal is
     if (output.json()) {
-      out.println(Journal.json(outcome.data()));
+      out.println(Journal.json(SecretMasker.mask(Journal.tree(outcome.data()))));
     } else {
-      outcome.text().forEach(out::println);
+      outcome.text().forEach(line -> out.println(SecretMasker.mask(line)));
     }
     out.flush();
   }

@@ -66,6 +66,12 @@ public final class GreenShutdown {
       throw new ClusterException("VirtualService " + ns + "/" + env.virtualService() + " still sends " + routes.maxGreenShare()
           + "% of traffic to " + env.green().host() + "; Green was not touched. Run 'lmsctl switch' first");
     }
+    // Green is the only thing serving if Blue is down: never scale it down then, whoever asks
+    BlueCapacity blue = BlueCapacity.of(cluster.deployment(ns, env.blue().deployment()), env);
+    if (!blue.sufficient()) {
+      cluster.journal().append("stop-green.refused", Map.of("deployment", name, "blue", blue.describe()));
+      throw new ClusterException("Blue is not ready (" + blue.describe() + "); Green was not touched");
+    }
     Deployment green = cluster.deployment(ns, env.green().deployment());
     int before = Cluster.replicas(green);
     List<Pod> pods = cluster.pods(ns, env.green().podLabels());

@@ -7,9 +7,10 @@ public interface Progress {
 
   Progress SILENT = line -> {};
 
+  /** Progress for a person: every line masked, for it may quote a URL or a command with a password in it. */
   static Progress stderr() {
     return line -> {
-      System.err.println(line);
+      System.err.println(SecretMasker.mask(line));
       System.err.flush();
     };
   }

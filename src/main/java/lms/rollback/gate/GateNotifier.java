@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import lms.rollback.audit.Journal;
-import lms.rollback.audit.SecretMasker;
+import lms.rollback.core.SecretMasker;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
 import lms.rollback.core.Progress;

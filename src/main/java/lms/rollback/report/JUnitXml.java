@@ -28,7 +28,9 @@ public final class JUnitXml {
     return x.append("</testsuites>\n").toString();
   }
 
-  static String escape(String s) {
+  /** Masked, then escaped: a check's detail may quote a URL with its credentials, and JUnit ends up on the build page. */
+  static String escape(String raw) {
+    String s = lms.rollback.core.SecretMasker.mask(raw);
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 }

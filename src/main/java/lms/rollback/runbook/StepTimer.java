@@ -96,8 +96,8 @@ public final class StepTimer {
   /** "  ✔ Execute traffic switch            0.41s / 2m" */
   public static String line(Outcome o) {
     String mark = o.resumed() ? "done" : !o.ok() ? "FAIL" : o.overBudget() ? "SLOW" : " ok ";
-    return String.format("  [%s] %-32s %8s / %-6s %s", mark, o.title(), seconds(o.took()), o.budget().text(),
-        (o.resumed() ? "(by the earlier run) " : "") + (o.detail() == null ? "" : o.detail()));
+    return lms.rollback.core.SecretMasker.mask(String.format("  [%s] %-32s %8s / %-6s %s", mark, o.title(), seconds(o.took()), o.budget().text(),
+        (o.resumed() ? "(by the earlier run) " : "") + (o.detail() == null ? "" : o.detail())));
   }
 
   public static String seconds(Duration d) {

@@ -1,4 +1,4 @@
-package lms.rollback.audit;
+package lms.rollback.core;
 
 import java.util.regex.Pattern;
 
