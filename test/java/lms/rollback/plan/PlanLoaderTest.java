@@ -104,6 +104,15 @@ class PlanLoaderTest {
   }
 
   @Test
+  void aRepeatedKeyIsRefusedNotSilentlyWonByTheLastOne() throws IOException {
+    PlanException e = refused(replaceOnce(defaultYaml(), "allowAdministratorOverride: false",
+        "allowAdministratorOverride: false\n  allowAdministratorOverride: true"));
+
+    assertTrue(e.getMessage().contains("Duplicate field 'allowAdministratorOverride'"), e.getMessage());
+    assertTrue(e.getMessage().matches("(?s).*line \\d+.*"), e.getMessage());
+  }
+
+  @Test
   void weightsThatDoNotAddUpAreRefused() throws IOException {
     PlanException e = refused(replaceOnce(defaultYaml(), "rollbackWeights: { blue: 100, green: 0 }", "rollbackWeights: { blue: 90, green: 0 }"));
 

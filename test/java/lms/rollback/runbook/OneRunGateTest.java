@@ -190,4 +190,26 @@ class OneRunGateTest {
       assertTrue(warRoom.bodies.isEmpty(), warRoom.bodies.toString());
     }
   }
+
+  @Test
+  void aRunIsNeverResumedFromAJournalThatWasEditedOrForged() throws Exception {
+    try (Sandbox sandbox = Sandbox.start(out)) {
+      Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig.yaml"));
+      assertEquals(0, lmsctl(rollback(kubeconfig, "B", "AUTO-001", "--through", "switch-traffic")).exit());
+
+      // a forged step.end cannot be written through lmsctl
+      Cli.Run forged = Cli.lmsctl("audit", "record", "--type", "step.end", "--field", "action=verify-blue", "--field", "ok=true",
+          "--out-dir", out.toString());
+      // and a hand edit breaks the chain, which resuming checks first
+      Path file = out.resolve(Journal.FILE_NAME);
+      Files.writeString(file, Files.readString(file).replaceFirst("\"action\":\"announce\"", "\"action\":\"announce \""));
+      Cli.Run resumed = lmsctl(rollback(kubeconfig, "B", "AUTO-001"));
+
+      assertEquals(2, forged.exit(), forged.err());
+      assertTrue(forged.err().contains("reserved for lmsctl's own entries"), forged.err());
+      assertEquals(4, resumed.exit(), resumed.out() + resumed.err());
+      assertTrue(resumed.err().contains("is broken") && resumed.err().contains("the run is not resumed"), resumed.err());
+      assertEquals(3, sandbox.pods(sandbox.env.green().podLabels()), "Green was not touched");
+    }
+  }
 }

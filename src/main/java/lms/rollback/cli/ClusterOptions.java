@@ -38,6 +38,10 @@ public final class ClusterOptions {
   }
 
   public int attempts() {
+    if (attempts < 1) {
+      throw new lms.rollback.core.LmsException(lms.rollback.core.ExitCode.INVALID_INPUT, "--api-attempts: " + attempts
+          + " is not allowed; give 1 or more (1: no retry)");
+    }
     return attempts;
   }
 

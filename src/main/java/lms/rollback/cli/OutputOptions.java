@@ -25,6 +25,9 @@ public final class OutputOptions {
   }
 
   public Path outDir() {
+    if (outDir == null || outDir.toString().isBlank()) {
+      throw new lms.rollback.core.LmsException(lms.rollback.core.ExitCode.INVALID_INPUT, "--out-dir: empty; give a directory for the journal, e.g. --out-dir lms-rollback-out");
+    }
     return outDir;
   }
 

@@ -27,7 +27,8 @@ public final class PlanLoader {
   public static final String DEFAULT_RESOURCE = "lms/rollback/rollback-plan.yaml";
   private static final Pattern MISSING = Pattern.compile("Missing required creator property '([^']+)'");
 
-  private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+  // a repeated key would otherwise win silently (allowAdministratorOverride: false, then true)
+  private final ObjectMapper yaml = new ObjectMapper(YAMLFactory.builder().enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
@@ -63,6 +64,10 @@ public final class PlanLoader {
     try {
       plan = yaml.readValue(content, Plan.class);
     } catch (JsonMappingException e) {
+      String original = e.getOriginalMessage();
+      if (original != null && original.startsWith("Duplicate field") && e.getLocation() != null) {
+        throw new PlanException(source, "line " + e.getLocation().getLineNr(), original + " again: a key may appear once (the second would silently win)");
+      }
       throw describe(e, content, source);
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr();

@@ -165,6 +165,14 @@ public final class ScenarioRunner {
           + String.join(", ", pausePoints(scenario)));
     }
     RunState earlier = RunState.unfinished(journal, name, scenario, (String) context.get("environment"), (String) context.get("trigger"));
+    if (earlier != null) {
+      // a run resumes from its journal: never from one that was edited
+      var chain = lms.rollback.audit.ChainVerifier.verify(journal.file(), null);
+      if (!chain.intact()) {
+        throw new LmsException(ExitCode.VERIFICATION_FAILED, "the journal " + journal.file() + " is broken (" + chain.problem()
+            + "); the run is not resumed from it. Keep it for the audit, and start again with another --out-dir");
+      }
+    }
     if (earlier == null) {
       Map<String, Object> start = new LinkedHashMap<>(context);
       start.put("scenario", name);
