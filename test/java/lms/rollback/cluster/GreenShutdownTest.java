@@ -102,6 +102,25 @@ class GreenShutdownTest {
   }
 
   @Test
+  void refusesAVirtualServiceWhoseRoutesThePlanDoesNotKnow() {
+    sandbox = Sandbox.start(out);
+    sandbox.replaceVirtualService("""
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: lms-vs, namespace: production}
+        spec:
+          http:
+          - route:
+            - destination: {host: lms-v3}
+        """);
+
+    ClusterException e = assertThrows(ClusterException.class, () -> stopGreen(Duration.ofSeconds(10)));
+
+    assertTrue(e.getMessage().contains("has no route to lms-blue or lms-green that the plan knows"), e.getMessage());
+    assertEquals(3, sandbox.deployment("lms-green").getSpec().getReplicas());
+  }
+
+  @Test
   void secondRunIsARecordedNoOp() {
     sandbox = Sandbox.start(out);
     switchToBlue();

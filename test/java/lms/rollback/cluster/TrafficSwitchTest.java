@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.istio.client.IstioClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import lms.rollback.core.ExitCode;
 import lms.rollback.sandbox.StandInController;
@@ -218,6 +219,32 @@ class TrafficSwitchTest {
       assertTrue(e.getMessage().startsWith("read VirtualService production/lms-vs failed after 3 attempts"), e.getMessage());
       assertTrue(e.getMessage().contains("API server unreachable"), e.getMessage());
     }
+  }
+
+  @Test
+  void aThirdDestinationInAnLmsRouteIsSetToZeroSoTheRouteAddsUpAndSaysSo() {
+    // Given a route that also sends a fifth of its traffic to a third service
+    sandbox = Sandbox.start(out);
+    sandbox.replaceVirtualService("""
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: lms-vs, namespace: production}
+        spec:
+          http:
+          - route:
+            - destination: {host: lms-blue}
+              weight: 0
+            - destination: {host: lms-green}
+              weight: 80
+            - destination: {host: lms-shadow}
+              weight: 20
+        """);
+
+    TrafficSwitch.Result r = switchToBlue();
+
+    JsonNode route = sandbox.virtualServiceJson().path("spec").path("http").get(0).path("route");
+    assertEquals(List.of(100, 0, 0), List.of(route.get(0).path("weight").asInt(), route.get(1).path("weight").asInt(), route.get(2).path("weight").asInt()));
+    assertEquals(List.of("http[0]: lms-blue 100%, lms-green 0%, lms-shadow 0%"), r.after());
   }
 
   @Test

@@ -61,6 +61,11 @@ public final class GreenShutdown {
     String ns = env.namespace();
     String name = ns + "/" + env.green().deployment();
     RouteTable routes = RouteTable.of(cluster.virtualService(env), env);
+    if (!routes.hasLmsRoutes()) {
+      cluster.journal().append("stop-green.refused", Map.of("deployment", name, "routes", routes.asData()));
+      throw new ClusterException("VirtualService " + ns + "/" + env.virtualService() + " has no route to " + env.blue().host() + " or "
+          + env.green().host() + " that the plan knows, so where Green's traffic goes cannot be told; Green was not touched");
+    }
     if (routes.maxGreenShare() > 0) {
       cluster.journal().append("stop-green.refused", Map.of("deployment", name, "routes", routes.asData()));
       throw new ClusterException("VirtualService " + ns + "/" + env.virtualService() + " still sends " + routes.maxGreenShare()

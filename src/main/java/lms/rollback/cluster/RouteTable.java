@@ -34,7 +34,8 @@ public final class RouteTable {
   public enum Side { BLUE, GREEN, OTHER }
 
   /** Blue's and Green's share of one HTTP route, in percent. */
-  public record Share(int http, String name, int blue, int green) {}
+  /** An LMS route's weights; {@code other}: what it sends to destinations that are neither Blue nor Green. */
+  public record Share(int http, String name, int blue, int green, int other) {}
 
   private final String name;
   private final List<List<Destination>> routes;
@@ -69,11 +70,13 @@ public final class RouteTable {
       List<Destination> dests = routes.get(i);
       int blue = 0;
       int green = 0;
+      int other = 0;
       for (Destination d : dests) {
         if (d.side() == Side.BLUE) blue += d.effectiveWeight(dests.size());
-        if (d.side() == Side.GREEN) green += d.effectiveWeight(dests.size());
+        else if (d.side() == Side.GREEN) green += d.effectiveWeight(dests.size());
+        else other += d.effectiveWeight(dests.size());
       }
-      if (dests.stream().anyMatch(d -> d.side() != Side.OTHER)) shares.add(new Share(i, name + ".http[" + i + "]", blue, green));
+      if (dests.stream().anyMatch(d -> d.side() != Side.OTHER)) shares.add(new Share(i, name + ".http[" + i + "]", blue, green, other));
     }
     return shares;
   }
@@ -84,7 +87,7 @@ public final class RouteTable {
 
   /** True when every LMS route already has exactly the target weights. */
   public boolean matches(Environment.Weights target) {
-    return hasLmsRoutes() && shares().stream().allMatch(s -> s.blue() == target.blue() && s.green() == target.green());
+    return hasLmsRoutes() && shares().stream().allMatch(s -> s.blue() == target.blue() && s.green() == target.green() && s.other() == 0);
   }
 
   public int maxGreenShare() {
@@ -101,9 +104,17 @@ public final class RouteTable {
     for (List<Destination> dests : routes) {
       boolean hasBlue = dests.stream().anyMatch(d -> d.side() == Side.BLUE);
       boolean blueGiven = false;
+      boolean lms = dests.stream().anyMatch(d -> d.side() != Side.OTHER);
       for (Destination d : dests) {
         String at = "/spec/http/" + d.http() + "/route/" + d.route();
-        if (d.side() == Side.OTHER) continue;
+        if (d.side() == Side.OTHER) {
+          // an LMS route's whole weight goes to Blue and Green: a third destination left at 20 would make it 120 %
+          if (lms && d.effectiveWeight(dests.size()) != 0) {
+            test(ops, at + "/destination/host", d.host());
+            replace(ops, at + "/weight", 0, d.weight() != null);
+          }
+          continue;
+        }
         Integer want;
         if (d.side() == Side.BLUE) {
           want = blueGiven ? 0 : target.blue();
