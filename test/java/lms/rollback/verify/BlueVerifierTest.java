@@ -173,4 +173,52 @@ class BlueVerifierTest {
     var doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(xml.toFile());
     assertEquals(6, doc.getElementsByTagName("testcase").getLength());
   }
+
+  @Test
+  void aDeadBlueFailsAtOnceWithoutWaitingOutTheWindow() throws Exception {
+    long start = System.nanoTime();
+    List<CheckResult> results = new BlueVerifier(PLAN.verification(), journal, line -> { }).verify(new BlueVerifier.Request(ENV,
+        URI.create("http://127.0.0.1:" + Ports.closed() + "/"), new PrometheusClient(prometheus.url(), Duration.ofSeconds(2)), "2.4.1",
+        Duration.ofSeconds(60)));
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertTrue(took.compareTo(Duration.ofSeconds(20)) < 0, "took " + took);
+    CheckResult errors = named(results, "Blue error rate");
+    assertEquals(CheckResult.Status.inconclusive, errors.status());
+    assertTrue(errors.detail().startsWith("not observed: Blue failed Blue responds"), errors.detail());
+    assertEquals(6, results.size());
+  }
+
+  @Test
+  void aWindowOfNothingIsNoEvidence() {
+    List<CheckResult> results = new BlueVerifier(PLAN.verification(), journal, line -> { }).verify(new BlueVerifier.Request(ENV,
+        URI.create(blue.url()), new PrometheusClient(prometheus.url(), Duration.ofSeconds(2)), "2.4.1", Duration.ZERO));
+
+    assertEquals(CheckResult.Status.inconclusive, named(results, "Blue error rate").status());
+    assertTrue(named(results, "Blue error rate").detail().contains("the observation window is 0s"), named(results, "Blue error rate").detail());
+  }
+
+  @Test
+  void oneSampleWhereTheWindowShouldHoldManyIsInconclusive() throws Exception {
+    // a Prometheus that has only one sample of anything
+    com.sun.net.httpserver.HttpServer thin = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 4);
+    thin.createContext("/api/v1/", x -> {
+      double now = System.currentTimeMillis() / 1000.0;
+      byte[] body = ("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{},\"values\":[[" + now
+          + ",\"0\"]]}]}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      x.sendResponseHeaders(200, body.length);
+      try (var o = x.getResponseBody()) {
+        o.write(body);
+      }
+    });
+    thin.start();
+    try {
+      CheckResult errors = named(verify("http://127.0.0.1:" + thin.getAddress().getPort() + "/", "2.4.1", ENV), "Blue error rate");
+
+      assertEquals(CheckResult.Status.inconclusive, errors.status(), errors.toString());
+      assertTrue(errors.detail().startsWith("only 1 of the"), errors.detail());
+    } finally {
+      thin.stop(0);
+    }
+  }
 }

@@ -64,9 +64,14 @@ public final class Runbook {
       @JsonProperty(required = true) Budget latencyBaseline,
       @JsonProperty(required = true) Double maxLatencyBaselineFactor,
       @JsonProperty(required = true) Budget rateWindow,
-      @JsonProperty(required = true) Map<String, String> queries) {
+      @JsonProperty(required = true) Map<String, String> queries,
+      /** The share of the window's samples (one per evaluationStep) that must be there; fewer is inconclusive. */
+      Double minSampleCoverage) {
+    public static final double DEFAULT_MIN_SAMPLE_COVERAGE = 0.8;
+
     public Verification {
       queries = Map.copyOf(queries);
+      if (minSampleCoverage == null) minSampleCoverage = DEFAULT_MIN_SAMPLE_COVERAGE;
     }
 
     /** The named query for one side, with $service and $rate filled in. */

@@ -41,13 +41,23 @@ public final class BlueVerifier {
     HttpProbe probe = new HttpProbe(v.requestTimeout().limit());
     probeHealth(probe, r, results);
     probeStatus(probe, r, results);
+    String blue = r.env().blue().host();
+    double maxError = v.maxErrorRatePercent();
+    double maxP95 = v.maxLatencyBaselineFactor() * v.latencyBaseline().limit().toMillis() / 1000.0;
+    List<String> metrics = List.of("Blue error rate (%)", "Blue p95 latency (s)", "Green receives no requests (req/s)");
+
+    // a Blue that does not answer, or answers wrongly, has failed: waiting out the window would only lose time
+    String unobserved = results.stream().anyMatch(c -> !c.passed()) ? "not observed: Blue failed " + String.join(", ",
+        results.stream().filter(c -> !c.passed()).map(CheckResult::name).toList()) + " already"
+        : r.window().isZero() || r.window().isNegative() ? "not observed: the observation window is " + Budget.format(r.window()) : null;
+    if (unobserved != null) {
+      for (String name : metrics) results.add(record(CheckResult.inconclusive(name, null, 0, unobserved)));
+      return results;
+    }
 
     Instant start = Instant.now();
     waitFor(r.window(), start);
     Instant end = Instant.now();
-    String blue = r.env().blue().host();
-    double maxError = v.maxErrorRatePercent();
-    double maxP95 = v.maxLatencyBaselineFactor() * v.latencyBaseline().limit().toMillis() / 1000.0;
     results.add(record(overWindow(r.prometheus(), "Blue error rate (%)", v.query("errorRatePercent", blue), start, end, x -> x <= maxError,
         "<= " + maxError + " at every sample")));
     results.add(record(overWindow(r.prometheus(), "Blue p95 latency (s)", v.query("p95Seconds", blue), start, end, x -> x <= maxP95,
@@ -108,6 +118,13 @@ public final class BlueVerifier {
       List<PrometheusClient.Sample> samples = prometheus.range(query, start, end, step);
       long ms = (System.nanoTime() - t) / 1_000_000;
       if (samples.isEmpty()) return CheckResult.inconclusive(name, threshold, ms, "no data in the window for " + query);
+      // one sample where the window should hold many is no evidence that Blue stayed healthy
+      long expected = Duration.between(start, end).toMillis() / Math.max(1, step.toMillis()) + 1;
+      long required = Math.max(1, (long) Math.floor(v.minSampleCoverage() * expected));
+      if (samples.size() < required) {
+        return CheckResult.inconclusive(name, threshold, ms, "only " + samples.size() + " of the " + expected + " samples the window should hold (at least "
+            + required + " needed, verification.minSampleCoverage " + v.minSampleCoverage() + ")");
+      }
       double worst = samples.stream().mapToDouble(PrometheusClient.Sample::value).filter(x -> !ok.test(x)).findFirst()
           .orElse(samples.stream().mapToDouble(PrometheusClient.Sample::value).max().orElse(0));
       boolean all = samples.stream().allMatch(s -> ok.test(s.value()));
