@@ -43,6 +43,12 @@ abstract class Verb implements Callable<Integer> {
       journal.append("verb.failed", Map.of("verb", verb, "exitCode", e.exitCode(), "reason", String.valueOf(e.getMessage()),
           "millis", Duration.ofNanos(System.nanoTime() - start).toMillis()));
       throw e;
+    } catch (RuntimeException e) {
+      // whatever failed (an API error the engine did not expect, say) is in the journal too
+      journal.append("verb.failed", Map.of("verb", verb, "exitCode", e instanceof io.fabric8.kubernetes.client.KubernetesClientException
+          ? lms.rollback.core.ExitCode.CLUSTER_STATE : lms.rollback.core.ExitCode.OTHER, "reason", e.getClass().getSimpleName() + ": " + e.getMessage(),
+          "millis", Duration.ofNanos(System.nanoTime() - start).toMillis()));
+      throw e;
     }
   }
 

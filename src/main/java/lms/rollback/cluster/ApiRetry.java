@@ -61,7 +61,7 @@ public final class ApiRetry {
     });
   }
 
-  static boolean retryable(KubernetesClientException e) {
+  public static boolean retryable(KubernetesClientException e) {
     int code = e.getCode();
     return code <= 0 || code == 409 || code == 429 || code >= 500;
   }

@@ -88,10 +88,15 @@ public final class EnvironmentLease implements AutoCloseable {
           nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
         }
       } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
+        // 409: someone else created or renewed it between our read and write; unreachable, 429, 5xx: the API server
+        // is struggling. Either way look again until the wait is over, as every other API call of the engine does.
+        if (e.getCode() != 409 && !ApiRetry.retryable(e)) {
           throw new ClusterException("cannot take lease " + name() + ": " + ApiRetry.reason(e), e);
         }
-        // someone else created or renewed it between our read and write: look again
+        if (System.nanoTime() >= deadline) {
+          throw new ClusterException("cannot take lease " + name() + " within " + wait.toSeconds() + "s: " + ApiRetry.reason(e), e);
+        }
+        progress.say("  lease " + name() + ": " + ApiRetry.reason(e) + "; trying again");
       }
       sleep(POLL);
     }
