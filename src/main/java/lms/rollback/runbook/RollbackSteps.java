@@ -76,6 +76,7 @@ public final class RollbackSteps {
         .on(StepAction.VERIFY_RESTORE, s -> verifyRestore())
         .stillDone(StepAction.SWITCH_TRAFFIC, this::stillOnBlue)
         .stillDone(StepAction.VERIFY_BLUE, this::blueStillServing)
+        .checkedAgainAfterACrash(StepAction.VERIFY_BLUE)
         .stillDone(StepAction.STOP_GREEN, this::greenStillDown)
         .stillDone(StepAction.MAINTENANCE_ON, this::stillInMaintenance);
     return database == null ? runner : database.register(runner);

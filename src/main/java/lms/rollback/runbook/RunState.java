@@ -13,9 +13,10 @@ import lms.rollback.plan.Scenario;
 /**
  * What the journal says of the latest run of a scenario: whether it is unfinished (paused, waiting
  * for its decision, killed, or stopped at a failing step), whether its decision was taken, whether
- * it changed anything yet, and which of its steps ended well. A run that ended is not resumed.
+ * it changed anything yet, whether its last call ended in order, and which of its steps ended well.
+ * A run that ended is not resumed.
  */
-public record RunState(long startSeq, JsonNode start, Map<String, StepTimer.Outcome> done, boolean decided, boolean changed) {
+public record RunState(long startSeq, JsonNode start, Map<String, StepTimer.Outcome> done, boolean decided, boolean changed, boolean orderly) {
 
   /** A run that ended this way is over: the same command starts a new one. */
   static final Set<String> ENDS = Set.of("scenario.end", "scenario.rejected", "scenario.refused");
@@ -39,8 +40,13 @@ public record RunState(long startSeq, JsonNode start, Map<String, StepTimer.Outc
     Map<String, StepTimer.Outcome> done = new LinkedHashMap<>();
     boolean decided = false;
     boolean changed = false;
+    // orderly: the last call ended on purpose (paused, waiting for its decision); else it was killed or a step failed
+    boolean orderly = false;
     for (Journal.Entry e : entries.subList(startIndex + 1, entries.size())) {
       if (ENDS.contains(e.type())) return null;
+      if (e.type().startsWith("scenario.") || e.type().startsWith("step.")) {
+        orderly = e.type().equals("scenario.paused") || e.type().equals("scenario.awaiting");
+      }
       if (e.type().equals("scenario.decided")) decided = true;
       if (e.type().equals("step.start")) changed = true;
       if (e.type().equals("step.end") && e.data().path("ok").asBoolean()) {
@@ -51,7 +57,7 @@ public record RunState(long startSeq, JsonNode start, Map<String, StepTimer.Outc
             e.data().path("detail").asText()));
       }
     }
-    return new RunState(entries.get(startIndex).seq(), start, done, decided, changed);
+    return new RunState(entries.get(startIndex).seq(), start, done, decided, changed, orderly);
   }
 
   public String leaseHolder() {

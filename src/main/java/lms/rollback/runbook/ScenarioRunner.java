@@ -39,6 +39,7 @@ public final class ScenarioRunner {
 
   private final Map<StepAction, Function<Scenario.Step, String>> executors = new EnumMap<>(StepAction.class);
   private final Map<StepAction, Supplier<String>> stillDone = new EnumMap<>(StepAction.class);
+  private final java.util.Set<StepAction> checkedAgainAfterACrash = java.util.EnumSet.noneOf(StepAction.class);
   private final Journal journal;
   private Hooks hooks = Hooks.NONE;
   private Supplier<String> preflight = () -> "no preflight checks";
@@ -93,6 +94,15 @@ public final class ScenarioRunner {
    */
   public ScenarioRunner stillDone(StepAction action, Supplier<String> check) {
     stillDone.put(action, check);
+    return this;
+  }
+
+  /**
+   * Checks (verify-blue) that are run again, not trusted, when the run resumes after a call that was
+   * killed or stopped: what they saw may no longer hold, and later steps act on it.
+   */
+  public ScenarioRunner checkedAgainAfterACrash(StepAction... actions) {
+    checkedAgainAfterACrash.addAll(List.of(actions));
     return this;
   }
 
@@ -220,6 +230,10 @@ public final class ScenarioRunner {
     });
     for (Scenario.Step step : scenario.steps()) {
       StepTimer.Outcome done = earlier == null ? null : earlier.done().get(step.action().key());
+      if (done != null && !earlier.orderly() && checkedAgainAfterACrash.contains(step.action())) {
+        journal.append("step.redo", Map.of("action", step.action().key(), "reason", "the run resumes after a call that did not end in order: checked again"));
+        done = null;
+      }
       if (done != null && stillDone(step)) {
         timer.skipped(done);
         listener.finished(timer.outcomes().get(timer.outcomes().size() - 1));
