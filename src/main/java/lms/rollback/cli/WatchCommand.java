@@ -15,7 +15,6 @@ import lms.rollback.core.ExitCode;
 import lms.rollback.plan.Environment;
 import lms.rollback.trigger.TriggerEvaluator;
 import lms.rollback.trigger.TriggerWatch;
-import lms.rollback.verify.PrometheusClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
