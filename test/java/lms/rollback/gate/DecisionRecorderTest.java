@@ -171,6 +171,21 @@ class DecisionRecorderTest {
   }
 
   @Test
+  void theSamePersonInAnotherCaseOrWithSpacesIsStillOnePerson() {
+    recorder.record(database("dba.lee", List.of("lms-dbas", "lms-release-commanders"), "dev.smith"));
+
+    for (String same : List.of("DBA.LEE", " dba.lee ")) {
+      NotAuthorizedException e = assertThrows(NotAuthorizedException.class,
+          () -> recorder.record(database(same, List.of("lms-dbas", "lms-release-commanders"), "dev.smith")));
+      assertTrue(e.getMessage().contains("already approved this database rollback"), e.getMessage());
+    }
+    LmsException empty = assertThrows(LmsException.class, () -> recorder.record(database("  ", List.of("lms-dbas"), "dev.smith")));
+    assertEquals(ExitCode.INVALID_INPUT, empty.exitCode());
+    LmsException noRequester = assertThrows(LmsException.class, () -> recorder.record(database("rc.jones", List.of("lms-release-commanders"), null)));
+    assertTrue(noRequester.getMessage().startsWith("--requested-by"), noRequester.getMessage());
+  }
+
+  @Test
   void theSamePersonTwiceDoesNotMakeTwoPeople() {
     // a person who is both DBA and Release Commander
     recorder.record(database("pat", List.of("lms-dbas", "lms-release-commanders"), "dev.smith"));

@@ -19,14 +19,29 @@ public record ClusterConnection(Path kubeconfig, String context) {
   public static final int CONNECT_TIMEOUT_MILLIS = 5_000;
   public static final int REQUEST_TIMEOUT_MILLIS = 15_000;
 
+  private static boolean namesACluster(String text) {
+    try {
+      var tree = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(text);
+      return tree != null && tree.path("clusters").isArray() && !tree.path("clusters").isEmpty();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   public KubernetesClient open() {
     Config config;
     if (kubeconfig != null) {
+      String text;
       try {
-        config = Config.fromKubeconfig(context, Files.readString(kubeconfig), kubeconfig.toString());
+        text = Files.readString(kubeconfig);
       } catch (IOException e) {
         throw new LmsException(ExitCode.INVALID_INPUT, "--kubeconfig: cannot read " + kubeconfig + ": " + e.getMessage());
       }
+      // a file that names no cluster would silently fall back to the in-cluster address
+      if (!namesACluster(text)) {
+        throw new LmsException(ExitCode.INVALID_INPUT, "--kubeconfig: " + kubeconfig + " is not a kubeconfig (it names no cluster); give the file kubectl uses");
+      }
+      config = Config.fromKubeconfig(context, text, kubeconfig.toString());
     } else {
       config = Config.autoConfigure(context);
     }

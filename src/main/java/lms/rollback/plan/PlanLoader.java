@@ -46,11 +46,18 @@ public final class PlanLoader {
   }
 
   /** The plan in {@code file}, or the built-in one when {@code file} is null. */
+  public static final long MAX_PLAN_BYTES = 1024 * 1024;
+
   public Plan load(Path file) {
     if (file == null) {
       return loadDefault();
     }
     try {
+      // a plan is a few KB: a huge file (a 10 MB scalar, say) is refused before YAML spends seconds on it
+      long size = Files.size(file);
+      if (size > MAX_PLAN_BYTES) {
+        throw new PlanException(file.toString(), "", "is " + size + " bytes; a plan is a few KB, at most " + MAX_PLAN_BYTES + " bytes");
+      }
       return parse(Files.readAllBytes(file), file.toString());
     } catch (NoSuchFileException e) {
       throw new PlanException(file.toString(), "", "no such file");
