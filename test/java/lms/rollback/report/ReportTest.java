@@ -132,6 +132,18 @@ class ReportTest {
   }
 
   @Test
+  void aStepEndWithoutABudgetIsReportedNotACrash() throws Exception {
+    Journal journal = new Journal(out, "alice");
+    journal.append("scenario.start", Map.of("scenario", "B", "environment", "production", "trigger", "AUTO-001"));
+    journal.append("step.end", Map.of("action", "verify-blue", "title", "Verify Blue health", "millis", 5, "ok", true));
+
+    RollbackReport r = new ReportBuilder(Sandbox.PLAN).build(journal.file(), null, null);
+
+    assertEquals(1, r.steps().size());
+    assertEquals(java.time.Duration.ZERO, r.steps().get(0).budget());
+  }
+
+  @Test
   void aRunKilledMidStepIsReportedAsInterruptedAtThatStep() throws Exception {
     Journal journal = new Journal(out, "alice");
     journal.append("scenario.start", Map.of("scenario", "C", "environment", "production", "trigger", "MAN-004"));

@@ -212,4 +212,30 @@ class OneRunGateTest {
       assertEquals(3, sandbox.pods(sandbox.env.green().podLabels()), "Green was not touched");
     }
   }
+
+  @Test
+  void blueFallingOverBetweenTwoCallsStopsTheRunBeforeGreenIsTouched() throws Exception {
+    try (Sandbox sandbox = Sandbox.start(out)) {
+      Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig.yaml"));
+      assertEquals(0, lmsctl(rollback(kubeconfig, "B", "AUTO-001", "--through", "verify-blue")).exit());
+      // Blue loses every ready replica after it was verified
+      String ns = sandbox.env.namespace();
+      sandbox.store().apps().deployments().inNamespace(ns).withName(sandbox.env.blue().deployment()).edit(d -> {
+        d.getMetadata().setAnnotations(new java.util.HashMap<>(d.getMetadata().getAnnotations() == null ? Map.of() : d.getMetadata().getAnnotations()));
+        d.getMetadata().getAnnotations().put(lms.rollback.sandbox.StandInController.READY_LIMIT, "0");
+        return d;
+      });
+      sandbox.store().pods().inNamespace(ns).withLabels(sandbox.env.blue().podLabels()).delete();
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (lms.rollback.cluster.Cluster.readyReplicas(sandbox.deployment(sandbox.env.blue().deployment())) > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+
+      Cli.Run next = lmsctl(rollback(kubeconfig, "B", "AUTO-001"));
+
+      assertTrue(next.exit() != 0, next.out() + next.err());
+      assertTrue(next.out().contains("STOPPED at verify-blue"), next.out());
+      assertEquals(3, sandbox.pods(sandbox.env.green().podLabels()), "Green, the only thing that can serve, was left running");
+    }
+  }
 }
