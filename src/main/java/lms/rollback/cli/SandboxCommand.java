@@ -64,7 +64,7 @@ final class SandboxCommand implements Callable<Integer> {
   int port;
 
   @Option(names = "--verify-window", paramLabel = "DURATION", defaultValue = "3s", converter = DurationConverter.class,
-      description = "How long the sandbox observes Blue's metrics (the plan says 3m; the sandbox has no real traffic to wait for). Default: ${DEFAULT-VALUE}.")
+      description = "How long the sandbox observes Blue's metrics (the plan says 90s; the sandbox has no real traffic to wait for). Default: ${DEFAULT-VALUE}.")
   Duration verifyWindow;
 
   @Option(names = "--gate", paramLabel = "TRIGGER",
