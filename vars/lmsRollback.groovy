@@ -46,7 +46,8 @@ def call(Map userConfig = [:]) {
               error("lmsRollback: nothing was rolled back: ${gate.status == 'rejected' ? 'rejected by ' + gate.closedBy : 'nobody decided in time (' + gate.closedBy + ')'}")
             }
           } else {
-            echo(run.json.gate?.status == 'not-required' ? "${config.trigger} is automatic: no approval needed (§2.1)" : "Decided: ${run.json.gate?.status}")
+            echo(run.json.gate?.status == 'not-required' ? (run.json.gate.closedBy ?: "${config.trigger} is automatic: no approval needed (§2.1)")
+                : "Decided: ${run.json.gate?.status}")
           }
           if (run.status != 0) error("lmsRollback: the run did not pass its gate (lmsctl exit ${run.status}): ${run.reason}")
         }

@@ -26,6 +26,8 @@ import lms.rollback.plan.Plan;
  */
 public final class GateRun {
 
+  static final String REHEARSAL = "a rehearsal (§9.1) needs no approval";
+
   /** Journal entries that end a run: decisions after them belong to the next one. */
   public static final Set<String> RUN_ENDS = Set.of("scenario.end", "scenario.rejected", "scenario.refused");
 
@@ -84,7 +86,7 @@ public final class GateRun {
     /** One line for a person. */
     public String describe() {
       return switch (status) {
-        case NOT_REQUIRED -> trigger + " is automatic: no approval needed (§2.1)";
+        case NOT_REQUIRED -> closedBy != null ? closedBy : trigger + " is automatic: no approval needed (§2.1)";
         case APPROVED -> "approved by " + String.join(" and ", approvals.stream().map(a -> a.by() + " (" + a.role() + ")").toList());
         case REJECTED -> "rejected by " + closedBy;
         case EXPIRED -> "nobody decided in time (" + closedBy + ")";
@@ -116,6 +118,10 @@ public final class GateRun {
     List<String> escalations = new ArrayList<>();
     if (!gate.approvalNeeded()) {
       return new State(Status.NOT_REQUIRED, trigger, null, null, null, null, Duration.ZERO, null, approvals, escalations, null);
+    }
+    if (rehearsal) {
+      // a rehearsal (§9.1) is scheduled, never on production: nobody is woken at 3 a.m. to approve it
+      return new State(Status.NOT_REQUIRED, trigger, null, null, null, null, Duration.ZERO, null, approvals, escalations, REHEARSAL);
     }
     List<Journal.Entry> entries = currentRun(journal.read());
     Set<Integer> timedOut = new TreeSet<>();
