@@ -123,12 +123,11 @@ public final class GateNotifier {
     List<Journal.Entry> entries = journal.read();
     PromptLog.Opened opened = PromptLog.open(entries, p).orElse(null);
     if (opened == null) {
-      Duration window = scaled(gate.level(p.level()).window(), timeScale);
+      Duration window = scaled(gate.window(p), timeScale);
       Map<String, Object> data = new LinkedHashMap<>(p.asData());
       data.put("role", p.database() ? String.join(",", gate.twoPersonRule().roles()) : gate.level(p.level()).role());
-      data.put("title", deciderTitle(p, gate));
-      data.put("submitter", p.database() ? String.join(",", new LinkedHashSet<>(gate.twoPersonRule().holders().values().stream().flatMap(List::stream).toList()))
-          : String.join(",", gate.submittersAt(p.level())));
+      data.put("title", gate.title(p));
+      data.put("submitter", gate.submitter(p));
       data.put("windowSeconds", window.toSeconds());
       data.put("windowMillis", window.toMillis());
       data.put("timeScale", timeScale);
@@ -181,7 +180,7 @@ public final class GateNotifier {
       boolean email = plan.channels().get(channel).kind() == Runbook.ChannelKind.email;
       deliveries.add(notifier.deliver(rendered, email ? emails : null));
     }
-    Notice notice = new Notice(kind, opened.prompt(), deciderTitle(opened.prompt(), gate), reached, deliveries, opened.deadline(),
+    Notice notice = new Notice(kind, opened.prompt(), gate.title(opened.prompt()), reached, deliveries, opened.deadline(),
         opened.request().link(), left);
     journal.append(kind.journalType, notice.asData());
     return notice;
@@ -200,7 +199,7 @@ public final class GateNotifier {
     v.put("ENVIRONMENT", r.environment() == null ? "not given" : r.environment());
     v.put("REQUESTED_BY", r.requestedBy() == null ? "not given" : r.requestedBy());
     v.put("REASON", r.reason() == null ? "no reason given" : r.reason());
-    v.put("DECIDER", deciderTitle(p, gate));
+    v.put("DECIDER", gate.title(p));
     v.put("WHO_MAY", p.database() ? "two different people, neither " + v.get("REQUESTED_BY")
         : "Jenkins users/groups " + String.join(", ", gate.submittersAt(p.level())));
     v.put("WINDOW", Budget.format(opened.window()) + (opened.timeScale() == 1.0 ? "" : " (sandbox time; the plan says "
@@ -252,10 +251,6 @@ public final class GateNotifier {
           + " (" + String.join(", ", gate.levels().stream().map(GatePlan.Level::title).toList()) + ")");
     }
     return gate;
-  }
-
-  private static String deciderTitle(Prompt p, GatePlan gate) {
-    return p.database() ? String.join(" and ", gate.twoPersonRule().titles()) : gate.level(p.level()).title();
   }
 
   /** The trigger's last measurement in the journal (lmsctl watch/triggers), or what a person's judgement rests on. */

@@ -30,6 +30,24 @@ public record GatePlan(String trigger, String type, String condition, boolean ap
     return List.copyOf(all);
   }
 
+  /** Who decides a prompt of this gate, as people read it: a level's authority, or the two database roles. */
+  public String title(Prompt p) {
+    return p.database() ? String.join(" and ", twoPersonRule.titles()) : level(p.level()).title();
+  }
+
+  /** Jenkins ids and groups who may answer a prompt of this gate, comma-separated as input's submitter takes them. */
+  public String submitter(Prompt p) {
+    if (!p.database()) return String.join(",", submittersAt(p.level()));
+    Set<String> all = new LinkedHashSet<>();
+    twoPersonRule.holders().values().forEach(all::addAll);
+    return String.join(",", all);
+  }
+
+  /** How long a prompt stays open before it times out; the database prompt has the first level's window. */
+  public Duration window(Prompt p) {
+    return level(p.database() ? 0 : p.level()).window();
+  }
+
   public Level level(int n) {
     if (n < 0 || n >= levels.size()) {
       throw new IllegalArgumentException("level " + n + " does not exist; allowed: 0-" + (levels.size() - 1));

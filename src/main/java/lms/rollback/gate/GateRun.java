@@ -241,27 +241,15 @@ public final class GateRun {
 
   private State open(GatePlan gate, Prompt p, List<Journal.Entry> entries, List<Approval> approvals, List<String> escalations, String requestedBy) {
     PromptLog.Opened opened = PromptLog.open(entries, p).orElse(null);
-    String title;
-    String submitter;
-    Duration window;
-    if (p.database()) {
-      GatePlan.TwoPersonRule rule = gate.twoPersonRule();
-      title = String.join(" and ", rule.titles());
-      submitter = String.join(",", new java.util.LinkedHashSet<>(rule.holders().values().stream().flatMap(List::stream).toList()));
-      window = gate.level(0).window();
-    } else {
-      title = gate.level(p.level()).title();
-      submitter = String.join(",", gate.submittersAt(p.level()));
-      window = gate.level(p.level()).window();
-    }
-    Duration left = opened == null ? window : Duration.between(clock.instant(), opened.deadline());
+    String title = gate.title(p);
+    Duration left = opened == null ? gate.window(p) : Duration.between(clock.instant(), opened.deadline());
     if (left.isNegative()) left = Duration.ZERO;
     String who = requestedBy == null ? "" : " Requested by " + requestedBy + ".";
     String message = p.database()
         ? "Database rollback for " + p.trigger() + ": needs " + title + ", two different people, neither the requester." + who
         : "Roll back for " + p.trigger() + "? " + title + " decides" + (escalations.isEmpty() ? "" : " (escalated: " + String.join("; ", escalations) + ")")
             + "." + who;
-    return new State(Status.OPEN, p.trigger(), p, opened, title, submitter, left, message, approvals, escalations, null);
+    return new State(Status.OPEN, p.trigger(), p, opened, title, gate.submitter(p), left, message, approvals, escalations, null);
   }
 
   private static State closed(Status status, String trigger, List<Approval> approvals, List<String> escalations, String closedBy) {

@@ -211,7 +211,7 @@ public final class RollbackRun {
     GatePlan gate = new Authority(plan).gateFor(r.trigger(), r.rehearsal() ? null : r.scenario());
     data.put("preflight", checks);
     data.put("gate", gate.asData());
-    data.put("plan", scenario.steps().stream().map(s -> Map.of("action", s.action().key(), "title", s.title(), "budget", s.budget().text())).toList());
+    data.put("plan", ScenarioRunner.planData(scenario.steps()));
     data.put("messages", plan.communications().stream().map(c -> c.message() + " after " + c.after() + " on " + c.channel()).toList());
     data.put("exitCode", exit);
     cluster.journal().append("dry-run", data);

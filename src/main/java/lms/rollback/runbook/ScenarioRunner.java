@@ -136,12 +136,17 @@ public final class ScenarioRunner {
       m.put("totalMillis", total.toMillis());
       m.put("targetMillis", target.toMillis());
       m.put("steps", steps.stream().map(StepTimer.Outcome::asData).toList());
-      m.put("plan", plan.stream().map(s -> Map.of("action", s.action().key(), "title", s.title(), "budget", s.budget().text())).toList());
+      m.put("plan", planData(plan));
       if (gate != null) m.put("gate", gate.asData());
       if (stoppedAt != null) m.put("stoppedAt", stoppedAt);
       if (reason != null) m.put("reason", reason);
       return m;
     }
+  }
+
+  /** A scenario's steps as the Jenkins stages read them: action, title, budget. */
+  public static List<Map<String, Object>> planData(List<Scenario.Step> steps) {
+    return steps.stream().map(s -> Map.<String, Object>of("action", s.action().key(), "title", s.title(), "budget", s.budget().text())).toList();
   }
 
   /** Runs the whole scenario, or finishes its unfinished run in the journal. */
