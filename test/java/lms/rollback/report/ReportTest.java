@@ -32,6 +32,28 @@ class ReportTest {
   static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
+  void aLongWatchBeforeTheRollbackIsReadNotReportedAndAnArchivedJournalIsReadUnderItsOwnName() throws Exception {
+    // Given a watch that journaled 3 000 rounds, then a sandbox rollback, archived as build-41.jsonl
+    Path run = out.resolve("run");
+    Journal watch = new Journal(run, "jenkins");
+    for (int i = 0; i < 3000; i++) watch.append("watch.round", Map.of("round", i, "state", "clear"));
+    assertEquals(0, Cli.lmsctl("sandbox", "--out-dir", run.toString(), "--termination-delay", "50ms", "-o", "json").exit());
+    Path archived = out.resolve("archive").resolve("build-41.jsonl");
+    Files.createDirectories(archived.getParent());
+    Files.copy(run.resolve(Journal.FILE_NAME), archived);
+
+    // When
+    Cli.Run r = Cli.lmsctl("report", "--journal", archived.toString(), "--format", "json");
+
+    // Then the report is the rollback's, read from the archived file (there is no journal.jsonl beside it)
+    assertEquals(0, r.exit(), r.err());
+    JsonNode json = JSON.readTree(archived.resolveSibling("rollback-report.json").toFile());
+    assertEquals("COMPLETED", json.path("outcome").asText());
+    assertEquals(5, json.path("steps").size());
+    assertFalse(Files.exists(archived.resolveSibling(Journal.FILE_NAME)), "nothing was read from or written as journal.jsonl");
+  }
+
+  @Test
   void aSandboxRollbackYieldsAllFourFormatsWithEveryAuditItem() throws Exception {
     // Given a completed sandbox rollback
     Cli.Run run = Cli.lmsctl("sandbox", "--out-dir", out.toString(), "--termination-delay", "50ms", "-o", "json");

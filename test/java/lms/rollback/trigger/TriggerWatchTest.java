@@ -95,6 +95,11 @@ class TriggerWatchTest {
     assertEquals(TriggerWatch.Outcome.quiet, r.outcome(), String.valueOf(r.evidence()));
     assertEquals(0, switches.get());
     assertFalse(onBlue());
+    // and the journal holds what changed, not each of the ~16 rounds: one first state per trigger, then changes
+    var changes = sandbox.journal.read().stream().filter(e -> e.type().equals("trigger.changed")).toList();
+    int watched = watch(prometheus.url()).measurable().size();
+    assertTrue(changes.size() >= watched && changes.size() < watched + 4, changes.toString());
+    assertTrue(r.rounds() >= 10, "it did watch round after round: " + r.rounds());
   }
 
   @Test
@@ -169,6 +174,13 @@ class TriggerWatchTest {
     assertEquals(TriggerWatch.Outcome.quiet, r.outcome());
     assertEquals(0, switches.get());
     assertTrue(sandbox.progress.stream().anyMatch(l -> l.contains("AUTO-001 unknown") && l.contains("unreachable")), sandbox.progress.toString());
+    // each trigger's unknown state is journaled once, with why, however many rounds it lasted
+    var auto001 = sandbox.journal.read().stream()
+        .filter(e -> e.type().equals("trigger.changed") && e.data().path("trigger").asText().equals("AUTO-001")).toList();
+    assertEquals(1, auto001.size(), auto001.toString());
+    assertEquals("unknown", auto001.get(0).data().path("to").asText());
+    assertTrue(auto001.get(0).data().path("detail").asText().contains("unreachable"), auto001.toString());
+    assertTrue(r.rounds() >= 2, "several rounds: " + r.rounds());
   }
 
   @Test

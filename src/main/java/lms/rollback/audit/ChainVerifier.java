@@ -50,48 +50,59 @@ public final class ChainVerifier {
     }
   }
 
+  /** One pass, one line in memory at a time: a long watch's journal is checked in time linear in it, in flat memory. */
   private static Result verifyAgainst(Path journal, String expectedHead) {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(journal, StandardCharsets.UTF_8);
+    // a strict decoder: a byte that is not UTF-8 is an alteration, not a character to replace
+    var decoder = StandardCharsets.UTF_8.newDecoder();
+    try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(Files.newInputStream(journal), decoder), 1 << 16)) {
+      String previous = null;
+      int lineNo = 0;
+      String line;
+      while ((line = in.readLine()) != null) {
+        lineNo++;
+        String problem = problemWith(line, lineNo, previous);
+        if (problem != null) {
+          int entries = lineNo;
+          while (in.readLine() != null) entries++;
+          return bad(entries, lineNo, problem);
+        }
+        previous = line;
+      }
+      String head = previous == null ? Journal.GENESIS : Journal.sha256(previous);
+      if (expectedHead != null && !expectedHead.equalsIgnoreCase(head)) {
+        return bad(lineNo, lineNo, "the journal ends at a different entry than the recorded head " + expectedHead
+            + ": its last entry was edited, or entries were cut off the end");
+      }
+      return new Result(true, lineNo, 0, null, head);
     } catch (NoSuchFileException e) {
       throw new LmsException(ExitCode.INVALID_INPUT, "--journal: " + journal + " does not exist");
-    } catch (java.nio.charset.MalformedInputException e) {
+    } catch (java.nio.charset.CharacterCodingException e) {
       return bad(0, firstUndecodableLine(journal), "is not valid UTF-8: the file was altered");
     } catch (IOException e) {
       throw new LmsException(ExitCode.OTHER, "cannot read " + journal + ": " + e.getMessage());
     }
-    String previous = null;
-    for (int i = 0; i < lines.size(); i++) {
-      int lineNo = i + 1;
-      String line = lines.get(i);
-      JsonNode n;
-      try {
-        n = JSON.readTree(line);
-      } catch (IOException e) {
-        return bad(lines.size(), lineNo, "not a JSON object");
-      }
-      if (n == null || !n.isObject()) return bad(lines.size(), lineNo, "not a JSON object");
-      for (String f : FIELDS) {
-        if (!n.has(f)) return bad(lines.size(), lineNo, "has no '" + f + "' field");
-      }
-      String expectedPrev = previous == null ? Journal.GENESIS : Journal.sha256(previous);
-      if (!expectedPrev.equals(n.path("prev").asText())) {
-        return bad(lines.size(), lineNo, lineNo == 1 ? "the first entry does not start the chain: lines were removed before it"
-            : "does not follow from line " + (lineNo - 1) + ": line " + (lineNo - 1)
-                + " was edited, or entries between them were removed or reordered");
-      }
-      if (n.path("seq").asLong() != lineNo) {
-        return bad(lines.size(), lineNo, "has seq " + n.path("seq").asLong() + " where " + lineNo + " belongs");
-      }
-      previous = line;
+  }
+
+  /** What is wrong with line {@code lineNo} after {@code previous}, or null. */
+  private static String problemWith(String line, int lineNo, String previous) {
+    JsonNode n;
+    try {
+      n = JSON.readTree(line);
+    } catch (IOException e) {
+      return "not a JSON object";
     }
-    String head = previous == null ? Journal.GENESIS : Journal.sha256(previous);
-    if (expectedHead != null && !expectedHead.equalsIgnoreCase(head)) {
-      return bad(lines.size(), lines.size(), "the journal ends at a different entry than the recorded head " + expectedHead
-          + ": its last entry was edited, or entries were cut off the end");
+    if (n == null || !n.isObject()) return "not a JSON object";
+    for (String f : FIELDS) {
+      if (!n.has(f)) return "has no '" + f + "' field";
     }
-    return new Result(true, lines.size(), 0, null, head);
+    String expectedPrev = previous == null ? Journal.GENESIS : Journal.sha256(previous);
+    if (!expectedPrev.equals(n.path("prev").asText())) {
+      return lineNo == 1 ? "the first entry does not start the chain: lines were removed before it"
+          : "does not follow from line " + (lineNo - 1) + ": line " + (lineNo - 1)
+              + " was edited, or entries between them were removed or reordered";
+    }
+    if (n.path("seq").asLong() != lineNo) return "has seq " + n.path("seq").asLong() + " where " + lineNo + " belongs";
+    return null;
   }
 
   /** The 1-based number of the first line that is not valid UTF-8. */

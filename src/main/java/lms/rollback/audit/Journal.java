@@ -50,9 +50,18 @@ public final class Journal {
   }
 
   public Journal(Path directory, String actor, Clock clock) {
-    this.file = directory.resolve(FILE_NAME);
+    this(directory.resolve(FILE_NAME), clock, actor);
+  }
+
+  private Journal(Path file, Clock clock, String actor) {
+    this.file = file;
     this.actor = actor;
     this.clock = clock;
+  }
+
+  /** A journal to read under whatever name it was archived (`report --journal build-41.jsonl`). */
+  public static Journal reading(Path file) {
+    return new Journal(file, Clock.systemUTC(), "reader");
   }
 
   public Path file() {
@@ -175,21 +184,49 @@ public final class Journal {
 
   /** Every entry, in order; an incomplete last line (a crash mid-write) is no entry. */
   public List<Entry> read() {
-    if (!Files.exists(file)) return List.of();
     List<Entry> entries = new ArrayList<>();
-    try {
-      String text = Files.readString(file, StandardCharsets.UTF_8);
-      int complete = text.lastIndexOf('\n') + 1;
-      for (String line : text.substring(0, complete).split("\n")) {
+    forEach(entries::add);
+    return entries;
+  }
+
+  /**
+   * Each entry in order, one line in memory at a time (a 4-hour watch journals tens of thousands); an incomplete
+   * last line (a crash mid-write) is no entry.
+   */
+  public void forEach(java.util.function.Consumer<Entry> each) {
+    if (!Files.exists(file)) return;
+    try (var channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ)) {
+      long complete = completeLength(channel);
+      var in = new java.io.BufferedReader(new java.io.InputStreamReader(
+          java.nio.channels.Channels.newInputStream(channel), StandardCharsets.UTF_8), 1 << 16);
+      long read = 0;
+      String line;
+      while (read < complete && (line = in.readLine()) != null) {
+        read += line.getBytes(StandardCharsets.UTF_8).length + 1;
         if (line.isBlank()) continue;
         JsonNode n = JSON.readTree(line);
-        entries.add(new Entry(n.path("seq").asLong(), Instant.parse(n.path("ts").asText()), n.path("actor").asText(),
+        each.accept(new Entry(n.path("seq").asLong(), Instant.parse(n.path("ts").asText()), n.path("actor").asText(),
             n.path("type").asText(), n.path("data")));
       }
     } catch (IOException e) {
       throw new LmsException(ExitCode.OTHER, "cannot read the audit journal " + file + ": " + e.getMessage(), e);
     }
-    return entries;
+  }
+
+  /** The bytes up to and including the last newline: what follows it is a line still being (or never) written. */
+  private static long completeLength(java.nio.channels.FileChannel channel) throws IOException {
+    long pos = channel.size();
+    var block = java.nio.ByteBuffer.allocate(8192);
+    while (pos > 0) {
+      int n = (int) Math.min(block.capacity(), pos);
+      block.clear().limit(n);
+      channel.read(block, pos - n);
+      for (int i = n - 1; i >= 0; i--) {
+        if (block.get(i) == '\n') return pos - n + i + 1;
+      }
+      pos -= n;
+    }
+    return 0;
   }
 
   private static String lastLine(java.nio.channels.FileChannel channel) throws IOException {

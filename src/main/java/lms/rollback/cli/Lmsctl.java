@@ -2,6 +2,7 @@ package lms.rollback.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintWriter;
+import java.util.List;
 import lms.rollback.cluster.ApiRetry;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
@@ -14,8 +15,6 @@ import picocli.CommandLine.Command;
         "Executes the LMS rollback plan (LMS-PHASE29-ROLLBACK-001): the same steps the Jenkins Rollback job runs, from a terminal, for when Jenkins itself is down.",
         "",
         "Data goes to stdout (-o text|json), progress and errors to stderr, and every action to the audit journal under --out-dir."},
-    subcommands = {SwitchCommand.class, VerifyBlueCommand.class, StopGreenCommand.class, SmokeCommand.class, StatusCommand.class, TriggersCommand.class, WatchCommand.class, GateCommand.class, ContactsCommand.class, AuditCommand.class, ReportCommand.class, NotifyCommand.class, PlanCommand.class, RollbackCommand.class, RestoreCommand.class, DbRollbackCommand.class, SandboxCommand.class,
-        CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {"  0 ok   1 other failure   2 invalid input   3 unexpected cluster state",
         "  4 verification failed   5 not authorized", "", "Start here:  lmsctl sandbox", ""})
@@ -25,20 +24,37 @@ public final class Lmsctl extends CommandGroup {
   static final int HELP_WIDTH = 100;
 
 
+  /**
+   * The verbs, in the order --help lists them. Added by {@link #commandLine(String...)} rather than by the
+   * annotation: building picocli's model of every verb costs a cold start ~0.2 s, so a call builds only its own.
+   */
+  private static final List<Class<?>> VERBS = List.of(SwitchCommand.class, VerifyBlueCommand.class, StopGreenCommand.class,
+      SmokeCommand.class, StatusCommand.class, TriggersCommand.class, WatchCommand.class, GateCommand.class,
+      ContactsCommand.class, AuditCommand.class, ReportCommand.class, NotifyCommand.class, PlanCommand.class,
+      RollbackCommand.class, RestoreCommand.class, DbRollbackCommand.class, SandboxCommand.class, CommandLine.HelpCommand.class);
+
   public static void main(String[] args) {
     // fabric8 and vert.x log through slf4j-simple: warnings only, on stderr
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
     // the embedded mock server logs every request through java.util.logging
     java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
     for (var h : java.util.logging.Logger.getLogger("").getHandlers()) h.setLevel(java.util.logging.Level.WARNING);
-    System.exit(commandLine().execute(args));
+    System.exit(commandLine(args).execute(args));
   }
 
+  /** Every verb: for help, tests and anything that walks the tree. */
   public static CommandLine commandLine() {
+    return commandLine(new String[0]);
+  }
+
+  /** The command line for these arguments: only the verb they name when they start with one, else every verb. */
+  public static CommandLine commandLine(String... args) {
     CommandLine cl = new CommandLine(new Lmsctl());
+    Class<?> named = args.length == 0 ? null : VERBS.stream().filter(v -> verbName(v).equals(args[0])).findFirst().orElse(null);
+    for (Class<?> verb : named != null ? List.of(named) : VERBS) cl.addSubcommand(verbName(verb), verb);
     cl.setUsageHelpWidth(HELP_WIDTH);
     cl.setExecutionExceptionHandler(Lmsctl::onError);
-    cl.setParameterExceptionHandler((ex, args) -> {
+    cl.setParameterExceptionHandler((ex, given) -> {
       PrintWriter err = ex.getCommandLine().getErr();
       err.println(prefix(ex.getCommandLine()) + oneLine(SecretMasker.mask(ex.getMessage())));
       err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
@@ -46,6 +62,10 @@ public final class Lmsctl extends CommandGroup {
       return ExitCode.INVALID_INPUT;
     });
     return cl;
+  }
+
+  private static String verbName(Class<?> verb) {
+    return verb.getAnnotation(Command.class).name();
   }
 
   private static int onError(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {

@@ -1,18 +1,12 @@
 package lms.rollback.cluster;
 
-import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,8 +79,10 @@ public final class GreenShutdown {
       return new Result(name, false, 0, List.of(), 0, Duration.ZERO);
     }
 
-    List<String> files = new ArrayList<>();
-    long bytes = preserveLogs(request, pods, files);
+    List<GreenLogArchive.Saved> saved = new GreenLogArchive(cluster).preserve(ns, env.green().podLabels(), pods, request.outDir().resolve(LOG_DIRECTORY),
+        request.budget());
+    List<String> files = saved.stream().map(s -> request.outDir().relativize(s.file()).toString()).toList();
+    long bytes = saved.stream().mapToLong(GreenLogArchive.Saved::bytes).sum();
 
     Map<String, Object> args = Map.of("deployment", name, "replicas", 0, "replicasBefore", before);
     cluster.journal().append("cluster.command.start", Map.of("command", "scale deployment", "arguments", args));
@@ -94,41 +90,16 @@ public final class GreenShutdown {
         () -> cluster.client().apps().deployments().inNamespace(ns).withName(env.green().deployment()).scale(0));
     cluster.journalCommand("scale deployment", args, "ok");
 
-    Duration waited = awaitNoPods(env, request.budget());
+    // hashed while Green terminates: off the step's critical path
+    var digests = GreenLogArchive.digest(saved);
+    Duration waited;
+    try {
+      waited = awaitNoPods(env, request.budget());
+    } finally {
+      new GreenLogArchive(cluster).journalDigests(digests.join());
+    }
     cluster.journal().append("stop-green.done", Map.of("deployment", name, "podsLeft", 0, "waitedMillis", waited.toMillis()));
     return new Result(name, true, before, files, bytes, waited);
-  }
-
-  private long preserveLogs(Request request, List<Pod> pods, List<String> files) {
-    Path dir = request.outDir().resolve(LOG_DIRECTORY);
-    long total = 0;
-    for (Pod pod : pods) {
-      String podName = pod.getMetadata().getName();
-      List<Container> containers = pod.getSpec() == null ? List.of() : pod.getSpec().getContainers();
-      for (Container c : containers) {
-        String log;
-        try {
-          log = cluster.retry().call("read log of pod " + podName + "/" + c.getName(), () -> cluster.client().pods()
-              .inNamespace(request.env().namespace()).withName(podName).inContainer(c.getName()).getLog());
-        } catch (KubernetesClientException | ClusterException e) {
-          cluster.journal().append("logs.failed", Map.of("pod", podName, "container", c.getName(), "error", String.valueOf(e.getMessage())));
-          throw new ClusterException("could not preserve the log of Green pod " + podName + "/" + c.getName() + ": "
-              + e.getMessage() + "; Green was not scaled down (§7.1 #3 asks for its logs first). Re-run to try again", e);
-        }
-        Path file = dir.resolve(podName + "." + c.getName() + ".log");
-        try {
-          Files.createDirectories(dir);
-          Files.writeString(file, log == null ? "" : log, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-          throw new ClusterException("cannot write " + file + ": " + e.getMessage() + "; Green was not scaled down", e);
-        }
-        long size = log == null ? 0 : log.getBytes(StandardCharsets.UTF_8).length;
-        total += size;
-        files.add(request.outDir().relativize(file).toString());
-        cluster.journal().append("logs.preserved", Map.of("pod", podName, "container", c.getName(), "file", file.toString(), "bytes", size));
-      }
-    }
-    return total;
   }
 
   /**

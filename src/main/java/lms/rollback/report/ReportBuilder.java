@@ -28,16 +28,12 @@ public final class ReportBuilder {
 
   public RollbackReport build(Path journalFile, String incidentId, String deploymentId) {
     ChainVerifier.Result integrity = ChainVerifier.verify(journalFile, null);
-    List<Journal.Entry> all = new Journal(journalFile.getParent(), "report").read();
+    List<Journal.Entry> withDecisions = lastRunWithDecisions(journalFile);
     int from = 0;
-    for (int i = 0; i < all.size(); i++) {
-      if (all.get(i).type().equals("scenario.start")) from = i;
+    for (int i = 0; i < withDecisions.size(); i++) {
+      if (withDecisions.get(i).type().equals("scenario.start")) from = i;
     }
-    List<Journal.Entry> run = all.subList(from, all.size());
-    // the decisions that led to this run come before its start: back to the previous run's last entry
-    int decisionsFrom = from;
-    while (decisionsFrom > 0 && !RUN_BOUNDARIES.contains(all.get(decisionsFrom - 1).type())) decisionsFrom--;
-    List<Journal.Entry> withDecisions = all.subList(decisionsFrom, all.size());
+    List<Journal.Entry> run = withDecisions.subList(from, withDecisions.size());
     if (run.isEmpty()) {
       throw new lms.rollback.core.LmsException(lms.rollback.core.ExitCode.INVALID_INPUT, "--journal: " + journalFile + " has no entries to report on");
     }
@@ -161,6 +157,31 @@ public final class ReportBuilder {
         scenario != null && plan.scenarios().containsKey(scenario) ? plan.scenario(scenario).target().limit() : null,
         outcome, stoppedAt, stopReason, trigger, decision, steps, commands, checks, messages, waits, notices,
         followUps(plan.immediateActions(), ended), followUps(plan.rootCauseAnalysis(), ended), integrity, decisions, escalations);
+  }
+
+  /**
+   * The last scenario run and the decisions that led to it (back to the previous run's last entry), and whatever
+   * follows it; the whole journal when it holds no run. Read in one pass keeping only that: a long watch before a
+   * rollback costs time, not memory.
+   */
+  private static List<Journal.Entry> lastRunWithDecisions(Path journalFile) {
+    List<Journal.Entry> sinceBoundary = new ArrayList<>();
+    var found = new Object() {
+      List<Journal.Entry> withRun;
+    };
+    List<Journal.Entry> everything = new ArrayList<>();
+    Journal.reading(journalFile).forEach(e -> {
+      if (found.withRun == null) everything.add(e);
+      sinceBoundary.add(e);
+      if (e.type().equals("scenario.start")) {
+        found.withRun = new ArrayList<>(sinceBoundary);
+        everything.clear();
+      } else if (found.withRun != null) {
+        found.withRun.add(e);
+      }
+      if (RUN_BOUNDARIES.contains(e.type())) sinceBoundary.clear();
+    });
+    return found.withRun != null ? found.withRun : everything;
   }
 
   private static final java.util.Set<String> RUN_BOUNDARIES = java.util.Set.of("scenario.start", "scenario.end", "scenario.stopped",

@@ -70,7 +70,7 @@ public final class SandboxApiServer implements AutoCloseable {
   });
   private HttpServer front;
   private KubernetesClient backendClient;
-  private Function<String[], String> logSource = pod -> "";
+  private LogSource logSource = (ns, pod, container, out) -> { };
   private String backendBase;
 
   /** Starts on 127.0.0.1; port 0 picks a free one. */
@@ -109,7 +109,17 @@ public final class SandboxApiServer implements AutoCloseable {
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
+  /** Writes one container's log as the API server streams it; may write megabytes, a chunk at a time. */
+  @FunctionalInterface
+  public interface LogSource {
+    void write(String namespace, String pod, String container, OutputStream out) throws IOException;
+  }
+
   public void setLogSource(Function<String[], String> source) {
+    this.logSource = (ns, pod, container, out) -> out.write(source.apply(new String[] {ns, pod, container}).getBytes(StandardCharsets.UTF_8));
+  }
+
+  public void setLogSource(LogSource source) {
     this.logSource = source;
   }
 
@@ -179,7 +189,15 @@ public final class SandboxApiServer implements AutoCloseable {
       var log = LOG.matcher(path);
       if (log.matches() && method.equals("GET")) {
         String container = param(query, "container");
-        send(ex, 200, "text/plain", logSource.apply(new String[] {log.group(1), log.group(2), container}));
+        if (backendClient.pods().inNamespace(log.group(1)).withName(log.group(2)).get() == null) {
+          status(ex, 404, "pods \"" + log.group(2) + "\" not found");
+          return;
+        }
+        ex.getResponseHeaders().set("Content-Type", "text/plain");
+        ex.sendResponseHeaders(200, 0); // chunked: a log is streamed, never built whole
+        try (OutputStream out = ex.getResponseBody()) {
+          logSource.write(log.group(1), log.group(2), container, out);
+        }
         return;
       }
       if (isWatch(path, query)) {

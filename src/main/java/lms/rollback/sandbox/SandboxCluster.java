@@ -93,27 +93,32 @@ public final class SandboxCluster implements AutoCloseable {
 
   /** As {@link #seed(Environment)}, with extra annotations on Blue's Deployment (e.g. a ready limit). */
   public SandboxCluster seed(Environment env, Map<String, String> blueAnnotations) {
+    return seed(env, blueAnnotations, REPLICAS);
+  }
+
+  /** As {@link #seed(Environment, Map)}, with Green at {@code greenReplicas} ready pods (a production-sized Green). */
+  public SandboxCluster seed(Environment env, Map<String, String> blueAnnotations, int greenReplicas) {
     KubernetesClient store = store();
     String ns = env.namespace();
     store.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).createOr(x -> x.update());
-    store.apps().deployments().inNamespace(ns).resource(deployment(env.blue(), ns, BLUE_VERSION, blueAnnotations, Instant.now().minus(Duration.ofDays(6))))
+    store.apps().deployments().inNamespace(ns).resource(deployment(env.blue(), ns, BLUE_VERSION, blueAnnotations, Instant.now().minus(Duration.ofDays(6)), REPLICAS))
         .createOr(x -> x.update());
-    store.apps().deployments().inNamespace(ns).resource(deployment(env.green(), ns, GREEN_VERSION, Map.of(), Instant.now().minus(GREEN_AGE)))
+    store.apps().deployments().inNamespace(ns).resource(deployment(env.green(), ns, GREEN_VERSION, Map.of(), Instant.now().minus(GREEN_AGE), greenReplicas))
         .createOr(x -> x.update());
     store.adapt(IstioClient.class).v1().virtualServices().inNamespace(ns).resource(virtualService(env)).createOr(x -> x.update());
     controller.watch(ns);
     controller.reconcileNow(ns, env.blue().deployment());
     controller.reconcileNow(ns, env.green().deployment());
-    awaitPods(env);
+    awaitPods(env, greenReplicas);
     return this;
   }
 
-  private void awaitPods(Environment env) {
+  private void awaitPods(Environment env, int greenReplicas) {
     long deadline = System.nanoTime() + SEED_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       int blue = store().pods().inNamespace(env.namespace()).withLabels(env.blue().podLabels()).list().getItems().size();
       int green = store().pods().inNamespace(env.namespace()).withLabels(env.green().podLabels()).list().getItems().size();
-      if (blue == REPLICAS && green == REPLICAS) return;
+      if (blue == REPLICAS && green == greenReplicas) return;
       try {
         Thread.sleep(20);
       } catch (InterruptedException e) {
@@ -124,12 +129,13 @@ public final class SandboxCluster implements AutoCloseable {
     throw new IllegalStateException("the sandbox did not start its pods within " + SEED_TIMEOUT.toSeconds() + "s");
   }
 
-  static Deployment deployment(Environment.Side side, String ns, String version, Map<String, String> annotations, Instant created) {
+  static Deployment deployment(Environment.Side side, String ns, String version, Map<String, String> annotations, Instant created,
+      int replicas) {
     return new DeploymentBuilder()
         .withNewMetadata().withName(side.deployment()).withNamespace(ns).addToLabels(side.podLabels())
         .addToLabels("version", version).addToAnnotations(annotations).addToAnnotations(DEPLOYED_AT, created.toString())
         .withCreationTimestamp(created.toString()).withGeneration(1L).endMetadata()
-        .withNewSpec().withReplicas(REPLICAS)
+        .withNewSpec().withReplicas(replicas)
         .withNewSelector().addToMatchLabels(side.podLabels()).endSelector()
         .withNewTemplate().withNewMetadata().addToLabels(side.podLabels()).addToLabels("version", version).endMetadata()
         .withNewSpec().addNewContainer().withName("lms").withImage(IMAGE + version).addNewPort().withContainerPort(8080).endPort()

@@ -59,11 +59,24 @@ public final class TriggerWatch {
     journal.append("watch.start", Map.of("environment", environment, "intervalSeconds", interval.toSeconds(), "forSeconds", duration.toSeconds(),
         "dryRun", dryRun, "triggers", measurable().stream().map(Trigger::id).toList()));
     int rounds = 0;
+    // a 4-hour watch evaluates thousands of times: the journal gets what changed (first state, clear -> unknown
+    // when Prometheus went away, back), not every unchanged round
+    Map<String, Evaluation.State> last = new java.util.HashMap<>();
     while (true) {
       rounds++;
       Instant now = clock.instant();
       for (Trigger t : measurable()) {
         Evaluation e = evaluator.evaluate(t, env, now);
+        Evaluation.State before = last.put(t.id(), e.state());
+        if (before != e.state()) {
+          Map<String, Object> change = new LinkedHashMap<>();
+          change.put("trigger", t.id());
+          change.put("from", before == null ? "not watched" : before.name());
+          change.put("to", e.state().name());
+          change.put("round", rounds);
+          change.put("detail", e.detail());
+          journal.append("trigger.changed", change);
+        }
         if (e.state() == Evaluation.State.unknown) progress.say("  " + t.id() + " unknown: " + e.detail());
         if (!e.holds()) continue;
         if (t.type() == TriggerType.AUTOMATIC) {
