@@ -8,7 +8,7 @@ def call(Map userConfig = [:]) {
   Map defaults = [scenario: null, trigger: null, env: null, reason: null, requestedBy: null, dryRun: false, rehearsal: false,
                   plan: null, verifyWindow: null, backup: null, image: null, outDir: null, kubeconfigCredentialsId: 'lms-kubeconfig',
                   smokeCredentials: [:], notifyCredentials: [:], databaseCredentialsId: null, databaseUrlVariable: 'LMS_DATABASE_URL',
-                  leaseHolder: null, buildUrl: null, archive: true]
+                  leaseHolder: null, buildUrl: null, archive: true, capabilityOverride: null, dataReviewers: 'lms-dbas']
   Map config = lmsConfig('lmsRollback', defaults, userConfig, ['scenario', 'trigger', 'env', 'reason', 'requestedBy'])
   lmsPlugins('lmsRollback')
   String outcome = 'FAILED'
@@ -56,6 +56,11 @@ def call(Map userConfig = [:]) {
           Map step = steps[i]
           stage("${step.title} (${step.budget})") {
             def advanced = engine(config, ['--through', step.action])
+            if (advanced.status == 5 && advanced.json?.state == 'awaiting-decision' && advanced.json?.stoppedAt == step.action) {
+              // §1.2: the engine waits for a person's data review; Jenkins asks the reviewers and records their answer
+              dataReview(config, advanced.json.reason, step.budget)
+              advanced = engine(config, ['--through', step.action])
+            }
             if (advanced.status != 0) {
               error("lmsRollback: stopped at ${step.action} (lmsctl exit ${advanced.status}): ${advanced.json?.reason ?: advanced.reason}")
             }
@@ -75,6 +80,26 @@ def call(Map userConfig = [:]) {
   }
 }
 
+/** The review as an input for the reviewers, within the step's budget; recorded under the reviewer's name. */
+def dataReview(Map config, String what, String budget) {
+  Map answer
+  timeout(time: budgetSeconds(budget), unit: 'SECONDS') {
+    answer = input(id: 'LmsDataReview', message: what, ok: 'Reviewed', submitter: config.dataReviewers, submitterParameter: 'REVIEWER',
+        parameters: [string(name: 'REVIEWED', defaultValue: '', description: 'What was checked, in a sentence (required)')])
+  }
+  if (!answer.REVIEWED?.trim()) error("lmsRollback: the data review says nothing of what was checked; the run waits. Run the build again to be asked again")
+  def recorded = lmsctlRun(args: ['audit', 'record', '--type', 'data-review.done', '--field', "reviewed=${answer.REVIEWED}", '--out-dir', config.outDir],
+      outDir: config.outDir, actor: answer.REVIEWER)
+  if (recorded.status != 0) error("lmsRollback: the data review could not be recorded (lmsctl exit ${recorded.status}): ${recorded.reason}")
+}
+
+/** "15m" -> 900; the plan's budgets are whole seconds, minutes or hours. */
+long budgetSeconds(String budget) {
+  String b = budget.contains('-') ? budget.substring(budget.indexOf('-') + 1) : budget
+  long n = b.substring(0, b.length() - 1) as long
+  return b.endsWith('h') ? n * 3600 : b.endsWith('m') ? n * 60 : n
+}
+
 /** One call of the engine's run: every stage passes the same run's identity; the engine resumes it. */
 def engine(Map config, List extra) {
   List args = ['rollback', '--scenario', config.scenario, '--env', config.env, '--trigger', config.trigger, '--requested-by', config.requestedBy,
@@ -87,6 +112,7 @@ def engine(Map config, List extra) {
   if (config.rehearsal) args += ['--rehearsal']
   if (config.backup) args += ['--dump', config.backup]
   if (config.image) args += ['--image', config.image]
+  if (config.capabilityOverride) args += ['--capability-override', config.capabilityOverride]
   return lmsctlRun(args: args + extra, outDir: config.outDir, actor: config.requestedBy)
 }
 

@@ -93,6 +93,18 @@ class ContractTest {
     }
   }
 
+  @Test
+  void aRunWaitingForItsDataReviewPrintsWhatTheStepsRead() throws Exception {
+    try (Sandbox sandbox = Sandbox.start(out)) {
+      // Green deployed 6 h ago: §1.2 adds the data review, which waits for a person
+      sandbox.store().apps().deployments().inNamespace(sandbox.env.namespace()).withName(sandbox.env.green().deployment()).edit(d -> {
+        d.getMetadata().getAnnotations().put(lms.rollback.cluster.ClusterStatus.DEPLOYED_AT, java.time.Instant.now().minus(java.time.Duration.ofHours(6)).toString());
+        return d;
+      });
+      matches("rollback-awaiting-review", run(Map.of(), rollback(sandbox, out.resolve("review"), "AUTO-001", "--cluster-only", "--through", "data-review"), 5));
+    }
+  }
+
   private static void matches(String golden, JsonNode actual) throws Exception {
     matches(golden, actual, null, golden);
   }

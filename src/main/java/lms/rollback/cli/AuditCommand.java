@@ -88,6 +88,9 @@ final class AuditCommand extends CommandGroup {
         throw new LmsException(ExitCode.INVALID_INPUT, "--type: '" + type + "' is reserved for lmsctl's own entries (they steer a run: "
             + String.join(", ", STEERING) + "…); gate decisions go through 'lmsctl gate record'");
       }
+      if (type.equals("data-review.done") && fields.getOrDefault("reviewed", "").isBlank()) {
+        throw new LmsException(ExitCode.INVALID_INPUT, "--field reviewed: a data review (§1.2) says what was checked, e.g. --field reviewed=\"leave requests created since 14:05 match Blue's schema\"");
+      }
       Journal.Entry e = journal.append(type, fields);
       List<String> text = new ArrayList<>();
       text.add("Recorded entry " + e.seq() + " (" + type + ")");

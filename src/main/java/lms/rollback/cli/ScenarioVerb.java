@@ -66,6 +66,10 @@ abstract class ScenarioVerb extends Verb {
       description = "The Jenkins build whose input page the deciders' notices link to. Default: $BUILD_URL; without it they say how to decide with 'lmsctl gate record'.")
   String buildUrl;
 
+  @Option(names = "--capability-override", paramLabel = "REASON",
+      description = "Switch traffic although Green was deployed 24 h+ ago, when §1.2 asks for a redeploy and data migration instead: why, in a sentence; journaled with --requested-by and shown in the report. Default: none (refused).")
+  String capabilityOverride;
+
   @Option(names = "--rehearsal", description = "A rehearsal (§9.1): not on production; no two-person authorization needed for the database step; the §9.2 scorecard is written.")
   boolean rehearsal;
 
@@ -93,9 +97,12 @@ abstract class ScenarioVerb extends Verb {
     if (rehearsal && PRODUCTION.equals(plan.environmentName())) {
       throw new LmsException(ExitCode.INVALID_INPUT, "--rehearsal: rehearsals run on staging (§9.1), never on " + PRODUCTION + "; pass --env staging");
     }
-    if (through != null && !ScenarioRunner.pausePoints(scenario).contains(through)) {
+    // §1.2 may add a data review to a scenario that switches traffic (the run checks it against its own steps)
+    List<String> points = new ArrayList<>(ScenarioRunner.pausePoints(scenario));
+    if (scenario.steps().stream().anyMatch(s -> s.action() == StepAction.SWITCH_TRAFFIC)) points.add(StepAction.DATA_REVIEW.key());
+    if (through != null && !points.contains(through)) {
       throw new LmsException(ExitCode.INVALID_INPUT, "--through: scenario " + name + " has no step '" + through + "'; allowed: "
-          + String.join(", ", ScenarioRunner.pausePoints(scenario)));
+          + String.join(", ", points));
     }
     if (dryRun && (through != null || waitForDecision)) {
       throw new LmsException(ExitCode.INVALID_INPUT, "--dry-run: runs nothing, so --through and --wait do not apply; drop them");
@@ -109,6 +116,7 @@ abstract class ScenarioVerb extends Verb {
     try (OutDirLock local = lockOutDir(); KubernetesClient client = clusterOptions.connection().open()) {
       Cluster cluster = new Cluster(client, new ApiRetry(clusterOptions.attempts(), ApiRetry.DEFAULT_FIRST_BACKOFF, progress), journal, progress);
       RollbackRun run = new RollbackRun(plan.plan(), cluster, output.outDir(), System.getenv(), progress).restore(dump(), redeployImage())
+          .capabilityOverride(capabilityOverride)
           .printTo(text && !dryRun ? out : null)
           .waiting(waitForDecision ? new RollbackRun.Waiting(true, 1.0, Duration.ofMillis(500)) : RollbackRun.Waiting.NO);
       RollbackSteps.Probes probes = probeOptions.probes(plan.plan(), cluster, env);
@@ -132,6 +140,10 @@ abstract class ScenarioVerb extends Verb {
     List<String> text = new ArrayList<>();
     switch (result.status()) {
       case AWAITING_DECISION -> {
+        if (!ScenarioRunner.DECISION.equals(result.stoppedAt())) {
+          text.add("  WAITING before " + result.stoppedAt() + ": " + result.reason());
+          break;
+        }
         text.add("  DECISION NEEDED: " + result.gate().describe() + "; nothing was changed yet.");
         var p = result.gate().prompt();
         text.add("  " + (p.database() ? "Each of the two" : "They") + " decide with: lmsctl gate record --trigger " + trigger

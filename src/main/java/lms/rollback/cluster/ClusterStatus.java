@@ -35,7 +35,7 @@ public record ClusterStatus(String environment, String virtualService, List<Stri
   }
 
   /** The deploy time annotation if the pipeline set one, else when the Deployment was created. */
-  static Instant deployedAt(Deployment d) {
+  public static Instant deployedAt(Deployment d) {
     Map<String, String> annotations = d.getMetadata().getAnnotations();
     String at = annotations == null ? null : annotations.get(DEPLOYED_AT);
     return Instant.parse(at != null ? at : d.getMetadata().getCreationTimestamp());

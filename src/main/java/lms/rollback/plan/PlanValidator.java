@@ -82,6 +82,12 @@ final class PlanValidator {
       }
     }
     if (plan.capabilityWindows().isEmpty()) fail("capabilityWindows", "at least one window is required");
+    for (int i = 0; i < plan.capabilityWindows().size(); i++) {
+      var w = plan.capabilityWindows().get(i);
+      if (w.requires() == CapabilityRule.DATA_REVIEW && (w.review() == null || w.review().action() != StepAction.DATA_REVIEW)) {
+        fail("capabilityWindows[" + i + "].review", "a window that requires data-review names its step: { action: data-review, title: ..., budget: ... }");
+      }
+    }
   }
 
   private void validate(String at, Environment env) {

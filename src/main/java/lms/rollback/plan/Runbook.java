@@ -13,7 +13,18 @@ public final class Runbook {
       @JsonProperty(required = true) Budget from,
       Budget to,
       @JsonProperty(required = true) String method,
-      @JsonProperty(required = true) String complexity) {}
+      @JsonProperty(required = true) String complexity,
+      CapabilityRule requires,
+      Scenario.Step review) {
+    public CapabilityWindow {
+      requires = requires == null ? CapabilityRule.NONE : requires;
+    }
+
+    /** "4h-24h", "24h+". */
+    public String span() {
+      return from.text() + (to == null ? "+" : "-" + to.text());
+    }
+  }
 
   /** §3.3, in order: a role of the plan, when it is called, and for which triggers it is paged. */
   public record Contact(

@@ -7,6 +7,7 @@ public enum StepAction {
   @JsonProperty("announce") ANNOUNCE,
   @JsonProperty("switch-traffic") SWITCH_TRAFFIC,
   @JsonProperty("verify-blue") VERIFY_BLUE,
+  @JsonProperty("data-review") DATA_REVIEW,
   @JsonProperty("stop-green") STOP_GREEN,
   @JsonProperty("database-rollback") DATABASE_ROLLBACK,
   @JsonProperty("verify-data") VERIFY_DATA,

@@ -61,6 +61,7 @@ public final class HtmlReport {
     h.append("<h2>Trigger and decision</h2>\n<table><tr><th>Trigger</th><td>");
     h.append(r.trigger() == null ? "not journaled" : esc(r.trigger().id() + " — " + r.trigger().condition()
         + (r.trigger().threshold() == null ? "" : " (" + r.trigger().threshold() + ")") + ", " + r.trigger().type()));
+    if (r.capability() != null) h.append("</td></tr><tr><th>Capability window (§1.2)</th><td>").append(esc(r.capability()));
     h.append("</td></tr><tr><th>Decision</th><td>");
     h.append(esc(r.decidedBy()));
     for (RollbackReport.Decision d : r.decisions()) {

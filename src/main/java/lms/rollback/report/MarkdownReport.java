@@ -56,6 +56,7 @@ public final class MarkdownReport {
     md.append("| Decision authority | ").append(r.decidedBy()).append(" |\n");
     md.append("| Trigger reason | ").append(r.trigger() == null ? "—" : r.trigger().id() + " " + r.trigger().condition())
         .append(r.decision() == null ? "" : ": " + r.decision().reason()).append(" |\n");
+    if (r.capability() != null) md.append("| Capability window (§1.2) | ").append(r.capability()).append(" |\n");
     md.append("| Steps executed | ").append(r.steps().size()).append(" |\n");
     md.append("| Commands run | ").append(r.commands().size()).append(" |\n");
     md.append("| Verification results | ").append(r.checks().stream().filter(RollbackReport.Check::passed).count()).append(" of ")

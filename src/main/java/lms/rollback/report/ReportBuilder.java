@@ -156,7 +156,8 @@ public final class ReportBuilder {
         started, ended, Duration.between(started, ended), plan.targetTime().limit(),
         scenario != null && plan.scenarios().containsKey(scenario) ? plan.scenario(scenario).target().limit() : null,
         outcome, stoppedAt, stopReason, trigger, decision, steps, commands, checks, messages, waits, notices,
-        followUps(plan.immediateActions(), ended), followUps(plan.rootCauseAnalysis(), ended), integrity, decisions, escalations);
+        followUps(plan.immediateActions(), ended), followUps(plan.rootCauseAnalysis(), ended), integrity, decisions, escalations,
+        start == null ? null : start.path("capability").path("summary").asText(null));
   }
 
   /**

@@ -32,7 +32,8 @@ public record RollbackReport(
     List<FollowUp> rootCauseAnalysis,
     ChainVerifier.Result integrity,
     List<Decision> decisions,
-    List<String> escalations) {
+    List<String> escalations,
+    String capability) {
 
   /** REJECTED: the gate closed without a decision to roll back; REFUSED: the preflight found the run could not finish. Neither changed anything. */
   public enum Outcome { COMPLETED, FAILED, INTERRUPTED, REJECTED, REFUSED }

@@ -44,6 +44,16 @@ public final class Preflight {
     this.dump = dump;
   }
 
+  private CapabilityDecision capability;
+  private String scenarioName;
+
+  /** §1.2: the run's capability window is checked too (24 h+ refuses a switch-only scenario without an override). */
+  public Preflight capability(CapabilityDecision decision, String scenarioName) {
+    this.capability = decision;
+    this.scenarioName = scenarioName;
+    return this;
+  }
+
   /** Runs every check; returns a line of what it saw, or throws naming each check that failed. */
   public String run() {
     List<Check> checks = checks();
@@ -69,6 +79,11 @@ public final class Preflight {
     if (probes != null && uses(StepAction.VERIFY_BLUE)) checks.add(prometheus());
     if (probes != null && (uses(StepAction.CONFIRM) || uses(StepAction.VERIFY_RESTORE))) checks.add(smokeCredentials());
     if (uses(StepAction.RESTORE_DATABASE)) checks.add(backup());
+    if (capability != null) {
+      String refusal = capability.refusal(scenario, scenarioName);
+      checks.add(new Check("Capability window (§1.2)", refusal == null, refusal == null ? capability.describe() : refusal,
+          ExitCode.CLUSTER_STATE));
+    }
     return checks;
   }
 

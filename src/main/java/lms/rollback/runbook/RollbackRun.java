@@ -75,6 +75,7 @@ public final class RollbackRun {
   private Path dump;
   private String redeployImage;
   private Waiting waiting = Waiting.NO;
+  private String capabilityOverride;
   private PrintWriter out;
 
   /** {@code env}: where the channels' addresses and secrets are read (the process's environment, or the sandbox's). */
@@ -103,6 +104,12 @@ public final class RollbackRun {
     return this;
   }
 
+  /** A person's reason to switch traffic although Green is past the window for it (§1.2, 24 h+); null: none. */
+  public RollbackRun capabilityOverride(String reason) {
+    this.capabilityOverride = reason;
+    return this;
+  }
+
   public RollbackRun waiting(Waiting w) {
     this.waiting = w;
     return this;
@@ -117,10 +124,15 @@ public final class RollbackRun {
   /** Advances the run as far as {@code r.through()}, its gate, or a failing step allow. */
   public Outcome advance(Request r) {
     Journal journal = cluster.journal();
-    Scenario scenario = plan.scenario(r.scenario());
+    Scenario planned = plan.scenario(r.scenario());
     plan.trigger(r.trigger());
     Environment environment = plan.environment(r.environment());
-    RunState earlier = RunState.unfinished(journal, r.scenario(), scenario, r.environment(), r.trigger());
+    RunState earlier = RunState.unfinished(journal, r.scenario(), planned, r.environment(), r.trigger());
+    // §1.2 is decided when the run starts and kept with it: every later call runs the same steps
+    CapabilityDecision recorded = earlier == null ? null : CapabilityDecision.recorded(plan, earlier.start());
+    CapabilityDecision capability = recorded != null ? recorded
+        : CapabilityDecision.of(plan, cluster, environment, java.time.Instant.now(), capabilityOverride, r.requestedBy());
+    Scenario scenario = capability.applyTo(planned);
     // a resumed run takes its lease back under the holder it had, instead of waiting for the lease to expire
     String holder = earlier != null && earlier.leaseHolder() != null ? earlier.leaseHolder() : r.leaseHolder();
     EnvironmentLease lease = EnvironmentLease.acquire(cluster.client(), environment.namespace(), r.environment(), holder,
@@ -129,7 +141,7 @@ public final class RollbackRun {
     int exit = ExitCode.OK;
     try {
       journal.append("lease.acquired", Map.of("lease", lease.name(), "holder", holder));
-      ScenarioRunner runner = runner(r, scenario, environment, journal);
+      ScenarioRunner runner = runner(r, scenario, environment, journal, capability);
       if (out != null) {
         out.printf("Scenario %s — %s (target %s) on '%s'%s%n", r.scenario(), scenario.title(), scenario.target(), r.environment(),
             earlier == null ? "" : ", resuming the run started at journal entry " + earlier.startSeq());
@@ -142,6 +154,7 @@ public final class RollbackRun {
       if (r.reason() != null) context.put("reason", r.reason());
       context.put("rehearsal", r.rehearsal());
       context.put("leaseHolder", holder);
+      context.put("capability", capability.asData());
       try {
         result = runner.run(r.scenario(), scenario, context, o -> {
           if (out != null) {
@@ -173,7 +186,7 @@ public final class RollbackRun {
     return new Outcome(result, exit, ended ? report(r.rehearsal()) : List.of());
   }
 
-  private ScenarioRunner runner(Request r, Scenario scenario, Environment environment, Journal journal) {
+  private ScenarioRunner runner(Request r, Scenario scenario, Environment environment, Journal journal, CapabilityDecision capability) {
     RollbackSteps steps = new RollbackSteps(cluster, r.environment(), environment, outDir, r.trigger()).redeployImage(redeployImage);
     if (probes != null) steps.probes(probes);
     if (database != null) steps.database(database);
@@ -183,9 +196,12 @@ public final class RollbackRun {
     GateRun gate = new GateRun(plan, journal, Clock.systemUTC());
     PromptLog.Request request = new PromptLog.Request(r.requestedBy(), r.reason(), r.scenario(), r.environment(), null,
         ApprovalLink.of(r.buildUrl()));
+    DataReview review = new DataReview(journal, outDir.toString());
     return steps.register(new ScenarioRunner(journal))
+        .on(lms.rollback.plan.StepAction.DATA_REVIEW, step -> review.done())
+        .waitsFor(lms.rollback.plan.StepAction.DATA_REVIEW, () -> review.missing(capability))
         .hooks(new Communications(new CommunicationSchedule(plan, notifier), out))
-        .preflight(() -> new Preflight(cluster, environment, scenario, probes, dump).run())
+        .preflight(() -> new Preflight(cluster, environment, scenario, probes, dump).capability(capability, r.scenario()).run())
         .gate(() -> waiting.here()
             ? gate.await(r.trigger(), r.scenario(), r.rehearsal(), request, gateNotifier, waiting.timeScale(), waiting.poll(), progress)
             : gate.advance(r.trigger(), r.scenario(), r.rehearsal(), request, gateNotifier, 1.0));
@@ -196,15 +212,16 @@ public final class RollbackRun {
    * checks, who would be asked to decide, and the steps that would run.
    */
   public Map<String, Object> dryRun(Request r) {
-    Scenario scenario = plan.scenario(r.scenario());
     plan.trigger(r.trigger());
     Environment environment = plan.environment(r.environment());
+    CapabilityDecision capability = CapabilityDecision.of(plan, cluster, environment, java.time.Instant.now(), capabilityOverride, r.requestedBy());
+    Scenario scenario = capability.applyTo(plan.scenario(r.scenario()));
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("scenario", r.scenario());
     data.put("state", "dry-run");
     List<Map<String, Object>> checks = new ArrayList<>();
     int exit = ExitCode.OK;
-    for (Preflight.Check c : new Preflight(cluster, environment, scenario, probes, dump).checks()) {
+    for (Preflight.Check c : new Preflight(cluster, environment, scenario, probes, dump).capability(capability, r.scenario()).checks()) {
       checks.add(Map.of("name", c.name(), "ok", c.ok(), "seen", c.seen()));
       if (!c.ok() && exit == ExitCode.OK) exit = c.exitCode();
     }
@@ -219,7 +236,7 @@ public final class RollbackRun {
   }
 
   private Duration hold(Request r, Scenario scenario, ScenarioRunner.Result result) {
-    if (result.status() == ScenarioRunner.Status.AWAITING_DECISION) {
+    if (result.status() == ScenarioRunner.Status.AWAITING_DECISION && ScenarioRunner.DECISION.equals(result.stoppedAt())) {
       GatePlan gate = new Authority(plan).gateFor(r.trigger(), r.scenario());
       Duration windows = gate.levels().stream().map(GatePlan.Level::window).reduce(Duration.ZERO, Duration::plus);
       if (gate.twoPersonRule() != null) windows = windows.plus(gate.levels().get(0).window());

@@ -40,6 +40,7 @@ public final class ScenarioRunner {
   private final Map<StepAction, Function<Scenario.Step, String>> executors = new EnumMap<>(StepAction.class);
   private final Map<StepAction, Supplier<String>> stillDone = new EnumMap<>(StepAction.class);
   private final java.util.Set<StepAction> checkedAgainAfterACrash = java.util.EnumSet.noneOf(StepAction.class);
+  private final Map<StepAction, Supplier<String>> waitsFor = new EnumMap<>(StepAction.class);
   private final Journal journal;
   private Hooks hooks = Hooks.NONE;
   private Supplier<String> preflight = () -> "no preflight checks";
@@ -94,6 +95,15 @@ public final class ScenarioRunner {
    */
   public ScenarioRunner stillDone(StepAction action, Supplier<String> check) {
     stillDone.put(action, check);
+    return this;
+  }
+
+  /**
+   * A step that needs a person first (the §1.2 data review): {@code missing} says what is still to be done, or null
+   * when it is. Until then the run waits before the step, as at an undecided gate: nothing of the step is started.
+   */
+  public ScenarioRunner waitsFor(StepAction action, Supplier<String> missing) {
+    waitsFor.put(action, missing);
     return this;
   }
 
@@ -239,9 +249,14 @@ public final class ScenarioRunner {
         journal.append("step.redo", Map.of("action", step.action().key(), "reason", "the run resumes after a call that did not end in order: checked again"));
         done = null;
       }
+      String missing = done == null && waitsFor.containsKey(step.action()) ? waitsFor.get(step.action()).get() : null;
       if (done != null && stillDone(step)) {
         timer.skipped(done);
         listener.finished(timer.outcomes().get(timer.outcomes().size() - 1));
+      } else if (missing != null) {
+        Result r = run.result(Status.AWAITING_DECISION, timer.outcomes(), timer.total(), step.action().key(), missing, decided);
+        journal.append("scenario.awaiting", Map.of("scenario", name, "step", step.action().key(), "missing", missing));
+        return r;
       } else {
         try {
           timer.run(step, () -> executors.get(step.action()).apply(step));

@@ -1,0 +1,48 @@
+package lms.rollback.runbook;
+
+import java.util.List;
+import lms.rollback.audit.Journal;
+
+/**
+ * §1.2, 4–24 h: the data Green wrote is reviewed by a person before the rollback is confirmed. The engine cannot
+ * review it; it waits for the review to be recorded in this run's journal (who: the entry's actor; what: its
+ * {@value #FIELD} field), from a terminal or from the Jenkins prompt, and puts it in the report.
+ */
+final class DataReview {
+
+  static final String RECORD = "data-review.done";
+  static final String FIELD = "reviewed";
+
+  private final Journal journal;
+  private final String outDir;
+
+  DataReview(Journal journal, String outDir) {
+    this.journal = journal;
+    this.outDir = outDir;
+  }
+
+  /** What is still missing, as one instruction; null once the review is recorded in this run. */
+  String missing(CapabilityDecision capability) {
+    if (recorded() != null) return null;
+    return "DATA REVIEW NEEDED (§1.2): Green served for " + CapabilityDecision.age(capability.greenAge())
+        + " before the rollback; a person reviews the data it wrote, then records it: lmsctl audit record --type " + RECORD
+        + " --actor YOU --field " + FIELD + "=\"what was checked\" --out-dir " + outDir + "; and runs this command again";
+  }
+
+  /** The step's line once recorded. */
+  String done() {
+    Journal.Entry e = recorded();
+    return "reviewed by " + e.actor() + ": " + e.data().path(FIELD).asText();
+  }
+
+  /** The review recorded since this run started, or null. */
+  private Journal.Entry recorded() {
+    List<Journal.Entry> entries = journal.read();
+    Journal.Entry found = null;
+    for (Journal.Entry e : entries) {
+      if (e.type().equals("scenario.start")) found = null;
+      if (e.type().equals(RECORD) && !e.data().path(FIELD).asText("").isBlank()) found = e;
+    }
+    return found;
+  }
+}
