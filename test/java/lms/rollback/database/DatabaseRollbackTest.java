@@ -227,6 +227,12 @@ class DatabaseRollbackTest {
     assertTrue(types.indexOf("maintenance.on") < types.indexOf("database.restore.start"), "maintenance before the restore");
     assertTrue(types.lastIndexOf("check.result") < types.indexOf("maintenance.off"), "verified before leaving maintenance");
     assertTrue(Files.readString(out.resolve("rollback-report.md")).contains("Emergency Restore"));
+    // Green, the failed release, is not left running beside the restored Blue; the run is held to its own 30m-60m target
+    assertEquals(0, sandbox.deployment(sandbox.env.green().deployment()).getSpec().getReplicas());
+    assertTrue(types.indexOf("maintenance.off") < types.indexOf("stop-green.done"), types.toString());
+    assertTrue(Files.readString(out.resolve("rollback-report.md")).contains("the 60m target"), "scenario D's own target");
+    assertTrue(types.contains("notify.skipped") || types.contains("notify.sent"), "the executives' notice was attempted: " + types);
+    assertTrue(Files.readString(out.resolve(Journal.FILE_NAME)).contains("executive-escalation"));
   }
 
   @Test

@@ -61,6 +61,32 @@ class NotifierTest {
   }
 
   @Test
+  void scenarioDsEscalationMailsTheExecutivesOfThePlanNotTheStakeholderList() throws Exception {
+    // Given a restore under way (§5.4), and the war room
+    journal.append("scenario.start", Map.of("scenario", "D", "environment", "production", "trigger", "BUS-004"));
+    try (HttpReceiver warRoom = new HttpReceiver()) {
+      Map<String, String> env = smtpEnv();
+      env.put("LMS_WAR_ROOM_WEBHOOK", warRoom.url());
+
+      // When the escalate step has run
+      List<Notifier.Delivery> sent = new CommunicationSchedule(Sandbox.PLAN, notifier(env)).after("escalate");
+
+      // Then the executives of §3.3 got the mail at the plan's addresses, and the war room heard of it; nothing unfilled
+      assertEquals(List.of(Notifier.Status.sent, Notifier.Status.sent), sent.stream().map(Notifier.Delivery::status).toList());
+      MimeMessage[] mails = smtp.getReceivedMessages();
+      assertEquals(1, mails.length);
+      assertEquals("lms-executives@company.com", mails[0].getAllRecipients()[0].toString());
+      assertTrue(mails[0].getSubject().startsWith("[LMS] EXECUTIVE ESCALATION"), mails[0].getSubject());
+      String body = com.icegreen.greenmail.util.GreenMailUtil.getBody(mails[0]);
+      assertTrue(body.contains("Trigger: BUS-004"), body);
+      assertFalse(body.contains("{{") || body.contains("[DESCRIBE") || body.contains("[VERSION"), body);
+      String text = new com.fasterxml.jackson.databind.ObjectMapper().readTree(warRoom.bodies.get(0)).path("text").asText();
+      assertTrue(text.startsWith("🚨 EXECUTIVE ESCALATION"), text);
+      assertTrue(text.contains("ETA: 60 minutes"), text);
+    }
+  }
+
+  @Test
   void warRoomMessageFollowsTheRunbookWordingAndCarriesWhatTheJournalSays() throws Exception {
     try (HttpReceiver warRoom = new HttpReceiver()) {
       Notifier.Delivery d = notifier(Map.of("LMS_WAR_ROOM_WEBHOOK", warRoom.url())).send("rollback-initiated", false);

@@ -52,9 +52,11 @@ class PlanLoaderTest {
     Budget restore = plan.scenario("D").budgetOf(StepAction.RESTORE_DATABASE);
     assertEquals(Duration.ofMinutes(20), restore.expected());
     assertEquals(Duration.ofMinutes(40), restore.limit());
-    // the six of §6.1, and the war room told when a rollback was asked for but not authorized
-    assertEquals(7, plan.communications().size());
-    assertEquals("rejected", plan.communications().get(6).after());
+    // the six of §6.1, scenario D's escalation to the executives and the war room, and the war room told when a
+    // rollback was asked for but not authorized
+    assertEquals(9, plan.communications().size());
+    assertEquals("executive-escalation", plan.communications().get(6).to());
+    assertEquals("rejected", plan.communications().get(8).after());
     assertEquals(5, plan.rehearsalChecklist().size());
     assertEquals(5, plan.rootCauseAnalysis().size());
     assertEquals(7, plan.smokeChecks().size());

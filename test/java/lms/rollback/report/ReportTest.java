@@ -79,7 +79,7 @@ class ReportTest {
     assertEquals(2, junit.getElementsByTagName("testsuite").getLength());
     assertEquals("5", ((org.w3c.dom.Element) junit.getElementsByTagName("testsuite").item(0)).getAttribute("tests"));
     String html = Files.readString(out.resolve("rollback-report.html"));
-    assertTrue(html.contains("<svg") && html.contains("15m target") && html.contains("waiting for a person"), "timeline present");
+    assertTrue(html.contains("<svg") && html.contains("8m target") && html.contains("waiting for a person"), "timeline present, against scenario B's own 8m target");
     assertFalse(html.contains("<script"), "self-contained, no scripts");
 
     // and the sandbox's journal verifies, while a copy with one word changed does not

@@ -83,7 +83,8 @@ public final class Notifier {
     if (dryRun) {
       return record(new Delivery(message, rendered.channel(), Status.rendered, "dry run: not sent", 0, rendered), "notify.rendered");
     }
-    return deliver(rendered, null);
+    Runbook.Communication c = communication(message);
+    return deliver(rendered, c.to() == null ? null : plan.roles().get(c.to()).email());
   }
 
   /**

@@ -119,7 +119,9 @@ public final class Runbook {
       @JsonProperty(required = true) String message,
       @JsonProperty(required = true) String channel,
       @JsonProperty(required = true) String owner,
-      @JsonProperty(required = true) String template) {}
+      @JsonProperty(required = true) String template,
+      /** For an email: a role of the plan whose addresses receive it instead of the channel's list (the executives, §5.4). */
+      String to) {}
 
   /** A channel of §6.1 and the environment variable that holds its address (webhook URL, email list). */
   public record Channel(@JsonProperty(required = true) ChannelKind kind, @JsonProperty(required = true) String addressEnv) {}
