@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -58,6 +59,23 @@ class NotifierTest {
     env.put(EmailChannel.TLS, "none");
     env.put(EmailChannel.FROM, "release@company.test");
     return env;
+  }
+
+  @Test
+  void aMessagesTimeIsWhenItsEventHappenedNotWhenItWasRendered() throws Exception {
+    // Given a switch journaled at 02:14:05, and the message rendered an hour later (re-sent by hand, say)
+    Instant switched = Instant.parse("2026-12-01T02:14:05Z");
+    Journal earlier = new Journal(out, "alice", Clock.fixed(switched, java.time.ZoneOffset.UTC));
+    earlier.append("step.start", Map.of("action", "switch-traffic", "title", "Execute traffic switch"));
+    earlier.append("step.end", Map.of("action", "switch-traffic", "title", "Execute traffic switch", "millis", 900, "budget", "2m", "ok", true,
+        "detail", "switched"));
+    Notifier later = new Notifier(Sandbox.PLAN, journal, new MessageTemplates(null), Map.of(), progress::add, 1, Duration.ZERO,
+        Clock.fixed(switched.plusSeconds(3600), java.time.ZoneOffset.UTC));
+
+    String text = later.render("traffic-switched").text();
+
+    assertTrue(text.contains("Time: " + MessageTemplates.UTC_STAMP.format(switched.plusMillis(900))), text);
+    assertFalse(text.contains(MessageTemplates.UTC_STAMP.format(switched.plusSeconds(3600))), text);
   }
 
   @Test

@@ -184,6 +184,26 @@ class TriggerWatchTest {
   }
 
   @Test
+  void man002ComparesWithBluesLatencyBeforeTheReleaseAndSaysWhichBaselineItUsed() throws Exception {
+    // Given Blue answering in ~80 ms all along, and Green now in ~400 ms: under 2x the plan's 500 ms, over 2x Blue's
+    exporter.set("lms-green", new Traffic(40, 0.2, 0.4, 0));
+    Thread.sleep(PLAN.verification().rateWindow().limit().toMillis() + 6000);
+    // "released" so that a minute before it is a moment this Prometheus has Blue's history for
+    Instant released = Instant.now().plusSeconds(55);
+
+    Evaluation measured = new TriggerEvaluator(PLAN.verification(), new PrometheusClient(prometheus.url(), Duration.ofSeconds(2)))
+        .releasedAt(released).evaluate(PLAN.trigger("MAN-002"), sandbox.env, Instant.now());
+    Evaluation planned = new TriggerEvaluator(PLAN.verification(), new PrometheusClient(prometheus.url(), Duration.ofSeconds(2)))
+        .releasedAt(Instant.now().minus(Duration.ofDays(365))).evaluate(PLAN.trigger("MAN-002"), sandbox.env, Instant.now());
+
+    // Then against Blue's measured p95 it holds, and says so; with no history it falls back to the plan's number, and says that
+    assertEquals(Evaluation.State.holds, measured.state(), measured.toString());
+    assertTrue(measured.condition().contains("(baseline measured: lms-blue at "), measured.condition());
+    assertEquals(Evaluation.State.clear, planned.state(), planned.toString());
+    assertTrue(planned.condition().contains("(baseline the plan's 500ms: Prometheus has no p95Seconds of lms-blue before the release)"), planned.condition());
+  }
+
+  @Test
   void aRestartedWatchDoesNotResetTheClock() throws Exception {
     // Given errors that have already been sustained for longer than AUTO-001's window
     exporter.set("lms-green", new Traffic(40, 20, 0.08, 0));

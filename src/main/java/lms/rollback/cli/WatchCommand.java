@@ -55,12 +55,23 @@ final class WatchCommand extends ClusterVerb {
     return false;
   }
 
+  /** When Green was deployed (MAN-002's baseline is Blue's latency before it), or null when that cannot be told. */
+  private static java.time.Instant greenDeployedAt(Cluster cluster, Environment env) {
+    try {
+      return lms.rollback.cluster.ClusterStatus.deployedAt(cluster.deployment(env.namespace(), env.green().deployment()));
+    } catch (RuntimeException e) {
+      cluster.progress().say("  Green's deployment time cannot be told (" + e.getMessage() + "): MAN-002 compares with the plan's baseline");
+      return null;
+    }
+  }
+
   @Override
   Outcome run(Cluster cluster, Environment env) {
     var p = plan.plan();
     Duration forHow = duration != null ? duration : p.capabilityWindows().get(0).to().limit();
     var client = probeOptions.prometheus(p, env);
-    TriggerWatch watch = new TriggerWatch(p, new TriggerEvaluator(p.verification(), client), cluster.journal(), cluster.progress(), Clock.systemUTC());
+    TriggerEvaluator evaluator = new TriggerEvaluator(p.verification(), client).releasedAt(greenDeployedAt(cluster, env));
+    TriggerWatch watch = new TriggerWatch(p, evaluator, cluster.journal(), cluster.progress(), Clock.systemUTC());
     cluster.progress().say("watching " + watch.measurable().size() + " triggers of '" + plan.environmentName() + "' every " + interval.toSeconds()
         + "s for " + lms.rollback.plan.Budget.format(forHow) + (dryRun ? " (dry run)" : ""));
     p.scenario(scenario);

@@ -21,11 +21,30 @@ final class MessageContext {
 
   private MessageContext() {}
 
+  private static Instant eventTime(RollbackReport r, String after, Instant now) {
+    if (after == null) return now;
+    return switch (after) {
+      case "start" -> r.decision() != null ? r.decision().at() : r.started();
+      case "end", "rejected" -> r.outcome() == RollbackReport.Outcome.INTERRUPTED ? now : r.ended();
+      default -> r.steps().stream().filter(s -> s.action().equals(after)).reduce((a, b) -> b)
+          .map(s -> s.start().plus(s.took())).orElse(now);
+    };
+  }
+
   static Map<String, String> from(Plan plan, Path journalFile, Instant now) {
+    return from(plan, journalFile, now, null);
+  }
+
+  /**
+   * {@code after}: the event the message reports (a communication's "after": start, end, rejected or a step); its
+   * time, from the journal, is the message's "Time:" — not when it happened to be rendered (a mail sent later, say).
+   */
+  static Map<String, String> from(Plan plan, Path journalFile, Instant now, String after) {
     RollbackReport r = new ReportBuilder(plan).build(journalFile, null, null);
     Map<String, String> v = new HashMap<>();
-    v.put("TIMESTAMP", STAMP.format(now));
-    v.put("DATE", DATE.format(now));
+    Instant at = eventTime(r, after, now);
+    v.put("TIMESTAMP", STAMP.format(at));
+    v.put("DATE", DATE.format(at));
     v.put("ENVIRONMENT", r.environment());
     if (r.trigger() != null) {
       v.put("TRIGGER", r.trigger().id() + " " + r.trigger().condition() + (r.trigger().threshold() == null ? "" : " (" + r.trigger().threshold() + ")")

@@ -73,7 +73,7 @@ public final class Notifier {
 
   public RenderedMessage render(String message) {
     Runbook.Communication c = communication(message);
-    String filled = MessageTemplates.fill(templates.load(c.template()), MessageContext.from(plan, journal.file(), clock.instant()));
+    String filled = MessageTemplates.fill(templates.load(c.template()), MessageContext.from(plan, journal.file(), clock.instant(), c.after()));
     return RenderedMessage.of(c.message(), c.channel(), filled);
   }
 

@@ -129,10 +129,16 @@ public final class Runbook {
   public enum ChannelKind { webhook, email }
 
   /** §7.1 and §7.2: an action owed after the rollback, due relative to its end. */
+  /**
+   * §7: a follow-up with its owner and due time from the rollback's end. {@code doneWhen}: a journal entry type that
+   * shows the engine did it ("logs.preserved"; "notify.sent:stakeholder-notification" for one message); else a person
+   * ticks it ({@code lmsctl followups done}).
+   */
   public record FollowUp(
       @JsonProperty(required = true) String action,
       @JsonProperty(required = true) String owner,
-      @JsonProperty(required = true) Budget due) {}
+      @JsonProperty(required = true) Budget due,
+      String doneWhen) {}
 
   /** §9.2: one line of the rehearsal scorecard. */
   public record RehearsalItem(

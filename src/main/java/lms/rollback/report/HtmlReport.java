@@ -46,13 +46,18 @@ public final class HtmlReport {
         .append(esc(MarkdownReport.summary(r))).append("</p>\n");
 
     h.append("<div class=\"figures\">");
-    figure(h, duration(r.total()), "total rollback time (target " + duration(r.targetTime()) + ")");
+    figure(h, duration(r.total()), "total rollback time (target " + duration(r.targetTime()) + ") = machine + human + the rest ("
+        + duration(r.otherTime()) + ")");
     figure(h, duration(r.machineTime()), "machine time in steps");
     figure(h, duration(r.humanTime()), "human decision time");
     figure(h, r.checks().stream().filter(RollbackReport.Check::passed).count() + " / " + r.checks().size(), "checks passed");
     h.append("</div>\n");
 
-    h.append("<h2>Timeline</h2>\n").append(timeline(r));
+    h.append("<h2>Timeline</h2>\n<table><tr><th>Time (UTC)</th><th>Event</th></tr>\n");
+    for (IncidentSections.Event e : IncidentSections.timeline(r)) {
+      h.append("<tr><td class=\"num\">").append(e.at() == null ? "" : time(e.at())).append("</td><td>").append(esc(e.what())).append("</td></tr>\n");
+    }
+    h.append("</table>\n").append(timeline(r));
     h.append("<p class=\"legend\"><span><i style=\"background:#d6e4f0\"></i>step budget</span><span><i style=\"background:#1f8a4c\"></i>step, within budget</span>")
         .append("<span><i style=\"background:#d68910\"></i>over budget</span><span><i style=\"background:#c0392b\"></i>failed</span>")
         .append("<span><i style=\"background:#8e44ad\"></i>waiting for a person</span><span><i style=\"background:#c0392b;height:2px\"></i>")
@@ -60,7 +65,8 @@ public final class HtmlReport {
 
     h.append("<h2>Trigger and decision</h2>\n<table><tr><th>Trigger</th><td>");
     h.append(r.trigger() == null ? "not journaled" : esc(r.trigger().id() + " — " + r.trigger().condition()
-        + (r.trigger().threshold() == null ? "" : " (" + r.trigger().threshold() + ")") + ", " + r.trigger().type()));
+        + (r.trigger().threshold() == null ? "" : " (" + r.trigger().threshold() + ")") + ", " + r.trigger().type()
+        + (r.trigger().measured() == null ? "" : "; measured: " + r.trigger().measured())));
     if (r.capability() != null) h.append("</td></tr><tr><th>Capability window (§1.2)</th><td>").append(esc(r.capability()));
     h.append("</td></tr><tr><th>Decision</th><td>");
     h.append(esc(r.decidedBy()));
@@ -119,10 +125,17 @@ public final class HtmlReport {
     if (r.communications().isEmpty()) h.append("<tr><td colspan=\"4\" class=\"meta\">none journaled</td></tr>\n");
     h.append("</table>\n");
 
-    h.append("<h2>Follow-up</h2>\n<table><tr><th>Action</th><th>Owner</th><th>Due</th></tr>\n");
-    for (RollbackReport.FollowUp f : r.immediateActions()) row(h, f, "§7.1");
-    for (RollbackReport.FollowUp f : r.rootCauseAnalysis()) row(h, f, "§7.2");
+    h.append("<h2>Impact</h2>\n<ul>");
+    IncidentSections.impact(r).forEach(line -> h.append("<li>").append(esc(line)).append("</li>"));
+    h.append("</ul>\n<h2>Root Cause</h2>\n<p>").append(esc(IncidentSections.rootCause(r))).append("</p>\n");
+    h.append("<h2>Corrective Actions</h2>\n<table><tr><th>Action</th><th>Owner</th><th>Due</th><th>Status</th></tr>\n");
+    Instant now = Instant.now();
+    for (RollbackReport.FollowUp f : r.immediateActions()) row(h, f, "§7.1", now);
+    for (RollbackReport.FollowUp f : r.rootCauseAnalysis()) row(h, f, "§7.2", now);
     h.append("</table>\n");
+    h.append("<h2>Lessons Learned</h2>\n<p>").append(esc(IncidentSections.lessons(r))).append("</p>\n<h2>Approvals</h2>\n<ul>");
+    IncidentSections.approvals(r).forEach(line -> h.append("<li>").append(esc(line)).append("</li>"));
+    h.append("</ul>\n");
 
     h.append("<h2>Audit journal</h2>\n<p>").append(r.integrity().intact()
         ? "Hash chain intact over " + r.integrity().entries() + " entries; head SHA-256 <code>" + r.integrity().head() + "</code>."
@@ -135,9 +148,11 @@ public final class HtmlReport {
     h.append("<div class=\"fig\"><b>").append(esc(value)).append("</b><span>").append(esc(label)).append("</span></div>");
   }
 
-  private static void row(StringBuilder h, RollbackReport.FollowUp f, String section) {
+  private static void row(StringBuilder h, RollbackReport.FollowUp f, String section, Instant now) {
+    String status = f.status(now);
     h.append("<tr><td>").append(esc(f.action())).append(" <span class=\"meta\">").append(section).append("</span></td><td>").append(esc(f.owner()))
-        .append("</td><td class=\"num\">").append(Formats.DUE.format(f.due())).append("</td></tr>\n");
+        .append("</td><td class=\"num\">").append(Formats.DUE.format(f.due())).append("</td><td class=\"")
+        .append(f.done() != null ? "pass" : status.equals("OVERDUE") ? "failed" : "meta").append("\">").append(esc(status)).append("</td></tr>\n");
   }
 
   /** Steps against their budgets on one time axis from the start of the rollback. */

@@ -4,6 +4,8 @@ import static lms.rollback.report.Formats.duration;
 import static lms.rollback.report.Formats.or;
 import static lms.rollback.report.Formats.time;
 
+import java.time.Instant;
+
 /** The §8.2 report template, filled in, with the §8.1 audit items and §7 follow-ups. */
 public final class MarkdownReport {
   private MarkdownReport() {}
@@ -20,20 +22,16 @@ public final class MarkdownReport {
     md.append("## Summary\n\n").append(summary(r)).append("\n\n");
 
     md.append("## Timeline\n\n| Time (UTC) | Event |\n|------|-------|\n");
-    md.append("| ").append(time(r.started())).append(" | Rollback started").append(r.scenario() == null ? "" : " (scenario " + r.scenario() + ")").append(" |\n");
-    for (String escalation : r.escalations()) md.append("| | Escalated: ").append(escalation).append(" |\n");
-    for (RollbackReport.Decision d : r.decisions()) {
-      md.append("| ").append(time(d.at())).append(" | Rollback decision: ").append(d.describe()).append(" |\n");
+    for (IncidentSections.Event e : IncidentSections.timeline(r)) {
+      md.append("| ").append(e.at() == null ? "" : time(e.at())).append(" | ").append(cell(e.what())).append(" |\n");
     }
-    for (RollbackReport.Step s : r.steps()) {
-      md.append("| ").append(time(s.start())).append(" | ").append(s.title()).append(s.ok() ? "" : " — FAILED").append(" |\n");
-    }
-    md.append("| ").append(time(r.ended())).append(" | Rollback ").append(r.outcome().name().toLowerCase()).append(" |\n\n");
+    md.append('\n');
 
     md.append("## Trigger\n\n");
     if (r.trigger() != null) {
       md.append("- Type: ").append(r.trigger().type()).append("\n- Condition: ").append(r.trigger().id()).append(" ").append(r.trigger().condition())
           .append(r.trigger().threshold() == null ? "" : " (" + r.trigger().threshold() + ")").append('\n');
+      if (r.trigger().measured() != null) md.append("- Measured: ").append(r.trigger().measured()).append('\n');
     } else {
       md.append("- Type: not journaled\n");
     }
@@ -41,13 +39,9 @@ public final class MarkdownReport {
     if (!r.escalations().isEmpty()) md.append("- Escalations: ").append(String.join("; ", r.escalations())).append('\n');
     md.append('\n');
 
-    md.append("## Impact\n\n- Duration: ").append(duration(r.total())).append(" (target ").append(duration(r.targetTime())).append(")\n");
-    md.append("- Users affected: [Estimate]\n- Data impact: ").append(r.steps().stream().anyMatch(s -> s.action().contains("database"))
-        ? "database rolled back, see steps" : "None journaled").append("\n\n");
-
-    md.append("## Root Cause\n\n[Preliminary or final RCA] — technical root cause due ")
-        .append(r.rootCauseAnalysis().stream().filter(f -> f.action().startsWith("Technical")).map(f -> Formats.DUE.format(f.due())).findFirst().orElse("—"))
-        .append("\n\n");
+    md.append("## Impact\n\n");
+    IncidentSections.impact(r).forEach(line -> md.append("- ").append(line).append('\n'));
+    md.append("\n## Root Cause\n\n").append(IncidentSections.rootCause(r)).append("\n\n");
 
     md.append("## Audit trail (§8.1)\n\n| Item | Value |\n|---|---|\n");
     md.append("| Rollback decision time | ").append(r.decision() != null ? time(r.decision().at())
@@ -103,10 +97,14 @@ public final class MarkdownReport {
     }
 
     md.append("\n## Corrective Actions\n\n### Immediate actions (§7.1)\n\n| Action | Owner | Due | Status |\n|---|---|---|---|\n");
-    r.immediateActions().forEach(f -> md.append("| ").append(f.action()).append(" | ").append(f.owner()).append(" | ").append(Formats.DUE.format(f.due())).append(" | ☐ |\n"));
+    Instant now = Instant.now();
+    r.immediateActions().forEach(f -> md.append("| ").append(f.action()).append(" | ").append(f.owner()).append(" | ").append(Formats.DUE.format(f.due()))
+        .append(" | ").append(cell(f.status(now))).append(" |\n"));
     md.append("\n### Root cause analysis (§7.2)\n\n| Action | Owner | Due | Status |\n|---|---|---|---|\n");
-    r.rootCauseAnalysis().forEach(f -> md.append("| ").append(f.action()).append(" | ").append(f.owner()).append(" | ").append(Formats.DUE.format(f.due())).append(" | ☐ |\n"));
-    md.append("\n## Lessons Learned\n\n[Key takeaways]\n\n## Approvals\n\n- Report prepared by: lmsctl report, from the audit journal\n- Reviewed by: [Name]\n- Approved by: [Name]\n");
+    r.rootCauseAnalysis().forEach(f -> md.append("| ").append(f.action()).append(" | ").append(f.owner()).append(" | ").append(Formats.DUE.format(f.due()))
+        .append(" | ").append(cell(f.status(now))).append(" |\n"));
+    md.append("\n## Lessons Learned\n\n").append(IncidentSections.lessons(r)).append("\n\n## Approvals\n\n");
+    IncidentSections.approvals(r).forEach(line -> md.append("- ").append(line).append('\n'));
     return md.toString();
   }
 

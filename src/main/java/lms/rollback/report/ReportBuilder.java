@@ -57,12 +57,16 @@ public final class ReportBuilder {
     String stopReason = null;
     String openStep = null;
     Instant ended = run.get(run.size() - 1).ts();
+    int checksAtStepStart = 0;
+    Instant detected = null;
+    String measuredCondition = null;
 
     for (Journal.Entry e : withDecisions) {
       JsonNode d = e.data();
       switch (e.type()) {
         case "step.start" -> {
           stepStarts.put(d.path("action").asText(), e.ts());
+          checksAtStepStart = checks.size();
           openStep = d.path("title").asText();
         }
         case "step.end" -> {
@@ -72,7 +76,9 @@ public final class ReportBuilder {
           steps.add(new RollbackReport.Step(action, d.path("title").asText(), stepStarts.getOrDefault(action, e.ts()),
               Duration.ofMillis(d.path("millis").asLong()), budget,
               d.path("ok").asBoolean(), d.path("detail").asText("")));
-          if (action.startsWith("verify") || action.equals("confirm")) {
+          // a verifying step is a row of its own only when it journaled no checks (a dead Blue, say): else it would
+          // count its checks twice
+          if ((action.startsWith("verify") || action.equals("confirm")) && checks.size() == checksAtStepStart) {
             checks.add(new RollbackReport.Check(e.ts(), d.path("title").asText(), d.path("ok").asBoolean() ? "pass" : "fail", d.path("detail").asText("")));
           }
           openStep = null;
@@ -81,8 +87,16 @@ public final class ReportBuilder {
             d.path("arguments").toString(), d.path("outcome").asText()));
         case "check.result" -> checks.add(new RollbackReport.Check(e.ts(), d.path("name").asText(), d.path("status").asText(),
             checkDetail(d)));
-        case "notify.sent", "notify.failed", "notify.skipped" -> messages.add(new RollbackReport.Message(e.ts(), d.path("message").asText(),
+        // this run's messages: those before its start were the previous run's, sent after that run's end
+        case "notify.sent", "notify.failed", "notify.skipped" -> {
+          if (!e.ts().isBefore(run.get(0).ts())) messages.add(new RollbackReport.Message(e.ts(), d.path("message").asText(),
             d.path("channel").asText(), e.type().substring("notify.".length()), d.path("detail").asText("")));
+        }
+        case "trigger.fired", "trigger.recommendation" -> {
+          if (detected == null) detected = e.ts();
+          JsonNode evidence = d.has("evidence") ? d.path("evidence") : d;
+          if (measuredCondition == null) measuredCondition = evidence.path("condition").asText(null);
+        }
         case "gate.opened" -> gatesOpened.put(promptOf(d), e.ts());
         case "gate.closed" -> closeWait(gatesOpened, waits, d, d.path("outcome").asText(), e.ts());
         case "gate.notified", "gate.escalated", "gate.reminded" -> {
@@ -148,9 +162,10 @@ public final class ReportBuilder {
 
     Instant started = run.get(0).ts();
     String scenario = start != null ? start.path("scenario").asText() : null;
+    String measured = measuredCondition;
     var trigger = triggerId == null ? null : plan.triggers().stream().filter(t -> t.id().equals(triggerId)).findFirst()
-        .map(t -> new RollbackReport.Trigger(t.id(), t.type().key(), t.condition(), t.threshold()))
-        .orElse(new RollbackReport.Trigger(triggerId, "unknown", "not in the plan", null));
+        .map(t -> new RollbackReport.Trigger(t.id(), t.type().key(), t.condition(), t.threshold(), measured))
+        .orElse(new RollbackReport.Trigger(triggerId, "unknown", "not in the plan", null, measured));
     return new RollbackReport(incidentId, deploymentId, environment, scenario,
         scenario != null && plan.scenarios().containsKey(scenario) ? plan.scenario(scenario).title() : null,
         // a scenario is held to its own target (§5.4: 30m-60m for a restore), a run of single verbs to the plan's 15m
@@ -158,8 +173,11 @@ public final class ReportBuilder {
         scenario != null && plan.scenarios().containsKey(scenario) ? plan.scenario(scenario).target().limit() : plan.targetTime().limit(),
         scenario != null && plan.scenarios().containsKey(scenario) ? plan.scenario(scenario).target().limit() : null,
         outcome, stoppedAt, stopReason, trigger, decision, steps, commands, checks, messages, waits, notices,
-        followUps(plan.immediateActions(), ended), followUps(plan.rootCauseAnalysis(), ended), integrity, decisions, escalations,
-        start == null ? null : start.path("capability").path("summary").asText(null));
+        followUps(plan.immediateActions(), ended, run), followUps(plan.rootCauseAnalysis(), ended, run), integrity, decisions, escalations,
+        start == null ? null : start.path("capability").path("summary").asText(null),
+        start != null && start.path("capability").has("greenAgeSeconds")
+            ? started.minusSeconds(start.path("capability").path("greenAgeSeconds").asLong()) : null,
+        detected);
   }
 
   /**
@@ -211,8 +229,26 @@ public final class ReportBuilder {
     return values.isEmpty() ? detail : detail.isEmpty() ? values : values + "; " + detail;
   }
 
-  private static List<RollbackReport.FollowUp> followUps(List<Runbook.FollowUp> items, Instant from) {
-    return items.stream().map(f -> new RollbackReport.FollowUp(f.action(), f.owner(), from.plus(f.due().limit()))).toList();
+  /** The follow-ups due from {@code from}, each ticked by the run's journal: the engine's own entry, or a person's. */
+  static List<RollbackReport.FollowUp> followUps(List<Runbook.FollowUp> items, Instant from, List<Journal.Entry> journal) {
+    return items.stream().map(f -> new RollbackReport.FollowUp(f.action(), f.owner(), from.plus(f.due().limit()), done(f, journal))).toList();
+  }
+
+  public static final String FOLLOW_UP_DONE = "followup.done";
+
+  private static String done(Runbook.FollowUp f, List<Journal.Entry> journal) {
+    String type = f.doneWhen() == null ? null : f.doneWhen().split(":", 2)[0];
+    String message = f.doneWhen() != null && f.doneWhen().contains(":") ? f.doneWhen().split(":", 2)[1] : null;
+    for (Journal.Entry e : journal) {
+      if (e.type().equals(FOLLOW_UP_DONE) && e.data().path("action").asText("").equalsIgnoreCase(f.action())) {
+        String note = e.data().path("note").asText("");
+        return e.actor() + " " + Formats.time(e.ts()) + (note.isBlank() ? "" : ": " + note);
+      }
+      if (type != null && e.type().equals(type) && (message == null || message.equals(e.data().path("message").asText()))) {
+        return "lmsctl (" + f.doneWhen() + ") " + Formats.time(e.ts());
+      }
+    }
+    return null;
   }
 
   private static String firstText(List<Journal.Entry> entries, String type, String field) {

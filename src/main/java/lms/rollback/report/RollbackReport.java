@@ -33,12 +33,15 @@ public record RollbackReport(
     ChainVerifier.Result integrity,
     List<Decision> decisions,
     List<String> escalations,
-    String capability) {
+    String capability,
+    Instant deployed,
+    Instant detected) {
 
   /** REJECTED: the gate closed without a decision to roll back; REFUSED: the preflight found the run could not finish. Neither changed anything. */
   public enum Outcome { COMPLETED, FAILED, INTERRUPTED, REJECTED, REFUSED }
 
-  public record Trigger(String id, String type, String condition, String threshold) {}
+  /** {@code measured}: the condition as the watch evaluated it (MAN-002: which baseline), when a watch raised it; else null. */
+  public record Trigger(String id, String type, String condition, String threshold, String measured) {}
 
   /** Who decided, when, as which authority, at which prompt; {@code recordedBy} is who recorded it (the terminal's login, or the approver in Jenkins). */
   public record Decision(Instant at, String by, String role, String decision, String reason, String prompt, String recordedBy) {
@@ -89,7 +92,12 @@ public record RollbackReport(
   /** A decider reached about a prompt: opened, escalated, or reminded; who, and what each channel did. */
   public record GateNotice(Instant at, String kind, String prompt, String decider, List<String> reached, String channels) {}
 
-  public record FollowUp(String action, String owner, Instant due) {}
+  /** {@code done}: by whom and when ("lmsctl (logs.preserved) 02:14", "rc.jones 03:02: INC-2041"), or null while open. */
+  public record FollowUp(String action, String owner, Instant due, String done) {
+    public String status(Instant now) {
+      return done != null ? "✓ " + done : now.isAfter(due) ? "OVERDUE" : "open";
+    }
+  }
 
   public Duration machineTime() {
     return steps.stream().map(Step::took).reduce(Duration.ZERO, Duration::plus);
@@ -97,6 +105,12 @@ public record RollbackReport(
 
   public Duration humanTime() {
     return humanWaits.stream().map(HumanWait::took).reduce(Duration.ZERO, Duration::plus);
+  }
+
+  /** What the total holds besides steps and decisions: preflight, calls between stages, messages. */
+  public Duration otherTime() {
+    Duration rest = total.minus(machineTime()).minus(humanTime());
+    return rest.isNegative() ? Duration.ZERO : rest;
   }
 
   public boolean withinTarget() {

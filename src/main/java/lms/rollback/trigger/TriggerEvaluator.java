@@ -18,17 +18,53 @@ public final class TriggerEvaluator {
 
   private final Verification v;
   private final PrometheusClient prometheus;
+  private Instant releasedAt;
+  private Baseline measured;
 
   public TriggerEvaluator(Verification verification, PrometheusClient prometheus) {
     this.v = verification;
     this.prometheus = prometheus;
   }
 
+  /** The latency a "x baseline" trigger (MAN-002) compares with, and where it came from. */
+  public record Baseline(double seconds, String source) {}
+
+  /**
+   * When Green was deployed: a "x baseline" trigger then compares with Blue's own value just before the release
+   * (what users had), read from Prometheus; without it, or without that history, with the plan's number.
+   */
+  public TriggerEvaluator releasedAt(Instant at) {
+    this.releasedAt = at;
+    this.measured = null;
+    return this;
+  }
+
+  /** The baseline for {@code m}, measured once per evaluator (it is history: it does not change). */
+  public Baseline baseline(Trigger.Measure m, Environment env) {
+    double planned = v.latencyBaseline().limit().toMillis() / 1000.0;
+    if (m.aboveBaselineFactor() == null || releasedAt == null) return new Baseline(planned, "the plan's " + v.latencyBaseline().text());
+    if (measured != null) return measured;
+    Instant before = releasedAt.minus(Duration.ofMinutes(1));
+    String blueQuery = v.query(m.query(), env.blue().host());
+    try {
+      var value = prometheus.instant(blueQuery, before);
+      if (value.isPresent() && value.get() > 0 && !value.get().isNaN() && !value.get().isInfinite()) {
+        return measured = new Baseline(value.get(), "measured: " + env.blue().host() + " at " + before + ", before the release");
+      }
+      return measured = new Baseline(planned, "the plan's " + v.latencyBaseline().text() + ": Prometheus has no " + m.query() + " of "
+          + env.blue().host() + " before the release");
+    } catch (PrometheusClient.Unanswered e) {
+      // not remembered: the next round asks again
+      return new Baseline(planned, "the plan's " + v.latencyBaseline().text() + ": Prometheus did not answer (" + e.getMessage() + ")");
+    }
+  }
+
   public Evaluation evaluate(Trigger t, Environment env, Instant now) {
     Trigger.Measure m = t.measure();
     String query = v.query(m.query(), env.green().host());
-    double baseline = v.latencyBaseline().limit().toMillis() / 1000.0;
-    String condition = m.describe(baseline);
+    Baseline b = baseline(m, env);
+    double baseline = b.seconds();
+    String condition = m.describe(baseline) + (m.aboveBaselineFactor() == null ? "" : " (baseline " + b.source() + ")");
     Duration window = m.sustainedFor().limit();
     Duration step = v.evaluationStep().limit();
     try {

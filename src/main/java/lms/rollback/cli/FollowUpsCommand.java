@@ -1,0 +1,101 @@
+package lms.rollback.cli;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import lms.rollback.audit.Journal;
+import lms.rollback.core.ExitCode;
+import lms.rollback.core.LmsException;
+import lms.rollback.plan.Runbook;
+import lms.rollback.report.ReportBuilder;
+import lms.rollback.report.RollbackReport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "followups", sortOptions = false, mixinStandardHelpOptions = true, subcommands = FollowUpsCommand.DoneVerb.class,
+    description = {"The §7 follow-ups of the last rollback in the journal: each with its owner, its due time (from the rollback's end) and whether it is done, open or OVERDUE.",
+        "",
+        "Items the engine does itself (Green's logs preserved, the stakeholder mail sent) are ticked from the journal; a person ticks the others with 'lmsctl followups done'. Reading does not write to the journal."},
+    footerHeading = "%nExit codes:%n",
+    footer = {"  0  listed (also when items are open or overdue: see the JSON's 'overdue')", "", "Examples:",
+        "  lmsctl followups --out-dir lms-rollback/build-41",
+        "  lmsctl followups done --action \"Create incident ticket\" --note INC-2041 --actor rc.jones --out-dir lms-rollback/build-41", ""})
+final class FollowUpsCommand implements Callable<Integer> {
+
+  @CommandLine.Mixin PlanOptions plan;
+  @CommandLine.Mixin OutputOptions output;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--journal", paramLabel = "FILE", description = "Journal to read. Default: --out-dir/journal.jsonl.")
+  Path journal;
+
+  @Override
+  public Integer call() {
+    Path file = journal != null ? journal : output.outDir().resolve(Journal.FILE_NAME);
+    RollbackReport report = new ReportBuilder(plan.plan()).build(file, null, null);
+    Instant now = Instant.now();
+    List<Map<String, Object>> items = new ArrayList<>();
+    List<String> text = new ArrayList<>();
+    text.add("Follow-ups of the rollback that ended " + lms.rollback.plan.Budget.format(java.time.Duration.between(report.ended(), now)) + " ago:");
+    add(items, text, "§7.1", report.immediateActions(), now);
+    add(items, text, "§7.2", report.rootCauseAnalysis(), now);
+    long open = items.stream().filter(i -> !"done".equals(i.get("state"))).count();
+    long overdue = items.stream().filter(i -> "overdue".equals(i.get("state"))).count();
+    text.add(open + " open, " + overdue + " overdue");
+    var out = spec.commandLine().getOut();
+    if (output.json()) {
+      out.println(Journal.json(Map.of("items", items, "open", open, "overdue", overdue)));
+    } else {
+      text.forEach(out::println);
+    }
+    out.flush();
+    return ExitCode.OK;
+  }
+
+  private static void add(List<Map<String, Object>> items, List<String> text, String section, List<RollbackReport.FollowUp> list, Instant now) {
+    for (RollbackReport.FollowUp f : list) {
+      String state = f.done() != null ? "done" : now.isAfter(f.due()) ? "overdue" : "open";
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("section", section);
+      m.put("action", f.action());
+      m.put("owner", f.owner());
+      m.put("due", f.due().toString());
+      m.put("state", state);
+      if (f.done() != null) m.put("done", f.done());
+      items.add(m);
+      text.add(String.format("  %-8s %s %-34s %-16s due %s", state.equals("done") ? "✓" : state.toUpperCase(), section, f.action(), f.owner(),
+          f.due()) + (f.done() != null ? "  (" + f.done() + ")" : ""));
+    }
+  }
+
+  @Command(name = "done", sortOptions = false, mixinStandardHelpOptions = true,
+      description = {"Tick a follow-up of §7.1 or §7.2 as done, with who (--actor) and a note (a ticket, a link), in the journal."},
+      footer = {"", "Example:", "  lmsctl followups done --action \"Create incident ticket\" --note INC-2041 --actor rc.jones", ""})
+  static final class DoneVerb extends Verb {
+
+    @Option(names = "--action", required = true, paramLabel = "ITEM", description = "The follow-up, as the plan words it (e.g. \"Create incident ticket\").")
+    String action;
+
+    @Option(names = "--note", paramLabel = "TEXT", description = "What shows it is done: a ticket id, a link. Default: none.")
+    String note;
+
+    @Override
+    Outcome execute(Journal journal) {
+      List<Runbook.FollowUp> all = new ArrayList<>(plan.plan().immediateActions());
+      all.addAll(plan.plan().rootCauseAnalysis());
+      Runbook.FollowUp item = all.stream().filter(f -> f.action().equalsIgnoreCase(action.strip())).findFirst().orElseThrow(() -> new LmsException(
+          ExitCode.INVALID_INPUT, "--action: '" + action + "' is not a follow-up of the plan; allowed: "
+              + String.join(", ", all.stream().map(f -> "\"" + f.action() + "\"").toList())));
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("action", item.action());
+      if (note != null && !note.isBlank()) data.put("note", note.strip());
+      Journal.Entry e = journal.append(ReportBuilder.FOLLOW_UP_DONE, data);
+      return new Outcome(ExitCode.OK, Map.of("seq", e.seq(), "action", item.action()), List.of("Ticked: " + item.action() + " (entry " + e.seq() + ")"));
+    }
+  }
+}

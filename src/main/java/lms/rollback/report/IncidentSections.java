@@ -1,0 +1,61 @@
+package lms.rollback.report;
+
+import static lms.rollback.report.Formats.duration;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The §8.2 template's sections as the run filled them, for every format alike: what the journal knows is written
+ * out; what only a person can add says so and by when, rather than "[Estimate]".
+ */
+final class IncidentSections {
+  private IncidentSections() {}
+
+  /** One row of the §8.2 timeline. */
+  record Event(Instant at, String what) {}
+
+  /** From the deployment and the detection of the issue to the end of the rollback. */
+  static List<Event> timeline(RollbackReport r) {
+    List<Event> events = new ArrayList<>();
+    events.add(new Event(r.deployed(), r.deployed() == null ? "Deployment started — not known (Green's deployment time was not recorded)"
+        : "Deployment started (Green deployed)"));
+    events.add(new Event(r.detected(), r.detected() != null ? "Issue detected (" + (r.trigger() == null ? "trigger" : r.trigger().id()) + " held)"
+        : "Issue detected — reported by a person with the request; its time is not journaled"));
+    events.add(new Event(r.started(), "Rollback requested" + (r.scenario() == null ? "" : " (scenario " + r.scenario() + ")")));
+    for (String escalation : r.escalations()) events.add(new Event(null, "Escalated: " + escalation));
+    for (RollbackReport.Decision d : r.decisions()) events.add(new Event(d.at(), "Rollback decision: " + d.describe()));
+    for (RollbackReport.Step s : r.steps()) events.add(new Event(s.start(), s.title() + (s.ok() ? "" : " — FAILED")));
+    events.add(new Event(r.ended(), "Rollback " + r.outcome().name().toLowerCase()));
+    return events;
+  }
+
+  static List<String> impact(RollbackReport r) {
+    return List.of(
+        "Duration: " + duration(r.total()) + " (target " + duration(r.targetTime()) + "): machine " + duration(r.machineTime())
+            + " + human decisions " + duration(r.humanTime()) + " + the rest between steps (" + duration(r.otherTime()) + ")",
+        "Users affected: " + (r.trigger() == null ? "unknown" : "users of " + r.environment() + " saw " + r.trigger().condition().toLowerCase()
+            + " (" + r.trigger().id() + ")") + "; the count is the incident owner's to add (lmsctl does not measure users)",
+        "Data impact: " + (r.steps().stream().anyMatch(s -> s.action().contains("database")) ? "database rolled back or restored, see the steps"
+            : "no database step ran") + (r.capability() == null ? "" : "; " + r.capability()));
+  }
+
+  static String rootCause(RollbackReport r) {
+    return r.rootCauseAnalysis().stream().filter(f -> f.action().startsWith("Technical")).findFirst()
+        .map(f -> "Not yet known: \"" + f.action() + "\" is " + f.owner() + "'s, due " + Formats.DUE.format(f.due()) + " (§7.2)")
+        .orElse("Not yet known (§7.2)");
+  }
+
+  static String lessons(RollbackReport r) {
+    return r.rootCauseAnalysis().stream().filter(f -> f.action().startsWith("RCA document")).findFirst()
+        .map(f -> "To be written with the RCA document (" + f.owner() + ", due " + Formats.DUE.format(f.due()) + ")")
+        .orElse("To be written after the root cause analysis");
+  }
+
+  static List<String> approvals(RollbackReport r) {
+    return List.of("Rollback authorized by: " + r.decidedBy(),
+        "Report prepared by: lmsctl report, from the audit journal" + (r.integrity().intact() ? " (intact)" : " (BROKEN: " + r.integrity().problem() + ")"),
+        "Reviewed by: pending", "Approved by: pending");
+  }
+}

@@ -1,0 +1,93 @@
+package lms.rollback.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import lms.rollback.audit.Journal;
+import lms.rollback.testing.Cli;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** §8.2 whole in every format, and the §7 follow-ups tracked: ticked by the engine or by a person, open and overdue listed. */
+class IncidentReportTest {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path out;
+
+  @BeforeEach
+  void aSandboxRollback() {
+    Cli.Run run = Cli.lmsctl("sandbox", "--out-dir", out.toString(), "--termination-delay", "50ms", "-o", "json");
+    assertEquals(0, run.exit(), run.err());
+  }
+
+  private JsonNode followUps() throws Exception {
+    Cli.Run r = Cli.lmsctl("followups", "--out-dir", out.toString(), "-o", "json");
+    assertEquals(0, r.exit(), r.err());
+    return JSON.readTree(r.out());
+  }
+
+  private static JsonNode item(JsonNode list, String action) {
+    for (JsonNode i : list.path("items")) if (i.path("action").asText().equals(action)) return i;
+    throw new AssertionError(action + " not listed in " + list);
+  }
+
+  @Test
+  void everySectionOfTheTemplateIsInTheHtmlAndNoPlaceholderIsLeft() throws Exception {
+    String html = Files.readString(out.resolve("rollback-report.html"));
+    String md = Files.readString(out.resolve("rollback-report.md"));
+    for (String section : List.of("Timeline", "Trigger", "Impact", "Root Cause", "Corrective Actions", "Lessons Learned", "Approvals")) {
+      assertTrue(html.contains("<h2>" + section), section + " missing from the HTML");
+      assertTrue(md.contains("## " + section), section + " missing from the Markdown");
+    }
+    for (String placeholder : List.of("[Estimate]", "[Key takeaways]", "[Name]", "[Preliminary or final RCA]")) {
+      assertFalse(md.contains(placeholder) || html.contains(placeholder), placeholder + " left in the report");
+    }
+    // the timeline starts at the deployment and the detection, not at the rollback
+    assertTrue(md.contains("Deployment started (Green deployed)") && md.contains("Issue detected"), md);
+    assertTrue(md.indexOf("Deployment started") < md.indexOf("Rollback requested"), md);
+    // human and machine time shown and summed
+    assertTrue(md.contains("machine ") && md.contains("+ human decisions") && md.contains("+ the rest between steps"), md);
+  }
+
+  @Test
+  void checksAreCountedOnceEach() throws Exception {
+    long results = new Journal(out, "t").read().stream().filter(e -> e.type().equals("check.result")).count();
+    JsonNode json = JSON.readTree(out.resolve("rollback-report.json").toFile());
+    assertEquals(results, json.path("checks").size(), "one row per check the run journaled, no summary rows: " + json.path("checks"));
+    String html = Files.readString(out.resolve("rollback-report.html"));
+    assertTrue(html.contains("<b>" + results + " / " + results + "</b><span>checks passed"), "the figure counts the same checks");
+  }
+
+  @Test
+  void theEngineTicksWhatItDidAndAPersonTicksTheRest() throws Exception {
+    JsonNode before = followUps();
+    assertEquals("done", item(before, "Preserve Green environment logs").path("state").asText(), "the engine preserved the logs");
+    assertTrue(item(before, "Preserve Green environment logs").path("done").asText().contains("logs.preserved"));
+    assertEquals("open", item(before, "Create incident ticket").path("state").asText());
+
+    // a follow-up the plan does not have is refused, naming the allowed ones
+    Cli.Run bad = Cli.lmsctl("followups", "done", "--action", "Buy cake", "--out-dir", out.toString());
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().contains("\"Create incident ticket\""), bad.err());
+
+    Cli.Run done = Cli.lmsctl("followups", "done", "--action", "create incident ticket", "--note", "INC-2041", "--actor", "rc.jones",
+        "--out-dir", out.toString());
+    assertEquals(0, done.exit(), done.err());
+
+    JsonNode after = followUps();
+    assertEquals("done", item(after, "Create incident ticket").path("state").asText());
+    assertTrue(item(after, "Create incident ticket").path("done").asText().startsWith("rc.jones") && item(after, "Create incident ticket").path("done").asText().endsWith("INC-2041"));
+    assertEquals(before.path("open").asLong() - 1, after.path("open").asLong());
+    // and the report, rendered again, shows it
+    assertEquals(0, Cli.lmsctl("report", "--out-dir", out.toString(), "--format", "md").exit());
+    assertTrue(Files.readString(out.resolve("rollback-report.md")).contains("| Create incident ticket | Release Manager |"));
+    assertTrue(Files.readString(out.resolve("rollback-report.md")).contains("✓ rc.jones"));
+  }
+}
