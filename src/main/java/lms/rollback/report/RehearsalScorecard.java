@@ -9,7 +9,12 @@ import lms.rollback.plan.Runbook.RehearsalItem;
 public final class RehearsalScorecard {
   private RehearsalScorecard() {}
 
-  public record Score(RehearsalItem item, boolean passed, String measured) {}
+  /** {@code took}: the measured time when the item is a time (the switch, the whole rollback), else null. */
+  public record Score(RehearsalItem item, boolean passed, String measured, Duration took) {
+    Score(RehearsalItem item, boolean passed, String measured) {
+      this(item, passed, measured, null);
+    }
+  }
 
   public static List<Score> score(RollbackReport r, List<RehearsalItem> checklist) {
     List<Score> scores = new ArrayList<>();
@@ -31,8 +36,9 @@ public final class RehearsalScorecard {
 
   public static String junit(List<Score> scores) {
     return JUnitXml.document(List.of(new JUnitXml.Suite("rehearsal.scorecard", scores.stream()
-        .map(s -> new JUnitXml.Case("#" + s.item().id() + " " + s.item().test() + " (" + s.item().expected() + ")", 0,
-            s.passed() ? null : "measured: " + s.measured())).toList())));
+        // the measured value in the case's name and, for a time, as its time: Jenkins then trends it build by build
+        .map(s -> new JUnitXml.Case("#" + s.item().id() + " " + s.item().test() + " (" + s.item().expected() + "): measured " + s.measured(),
+            s.took() == null ? 0 : s.took().toMillis(), s.passed() ? null : "measured: " + s.measured())).toList())));
   }
 
   private static Duration step(RollbackReport r, String action) {
@@ -41,7 +47,7 @@ public final class RehearsalScorecard {
 
   private static Score within(RehearsalItem item, Duration took) {
     if (took == null) return new Score(item, false, "did not complete");
-    return new Score(item, item.limit() != null && took.compareTo(item.limit().limit()) < 0, Formats.duration(took));
+    return new Score(item, item.limit() != null && took.compareTo(item.limit().limit()) < 0, Formats.duration(took), took);
   }
 
   private static Score checks(RehearsalItem item, RollbackReport r, String... namePrefixes) {
