@@ -77,12 +77,16 @@ public final class Runbook {
       @JsonProperty(required = true) Budget rateWindow,
       @JsonProperty(required = true) Map<String, String> queries,
       /** The share of the window's samples (one per evaluationStep) that must be there; fewer is inconclusive. */
-      Double minSampleCoverage) {
+      Double minSampleCoverage,
+      /** A line of Blue's log that is an error (§4.2 step 1: "no new errors in Blue logs"), as a Java regex. */
+      String errorLogPattern) {
     public static final double DEFAULT_MIN_SAMPLE_COVERAGE = 0.8;
+    public static final String DEFAULT_ERROR_LOG_PATTERN = "\\b(ERROR|FATAL)\\b";
 
     public Verification {
       queries = Map.copyOf(queries);
       if (minSampleCoverage == null) minSampleCoverage = DEFAULT_MIN_SAMPLE_COVERAGE;
+      if (errorLogPattern == null || errorLogPattern.isBlank()) errorLogPattern = DEFAULT_ERROR_LOG_PATTERN;
     }
 
     /** The named query for one side, with $service and $rate filled in. */

@@ -187,7 +187,8 @@ public final class RollbackRun {
   }
 
   private ScenarioRunner runner(Request r, Scenario scenario, Environment environment, Journal journal, CapabilityDecision capability) {
-    RollbackSteps steps = new RollbackSteps(cluster, r.environment(), environment, outDir, r.trigger()).redeployImage(redeployImage);
+    RollbackSteps steps = new RollbackSteps(cluster, r.environment(), environment, outDir, r.trigger()).redeployImage(redeployImage)
+        .errorLogPattern(plan.verification().errorLogPattern());
     if (probes != null) steps.probes(probes);
     if (database != null) steps.database(database);
     Notifier notifier = new Notifier(plan, journal, new MessageTemplates(null), env, progress, Notifier.DEFAULT_ATTEMPTS,

@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.time.Instant;
 import lms.rollback.cluster.BlueCapacity;
+import lms.rollback.cluster.BlueLogScan;
 import lms.rollback.cluster.Cluster;
 import lms.rollback.cluster.GreenShutdown;
 import lms.rollback.cluster.RouteTable;
@@ -44,7 +46,15 @@ public final class RollbackSteps {
    * How Blue is probed over HTTP and Prometheus; without them the verify step is the cluster's
    * view only and confirm runs no smoke tests.
    */
+  private String errorLogPattern = lms.rollback.plan.Runbook.Verification.DEFAULT_ERROR_LOG_PATTERN;
+
   public record Probes(Plan plan, URI baseUrl, PrometheusClient prometheus, String expectedVersion, Duration window, Map<String, String> credentials) {}
+
+  /** The plan's pattern for an error line in Blue's log (§4.2 step 1). */
+  public RollbackSteps errorLogPattern(String pattern) {
+    this.errorLogPattern = pattern;
+    return this;
+  }
 
   public RollbackSteps probes(Probes p) {
     this.probes = p;
@@ -161,11 +171,28 @@ public final class RollbackSteps {
       throw new VerificationException("Blue is unhealthy after the switch: " + blue.describe() + "; Green is left running");
     }
     cluster.journal().append("verify.cluster", Map.of("blueReady", blue.ready(), "blueDesired", blue.desired(), "routes", routes.asData()));
-    String cluster = "routes on Blue, " + blue.ready() + "/" + blue.desired() + " Blue replicas ready";
+    // §4.2 step 1: "no new errors in Blue logs" since the switch
+    CheckResult logs = lms.rollback.verify.Checks.journal(cluster.journal(), BlueVerifier.SUITE,
+        new BlueLogScan(cluster, errorLogPattern).scan(env, sinceTheSwitch()));
+    if (!logs.passed()) {
+      throw new VerificationException("Blue is unhealthy after the switch: " + logs.name() + " " + logs.status() + " (" + logs.measured()
+          + (logs.detail() == null || logs.detail().isBlank() ? "" : "; " + logs.detail()) + "); Green is left running");
+    }
+    String cluster = "routes on Blue, " + blue.ready() + "/" + blue.desired() + " Blue replicas ready, " + logs.measured() + " matching errors";
     if (probes == null) return cluster;
     List<CheckResult> checks = new BlueVerifier(probes.plan().verification(), this.cluster.journal(), this.cluster.progress())
         .verify(new BlueVerifier.Request(env, probes.baseUrl(), probes.prometheus(), probes.expectedVersion(), probes.window()));
     return cluster + "; " + summary(checks, "Blue is unhealthy after the switch", "; Green is left running");
+  }
+
+  /** Since this run's switch (or its start, when the switch was a no-op): Blue's errors before it are not new. */
+  private Duration sinceTheSwitch() {
+    Instant from = null;
+    for (var e : cluster.journal().read()) {
+      if (e.type().equals("scenario.start")) from = e.ts();
+      if (e.type().equals("switch.after")) from = e.ts();
+    }
+    return from == null ? Duration.ofMinutes(5) : Duration.between(from, Instant.now());
   }
 
   private String stopGreen(Scenario.Step step) {

@@ -1,0 +1,54 @@
+package lms.rollback.runbook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import lms.rollback.testing.Cli;
+import lms.rollback.testing.Sandbox;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** §4.2 step 1, "no new errors in Blue logs": a Blue that logs errors after the switch is not verified, and Green stays. */
+class BlueLogsTest {
+
+  @TempDir Path out;
+
+  private Cli.Run rollback(Sandbox sandbox) throws Exception {
+    Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig.yaml"));
+    return Cli.lmsctl("rollback", "--scenario", "B", "--env", Sandbox.ENV, "--trigger", "AUTO-001", "--kubeconfig", kubeconfig.toString(),
+        "--out-dir", out.toString(), "--cluster-only", "--lock-wait", "5s", "--actor", "ops.oncall");
+  }
+
+  @Test
+  void blueLoggingErrorsAfterTheSwitchStopsTheRunBeforeGreen() throws Exception {
+    try (Sandbox sandbox = Sandbox.start(out)) {
+      // Given Blue's pods log a database error once they take traffic
+      sandbox.cluster.server().setLogSource((ns, pod, container, stream) -> stream.write((pod.contains("blue")
+          ? "2026-12-01T02:15:01Z INFO  GET /api/health 200 3ms\n2026-12-01T02:15:02Z ERROR could not obtain connection from pool (timeout 30s)\n"
+          : "2026-12-01T02:10:00Z INFO  lms 3.0.0\n").getBytes(StandardCharsets.UTF_8)));
+
+      Cli.Run run = rollback(sandbox);
+
+      // Then verify-blue fails naming the lines, and Green is never reached
+      assertEquals(4, run.exit(), run.out() + run.err());
+      String said = run.out() + run.err();
+      assertTrue(said.contains("Blue logs: no new errors fail") && said.contains("could not obtain connection from pool"), said);
+      assertEquals(3, sandbox.deployment("lms-green").getSpec().getReplicas(), "Green is left running");
+      assertTrue(Files.readString(out.resolve("rollback-report.md")).contains("Blue logs: no new errors | fail"));
+    }
+  }
+
+  @Test
+  void quietBlueLogsAreACheckThatPassesAndIsCounted() throws Exception {
+    try (Sandbox sandbox = Sandbox.start(out)) {
+      Cli.Run run = rollback(sandbox);
+
+      assertEquals(0, run.exit(), run.out() + run.err());
+      String report = Files.readString(out.resolve("rollback-report.md"));
+      assertTrue(report.contains("Blue logs: no new errors | pass"), report);
+    }
+  }
+}
