@@ -105,6 +105,13 @@ class ContractTest {
     }
   }
 
+  @Test
+  void theReadinessCheckPrintsWhatTheStepReads() throws Exception {
+    Cli.Run r = Cli.lmsctl("readiness", "--release", "3.0.0", "--records", out.toString(), "-o", "json");
+    assertEquals(4, r.exit(), r.out() + r.err());
+    matches("readiness-not-ready", JSON.readTree(r.out()));
+  }
+
   private static void matches(String golden, JsonNode actual) throws Exception {
     matches(golden, actual, null, golden);
   }

@@ -30,7 +30,7 @@ public final class Lmsctl extends CommandGroup {
    */
   private static final List<Class<?>> VERBS = List.of(SwitchCommand.class, VerifyBlueCommand.class, StopGreenCommand.class,
       SmokeCommand.class, StatusCommand.class, TriggersCommand.class, WatchCommand.class, GateCommand.class,
-      ContactsCommand.class, AuditCommand.class, ReportCommand.class, FollowUpsCommand.class, NotifyCommand.class, PlanCommand.class,
+      ContactsCommand.class, AuditCommand.class, ReportCommand.class, FollowUpsCommand.class, ReadinessCommand.class, NotifyCommand.class, PlanCommand.class,
       RollbackCommand.class, RestoreCommand.class, DbRollbackCommand.class, SandboxCommand.class, CommandLine.HelpCommand.class);
 
   public static void main(String[] args) {

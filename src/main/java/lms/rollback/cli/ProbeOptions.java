@@ -35,7 +35,7 @@ public final class ProbeOptions {
   /** The run's probes, or null for --cluster-only. */
   RollbackSteps.Probes probes(Plan plan, Cluster cluster, Environment env) {
     if (clusterOnly) return null;
-    String version = expectedVersion != null ? expectedVersion : ExpectedVersion.of(cluster.deployment(env.namespace(), env.blue().deployment()));
+    String version = expectedVersion != null ? expectedVersion : lms.rollback.cluster.DeploymentVersion.of(cluster.deployment(env.namespace(), env.blue().deployment()));
     return new RollbackSteps.Probes(plan, baseUrl != null ? baseUrl : URI.create(env.baseUrl()), prometheus(plan, env), version,
         window != null ? window : plan.verification().observationWindow().limit(), System.getenv());
   }

@@ -108,7 +108,7 @@ final class SandboxCommand implements Callable<Integer> {
       var standIn = sandbox.startLms(env);
       var probes = new RollbackSteps.Probes(plan.plan(), java.net.URI.create(standIn.url()),
           new PrometheusClient(sandbox.metrics().url(), plan.plan().verification().requestTimeout().limit()),
-          ExpectedVersion.of(cluster.deployment(env.namespace(), env.blue().deployment())), verifyWindow, SMOKE_CREDENTIALS);
+          lms.rollback.cluster.DeploymentVersion.of(cluster.deployment(env.namespace(), env.blue().deployment())), verifyWindow, SMOKE_CREDENTIALS);
       Map<String, String> channels = new java.util.HashMap<>(System.getenv());
       RollbackRun.Waiting waiting = RollbackRun.Waiting.NO;
       String buildUrl = null;

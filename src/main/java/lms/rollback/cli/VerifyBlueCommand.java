@@ -52,7 +52,7 @@ final class VerifyBlueCommand extends ClusterVerb {
   @Override
   Outcome run(Cluster cluster, Environment env) {
     var v = plan.plan().verification();
-    String version = expectedVersion != null ? expectedVersion : ExpectedVersion.of(cluster.deployment(env.namespace(), env.blue().deployment()));
+    String version = expectedVersion != null ? expectedVersion : lms.rollback.cluster.DeploymentVersion.of(cluster.deployment(env.namespace(), env.blue().deployment()));
     BlueVerifier.Request request = new BlueVerifier.Request(env, baseUrl != null ? baseUrl : URI.create(env.baseUrl()),
         new PrometheusClient(prometheus != null ? prometheus : env.prometheusUrl(), v.requestTimeout().limit()), version,
         window != null ? window : v.observationWindow().limit());

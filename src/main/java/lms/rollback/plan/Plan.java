@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import lms.rollback.plan.Runbook.CapabilityWindow;
+import lms.rollback.plan.Runbook.Rehearsal;
 import lms.rollback.plan.Runbook.Channel;
 import lms.rollback.plan.Runbook.Checklist;
 import lms.rollback.plan.Runbook.Communication;
@@ -37,7 +38,8 @@ public record Plan(
     @JsonProperty(required = true) String supportEmail,
     @JsonProperty(required = true) List<FollowUp> immediateActions,
     @JsonProperty(required = true) List<FollowUp> rootCauseAnalysis,
-    @JsonProperty(required = true) List<RehearsalItem> rehearsalChecklist) {
+    @JsonProperty(required = true) List<RehearsalItem> rehearsalChecklist,
+    List<Rehearsal> rehearsals) {
 
   public Plan {
     // sorted so that listings and error messages are stable
@@ -54,6 +56,7 @@ public record Plan(
     immediateActions = List.copyOf(immediateActions);
     rootCauseAnalysis = List.copyOf(rootCauseAnalysis);
     rehearsalChecklist = List.copyOf(rehearsalChecklist);
+    rehearsals = rehearsals == null ? List.of() : List.copyOf(rehearsals);
   }
 
   /** The environment named on the command line, or an error listing the ones the plan has. */

@@ -145,6 +145,29 @@ public final class Runbook {
       String doneWhen) {}
 
   /** §9.2: one line of the rehearsal scorecard. */
+  /**
+   * §9.1: a rollback test a release needs before production. A completed rehearsal run of one of {@code scenarios}
+   * (not on production; on {@code environment} when the plan has it) counts; {@code sameRelease}: it tested this
+   * release; {@code withinDays}: it ended that recently; {@code onlyWithMigrations}: needed only when the release
+   * has database migrations.
+   */
+  public record Rehearsal(
+      @JsonProperty(required = true) String test,
+      @JsonProperty(required = true) String title,
+      @JsonProperty(required = true) String environment,
+      @JsonProperty(required = true) String frequency,
+      @JsonProperty(required = true) String owner,
+      @JsonProperty(required = true) List<String> scenarios,
+      Boolean sameRelease,
+      Integer withinDays,
+      Boolean onlyWithMigrations) {
+    public Rehearsal {
+      scenarios = List.copyOf(scenarios);
+      sameRelease = Boolean.TRUE.equals(sameRelease);
+      onlyWithMigrations = Boolean.TRUE.equals(onlyWithMigrations);
+    }
+  }
+
   public record RehearsalItem(
       @JsonProperty(required = true) Integer id,
       @JsonProperty(required = true) String test,

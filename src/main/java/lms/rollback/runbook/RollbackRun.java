@@ -155,6 +155,9 @@ public final class RollbackRun {
       context.put("rehearsal", r.rehearsal());
       context.put("leaseHolder", holder);
       context.put("capability", capability.asData());
+      // the release being rolled back (Green's version): what a rehearsal tested, for the readiness check (§9.1)
+      String release = releaseUnderTest(environment);
+      if (release != null) context.put("release", release);
       try {
         result = runner.run(r.scenario(), scenario, context, o -> {
           if (out != null) {
@@ -184,6 +187,14 @@ public final class RollbackRun {
     }
     boolean ended = result.status() != ScenarioRunner.Status.PAUSED && result.status() != ScenarioRunner.Status.AWAITING_DECISION;
     return new Outcome(result, exit, ended ? report(r.rehearsal()) : List.of());
+  }
+
+  private String releaseUnderTest(Environment environment) {
+    try {
+      return lms.rollback.cluster.DeploymentVersion.of(cluster.deployment(environment.namespace(), environment.green().deployment()));
+    } catch (LmsException | NullPointerException | IndexOutOfBoundsException e) {
+      return null; // no Green to read: the preflight says so where it matters
+    }
   }
 
   private ScenarioRunner runner(Request r, Scenario scenario, Environment environment, Journal journal, CapabilityDecision capability) {

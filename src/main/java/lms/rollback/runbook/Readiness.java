@@ -1,0 +1,141 @@
+package lms.rollback.runbook;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+import lms.rollback.audit.ChainVerifier;
+import lms.rollback.audit.Journal;
+import lms.rollback.core.ExitCode;
+import lms.rollback.core.LmsException;
+import lms.rollback.plan.Plan;
+import lms.rollback.plan.Runbook.Rehearsal;
+
+/**
+ * §9.1 before a deployment: is each rollback test this release needs fresh enough? Read from the journals of
+ * rehearsal runs (the folders Jenkins archives, or any copy of them): a completed run with --rehearsal, of a
+ * scenario the test accepts, not on production, from a journal whose hash chain is intact.
+ */
+public final class Readiness {
+
+  /** One completed rehearsal run, as its journal tells it. */
+  public record Record(String scenario, String environment, String release, Instant ended, Path journal) {}
+
+  /** One test of §9.1: needed or not for this release, the rehearsal that satisfies it (or the latest one that does not), and why. */
+  public record Verdict(Rehearsal test, boolean required, boolean satisfied, Record evidence, String why) {
+    public Map<String, Object> asData() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("test", test.test());
+      m.put("title", test.title());
+      m.put("owner", test.owner());
+      m.put("frequency", test.frequency());
+      m.put("required", required);
+      m.put("state", !required ? "not-required" : satisfied ? "ready" : "missing");
+      m.put("why", why);
+      if (evidence != null) {
+        m.put("scenario", evidence.scenario());
+        m.put("environment", evidence.environment());
+        m.put("release", evidence.release());
+        m.put("ended", evidence.ended().toString());
+        m.put("journal", evidence.journal().toString());
+      }
+      return m;
+    }
+  }
+
+  private final Plan plan;
+  private final List<String> ignored = new ArrayList<>();
+
+  public Readiness(Plan plan) {
+    this.plan = plan;
+  }
+
+  /** Journals that were not read, and why (a broken hash chain: a record that was edited counts for nothing). */
+  public List<String> ignored() {
+    return List.copyOf(ignored);
+  }
+
+  /** Every completed rehearsal run in the journals under {@code dirs}. */
+  public List<Record> records(List<Path> dirs) {
+    List<Record> records = new ArrayList<>();
+    for (Path dir : dirs) {
+      if (!Files.isDirectory(dir)) throw new LmsException(ExitCode.INVALID_INPUT, "--records: " + dir + " is not a directory");
+      try (Stream<Path> files = Files.walk(dir, 8)) {
+        for (Path journal : files.filter(f -> f.getFileName().toString().equals(Journal.FILE_NAME)).sorted().toList()) {
+          var chain = ChainVerifier.verify(journal, null);
+          if (!chain.intact()) {
+            ignored.add(journal + ": " + chain.problem());
+            continue;
+          }
+          records.addAll(completedRehearsals(journal));
+        }
+      } catch (IOException e) {
+        throw new LmsException(ExitCode.OTHER, "cannot read " + dir + ": " + e.getMessage(), e);
+      }
+    }
+    return records;
+  }
+
+  private static List<Record> completedRehearsals(Path journal) {
+    List<Record> found = new ArrayList<>();
+    var open = new Object() {
+      Journal.Entry start;
+    };
+    Journal.reading(journal).forEach(e -> {
+      if (e.type().equals("scenario.start")) open.start = e.data().path("rehearsal").asBoolean(false) ? e : null;
+      if (e.type().equals("scenario.end") && open.start != null) {
+        var d = open.start.data();
+        found.add(new Record(d.path("scenario").asText(), d.path("environment").asText(), d.path("release").asText(null), e.ts(), journal));
+        open.start = null;
+      }
+      if (e.type().equals("scenario.stopped") || e.type().equals("scenario.rejected") || e.type().equals("scenario.refused")) open.start = null;
+    });
+    return found;
+  }
+
+  /** The verdict for each test of the plan, for {@code release} (with or without migrations), at {@code now}. */
+  public List<Verdict> check(String release, boolean migrations, List<Record> records, Instant now) {
+    List<Verdict> verdicts = new ArrayList<>();
+    for (Rehearsal t : plan.rehearsals()) {
+      boolean required = !t.onlyWithMigrations() || migrations;
+      List<Record> kind = records.stream().filter(r -> t.scenarios().contains(r.scenario()) && countsOn(t, r.environment()))
+          .sorted(Comparator.comparing(Record::ended).reversed()).toList();
+      Record fresh = kind.stream().filter(r -> !t.sameRelease() || Objects.equals(release, r.release()))
+          .filter(r -> t.withinDays() == null || Duration.between(r.ended(), now).toDays() < t.withinDays()).findFirst().orElse(null);
+      String why;
+      if (!required) {
+        why = "not needed: the release has no migrations";
+      } else if (fresh != null) {
+        why = "passed " + age(fresh.ended(), now) + " ago on " + fresh.environment() + " (scenario " + fresh.scenario()
+            + (fresh.release() == null ? "" : ", release " + fresh.release()) + ")";
+      } else if (kind.isEmpty()) {
+        why = "no completed rehearsal of scenario " + String.join("/", t.scenarios()) + " on " + t.environment() + " found";
+      } else {
+        Record latest = kind.get(0);
+        why = "the latest (" + age(latest.ended(), now) + " ago, release " + latest.release() + ") "
+            + (t.sameRelease() ? "did not test release " + release : "is older than " + t.withinDays() + " days");
+      }
+      verdicts.add(new Verdict(t, required, fresh != null, fresh != null ? fresh : kind.isEmpty() ? null : kind.get(0), why));
+    }
+    return verdicts;
+  }
+
+  /** A rehearsal never counts from production; on the test's environment when the plan has it, else anywhere else. */
+  private boolean countsOn(Rehearsal t, String environment) {
+    if ("production".equals(environment)) return false;
+    return !plan.environments().containsKey(t.environment()) || t.environment().equals(environment);
+  }
+
+  private static String age(Instant then, Instant now) {
+    Duration d = Duration.between(then, now);
+    return d.toDays() > 0 ? d.toDays() + "d" : d.toHours() > 0 ? d.toHours() + "h" : d.toMinutes() + "m";
+  }
+}
