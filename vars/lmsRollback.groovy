@@ -8,7 +8,7 @@ def call(Map userConfig = [:]) {
   Map defaults = [scenario: null, trigger: null, env: null, reason: null, requestedBy: null, dryRun: false, rehearsal: false,
                   plan: null, verifyWindow: null, backup: null, image: null, outDir: null, kubeconfigCredentialsId: 'lms-kubeconfig',
                   smokeCredentials: [:], notifyCredentials: [:], databaseCredentialsId: null, databaseUrlVariable: 'LMS_DATABASE_URL',
-                  leaseHolder: null, buildUrl: null, archive: true, capabilityOverride: null, dataReviewers: 'lms-dbas']
+                  leaseHolder: null, buildUrl: null, archive: true, capabilityOverride: null, dataReviewers: null]
   Map config = lmsConfig('lmsRollback', defaults, userConfig, ['scenario', 'trigger', 'env', 'reason', 'requestedBy'])
   lmsPlugins('lmsRollback')
   String outcome = 'FAILED'
@@ -56,9 +56,10 @@ def call(Map userConfig = [:]) {
           Map step = steps[i]
           stage("${step.title} (${step.budget})") {
             def advanced = engine(config, ['--through', step.action])
-            if (advanced.status == 5 && advanced.json?.state == 'awaiting-decision' && advanced.json?.stoppedAt == step.action) {
-              // §1.2: the engine waits for a person's data review; Jenkins asks the reviewers and records their answer
-              dataReview(config, advanced.json.reason, step.budget)
+            if (advanced.status == 5 && advanced.json?.state == 'awaiting-decision' && advanced.json?.person) {
+              // the engine waits for a person before this step (§1.2 data review, §4.1 pending transactions): Jenkins
+              // asks whom the engine names and records the answer the way the engine says
+              askPerson(config, advanced.json.person, step.budget)
               advanced = engine(config, ['--through', step.action])
             }
             if (advanced.status != 0) {
@@ -80,17 +81,19 @@ def call(Map userConfig = [:]) {
   }
 }
 
-/** The review as an input for the reviewers, within the step's budget; recorded under the reviewer's name. */
-def dataReview(Map config, String what, String budget) {
+/** The engine's question as an input for the people it names, within the step's budget; recorded under the answerer's name. */
+def askPerson(Map config, Map person, String budget) {
   Map answer
   timeout(time: budgetSeconds(budget), unit: 'SECONDS') {
-    answer = input(id: 'LmsDataReview', message: what, ok: 'Reviewed', submitter: config.dataReviewers, submitterParameter: 'REVIEWER',
-        parameters: [string(name: 'REVIEWED', defaultValue: '', description: 'What was checked, in a sentence (required)')])
+    answer = input(id: 'LmsPerson', message: person.message, ok: 'Done', submitter: (config.dataReviewers ?: person.submitters.join(',')),
+        submitterParameter: 'ANSWERED_BY', parameters: [string(name: 'ANSWER', defaultValue: '', description: "${person.ask} (required)")])
   }
-  if (!answer.REVIEWED?.trim()) error("lmsRollback: the data review says nothing of what was checked; the run waits. Run the build again to be asked again")
-  def recorded = lmsctlRun(args: ['audit', 'record', '--type', 'data-review.done', '--field', "reviewed=${answer.REVIEWED}", '--out-dir', config.outDir],
-      outDir: config.outDir, actor: answer.REVIEWER)
-  if (recorded.status != 0) error("lmsRollback: the data review could not be recorded (lmsctl exit ${recorded.status}): ${recorded.reason}")
+  if (!answer.ANSWER?.trim()) error("lmsRollback: the answer to \"${person.ask}\" was empty; the run waits. Run the build again to be asked again")
+  List args = ['audit', 'record', '--type', person.record]
+  person.fields.each { k, v -> args += ['--field', "${k}=${v}"] }
+  args += ['--field', "${person.answerField}=${answer.ANSWER}", '--out-dir', config.outDir]
+  def recorded = lmsctlRun(args: args, outDir: config.outDir, actor: answer.ANSWERED_BY)
+  if (recorded.status != 0) error("lmsRollback: the answer could not be recorded (lmsctl exit ${recorded.status}): ${recorded.reason}")
 }
 
 /** "15m" -> 900; the plan's budgets are whole seconds, minutes or hours. */

@@ -113,20 +113,20 @@ class LmsRollbackTest extends LmsPipelineTest {
   }
 
   @Test
-  void aDataReviewTheEngineWaitsForIsAskedOfTheReviewersAndRecordedUnderTheirName() {
+  void aPersonTheEngineWaitsForIsAskedAndTheAnswerRecordedUnderTheirNameAsTheEngineSays() {
     // Given an automatic trigger 6 h after the release: the engine's plan has the §1.2 review stage, and waits there
     new File(lmsctl.dir, 'answers').listFiles().findAll { it.name.startsWith('rollback@decision.q') }*.delete()
     lmsctl.answer('rollback@decision', 0, Contract.text('rollback-awaiting-review').replace('"awaiting-decision"', '"paused"'))
     lmsctl.answerOnce('rollback@data-review', 5, Contract.text('rollback-awaiting-review'), 'lmsctl rollback: waiting for the data review')
     lmsctl.answer('rollback@data-review', 0, Contract.text('rollback-paused'))
     lmsctl.answer('audit-record', 0, '{"seq":31,"type":"data-review.done"}')
-    inputAnswers << [REVIEWER: 'dba.kim', REVIEWED: "leave requests since 14:05 match Blue's schema; 3 rows fixed by hand"]
+    inputAnswers << [ANSWERED_BY: 'dba.kim', ANSWER: "leave requests since 14:05 match Blue's schema; 3 rows fixed by hand"]
 
     run("lmsRollback(scenario: 'B', trigger: 'AUTO-001', env: 'production', reason: 'error rate 7%', requestedBy: 'dev.smith')")
 
     // Then the review stage asked the DBAs, within the review's 15m budget, and recorded their words under their name
     assertTrue(helper.callStack.any { it.methodName == 'stage' && it.argsToString().contains('Review data written by Green (15m)') })
-    def review = inputs.find { it.id == 'LmsDataReview' }
+    def review = inputs.find { it.id == 'LmsPerson' }
     assertEquals('lms-dbas', review.submitter)
     assertTrue(review.message.contains('DATA REVIEW NEEDED'), review.message)
     assertEquals(900L, timeouts.find { it.unit == 'SECONDS' }.time as long)

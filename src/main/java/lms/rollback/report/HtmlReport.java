@@ -93,6 +93,15 @@ public final class HtmlReport {
     if (r.gateNotices().isEmpty()) h.append("<tr><td colspan=\"6\" class=\"meta\">no decider was notified</td></tr>\n");
     h.append("</table>\n");
 
+    if (!r.checklist().isEmpty()) {
+      h.append("<h2>Pre-rollback checklist (§4.1)</h2>\n<table><tr><th>#</th><th>Action</th><th>Owner</th><th>State</th><th>Detail</th></tr>\n");
+      for (RollbackReport.ChecklistItem c : r.checklist()) {
+        h.append("<tr><td>").append(c.step()).append("</td><td>").append(esc(c.action())).append("</td><td>").append(esc(c.owner()))
+            .append("</td><td class=\"").append(c.state().equals("done") ? "pass" : "meta").append("\">").append(esc(c.state())).append("</td><td>")
+            .append(esc(c.detail())).append("</td></tr>\n");
+      }
+      h.append("</table>\n");
+    }
     h.append("<h2>Steps executed</h2>\n<table><tr><th>Step</th><th>Started (UTC)</th><th>Took</th><th>Budget</th><th>Result</th><th>Detail</th></tr>\n");
     for (RollbackReport.Step s : r.steps()) {
       h.append("<tr><td>").append(esc(s.title())).append("</td><td class=\"num\">").append(time(s.start())).append("</td><td class=\"num\">")

@@ -62,6 +62,12 @@ public final class MarkdownReport {
     md.append("| Journal integrity | ").append(r.integrity().intact() ? "intact, head " + r.integrity().head().substring(0, 16) + "…" : "BROKEN: " + r.integrity().problem())
         .append(" |\n\n");
 
+    if (!r.checklist().isEmpty()) {
+      md.append("### Pre-rollback checklist (§4.1)\n\n| # | Action | Owner | State | Detail |\n|---|---|---|---|---|\n");
+      r.checklist().forEach(c -> md.append("| ").append(c.step()).append(" | ").append(c.action()).append(" | ").append(c.owner()).append(" | ")
+          .append(c.state()).append(" | ").append(cell(c.detail())).append(" |\n"));
+      md.append('\n');
+    }
     md.append("### Steps executed\n\n| Step | Started | Took | Budget | Result | Detail |\n|---|---|---|---|---|---|\n");
     for (RollbackReport.Step s : r.steps()) {
       md.append("| ").append(s.title()).append(" | ").append(time(s.start())).append(" | ").append(duration(s.took())).append(" | ")

@@ -60,6 +60,7 @@ public final class ReportBuilder {
     int checksAtStepStart = 0;
     Instant detected = null;
     String measuredCondition = null;
+    List<RollbackReport.ChecklistItem> checklist = new ArrayList<>();
 
     for (Journal.Entry e : withDecisions) {
       JsonNode d = e.data();
@@ -92,6 +93,8 @@ public final class ReportBuilder {
           if (!e.ts().isBefore(run.get(0).ts())) messages.add(new RollbackReport.Message(e.ts(), d.path("message").asText(),
             d.path("channel").asText(), e.type().substring("notify.".length()), d.path("detail").asText("")));
         }
+        case "checklist.item" -> checklist.add(new RollbackReport.ChecklistItem(d.path("step").asInt(), d.path("action").asText(),
+            d.path("owner").asText(), d.path("state").asText(), d.path("detail").asText("")));
         case "trigger.fired", "trigger.recommendation" -> {
           if (detected == null) detected = e.ts();
           JsonNode evidence = d.has("evidence") ? d.path("evidence") : d;
@@ -177,7 +180,7 @@ public final class ReportBuilder {
         start == null ? null : start.path("capability").path("summary").asText(null),
         start != null && start.path("capability").has("greenAgeSeconds")
             ? started.minusSeconds(start.path("capability").path("greenAgeSeconds").asLong()) : null,
-        detected);
+        detected, checklist);
   }
 
   /**

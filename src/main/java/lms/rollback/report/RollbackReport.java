@@ -35,7 +35,11 @@ public record RollbackReport(
     List<String> escalations,
     String capability,
     Instant deployed,
-    Instant detected) {
+    Instant detected,
+    List<ChecklistItem> checklist) {
+
+  /** §4.1: one item of the pre-rollback checklist as the run left it (done by the engine, confirmed by its owner, or open). */
+  public record ChecklistItem(int step, String action, String owner, String state, String detail) {}
 
   /** REJECTED: the gate closed without a decision to roll back; REFUSED: the preflight found the run could not finish. Neither changed anything. */
   public enum Outcome { COMPLETED, FAILED, INTERRUPTED, REJECTED, REFUSED }

@@ -21,12 +21,13 @@ final class DataReview {
     this.outDir = outDir;
   }
 
-  /** What is still missing, as one instruction; null once the review is recorded in this run. */
-  String missing(CapabilityDecision capability) {
+  /** What is still missing; null once the review is recorded in this run. */
+  PersonNeeded missing(CapabilityDecision capability, List<String> reviewers) {
     if (recorded() != null) return null;
-    return "DATA REVIEW NEEDED (§1.2): Green served for " + CapabilityDecision.age(capability.greenAge())
-        + " before the rollback; a person reviews the data it wrote, then records it: lmsctl audit record --type " + RECORD
-        + " --actor YOU --field " + FIELD + "=\"what was checked\" --out-dir " + outDir + "; and runs this command again";
+    PersonNeeded p = new PersonNeeded("", RECORD, java.util.Map.of(), FIELD, "What was checked, in a sentence", reviewers);
+    return new PersonNeeded("DATA REVIEW NEEDED (§1.2): Green served for " + CapabilityDecision.age(capability.greenAge())
+        + " before the rollback; a person reviews the data it wrote, then records it: " + p.command(outDir) + "; and runs this command again",
+        RECORD, java.util.Map.of(), FIELD, p.ask(), reviewers);
   }
 
   /** The step's line once recorded. */
@@ -40,7 +41,7 @@ final class DataReview {
     List<Journal.Entry> entries = journal.read();
     Journal.Entry found = null;
     for (Journal.Entry e : entries) {
-      if (e.type().equals("scenario.start")) found = null;
+      if (RunState.ENDS.contains(e.type())) found = null;
       if (e.type().equals(RECORD) && !e.data().path(FIELD).asText("").isBlank()) found = e;
     }
     return found;

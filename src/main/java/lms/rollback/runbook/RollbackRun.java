@@ -189,6 +189,14 @@ public final class RollbackRun {
     return new Outcome(result, exit, ended ? report(r.rehearsal()) : List.of());
   }
 
+  /** Who reviews Green's data (§1.2) and pauses pending transactions (§4.1 #4): the plan's DBAs. */
+  static final String DATA_REVIEWERS = "dba";
+
+  private List<String> jenkinsGroups(String role) {
+    var r = plan.roles().get(role);
+    return r == null ? List.of() : r.jenkins();
+  }
+
   private String releaseUnderTest(Environment environment) {
     try {
       return lms.rollback.cluster.DeploymentVersion.of(cluster.deployment(environment.namespace(), environment.green().deployment()));
@@ -209,9 +217,16 @@ public final class RollbackRun {
     PromptLog.Request request = new PromptLog.Request(r.requestedBy(), r.reason(), r.scenario(), r.environment(), null,
         ApprovalLink.of(r.buildUrl()));
     DataReview review = new DataReview(journal, outDir.toString());
+    boolean changesData = scenario.steps().stream().anyMatch(st -> st.action() == lms.rollback.plan.StepAction.DATABASE_ROLLBACK
+        || st.action() == lms.rollback.plan.StepAction.RESTORE_DATABASE);
+    // a rehearsal runs on staging, where no real transaction is pending: it does not wait for a DBA
+    PreRollbackChecklist checklist = new PreRollbackChecklist(plan, cluster, environment, outDir.toString(), changesData && !r.rehearsal(),
+        jenkinsGroups(DATA_REVIEWERS));
     return steps.register(new ScenarioRunner(journal))
+        .on(lms.rollback.plan.StepAction.ANNOUNCE, step -> checklist.run())
+        .waitsFor(lms.rollback.plan.StepAction.ANNOUNCE, checklist::missing)
         .on(lms.rollback.plan.StepAction.DATA_REVIEW, step -> review.done())
-        .waitsFor(lms.rollback.plan.StepAction.DATA_REVIEW, () -> review.missing(capability))
+        .waitsFor(lms.rollback.plan.StepAction.DATA_REVIEW, () -> review.missing(capability, jenkinsGroups(DATA_REVIEWERS)))
         .hooks(new Communications(new CommunicationSchedule(plan, notifier), out))
         .preflight(() -> new Preflight(cluster, environment, scenario, probes, dump).capability(capability, r.scenario()).run())
         .gate(() -> waiting.here()

@@ -40,7 +40,7 @@ public final class ScenarioRunner {
   private final Map<StepAction, Function<Scenario.Step, String>> executors = new EnumMap<>(StepAction.class);
   private final Map<StepAction, Supplier<String>> stillDone = new EnumMap<>(StepAction.class);
   private final java.util.Set<StepAction> checkedAgainAfterACrash = java.util.EnumSet.noneOf(StepAction.class);
-  private final Map<StepAction, Supplier<String>> waitsFor = new EnumMap<>(StepAction.class);
+  private final Map<StepAction, Supplier<PersonNeeded>> waitsFor = new EnumMap<>(StepAction.class);
   private final Journal journal;
   private Hooks hooks = Hooks.NONE;
   private Supplier<String> preflight = () -> "no preflight checks";
@@ -102,7 +102,7 @@ public final class ScenarioRunner {
    * A step that needs a person first (the §1.2 data review): {@code missing} says what is still to be done, or null
    * when it is. Until then the run waits before the step, as at an undecided gate: nothing of the step is started.
    */
-  public ScenarioRunner waitsFor(StepAction action, Supplier<String> missing) {
+  public ScenarioRunner waitsFor(StepAction action, Supplier<PersonNeeded> missing) {
     waitsFor.put(action, missing);
     return this;
   }
@@ -121,7 +121,11 @@ public final class ScenarioRunner {
    * {@code gate}: the gate's state as this call left it (null before the decision was reached).
    */
   public record Result(String scenario, Status status, List<StepTimer.Outcome> steps, Duration total, Duration target, String stoppedAt,
-      String reason, long resumedFrom, GateRun.State gate, List<Scenario.Step> plan) {
+      String reason, long resumedFrom, GateRun.State gate, List<Scenario.Step> plan, PersonNeeded person) {
+
+    Result waitingFor(PersonNeeded p) {
+      return new Result(scenario, status, steps, total, target, stoppedAt, reason, resumedFrom, gate, plan, p);
+    }
 
     public boolean ok() {
       return status == Status.COMPLETED || status == Status.PAUSED;
@@ -149,6 +153,7 @@ public final class ScenarioRunner {
       m.put("plan", planData(plan));
       if (gate != null) m.put("gate", gate.asData());
       if (stoppedAt != null) m.put("stoppedAt", stoppedAt);
+      if (person != null) m.put("person", person.asData());
       if (reason != null) m.put("reason", reason);
       return m;
     }
@@ -249,13 +254,14 @@ public final class ScenarioRunner {
         journal.append("step.redo", Map.of("action", step.action().key(), "reason", "the run resumes after a call that did not end in order: checked again"));
         done = null;
       }
-      String missing = done == null && waitsFor.containsKey(step.action()) ? waitsFor.get(step.action()).get() : null;
+      PersonNeeded missing = done == null && waitsFor.containsKey(step.action()) ? waitsFor.get(step.action()).get() : null;
       if (done != null && stillDone(step)) {
         timer.skipped(done);
         listener.finished(timer.outcomes().get(timer.outcomes().size() - 1));
       } else if (missing != null) {
-        Result r = run.result(Status.AWAITING_DECISION, timer.outcomes(), timer.total(), step.action().key(), missing, decided);
-        journal.append("scenario.awaiting", Map.of("scenario", name, "step", step.action().key(), "missing", missing));
+        Result r = run.result(Status.AWAITING_DECISION, timer.outcomes(), timer.total(), step.action().key(), missing.message(), decided)
+            .waitingFor(missing);
+        journal.append("scenario.awaiting", Map.of("scenario", name, "step", step.action().key(), "person", missing.asData()));
         return r;
       } else {
         try {
@@ -292,7 +298,7 @@ public final class ScenarioRunner {
     }
 
     Result result(Status status, List<StepTimer.Outcome> steps, Duration total, String stoppedAt, String reason, GateRun.State gate) {
-      return new Result(name, status, steps, total, scenario.target().limit(), stoppedAt, reason, resumedFrom, gate, scenario.steps());
+      return new Result(name, status, steps, total, scenario.target().limit(), stoppedAt, reason, resumedFrom, gate, scenario.steps(), null);
     }
 
     Result pause(String after, GateRun.State gate) {

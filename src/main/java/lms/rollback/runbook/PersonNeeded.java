@@ -1,0 +1,36 @@
+package lms.rollback.runbook;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a run waits for from a person before a step (the §1.2 data review, the DBA's §4.1 "pending transactions
+ * paused"), and how it is recorded: a journal entry of {@code record} with {@code fields} and the person's answer to
+ * {@code ask} in {@code answerField}. The terminal prints it as a command; Jenkins asks {@code submitters} with an input.
+ */
+public record PersonNeeded(String message, String record, Map<String, String> fields, String answerField, String ask, List<String> submitters) {
+
+  public PersonNeeded {
+    fields = Map.copyOf(fields);
+    submitters = List.copyOf(submitters);
+  }
+
+  /** The terminal's way to answer: one audit record. */
+  public String command(String outDir) {
+    StringBuilder c = new StringBuilder("lmsctl audit record --type " + record);
+    fields.forEach((k, v) -> c.append(" --field ").append(k).append('=').append(v));
+    return c.append(" --field ").append(answerField).append("=\"…\" --actor YOU --out-dir ").append(outDir).toString();
+  }
+
+  public Map<String, Object> asData() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("message", message);
+    m.put("record", record);
+    m.put("fields", fields);
+    m.put("answerField", answerField);
+    m.put("ask", ask);
+    m.put("submitters", submitters);
+    return m;
+  }
+}

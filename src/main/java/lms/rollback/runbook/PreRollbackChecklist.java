@@ -1,0 +1,118 @@
+package lms.rollback.runbook;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import lms.rollback.audit.Journal;
+import lms.rollback.cluster.BlueCapacity;
+import lms.rollback.cluster.Cluster;
+import lms.rollback.core.LmsException;
+import lms.rollback.plan.Environment;
+import lms.rollback.plan.Plan;
+import lms.rollback.plan.Runbook;
+
+/**
+ * §4.1, the pre-rollback checklist, as the run's "announce" step: each item done by the engine where it can be (the
+ * war room told and the stakeholders alerted — the run's start messages —, Blue's status confirmed) and confirmed by
+ * its owner where it cannot (the DBA pauses pending transactions: a scenario that changes the database waits for it),
+ * each item journaled and reported.
+ */
+final class PreRollbackChecklist {
+
+  static final String RECORD = "checklist.done";
+  static final String ITEM = "checklist.item";
+
+  private final Plan plan;
+  private final Cluster cluster;
+  private final Environment env;
+  private final String outDir;
+  private final boolean pauseRequired;
+  private final List<String> dbas;
+
+  PreRollbackChecklist(Plan plan, Cluster cluster, Environment env, String outDir, boolean pauseRequired, List<String> dbas) {
+    this.plan = plan;
+    this.cluster = cluster;
+    this.env = env;
+    this.outDir = outDir;
+    this.pauseRequired = pauseRequired;
+    this.dbas = dbas;
+  }
+
+  /** The DBA's confirmation, when the scenario changes the database and it is not recorded yet; else null. */
+  PersonNeeded missing() {
+    if (!pauseRequired || confirmation() != null) return null;
+    PersonNeeded p = new PersonNeeded("", RECORD, Map.of("step", "4"), "note", "How were pending transactions paused (or why none were pending)?", dbas);
+    return new PersonNeeded("PENDING TRANSACTIONS (§4.1 #4): this scenario changes the database; the DBA pauses pending transactions"
+        + " first, then records it: " + p.command(outDir) + "; and runs this command again", p.record(), p.fields(), p.answerField(), p.ask(), dbas);
+  }
+
+  /** Goes through the items, journals each, and says how many are done. */
+  String run() {
+    List<Journal.Entry> run = currentRun();
+    List<String> lines = new ArrayList<>();
+    int done = 0;
+    for (Runbook.Checklist.Item item : plan.preRollbackChecklist().items()) {
+      String[] outcome = switch (item.step()) {
+        case 1 -> message(run, "rollback-initiated");
+        case 2 -> blue();
+        case 3 -> message(run, "status-page-update");
+        case 4 -> pause();
+        default -> new String[] {"open", "not an item lmsctl can do or check"};
+      };
+      if (outcome[0].equals("done")) done++;
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("step", item.step());
+      data.put("action", item.action());
+      data.put("owner", item.owner());
+      data.put("state", outcome[0]);
+      data.put("detail", outcome[1]);
+      cluster.journal().append(ITEM, data);
+      lines.add("#" + item.step() + " " + outcome[0] + (outcome[1].isBlank() ? "" : " (" + outcome[1] + ")"));
+    }
+    cluster.journal().append("announce", Map.of("environment", env.namespace(), "message", "ROLLBACK INITIATED: switching traffic to Blue"));
+    return "§4.1 checklist " + done + " of " + plan.preRollbackChecklist().items().size() + " done: " + String.join("; ", lines);
+  }
+
+  private String[] message(List<Journal.Entry> run, String message) {
+    for (Journal.Entry e : run) {
+      if (e.type().startsWith("notify.") && message.equals(e.data().path("message").asText())) {
+        String status = e.type().substring("notify.".length());
+        return new String[] {status.equals("sent") ? "done" : "open", message + " " + status
+            + (e.data().path("detail").asText("").isBlank() ? "" : ": " + e.data().path("detail").asText())};
+      }
+    }
+    return new String[] {"open", message + " was not sent"};
+  }
+
+  private String[] blue() {
+    try {
+      BlueCapacity blue = BlueCapacity.of(cluster.deployment(env.namespace(), env.blue().deployment()), env);
+      return new String[] {blue.sufficient() ? "done" : "open", blue.describe()};
+    } catch (LmsException e) {
+      return new String[] {"open", e.getMessage()};
+    }
+  }
+
+  private String[] pause() {
+    Journal.Entry c = confirmation();
+    if (c != null) return new String[] {"done", "confirmed by " + c.actor() + ": " + c.data().path("note").asText("")};
+    return new String[] {"open", pauseRequired ? "not confirmed" : "not confirmed; this scenario changes no data, so the run did not wait for the DBA"};
+  }
+
+  private Journal.Entry confirmation() {
+    Journal.Entry found = null;
+    for (Journal.Entry e : currentRun()) {
+      if (e.type().equals(RECORD) && e.data().path("step").asText().equals("4") && !e.data().path("note").asText("").isBlank()) found = e;
+    }
+    return found;
+  }
+
+  /** This run's entries, and what was recorded for it before it started (as its gate's decisions): since the last run ended. */
+  private List<Journal.Entry> currentRun() {
+    List<Journal.Entry> all = cluster.journal().read();
+    int from = 0;
+    for (int i = 0; i < all.size(); i++) if (RunState.ENDS.contains(all.get(i).type())) from = i + 1;
+    return all.subList(from, all.size());
+  }
+}
