@@ -59,6 +59,19 @@ class LmsctlTest {
   }
 
   @Test
+  void aCallBuildsOnlyItsVerbYetHelpAndUnknownVerbsSeeThemAll() throws Exception {
+    // the real entry point, in its own process: main builds the model of the verb named, or of all of them
+    Cli.Run help = lms.rollback.testing.LmsctlProcess.run(java.util.Map.of(), "help", "switch");
+    assertEquals(0, help.exit(), help.err());
+    assertTrue(help.out().startsWith("Usage: lmsctl switch"), help.out());
+    Cli.Run unknown = lms.rollback.testing.LmsctlProcess.run(java.util.Map.of(), "swich");
+    assertEquals(2, unknown.exit());
+    assertTrue(unknown.err().contains("Unknown subcommand 'swich'") || unknown.err().contains("swich"), unknown.err());
+    Cli.Run top = lms.rollback.testing.LmsctlProcess.run(java.util.Map.of(), "--help");
+    assertTrue(top.out().contains("readiness") && top.out().contains("followups") && top.out().contains("sandbox"), top.out());
+  }
+
+  @Test
   void switchPrintsJsonOnStdoutAndJournalsUnderOutDir() throws Exception {
     sandbox = Sandbox.start(out);
 

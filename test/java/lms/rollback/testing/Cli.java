@@ -14,7 +14,7 @@ public final class Cli {
   public static Run lmsctl(String... args) {
     StringWriter o = new StringWriter();
     StringWriter e = new StringWriter();
-    CommandLine cl = Lmsctl.commandLine();
+    CommandLine cl = Lmsctl.commandLine(args); // as main builds it: only the verb named
     cl.setOut(new PrintWriter(o));
     cl.setErr(new PrintWriter(e));
     int code = cl.execute(args);

@@ -50,7 +50,9 @@ public final class Lmsctl extends CommandGroup {
   /** The command line for these arguments: only the verb they name when they start with one, else every verb. */
   public static CommandLine commandLine(String... args) {
     CommandLine cl = new CommandLine(new Lmsctl());
-    Class<?> named = args.length == 0 ? null : VERBS.stream().filter(v -> verbName(v).equals(args[0])).findFirst().orElse(null);
+    // `lmsctl help VERB` needs the verb it explains: help builds them all
+    Class<?> named = args.length == 0 ? null : VERBS.stream().filter(v -> verbName(v).equals(args[0]) && v != CommandLine.HelpCommand.class)
+        .findFirst().orElse(null);
     for (Class<?> verb : named != null ? List.of(named) : VERBS) cl.addSubcommand(verbName(verb), verb);
     cl.setUsageHelpWidth(HELP_WIDTH);
     cl.setExecutionExceptionHandler(Lmsctl::onError);
