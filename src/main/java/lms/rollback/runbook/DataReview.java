@@ -2,6 +2,7 @@ package lms.rollback.runbook;
 
 import java.util.List;
 import lms.rollback.audit.Journal;
+import lms.rollback.gate.GateRun;
 
 /**
  * §1.2, 4–24 h: the data Green wrote is reviewed by a person before the rollback is confirmed. The engine cannot
@@ -36,12 +37,10 @@ final class DataReview {
     return "reviewed by " + e.actor() + ": " + e.data().path(FIELD).asText();
   }
 
-  /** The review recorded since this run started, or null. */
+  /** The review recorded for this run (since the last run ended), or null. */
   private Journal.Entry recorded() {
-    List<Journal.Entry> entries = journal.read();
     Journal.Entry found = null;
-    for (Journal.Entry e : entries) {
-      if (RunState.ENDS.contains(e.type())) found = null;
+    for (Journal.Entry e : GateRun.currentRun(journal.read())) {
       if (e.type().equals(RECORD) && !e.data().path(FIELD).asText("").isBlank()) found = e;
     }
     return found;

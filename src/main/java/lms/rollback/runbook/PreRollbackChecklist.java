@@ -8,6 +8,7 @@ import lms.rollback.audit.Journal;
 import lms.rollback.cluster.BlueCapacity;
 import lms.rollback.cluster.Cluster;
 import lms.rollback.core.LmsException;
+import lms.rollback.gate.GateRun;
 import lms.rollback.plan.Environment;
 import lms.rollback.plan.Plan;
 import lms.rollback.plan.Runbook;
@@ -108,11 +109,8 @@ final class PreRollbackChecklist {
     return found;
   }
 
-  /** This run's entries, and what was recorded for it before it started (as its gate's decisions): since the last run ended. */
+  /** This run's entries, and what was recorded for it before it started (as its gate's decisions). */
   private List<Journal.Entry> currentRun() {
-    List<Journal.Entry> all = cluster.journal().read();
-    int from = 0;
-    for (int i = 0; i < all.size(); i++) if (RunState.ENDS.contains(all.get(i).type())) from = i + 1;
-    return all.subList(from, all.size());
+    return GateRun.currentRun(cluster.journal().read());
   }
 }

@@ -19,7 +19,7 @@ import lms.rollback.plan.Scenario;
 public record RunState(long startSeq, JsonNode start, Map<String, StepTimer.Outcome> done, boolean decided, boolean changed, boolean orderly) {
 
   /** A run that ended this way is over: the same command starts a new one. */
-  static final Set<String> ENDS = Set.of("scenario.end", "scenario.rejected", "scenario.refused");
+  static final Set<String> ENDS = lms.rollback.gate.GateRun.RUN_ENDS;
 
   /** The unfinished run of {@code scenario} with the same environment and trigger, or null. */
   public static RunState unfinished(Journal journal, String scenario, Scenario plan, String environment, String trigger) {
