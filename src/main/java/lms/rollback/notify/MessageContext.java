@@ -31,10 +31,6 @@ final class MessageContext {
     };
   }
 
-  static Map<String, String> from(Plan plan, Path journalFile, Instant now) {
-    return from(plan, journalFile, now, null);
-  }
-
   /**
    * {@code after}: the event the message reports (a communication's "after": start, end, rejected or a step); its
    * time, from the journal, is the message's "Time:" — not when it happened to be rendered (a mail sent later, say).
