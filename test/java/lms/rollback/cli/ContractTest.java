@@ -112,6 +112,21 @@ class ContractTest {
     matches("readiness-not-ready", JSON.readTree(r.out()));
   }
 
+  @Test
+  void tickingAFollowUpPrintsWhatTheStepReads() throws Exception {
+    try (Sandbox sandbox = Sandbox.start(out)) {
+      Path dir = out.resolve("followed");
+      run(Map.of(), rollback(sandbox, dir, "AUTO-001", "--cluster-only"), 0);
+      Cli.Run done = Cli.lmsctl("followups", "done", "--action", "create incident ticket", "--note", "INC-2041", "--actor", "rc.jones", "--out-dir",
+          dir.toString(), "-o", "json");
+      assertEquals(0, done.exit(), done.err());
+      matches("followups-done", JSON.readTree(done.out()));
+      Cli.Run listed = Cli.lmsctl("followups", "--out-dir", dir.toString(), "-o", "json");
+      assertEquals(0, listed.exit(), listed.err());
+      matches("followups-list", JSON.readTree(listed.out()));
+    }
+  }
+
   private static void matches(String golden, JsonNode actual) throws Exception {
     matches(golden, actual, null, golden);
   }

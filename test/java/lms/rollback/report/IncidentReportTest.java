@@ -77,6 +77,13 @@ class IncidentReportTest {
     assertEquals(2, bad.exit());
     assertTrue(bad.err().contains("\"Create incident ticket\""), bad.err());
 
+    // so is a folder without a rollback (a mistyped build number): the attempt is journaled there, no tick
+    Path elsewhere = out.resolve("build-42");
+    Cli.Run wrongFolder = Cli.lmsctl("followups", "done", "--action", "create incident ticket", "--out-dir", elsewhere.toString());
+    assertEquals(2, wrongFolder.exit());
+    assertTrue(wrongFolder.err().contains("--out-dir: " + elsewhere + " holds no rollback"), wrongFolder.err());
+    assertFalse(Files.readString(elsewhere.resolve("journal.jsonl")).contains("followup.done"));
+
     Cli.Run done = Cli.lmsctl("followups", "done", "--action", "create incident ticket", "--note", "INC-2041", "--actor", "rc.jones",
         "--out-dir", out.toString());
     assertEquals(0, done.exit(), done.err());

@@ -88,6 +88,14 @@ final class FollowUpsCommand implements Callable<Integer> {
     Outcome execute(Journal journal) {
       List<Runbook.FollowUp> all = new ArrayList<>(plan.plan().immediateActions());
       all.addAll(plan.plan().rootCauseAnalysis());
+      var rollback = new Object() {
+        boolean found;
+      };
+      journal.forEach(e -> rollback.found |= e.type().equals("scenario.start"));
+      if (!rollback.found) {
+        throw new LmsException(ExitCode.INVALID_INPUT, "--out-dir: " + output.outDir() + " holds no rollback; tick a follow-up in the folder of the rollback"
+            + " it follows (e.g. lms-rollback/build-41)");
+      }
       Runbook.FollowUp item = all.stream().filter(f -> f.action().equalsIgnoreCase(action.strip())).findFirst().orElseThrow(() -> new LmsException(
           ExitCode.INVALID_INPUT, "--action: '" + action + "' is not a follow-up of the plan; allowed: "
               + String.join(", ", all.stream().map(f -> "\"" + f.action() + "\"").toList())));
