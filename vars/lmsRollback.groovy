@@ -5,7 +5,7 @@
  * stage advances with --through. See lmsRollback.txt.
  */
 def call(Map userConfig = [:]) {
-  Map defaults = [scenario: null, trigger: null, env: null, reason: null, requestedBy: null, dryRun: false, rehearsal: false,
+  Map defaults = [scenario: null, trigger: null, env: null, reason: null, requestedBy: null, dryRun: false, rehearsal: false, rehearsalOf: null,
                   plan: null, verifyWindow: null, backup: null, image: null, outDir: null, kubeconfigCredentialsId: 'lms-kubeconfig',
                   smokeCredentials: [:], notifyCredentials: [:], databaseCredentialsId: null, databaseUrlVariable: 'LMS_DATABASE_URL',
                   leaseHolder: null, buildUrl: null, archive: true, capabilityOverride: null, dataReviewers: null]
@@ -75,7 +75,8 @@ def call(Map userConfig = [:]) {
           if (config.archive) archiveArtifacts(artifacts: "${config.outDir}/**", allowEmptyArchive: true)
         }
         long minutes = (System.currentTimeMillis() - started) / 60000
-        currentBuild.description = "${config.rehearsal ? 'rehearsal ' : ''}${config.scenario} · ${config.trigger} · ${config.env} · ${outcome} · ${minutes} min"
+        // a timer build may rehearse two tests: each adds its line
+        currentBuild.description = (currentBuild.description ? currentBuild.description + ' | ' : '') + "${config.rehearsalOf ? config.rehearsalOf + ' rehearsal ' : config.rehearsal ? 'rehearsal ' : ''}${config.scenario} · ${config.trigger} · ${config.env} · ${outcome} · ${minutes} min"
       }
     }
   }
@@ -113,6 +114,7 @@ def engine(Map config, List extra) {
   if (config.plan) args += ['--plan', config.plan]
   if (config.verifyWindow) args += ['--window', config.verifyWindow]
   if (config.rehearsal) args += ['--rehearsal']
+  if (config.rehearsalOf) args += ['--rehearsal-of', config.rehearsalOf]
   if (config.backup) args += ['--dump', config.backup]
   if (config.image) args += ['--image', config.image]
   if (config.capabilityOverride) args += ['--capability-override', config.capabilityOverride]

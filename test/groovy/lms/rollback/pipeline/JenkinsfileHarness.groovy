@@ -16,6 +16,14 @@ final class JenkinsfileHarness {
     helper.registerAllowedMethod('cron', [String], { it })
     helper.registerAllowedMethod('disableConcurrentBuilds', [], null)
     helper.registerAllowedMethod('node', [String, Closure], { String label, Closure body -> body() })
+    // catchError as Jenkins runs it: the body's failure sets the build's result, and the pipeline goes on
+    helper.registerAllowedMethod('catchError', [Map, Closure], { Map m, Closure body ->
+      try {
+        body()
+      } catch (Exception e) {
+        binding.getVariable('currentBuild').result = m.buildResult ?: 'FAILURE'
+      }
+    })
     binding.getVariable('currentBuild').getBuildCauses = { String type -> causes.findAll { it._class == type } }
   }
 }

@@ -93,19 +93,81 @@ class JenkinsfileTest extends LmsPipelineTest {
     assertEquals('secret-of-lms-database-url', lmsctl.env(0).LMS_DATABASE_URL)
   }
 
-  @Test
-  void aTimerStartedBuildRehearsesScenarioCOnStagingWithItsOwnDatabaseCredential() {
+  void timerStarted(List due) {
     causes << [_class: 'hudson.triggers.TimerTrigger$TimerTriggerCause']
-    binding.setVariable('params', [ENVIRONMENT: '(choose)', SCENARIO: '(choose)', TRIGGER: '(choose)', REASON: '', DRY_RUN: true])
+    binding.setVariable('params', [ENVIRONMENT: '(choose)', SCENARIO: '(choose)', TRIGGER: '(choose)', REASON: '', BACKUP: '', PLAN: '',
+                                   VERIFY_WINDOW: '', REHEARSAL: '(none)', DRY_RUN: true])
     new File(lmsctl.dir, 'answers').listFiles().findAll { it.name.startsWith('rollback@decision.q') }*.delete()
+    lmsctl.answer('readiness', due ? 4 : 0, Contract.text('readiness-due') { Map m -> m.due = due })
+    lmsctl.answer('plan', 0, Contract.text('plan'))
+    env().LMS_REHEARSAL_BACKUP = '/backups/lms-latest.dump'
+  }
+
+  /** The index of the lmsctl call that is the first `rollback` of a rehearsal of {@code test}. */
+  int firstCallOf(String test) {
+    lmsctl.calls().findIndexOf { it[0] == 'rollback' && FakeLmsctl.value(it, '--rehearsal-of') == test }
+  }
+
+  @Test
+  void aTimerRehearsesWhatTheEngineSaysIsDueEachOnItsEnvironmentWithItsOwnDatabaseCredential() {
+    timerStarted(['full-rollback', 'backup-restore'])
 
     jenkinsfile()
 
+    def asked = lmsctl.verbs('readiness')[0]
+    assertEquals(['lms-rollback', '31'], ['--records', '--due-in-days'].collect { FakeLmsctl.value(asked, it) })
     assertTrue(inputs.isEmpty(), 'a rehearsal asks nobody')
+    int monthly = firstCallOf('full-rollback')
+    int quarterly = firstCallOf('backup-restore')
+    assertTrue(monthly >= 0 && quarterly > monthly, lmsctl.calls().toString())
+    def full = lmsctl.calls()[monthly]
+    assertEquals(['staging', 'C', 'MAN-004', 'timer'], ['--env', '--scenario', '--trigger', '--requested-by'].collect { FakeLmsctl.value(full, it) })
+    assertTrue(full.contains('--rehearsal'))
+    assertTrue(FakeLmsctl.value(full, '--out-dir').endsWith('lms-rollback/build-41/full-rollback'), full.toString())
+    assertEquals('secret-of-lms-staging-database-url', lmsctl.env(monthly).LMS_STAGING_DATABASE_URL)
+    def restore = lmsctl.calls()[quarterly]
+    assertEquals(['dr', 'D', '/backups/lms-latest.dump'], ['--env', '--scenario', '--dump'].collect { FakeLmsctl.value(restore, it) })
+    assertEquals('secret-of-lms-dr-database-url', lmsctl.env(quarterly).LMS_DR_DATABASE_URL)
+    assertEquals(null, lmsctl.env(quarterly).LMS_STAGING_DATABASE_URL, 'each environment only its own database')
+    assertEquals(2, helper.callStack.findAll { it.methodName == 'junit' }.size(), 'each rehearsal scored (§9.2)')
+    assertTrue(binding.getVariable('currentBuild').description.contains('full-rollback rehearsal C') &&
+        binding.getVariable('currentBuild').description.contains('| backup-restore rehearsal D'), binding.getVariable('currentBuild').description)
+  }
+
+  @Test
+  void aFailedRehearsalFailsTheTimersBuildButTheNextStillRuns() {
+    timerStarted(['full-rollback', 'backup-restore'])
+    lmsctl.answerOnce('rollback@decision', 3, Contract.text('rollback-refused'), 'lmsctl rollback: staging: the VirtualService lms-vs was not found')
+
+    jenkinsfile()
+
+    assertEquals('FAILURE', binding.getVariable('currentBuild').result)
+    assertTrue(firstCallOf('backup-restore') > 0, 'the restore ran after the full rollback failed')
+  }
+
+  @Test
+  void aTimerWithNothingDueRollsNothingBack() {
+    timerStarted([])
+
+    jenkinsfile()
+
+    assertTrue(lmsctl.verbs('rollback').isEmpty())
+    assertTrue(helper.callStack.any { it.methodName == 'echo' && it.argsToString().contains('No rehearsal is due this month') })
+  }
+
+  @Test
+  void aDeploymentPipelineRehearsesTheTrafficSwitchOfItsReleaseOnStaging() {
+    started(REHEARSAL: 'traffic-switch', DRY_RUN: false, ENVIRONMENT: '(choose)', SCENARIO: '(choose)', TRIGGER: '(choose)', REASON: '')
+    new File(lmsctl.dir, 'answers').listFiles().findAll { it.name.startsWith('rollback@decision.q') }*.delete()
+    lmsctl.answer('plan', 0, Contract.text('plan'))
+
+    jenkinsfile()
+
     def first = lmsctl.verbs('rollback')[0]
-    assertEquals(['staging', 'C', 'MAN-004'], ['--env', '--scenario', '--trigger'].collect { FakeLmsctl.value(first, it) })
-    assertTrue(first.contains('--rehearsal'))
-    assertEquals('secret-of-lms-staging-database-url', lmsctl.env(0).LMS_STAGING_DATABASE_URL)
-    assertTrue(helper.callStack.any { it.methodName == 'junit' && it.argsToString().contains('-junit.xml') })
+    assertEquals(['staging', 'A', 'traffic-switch', 'dev.smith', 'Traffic switch rehearsal (§9.1, Every release)'],
+        ['--env', '--scenario', '--rehearsal-of', '--requested-by', '--reason'].collect { FakeLmsctl.value(first, it) })
+    assertTrue(lmsctl.calls().every { !it.contains('--dry-run') })
+    assertEquals(null, lmsctl.env(lmsctl.calls().indexOf(first)).LMS_STAGING_DATABASE_URL, 'scenario A needs no database credential')
+    assertTrue(inputs.isEmpty())
   }
 }

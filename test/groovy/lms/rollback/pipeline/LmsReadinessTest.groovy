@@ -23,7 +23,10 @@ class LmsReadinessTest extends LmsPipelineTest {
 
   @Test
   void aReadyReleasePassesAndEchoesEachTest() {
-    String ready = Contract.text('readiness-not-ready').replace('"ready": false', '"ready": true').replace('"missing"', '"ready"')
+    String ready = Contract.text('readiness-not-ready') { Map m ->
+      m.ready = true
+      m.tests.each { it.state = 'ready' }
+    }
     lmsctl.answer('readiness', 0, ready)
 
     run("lmsReadiness(release: '3.0.0', records: '/srv/rehearsals')")
@@ -33,9 +36,24 @@ class LmsReadinessTest extends LmsPipelineTest {
   }
 
   @Test
+  void aTimerIsToldWhatIsDueAndTheBuildGoesOn() {
+    lmsctl.answer('readiness', 4, Contract.text('readiness-due'), 'lmsctl readiness: due')
+
+    def answer = run("lmsReadiness(records: 'lms-rollback', dueInDays: 31)")
+
+    assertEquals(['full-rollback', 'backup-restore'], answer.due)
+    def call = lmsctl.verbs('readiness')[0]
+    assertEquals(['31', null], ['--due-in-days', '--release'].collect { FakeLmsctl.value(call, it) })
+    assertTrue(helper.callStack.any { it.methodName == 'echo' && it.argsToString().contains('due: Full rollback (Monthly, DevOps)') })
+    assertEquals(null, binding.getVariable('currentBuild').result)
+  }
+
+  @Test
   void aMissingArgumentIsRefusedBeforeAnythingRuns() {
     def e = assertThrows(Exception) { run("lmsReadiness(release: '3.0.0')") }
     assertTrue(e.message.contains('records'), e.message)
+    def e2 = assertThrows(Exception) { run("lmsReadiness(records: '/srv/rehearsals')") }
+    assertTrue(e2.message.contains('release is missing'), e2.message)
     assertTrue(lmsctl.calls().isEmpty())
   }
 }

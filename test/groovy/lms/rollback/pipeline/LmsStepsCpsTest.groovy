@@ -22,4 +22,20 @@ class LmsStepsCpsTest extends LmsPipelineTestCPS {
     assertEquals(['decision', 'decision'] + LmsRollbackTest.STEPS, lmsctl.verbs('rollback').collect { FakeLmsctl.value(it, '--through') })
     assertEquals(1, lmsctl.verbs('switch').size())
   }
+
+  @Test
+  void theTimersRehearsalsAndAFollowUpRunUnderCps() {
+    lmsctl.answer('readiness', 4, Contract.text('readiness-due'))
+    lmsctl.answer('plan', 0, Contract.text('plan'))
+    lmsctl.answer('rollback', 0, Contract.text('rollback-paused'))
+    lmsctl.answer('followups-done', 0, Contract.text('followups-done'))
+    lmsctl.answer('followups', 0, Contract.text('followups-list'))
+
+    run("""for (String test in lmsReadiness(records: 'lms-rollback', dueInDays: 31).due) { lmsRehearsal(test: test, backup: '/backups/b.dump') }
+""")
+    run("lmsFollowUp(action: 'Create incident ticket', by: 'rc.jones', rollbackDir: 'lms-rollback/build-41')")
+
+    assertEquals(['full-rollback', 'backup-restore'], lmsctl.verbs('rollback').collect { FakeLmsctl.value(it, '--rehearsal-of') }.unique())
+    assertEquals(1, lmsctl.verbs('followups', 'done').size())
+  }
 }

@@ -110,6 +110,16 @@ class ContractTest {
     Cli.Run r = Cli.lmsctl("readiness", "--release", "3.0.0", "--records", out.toString(), "-o", "json");
     assertEquals(4, r.exit(), r.out() + r.err());
     matches("readiness-not-ready", JSON.readTree(r.out()));
+    Cli.Run due = Cli.lmsctl("readiness", "--due-in-days", "31", "--records", out.toString(), "-o", "json");
+    assertEquals(4, due.exit(), due.out() + due.err());
+    matches("readiness-due", JSON.readTree(due.out()));
+  }
+
+  @Test
+  void thePlanPrintsWhatTheRehearsalStepReads() throws Exception {
+    Cli.Run r = Cli.lmsctl("plan", "-o", "json");
+    assertEquals(0, r.exit(), r.err());
+    matches("plan", JSON.readTree(r.out()));
   }
 
   @Test

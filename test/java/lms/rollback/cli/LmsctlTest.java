@@ -149,7 +149,7 @@ class LmsctlTest {
     Run r = lmsctl("status", "--env", "prod", "--out-dir", out.toString());
 
     assertEquals(ExitCode.INVALID_INPUT, r.exit());
-    assertEquals("lmsctl status: --env: unknown environment 'prod'; allowed: production, staging", r.err().strip());
+    assertEquals("lmsctl status: --env: unknown environment 'prod'; allowed: dr, production, staging", r.err().strip());
   }
 
   @Test

@@ -185,7 +185,7 @@ class PlanLoaderTest {
   void unknownEnvironmentListsTheKnownOnes() {
     PlanException e = assertThrows(PlanException.class, () -> new PlanLoader().loadDefault().environment("prod"));
 
-    assertEquals("--env: unknown environment 'prod'; allowed: production, staging", e.getMessage());
+    assertEquals("--env: unknown environment 'prod'; allowed: dr, production, staging", e.getMessage());
   }
 
   @Test

@@ -52,13 +52,13 @@ class ReadinessTest {
     try (Sandbox sandbox = Sandbox.start(records.resolve("sandbox"))) {
       sandbox.cluster.seed(Sandbox.PLAN.environment("staging"));
       Path kubeconfig = sandbox.cluster.server().writeKubeconfig(records.resolve("kubeconfig.yaml"));
-      Cli.Run run = Cli.lmsctl("rollback", "--scenario", "A", "--env", "staging", "--trigger", "MAN-004", "--rehearsal", "--kubeconfig",
+      Cli.Run run = Cli.lmsctl("rollback", "--scenario", "A", "--env", "staging", "--trigger", "MAN-004", "--rehearsal-of", "traffic-switch", "--kubeconfig",
           kubeconfig.toString(), "--out-dir", records.resolve("build-7").toString(), "--cluster-only", "--lock-wait", "5s", "--actor", "timer");
       assertEquals(0, run.exit(), run.out() + run.err());
     }
     // the monthly full rollback of the previous release, and last quarter's restore
     rehearsal("build-5", "C", "staging", "2.9.0", Duration.ofDays(10));
-    rehearsal("build-2", "D", "staging", "2.8.0", Duration.ofDays(40));
+    rehearsal("build-2", "D", "dr", "2.8.0", Duration.ofDays(40));
   }
 
   @Test
@@ -92,7 +92,8 @@ class ReadinessTest {
 
   @Test
   void aStaleRestoreOrAnEditedRecordCountsForNothing() throws Exception {
-    rehearsal("build-1", "D", "staging", "2.7.0", Duration.ofDays(100));
+    rehearsal("build-1", "D", "dr", "2.7.0", Duration.ofDays(100));
+    rehearsal("build-3", "D", "staging", "2.8.0", Duration.ofDays(1)); // a restore rehearsed off the DR environment is not the §9.1 test
     Path edited = records.resolve("build-2").resolve(Journal.FILE_NAME);
     Files.writeString(edited, Files.readString(edited).replace("2.8.0", "2.9.9"));
 
@@ -105,7 +106,68 @@ class ReadinessTest {
   }
 
   @Test
+  void aRunNamesTheTestItRehearsesAndTheReportSaysSo() throws Exception {
+    Path journal = records.resolve("build-7").resolve(Journal.FILE_NAME);
+    JsonNode start = Journal.reading(journal).read().stream().filter(e -> e.type().equals("scenario.start")).findFirst().orElseThrow().data();
+    assertEquals("traffic-switch", start.path("rehearsalOf").asText());
+    assertTrue(start.path("rehearsal").asBoolean());
+    assertTrue(Files.readString(records.resolve("build-7").resolve("rollback-report.md"))
+        .contains("| Rehearsal | Traffic switch test of §9.1 (Every release, staging, DevOps) |"));
+    assertTrue(Files.readString(records.resolve("build-7").resolve("rollback-report.html")).contains("<th>Rehearsal</th><td>Traffic switch test of §9.1"));
+  }
+
+  @Test
+  void aRehearsalOfATestRunsItsScenarioOnItsEnvironmentOrNothing() throws Exception {
+    String[][] wrong = {
+        {"--rehearsal-of", "fire-drill", "--scenario", "A", "--env", "staging"},
+        {"--rehearsal-of", "backup-restore", "--scenario", "A", "--env", "dr"},
+        {"--rehearsal-of", "full-rollback", "--scenario", "C", "--env", "dr"}};
+    String[] why = {"--rehearsal-of: unknown test 'fire-drill'; allowed: traffic-switch, full-rollback, database-rollback, backup-restore",
+        "--scenario: the Backup restore test (§9.1) rehearses scenario D, not A", "--env: the Full rollback test (§9.1) runs on staging, not dr"};
+    for (int i = 0; i < wrong.length; i++) {
+      Path dir = records.resolve("wrong-" + i);
+      String[] args = new String[wrong[i].length + 7];
+      System.arraycopy(new String[] {"rollback", "--trigger", "MAN-004", "--out-dir", dir.toString(), "--kubeconfig", "/nonexistent"}, 0, args, 0, 7);
+      System.arraycopy(wrong[i], 0, args, 7, wrong[i].length);
+      Cli.Run r = Cli.lmsctl(args);
+      assertEquals(2, r.exit(), r.err());
+      assertTrue(r.err().contains(why[i]), r.err());
+      assertTrue(!Files.exists(dir.resolve(Journal.FILE_NAME)) || !Files.readString(dir.resolve(Journal.FILE_NAME)).contains("scenario.start"));
+    }
+  }
+
+  @Test
+  void aMonthlyTimerIsToldWhichRehearsalsAreDueBeforeItsNextRun() throws Exception {
+    // the full rollback passed 10 days ago: by the next monthly run it is 41 days old, so it is due now; the restore
+    // (40 days) will be 71, still within 92; the tests of a release are left to the deployment pipeline
+    Cli.Run r = Cli.lmsctl("readiness", "--records", records.toString(), "--due-in-days", "31", "-o", "json");
+
+    assertEquals(4, r.exit(), r.out() + r.err());
+    assertEquals("missing", test(r, "full-rollback").path("state").asText());
+    assertTrue(test(r, "full-rollback").path("why").asText().contains("(10d ago, release 2.9.0) will be, in 31 days, older than 31 days"), r.out());
+    assertEquals("ready", test(r, "backup-restore").path("state").asText());
+    assertEquals("not-required", test(r, "traffic-switch").path("state").asText());
+    assertTrue(test(r, "traffic-switch").path("why").asText().contains("deployment pipeline"));
+    assertEquals(31, JSON.readTree(r.out()).path("dueInDays").asInt());
+
+    // two months on, the quarter's restore is due too
+    try (var old = Files.walk(records.resolve("build-2"))) {
+      old.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+    rehearsal("build-2", "D", "dr", "2.8.0", Duration.ofDays(70));
+    Cli.Run later = Cli.lmsctl("readiness", "--records", records.toString(), "--due-in-days", "31");
+    assertTrue(later.out().contains("Rehearsals due within 31 days (§9.1): full-rollback, backup-restore"), later.out());
+  }
+
+  @Test
   void badInputChangesNothingAndSaysWhatIsAllowed() {
+    Cli.Run none = Cli.lmsctl("readiness", "--records", records.toString());
+    assertEquals(2, none.exit());
+    assertTrue(none.err().contains("--release: give the version about to be deployed"), none.err());
+    Cli.Run days = Cli.lmsctl("readiness", "--records", records.toString(), "--due-in-days", "-1");
+    assertEquals(2, days.exit());
+    assertTrue(days.err().contains("--due-in-days: -1 is not a number of days from 0 to 366"), days.err());
+
     Cli.Run r = Cli.lmsctl("readiness", "--release", "3.0.0", "--records", records.resolve("nowhere").toString());
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("--records: ") && r.err().contains("is not a directory"), r.err());

@@ -131,7 +131,7 @@ final class SandboxCommand implements Callable<Integer> {
           .printTo(text ? out : null);
       String reason = gateTrigger == null ? "sandbox: error rate spike after the release"
           : "sandbox: " + plan.plan().trigger(gateTrigger).condition().toLowerCase(java.util.Locale.ROOT) + " after the release";
-      RollbackRun.Outcome outcome = run.advance(new RollbackRun.Request(SCENARIO, plan.environmentName(), trigger, output.actor(), reason, false,
+      RollbackRun.Outcome outcome = run.advance(new RollbackRun.Request(SCENARIO, plan.environmentName(), trigger, output.actor(), reason, false, null,
           null, output.actor() + " (lmsctl sandbox)", EnvironmentLease.DEFAULT_WAIT, buildUrl));
       ScenarioRunner.Result result = outcome.result();
       Map<String, Object> data = new LinkedHashMap<>(outcome.asData());

@@ -73,6 +73,10 @@ abstract class ScenarioVerb extends Verb {
   @Option(names = "--rehearsal", description = "A rehearsal (§9.1): not on production; no two-person authorization needed for the database step; the §9.2 scorecard is written.")
   boolean rehearsal;
 
+  @Option(names = "--rehearsal-of", paramLabel = "TEST",
+      description = "A rehearsal of this test of the plan's §9.1 (built-in: traffic-switch, full-rollback, database-rollback, backup-restore): implies --rehearsal; --scenario must be one the test accepts and --env its environment. Journaled and in the report. Default: none.")
+  String rehearsalOf;
+
   @Mixin ProbeOptions probeOptions;
 
   @Mixin DatabaseOptions database;
@@ -94,6 +98,10 @@ abstract class ScenarioVerb extends Verb {
     Scenario scenario = plan.plan().scenario(name);
     plan.plan().trigger(trigger);
     Environment env = plan.environment();
+    if (rehearsalOf != null) {
+      plan.plan().rehearsal(rehearsalOf, name, plan.environmentName());
+      rehearsal = true;
+    }
     if (rehearsal && PRODUCTION.equals(plan.environmentName())) {
       throw new LmsException(ExitCode.INVALID_INPUT, "--rehearsal: rehearsals run on staging (§9.1), never on " + PRODUCTION + "; pass --env staging");
     }
@@ -107,8 +115,7 @@ abstract class ScenarioVerb extends Verb {
     if (dryRun && (through != null || waitForDecision)) {
       throw new LmsException(ExitCode.INVALID_INPUT, "--dry-run: runs nothing, so --through and --wait do not apply; drop them");
     }
-    boolean needsDatabase = scenario.steps().stream().anyMatch(s -> s.action() == StepAction.DATABASE_ROLLBACK || s.action() == StepAction.VERIFY_DATA
-        || s.action() == StepAction.RESTORE_DATABASE);
+    boolean needsDatabase = scenario.needsDatabase();
     DatabaseUrl url = needsDatabase && !dryRun ? database.url(env) : null;
     Progress progress = Progress.stderr();
     PrintWriter out = spec.commandLine().getOut();
@@ -122,7 +129,7 @@ abstract class ScenarioVerb extends Verb {
       RollbackSteps.Probes probes = probeOptions.probes(plan.plan(), cluster, env);
       if (probes != null) run.probes(probes);
       RollbackRun.Request request = new RollbackRun.Request(name, plan.environmentName(), trigger, requestedBy != null ? requestedBy : output.actor(),
-          reason, rehearsal, through, clusterOptions.leaseHolder(output.actor()) + " (lmsctl " + spec.name() + ")", clusterOptions.lockWait(), buildUrl);
+          reason, rehearsal, rehearsalOf, through, clusterOptions.leaseHolder(output.actor()) + " (lmsctl " + spec.name() + ")", clusterOptions.lockWait(), buildUrl);
       if (dryRun) return dryRunOutcome(run.dryRun(request), scenario);
       if (needsDatabase) {
         MigrationProcess process = scenario.steps().stream().anyMatch(s -> s.action() == StepAction.DATABASE_ROLLBACK)

@@ -110,6 +110,6 @@ final class WatchCommand extends ClusterVerb {
     RollbackSteps.Probes probes = probeOptions.probes(plan.plan(), cluster, env);
     if (probes != null) run.probes(probes);
     return run.advance(new RollbackRun.Request(scenario, plan.environmentName(), held.trigger(), "lmsctl watch", held.trigger() + " held: "
-        + held.detail(), false, null, clusterOptions.leaseHolder(output.actor()) + " (lmsctl watch)", clusterOptions.lockWait(), null));
+        + held.detail(), false, null, null, clusterOptions.leaseHolder(output.actor()) + " (lmsctl watch)", clusterOptions.lockWait(), null));
   }
 }

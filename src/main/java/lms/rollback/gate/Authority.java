@@ -9,8 +9,6 @@ import java.util.Map;
 import lms.rollback.plan.AuthorityChain;
 import lms.rollback.plan.Plan;
 import lms.rollback.plan.Role;
-import lms.rollback.plan.Scenario;
-import lms.rollback.plan.StepAction;
 import lms.rollback.plan.Trigger;
 
 /** Reads the authority matrix of the plan: who decides which trigger, and who holds a role. */
@@ -35,7 +33,7 @@ public final class Authority {
       levels.add(new GatePlan.Level(i, roles.get(i), role.title(), role.jenkins(), window));
     }
     return new GatePlan(t.id(), t.type().key(), t.condition(), t.needsApproval(), levels,
-        scenario != null && touchesDatabase(plan.scenario(scenario)) ? twoPersonRule() : null);
+        scenario != null && plan.scenario(scenario).changesDatabase() ? twoPersonRule() : null);
   }
 
   public GatePlan.TwoPersonRule twoPersonRule() {
@@ -43,10 +41,6 @@ public final class Authority {
     Map<String, List<String>> holders = new LinkedHashMap<>();
     roles.forEach(r -> holders.put(r, plan.roles().get(r).jenkins()));
     return new GatePlan.TwoPersonRule(roles, roles.stream().map(r -> plan.roles().get(r).title()).toList(), holders);
-  }
-
-  static boolean touchesDatabase(Scenario s) {
-    return s.steps().stream().anyMatch(st -> st.action() == StepAction.DATABASE_ROLLBACK || st.action() == StepAction.RESTORE_DATABASE);
   }
 
   /** Whether a person, known by their Jenkins id and groups, holds one of {@code holders}. */

@@ -41,7 +41,7 @@ public final class ContactChain {
   public List<Paged> paged(String triggerId, String scenario) {
     Trigger t = plan.trigger(triggerId);
     Set<Concern> concerns = t.concerns().isEmpty() ? EnumSet.noneOf(Concern.class) : EnumSet.copyOf(t.concerns());
-    if (scenario != null && Authority.touchesDatabase(plan.scenario(scenario))) concerns.add(Concern.DATABASE);
+    if (scenario != null && plan.scenario(scenario).changesDatabase()) concerns.add(Concern.DATABASE);
     List<Paged> out = new ArrayList<>();
     plan.contactChain().stream().sorted(Comparator.comparing(Runbook.Contact::order)).forEach(c -> {
       if (!c.page().pages(t.type(), concerns)) return;

@@ -84,6 +84,23 @@ public record Plan(
         "--trigger", "", "unknown trigger '" + id + "'; allowed: " + String.join(", ", triggers.stream().map(Trigger::id).toList())));
   }
 
+  /**
+   * The §9.1 test {@code name}, for a run that rehearses it: of a scenario the test accepts, on the test's environment
+   * when the plan has that environment.
+   */
+  @JsonIgnore
+  public Rehearsal rehearsal(String name, String scenario, String environment) {
+    Rehearsal t = rehearsals.stream().filter(r -> r.test().equals(name)).findFirst().orElseThrow(() -> new PlanException("--rehearsal-of", "",
+        "unknown test '" + name + "'; allowed: " + String.join(", ", rehearsals.stream().map(Rehearsal::test).toList())));
+    if (!t.scenarios().contains(scenario)) {
+      throw new PlanException("--scenario", "", "the " + t.title() + " test (§9.1) rehearses scenario " + String.join(" or ", t.scenarios()) + ", not " + scenario);
+    }
+    if (environments.containsKey(t.environment()) && !t.environment().equals(environment)) {
+      throw new PlanException("--env", "", "the " + t.title() + " test (§9.1) runs on " + t.environment() + ", not " + environment);
+    }
+    return t;
+  }
+
   /** The budget the plan gives a step, for a verb run on its own: from the first scenario that has it. */
   @JsonIgnore
   public Budget stepBudget(StepAction action) {

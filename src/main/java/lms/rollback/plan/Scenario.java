@@ -19,6 +19,17 @@ public record Scenario(
       @JsonProperty(required = true) String title,
       @JsonProperty(required = true) Budget budget) {}
 
+  /** A downgrade or a restore: the two-person rule (§3.2) and the DBA's pause of pending transactions (§4.1) apply. */
+  public boolean changesDatabase() {
+    return steps.stream().anyMatch(s -> s.action() == StepAction.DATABASE_ROLLBACK || s.action() == StepAction.RESTORE_DATABASE);
+  }
+
+  /** The run needs the environment's database URL: it changes the database or verifies its data. In the plan's JSON for Jenkins' credentials. */
+  @JsonProperty(value = "needsDatabase", access = JsonProperty.Access.READ_ONLY)
+  public boolean needsDatabase() {
+    return changesDatabase() || steps.stream().anyMatch(s -> s.action() == StepAction.VERIFY_DATA);
+  }
+
   public Budget budgetOf(StepAction action) {
     return steps.stream().filter(s -> s.action() == action).map(Step::budget).findFirst().orElse(null);
   }

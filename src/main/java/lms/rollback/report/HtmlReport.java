@@ -67,6 +67,7 @@ public final class HtmlReport {
     h.append(r.trigger() == null ? "not journaled" : esc(r.trigger().id() + " — " + r.trigger().condition()
         + (r.trigger().threshold() == null ? "" : " (" + r.trigger().threshold() + ")") + ", " + r.trigger().type()
         + (r.trigger().measured() == null ? "" : "; measured: " + r.trigger().measured())));
+    if (r.rehearsal() != null) h.append("</td></tr><tr><th>Rehearsal</th><td>").append(esc(r.rehearsal()));
     if (r.capability() != null) h.append("</td></tr><tr><th>Capability window (§1.2)</th><td>").append(esc(r.capability()));
     h.append("</td></tr><tr><th>Decision</th><td>");
     h.append(esc(r.decidedBy()));

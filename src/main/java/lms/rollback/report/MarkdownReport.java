@@ -50,6 +50,7 @@ public final class MarkdownReport {
     md.append("| Decision authority | ").append(r.decidedBy()).append(" |\n");
     md.append("| Trigger reason | ").append(r.trigger() == null ? "—" : r.trigger().id() + " " + r.trigger().condition())
         .append(r.decision() == null ? "" : ": " + r.decision().reason()).append(" |\n");
+    if (r.rehearsal() != null) md.append("| Rehearsal | ").append(r.rehearsal()).append(" |\n");
     if (r.capability() != null) md.append("| Capability window (§1.2) | ").append(r.capability()).append(" |\n");
     md.append("| Steps executed | ").append(r.steps().size()).append(" |\n");
     md.append("| Commands run | ").append(r.commands().size()).append(" |\n");

@@ -180,7 +180,16 @@ public final class ReportBuilder {
         start == null ? null : start.path("capability").path("summary").asText(null),
         start != null && start.path("capability").has("greenAgeSeconds")
             ? started.minusSeconds(start.path("capability").path("greenAgeSeconds").asLong()) : null,
-        detected, checklist);
+        detected, checklist, rehearsal(start));
+  }
+
+  /** A rehearsal says so, and which test of §9.1 it was: an auditor must not read it as a rollback of production. */
+  private String rehearsal(JsonNode start) {
+    if (start == null || !start.path("rehearsal").asBoolean(false)) return null;
+    String test = start.path("rehearsalOf").asText(null);
+    return plan.rehearsals().stream().filter(t -> t.test().equals(test)).findFirst()
+        .map(t -> t.title() + " test of §9.1 (" + t.frequency() + ", " + t.environment() + ", " + t.owner() + ")")
+        .orElse("a rehearsal (§9.1)" + (test == null ? "" : " of '" + test + "'"));
   }
 
   /**

@@ -36,7 +36,8 @@ public record RollbackReport(
     String capability,
     Instant deployed,
     Instant detected,
-    List<ChecklistItem> checklist) {
+    List<ChecklistItem> checklist,
+    String rehearsal) {
 
   /** §4.1: one item of the pre-rollback checklist as the run left it (done by the engine, confirmed by its owner, or open). */
   public record ChecklistItem(int step, String action, String owner, String state, String detail) {}

@@ -101,17 +101,25 @@ public final class Readiness {
     return found;
   }
 
-  /** The verdict for each test of the plan, for {@code release} (with or without migrations), at {@code now}. */
-  public List<Verdict> check(String release, boolean migrations, List<Record> records, Instant now) {
+  /**
+   * The verdict for each test of the plan, for {@code release} (with or without migrations), at {@code now}. Without a
+   * release (a timer asking what is due), the tests tied to a release are not required: a deployment pipeline runs them.
+   * Freshness is judged {@code ahead} of now: a timer asks what would be stale by its next run.
+   */
+  public List<Verdict> check(String release, boolean migrations, List<Record> records, Instant now, Duration ahead) {
+    Instant judged = now.plus(ahead);
     List<Verdict> verdicts = new ArrayList<>();
     for (Rehearsal t : plan.rehearsals()) {
-      boolean required = !t.onlyWithMigrations() || migrations;
+      boolean perRelease = release == null && t.sameRelease();
+      boolean required = !perRelease && (!t.onlyWithMigrations() || migrations);
       List<Record> kind = records.stream().filter(r -> t.scenarios().contains(r.scenario()) && countsOn(t, r.environment()))
           .sorted(Comparator.comparing(Record::ended).reversed()).toList();
       Record fresh = kind.stream().filter(r -> !t.sameRelease() || Objects.equals(release, r.release()))
-          .filter(r -> t.withinDays() == null || Duration.between(r.ended(), now).toDays() < t.withinDays()).findFirst().orElse(null);
+          .filter(r -> t.withinDays() == null || Duration.between(r.ended(), judged).toDays() < t.withinDays()).findFirst().orElse(null);
       String why;
-      if (!required) {
+      if (perRelease) {
+        why = "rehearsed for each release by its deployment pipeline (give --release to check one)";
+      } else if (!required) {
         why = "not needed: the release has no migrations";
       } else if (fresh != null) {
         why = "passed " + age(fresh.ended(), now) + " ago on " + fresh.environment() + " (scenario " + fresh.scenario()
@@ -121,7 +129,8 @@ public final class Readiness {
       } else {
         Record latest = kind.get(0);
         why = "the latest (" + age(latest.ended(), now) + " ago, release " + latest.release() + ") "
-            + (t.sameRelease() ? "did not test release " + release : "is older than " + t.withinDays() + " days");
+            + (t.sameRelease() ? "did not test release " + release
+                : (ahead.isZero() ? "is" : "will be, in " + ahead.toDays() + " days,") + " older than " + t.withinDays() + " days");
       }
       verdicts.add(new Verdict(t, required, fresh != null, fresh != null ? fresh : kind.isEmpty() ? null : kind.get(0), why));
     }

@@ -48,7 +48,7 @@ public final class RollbackRun {
 
   /** What the run is asked to do. {@code through}: where to pause (null: to the end). */
   public record Request(String scenario, String environment, String trigger, String requestedBy, String reason, boolean rehearsal,
-      String through, String leaseHolder, Duration lockWait, String buildUrl) {}
+      String rehearsalOf, String through, String leaseHolder, Duration lockWait, String buildUrl) {}
 
   /** How the gate is waited for: not at all (the call ends at an open prompt), or here, with a sandbox's time scale. */
   public record Waiting(boolean here, double timeScale, Duration poll) {
@@ -153,6 +153,7 @@ public final class RollbackRun {
       context.put("requestedBy", r.requestedBy());
       if (r.reason() != null) context.put("reason", r.reason());
       context.put("rehearsal", r.rehearsal());
+      if (r.rehearsalOf() != null) context.put("rehearsalOf", r.rehearsalOf());
       context.put("leaseHolder", holder);
       context.put("capability", capability.asData());
       // the release being rolled back (Green's version): what a rehearsal tested, for the readiness check (§9.1)
@@ -217,8 +218,7 @@ public final class RollbackRun {
     PromptLog.Request request = new PromptLog.Request(r.requestedBy(), r.reason(), r.scenario(), r.environment(), null,
         ApprovalLink.of(r.buildUrl()));
     DataReview review = new DataReview(journal, outDir.toString());
-    boolean changesData = scenario.steps().stream().anyMatch(st -> st.action() == lms.rollback.plan.StepAction.DATABASE_ROLLBACK
-        || st.action() == lms.rollback.plan.StepAction.RESTORE_DATABASE);
+    boolean changesData = scenario.changesDatabase();
     // a rehearsal runs on staging, where no real transaction is pending: it does not wait for a DBA
     PreRollbackChecklist checklist = new PreRollbackChecklist(plan, cluster, environment, outDir.toString(), changesData && !r.rehearsal(),
         jenkinsGroups(DATA_REVIEWERS));

@@ -1,0 +1,59 @@
+package lms.rollback.pipeline
+
+import org.junit.jupiter.api.BeforeEach
+import org.junit.jupiter.api.Test
+
+import static org.junit.jupiter.api.Assertions.assertEquals
+import static org.junit.jupiter.api.Assertions.assertThrows
+import static org.junit.jupiter.api.Assertions.assertTrue
+
+/** lmsRehearsal: one §9.1 test on the plan's environment for it, through lmsRollback; its shell run for real under /bin/sh -xe. */
+class LmsRehearsalTest extends LmsPipelineTest {
+
+  @BeforeEach
+  void thePlan() {
+    lmsctl.answer('plan', 0, Contract.text('plan'))
+    lmsctl.answer('rollback', 0, Contract.text('rollback-paused'))
+  }
+
+  @Test
+  void theDatabaseRollbackTestRunsScenarioCOnStagingWithStagingsOwnCredential() {
+    secrets['lms-staging-database-url'] = 'postgresql://lms:s3cret@staging-db/lms'
+
+    run("lmsRehearsal(test: 'database-rollback', requestedBy: 'dba.lee', plan: 'plans/lms.yaml')")
+
+    def first = lmsctl.verbs('rollback')[0]
+    assertEquals(['C', 'staging', 'database-rollback', 'dba.lee', 'plans/lms.yaml'],
+        ['--scenario', '--env', '--rehearsal-of', '--requested-by', '--plan'].collect { FakeLmsctl.value(first, it) })
+    assertEquals('plans/lms.yaml', FakeLmsctl.value(lmsctl.verbs('plan')[0], '--plan'), 'the test is looked up in the plan the run uses')
+    int index = lmsctl.calls().indexOf(first)
+    assertEquals('postgresql://lms:s3cret@staging-db/lms', lmsctl.env(index).LMS_STAGING_DATABASE_URL)
+    assertTrue(!console.join('\n').contains('s3cret'), 'the URL travels in the environment, never in a script')
+  }
+
+  @Test
+  void aTestThePlanDoesNotHaveIsRefusedListingTheAllowedOnes() {
+    def e = assertThrows(Exception) { run("lmsRehearsal(test: 'fire-drill')") }
+
+    assertTrue(e.message.contains("test: 'fire-drill' is not a rehearsal of the plan (§9.1); allowed: traffic-switch, full-rollback, database-rollback, backup-restore"),
+        e.message)
+    assertTrue(lmsctl.verbs('rollback').isEmpty())
+  }
+
+  @Test
+  void aTestOnAnEnvironmentThePlanLacksSaysToAddIt() {
+    lmsctl.answer('plan', 0, Contract.text('plan') { Map m -> m.environments.remove('dr') })
+
+    def e = assertThrows(Exception) { run("lmsRehearsal(test: 'backup-restore', backup: '/backups/b.dump')") }
+
+    assertTrue(e.message.contains("the Backup restore test runs on 'dr', an environment the plan does not have; add it"), e.message)
+    assertTrue(lmsctl.verbs('rollback').isEmpty())
+  }
+
+  @Test
+  void withoutATestNothingRuns() {
+    def e = assertThrows(Exception) { run('lmsRehearsal()') }
+    assertTrue(e.message.contains('missing mandatory argument(s) test'), e.message)
+    assertTrue(lmsctl.calls().isEmpty())
+  }
+}
