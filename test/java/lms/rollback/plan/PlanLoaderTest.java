@@ -182,6 +182,14 @@ class PlanLoaderTest {
   }
 
   @Test
+  void aRehearsalMustNameAKnownScenarioAndASafeName() throws IOException {
+    PlanException scenario = refused(replaceOnce(defaultYaml(), "scenarios: [D],       withinDays: 92", "scenarios: [E],       withinDays: 92"));
+    assertTrue(scenario.getMessage().contains("rehearsals[3].scenarios: unknown scenario 'E'; allowed: A, B, C, D"), scenario.getMessage());
+    PlanException name = refused(replaceOnce(defaultYaml(), "{ test: backup-restore,", "{ test: ../restore,"));
+    assertTrue(name.getMessage().contains("rehearsals[3].test: '../restore' is not a name like full-rollback"), name.getMessage());
+  }
+
+  @Test
   void unknownEnvironmentListsTheKnownOnes() {
     PlanException e = assertThrows(PlanException.class, () -> new PlanLoader().loadDefault().environment("prod"));
 

@@ -92,6 +92,20 @@ final class PlanValidator {
         fail("capabilityWindows[" + i + "].review", "a window that requires data-review names its step: { action: data-review, title: ..., budget: ... }");
       }
     }
+    java.util.Set<String> tests = new java.util.HashSet<>();
+    for (int i = 0; i < plan.rehearsals().size(); i++) {
+      var t = plan.rehearsals().get(i);
+      // the name becomes a folder of the build (lms-rollback/build-N/TEST) and a Jenkins choice
+      if (!t.test().matches("[a-z][a-z0-9-]{0,39}")) fail("rehearsals[" + i + "].test", "'" + t.test() + "' is not a name like full-rollback (a-z, 0-9, '-')");
+      if (!tests.add(t.test())) fail("rehearsals[" + i + "].test", "'" + t.test() + "' is named twice");
+      if (t.scenarios().isEmpty()) fail("rehearsals[" + i + "].scenarios", "at least one scenario is required");
+      for (String sc : t.scenarios()) {
+        if (!plan.scenarios().containsKey(sc)) {
+          fail("rehearsals[" + i + "].scenarios", "unknown scenario '" + sc + "'; allowed: " + String.join(", ", plan.scenarios().keySet()));
+        }
+      }
+      if (t.withinDays() != null && t.withinDays() < 1) fail("rehearsals[" + i + "].withinDays", t.withinDays() + " is too small; allowed: 1 or more");
+    }
   }
 
   private void validate(String at, Environment env) {
