@@ -19,8 +19,7 @@ def call(Map userConfig = [:]) {
   if (environment == null) {
     error("lmsRehearsal: the ${test.title} test runs on '${test.environment}', an environment the plan does not have; add it to the plan's environments")
   }
-  // the plan's first scenario for the test is the smallest that exercises it (traffic switch: A)
-  String scenario = test.scenarios[0]
+  String scenario = test.scenario
   boolean database = read.json.scenarios[scenario].needsDatabase
   echo("Rehearsing ${test.title} (§9.1, ${test.frequency}, ${test.owner}): scenario ${scenario} on ${test.environment}")
   lmsRollback(scenario: scenario, env: test.environment, trigger: config.trigger, requestedBy: config.requestedBy,

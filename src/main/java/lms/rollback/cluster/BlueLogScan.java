@@ -10,7 +10,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,10 +73,7 @@ public final class BlueLogScan {
   /** One plain GET of the log since {@code seconds} ago; null on 404. */
   private InputStream open(String namespace, String pod, String container, long seconds) throws IOException {
     HttpClient http = cluster.client().getHttpClient();
-    String master = cluster.client().getMasterUrl().toString();
-    String url = master + (master.endsWith("/") ? "" : "/") + "api/v1/namespaces/" + namespace + "/pods/" + pod + "/log?container="
-        + URLEncoder.encode(container, StandardCharsets.UTF_8) + "&sinceSeconds=" + seconds;
-    HttpRequest request = http.newHttpRequestBuilder().uri(url).build();
+    HttpRequest request = new PodLogRequest(namespace, pod, container, seconds).build(cluster.client());
     HttpResponse<InputStream> response;
     try {
       response = cluster.retry().call("read log of Blue pod " + pod, () -> {

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import java.io.IOException;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -247,16 +246,12 @@ public final class GreenLogArchive {
   }
 
   /**
-   * Streams the log into {@code out} as the API server sends it, by one plain GET as {@code kubectl logs} does
-   * (fabric8's own log call first waits for the pod through an informer, and copies byte by byte); returns the
-   * bytes written. 404 is {@link PodGone}; a stream cut short is {@link PodGone} when the pod went, else retried.
+   * Streams the log into {@code out} as the API server sends it (fabric8's own log call copies byte by byte); returns
+   * the bytes written. 404 is {@link PodGone}; a stream cut short is {@link PodGone} when the pod went, else retried.
    */
   private long streamLog(String namespace, Source source, FileChannel out) throws IOException {
     HttpClient http = cluster.client().getHttpClient();
-    String master = cluster.client().getMasterUrl().toString();
-    String url = master + (master.endsWith("/") ? "" : "/") + "api/v1/namespaces/" + namespace + "/pods/" + source.pod()
-        + "/log?container=" + URLEncoder.encode(source.container(), StandardCharsets.UTF_8);
-    HttpRequest request = http.newHttpRequestBuilder().uri(url).build();
+    HttpRequest request = new PodLogRequest(namespace, source.pod(), source.container(), null).build(cluster.client());
     long[] written = {0};
     IOException[] writeFailure = {null};
     StringBuilder errorBody = new StringBuilder();

@@ -144,7 +144,6 @@ public final class Runbook {
       @JsonProperty(required = true) Budget due,
       String doneWhen) {}
 
-  /** §9.2: one line of the rehearsal scorecard. */
   /**
    * §9.1: a rollback test a release needs before production. A completed rehearsal run of one of {@code scenarios}
    * (not on production; on {@code environment} when the plan has it) counts; {@code sameRelease}: it tested this
@@ -166,7 +165,15 @@ public final class Runbook {
       sameRelease = Boolean.TRUE.equals(sameRelease);
       onlyWithMigrations = Boolean.TRUE.equals(onlyWithMigrations);
     }
+
+    /** The scenario a rehearsal of this test runs: the first the plan names, the smallest that exercises it. In the plan's JSON for Jenkins. */
+    @JsonProperty(value = "scenario", access = JsonProperty.Access.READ_ONLY)
+    public String scenario() {
+      return scenarios.get(0);
+    }
   }
+
+  /** §9.2: one line of the rehearsal scorecard. */
 
   public record RehearsalItem(
       @JsonProperty(required = true) Integer id,

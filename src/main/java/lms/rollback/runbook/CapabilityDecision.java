@@ -1,17 +1,15 @@
 package lms.rollback.runbook;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import lms.rollback.cluster.Cluster;
 import lms.rollback.cluster.ClusterStatus;
-import lms.rollback.core.LmsException;
 import lms.rollback.plan.CapabilityRule;
-import lms.rollback.plan.Environment;
 import lms.rollback.plan.Plan;
 import lms.rollback.plan.Runbook.CapabilityWindow;
 import lms.rollback.plan.Scenario;
@@ -24,13 +22,16 @@ import lms.rollback.plan.StepAction;
  */
 public record CapabilityDecision(Duration greenAge, CapabilityWindow window, String override, String overriddenBy) {
 
-  /** Decided from Green's Deployment (its deployed-at annotation, else its creation time); unknown age applies no window. */
-  public static CapabilityDecision of(Plan plan, Cluster cluster, Environment env, Instant now, String override, String by) {
+  /**
+   * Decided from Green's Deployment (its deployed-at annotation, else its creation time); no Deployment (null) or no
+   * readable time applies no window: the preflight names a missing Green.
+   */
+  public static CapabilityDecision of(Plan plan, Deployment green, Instant now, String override, String by) {
     Duration age;
     try {
-      age = Duration.between(ClusterStatus.deployedAt(cluster.deployment(env.namespace(), env.green().deployment())), now);
-    } catch (LmsException | NullPointerException | java.time.format.DateTimeParseException e) {
-      age = null; // the preflight names a missing Green; no window is applied without an age
+      age = green == null ? null : Duration.between(ClusterStatus.deployedAt(green), now);
+    } catch (NullPointerException | java.time.format.DateTimeParseException e) {
+      age = null;
     }
     return new CapabilityDecision(age, age == null ? null : plan.capabilityWindow(age), blankToNull(override), blankToNull(override) == null ? null : by);
   }

@@ -25,10 +25,9 @@ final class DataReview {
   /** What is still missing; null once the review is recorded in this run. */
   PersonNeeded missing(CapabilityDecision capability, List<String> reviewers) {
     if (recorded() != null) return null;
-    PersonNeeded p = new PersonNeeded("", RECORD, java.util.Map.of(), FIELD, "What was checked, in a sentence", reviewers);
-    return new PersonNeeded("DATA REVIEW NEEDED (§1.2): Green served for " + CapabilityDecision.age(capability.greenAge())
-        + " before the rollback; a person reviews the data it wrote, then records it: " + p.command(outDir) + "; and runs this command again",
-        RECORD, java.util.Map.of(), FIELD, p.ask(), reviewers);
+    PersonNeeded p = PersonNeeded.asking(RECORD, java.util.Map.of(), FIELD, "What was checked, in a sentence", reviewers);
+    return p.saying("DATA REVIEW NEEDED (§1.2): Green served for " + CapabilityDecision.age(capability.greenAge())
+        + " before the rollback; a person reviews the data it wrote, then records it: " + p.command(outDir) + "; and runs this command again");
   }
 
   /** The step's line once recorded. */

@@ -16,6 +16,16 @@ public record PersonNeeded(String message, String record, Map<String, String> fi
     submitters = List.copyOf(submitters);
   }
 
+  /** The question for people who have not been told anything yet: {@link #saying} gives it its message. */
+  public static PersonNeeded asking(String record, Map<String, String> fields, String answerField, String ask, List<String> submitters) {
+    return new PersonNeeded("", record, fields, answerField, ask, submitters);
+  }
+
+  /** The same question with its message (which usually quotes {@link #command}). */
+  public PersonNeeded saying(String message) {
+    return new PersonNeeded(message, record, fields, answerField, ask, submitters);
+  }
+
   /** The terminal's way to answer: one audit record. */
   public String command(String outDir) {
     StringBuilder c = new StringBuilder("lmsctl audit record --type " + record);

@@ -43,9 +43,9 @@ final class PreRollbackChecklist {
   /** The DBA's confirmation, when the scenario changes the database and it is not recorded yet; else null. */
   PersonNeeded missing() {
     if (!pauseRequired || confirmation() != null) return null;
-    PersonNeeded p = new PersonNeeded("", RECORD, Map.of("step", "4"), "note", "How were pending transactions paused (or why none were pending)?", dbas);
-    return new PersonNeeded("PENDING TRANSACTIONS (§4.1 #4): this scenario changes the database; the DBA pauses pending transactions"
-        + " first, then records it: " + p.command(outDir) + "; and runs this command again", p.record(), p.fields(), p.answerField(), p.ask(), dbas);
+    PersonNeeded p = PersonNeeded.asking(RECORD, Map.of("step", "4"), "note", "How were pending transactions paused (or why none were pending)?", dbas);
+    return p.saying("PENDING TRANSACTIONS (§4.1 #4): this scenario changes the database; the DBA pauses pending transactions"
+        + " first, then records it: " + p.command(outDir) + "; and runs this command again");
   }
 
   /** Goes through the items, journals each, and says how many are done. */

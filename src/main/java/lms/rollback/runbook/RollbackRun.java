@@ -1,5 +1,6 @@
 package lms.rollback.runbook;
 
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,8 +131,10 @@ public final class RollbackRun {
     RunState earlier = RunState.unfinished(journal, r.scenario(), planned, r.environment(), r.trigger());
     // §1.2 is decided when the run starts and kept with it: every later call runs the same steps
     CapabilityDecision recorded = earlier == null ? null : CapabilityDecision.recorded(plan, earlier.start());
+    // Green is read once, for what the run's start records: its age (§1.2) and the release it runs (§9.1)
+    Deployment green = recorded == null ? green(environment) : null;
     CapabilityDecision capability = recorded != null ? recorded
-        : CapabilityDecision.of(plan, cluster, environment, java.time.Instant.now(), capabilityOverride, r.requestedBy());
+        : CapabilityDecision.of(plan, green, java.time.Instant.now(), capabilityOverride, r.requestedBy());
     Scenario scenario = capability.applyTo(planned);
     // a resumed run takes its lease back under the holder it had, instead of waiting for the lease to expire
     String holder = earlier != null && earlier.leaseHolder() != null ? earlier.leaseHolder() : r.leaseHolder();
@@ -157,7 +160,7 @@ public final class RollbackRun {
       context.put("leaseHolder", holder);
       context.put("capability", capability.asData());
       // the release being rolled back (Green's version): what a rehearsal tested, for the readiness check (§9.1)
-      String release = releaseUnderTest(environment);
+      String release = earlier == null ? releaseOf(green) : null;
       if (release != null) context.put("release", release);
       try {
         result = runner.run(r.scenario(), scenario, context, o -> {
@@ -198,11 +201,20 @@ public final class RollbackRun {
     return r == null ? List.of() : r.jenkins();
   }
 
-  private String releaseUnderTest(Environment environment) {
+  /** Green's Deployment, or null when it cannot be read: the preflight says so where it matters. */
+  private Deployment green(Environment environment) {
     try {
-      return lms.rollback.cluster.DeploymentVersion.of(cluster.deployment(environment.namespace(), environment.green().deployment()));
-    } catch (LmsException | NullPointerException | IndexOutOfBoundsException e) {
-      return null; // no Green to read: the preflight says so where it matters
+      return cluster.deployment(environment.namespace(), environment.green().deployment());
+    } catch (LmsException e) {
+      return null;
+    }
+  }
+
+  private static String releaseOf(Deployment green) {
+    try {
+      return green == null ? null : lms.rollback.cluster.DeploymentVersion.of(green);
+    } catch (NullPointerException | IndexOutOfBoundsException e) {
+      return null;
     }
   }
 
@@ -241,7 +253,7 @@ public final class RollbackRun {
   public Map<String, Object> dryRun(Request r) {
     plan.trigger(r.trigger());
     Environment environment = plan.environment(r.environment());
-    CapabilityDecision capability = CapabilityDecision.of(plan, cluster, environment, java.time.Instant.now(), capabilityOverride, r.requestedBy());
+    CapabilityDecision capability = CapabilityDecision.of(plan, green(environment), java.time.Instant.now(), capabilityOverride, r.requestedBy());
     Scenario scenario = capability.applyTo(plan.scenario(r.scenario()));
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("scenario", r.scenario());
