@@ -94,6 +94,18 @@ class ContractTest {
   }
 
   @Test
+  void aWatchWhoseAutomaticTriggerHoldsPrintsWhatTheStepReads() throws Exception {
+    try (Sandbox sandbox = Sandbox.start(out)) {
+      Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig.yaml"));
+      // the sandbox's Prometheus has Green erroring: AUTO-001 holds at once; without smoke credentials the run is refused
+      sandbox.cluster.startLms(sandbox.env);
+      List<String> args = List.of("watch", "--env", Sandbox.ENV, "--kubeconfig", kubeconfig.toString(), "--out-dir", out.resolve("watched").toString(),
+          "--prometheus", sandbox.cluster.metrics().url(), "--for", "5s", "--interval", "1s", "--lock-wait", "5s", "-o", "json");
+      matches("watch-rolled-back", run(Map.of(), args, 2));
+    }
+  }
+
+  @Test
   void aRunWaitingForItsDataReviewPrintsWhatTheStepsRead() throws Exception {
     try (Sandbox sandbox = Sandbox.start(out)) {
       // Green deployed 6 h ago: §1.2 adds the data review, which waits for a person

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
         "An AUTO trigger that holds starts the rollback at once, with no approval (§2.1 \"Alert + Auto-rollback\"): the same engine run as 'lmsctl rollback --scenario S --trigger ID' — preflight, the §6.1 alert, the switch, Blue's verification, Green's shutdown, the report — journals the trigger with its evidence and exits 10. A MAN trigger that holds does not switch: it prints a recommendation (JSON with -o json) naming the authority that must decide, and exits 11. --dry-run evaluates and reports only. The watch stops by itself after --for."},
     footerHeading = "%nExit codes:%n",
     footer = {"  0  no trigger held for the whole --for", "  10 an automatic trigger held: the rollback ran to its end (on --dry-run: would have)",
-        "  3, 4  an automatic trigger held but the rollback stopped (see its report): Blue not ready, verification failed, …",
+        "  2, 3, 4, 5  an automatic trigger held but the rollback was refused or stopped (see 'rollback' in the JSON, and its report): a preflight check failed, Blue not ready, verification failed, …",
         "  11 a manual trigger held: a decision is needed (see the recommendation)", "", "Example:",
         "  lmsctl watch --env production --for 4h --interval 10s", ""})
 final class WatchCommand extends ClusterVerb {
@@ -76,9 +76,16 @@ final class WatchCommand extends ClusterVerb {
         + "s for " + lms.rollback.plan.Budget.format(forHow) + (dryRun ? " (dry run)" : ""));
     p.scenario(scenario);
     int[] runExit = {ExitCode.ROLLED_BACK};
+    Map<String, Object> rollback = new LinkedHashMap<>();
     TriggerWatch.Result r = watch.watch(plan.environmentName(), env, interval, forHow, dryRun, e -> {
       RollbackRun.Outcome o = rollBack(cluster, env, e);
       if (o.exitCode() != ExitCode.OK) runExit[0] = o.exitCode();
+      // how the run ended, for whoever reads the watch's answer (Jenkins fails the build with it)
+      rollback.put("scenario", scenario);
+      rollback.put("state", o.result().status().key());
+      if (o.result().reason() != null) rollback.put("reason", o.result().reason());
+      rollback.put("exitCode", o.exitCode());
+      rollback.put("reports", o.reports().stream().map(Object::toString).toList());
       return o.result().status().key() + (o.result().reason() == null ? "" : ": " + o.result().reason());
     });
     Map<String, Object> data = new LinkedHashMap<>();
@@ -86,10 +93,12 @@ final class WatchCommand extends ClusterVerb {
     data.put("rounds", r.rounds());
     if (r.evidence() != null) data.put("evidence", r.evidence().asData());
     if (r.recommendation() != null) data.put("recommendation", r.recommendation());
+    if (!rollback.isEmpty()) data.put("rollback", rollback);
     List<String> text = new ArrayList<>();
     switch (r.outcome()) {
       case rolled_back -> text.add(r.evidence().trigger() + " held (" + r.evidence().detail() + "): scenario " + scenario + " ran"
-          + (runExit[0] == ExitCode.ROLLED_BACK ? " to its end" : " and STOPPED (exit " + runExit[0] + "); see its report"));
+          + (runExit[0] == ExitCode.ROLLED_BACK ? " to its end" : " and STOPPED (exit " + runExit[0] + ": " + rollback.get("state")
+          + (rollback.containsKey("reason") ? ", " + rollback.get("reason") : "") + "); see its report"));
       case would_roll_back -> text.add(r.evidence().trigger() + " holds (" + r.evidence().detail() + "): would roll back with scenario " + scenario + " (dry run)");
       case recommendation -> text.add(r.evidence().trigger() + " holds (" + r.evidence().detail() + "): a rollback is recommended; "
           + new lms.rollback.gate.Authority(p).gateFor(r.evidence().trigger(), null).levels().get(0).title() + " must decide");
