@@ -56,21 +56,21 @@ final class ReadinessCommand implements Callable<Integer> {
     List<Readiness.Verdict> verdicts = readiness.check(version, migrations, readiness.records(records), Instant.now(),
         java.time.Duration.ofDays(dueInDays == null ? 0 : dueInDays));
     List<Readiness.Verdict> missing = verdicts.stream().filter(v -> v.required() && !v.satisfied()).toList();
+    List<String> missingTests = missing.stream().map(v -> v.test().test()).toList();
     var out = spec.commandLine().getOut();
     if (output.json()) {
       Map<String, Object> data = new java.util.LinkedHashMap<>();
       if (version != null) data.put("release", version);
       if (dueInDays != null) {
         data.put("dueInDays", dueInDays);
-        data.put("due", missing.stream().map(v -> v.test().test()).toList());
+        data.put("due", missingTests);
       }
       data.put("ready", missing.isEmpty());
       data.put("tests", verdicts.stream().map(Readiness.Verdict::asData).toList());
       data.put("ignored", readiness.ignored());
       out.println(Journal.json(data));
     } else {
-      out.println(version == null ? "Rehearsals due within " + dueInDays + " days (§9.1): " + (missing.isEmpty() ? "none"
-          : String.join(", ", missing.stream().map(v -> v.test().test()).toList()))
+      out.println(version == null ? "Rehearsals due within " + dueInDays + " days (§9.1): " + (missing.isEmpty() ? "none" : String.join(", ", missingTests))
           : "Release " + version + (migrations ? " (with migrations)" : "") + ": " + (missing.isEmpty() ? "READY" : "NOT READY") + " for production (§9.1)");
       for (Readiness.Verdict v : verdicts) {
         out.printf("  %-12s %-18s %-24s %s%n", !v.required() ? "-" : v.satisfied() ? "ok" : "MISSING", v.test().title(),
