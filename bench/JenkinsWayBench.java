@@ -45,9 +45,11 @@ public class JenkinsWayBench {
     try (SandboxCluster sandbox = SandboxCluster.start(0, Duration.ZERO).seed(env)) {
       Path kubeconfig = sandbox.server().writeKubeconfig(work.resolve("kubeconfig.yaml"));
       var lms = sandbox.startLms(env);
+      // Blue is judged as the stand-in scrapes (every second), not as production's Prometheus does
+      Path planFile = lms.rollback.sandbox.SandboxPlan.write(work.resolve("sandbox-plan.yaml"), ENV, lms.url(), sandbox.metrics().url());
       List<String> common = List.of("rollback", "--scenario", "B", "--env", ENV, "--trigger", "AUTO-001", "--kubeconfig", kubeconfig.toString(),
-          "--base-url", lms.url(), "--prometheus", sandbox.metrics().url(), "--window", "2s", "--requested-by", "bench", "--reason",
-          "bench: error rate spike", "-o", "json", "--lease-holder", "bench");
+          "--base-url", lms.url(), "--prometheus", sandbox.metrics().url(), "--window", "4s", "--requested-by", "bench", "--reason",
+          "bench: error rate spike", "-o", "json", "--lease-holder", "bench", "--plan", planFile.toString());
       for (int i = -1; i < rounds; i++) {  // round -1 warms the page cache and the sandbox, not counted
         sandbox.seed(env);
         Round s = single(common, work.resolve("single-" + i));

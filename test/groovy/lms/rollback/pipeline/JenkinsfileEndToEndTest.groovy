@@ -78,7 +78,7 @@ class JenkinsfileEndToEndTest extends LmsPipelineTest {
 
   Map build(Map params) {
     binding.setVariable('params', [ENVIRONMENT: 'production', SCENARIO: 'B', TRIGGER: 'MAN-001', REASON: 'error rate 3% for 20 minutes',
-                                   BACKUP: '', PLAN: new File(sandboxDir, 'sandbox-plan.yaml').path, VERIFY_WINDOW: '3s', DRY_RUN: false] + params)
+                                   BACKUP: '', PLAN: new File(sandboxDir, 'sandbox-plan.yaml').path, VERIFY_WINDOW: '6s', DRY_RUN: false] + params)
     runScript('Jenkinsfile')
     return binding.getVariable('currentBuild') as Map
   }

@@ -32,7 +32,7 @@ class ContractTest {
     Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig.yaml"));
     List<String> args = new ArrayList<>(List.of("rollback", "--scenario", "B", "--env", Sandbox.ENV, "--trigger", trigger, "--kubeconfig",
         kubeconfig.toString(), "--out-dir", dir.toString(), "--lock-wait", "5s", "--requested-by", "dev.smith", "--reason",
-        "error rate 3% for 20 minutes", "-o", "json", "--window", "1s"));
+        "error rate 3% for 20 minutes", "-o", "json", "--window", "90s"));
     args.addAll(List.of(more));
     return args;
   }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -53,6 +54,57 @@ public final class MetricsExporter implements AutoCloseable {
     return this;
   }
 
+  /**
+   * From now on {@code blue} and {@code green} share {@code requestsPerSecond} as the routes say ({@code blueShare}, in
+   * percent), as sidecars do: {@code lag} late. Each keeps the error share and latency last {@link #set} for it.
+   */
+  public MetricsExporter routed(String blue, String green, double requestsPerSecond, java.util.function.IntSupplier blueShare, java.time.Duration lag) {
+    this.router = new Router(blue, green, requestsPerSecond, blueShare, lag.toMillis());
+    return this;
+  }
+
+  /** Requests {@code service} gets besides its routed share: a route the switch does not own. */
+  public MetricsExporter extra(String service, double requestsPerSecond) {
+    extra.put(service, requestsPerSecond);
+    return this;
+  }
+
+  private record Router(String blue, String green, double rps, java.util.function.IntSupplier blueShare, long lagMillis) {}
+
+  private volatile Router router;
+  private final Map<String, Double> extra = new ConcurrentHashMap<>();
+  private final java.util.Deque<long[]> shares = new java.util.concurrent.ConcurrentLinkedDeque<>();
+
+  /** The share the sidecars apply now: the routes' share as it was {@code lag} ago. */
+  private void route() {
+    Router r = router;
+    if (r == null) return;
+    long now = System.currentTimeMillis();
+    try {
+      shares.add(new long[] {now, r.blueShare().getAsInt()});
+    } catch (RuntimeException gone) {
+      // the cluster is going away: the last share stays
+    }
+    long due = now - r.lagMillis();
+    // drop what a later reading, itself due, has replaced
+    while (shares.size() > 1 && secondAt() <= due) shares.pollFirst();
+    long[] oldest = shares.peekFirst();
+    long applied = oldest != null && oldest[0] <= due ? oldest[1] : -1;
+    if (applied < 0) return;
+    for (String service : List.of(r.blue(), r.green())) {
+      Traffic t = traffic.get(service);
+      long share = service.equals(r.blue()) ? applied : 100 - applied;
+      traffic.put(service, new Traffic(r.rps() * share / 100.0 + extra.getOrDefault(service, 0.0), t.errorPercent(), t.latencySeconds(),
+          t.dbFailurePercent()));
+    }
+  }
+
+  private long secondAt() {
+    var it = shares.iterator();
+    it.next();
+    return it.next()[0];
+  }
+
   public MetricsExporter securityAlerts(int n) {
     criticalSecurityAlerts = n;
     return this;
@@ -60,6 +112,7 @@ public final class MetricsExporter implements AutoCloseable {
 
   /** [0] ok, [1] 5xx, [2] db attempts, [3] db failures, [4..] histogram buckets (cumulative), last +Inf. */
   private void tick() {
+    route();
     double dt = TICK_MILLIS / 1000.0;
     traffic.forEach((service, t) -> {
       double[] c = counters.get(service);

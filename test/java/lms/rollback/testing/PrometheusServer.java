@@ -11,11 +11,13 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A real Prometheus (Debian's package) on 127.0.0.1, scraping one target every second, with its
- * storage in a temp dir; stopped by its pid. CI installs it; elsewhere the test is skipped without it.
+ * A real Prometheus (Debian's package) on 127.0.0.1, scraping one target every second (or as often as
+ * a test says: production's 5-15 s), with its storage in a temp dir; stopped by its pid. CI installs it;
+ * elsewhere the test is skipped without it.
  */
 public final class PrometheusServer implements AutoCloseable {
 
+  public static final Duration FAST_SCRAPE = Duration.ofSeconds(1);
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
   private final Process process;
   private final int port;
@@ -26,8 +28,16 @@ public final class PrometheusServer implements AutoCloseable {
   }
 
   public static PrometheusServer scraping(String target, Path dir) throws Exception {
+    return scraping(target, dir, FAST_SCRAPE);
+  }
+
+  /** Scraping {@code target} every {@code interval}; a restart on the same {@code dir} keeps its data. */
+  public static PrometheusServer scraping(String target, Path dir, Duration interval) throws Exception {
+    return scraping(target, dir, interval, Ports.free());
+  }
+
+  public static PrometheusServer scraping(String target, Path dir, Duration interval, int port) throws Exception {
     String binary = binary();
-    int port = Ports.free();
     Path config = dir.resolve("prometheus.yml");
     Files.writeString(dir.resolve("rules.yml"), """
         groups:
@@ -39,14 +49,14 @@ public final class PrometheusServer implements AutoCloseable {
         """);
     Files.writeString(config, """
         global:
-          scrape_interval: 1s
+          scrape_interval: %ds
           evaluation_interval: 1s
         rule_files: ['rules.yml']
         scrape_configs:
           - job_name: lms
             static_configs:
               - targets: ['%s']
-        """.formatted(target));
+        """.formatted(interval.toSeconds(), target));
     Process p = new ProcessBuilder(binary, "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
         "--web.listen-address=127.0.0.1:" + port, "--log.level=warn").redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile())
         .start();
@@ -80,6 +90,10 @@ public final class PrometheusServer implements AutoCloseable {
       Thread.sleep(100);
     }
     throw new IllegalStateException("prometheus not ready after " + READY_TIMEOUT.toSeconds() + "s");
+  }
+
+  public int port() {
+    return port;
   }
 
   public String url() {

@@ -32,6 +32,8 @@ public final class TestPlans {
       String yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8)
           .replace("rateWindow: 1m", "rateWindow: 4s")
           .replace("evaluationStep: 10s", "evaluationStep: 1s")
+          .replace("scrapeInterval: 15s", "scrapeInterval: " + PrometheusServer.FAST_SCRAPE.toSeconds() + "s")
+          .replace("routePropagation: 5s", "routePropagation: 500ms")
           .replace("requestTimeout: 5s", "requestTimeout: 1s")
           .replace("measure: { query: errorRatePercent, above: 5, for: 5m }", "measure: { query: errorRatePercent, above: 5, for: 12s }")
           .replace("measure: { query: successRatePercent, atMost: 0, for: 2m }", "measure: { query: successRatePercent, atMost: 0, for: 4s }")

@@ -129,6 +129,29 @@ class TriggerWatchTest {
   }
 
   @Test
+  void aGreenThatAnswersNothingWhileRoutedTrafficRollsBackOnAuto002() throws Exception {
+    // Given a Green that is down hard: no request counted at all, so the success ratio is 0/0 = NaN
+    exporter.set("lms-green", new Traffic(0, 0, 0.08, 0));
+    Thread.sleep(PLAN.verification().rateWindow().limit().toMillis() + PLAN.trigger("AUTO-002").measure().sustainedFor().limit().toMillis() + 1000);
+    TriggerEvaluator unrouted = new TriggerEvaluator(PLAN.verification(), new PrometheusClient(prometheus.url(), Duration.ofSeconds(2)))
+        .routedToGreen(() -> 0);
+
+    // Then with no traffic routed to Green, NaN is no evidence
+    assertEquals(Evaluation.State.unknown, unrouted.evaluate(PLAN.trigger("AUTO-002"), sandbox.env, Instant.now()).state());
+
+    // and while the routes send Green everything, it is 0 % success: the watch rolls back
+    TriggerWatch w = new TriggerWatch(PLAN, new TriggerEvaluator(PLAN.verification(), new PrometheusClient(prometheus.url(), Duration.ofSeconds(2)))
+        .routedToGreen(() -> lms.rollback.cluster.RouteTable.of(sandbox.virtualService(), sandbox.env).maxGreenShare()),
+        sandbox.journal, sandbox.progress::add, Clock.systemUTC());
+    TriggerWatch.Result r = run(w, Duration.ofSeconds(20), false, new AtomicInteger());
+
+    assertEquals(TriggerWatch.Outcome.rolled_back, r.outcome(), String.valueOf(r.evidence()));
+    assertEquals("AUTO-002", r.evidence().trigger());
+    assertTrue(r.evidence().detail().contains("without a number while Green is routed traffic, taken as 0.0"), r.evidence().detail());
+    assertTrue(onBlue());
+  }
+
+  @Test
   void anElevatedErrorRateOnlyRecommendsAndSwitchesNothing() {
     exporter.set("lms-green", new Traffic(40, 3, 0.08, 0));
     AtomicInteger switches = new AtomicInteger();

@@ -29,7 +29,8 @@ class BlueVerifierTest {
 
   static final Plan PLAN = TestPlans.fast();
   static final Environment ENV = PLAN.environment("production");
-  static final Duration WINDOW = Duration.ofSeconds(3);
+  /** The fast plan settles 1.5s after the switch and needs two 1s scrapes: samples at +3.5s, +4.5s, +5s. */
+  static final Duration WINDOW = Duration.ofSeconds(5);
   static final Traffic HEALTHY = new Traffic(40, 0.2, 0.08, 0);
   static final Traffic IDLE = new Traffic(0, 0, 0.08, 0);
 
@@ -91,6 +92,9 @@ class BlueVerifierTest {
 
     assertTrue(results.stream().allMatch(CheckResult::passed), results.toString());
     assertEquals(6, results.size());
+    // the report says which part of the window each metric was judged on, and on how many samples
+    assertTrue(named(results, "Blue error rate").measured().matches(".* worst of 3 samples, \\+3s\\.\\.\\+5s after the switch"),
+        named(results, "Blue error rate").measured());
     assertEquals(6, journal.read().stream().filter(e -> e.type().equals("check.result")).count());
   }
 
@@ -200,12 +204,15 @@ class BlueVerifierTest {
 
   @Test
   void oneSampleWhereTheWindowShouldHoldManyIsInconclusive() throws Exception {
-    // a Prometheus that has only one sample of anything
+    // a Prometheus that answers the first question of each query and has nothing after it
+    java.util.Set<String> asked = java.util.concurrent.ConcurrentHashMap.newKeySet();
     com.sun.net.httpserver.HttpServer thin = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 4);
     thin.createContext("/api/v1/", x -> {
+      String query = x.getRequestURI().getQuery().replaceAll("&time=.*", "").replaceAll("\\[[^]]*]", "");
       double now = System.currentTimeMillis() / 1000.0;
-      byte[] body = ("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{},\"values\":[[" + now
-          + ",\"0\"]]}]}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      String result = asked.add(query) ? "[{\"metric\":{},\"value\":[" + now + ",\"0\"]}]" : "[]";
+      byte[] body = ("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":" + result + "}}")
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8);
       x.sendResponseHeaders(200, body.length);
       try (var o = x.getResponseBody()) {
         o.write(body);
@@ -216,9 +223,34 @@ class BlueVerifierTest {
       CheckResult errors = named(verify("http://127.0.0.1:" + thin.getAddress().getPort() + "/", "2.4.1", ENV), "Blue error rate");
 
       assertEquals(CheckResult.Status.inconclusive, errors.status(), errors.toString());
-      assertTrue(errors.detail().startsWith("only 1 of the"), errors.detail());
+      assertTrue(errors.detail().startsWith("only 1 of the 3 samples after the switch had data"), errors.detail());
+      assertTrue(errors.detail().endsWith("no series at +5s"), errors.detail());
     } finally {
       thin.stop(0);
     }
+  }
+
+  @Test
+  void greenTrafficBeforeTheSwitchIsNotCountedAgainstIt() throws Exception {
+    // Green served 40 rps until now: a rate over the last minute would still see it, the post-switch window does not
+    exporter.set("lms-green", new Traffic(40, 12, 0.8, 0));
+    Thread.sleep(3000);
+    exporter.set("lms-green", IDLE);
+
+    List<CheckResult> results = verify(prometheus.url(), "2.4.1", ENV);
+
+    assertEquals(CheckResult.Status.pass, named(results, "Green receives no requests").status(), results.toString());
+  }
+
+  @Test
+  void blueThatHadNoTrafficBeforeTheSwitchIsJudgedOnItsTrafficAfter() throws Exception {
+    // Blue idle (NaN ratios) until the switch, then serving: a Blue ratio over minutes of nothing would be NaN
+    exporter.set("lms-blue", IDLE);
+    Thread.sleep(3000);
+    exporter.set("lms-blue", HEALTHY);
+
+    List<CheckResult> results = verify(prometheus.url(), "2.4.1", ENV);
+
+    assertTrue(results.stream().allMatch(CheckResult::passed), results.toString());
   }
 }

@@ -19,7 +19,7 @@ public final class ProbeOptions {
   String prometheus;
 
   @Option(names = "--window", paramLabel = "DURATION", converter = DurationConverter.class,
-      description = "How long Blue's metrics are observed. Default: the plan's verification.observationWindow.")
+      description = "How long after the switch Blue's metrics are observed. Default: the plan's verification.observationWindow.")
   Duration window;
 
   @Option(names = "--expected-version", paramLabel = "VERSION", description = "Version Blue must report. Default: from Blue's Deployment.")
@@ -32,9 +32,22 @@ public final class ProbeOptions {
     return new PrometheusClient(prometheus != null ? prometheus : env.prometheusUrl(), plan.verification().requestTimeout().limit());
   }
 
+  /** A rollback's --window that ends before the first post-switch sample could never pass: refused before anything is changed. */
+  static void requireEvidence(Plan plan, Duration window) {
+    if (window == null) return;
+    var v = plan.verification();
+    Duration first = v.settle().plus(v.scrapeInterval().limit().multipliedBy(2));
+    if (window.compareTo(first) < 0) {
+      throw new lms.rollback.core.LmsException(lms.rollback.core.ExitCode.INVALID_INPUT, "--window: " + lms.rollback.plan.Budget.format(window)
+          + " ends before the first post-switch sample (verification.scrapeInterval " + v.scrapeInterval() + " + routePropagation "
+          + v.routePropagation() + ", then two scrapes); allowed: " + lms.rollback.plan.Budget.format(first) + " or more");
+    }
+  }
+
   /** The run's probes, or null for --cluster-only. */
   RollbackSteps.Probes probes(Plan plan, Cluster cluster, Environment env) {
     if (clusterOnly) return null;
+    requireEvidence(plan, window);
     String version = expectedVersion != null ? expectedVersion : lms.rollback.cluster.DeploymentVersion.of(cluster.deployment(env.namespace(), env.blue().deployment()));
     return new RollbackSteps.Probes(plan, baseUrl != null ? baseUrl : URI.create(env.baseUrl()), prometheus(plan, env), version,
         window != null ? window : plan.verification().observationWindow().limit(), System.getenv());

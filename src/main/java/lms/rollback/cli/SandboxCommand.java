@@ -26,7 +26,9 @@ import lms.rollback.runbook.ScenarioRunner;
 import lms.rollback.runbook.StepTimer;
 import lms.rollback.plan.Budget;
 import lms.rollback.sandbox.LmsStandIn;
+import lms.rollback.sandbox.MetricsStandIn;
 import lms.rollback.sandbox.SandboxCluster;
+import lms.rollback.sandbox.SandboxPlan;
 import lms.rollback.verify.PrometheusClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,7 +65,7 @@ final class SandboxCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "0", description = "Port on 127.0.0.1. Default: a free one.")
   int port;
 
-  @Option(names = "--verify-window", paramLabel = "DURATION", defaultValue = "3s", converter = DurationConverter.class,
+  @Option(names = "--verify-window", paramLabel = "DURATION", defaultValue = "6s", converter = DurationConverter.class,
       description = "How long the sandbox observes Blue's metrics (the plan says 90s; the sandbox has no real traffic to wait for). Default: ${DEFAULT-VALUE}.")
   Duration verifyWindow;
 
@@ -106,7 +108,16 @@ final class SandboxCommand implements Callable<Integer> {
         SandboxGate gate = SandboxGate.start(plan.plan(), journal, shown)) {
       Cluster cluster = new Cluster(client, ApiRetry.defaults(progress), journal, progress);
       var standIn = sandbox.startLms(env);
-      var probes = new RollbackSteps.Probes(plan.plan(), java.net.URI.create(standIn.url()),
+      // the stand-in scrapes every second: Blue is judged on its post-switch data as the plan says, only sooner
+      var measured = plan.plan().withVerification(plan.plan().verification().scrapedEvery(Budget.of(MetricsStandIn.SCRAPE_INTERVAL),
+          Budget.parse(SandboxPlan.ROUTE_PROPAGATION), Budget.of(verifyWindow)));
+      Duration first = measured.verification().settle().plus(MetricsStandIn.SCRAPE_INTERVAL.multipliedBy(2));
+      if (verifyWindow.compareTo(first) < 0) {
+        throw new lms.rollback.core.LmsException(ExitCode.INVALID_INPUT, "--verify-window: " + Budget.format(verifyWindow)
+            + " ends before the stand-in has post-switch data (a scrape every " + Budget.format(MetricsStandIn.SCRAPE_INTERVAL) + ", routes pushed within "
+            + SandboxPlan.ROUTE_PROPAGATION + ", then two scrapes); allowed: " + Budget.format(first) + " or more");
+      }
+      var probes = new RollbackSteps.Probes(measured, java.net.URI.create(standIn.url()),
           new PrometheusClient(sandbox.metrics().url(), plan.plan().verification().requestTimeout().limit()),
           lms.rollback.cluster.DeploymentVersion.of(cluster.deployment(env.namespace(), env.blue().deployment())), verifyWindow, SMOKE_CREDENTIALS);
       Map<String, String> channels = new java.util.HashMap<>(System.getenv());
@@ -179,15 +190,17 @@ final class SandboxCommand implements Callable<Integer> {
     String common = " --kubeconfig " + kubeconfig.toAbsolutePath() + " --env " + plan.environmentName();
     out.println("  LMS (served by Blue or Green as the VirtualService says): " + standIn.url());
     out.println("  Prometheus API stand-in (traffic follows the weights; Green errs): " + sandbox.metrics().url());
-    out.println("        lmsctl watch" + common + " --prometheus " + sandbox.metrics().url() + " --interval 2s --for 1m");
-    out.println("        lmsctl verify-blue" + common + " --base-url " + standIn.url() + " --prometheus " + sandbox.metrics().url() + " --window 5s");
-    out.println("        LMS_SMOKE_USER=u LMS_SMOKE_PASSWORD=p LMS_SMOKE_TOKEN=" + LmsStandIn.TOKEN + " lmsctl smoke --base-url " + standIn.url());
     try {
       Path planFile = lms.rollback.sandbox.SandboxPlan.write(output.outDir().resolve(lms.rollback.sandbox.SandboxPlan.FILE), plan.environmentName(),
           standIn.url(), sandbox.metrics().url());
-      out.println("  plan pointing '" + plan.environmentName() + "' at these stand-ins (for --plan, or the Jenkins job's PLAN): " + planFile.toAbsolutePath());
+      out.println("  plan pointing '" + plan.environmentName() + "' at these stand-ins, measured as they scrape (for --plan, or the Jenkins job's PLAN): "
+          + planFile.toAbsolutePath());
+      common += " --plan " + planFile.toAbsolutePath();
+      out.println("        lmsctl watch" + common + " --interval 2s --for 1m");
+      out.println("        lmsctl verify-blue" + common + " --base-url " + standIn.url() + " --window 6s");
+      out.println("        LMS_SMOKE_USER=u LMS_SMOKE_PASSWORD=p LMS_SMOKE_TOKEN=" + LmsStandIn.TOKEN + " lmsctl smoke --base-url " + standIn.url());
       out.println("        LMS_SMOKE_USER=u LMS_SMOKE_PASSWORD=p LMS_SMOKE_TOKEN=" + LmsStandIn.TOKEN + " lmsctl rollback --scenario B --trigger AUTO-001"
-          + common + " --plan " + planFile.toAbsolutePath() + " --window 5s");
+          + common + " --window 6s");
     } catch (java.io.IOException e) {
       out.println("  (could not write the sandbox plan: " + e.getMessage() + ")");
     }

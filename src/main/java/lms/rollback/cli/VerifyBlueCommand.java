@@ -20,16 +20,16 @@ import picocli.CommandLine.Option;
 @Command(name = "verify-blue", sortOptions = false, mixinStandardHelpOptions = true,
     description = {"Is Blue serving correctly now? (runbook §4.2 step 2)",
         "",
-        "Checks, each with a result (pass, fail, or inconclusive — which fails), the measured value, the threshold and its duration: Blue's health endpoint answers and reports the previous version; its status endpoint reports the database connected; then, over the observation window (printing progress), from Prometheus: Blue's error rate and p95 latency at every sample, against the plan's thresholds and latency baseline, and Green's request rate, which must be 0. A Prometheus that is down, or an empty answer, fails closed.",
+        "Checks, each with a result (pass, fail, or inconclusive — which fails), the measured value, the threshold and its duration: Blue's health endpoint answers and reports the previous version; its status endpoint reports the database connected; then, over the observation window after the switch (printing progress), from Prometheus: Blue's error rate and p95 latency at every sample, against the plan's thresholds and latency baseline, and Green's request rate, which must be 0. Every sample is computed from post-switch data only: its rate window starts no earlier than the switch + verification.routePropagation + scrapeInterval, and the first sample is two scrapes after that. Too few samples with data, a Prometheus that is down, or an empty answer, fail closed.",
         "",
         "The expected version is --expected-version, else the 'version' label of Blue's Deployment, else its image tag. Results go to stdout (text or JSON) and to JUnit XML for Jenkins' test report."},
     footerHeading = "%nExit codes:%n",
     footer = {"  0  every check passed", "  3  Blue's Deployment could not be read (for the expected version)", "  4  a check failed or was inconclusive", "",
-        "Example:", "  lmsctl verify-blue --env production --window 3m --junit verify-blue.xml", ""})
+        "Example:", "  lmsctl verify-blue --env production --window 90s --junit verify-blue.xml", ""})
 final class VerifyBlueCommand extends ClusterVerb {
 
   @Option(names = "--window", paramLabel = "DURATION", converter = DurationConverter.class,
-      description = "How long to observe Blue's metrics. Default: the plan's verification.observationWindow (3m).")
+      description = "How long after the switch Blue's metrics are observed. Default: the plan's verification.observationWindow (90s).")
   Duration window;
 
   @Option(names = "--expected-version", paramLabel = "VERSION", description = "Version Blue must report. Default: from Blue's Deployment.")
@@ -40,6 +40,10 @@ final class VerifyBlueCommand extends ClusterVerb {
 
   @Option(names = "--prometheus", paramLabel = "URL", description = "Prometheus to ask. Default: the environment's prometheusUrl in the plan.")
   String prometheus;
+
+  @Option(names = "--switched-at", paramLabel = "INSTANT",
+      description = "When the traffic was switched to Blue (ISO-8601, e.g. 2026-12-03T02:15:00Z); the window is measured from it. Default: the last switch journaled in --out-dir, else now.")
+  java.time.Instant switchedAt;
 
   @Option(names = "--junit", paramLabel = "FILE", description = "JUnit XML of the checks. Default: --out-dir/verify-blue-junit.xml.")
   Path junit;
@@ -55,10 +59,16 @@ final class VerifyBlueCommand extends ClusterVerb {
     String version = expectedVersion != null ? expectedVersion : lms.rollback.cluster.DeploymentVersion.of(cluster.deployment(env.namespace(), env.blue().deployment()));
     BlueVerifier.Request request = new BlueVerifier.Request(env, baseUrl != null ? baseUrl : URI.create(env.baseUrl()),
         new PrometheusClient(prometheus != null ? prometheus : env.prometheusUrl(), v.requestTimeout().limit()), version,
-        window != null ? window : v.observationWindow().limit());
+        window != null ? window : v.observationWindow().limit(), switchedAt != null ? switchedAt : lastSwitch(cluster));
     List<CheckResult> results = new BlueVerifier(v, cluster.journal(), cluster.progress()).verify(request);
     Path xml = Checks.writeJUnit(junit != null ? junit : output.outDir().resolve("verify-blue-junit.xml"), BlueVerifier.SUITE, results);
     return outcome("Blue", results, xml);
+  }
+
+  /** The last switch journaled in the out dir (a rollback's, or 'lmsctl switch'), else now. */
+  private static java.time.Instant lastSwitch(Cluster cluster) {
+    return cluster.journal().read().stream().filter(e -> e.type().equals("switch.after")).map(lms.rollback.audit.Journal.Entry::ts)
+        .reduce((a, b) -> b).orElse(java.time.Instant.now());
   }
 
   static Outcome outcome(String what, List<CheckResult> results, Path xml) {

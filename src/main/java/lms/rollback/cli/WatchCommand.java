@@ -70,7 +70,8 @@ final class WatchCommand extends ClusterVerb {
     var p = plan.plan();
     Duration forHow = duration != null ? duration : p.capabilityWindows().get(0).to().limit();
     var client = probeOptions.prometheus(p, env);
-    TriggerEvaluator evaluator = new TriggerEvaluator(p.verification(), client).releasedAt(greenDeployedAt(cluster, env));
+    TriggerEvaluator evaluator = new TriggerEvaluator(p.verification(), client).releasedAt(greenDeployedAt(cluster, env))
+        .routedToGreen(() -> lms.rollback.cluster.RouteTable.of(cluster.virtualService(env), env).maxGreenShare());
     TriggerWatch watch = new TriggerWatch(p, evaluator, cluster.journal(), cluster.progress(), Clock.systemUTC());
     cluster.progress().say("watching " + watch.measurable().size() + " triggers of '" + plan.environmentName() + "' every " + interval.toSeconds()
         + "s for " + lms.rollback.plan.Budget.format(forHow) + (dryRun ? " (dry run)" : ""));
@@ -78,8 +79,11 @@ final class WatchCommand extends ClusterVerb {
     int[] runExit = {ExitCode.ROLLED_BACK};
     Map<String, Object> rollback = new LinkedHashMap<>();
     TriggerWatch.Result r = watch.watch(plan.environmentName(), env, interval, forHow, dryRun, e -> {
+      List<String> alerts = new ArrayList<>(alert(cluster, "auto-trigger"));
       RollbackRun.Outcome o = rollBack(cluster, env, e);
       if (o.exitCode() != ExitCode.OK) runExit[0] = o.exitCode();
+      if (o.result().status() != lms.rollback.runbook.ScenarioRunner.Status.COMPLETED) alerts.addAll(alert(cluster, "auto-not-completed"));
+      rollback.put("alerts", alerts);
       // how the run ended, for whoever reads the watch's answer (Jenkins fails the build with it)
       rollback.put("scenario", scenario);
       rollback.put("state", o.result().status().key());
@@ -111,6 +115,20 @@ final class WatchCommand extends ClusterVerb {
       case quiet -> ExitCode.OK;
     };
     return new Outcome(code, data, text);
+  }
+
+  /**
+   * §2.1 "Alert + Auto-rollback", from the watch itself: before the rollback (the war room, the on-call), and when it
+   * did not complete (why, and who must act). Returns "message: status" for each.
+   */
+  private List<String> alert(Cluster cluster, String event) {
+    var notifier = lms.rollback.notify.Notifier.defaults(plan.plan(), cluster.journal(), cluster.progress());
+    List<String> sent = new ArrayList<>();
+    for (var d : new lms.rollback.notify.CommunicationSchedule(plan.plan(), notifier).after(event)) {
+      cluster.progress().say("  message " + d.message() + " on " + d.channel() + ": " + d.status() + (d.detail() == null ? "" : " (" + d.detail() + ")"));
+      sent.add(d.message() + ": " + d.status());
+    }
+    return sent;
   }
 
   /** The trigger that held starts the one rollback run, as any other rollback: no approval for an automatic trigger. */

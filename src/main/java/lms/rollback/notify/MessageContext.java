@@ -10,7 +10,9 @@ import java.util.Map;
 import lms.rollback.audit.Journal;
 import lms.rollback.plan.Budget;
 import lms.rollback.plan.Plan;
+import lms.rollback.plan.AuthorityChain;
 import lms.rollback.plan.StepAction;
+import lms.rollback.plan.TriggerType;
 import lms.rollback.report.ReportBuilder;
 import lms.rollback.report.RollbackReport;
 
@@ -25,7 +27,7 @@ final class MessageContext {
     if (after == null) return now;
     return switch (after) {
       case "start" -> r.decision() != null ? r.decision().at() : r.started();
-      case "end", "rejected" -> r.outcome() == RollbackReport.Outcome.INTERRUPTED ? now : r.ended();
+      case "end", "rejected", "auto-not-completed" -> r.outcome() == RollbackReport.Outcome.INTERRUPTED ? now : r.ended();
       default -> r.steps().stream().filter(s -> s.action().equals(after)).reduce((a, b) -> b)
           .map(s -> s.start().plus(s.took())).orElse(now);
     };
@@ -68,6 +70,13 @@ final class MessageContext {
             + r.stopReason() + ". Nothing was changed."
         : "A rollback of the LMS " + r.environment() + " deployment was started due to " + why + " but did NOT complete: it stopped at "
             + r.stoppedAt() + " (" + r.stopReason() + "). The war room is working on it.");
+    AuthorityChain automatic = plan.authorityMatrix().get(TriggerType.AUTOMATIC);
+    if (automatic != null && plan.roles().containsKey(automatic.backup())) {
+      var who = plan.roles().get(automatic.backup());
+      v.put("WHO_MUST_ACT", who.title() + (who.email().isEmpty() ? "" : " (" + String.join(", ", who.email()) + ")")
+          + ": take the rollback over — fix what stopped it, then run it again with lmsctl rollback --trigger "
+          + (r.trigger() == null ? "ID" : r.trigger().id()) + " (it resumes from its journal) — or escalate to " + (plan.roles().containsKey(automatic.escalation()) ? plan.roles().get(automatic.escalation()).title() : automatic.escalation()));
+    }
     v.put("VERSION", "unknown (not read from Blue)");
     v.putIfAbsent("USER_IMPACT", "unknown: no trigger was journaled");
     v.put("TOTAL", Budget.format(r.total()));

@@ -59,6 +59,13 @@ public record Plan(
     rehearsals = rehearsals == null ? List.of() : List.copyOf(rehearsals);
   }
 
+  /** This plan with another verification (the sandbox's, measured by its stand-in Prometheus). */
+  public Plan withVerification(Verification v) {
+    return new Plan(document, version, targetTime, environments, capabilityWindows, triggers, authorityMatrix, roles, gate, contactChain,
+        preRollbackChecklist, scenarios, v, smokeChecks, database, communications, channels, supportEmail, immediateActions,
+        rootCauseAnalysis, rehearsalChecklist, rehearsals);
+  }
+
   /** The environment named on the command line, or an error listing the ones the plan has. */
   @JsonIgnore
   public Environment environment(String name) {

@@ -58,6 +58,16 @@ final class PlanValidator {
       }
     }
     if (plan.gate().minReasonLength() < 1) fail("gate.minReasonLength", plan.gate().minReasonLength() + " is too small; allowed: 1 or more");
+    var v = plan.verification();
+    v.noData().keySet().stream().filter(q -> !v.queries().containsKey(q)).findFirst().ifPresent(q -> fail("verification.noData." + q,
+        "unknown query '" + q + "'; allowed: " + String.join(", ", new java.util.TreeSet<>(v.queries().keySet()))));
+    // Blue is judged on data from after the switch only: settling, then two scrapes for a first rate
+    java.time.Duration firstEvidence = v.settle().plus(v.scrapeInterval().limit().multipliedBy(2));
+    if (v.observationWindow().limit().compareTo(firstEvidence) < 0) {
+      fail("verification.observationWindow", v.observationWindow().text() + " ends before the first post-switch sample (scrapeInterval "
+          + v.scrapeInterval().text() + " + routePropagation " + v.routePropagation().text() + ", then two scrapes: "
+          + Budget.format(firstEvidence) + "); allowed: " + Budget.format(firstEvidence) + " or more");
+    }
     if (plan.scenarios().isEmpty()) fail("scenarios", "at least one scenario is required");
     plan.scenarios().forEach((name, s) -> {
       if (s.steps().isEmpty()) fail("scenarios." + name + ".steps", "a scenario needs at least one step");
@@ -73,7 +83,7 @@ final class PlanValidator {
     });
     for (int i = 0; i < plan.communications().size(); i++) {
       String after = plan.communications().get(i).after();
-      java.util.List<String> events = new java.util.ArrayList<>(java.util.List.of("start", "end", "rejected"));
+      java.util.List<String> events = new java.util.ArrayList<>(java.util.List.of("start", "end", "rejected", "auto-trigger", "auto-not-completed"));
       for (StepAction a : StepAction.values()) events.add(a.key());
       if (!events.contains(after)) fail("communications[" + i + "].after", "'" + after + "' is not allowed; allowed: " + String.join(", ", events));
       String channel = plan.communications().get(i).channel();

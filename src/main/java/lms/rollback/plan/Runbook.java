@@ -79,21 +79,54 @@ public final class Runbook {
       /** The share of the window's samples (one per evaluationStep) that must be there; fewer is inconclusive. */
       Double minSampleCoverage,
       /** A line of Blue's log that is an error (§4.2 step 1: "no new errors in Blue logs"), as a Java regex. */
-      String errorLogPattern) {
+      String errorLogPattern,
+      /** How often Prometheus scrapes the LMS (its scrape_config): a rate needs two scrapes, a change shows one scrape late. */
+      Budget scrapeInterval,
+      /** How long a VirtualService change takes to reach every sidecar (Istio's push), with the requests then in flight. */
+      Budget routePropagation,
+      /**
+       * What a query's answer means when it has no number (NaN: 0/0, no requests in the window; or no series at all)
+       * while the route sends the service traffic. A query not named here has no value then: its sample is missing.
+       */
+      Map<String, Double> noData) {
     public static final double DEFAULT_MIN_SAMPLE_COVERAGE = 0.8;
     public static final String DEFAULT_ERROR_LOG_PATTERN = "\\b(ERROR|FATAL)\\b";
+    public static final Budget DEFAULT_SCRAPE_INTERVAL = Budget.parse("15s");
+    public static final Budget DEFAULT_ROUTE_PROPAGATION = Budget.parse("5s");
 
     public Verification {
       queries = Map.copyOf(queries);
       if (minSampleCoverage == null) minSampleCoverage = DEFAULT_MIN_SAMPLE_COVERAGE;
       if (errorLogPattern == null || errorLogPattern.isBlank()) errorLogPattern = DEFAULT_ERROR_LOG_PATTERN;
+      if (scrapeInterval == null) scrapeInterval = DEFAULT_SCRAPE_INTERVAL;
+      if (routePropagation == null) routePropagation = DEFAULT_ROUTE_PROPAGATION;
+      noData = noData == null ? Map.of() : Map.copyOf(noData);
     }
 
     /** The named query for one side, with $service and $rate filled in. */
     public String query(String name, String service) {
+      return query(name, service, rateWindow.limit());
+    }
+
+    /** The named query for one side over a rate window of {@code rate} (at least a second). */
+    public String query(String name, String service, java.time.Duration rate) {
       String q = queries.get(name);
       if (q == null) throw new IllegalArgumentException("no query '" + name + "' in verification.queries");
-      return q.replace("$service", service).replace("$rate", Budget.format(rateWindow.limit()));
+      long ms = Math.max(1000, rate.toMillis());
+      return q.replace("$service", service).replace("$rate", ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms");
+    }
+
+    /** After the switch, from when on a request counted by Prometheus is one the new routes sent. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public java.time.Duration settle() {
+      return scrapeInterval.limit().plus(routePropagation.limit());
+    }
+
+    /** The same verification, measured by a Prometheus that scrapes every {@code scrape}, sampled as often (the sandbox's stand-in). */
+    public Verification scrapedEvery(Budget scrape, Budget propagation, Budget window) {
+      return new Verification(healthPath, versionField, statusPath, databaseField, databaseOk, window, scrape, requestTimeout,
+          maxErrorRatePercent, latencyBaseline, maxLatencyBaselineFactor, rateWindow, queries, minSampleCoverage, errorLogPattern, scrape,
+          propagation, noData);
     }
   }
 

@@ -39,7 +39,9 @@ public final class ReportBuilder {
     }
     JsonNode start = run.get(0).type().equals("scenario.start") ? run.get(0).data() : null;
     String environment = start != null ? start.path("environment").asText(null) : firstText(run, "verb.start", "environment");
-    String triggerId = start != null ? start.path("trigger").asText(null) : firstText(run, "gate.decision", "trigger");
+    String startedFor = start != null ? start.path("trigger").asText(null) : firstText(run, "gate.decision", "trigger");
+    // a watch's alert goes out before its rollback starts: the trigger is the one that fired
+    String triggerId = startedFor != null ? startedFor : firstText(run, "trigger.fired", "trigger");
 
     List<RollbackReport.Step> steps = new ArrayList<>();
     List<RollbackReport.Command> commands = new ArrayList<>();

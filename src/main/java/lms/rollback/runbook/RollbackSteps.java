@@ -171,28 +171,32 @@ public final class RollbackSteps {
       throw new VerificationException("Blue is unhealthy after the switch: " + blue.describe() + "; Green is left running");
     }
     cluster.journal().append("verify.cluster", Map.of("blueReady", blue.ready(), "blueDesired", blue.desired(), "routes", routes.asData()));
-    // §4.2 step 1: "no new errors in Blue logs" since the switch
+    Instant switchedAt = switchedAt();
+    String checked = "routes on Blue, " + blue.ready() + "/" + blue.desired() + " Blue replicas ready";
+    List<CheckResult> checks = probes == null ? List.of()
+        : new BlueVerifier(probes.plan().verification(), this.cluster.journal(), this.cluster.progress())
+            .verify(new BlueVerifier.Request(env, probes.baseUrl(), probes.prometheus(), probes.expectedVersion(), probes.window(), switchedAt));
+    // §4.2 step 1: "no new errors in Blue logs", over the whole window since the switch (read after it, streamed)
     CheckResult logs = lms.rollback.verify.Checks.journal(cluster.journal(), BlueVerifier.SUITE,
-        new BlueLogScan(cluster, errorLogPattern).scan(env, sinceTheSwitch()));
-    if (!logs.passed()) {
+        new BlueLogScan(cluster, errorLogPattern).scan(env, Duration.between(switchedAt, Instant.now())));
+    List<CheckResult> all = new java.util.ArrayList<>(checks);
+    all.add(logs);
+    if (probes == null && !logs.passed()) {
       throw new VerificationException("Blue is unhealthy after the switch: " + logs.name() + " " + logs.status() + " (" + logs.measured()
           + (logs.detail() == null || logs.detail().isBlank() ? "" : "; " + logs.detail()) + "); Green is left running");
     }
-    String cluster = "routes on Blue, " + blue.ready() + "/" + blue.desired() + " Blue replicas ready, " + logs.measured() + " matching errors";
-    if (probes == null) return cluster;
-    List<CheckResult> checks = new BlueVerifier(probes.plan().verification(), this.cluster.journal(), this.cluster.progress())
-        .verify(new BlueVerifier.Request(env, probes.baseUrl(), probes.prometheus(), probes.expectedVersion(), probes.window()));
-    return cluster + "; " + summary(checks, "Blue is unhealthy after the switch", "; Green is left running");
+    if (probes == null) return checked + ", " + logs.measured() + " matching errors";
+    return checked + "; " + summary(all, "Blue is unhealthy after the switch", "; Green is left running");
   }
 
-  /** Since this run's switch (or its start, when the switch was a no-op): Blue's errors before it are not new. */
-  private Duration sinceTheSwitch() {
+  /** This run's switch (or its start, when the switch was a no-op): Blue's errors and Green's traffic before it are not evidence. */
+  private Instant switchedAt() {
     Instant from = null;
     for (var e : cluster.journal().read()) {
       if (e.type().equals("scenario.start")) from = e.ts();
       if (e.type().equals("switch.after")) from = e.ts();
     }
-    return from == null ? Duration.ofMinutes(5) : Duration.between(from, Instant.now());
+    return from == null ? Instant.now().minus(Duration.ofMinutes(5)) : from;
   }
 
   private String stopGreen(Scenario.Step step) {

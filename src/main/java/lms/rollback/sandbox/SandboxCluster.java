@@ -75,7 +75,7 @@ public final class SandboxCluster implements AutoCloseable {
   public LmsStandIn startLms(Environment env) {
     try {
       lmsStandIn = new LmsStandIn(() -> java.util.concurrent.ThreadLocalRandom.current().nextInt(100) < blueShare(env) ? BLUE_VERSION : GREEN_VERSION);
-      metrics = new MetricsStandIn(env.blue().host(), host -> env.blue().isHost(host) ? blueShare(env) : 100 - blueShare(env));
+      metrics = new MetricsStandIn(env.blue().host(), env.green().host(), host -> env.blue().isHost(host) ? blueShare(env) : 100 - blueShare(env));
       return lmsStandIn;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the LMS stand-ins: " + e.getMessage(), e);

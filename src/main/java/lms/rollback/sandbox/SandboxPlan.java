@@ -17,6 +17,8 @@ import lms.rollback.plan.PlanLoader;
  */
 public final class SandboxPlan {
   public static final String FILE = "sandbox-plan.yaml";
+  /** The stand-in's sidecars follow a change within {@link MetricsStandIn#PROPAGATION}; this covers it and the requests in flight. */
+  public static final String ROUTE_PROPAGATION = "1s";
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private SandboxPlan() {}
@@ -29,6 +31,10 @@ public final class SandboxPlan {
     ObjectNode env = (ObjectNode) plan.path("environments").path(environment);
     env.put("baseUrl", lmsUrl);
     env.put("prometheusUrl", prometheusUrl);
+    ObjectNode verification = (ObjectNode) plan.path("verification");
+    verification.put("scrapeInterval", MetricsStandIn.SCRAPE_INTERVAL.toSeconds() + "s");
+    verification.put("routePropagation", ROUTE_PROPAGATION);
+    verification.put("evaluationStep", MetricsStandIn.SCRAPE_INTERVAL.toSeconds() + "s");
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.writeString(file, "# Written by lmsctl sandbox --serve: the built-in plan, with '" + environment + "' on the sandbox's stand-ins.\n"
         + YAML.writeValueAsString(plan), StandardCharsets.UTF_8);

@@ -21,9 +21,36 @@ public final class TriggerEvaluator {
   private Instant releasedAt;
   private Baseline measured;
 
+  private java.util.function.IntSupplier greenShare;
+
   public TriggerEvaluator(Verification verification, PrometheusClient prometheus) {
     this.v = verification;
     this.prometheus = prometheus;
+  }
+
+  /**
+   * Green's share of the traffic in percent, as the routes say now: a query that has no number (NaN, no series)
+   * while Green is sent traffic means the plan's verification.noData (AUTO-002: it answered nothing, 0 %).
+   * Without it, no data is no evidence.
+   */
+  public TriggerEvaluator routedToGreen(java.util.function.IntSupplier share) {
+    this.greenShare = share;
+    return this;
+  }
+
+  /** The plan's value for a sample without a number, when Green is routed traffic; else null (no evidence). */
+  private Double noData(String query, boolean[] asked, boolean[] routed) {
+    Double value = v.noData().get(query);
+    if (value == null || greenShare == null) return null;
+    if (!asked[0]) {
+      asked[0] = true;
+      try {
+        routed[0] = greenShare.getAsInt() > 0;
+      } catch (RuntimeException e) {
+        routed[0] = false; // the routes cannot be read: no data stays no evidence
+      }
+    }
+    return routed[0] ? value : null;
   }
 
   /** The latency a "x baseline" trigger (MAN-002) compares with, and where it came from. */
@@ -67,19 +94,42 @@ public final class TriggerEvaluator {
     String condition = m.describe(baseline) + (m.aboveBaselineFactor() == null ? "" : " (baseline " + b.source() + ")");
     Duration window = m.sustainedFor().limit();
     Duration step = v.evaluationStep().limit();
+    boolean[] asked = {false};
+    boolean[] routed = {false};
     try {
       if (window.isZero()) {
-        var value = prometheus.instant(query, now);
-        if (value.isEmpty()) return new Evaluation(t.id(), Evaluation.State.unknown, now, query, condition, 0, null, "no data");
-        boolean holds = m.holds(value.get(), baseline);
-        return new Evaluation(t.id(), holds ? Evaluation.State.holds : Evaluation.State.clear, now, query, condition, 1, value.get(), "");
+        var read = prometheus.read(query, now);
+        Double value = read.isPresent() && !read.get().isNaN() ? read.get() : noData(m.query(), asked, routed);
+        if (value == null) return new Evaluation(t.id(), Evaluation.State.unknown, now, query, condition, 0, null, read.isEmpty() ? "no data" : "NaN");
+        boolean holds = m.holds(value, baseline);
+        return new Evaluation(t.id(), holds ? Evaluation.State.holds : Evaluation.State.clear, now, query, condition, 1, value,
+            read.isPresent() && !read.get().isNaN() ? "" : "no number while Green is routed traffic: " + value + " (verification.noData)");
       }
-      List<PrometheusClient.Sample> samples = prometheus.range(query, now.minus(window), now, step);
+      Instant start = now.minus(window);
+      java.util.Map<Long, Double> byTime = new java.util.HashMap<>();
+      // by step index: Prometheus' timestamps may differ from start + k * step by a millisecond of float rounding
+      for (PrometheusClient.Sample s : prometheus.rangeWithNaN(query, start, now, step)) {
+        byTime.put(Math.round((s.at().toEpochMilli() - start.toEpochMilli()) / (double) step.toMillis()), s.value());
+      }
       long expected = window.toMillis() / step.toMillis() + 1;
+      List<PrometheusClient.Sample> samples = new java.util.ArrayList<>();
+      int filled = 0;
+      for (long k = 0; k < expected; k++) {
+        Instant at = start.plus(step.multipliedBy(k));
+        Double value = byTime.get(k);
+        if (value == null || value.isNaN()) {
+          value = noData(m.query(), asked, routed);
+          if (value == null) continue;
+          filled++;
+        }
+        samples.add(new PrometheusClient.Sample(at, value));
+      }
       if (samples.size() < expected) {
         return new Evaluation(t.id(), Evaluation.State.unknown, now, query, condition, samples.size(), last(samples),
             samples.size() + " of " + expected + " samples in the last " + window.toSeconds() + "s: not enough to call it sustained");
       }
+      String noNumber = filled == 0 ? "" : " (" + filled + " without a number while Green is routed traffic, taken as " + v.noData().get(m.query())
+          + ": verification.noData)";
       for (PrometheusClient.Sample s : samples) {
         if (!m.holds(s.value(), baseline)) {
           return new Evaluation(t.id(), Evaluation.State.clear, now, query, condition, samples.size(), s.value(), "not sustained: " + s.value() + " at " + s.at());
@@ -87,7 +137,7 @@ public final class TriggerEvaluator {
       }
       double worst = samples.stream().mapToDouble(PrometheusClient.Sample::value).min().orElse(0);
       return new Evaluation(t.id(), Evaluation.State.holds, now, query, condition, samples.size(), last(samples),
-          "held at all " + samples.size() + " samples (lowest " + worst + ")");
+          "held at all " + samples.size() + " samples (lowest " + String.format(java.util.Locale.ROOT, "%.3f", worst) + ")" + noNumber);
     } catch (PrometheusClient.Unanswered e) {
       return new Evaluation(t.id(), Evaluation.State.unknown, now, query, condition, 0, null, e.getMessage());
     }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.DoublePredicate;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.Progress;
@@ -15,16 +16,28 @@ import lms.rollback.plan.Runbook.Verification;
 
 /**
  * §4.2 step 2: is Blue serving correctly now? Its health endpoint answers with the previous
- * version, its status says the database is reachable, and over the observation window its error
- * rate and p95 stay normal while Green gets no requests. A check that cannot decide fails.
+ * version, its status says the database is reachable, and over the observation window after the
+ * switch its error rate and p95 stay normal while Green's request counter stops increasing. Every
+ * metric sample is computed from data after the switch only ({@link PostSwitchWindow}); a check
+ * that cannot decide — too few samples with data, Prometheus gone — fails.
  */
 public final class BlueVerifier {
 
   public static final String SUITE = "verify-blue";
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
+  /** A sample at t is read a moment after t, so that the scrape at t has been stored. */
+  static final Duration INGESTION_LAG = Duration.ofSeconds(1);
 
-  /** {@code expectedVersion} null: the version check is inconclusive (and so fails). */
-  public record Request(Environment env, URI baseUrl, PrometheusClient prometheus, String expectedVersion, Duration window) {}
+  /**
+   * {@code expectedVersion} null: the version check is inconclusive (and so fails). {@code switchedAt}: when this
+   * run's VirtualService patch was applied; the window is measured from it.
+   */
+  public record Request(Environment env, URI baseUrl, PrometheusClient prometheus, String expectedVersion, Duration window, Instant switchedAt) {
+    /** A verification of a switch that happens now (or happened just before). */
+    public Request(Environment env, URI baseUrl, PrometheusClient prometheus, String expectedVersion, Duration window) {
+      this(env, baseUrl, prometheus, expectedVersion, window, Instant.now());
+    }
+  }
 
   private final Verification v;
   private final Journal journal;
@@ -44,27 +57,133 @@ public final class BlueVerifier {
     String blue = r.env().blue().host();
     double maxError = v.maxErrorRatePercent();
     double maxP95 = v.maxLatencyBaselineFactor() * v.latencyBaseline().limit().toMillis() / 1000.0;
-    List<String> metrics = List.of("Blue error rate (%)", "Blue p95 latency (s)", "Green receives no requests (req/s)");
+    List<Metric> metrics = List.of(
+        new Metric("Blue error rate (%)", "errorRatePercent", blue, true, x -> x <= maxError, "<= " + maxError + " at every sample"),
+        new Metric("Blue p95 latency (s)", "p95Seconds", blue, true, x -> x <= maxP95,
+            "<= " + maxP95 + " (" + v.maxLatencyBaselineFactor() + " x baseline " + v.latencyBaseline() + ")"),
+        new Metric("Green receives no requests (req/s)", "requestRate", r.env().green().host(), false, x -> x == 0,
+            "0 at every sample: Green's request counter stops increasing"));
 
     // a Blue that does not answer, or answers wrongly, has failed: waiting out the window would only lose time
     String unobserved = results.stream().anyMatch(c -> !c.passed()) ? "not observed: Blue failed " + String.join(", ",
         results.stream().filter(c -> !c.passed()).map(CheckResult::name).toList()) + " already"
         : r.window().isZero() || r.window().isNegative() ? "not observed: the observation window is " + Budget.format(r.window()) : null;
+    PostSwitchWindow w = PostSwitchWindow.of(v, r.switchedAt(), r.window());
+    if (unobserved == null && w.sampleTimes().isEmpty()) {
+      unobserved = "not observed: the window of " + Budget.format(r.window()) + " ends before the first post-switch sample (+"
+          + Budget.format(Duration.between(w.switchedAt(), w.firstSample())) + ": verification.scrapeInterval " + v.scrapeInterval()
+          + " + routePropagation " + v.routePropagation() + ", then two scrapes)";
+    }
     if (unobserved != null) {
-      for (String name : metrics) results.add(record(CheckResult.inconclusive(name, null, 0, unobserved)));
+      for (Metric m : metrics) results.add(record(CheckResult.inconclusive(m.name, null, 0, unobserved)));
       return results;
     }
-
-    Instant start = Instant.now();
-    waitFor(r.window(), start);
-    Instant end = Instant.now();
-    results.add(record(overWindow(r.prometheus(), "Blue error rate (%)", v.query("errorRatePercent", blue), start, end, x -> x <= maxError,
-        "<= " + maxError + " at every sample")));
-    results.add(record(overWindow(r.prometheus(), "Blue p95 latency (s)", v.query("p95Seconds", blue), start, end, x -> x <= maxP95,
-        "<= " + maxP95 + " (" + v.maxLatencyBaselineFactor() + " x baseline " + v.latencyBaseline() + ")")));
-    results.add(record(overWindow(r.prometheus(), "Green receives no requests (req/s)", v.query("requestRate", r.env().green().host()), start, end,
-        x -> x == 0, "0 at every sample")));
+    int observed = sampleAll(r.prometheus(), w, metrics);
+    for (Metric m : metrics) results.add(record(judge(w, observed, m)));
     return results;
+  }
+
+  /** A metric of the window: its query on one side, whether the route sends that side traffic, and what a sample must be. */
+  private final class Metric {
+    final String name;
+    final String query;
+    final String host;
+    final boolean routed;
+    final DoublePredicate ok;
+    final String threshold;
+    final List<PrometheusClient.Sample> samples = new ArrayList<>();
+    final List<String> missing = new ArrayList<>();
+    PrometheusClient.Sample failed;
+    long millis;
+
+    Metric(String name, String query, String host, boolean routed, DoublePredicate ok, String threshold) {
+      this.name = name;
+      this.query = query;
+      this.host = host;
+      this.routed = routed;
+      this.ok = ok;
+      this.threshold = threshold;
+    }
+
+    void sample(PrometheusClient prometheus, PostSwitchWindow w, Instant t) {
+      long start = System.nanoTime();
+      String q = v.query(query, host, w.rateAt(t));
+      try {
+        Optional<Double> value = prometheus.read(q, t);
+        Double noData = routed ? v.noData().get(query) : null;
+        if (value.isEmpty() || value.get().isNaN()) {
+          if (noData == null) {
+            missing.add((value.isEmpty() ? "no series" : "NaN (nothing counted)") + " at +" + Budget.format(Duration.between(w.switchedAt(), t)));
+            return;
+          }
+          value = Optional.of(noData);
+        }
+        PrometheusClient.Sample s = new PrometheusClient.Sample(t, value.get());
+        samples.add(s);
+        if (failed == null && !ok.test(s.value())) failed = s;
+      } catch (PrometheusClient.Unanswered e) {
+        missing.add(e.getMessage());
+      } finally {
+        millis += (System.nanoTime() - start) / 1_000_000;
+      }
+    }
+  }
+
+  /** Every sample with data must hold, and enough of the {@code expected} samples must have data. */
+  private CheckResult judge(PostSwitchWindow w, int expected, Metric m) {
+    String range = expected == 0 ? "no sample taken" : w.describe(w.sampleTimes().get(0), w.sampleTimes().get(expected - 1));
+    long required = Math.max(1, (long) Math.floor(v.minSampleCoverage() * expected));
+    if (m.failed != null) {
+      return CheckResult.fail(m.name, String.format(java.util.Locale.ROOT, "%.3f at +%s (%d samples, %s; rate windows from +%s)", m.failed.value(),
+          Budget.format(Duration.between(w.switchedAt(), m.failed.at())), m.samples.size(), range,
+          Budget.format(Duration.between(w.switchedAt(), w.evidenceFrom()))), m.threshold, m.millis, missingNote(m));
+    }
+    if (m.samples.size() < required) {
+      return CheckResult.inconclusive(m.name, m.threshold, m.millis, "only " + m.samples.size() + " of the " + expected
+          + " samples after the switch had data (" + range + "; at least " + required + " needed, verification.minSampleCoverage "
+          + v.minSampleCoverage() + ")" + (m.missing.isEmpty() ? "" : ": " + m.missing.get(m.missing.size() - 1)));
+    }
+    double worst = m.samples.stream().mapToDouble(PrometheusClient.Sample::value).max().orElse(0);
+    return new CheckResult(m.name, CheckResult.Status.pass, String.format(java.util.Locale.ROOT, "%.3f worst of %d samples, %s", worst, m.samples.size(), range),
+        m.threshold, m.millis, missingNote(m));
+  }
+
+  private static String missingNote(Metric m) {
+    return m.missing.isEmpty() ? "" : m.missing.size() + " sample(s) without data, e.g. " + m.missing.get(0);
+  }
+
+  /**
+   * Waits through the window, sampling every metric at each sample time; a failing sample ends the wait at once
+   * (Green is then left running). Returns how many sample times were taken.
+   */
+  private int sampleAll(PrometheusClient prometheus, PostSwitchWindow w, List<Metric> metrics) {
+    List<Instant> times = w.sampleTimes();
+    int taken = 0;
+    progress.say("  observing Blue until +" + Budget.format(Duration.between(w.switchedAt(), w.end())) + " after the switch (" + w.end()
+        + "), on data from +" + Budget.format(Duration.between(w.switchedAt(), w.evidenceFrom())) + " on, " + times.size() + (times.size() == 1 ? " sample" : " samples"));
+    Instant lastSaid = Instant.now();
+    for (Instant t : times) {
+      if (!sleepUntil(t.plus(INGESTION_LAG))) break;
+      for (Metric m : metrics) m.sample(prometheus, w, t);
+      taken++;
+      if (metrics.stream().anyMatch(m -> m.failed != null)) {
+        progress.say("  observing Blue: stopped at +" + Budget.format(Duration.between(w.switchedAt(), t)) + ", "
+            + metrics.stream().filter(m -> m.failed != null).map(m -> m.name).findFirst().orElse("") + " failed");
+        return taken;
+      }
+      if (Duration.between(lastSaid, Instant.now()).compareTo(PROGRESS_EVERY) >= 0 && t.isBefore(w.end())) {
+        lastSaid = Instant.now();
+        StringBuilder now = new StringBuilder();
+        for (Metric m : metrics) {
+          var last = m.samples.isEmpty() ? null : m.samples.get(m.samples.size() - 1);
+          now.append(now.length() == 0 ? "" : ", ").append(m.name).append(' ').append(last == null || !last.at().equals(t) ? "no data"
+              : String.format(java.util.Locale.ROOT, "%.3f", last.value()));
+        }
+        progress.say("  observing Blue: +" + Budget.format(Duration.between(w.switchedAt(), t)) + " of +"
+            + Budget.format(Duration.between(w.switchedAt(), w.end())) + ": " + now);
+      }
+    }
+    return taken;
   }
 
   private void probeHealth(HttpProbe probe, Request r, List<CheckResult> results) {
@@ -106,49 +225,16 @@ public final class BlueVerifier {
     }
   }
 
-  /** Every sample of the window must hold; no samples, or no answer, is inconclusive. */
-  private CheckResult overWindow(PrometheusClient prometheus, String name, String query, Instant start, Instant end, DoublePredicate ok,
-      String threshold) {
-    long t = System.nanoTime();
-    Duration step = v.evaluationStep().limit();
-    if (Duration.between(start, end).compareTo(step.multipliedBy(2)) < 0) {
-      step = Duration.ofSeconds(Math.max(1, Duration.between(start, end).toSeconds() / 2));
-    }
+  /** False when interrupted: the samples so far are judged. */
+  private static boolean sleepUntil(Instant t) {
+    long ms = Duration.between(Instant.now(), t).toMillis();
+    if (ms <= 0) return true;
     try {
-      List<PrometheusClient.Sample> samples = prometheus.range(query, start, end, step);
-      long ms = (System.nanoTime() - t) / 1_000_000;
-      if (samples.isEmpty()) return CheckResult.inconclusive(name, threshold, ms, "no data in the window for " + query);
-      // one sample where the window should hold many is no evidence that Blue stayed healthy
-      long expected = Duration.between(start, end).toMillis() / Math.max(1, step.toMillis()) + 1;
-      long required = Math.max(1, (long) Math.floor(v.minSampleCoverage() * expected));
-      if (samples.size() < required) {
-        return CheckResult.inconclusive(name, threshold, ms, "only " + samples.size() + " of the " + expected + " samples the window should hold (at least "
-            + required + " needed, verification.minSampleCoverage " + v.minSampleCoverage() + ")");
-      }
-      double worst = samples.stream().mapToDouble(PrometheusClient.Sample::value).filter(x -> !ok.test(x)).findFirst()
-          .orElse(samples.stream().mapToDouble(PrometheusClient.Sample::value).max().orElse(0));
-      boolean all = samples.stream().allMatch(s -> ok.test(s.value()));
-      String measured = String.format("%.3f over %d samples", worst, samples.size());
-      return all ? CheckResult.pass(name, measured, threshold, ms) : CheckResult.fail(name, measured, threshold, ms, "");
-    } catch (PrometheusClient.Unanswered e) {
-      return CheckResult.inconclusive(name, threshold, (System.nanoTime() - t) / 1_000_000, e.getMessage());
-    }
-  }
-
-  private void waitFor(Duration window, Instant start) {
-    if (window.isZero() || window.isNegative()) return;
-    Instant end = start.plus(window);
-    progress.say("  observing Blue for " + Budget.format(window) + " (until " + end + ")");
-    try {
-      while (Instant.now().isBefore(end)) {
-        Duration left = Duration.between(Instant.now(), end);
-        Thread.sleep(Math.min(left.toMillis() + 1, PROGRESS_EVERY.toMillis()));
-        if (Instant.now().isBefore(end)) {
-          progress.say(String.format("  observing Blue: %ds of %ds", Duration.between(start, Instant.now()).toSeconds(), window.toSeconds()));
-        }
-      }
+      Thread.sleep(ms);
+      return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
     }
   }
 

@@ -52,15 +52,36 @@ public final class PrometheusClient {
     return Optional.of(number(result.get(0).path("value").get(1).asText(), query));
   }
 
+  /**
+   * The value of a one-series query at {@code at}, NaN kept (0/0: nothing counted in its window); empty when the
+   * vector is empty. What either means is the caller's to say (the plan's verification.noData).
+   */
+  public Optional<Double> read(String query, Instant at) throws Unanswered {
+    JsonNode result = call("api/v1/query?query=" + enc(query) + "&time=" + seconds(at)).path("result");
+    if (result.isEmpty()) return Optional.empty();
+    if (result.size() > 1) throw new Unanswered("'" + query + "' returned " + result.size() + " series where one was expected; aggregate it with sum()");
+    return Optional.of(parse(result.get(0).path("value").get(1).asText(), query));
+  }
+
+  /** As {@link #range}, NaN samples kept. */
+  public List<Sample> rangeWithNaN(String query, Instant start, Instant end, Duration step) throws Unanswered {
+    return range(query, start, end, step, true);
+  }
+
   /** The samples of a one-series query over [start, end]; empty when there is no data. */
   public List<Sample> range(String query, Instant start, Instant end, Duration step) throws Unanswered {
+    return range(query, start, end, step, false);
+  }
+
+  private List<Sample> range(String query, Instant start, Instant end, Duration step, boolean keepNaN) throws Unanswered {
     JsonNode result = call("api/v1/query_range?query=" + enc(query) + "&start=" + seconds(start) + "&end=" + seconds(end) + "&step="
         + Math.max(1, step.toSeconds()) + "s").path("result");
     List<Sample> samples = new ArrayList<>();
     if (result.isEmpty()) return samples;
     if (result.size() > 1) throw new Unanswered("'" + query + "' returned " + result.size() + " series where one was expected; aggregate it with sum()");
     for (JsonNode v : result.get(0).path("values")) {
-      samples.add(new Sample(Instant.ofEpochMilli((long) (v.get(0).asDouble() * 1000)), number(v.get(1).asText(), query)));
+      double value = keepNaN ? parse(v.get(1).asText(), query) : number(v.get(1).asText(), query);
+      samples.add(new Sample(Instant.ofEpochMilli(Math.round(v.get(0).asDouble() * 1000)), value));
     }
     return samples;
   }
@@ -88,14 +109,18 @@ public final class PrometheusClient {
   }
 
   private static double number(String text, String query) throws Unanswered {
-    double v;
+    double v = parse(text, query);
+    if (Double.isNaN(v)) throw new Unanswered("'" + query + "' is NaN (no requests to divide by?)");
+    return v;
+  }
+
+  private static double parse(String text, String query) throws Unanswered {
+    if (text.endsWith("Inf")) return text.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
     try {
-      v = Double.parseDouble(text);
+      return Double.parseDouble(text);
     } catch (NumberFormatException e) {
       throw new Unanswered("'" + query + "' gave '" + text + "'");
     }
-    if (Double.isNaN(v)) throw new Unanswered("'" + query + "' is NaN (no requests to divide by?)");
-    return v;
   }
 
   private static String enc(String s) {
