@@ -2,6 +2,7 @@ package lms.rollback.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,6 +21,28 @@ class JournalTest {
 
   @TempDir Path dir;
   static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void aJournalThatIsASymbolicLinkIsRefusedAndNothingIsWrittenThroughIt() throws Exception {
+    // Given another build's journal, and a link to it planted as this out dir's journal
+    Path other = Files.createDirectories(dir.resolve("build-40"));
+    new Journal(other, "jenkins").append("scenario.start", Map.of("scenario", "B"));
+    String before = Files.readString(other.resolve(Journal.FILE_NAME));
+    Path mine = Files.createDirectories(dir.resolve("build-41"));
+    Files.createSymbolicLink(mine.resolve(Journal.FILE_NAME), other.resolve(Journal.FILE_NAME));
+    Files.createSymbolicLink(mine.resolve(Journal.HEAD_FILE_NAME + ".tmp"), other.resolve("planted-head"));
+    Journal journal = new Journal(mine, "mallory");
+
+    var e = org.junit.jupiter.api.Assertions.assertThrows(lms.rollback.core.LmsException.class, () -> journal.append("gate.decision", Map.of()));
+    assertTrue(e.getMessage().contains("is a symbolic link") && e.getMessage().contains("nothing written"), e.getMessage());
+    assertThrows(lms.rollback.core.LmsException.class, journal::read);
+    assertEquals(before, Files.readString(other.resolve(Journal.FILE_NAME)));
+
+    // and a link planted where the head is written beside a real journal is replaced, not written through
+    Files.delete(mine.resolve(Journal.FILE_NAME));
+    journal.append("scenario.start", Map.of("scenario", "B"));
+    assertFalse(Files.exists(other.resolve("planted-head")));
+  }
 
   @Test
   void eachLineCarriesTheHashOfTheLineBefore() throws Exception {

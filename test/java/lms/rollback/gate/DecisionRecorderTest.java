@@ -111,9 +111,40 @@ class DecisionRecorderTest {
 
     var outcome = recorder.record(approve("MAN-001", "lead.kim", List.of("lms-devops-leads"), 1));
     assertEquals("DevOps Lead", outcome.role());
-    // and the primary keeps its say after escalation
+  }
+
+  @Test
+  void thePrimaryKeepsItsSayAfterEscalation() {
+    timeout("MAN-001", 0);
     timeout("MAN-001", 1);
     assertEquals("Release Commander", recorder.record(approve("MAN-001", "rc.jones", List.of("lms-release-commanders"), 2)).role());
+  }
+
+  @Test
+  void aDecisionOnceRecordedIsNotReversedByALaterOne() {
+    // Given the Release Commander approved
+    recorder.record(approve("MAN-001", "rc.jones", List.of("lms-release-commanders"), 0));
+
+    // When the same gate is rejected afterwards
+    NotAuthorizedException e = assertThrows(NotAuthorizedException.class, () -> recorder.record(
+        new Decision("MAN-001", Kind.reject, "rc.jones", List.of("lms-release-commanders"), "changed my mind, stop it", 0, "dev.smith", false, false)));
+
+    // Then it is refused, saying so, and the approval stands
+    assertTrue(e.getMessage().startsWith("the gate of MAN-001 is already closed: approved by rc.jones"), e.getMessage());
+    assertEquals(DecisionRecorder.REFUSED, journal.read().get(journal.read().size() - 1).type());
+  }
+
+  @Test
+  void aRequesterOtherThanTheRunsIsRefused() {
+    // Given a run that rc.jones requested
+    journal.append("scenario.start", java.util.Map.of("scenario", "A", "trigger", "MAN-001", "requestedBy", "rc.jones"));
+
+    // When rc.jones approves it, claiming someone else asked
+    NotAuthorizedException e = assertThrows(NotAuthorizedException.class, () -> recorder.record(approve("MAN-001", "rc.jones",
+        List.of("lms-release-commanders"), 0)));
+
+    // Then the run's own requester counts
+    assertTrue(e.getMessage().contains("was requested by rc.jones, not dev.smith"), e.getMessage());
   }
 
   private void timeout(String trigger, int level) {

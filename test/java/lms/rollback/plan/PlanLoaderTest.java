@@ -100,6 +100,14 @@ class PlanLoaderTest {
   }
 
   @Test
+  void aDecidingRoleThatNamesNobodyIsRefused() throws IOException {
+    PlanException e = refused(replaceOnce(defaultYaml(), "dba:                  { title: DBA,                  jenkins: [lms-dbas],",
+        "dba:                  { title: DBA,                  jenkins: [],"));
+
+    assertTrue(e.getMessage().contains("role 'dba' names nobody (roles.dba.jenkins is empty)"), e.getMessage());
+  }
+
+  @Test
   void anObservationWindowThatDoesNotFitItsVerifyStepIsRefused() throws IOException {
     // the runbook's own "monitor for the next 3 minutes" against the scenarios' 2-minute "Verify Blue health"
     PlanException e = refused(replaceOnce(defaultYaml(), "observationWindow: 90s", "observationWindow: 3m"));

@@ -154,6 +154,21 @@ class ReportTest {
   }
 
   @Test
+  void aReasonWithALineBreakCannotForgeARowOfTheMarkdownReport() throws Exception {
+    Journal journal = new Journal(out, "jenkins");
+    journal.append("scenario.start", Map.of("scenario", "A", "environment", "production", "trigger", "MAN-001"));
+    journal.append("gate.decision", Map.of("trigger", "MAN-001", "level", 0, "decision", "approve", "by", "rc.jones", "role", "Release Commander",
+        "reason", "looks bad |\n| Approved by | ceo.fake |\n<script>alert(1)</script>"));
+    journal.append("scenario.end", Map.of("scenario", "A", "ok", true));
+
+    String md = MarkdownReport.render(new ReportBuilder(Sandbox.PLAN).build(journal.file(), null, null));
+
+    assertFalse(md.lines().anyMatch(l -> l.startsWith("| Approved by | ceo.fake")), md);
+    assertFalse(md.contains("<script>"), md);
+    assertTrue(md.contains("looks bad \\| \\| Approved by \\| ceo.fake \\|"), md);
+  }
+
+  @Test
   void aStepEndWithoutABudgetIsReportedNotACrash() throws Exception {
     Journal journal = new Journal(out, "alice");
     journal.append("scenario.start", Map.of("scenario", "B", "environment", "production", "trigger", "AUTO-001"));

@@ -42,6 +42,47 @@ class BlueLogsTest {
   }
 
   @Test
+  void aColouredErrorIsAnErrorAndTheJUnitReportStaysWellFormed() throws Exception {
+    try (Sandbox sandbox = Sandbox.start(out)) {
+      // Given Blue logs its errors in colour, as a terminal-minded logger does
+      sandbox.cluster.server().setLogSource((ns, pod, container, stream) -> stream.write((pod.contains("blue")
+          ? "2026-12-01T02:15:02Z \u001b[31mERROR\u001b[0m could not obtain connection from pool\n" : "").getBytes(StandardCharsets.UTF_8)));
+
+      Cli.Run run = rollback(sandbox);
+
+      // Then it is matched as the plain word, Green stays, and the JUnit file quoting the line parses
+      assertEquals(4, run.exit(), run.out() + run.err());
+      assertEquals(3, sandbox.deployment("lms-green").getSpec().getReplicas(), "Green is left running");
+      Path junit = out.resolve("rollback-report-junit.xml");
+      var doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(junit.toFile());
+      assertTrue(doc.getElementsByTagName("failure").getLength() >= 1);
+      assertTrue(Files.readString(junit).contains("ERROR could not obtain connection from pool"), Files.readString(junit));
+    }
+  }
+
+  @Test
+  void aLeaseTakenOverMidRunStopsTheRunBeforeGreenIsTouched() throws Exception {
+    try (Sandbox sandbox = Sandbox.start(out)) {
+      // Given another rollback takes the environment's lease while this one verifies Blue (reading Blue's logs)
+      String lease = lms.rollback.cluster.EnvironmentLease.NAME_PREFIX + Sandbox.ENV;
+      sandbox.cluster.server().setLogSource((ns, pod, container, stream) -> {
+        sandbox.store().resources(io.fabric8.kubernetes.api.model.coordination.v1.Lease.class).inNamespace(ns).withName(lease).edit(l -> {
+          l.getSpec().setHolderIdentity("jenkins-Rollback-77");
+          return l;
+        });
+        stream.write("2026-12-01T02:15:01Z INFO  GET /api/health 200 3ms\n".getBytes(StandardCharsets.UTF_8));
+      });
+
+      Cli.Run run = rollback(sandbox);
+
+      // Then the run stops at its next step, naming the new holder, and Green still runs
+      assertEquals(3, run.exit(), run.out() + run.err());
+      assertTrue((run.out() + run.err()).contains("is no longer this run's: it is held by 'jenkins-Rollback-77'"), run.out() + run.err());
+      assertEquals(3, sandbox.deployment("lms-green").getSpec().getReplicas(), "Green is left running");
+    }
+  }
+
+  @Test
   void quietBlueLogsAreACheckThatPassesAndIsCounted() throws Exception {
     try (Sandbox sandbox = Sandbox.start(out)) {
       Cli.Run run = rollback(sandbox);

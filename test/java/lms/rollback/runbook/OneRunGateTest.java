@@ -43,6 +43,37 @@ class OneRunGateTest {
   }
 
   @Test
+  void aRunRetriedAfterARefusedPreflightOpensItsGateOnceAndReturns() throws Exception {
+    try (Sandbox sandbox = Sandbox.start(out); HttpReceiver warRoom = new HttpReceiver()) {
+      Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig.yaml"));
+      var blue = sandbox.cluster.startLms(sandbox.env);
+      Map<String, String> env = Map.of("LMS_WAR_ROOM_WEBHOOK", warRoom.url(), "LMS_SMOKE_USER", "u", "LMS_SMOKE_PASSWORD", "p", "LMS_SMOKE_TOKEN",
+          lms.rollback.sandbox.LmsStandIn.TOKEN);
+      List<String> probes = List.of("--base-url", blue.url(), "--window", "90s");
+      List<String> args = new ArrayList<>(rollback(kubeconfig, "B", "MAN-001", "--prometheus", sandbox.cluster.metrics().url()));
+      args.remove("--cluster-only");
+      args.addAll(probes);
+      List<String> prometheusDown = new ArrayList<>(args);
+      prometheusDown.set(prometheusDown.indexOf(sandbox.cluster.metrics().url()), "http://127.0.0.1:1/");
+
+      // Given a gate opened (exit 5), then the same command refused by its preflight (Prometheus down, exit 3)
+      assertEquals(5, LmsctlProcess.run(env, args.toArray(String[]::new)).exit());
+      assertEquals(3, LmsctlProcess.run(env, prometheusDown.toArray(String[]::new)).exit());
+      int notices = warRoom.bodies.size();
+
+      // When the same command runs again
+      Cli.Run again = LmsctlProcess.run(env, args.toArray(String[]::new));
+
+      // Then it opens this run's gate once, tells the deciders once, and returns
+      assertEquals(5, again.exit(), again.out() + again.err());
+      assertEquals(notices + 1, warRoom.bodies.size(), warRoom.bodies.toString());
+      long opened = new Journal(out, "reader").read().stream().filter(e -> e.type().equals("gate.opened")).count();
+      assertEquals(2, opened, "one prompt per run");
+      assertTrue(onGreen(sandbox));
+    }
+  }
+
+  @Test
   void aManualTriggerWithoutADecisionIsRefusedBeforeAnythingChanges() throws Exception {
     try (Sandbox sandbox = Sandbox.start(out)) {
       Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig.yaml"));

@@ -97,11 +97,26 @@ public final class Journal {
     }
   }
 
+  /** A journal is a plain file of its out dir: a symbolic link there (planted, or a copy gone wrong) would write another file. */
+  private static void refuseLink(Path file) {
+    if (Files.isSymbolicLink(file)) {
+      String target;
+      try {
+        target = String.valueOf(Files.readSymbolicLink(file));
+      } catch (IOException e) {
+        target = "?";
+      }
+      throw new LmsException(ExitCode.INVALID_INPUT, "--out-dir: the audit journal " + file + " is a symbolic link (to " + target
+          + "): refused, nothing written; a journal is a plain file — remove the link, or use another --out-dir");
+    }
+  }
+
   private Entry appendLocked(String type, Map<String, ?> data) {
     try {
       Files.createDirectories(file.getParent());
+      refuseLink(file);
       try (var channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE); var lock = channel.lock()) {
+          StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS); var lock = channel.lock()) {
         setAsideTornTail(channel);
         String last = lastLine(channel);
         long seq = last == null ? 1 : JSON.readTree(last).path("seq").asLong() + 1;
@@ -150,7 +165,9 @@ public final class Journal {
   private void writeHead(String head) throws IOException {
     Path headFile = file.resolveSibling(HEAD_FILE_NAME);
     Path temp = file.resolveSibling(HEAD_FILE_NAME + ".tmp");
-    Files.writeString(temp, head + "\n", StandardCharsets.UTF_8);
+    // a link planted at the temp name is removed, not written through
+    Files.deleteIfExists(temp);
+    Files.writeString(temp, head + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     Files.move(temp, headFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
@@ -194,8 +211,9 @@ public final class Journal {
    * last line (a crash mid-write) is no entry.
    */
   public void forEach(java.util.function.Consumer<Entry> each) {
-    if (!Files.exists(file)) return;
-    try (var channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ)) {
+    if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+    refuseLink(file);
+    try (var channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       long complete = completeLength(channel);
       var in = new java.io.BufferedReader(new java.io.InputStreamReader(
           java.nio.channels.Channels.newInputStream(channel), StandardCharsets.UTF_8), 1 << 16);

@@ -55,6 +55,7 @@ public final class BlueLogScan {
           var lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
           String line;
           while ((line = lines.readLine()) != null) {
+            line = plainText(line);
             if (error.matcher(line).find()) {
               matched++;
               if (examples.size() < EXAMPLES) examples.add(podName + ": " + (line.length() > 200 ? line.substring(0, 200) + "…" : line));
@@ -68,6 +69,13 @@ public final class BlueLogScan {
     String measured = matched + " line(s) in " + containers + " container(s) over the last " + seconds + "s";
     return matched == 0 ? CheckResult.pass(CHECK, measured, "0 lines matching " + error.pattern(), millis(start))
         : CheckResult.fail(CHECK, measured, "0 lines matching " + error.pattern(), millis(start), String.join(" | ", examples));
+  }
+
+  /** Terminal escape sequences (a coloured "ERROR") hide a word from the pattern's \\b: they are matched as text without them. */
+  private static final Pattern ESCAPES = Pattern.compile("\u001B(?:\\[[0-?]*[ -/]*[@-~]|\\][^\u0007\u001B]*(?:\u0007|\u001B\\\\)|[@-Z\\\\-_])");
+
+  static String plainText(String line) {
+    return line.indexOf('\u001B') < 0 ? line : ESCAPES.matcher(line).replaceAll("");
   }
 
   /** One plain GET of the log since {@code seconds} ago; null on 404. */

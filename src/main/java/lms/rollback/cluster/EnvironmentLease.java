@@ -114,10 +114,27 @@ public final class EnvironmentLease implements AutoCloseable {
     try {
       resource().edit(l -> {
         if (l.getSpec() != null && holder.equals(l.getSpec().getHolderIdentity())) l.getSpec().setRenewTime(now());
+        else lostTo = l.getSpec() == null ? "nobody" : String.valueOf(l.getSpec().getHolderIdentity());
         return l;
       });
     } catch (RuntimeException e) {
       // the next renewal tries again; an expired lease is taken over only after leaseDurationSeconds
+    }
+  }
+
+  private volatile String lostTo;
+
+  /**
+   * Before each change: this run still holds the lease. One another rollback has taken over (or whose renewals
+   * failed past its duration) stops the run here, before it changes anything more.
+   */
+  public void check() {
+    // an unreadable lease is the API's failure, retried by the caller like any other read
+    Lease current = resource().get();
+    String now = current == null || current.getSpec() == null ? null : current.getSpec().getHolderIdentity();
+    if (!holder.equals(now)) {
+      throw new ClusterException("the lease " + name + " is no longer this run's: it is held by '" + (now == null ? lostTo : now)
+          + "' (another rollback took it over, or renewals failed past " + duration.toSeconds() + "s); the run stops before its next change");
     }
   }
 

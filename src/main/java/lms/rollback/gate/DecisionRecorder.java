@@ -117,8 +117,19 @@ public final class DecisionRecorder {
             + String.join(", ", gate.submittersAt(d.level())));
       }
     }
+    String runRequester = runRequester(d.trigger());
+    if (d.kind() == Kind.approve && runRequester != null && !Identity.same(runRequester, d.requestedBy())) {
+      // the run says who asked for it: a --requested-by naming someone else would let the requester approve
+      refuse(d, "this run of " + d.trigger() + " was requested by " + runRequester + ", not " + d.requestedBy() + "; --requested-by "
+          + runRequester + " (who may not approve it)");
+    }
     if (d.kind() == Kind.approve && Identity.same(d.by(), d.requestedBy())) {
       refuse(d, d.by() + " requested this rollback and may not also approve it");
+    }
+    Journal.Entry closed = levelDecision(d.trigger());
+    if (closed != null) {
+      refuse(d, "the gate of " + d.trigger() + " is already closed: " + closed.data().path("decision").asText() + "d by " + closed.data().path("by").asText()
+          + " at " + closed.ts() + "; a decision once recorded is not reversed by a later one (to stop a run that is under way, stop its job or process)");
     }
     String role = roleHeld(gate, d);
     Map<String, Object> data = base(d, override ? "administrator override" : role);
@@ -126,6 +137,27 @@ public final class DecisionRecorder {
     journal.append(DECISION, data);
     close(d, (String) data.get("role"));
     return new Outcome(d.kind(), d.by(), override ? "administrator override" : role, override, false, List.of());
+  }
+
+  /** Who asked for the current run of {@code trigger}, as its scenario.start says; null before a run started. */
+  private String runRequester(String trigger) {
+    String by = null;
+    for (Journal.Entry e : GateRun.currentRun(journal.read())) {
+      if (e.type().equals("scenario.start") && trigger.equals(e.data().path("trigger").asText())) by = e.data().path("requestedBy").asText(null);
+    }
+    return by;
+  }
+
+  /** The current run's approval or rejection of {@code trigger}'s levels, if one was recorded. */
+  private Journal.Entry levelDecision(String trigger) {
+    for (Journal.Entry e : GateRun.currentRun(journal.read())) {
+      JsonNode data = e.data();
+      if (e.type().equals(DECISION) && trigger.equals(data.path("trigger").asText()) && !data.path("database").asBoolean(false)
+          && List.of("approve", "reject").contains(data.path("decision").asText())) {
+        return e;
+      }
+    }
+    return null;
   }
 
   /** The levels below {@code level} whose window has not run out in the current run: a level is decided only once those before it closed. */

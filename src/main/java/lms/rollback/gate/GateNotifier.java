@@ -121,7 +121,8 @@ public final class GateNotifier {
   public Notice open(Prompt p, PromptLog.Request request, double timeScale) {
     GatePlan gate = gateOf(p, request.scenario());
     List<Journal.Entry> entries = journal.read();
-    PromptLog.Opened opened = PromptLog.open(entries, p).orElse(null);
+    // the same run as the gate's: a prompt opened by a run that has ended (refused, rejected, done) is not this one's
+    PromptLog.Opened opened = PromptLog.open(GateRun.currentRun(entries), p).orElse(null);
     if (opened == null) {
       Duration window = scaled(gate.window(p), timeScale);
       Map<String, Object> data = new LinkedHashMap<>(p.asData());

@@ -51,7 +51,7 @@ public final class GateReminders {
   }
 
   public Result run(Prompt p) {
-    List<Journal.Entry> entries = journal.read();
+    List<Journal.Entry> entries = GateRun.currentRun(journal.read());
     PromptLog.Opened opened = PromptLog.open(entries, p).orElse(null);
     if (opened == null) {
       // decided before the reminders even started (a quick answer beside a slow agent): nothing to remind

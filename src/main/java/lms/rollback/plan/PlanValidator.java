@@ -25,7 +25,7 @@ final class PlanValidator {
       String at = "triggers[" + i + "]";
       if (!TRIGGER_ID.matcher(t.id()).matches()) fail(at + ".id", "'" + t.id() + "' is not a trigger id; allowed: AUTO-nnn, MAN-nnn, BUS-nnn");
       if (!ids.add(t.id())) fail(at + ".id", "'" + t.id() + "' appears twice");
-      if (t.authority() != null) role(plan, at + ".authority", t.authority());
+      if (t.authority() != null) decider(plan, at + ".authority", t.authority());
       if (t.measure() != null && !plan.verification().queries().containsKey(t.measure().query())) {
         fail(at + ".measure.query", "unknown query '" + t.measure().query() + "'; allowed: "
             + String.join(", ", new java.util.TreeSet<>(plan.verification().queries().keySet())));
@@ -34,12 +34,14 @@ final class PlanValidator {
     for (TriggerType type : TriggerType.values()) {
       AuthorityChain chain = plan.authorityMatrix().get(type);
       if (chain == null) fail("authorityMatrix." + type.key(), "missing row; the matrix needs automatic, technical, business and security");
-      role(plan, "authorityMatrix." + type.key() + ".primary", chain.primary());
-      role(plan, "authorityMatrix." + type.key() + ".backup", chain.backup());
-      role(plan, "authorityMatrix." + type.key() + ".escalation", chain.escalation());
+      // the automatic row's primary is the system itself; every other level is a person who must be able to decide
+      if (type == TriggerType.AUTOMATIC) role(plan, "authorityMatrix." + type.key() + ".primary", chain.primary());
+      else decider(plan, "authorityMatrix." + type.key() + ".primary", chain.primary());
+      decider(plan, "authorityMatrix." + type.key() + ".backup", chain.backup());
+      decider(plan, "authorityMatrix." + type.key() + ".escalation", chain.escalation());
     }
     for (int i = 0; i < plan.gate().databaseRollbackApprovers().size(); i++) {
-      role(plan, "gate.databaseRollbackApprovers[" + i + "]", plan.gate().databaseRollbackApprovers().get(i));
+      decider(plan, "gate.databaseRollbackApprovers[" + i + "]", plan.gate().databaseRollbackApprovers().get(i));
     }
     for (int i = 0; i < plan.gate().notices().channels().size(); i++) {
       String channel = plan.gate().notices().channels().get(i);
@@ -140,6 +142,15 @@ final class PlanValidator {
   private void role(Plan plan, String at, String role) {
     if (!plan.roles().containsKey(role)) {
       fail(at, "unknown role '" + role + "'; allowed: " + String.join(", ", plan.roles().keySet()));
+    }
+  }
+
+  /** A role that decides a gate names somebody: with no Jenkins user or group its level could never be decided. */
+  private void decider(Plan plan, String at, String role) {
+    role(plan, at, role);
+    if (plan.roles().get(role).jenkins().stream().allMatch(String::isBlank)) {
+      fail(at, "role '" + role + "' names nobody (roles." + role + ".jenkins is empty), so it could never decide; allowed: a role with at least one "
+          + "Jenkins user or group");
     }
   }
 

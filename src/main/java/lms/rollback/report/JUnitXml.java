@@ -31,6 +31,26 @@ public final class JUnitXml {
   /** Masked, then escaped: a check's detail may quote a URL with its credentials, and JUnit ends up on the build page. */
   static String escape(String raw) {
     String s = lms.rollback.core.SecretMasker.mask(raw);
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return xmlCharacters(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+
+  /**
+   * Only what XML 1.0 allows: a control character (a colour code from a quoted log line, say) is written as
+   * \\uXXXX, so the file stays well-formed exactly when a failure quotes such a line.
+   */
+  static String xmlCharacters(String s) {
+    StringBuilder out = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean pairedSurrogate = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+      if (pairedSurrogate) {
+        out.append(c).append(s.charAt(++i));
+      } else if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0xFFFE || c == 0xFFFF || Character.isSurrogate(c)) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 }

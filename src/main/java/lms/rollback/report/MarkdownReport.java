@@ -13,13 +13,13 @@ public final class MarkdownReport {
   public static String render(RollbackReport r) {
     StringBuilder md = new StringBuilder();
     md.append("# Rollback Incident Report\n\n");
-    md.append("**Incident ID:** ").append(or(r.incidentId(), "[INC-XXXX]")).append("  \n");
+    md.append("**Incident ID:** ").append(item(or(r.incidentId(), "[INC-XXXX]"))).append("  \n");
     md.append("**Date:** ").append(Formats.DATE.format(r.started())).append("  \n");
-    md.append("**Deployment ID:** ").append(or(r.deploymentId(), "[DEP-XXXX]")).append("  \n");
+    md.append("**Deployment ID:** ").append(item(or(r.deploymentId(), "[DEP-XXXX]"))).append("  \n");
     md.append("**Environment:** ").append(or(r.environment(), "—")).append("  \n");
-    md.append("**Outcome:** ").append(outcome(r)).append("\n\n");
+    md.append("**Outcome:** ").append(item(outcome(r))).append("\n\n");
 
-    md.append("## Summary\n\n").append(summary(r)).append("\n\n");
+    md.append("## Summary\n\n").append(item(summary(r))).append("\n\n");
 
     md.append("## Timeline\n\n| Time (UTC) | Event |\n|------|-------|\n");
     for (IncidentSections.Event e : IncidentSections.timeline(r)) {
@@ -31,27 +31,27 @@ public final class MarkdownReport {
     if (r.trigger() != null) {
       md.append("- Type: ").append(r.trigger().type()).append("\n- Condition: ").append(r.trigger().id()).append(" ").append(r.trigger().condition())
           .append(r.trigger().threshold() == null ? "" : " (" + r.trigger().threshold() + ")").append('\n');
-      if (r.trigger().measured() != null) md.append("- Measured: ").append(r.trigger().measured()).append('\n');
+      if (r.trigger().measured() != null) md.append("- Measured: ").append(item(r.trigger().measured())).append('\n');
     } else {
       md.append("- Type: not journaled\n");
     }
-    md.append("- Decision maker: ").append(r.decidedBy()).append('\n');
-    if (!r.escalations().isEmpty()) md.append("- Escalations: ").append(String.join("; ", r.escalations())).append('\n');
+    md.append("- Decision maker: ").append(item(r.decidedBy())).append('\n');
+    if (!r.escalations().isEmpty()) md.append("- Escalations: ").append(item(String.join("; ", r.escalations()))).append('\n');
     md.append('\n');
 
     md.append("## Impact\n\n");
-    IncidentSections.impact(r).forEach(line -> md.append("- ").append(line).append('\n'));
+    IncidentSections.impact(r).forEach(line -> md.append("- ").append(item(line)).append('\n'));
     md.append("\n## Root Cause\n\n").append(IncidentSections.rootCause(r)).append("\n\n");
 
     md.append("## Audit trail (§8.1)\n\n| Item | Value |\n|---|---|\n");
     md.append("| Rollback decision time | ").append(r.decision() != null ? time(r.decision().at())
         : r.decisions().isEmpty() ? time(r.started()) + (r.changedAnything() && r.trigger() != null && "automatic".equals(r.trigger().type()) ? " (automatic)" : " (no decision)")
         : time(r.decisions().get(0).at())).append(" |\n");
-    md.append("| Decision authority | ").append(r.decidedBy()).append(" |\n");
+    md.append("| Decision authority | ").append(cell(r.decidedBy())).append(" |\n");
     md.append("| Trigger reason | ").append(r.trigger() == null ? "—" : r.trigger().id() + " " + r.trigger().condition())
-        .append(r.decision() == null ? "" : ": " + r.decision().reason()).append(" |\n");
-    if (r.rehearsal() != null) md.append("| Rehearsal | ").append(r.rehearsal()).append(" |\n");
-    if (r.capability() != null) md.append("| Capability window (§1.2) | ").append(r.capability()).append(" |\n");
+        .append(r.decision() == null ? "" : ": " + cell(r.decision().reason())).append(" |\n");
+    if (r.rehearsal() != null) md.append("| Rehearsal | ").append(cell(r.rehearsal())).append(" |\n");
+    if (r.capability() != null) md.append("| Capability window (§1.2) | ").append(cell(r.capability())).append(" |\n");
     md.append("| Steps executed | ").append(r.steps().size()).append(" |\n");
     md.append("| Commands run | ").append(r.commands().size()).append(" |\n");
     md.append("| Verification results | ").append(r.checks().stream().filter(RollbackReport.Check::passed).count()).append(" of ")
@@ -77,7 +77,7 @@ public final class MarkdownReport {
     }
     md.append("\n### Commands run\n\n| Time | By | Command | Arguments | Outcome |\n|---|---|---|---|---|\n");
     for (RollbackReport.Command c : r.commands()) {
-      md.append("| ").append(time(c.at())).append(" | ").append(c.actor()).append(" | ").append(c.command()).append(" | `")
+      md.append("| ").append(time(c.at())).append(" | ").append(cell(c.actor())).append(" | ").append(cell(c.command())).append(" | `")
           .append(cell(c.arguments())).append("` | ").append(cell(c.outcome())).append(" |\n");
     }
     md.append("\n### Verification results\n\n| Time | Check | Result | Detail |\n|---|---|---|---|\n");
@@ -111,7 +111,7 @@ public final class MarkdownReport {
     r.rootCauseAnalysis().forEach(f -> md.append("| ").append(f.action()).append(" | ").append(f.owner()).append(" | ").append(Formats.DUE.format(f.due()))
         .append(" | ").append(cell(f.status(now))).append(" |\n"));
     md.append("\n## Lessons Learned\n\n").append(IncidentSections.lessons(r)).append("\n\n## Approvals\n\n");
-    IncidentSections.approvals(r).forEach(line -> md.append("- ").append(line).append('\n'));
+    IncidentSections.approvals(r).forEach(line -> md.append("- ").append(item(line)).append('\n'));
     return md.toString();
   }
 
@@ -132,7 +132,17 @@ public final class MarkdownReport {
     return what + env + trig + ": " + outcome(r) + ".";
   }
 
-  private static String cell(String s) {
-    return s == null ? "" : s.replace("|", "\\|").replace("\n", " ");
+  /**
+   * Text a person typed (a reason, an id) as one Markdown table cell: no line break to start a forged row, no pipe
+   * to split the cell, no HTML, no control character.
+   */
+  static String cell(String s) {
+    if (s == null) return "";
+    return s.replaceAll("\\R", " ").replaceAll("[\\p{Cc}\\u2028\\u2029]", " ").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;");
+  }
+
+  /** Text as one Markdown list item: the same, pipes allowed. */
+  static String item(String s) {
+    return s == null ? "" : cell(s).replace("\\|", "|");
   }
 }

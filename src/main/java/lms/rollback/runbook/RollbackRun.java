@@ -144,7 +144,10 @@ public final class RollbackRun {
     int exit = ExitCode.OK;
     try {
       journal.append("lease.acquired", Map.of("lease", lease.name(), "holder", holder));
-      ScenarioRunner runner = runner(r, scenario, environment, journal, capability);
+      ScenarioRunner runner = runner(r, scenario, environment, journal, capability).beforeEachStep(() -> cluster.retry().call("read the lease " + lease.name(), () -> {
+        lease.check();
+        return null;
+      }));
       if (out != null) {
         out.printf("Scenario %s — %s (target %s) on '%s'%s%n", r.scenario(), scenario.title(), scenario.target(), r.environment(),
             earlier == null ? "" : ", resuming the run started at journal entry " + earlier.startSeq());

@@ -78,6 +78,14 @@ public final class ScenarioRunner {
   }
 
   /** What must hold before the first change: returns what it saw, or throws naming what would stop the run later. */
+  private Runnable beforeEachStep = () -> { };
+
+  /** Runs before each step's executor; what it throws stops the run at that step (a lost lease, say). */
+  public ScenarioRunner beforeEachStep(Runnable check) {
+    this.beforeEachStep = check;
+    return this;
+  }
+
   public ScenarioRunner preflight(Supplier<String> check) {
     this.preflight = check;
     return this;
@@ -265,7 +273,10 @@ public final class ScenarioRunner {
         return r;
       } else {
         try {
-          timer.run(step, () -> executors.get(step.action()).apply(step));
+          timer.run(step, () -> {
+            beforeEachStep.run();
+            return executors.get(step.action()).apply(step);
+          });
         } catch (LmsException e) {
           Result r = run.result(Status.STOPPED, timer.outcomes(), timer.total(), step.action().key(), e.getMessage(), decided);
           journal.append("scenario.stopped", r.asData());
