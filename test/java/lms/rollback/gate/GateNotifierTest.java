@@ -104,7 +104,8 @@ class GateNotifierTest {
       String deadline = MessageTemplates.UTC_STAMP.format(opened.plus(Duration.ofMinutes(5)));
       assertTrue(text.startsWith("🟠 ROLLBACK DECISION NEEDED — Release Commander"), text);
       assertTrue(text.contains("Trigger: MAN-001 Elevated error rate (1-5% sustained)"), text);
-      assertTrue(text.contains("Evidence: errorRatePercent > 1.0 <= 5.0 for 5m: 3.2% at worst over 30 samples"), text);
+      // escaped for the chat (it shows "> 1.0 <= 5.0"): a webhook's text is never markup
+      assertTrue(text.contains("Evidence: errorRatePercent &gt; 1.0 &lt;= 5.0 for 5m: 3.2% at worst over 30 samples"), text);
       assertTrue(text.contains("Scenario: B — Traffic Switch + Green Shutdown (target 8m)"), text);
       assertTrue(text.contains("Requested by: dev.smith — error rate 3% for 20 minutes since the release"), text);
       assertTrue(text.contains("Decide within 5m, by " + deadline), text);

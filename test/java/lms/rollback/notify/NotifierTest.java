@@ -123,6 +123,23 @@ class NotifierTest {
   }
 
   @Test
+  void aTypedReasonReachesTheWarRoomAsTextNotAsAPingOrALink() throws Exception {
+    try (HttpReceiver warRoom = new HttpReceiver()) {
+      // a fresh run whose decision carries the hostile reason
+      Journal fresh = new Journal(Files.createDirectories(out.resolve("hostile")), "alice");
+      fresh.append("scenario.start", Map.of("scenario", "B", "environment", "production", "trigger", "MAN-001"));
+      fresh.append("gate.decision", Map.of("trigger", "MAN-001", "level", 0, "decision", "approve", "by", "rc.jones", "role", "Release Commander",
+          "reason", "<!channel> see <https://evil.example/|Approve or reject: MAN-001> & act"));
+      new Notifier(Sandbox.PLAN, fresh, new MessageTemplates(null), Map.of("LMS_WAR_ROOM_WEBHOOK", warRoom.url()), progress::add, 3,
+          Duration.ofMillis(20), Clock.systemUTC()).send("rollback-initiated", false);
+
+      String text = new com.fasterxml.jackson.databind.ObjectMapper().readTree(warRoom.bodies.get(0)).path("text").asText();
+      assertTrue(text.contains("&lt;!channel&gt; see &lt;https://evil.example/|Approve or reject: MAN-001&gt; &amp; act"), text);
+      assertFalse(text.contains("<!channel>"), text);
+    }
+  }
+
+  @Test
   void stakeholderEmailReachesTheSmtpServer() throws Exception {
     Notifier.Delivery d = notifier(smtpEnv()).send("stakeholder-notification", false);
 

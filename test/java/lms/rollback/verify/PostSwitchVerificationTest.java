@@ -121,8 +121,8 @@ class PostSwitchVerificationTest {
 
     void greenAlsoFedByAnotherRoute();
 
-    /** Prometheus goes away {@code after} from now. */
-    void goAwayIn(Duration after);
+    /** Prometheus goes away {@code after} the sandbox's traffic is on Blue: in the middle of the observation window. */
+    void goAwayAfterTheSwitch(Sandbox sandbox, Duration after);
 
     String plan(PostSwitchVerificationTest t) throws Exception;
   }
@@ -151,15 +151,14 @@ class PostSwitchVerificationTest {
       exporter.extra("lms-green", 5);
     }
 
-    public void goAwayIn(Duration after) {
-      new Thread(() -> {
+    public void goAwayAfterTheSwitch(Sandbox sandbox, Duration after) {
+      afterTheSwitch(sandbox, after, () -> {
         try {
-          Thread.sleep(after.toMillis());
           prometheus.close();
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
-      }).start();
+      });
     }
 
     public String plan(PostSwitchVerificationTest t) throws Exception {
@@ -191,15 +190,8 @@ class PostSwitchVerificationTest {
       metrics.behave("lms-green", new MetricsStandIn.Behaviour(12, 0.8, 5));
     }
 
-    public void goAwayIn(Duration after) {
-      new Thread(() -> {
-        try {
-          Thread.sleep(after.toMillis());
-        } catch (InterruptedException e) {
-          return;
-        }
-        metrics.close();
-      }).start();
+    public void goAwayAfterTheSwitch(Sandbox sandbox, Duration after) {
+      afterTheSwitch(sandbox, after, metrics::close);
     }
 
     public String plan(PostSwitchVerificationTest t) throws Exception {
@@ -209,6 +201,21 @@ class PostSwitchVerificationTest {
     public void close() {
       // closed with the sandbox
     }
+  }
+
+  /** Runs {@code action} {@code after} the sandbox's VirtualService sends Blue everything (whenever the run gets there). */
+  static void afterTheSwitch(Sandbox sandbox, Duration after, Runnable action) {
+    Thread t = new Thread(() -> {
+      try {
+        while (sandbox.cluster.blueShare(sandbox.env) < 100) Thread.sleep(100);
+        Thread.sleep(after.toMillis());
+      } catch (InterruptedException | RuntimeException e) {
+        return;
+      }
+      action.run();
+    });
+    t.setDaemon(true);
+    t.start();
   }
 
   Metrics metrics(String kind, Sandbox sandbox) throws Exception {
@@ -248,7 +255,7 @@ class PostSwitchVerificationTest {
     runDir = out.resolve("run-prometheus-down");
     // Prometheus goes away in the middle of the window: too few samples, inconclusive, fail closed
     try (Sandbox sandbox = Sandbox.start(Files.createDirectories(out.resolve("prometheus-down"))); Metrics m = metrics(kind, sandbox)) {
-      m.goAwayIn(Duration.ofSeconds(8));
+      m.goAwayAfterTheSwitch(sandbox, Duration.ofSeconds(5));
       assertStoppedAtVerification(sandbox, m, "Blue error rate (%)", "inconclusive");
     }
   }

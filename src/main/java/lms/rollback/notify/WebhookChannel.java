@@ -24,6 +24,14 @@ public final class WebhookChannel implements Channel {
     this.url = url;
   }
 
+  /**
+   * Text as Slack-style webhooks read it, where &lt;!channel&gt; pings everyone and &lt;url|label&gt; is a link: the
+   * three control characters are escaped, so a typed reason stays text (our templates carry no markup).
+   */
+  static String chatText(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+
   @Override
   public String describe() {
     return url.getScheme() + "://" + url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "") + "/…";
@@ -32,7 +40,7 @@ public final class WebhookChannel implements Channel {
   @Override
   public void deliver(RenderedMessage message) throws DeliveryException {
     HttpRequest request = HttpRequest.newBuilder(url).timeout(TIMEOUT).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(Journal.json(Map.of("text", message.text())))).build();
+        .POST(HttpRequest.BodyPublishers.ofString(Journal.json(Map.of("text", chatText(message.text()))))).build();
     try {
       HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() / 100 != 2) {
