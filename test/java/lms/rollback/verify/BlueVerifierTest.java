@@ -156,6 +156,23 @@ class BlueVerifierTest {
   }
 
   @Test
+  void aGreenWithoutSeriesIsNoEvidenceUnlessItHasNoPodLeft() {
+    // a Green host nobody exports metrics for: its pods gone (a re-run after the scale-down), or not scraped
+    Environment ghostGreen = new Environment(ENV.namespace(), ENV.virtualService(), ENV.blue(), new Environment.Side("lms-gone", "lms-gone",
+        Map.of("app", "gone")), ENV.rollbackWeights(), ENV.baseUrl(), ENV.prometheusUrl(), ENV.database(), null, null);
+    PrometheusClient client = new PrometheusClient(prometheus.url(), Duration.ofSeconds(2));
+
+    List<CheckResult> running = new BlueVerifier(PLAN.verification(), journal, line -> { })
+        .verify(new BlueVerifier.Request(ghostGreen, URI.create(blue.url()), client, "2.4.1", WINDOW, Instant.now(), 3));
+    List<CheckResult> scaledDown = new BlueVerifier(PLAN.verification(), journal, line -> { })
+        .verify(new BlueVerifier.Request(ghostGreen, URI.create(blue.url()), client, "2.4.1", WINDOW, Instant.now(), 0));
+
+    assertEquals(CheckResult.Status.inconclusive, named(running, "Green receives no requests").status(), running.toString());
+    assertEquals(CheckResult.Status.pass, named(scaledDown, "Green receives no requests").status(), scaledDown.toString());
+    assertTrue(named(scaledDown, "Green receives no requests").measured().startsWith("no Green pod running"));
+  }
+
+  @Test
   void slowEndpointTimesOutAndFails() {
     blue.delay(Duration.ofMillis(1500));
 

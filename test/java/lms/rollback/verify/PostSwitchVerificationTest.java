@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Scenario B end to end as in production: Green serves tens of requests a second, erring, for
- * longer than the rate window before the switch; a real Prometheus scrapes every 5 or 15 s; the
+ * two and a half minutes (longer than the rate window) before the switch; a real Prometheus scrapes every 5 or 15 s; the
  * traffic follows the sandbox's VirtualService a moment late, as Istio's sidecars do. Blue is
  * judged on post-switch data, within the plan's own 90 s window and 2 m budget. The variants —
  * Blue erring, a second route left on Green, Prometheus gone mid-window — are run on a real
@@ -93,8 +93,8 @@ class PostSwitchVerificationTest {
             Duration.ofSeconds(scrapeSeconds))) {
       var lms = sandbox.cluster.startLms(sandbox.env);
       PrometheusClient client = new PrometheusClient(prometheus.url(), Duration.ofSeconds(2));
-      // Given Green has served 40 rps for longer than the rate window: a rate[1m] now counts a full minute of it
-      Thread.sleep(Duration.ofSeconds(70).toMillis());
+      // Given Green has served 40 rps for minutes, longer than the rate window: a rate[1m] now counts a full minute of it
+      Thread.sleep(Duration.ofSeconds(150).toMillis());
       double greenBefore = client.instant("sum(rate(http_requests_total{service=\"lms-green\"}[1m]))", Instant.now()).orElse(0.0);
       assertTrue(greenBefore > 30, "Green's traffic before the switch: " + greenBefore);
 

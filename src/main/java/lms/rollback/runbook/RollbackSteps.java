@@ -175,7 +175,8 @@ public final class RollbackSteps {
     String checked = "routes on Blue, " + blue.ready() + "/" + blue.desired() + " Blue replicas ready";
     List<CheckResult> checks = probes == null ? List.of()
         : new BlueVerifier(probes.plan().verification(), this.cluster.journal(), this.cluster.progress())
-            .verify(new BlueVerifier.Request(env, probes.baseUrl(), probes.prometheus(), probes.expectedVersion(), probes.window(), switchedAt));
+            .verify(new BlueVerifier.Request(env, probes.baseUrl(), probes.prometheus(), probes.expectedVersion(), probes.window(), switchedAt,
+                cluster.pods(env.namespace(), env.green().podLabels()).size()));
     // §4.2 step 1: "no new errors in Blue logs", over the whole window since the switch (read after it, streamed)
     CheckResult logs = lms.rollback.verify.Checks.journal(cluster.journal(), BlueVerifier.SUITE,
         new BlueLogScan(cluster, errorLogPattern).scan(env, Duration.between(switchedAt, Instant.now())));

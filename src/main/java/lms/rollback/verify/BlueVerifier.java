@@ -32,7 +32,15 @@ public final class BlueVerifier {
    * {@code expectedVersion} null: the version check is inconclusive (and so fails). {@code switchedAt}: when this
    * run's VirtualService patch was applied; the window is measured from it.
    */
-  public record Request(Environment env, URI baseUrl, PrometheusClient prometheus, String expectedVersion, Duration window, Instant switchedAt) {
+  public record Request(Environment env, URI baseUrl, PrometheusClient prometheus, String expectedVersion, Duration window, Instant switchedAt,
+      int greenPods) {
+    /** Green's pods unknown: its request counter must be seen to stop. */
+    public static final int GREEN_PODS_UNKNOWN = -1;
+
+    public Request(Environment env, URI baseUrl, PrometheusClient prometheus, String expectedVersion, Duration window, Instant switchedAt) {
+      this(env, baseUrl, prometheus, expectedVersion, window, switchedAt, GREEN_PODS_UNKNOWN);
+    }
+
     /** A verification of a switch that happens now (or happened just before). */
     public Request(Environment env, URI baseUrl, PrometheusClient prometheus, String expectedVersion, Duration window) {
       this(env, baseUrl, prometheus, expectedVersion, window, Instant.now());
@@ -79,7 +87,12 @@ public final class BlueVerifier {
       return results;
     }
     int observed = sampleAll(r.prometheus(), w, metrics);
-    for (Metric m : metrics) results.add(record(judge(w, observed, m)));
+    for (Metric m : metrics) {
+      // a re-run after Green was scaled down: no pod can serve, and its series are gone with its pods
+      boolean greenGone = !m.routed && r.greenPods() == 0 && m.failed == null && m.samples.isEmpty();
+      results.add(record(greenGone ? CheckResult.pass(m.name, "no Green pod running (0 replicas): nothing can serve", m.threshold, m.millis)
+          : judge(w, observed, m)));
+    }
     return results;
   }
 
