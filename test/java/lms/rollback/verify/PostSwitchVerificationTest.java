@@ -203,17 +203,30 @@ class PostSwitchVerificationTest {
     }
   }
 
+  /** When Prometheus was made to go away, for the failure message of a test that expected it gone. */
+  static final java.util.concurrent.atomic.AtomicReference<String> WENT_AWAY = new java.util.concurrent.atomic.AtomicReference<>("not yet");
+
   /** Runs {@code action} {@code after} the sandbox's VirtualService sends Blue everything (whenever the run gets there). */
   static void afterTheSwitch(Sandbox sandbox, Duration after, Runnable action) {
+    WENT_AWAY.set("not yet");
     Thread t = new Thread(() -> {
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
       try {
-        while (sandbox.cluster.blueShare(sandbox.env) < 100) Thread.sleep(100);
+        while (System.nanoTime() < deadline) {
+          try {
+            if (sandbox.cluster.blueShare(sandbox.env) == 100) break;
+          } catch (RuntimeException notNow) {
+            // the API busy: ask again
+          }
+          Thread.sleep(100);
+        }
         Thread.sleep(after.toMillis());
-      } catch (InterruptedException | RuntimeException e) {
+      } catch (InterruptedException e) {
         return;
       }
       action.run();
-    });
+      WENT_AWAY.set("at " + Instant.now());
+    }, "prometheus-goes-away");
     t.setDaemon(true);
     t.start();
   }
@@ -226,7 +239,7 @@ class PostSwitchVerificationTest {
   /** Runs scenario B on {@code metrics}: it must stop at verify-blue with {@code check} {@code status}, Green left running. */
   void assertStoppedAtVerification(Sandbox sandbox, Metrics metrics, String check, String status) throws Exception {
     Cli.Run run = rollback(sandbox, Path.of(metrics.plan(this)), metrics.url(), lmsUrl);
-    assertEquals(4, run.exit(), run.out() + run.err());
+    assertEquals(4, run.exit(), run.out() + run.err() + "\n(Prometheus went away: " + WENT_AWAY.get() + ")");
     assertEquals(3, sandbox.deployment("lms-green").getSpec().getReplicas(), "Green is left running");
     String report = report();
     assertTrue(report.contains(check + " | " + status), report);
