@@ -36,7 +36,7 @@ public final class ProbeOptions {
   static void requireEvidence(Plan plan, Duration window) {
     if (window == null) return;
     var v = plan.verification();
-    Duration first = v.settle().plus(v.scrapeInterval().limit().multipliedBy(2));
+    Duration first = v.firstEvidence();
     if (window.compareTo(first) < 0) {
       throw new lms.rollback.core.LmsException(lms.rollback.core.ExitCode.INVALID_INPUT, "--window: " + lms.rollback.plan.Budget.format(window)
           + " ends before the first post-switch sample (verification.scrapeInterval " + v.scrapeInterval() + " + routePropagation "

@@ -111,7 +111,7 @@ final class SandboxCommand implements Callable<Integer> {
       // the stand-in scrapes every second: Blue is judged on its post-switch data as the plan says, only sooner
       var measured = plan.plan().withVerification(plan.plan().verification().scrapedEvery(Budget.of(MetricsStandIn.SCRAPE_INTERVAL),
           Budget.parse(SandboxPlan.ROUTE_PROPAGATION), Budget.of(verifyWindow)));
-      Duration first = measured.verification().settle().plus(MetricsStandIn.SCRAPE_INTERVAL.multipliedBy(2));
+      Duration first = measured.verification().firstEvidence();
       if (verifyWindow.compareTo(first) < 0) {
         throw new lms.rollback.core.LmsException(ExitCode.INVALID_INPUT, "--verify-window: " + Budget.format(verifyWindow)
             + " ends before the stand-in has post-switch data (a scrape every " + Budget.format(MetricsStandIn.SCRAPE_INTERVAL) + ", routes pushed within "

@@ -64,7 +64,7 @@ final class PlanValidator {
     v.noData().keySet().stream().filter(q -> !v.queries().containsKey(q)).findFirst().ifPresent(q -> fail("verification.noData." + q,
         "unknown query '" + q + "'; allowed: " + String.join(", ", new java.util.TreeSet<>(v.queries().keySet()))));
     // Blue is judged on data from after the switch only: settling, then two scrapes for a first rate
-    java.time.Duration firstEvidence = v.settle().plus(v.scrapeInterval().limit().multipliedBy(2));
+    java.time.Duration firstEvidence = v.firstEvidence();
     if (v.observationWindow().limit().compareTo(firstEvidence) < 0) {
       fail("verification.observationWindow", v.observationWindow().text() + " ends before the first post-switch sample (scrapeInterval "
           + v.scrapeInterval().text() + " + routePropagation " + v.routePropagation().text() + ", then two scrapes: "

@@ -122,6 +122,12 @@ public final class Runbook {
       return scrapeInterval.limit().plus(routePropagation.limit());
     }
 
+    /** How long after the switch the first sample can hold a post-switch rate: settling, then two scrapes. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public java.time.Duration firstEvidence() {
+      return settle().plus(scrapeInterval.limit().multipliedBy(2));
+    }
+
     /** The same verification, measured by a Prometheus that scrapes every {@code scrape}, sampled as often (the sandbox's stand-in). */
     public Verification scrapedEvery(Budget scrape, Budget propagation, Budget window) {
       return new Verification(healthPath, versionField, statusPath, databaseField, databaseOk, window, scrape, requestTimeout,

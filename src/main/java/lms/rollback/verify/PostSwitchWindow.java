@@ -12,18 +12,14 @@ import lms.rollback.plan.Runbook.Verification;
  * shows the new routes only once Istio has pushed them and a scrape has happened (the plan's
  * routePropagation + scrapeInterval: {@code evidenceFrom}); a rate then needs two scrapes. Each
  * sample's rate window reaches back no further than {@code evidenceFrom} and is at most the
- * plan's rateWindow, so no sample counts Green's traffic before the switch or Blue's idle minute.
+ * plan's rateWindow, so no sample counts Green's traffic before the switch or Blue's idle minute. The first
+ * sample is at {@code firstSample} (the plan's {@code firstEvidence}).
  */
-public record PostSwitchWindow(Instant switchedAt, Instant evidenceFrom, Instant end, Duration step, Duration rateWindow, Duration scrape) {
+public record PostSwitchWindow(Instant switchedAt, Instant evidenceFrom, Instant firstSample, Instant end, Duration step, Duration rateWindow) {
 
   public static PostSwitchWindow of(Verification v, Instant switchedAt, Duration window) {
-    return new PostSwitchWindow(switchedAt, switchedAt.plus(v.settle()), switchedAt.plus(window), v.evaluationStep().limit(),
-        v.rateWindow().limit(), v.scrapeInterval().limit());
-  }
-
-  /** When the first sample can hold a post-switch rate: two scrapes after {@code evidenceFrom}. */
-  public Instant firstSample() {
-    return evidenceFrom.plus(scrape.multipliedBy(2));
+    return new PostSwitchWindow(switchedAt, switchedAt.plus(v.settle()), switchedAt.plus(v.firstEvidence()), switchedAt.plus(window), v.evaluationStep().limit(),
+        v.rateWindow().limit());
   }
 
   /** Every step from the first sample to the end, and the end itself; none when the window ends before the first. */
