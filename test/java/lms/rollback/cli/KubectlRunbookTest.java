@@ -2,7 +2,6 @@ package lms.rollback.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
@@ -16,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import lms.rollback.testing.Cli;
 import lms.rollback.testing.Sandbox;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,15 +43,7 @@ class KubectlRunbookTest {
   }
 
   static String findKubectl() {
-    String fromEnv = System.getenv("KUBECTL");
-    if (fromEnv != null && !fromEnv.isBlank()) return fromEnv;
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, "kubectl");
-      if (Files.isExecutable(candidate)) return candidate.toString();
-    }
-    if ("true".equals(System.getenv("CI"))) fail("kubectl not found: CI must provide it (set KUBECTL or put it on the PATH)");
-    Assumptions.abort("kubectl not installed; .ci/run installs one");
-    return null;
+    return lms.rollback.testing.Tool.KUBECTL.require();
   }
 
   /** Runs a runbook line with bash, kubectl resolved to the one found, against the sandbox. */

@@ -225,6 +225,20 @@ class LmsctlTest {
   }
 
   @Test
+  void theTriggersTableKeepsEveryColumnInLine() throws Exception {
+    Run r = lmsctl("triggers", "--out-dir", out.toString());
+
+    assertEquals(0, r.exit(), r.err());
+    List<String> lines = r.out().lines().toList();
+    int measured = lines.get(0).indexOf("MEASURED AS");
+    int decideIn = lines.get(0).indexOf("DECIDE IN");
+    for (String l : lines.subList(1, lines.size())) {
+      assertEquals(' ', l.charAt(measured - 1), l);
+      assertTrue(l.charAt(measured) != ' ' && l.substring(decideIn - 2, decideIn).isBlank() && l.charAt(decideIn) != ' ', "in line: " + l);
+    }
+  }
+
+  @Test
   void statusShowsRoutesReplicasAndTheCapabilityWindow() throws Exception {
     sandbox = Sandbox.start(out);
 

@@ -82,7 +82,7 @@ class OneRunGateTest {
 
       assertEquals(5, run.exit(), run.out() + run.err());
       assertTrue(run.out().contains("DECISION NEEDED: waiting for Release Commander (lms-release-commanders)"), run.out());
-      assertTrue(run.out().contains("lmsctl gate record --trigger MAN-003 --level 0 --decision approve|reject"), run.out());
+      assertTrue(run.out().contains("lmsctl gate record --trigger MAN-003 --level 0 --decision approve --by \"$USER\" --groups lms-release-commanders"), run.out());
       assertTrue(onGreen(sandbox), "traffic did not move");
       List<String> types = sandbox.journalTypes();
       assertTrue(types.contains("gate.opened") && types.contains("scenario.awaiting"), types.toString());

@@ -1,6 +1,7 @@
 package lms.rollback.runbook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,7 +51,7 @@ class PreRollbackChecklistTest {
     try (Sandbox sandbox = Sandbox.start(out)) {
       Journal journal = sandbox.journal;
       journal.append("scenario.start", Map.of("scenario", "C", "environment", Sandbox.ENV, "trigger", "MAN-004"));
-      PreRollbackChecklist checklist = new PreRollbackChecklist(Sandbox.PLAN, sandbox.engine(), sandbox.env, out.toString(), true, List.of("lms-dbas"));
+      PreRollbackChecklist checklist = new PreRollbackChecklist(Sandbox.PLAN, sandbox.engine(), sandbox.env, out.toString(), true, false, List.of("lms-dbas"));
 
       PersonNeeded wanted = checklist.missing();
 
@@ -63,6 +64,19 @@ class PreRollbackChecklistTest {
       new Journal(out, "dba.lee").append("checklist.done", Map.of("step", "4", "note", "writes paused at the connection pool"));
       assertNull(checklist.missing());
       assertTrue(checklist.run().contains("#4 done (confirmed by dba.lee: writes paused at the connection pool)"));
+    }
+  }
+
+  @Test
+  void aRehearsalOfAScenarioThatChangesDataDoesNotWaitAndSaysWhy() throws Exception {
+    try (Sandbox sandbox = Sandbox.start(out)) {
+      sandbox.journal.append("scenario.start", Map.of("scenario", "C", "environment", Sandbox.ENV, "trigger", "MAN-004", "rehearsal", true));
+      PreRollbackChecklist checklist = new PreRollbackChecklist(Sandbox.PLAN, sandbox.engine(), sandbox.env, out.toString(), true, true, List.of("lms-dbas"));
+
+      assertNull(checklist.missing(), "a rehearsal does not wait for the DBA");
+      String said = checklist.run();
+      assertTrue(said.contains("#4 open (not confirmed; a rehearsal, where no real transaction is pending"), said);
+      assertFalse(said.contains("changes no data"), said);
     }
   }
 }

@@ -71,6 +71,22 @@ public final class LmsctlProcess {
     throw new IllegalStateException("lmsctl never reached its hold point: " + Files.readString(stderr));
   }
 
+  /**
+   * A launcher script in {@code dir} that runs this build's lmsctl, as {@code ./lmsctl} does: the program the commands
+   * lmsctl prints name (LMSCTL_COMMAND), so a test can run them as a person pastes them.
+   */
+  public static Path launcher(Path dir) throws IOException {
+    Path script = dir.resolve("lmsctl");
+    Files.writeString(script, "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "' -XX:TieredStopAtLevel=1 -cp '"
+        + System.getProperty("java.class.path") + "' lms.rollback.cli.Lmsctl \"$@\"\n");
+    script.toFile().setExecutable(true);
+    return script;
+  }
+
+  public String stdoutText() throws IOException {
+    return Files.readString(stdout, StandardCharsets.UTF_8);
+  }
+
   public String stderrText() throws IOException {
     return Files.readString(stderr, StandardCharsets.UTF_8);
   }

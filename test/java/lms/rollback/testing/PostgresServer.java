@@ -39,6 +39,7 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   public static PostgresServer start() throws Exception {
+    Tool.POSTGRESQL_AND_ALEMBIC.require();
     Path bin = binaries();
     Path dir = Files.createTempDirectory("lms-pg-");
     PostgresServer pg = new PostgresServer(dir, bin, Ports.free());
@@ -49,6 +50,15 @@ public final class PostgresServer implements AutoCloseable {
         "-w", "-t", "60", "-o", "-c listen_addresses=127.0.0.1 -p " + pg.port + " -k " + dir + " -F", "start"), false);
     pg.pid = Long.parseLong(Files.readAllLines(dir.resolve("data/postmaster.pid")).get(0).strip());
     return pg;
+  }
+
+  static boolean installed() {
+    try {
+      binaries();
+      return true;
+    } catch (IOException | IllegalStateException e) {
+      return false;
+    }
   }
 
   /** The newest installed server's binaries: /usr/lib/postgresql/N/bin. */

@@ -7,13 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real Prometheus (Debian's package) on 127.0.0.1, scraping one target every second (or as often as
- * a test says: production's 5-15 s), with its storage in a temp dir; stopped by its pid. CI installs it;
- * elsewhere the test is skipped without it.
+ * a test says: production's 5-15 s), with its storage in a temp dir; stopped by its pid. Without one,
+ * a test is skipped with the reason ({@link Tool}).
  */
 public final class PrometheusServer implements AutoCloseable {
 
@@ -66,14 +64,7 @@ public final class PrometheusServer implements AutoCloseable {
   }
 
   static String binary() {
-    String fromEnv = System.getenv("PROMETHEUS");
-    if (fromEnv != null && !fromEnv.isBlank()) return fromEnv;
-    for (String candidate : new String[] {"/usr/bin/prometheus", "/usr/local/bin/prometheus"}) {
-      if (Files.isExecutable(Path.of(candidate))) return candidate;
-    }
-    if ("true".equals(System.getenv("CI"))) Assertions.fail("prometheus not found: CI must install it (apt-get install prometheus)");
-    Assumptions.abort("prometheus not installed (apt-get install --no-install-recommends prometheus)");
-    return null;
+    return Tool.PROMETHEUS.require();
   }
 
   private void awaitReady(Path dir) throws Exception {
@@ -100,6 +91,12 @@ public final class PrometheusServer implements AutoCloseable {
     return "http://127.0.0.1:" + port + "/";
   }
 
+
+  /** Prometheus dies at once (SIGKILL), as a crashed server does: no graceful shutdown that still answers queries. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
 
   @Override
   public void close() throws Exception {

@@ -41,6 +41,7 @@ class TriggerWatchTest {
 
   @BeforeAll
   static void start() throws Exception {
+    if (!lms.rollback.testing.Tool.PROMETHEUS.present()) return; // each test says why it is skipped
     exporter = new MetricsExporter().set("lms-green", HEALTHY).set("lms-blue", HEALTHY);
     prometheus = PrometheusServer.scraping(exporter.target(), promDir);
   }
@@ -53,6 +54,7 @@ class TriggerWatchTest {
 
   @BeforeEach
   void healthyGreen() throws Exception {
+    lms.rollback.testing.Tool.PROMETHEUS.require();
     exporter.set("lms-green", HEALTHY).securityAlerts(0);
     // let the previous test's traffic leave the rate window, then wait for a clear state
     Thread.sleep(PLAN.verification().rateWindow().limit().toMillis() + 1500);

@@ -154,9 +154,9 @@ class PostSwitchVerificationTest {
     public void goAwayAfterTheSwitch(Sandbox sandbox, Duration after) {
       afterTheSwitch(sandbox, after, () -> {
         try {
-          prometheus.close();
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
+          prometheus.kill();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
         }
       });
     }
@@ -245,8 +245,6 @@ class PostSwitchVerificationTest {
     assertTrue(report.contains(check + " | " + status), report);
   }
 
-  @org.junit.jupiter.api.Disabled("flaky on a loaded 2-core machine: the Prometheus-down variant (the stand-in kept answering after close; "
-      + "the real one's run once checked before the kill) failed 1 of 3 full runs each; passes alone. To fix before #20 is closed")
   @ParameterizedTest(name = "on {0}")
   @ValueSource(strings = {"prometheus", "stand-in"})
   void theSameVerdictsOnARealPrometheusAndOnTheStandIn(String kind) throws Exception {
@@ -270,7 +268,7 @@ class PostSwitchVerificationTest {
     runDir = out.resolve("run-prometheus-down");
     // Prometheus goes away in the middle of the window: too few samples, inconclusive, fail closed
     try (Sandbox sandbox = Sandbox.start(Files.createDirectories(out.resolve("prometheus-down"))); Metrics m = metrics(kind, sandbox)) {
-      m.goAwayAfterTheSwitch(sandbox, Duration.ofSeconds(5));
+      m.goAwayAfterTheSwitch(sandbox, Duration.ofSeconds(1));
       assertStoppedAtVerification(sandbox, m, "Blue error rate (%)", "inconclusive");
     }
   }

@@ -64,12 +64,12 @@ final class FollowUpsCommand implements Callable<Integer> {
       m.put("section", section);
       m.put("action", f.action());
       m.put("owner", f.owner());
-      m.put("due", f.due().toString());
+      m.put("due", f.due().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
       m.put("state", state);
       if (f.done() != null) m.put("done", f.done());
       items.add(m);
       text.add(String.format("  %-8s %s %-34s %-16s due %s", state.equals("done") ? "✓" : state.toUpperCase(), section, f.action(), f.owner(),
-          f.due()) + (f.done() != null ? "  (" + f.done() + ")" : ""));
+          lms.rollback.notify.MessageTemplates.UTC_STAMP.format(f.due())) + (f.done() != null ? "  (" + f.done() + ")" : ""));
     }
   }
 

@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
         "Data goes to stdout (-o text|json), progress and errors to stderr, and every action to the audit journal under --out-dir."},
     footerHeading = "%nExit codes:%n",
     footer = {"  0 ok   1 other failure   2 invalid input   3 unexpected cluster state",
-        "  4 verification failed   5 not authorized", "", "Start here:  lmsctl sandbox", ""})
+        "  4 verification failed   5 not authorized",
+        "  10 (watch) an automatic trigger held and the rollback ran   11 (watch) a manual trigger held: a decision is needed", "", "Start here:  lmsctl sandbox", ""})
 public final class Lmsctl extends CommandGroup {
 
   /** Wide enough for option descriptions to read as sentences; still fits a split terminal. */
@@ -40,6 +41,18 @@ public final class Lmsctl extends CommandGroup {
     java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
     for (var h : java.util.logging.Logger.getLogger("").getHandlers()) h.setLevel(java.util.logging.Level.WARNING);
     System.exit(commandLine(args).execute(args));
+  }
+
+  static {
+    // a command lmsctl prints for a person parses with the verb's own options, or it is not printed
+    lms.rollback.core.PrintedCommand.checkedBy(argv -> {
+      try {
+        new CommandLine(new Lmsctl()).addSubcommand(argv.get(0), VERBS.stream().filter(v -> verbName(v).equals(argv.get(0))).findFirst()
+            .orElseThrow(() -> new IllegalStateException("no verb " + argv.get(0)))).parseArgs(argv.toArray(String[]::new));
+      } catch (CommandLine.ParameterException e) {
+        throw new IllegalStateException("lmsctl would print a command its verb refuses (" + e.getMessage() + "): " + String.join(" ", argv), e);
+      }
+    });
   }
 
   /** Every verb: for help, tests and anything that walks the tree. */

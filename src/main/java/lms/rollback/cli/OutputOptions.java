@@ -31,6 +31,11 @@ public final class OutputOptions {
     return outDir;
   }
 
+  /** The same journal on a command printed for a person. */
+  public lms.rollback.core.PrintedCommand onto(lms.rollback.core.PrintedCommand c) {
+    return c.option("--out-dir", outDir().toAbsolutePath());
+  }
+
   public String actor() {
     return actor;
   }

@@ -25,6 +25,11 @@ public final class PlanOptions {
     return plan;
   }
 
+  /** The same plan and environment on a command printed for a person. */
+  public lms.rollback.core.PrintedCommand onto(lms.rollback.core.PrintedCommand c) {
+    return c.option("--plan", planFile == null ? null : planFile.toAbsolutePath()).option("--env", DEFAULT_ENV.equals(environment) ? null : environment);
+  }
+
   public String environmentName() {
     return environment;
   }

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +16,7 @@ import lms.rollback.cluster.ClusterConnection;
 import lms.rollback.cluster.ClusterStatus;
 import lms.rollback.cluster.EnvironmentLease;
 import lms.rollback.core.ExitCode;
+import lms.rollback.core.PrintedCommand;
 import lms.rollback.core.Progress;
 import lms.rollback.plan.Environment;
 import lms.rollback.plan.Scenario;
@@ -180,27 +182,41 @@ final class SandboxCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * What to try against the served sandbox, in an order that works: look, watch (Green errs: AUTO-001 holds and the
+   * watch rolls back, exit 10), then verify Blue, smoke-test it and run the rollback again (already done: nothing to change).
+   */
+  private List<PrintedCommand> tryLines(Path kubeconfig, Path planFile, Path runs) {
+    java.util.function.UnaryOperator<PrintedCommand> planned = c -> c.option("--plan", planFile).option("--env", plan.environmentName());
+    java.util.function.UnaryOperator<PrintedCommand> cluster = c -> planned.apply(c.option("--kubeconfig", kubeconfig));
+    java.util.function.UnaryOperator<PrintedCommand> smoke = c -> c.env("LMS_SMOKE_USER", "u").env("LMS_SMOKE_PASSWORD", "p")
+        .env("LMS_SMOKE_TOKEN", LmsStandIn.TOKEN);
+    String window = Budget.format(verifyWindow);
+    return List.of(
+        cluster.apply(PrintedCommand.of("status")).option("--out-dir", runs.resolve("status")),
+        smoke.apply(cluster.apply(PrintedCommand.of("watch"))).option("--interval", "2s").option("--for", "1m").option("--window", window)
+            .option("--out-dir", runs.resolve("watch")),
+        cluster.apply(PrintedCommand.of("verify-blue")).option("--window", window).option("--out-dir", runs.resolve("watch")),
+        smoke.apply(planned.apply(PrintedCommand.of("smoke"))).option("--out-dir", runs.resolve("watch")),
+        smoke.apply(cluster.apply(PrintedCommand.of("rollback"))).option("--scenario", "B").option("--trigger", "AUTO-001").option("--window", window)
+            .option("--out-dir", runs.resolve("watch")));
+  }
+
   private int serve(SandboxCluster sandbox, Path kubeconfig, Environment env, PrintWriter out) throws InterruptedException {
     out.println("Sandbox Kubernetes API on " + sandbox.server().url() + " with '" + plan.environmentName() + "' seeded");
     out.println("  kubeconfig: " + kubeconfig.toAbsolutePath());
     out.println("  try:  export KUBECONFIG=" + kubeconfig.toAbsolutePath());
     out.println("        kubectl get virtualservice,deployments,pods -n " + env.namespace());
-    out.println("        lmsctl status --kubeconfig " + kubeconfig.toAbsolutePath() + " --env " + plan.environmentName());
     var standIn = sandbox.startLms(env);
-    String common = " --kubeconfig " + kubeconfig.toAbsolutePath() + " --env " + plan.environmentName();
     out.println("  LMS (served by Blue or Green as the VirtualService says): " + standIn.url());
     out.println("  Prometheus API stand-in (traffic follows the weights; Green errs): " + sandbox.metrics().url());
     try {
       Path planFile = lms.rollback.sandbox.SandboxPlan.write(output.outDir().resolve(lms.rollback.sandbox.SandboxPlan.FILE), plan.environmentName(),
-          standIn.url(), sandbox.metrics().url());
+          standIn.url(), sandbox.metrics().url()).toAbsolutePath();
       out.println("  plan pointing '" + plan.environmentName() + "' at these stand-ins, measured as they scrape (for --plan, or the Jenkins job's PLAN): "
-          + planFile.toAbsolutePath());
-      common += " --plan " + planFile.toAbsolutePath();
-      out.println("        lmsctl watch" + common + " --interval 2s --for 1m");
-      out.println("        lmsctl verify-blue" + common + " --base-url " + standIn.url() + " --window 6s");
-      out.println("        LMS_SMOKE_USER=u LMS_SMOKE_PASSWORD=p LMS_SMOKE_TOKEN=" + LmsStandIn.TOKEN + " lmsctl smoke --base-url " + standIn.url());
-      out.println("        LMS_SMOKE_USER=u LMS_SMOKE_PASSWORD=p LMS_SMOKE_TOKEN=" + LmsStandIn.TOKEN + " lmsctl rollback --scenario B --trigger AUTO-001"
-          + common + " --window 6s");
+          + planFile);
+      Path runs = output.outDir().resolve("runs").toAbsolutePath();
+      for (PrintedCommand c : tryLines(kubeconfig.toAbsolutePath(), planFile, runs)) out.println("        " + c);
     } catch (java.io.IOException e) {
       out.println("  (could not write the sandbox plan: " + e.getMessage() + ")");
     }

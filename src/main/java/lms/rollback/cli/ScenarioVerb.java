@@ -153,8 +153,8 @@ abstract class ScenarioVerb extends Verb {
         }
         text.add("  DECISION NEEDED: " + result.gate().describe() + "; nothing was changed yet.");
         var p = result.gate().prompt();
-        text.add("  " + (p.database() ? "Each of the two" : "They") + " decide with: lmsctl gate record --trigger " + trigger
-            + (p.database() ? " --database" : " --level " + p.level()) + " --decision approve|reject --by USER --reason \"…\" --out-dir " + output.outDir());
+        text.add("  " + (p.database() ? "Each of the two" : "They") + " decide with (approve, or --decision reject):");
+        decisionCommands(p, scenario).forEach(c -> text.add("    " + c));
         text.add("  then run this command again (or add --wait to wait here).");
       }
       case REJECTED -> text.add("  NOT STARTED: " + result.reason());
@@ -170,6 +170,23 @@ abstract class ScenarioVerb extends Verb {
     data.put("journal", journal.file().toString());
     text.add("  journal: " + journal.file());
     return new Outcome(o.exitCode(), data, text);
+  }
+
+  /** What a decider pastes to approve at this prompt: the level's authority, or each person of the two-person rule. */
+  private List<String> decisionCommands(lms.rollback.gate.Prompt p, Scenario scenario) {
+    var gate = new lms.rollback.gate.Authority(plan.plan()).gateFor(trigger, rehearsal ? null : scenarioName());
+    List<List<String>> holders = new ArrayList<>();
+    if (p.database() && gate.twoPersonRule() != null) gate.twoPersonRule().roles().forEach(r -> holders.add(gate.twoPersonRule().holders().get(r)));
+    else holders.add(gate.level(p.level()).holders());
+    List<String> commands = new ArrayList<>();
+    for (List<String> h : holders) {
+      var c = lms.rollback.core.PrintedCommand.of("gate record").option("--trigger", trigger).option("--level", p.database() ? null : p.level())
+          .flag("--database", p.database()).option("--decision", "approve").optionTheUser("--by").option("--groups", String.join(",", h))
+          .option("--requested-by", requestedBy != null ? requestedBy : output.actor())
+          .option("--reason", "approved: " + trigger + " confirmed, scenario " + scenarioName() + " (" + scenario.title() + ")");
+      commands.add(plan.onto(output.onto(c)).toString());
+    }
+    return commands;
   }
 
   private Outcome dryRunOutcome(Map<String, Object> data, Scenario scenario) {

@@ -23,7 +23,8 @@ final class TriggersCommand extends Verb {
     double baseline = plan.verification().latencyBaseline().limit().toMillis() / 1000.0;
     List<Map<String, Object>> data = new ArrayList<>();
     List<String> text = new ArrayList<>();
-    text.add(String.format("%-9s %-10s %-30s %-30s %-34s %-9s %s", "ID", "TYPE", "CONDITION", "THRESHOLD", "MEASURED AS", "DECIDE IN", "DECIDED BY"));
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"ID", "TYPE", "CONDITION", "THRESHOLD", "MEASURED AS", "DECIDE IN", "DECIDED BY"});
     for (Trigger t : plan.triggers()) {
       GatePlan gate = authority.gateFor(t.id(), null);
       String measured = t.measure() == null ? "(judged by a person)" : t.measure().describe(baseline);
@@ -39,9 +40,27 @@ final class TriggersCommand extends Verb {
       m.put("approvalNeeded", t.needsApproval());
       m.put("action", t.needsApproval() ? "ask " + gate.levels().get(0).title() : t.action());
       data.add(m);
-      text.add(String.format("%-9s %-10s %-30s %-30s %-34s %-9s %s", t.id(), t.type().key(), t.condition(), t.threshold() == null ? "" : t.threshold(),
-          measured, t.decisionTime(), decidedBy));
+      rows.add(new String[] {t.id(), t.type().key(), t.condition(), t.threshold() == null ? "" : t.threshold(), measured,
+          String.valueOf(t.decisionTime()), decidedBy});
     }
+    text.addAll(columns(rows));
     return new Outcome(ExitCode.OK, data, text);
+  }
+
+  /** Each column as wide as its widest cell, so a long value never pushes the rest of its row out of line. */
+  static List<String> columns(List<String[]> rows) {
+    int[] width = new int[rows.get(0).length];
+    for (String[] r : rows) {
+      for (int i = 0; i < r.length; i++) width[i] = Math.max(width[i], r[i].length());
+    }
+    List<String> lines = new ArrayList<>();
+    for (String[] r : rows) {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < r.length; i++) {
+        b.append(i == r.length - 1 ? r[i] : String.format("%-" + width[i] + "s  ", r[i]));
+      }
+      lines.add(b.toString().stripTrailing());
+    }
+    return lines;
   }
 }

@@ -78,6 +78,7 @@ final class WatchCommand extends ClusterVerb {
     p.scenario(scenario);
     int[] runExit = {ExitCode.ROLLED_BACK};
     Map<String, Object> rollback = new LinkedHashMap<>();
+    List<String> steps = new ArrayList<>();
     TriggerWatch.Result r = watch.watch(plan.environmentName(), env, interval, forHow, dryRun, e -> {
       List<String> alerts = new ArrayList<>(alert(cluster, "auto-trigger"));
       RollbackRun.Outcome o = rollBack(cluster, env, e);
@@ -90,6 +91,10 @@ final class WatchCommand extends ClusterVerb {
       if (o.result().reason() != null) rollback.put("reason", o.result().reason());
       rollback.put("exitCode", o.exitCode());
       rollback.put("reports", o.reports().stream().map(Object::toString).toList());
+      o.result().steps().forEach(step -> steps.add(lms.rollback.runbook.StepTimer.line(step)));
+      if (o.result().started()) steps.add(String.format("  machine time %s against the scenario's target of %s",
+          lms.rollback.runbook.StepTimer.seconds(o.result().total()), o.result().target() == null ? "?" : lms.rollback.plan.Budget.format(o.result().target())));
+      o.reports().forEach(f -> steps.add("  report: " + f));
       return o.result().status().key() + (o.result().reason() == null ? "" : ": " + o.result().reason());
     });
     Map<String, Object> data = new LinkedHashMap<>();
@@ -108,6 +113,7 @@ final class WatchCommand extends ClusterVerb {
           + new lms.rollback.gate.Authority(p).gateFor(r.evidence().trigger(), null).levels().get(0).title() + " must decide");
       case quiet -> text.add("no trigger held in " + r.rounds() + " evaluations");
     }
+    text.addAll(steps);
     int code = switch (r.outcome()) {
       case rolled_back -> runExit[0];
       case would_roll_back -> ExitCode.ROLLED_BACK;

@@ -42,6 +42,11 @@ public final class ApiRetry {
           throw e;
         }
         last = e;
+        if (attempt == 1 && attempts > 1 && staleConnection(e)) {
+          // a pooled keep-alive connection the server had just closed: the request never reached it, and an HTTP
+          // client sends it again at once on a new connection (OkHttp's retryOnConnectionFailure); not worth a line
+          continue;
+        }
         if (attempt < attempts) {
           progress.say(String.format("  %s: attempt %d/%d failed (%s); retrying in %d ms", what, attempt, attempts, reason(e),
               backoff.toMillis()));
@@ -59,6 +64,11 @@ public final class ApiRetry {
       action.run();
       return null;
     });
+  }
+
+  /** Vert.x's word for a connection closed under a request before any answer came. */
+  static boolean staleConnection(KubernetesClientException e) {
+    return e.getCode() <= 0 && reason(e).equals("API server unreachable (Connection was closed)");
   }
 
   public static boolean retryable(KubernetesClientException e) {

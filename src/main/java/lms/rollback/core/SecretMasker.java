@@ -9,7 +9,9 @@ public final class SecretMasker {
   public static final String MASK = "****";
   private static final Pattern BEARER = Pattern.compile("(?i)(bearer\\s+)[A-Za-z0-9._~+/=-]+");
   private static final Pattern KEY_VALUE = Pattern.compile(
-      "(?i)((?:password|passwd|token|secret|api[_-]?key|client[_-]?key-data|authorization)\"?\\s*[:=]\\s*\"?)([^\"\\s,&}]+)");
+      "(?i)((?:password|passwd|token|secret|api[_-]?key|client[_-]?key-data)\"?\\s*[:=]\\s*\"?)([^\"\\s,&}]+)");
+  /** An HTTP Authorization header: its credentials follow a scheme (so "the authorization: DBA and …" stays text). */
+  private static final Pattern AUTHORIZATION = Pattern.compile("(?i)(authorization\"?\\s*[:=]\\s*\"?(?:basic|digest|token|negotiate|aws4-hmac-sha256)\\s+)([^\"\\s,&}]+)");
   /** A field named like this holds a secret whatever its value looks like. */
   private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(password|passwd|token|secret|api[_-]?key|credential).*");
   private static final Pattern FLAG = Pattern.compile("(?i)(--(?:password|token|secret|api-key)\\s+)(\\S+)");
@@ -41,6 +43,7 @@ public final class SecretMasker {
     if (text == null) return null;
     String out = BEARER.matcher(text).replaceAll("$1" + MASK);
     out = KEY_VALUE.matcher(out).replaceAll("$1" + MASK);
+    out = AUTHORIZATION.matcher(out).replaceAll("$1" + MASK);
     out = FLAG.matcher(out).replaceAll("$1" + MASK);
     return URL_CREDENTIALS.matcher(out).replaceAll("$1" + MASK + "@");
   }

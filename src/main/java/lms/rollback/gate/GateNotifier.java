@@ -207,8 +207,9 @@ public final class GateNotifier {
         + Budget.format(gate.level(p.level()).window()) + ")"));
     v.put("DEADLINE", MessageTemplates.UTC_STAMP.format(opened.deadline()));
     v.put("LEFT", Budget.format(left));
-    v.put("LINK", r.link() != null ? r.link() : "no link (not run from Jenkins): lmsctl gate record --trigger " + p.trigger()
-        + (p.database() ? " --database" : " --level " + p.level()) + " --decision approve|reject --by YOU --reason \"…\"");
+    // the command to paste needs the run's journal and plan, which only the terminal that ran it has in full
+    v.put("LINK", r.link() != null ? r.link() : "no link (not run from Jenkins): the terminal that ran the rollback shows the 'lmsctl gate record' "
+        + "command to paste, for the " + (p.database() ? "database authorization" : "level " + p.level() + " decision") + " on " + p.trigger());
     if (p.database()) {
       v.put("NEXT", "nobody: without both approvals the database is not rolled back");
     } else {

@@ -28,9 +28,10 @@ public record PersonNeeded(String message, String record, Map<String, String> fi
 
   /** The terminal's way to answer: one audit record. */
   public String command(String outDir) {
-    StringBuilder c = new StringBuilder("lmsctl audit record --type " + record);
-    fields.forEach((k, v) -> c.append(" --field ").append(k).append('=').append(v));
-    return c.append(" --field ").append(answerField).append("=\"…\" --actor YOU --out-dir ").append(outDir).toString();
+    var c = lms.rollback.core.PrintedCommand.of("audit record").option("--type", record);
+    fields.forEach((k, v) -> c.option("--field", k + "=" + v));
+    return c.optionAsked("--field", answerField, ask.endsWith("?") ? ask : ask + ":").optionTheUser("--actor").option("--out-dir", java.nio.file.Path.of(outDir).toAbsolutePath())
+        .toString();
   }
 
   public Map<String, Object> asData() {

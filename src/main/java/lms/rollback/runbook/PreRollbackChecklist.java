@@ -29,14 +29,17 @@ final class PreRollbackChecklist {
   private final Environment env;
   private final String outDir;
   private final boolean pauseRequired;
+  private final boolean changesData;
   private final List<String> dbas;
 
-  PreRollbackChecklist(Plan plan, Cluster cluster, Environment env, String outDir, boolean pauseRequired, List<String> dbas) {
+  /** A rehearsal runs on staging, where no real transaction is pending: it does not wait for a DBA. */
+  PreRollbackChecklist(Plan plan, Cluster cluster, Environment env, String outDir, boolean changesData, boolean rehearsal, List<String> dbas) {
     this.plan = plan;
     this.cluster = cluster;
     this.env = env;
     this.outDir = outDir;
-    this.pauseRequired = pauseRequired;
+    this.changesData = changesData;
+    this.pauseRequired = changesData && !rehearsal;
     this.dbas = dbas;
   }
 
@@ -98,7 +101,9 @@ final class PreRollbackChecklist {
   private String[] pause() {
     Journal.Entry c = confirmation();
     if (c != null) return new String[] {"done", "confirmed by " + c.actor() + ": " + c.data().path("note").asText("")};
-    return new String[] {"open", pauseRequired ? "not confirmed" : "not confirmed; this scenario changes no data, so the run did not wait for the DBA"};
+    return new String[] {"open", pauseRequired ? "not confirmed" : changesData
+        ? "not confirmed; a rehearsal, where no real transaction is pending, so the run did not wait for the DBA"
+        : "not confirmed; this scenario changes no data, so the run did not wait for the DBA"};
   }
 
   private Journal.Entry confirmation() {

@@ -234,8 +234,7 @@ public final class RollbackRun {
         ApprovalLink.of(r.buildUrl()));
     DataReview review = new DataReview(journal, outDir.toString());
     boolean changesData = scenario.changesDatabase();
-    // a rehearsal runs on staging, where no real transaction is pending: it does not wait for a DBA
-    PreRollbackChecklist checklist = new PreRollbackChecklist(plan, cluster, environment, outDir.toString(), changesData && !r.rehearsal(),
+    PreRollbackChecklist checklist = new PreRollbackChecklist(plan, cluster, environment, outDir.toString(), changesData, r.rehearsal(),
         jenkinsGroups(DATA_REVIEWERS));
     return steps.register(new ScenarioRunner(journal))
         .on(lms.rollback.plan.StepAction.ANNOUNCE, step -> checklist.run())

@@ -231,6 +231,11 @@ public final class MetricsStandIn implements AutoCloseable {
 
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
+      if (closed.get()) {
+        // gone: a connection the client kept alive must not still get answers
+        ex.sendResponseHeaders(503, -1);
+        return;
+      }
       String q = ex.getRequestURI().getRawQuery();
       String query = SandboxApiServer.param(q, "query");
       String text = query == null ? "" : query;
