@@ -86,6 +86,34 @@ class GreenShutdownTest {
   }
 
   @Test
+  void refusesWhileAnotherVirtualServiceStillRoutesToGreen() {
+    // Given the plan's VirtualService switched to Blue, and a second one (an internal route for batch jobs) still on Green
+    sandbox = Sandbox.start(out);
+    switchToBlue();
+    sandbox.cluster.store().adapt(io.fabric8.istio.client.IstioClient.class).v1().virtualServices().inNamespace(sandbox.env.namespace())
+        .resource(io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: lms-internal, namespace: %s}
+            spec:
+              hosts: [lms-internal.company.com]
+              http:
+              - route:
+                - destination: {host: %s}
+                  weight: 100
+            """.formatted(sandbox.env.namespace(), sandbox.env.green().host()), io.fabric8.istio.api.networking.v1.VirtualService.class)).create();
+
+    // When
+    ClusterException e = assertThrows(ClusterException.class, () -> stopGreen(Duration.ofSeconds(10)));
+
+    // Then Green keeps its replicas, its callers on the other route are not cut off, and the refusal names the route
+    assertTrue(e.getMessage().contains("another VirtualService still routes to lms-green (" + sandbox.env.namespace() + "/lms-internal sends 100%)"),
+        e.getMessage());
+    assertEquals(3, sandbox.deployment("lms-green").getSpec().getReplicas());
+    assertFalse(Files.exists(out.resolve(GreenShutdown.LOG_DIRECTORY)));
+  }
+
+  @Test
   void refusesWhileBlueIsNotReadyForGreenMayBeAllThatServes() {
     // Given traffic forced onto a Blue with only 1 of its 3 replicas ready
     sandbox = Sandbox.start(out, Duration.ZERO, Map.of(lms.rollback.sandbox.StandInController.READY_LIMIT, "1"));

@@ -90,6 +90,25 @@ class DecisionRecorderTest {
     assertEquals(REASON, entry.data().path("reason").asText());
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"rc\u200B.jones", "rc.jones\u00A0x", "r\u0441.jones", "rc jones"})
+  void anIdThatCouldPassForAnotherIsRefusedWithNothingJournaled(String lookalike) {
+    var e = assertThrows(lms.rollback.core.LmsException.class, () -> recorder.record(approve("MAN-001", lookalike, List.of("lms-release-commanders"), 0)));
+
+    assertEquals(ExitCode.INVALID_INPUT, e.exitCode());
+    assertTrue(e.getMessage().startsWith("--by: '") && e.getMessage().contains("is refused"), e.getMessage());
+    assertEquals(List.of(), journal.read());
+  }
+
+  @Test
+  void aFullwidthIdIsTheSamePersonAsItsPlainForm() {
+    // the requester typing their own id in fullwidth letters is still the requester
+    var e = assertThrows(lms.rollback.core.LmsException.class, () -> recorder.record(new Decision("MAN-001", Kind.approve, "\uFF44\uFF45\uFF56.smith",
+        List.of("lms-release-commanders"), REASON, 0, "dev.smith", false, false)));
+    assertTrue(e.getMessage().contains("requested this rollback and may not also approve it"), e.getMessage());
+    assertTrue(lms.rollback.gate.Identity.same("\uFF52\uFF43.jones", "RC.Jones"));
+  }
+
   @Test
   void aWrongApproverIsRefusedWithExitFiveAndJournaled() {
     NotAuthorizedException e = assertThrows(NotAuthorizedException.class,

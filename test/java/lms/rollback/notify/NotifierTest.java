@@ -105,6 +105,25 @@ class NotifierTest {
   }
 
   @Test
+  void aRehearsalsMessagesSayRehearsalAndTheEnvironmentFirst() {
+    journal = new Journal(out.resolve("rehearsal"), "alice");
+    journal.append("scenario.start", Map.of("scenario", "C", "environment", "staging", "trigger", "MAN-004", "rehearsal", true,
+        "rehearsalOf", "full-rollback"));
+
+    String warRoom = notifier(Map.of()).render("rollback-initiated").text();
+    String statusPage = notifier(Map.of()).render("status-page-update").text();
+    RenderedMessage mail = notifier(Map.of()).render("stakeholder-notification");
+
+    for (String text : List.of(warRoom, statusPage, mail.text())) {
+      assertTrue(text.startsWith("🧪 REHEARSAL — Full rollback test of §9.1 (Monthly, staging, DevOps) on staging: not a production incident"), text);
+    }
+    assertTrue(mail.subject().startsWith("[REHEARSAL] "), mail.subject());
+    // a rollback of production says nothing of the kind
+    aRollbackUnderWay();
+    assertFalse(notifier(Map.of()).render("rollback-initiated").text().contains("REHEARSAL"));
+  }
+
+  @Test
   void warRoomMessageFollowsTheRunbookWordingAndCarriesWhatTheJournalSays() throws Exception {
     try (HttpReceiver warRoom = new HttpReceiver()) {
       Notifier.Delivery d = notifier(Map.of("LMS_WAR_ROOM_WEBHOOK", warRoom.url())).send("rollback-initiated", false);

@@ -35,4 +35,26 @@ class RehearsalScorecardTest {
     }
     assertTrue(((Element) cases.item(0)).getAttribute("name").startsWith("#1 Traffic switch to Blue (< 1 minute): measured "));
   }
+
+  @Test
+  void aScenarioWithoutAGreenShutdownIsNotScoredOnOne() throws Exception {
+    try (lms.rollback.testing.Sandbox sandbox = lms.rollback.testing.Sandbox.start(out)) {
+      Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig.yaml"));
+      // scenario A, the traffic-switch rehearsal's: switch and verify, Green kept running
+      Cli.Run run = Cli.lmsctl("rollback", "--scenario", "A", "--env", lms.rollback.testing.Sandbox.ENV, "--trigger", "AUTO-001", "--kubeconfig",
+          kubeconfig.toString(), "--out-dir", out.toString(), "--cluster-only", "--lock-wait", "5s");
+      assertEquals(0, run.exit(), run.out() + run.err());
+
+      assertEquals(0, Cli.lmsctl("report", "--out-dir", out.toString(), "--format", "json", "--scorecard").exit());
+
+      var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(out.resolve("rehearsal-scorecard-junit.xml").toFile());
+      Element suite = (Element) doc.getElementsByTagName("testsuite").item(0);
+      Element green = (Element) doc.getElementsByTagName("testcase").item(2);
+      assertTrue(green.getAttribute("name").startsWith("#3 Green shutdown"), green.getAttribute("name"));
+      assertTrue(((Element) green.getElementsByTagName("skipped").item(0)).getAttribute("message").contains("scenario A has no stop-green step"),
+          green.getAttribute("name"));
+      assertEquals(0, green.getElementsByTagName("failure").getLength(), "Green kept running is scenario A by design, not a failure");
+      assertEquals("1", suite.getAttribute("skipped"));
+    }
+  }
 }

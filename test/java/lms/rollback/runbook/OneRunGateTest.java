@@ -74,6 +74,35 @@ class OneRunGateTest {
   }
 
   @Test
+  void authorityLoweredInThePlanBetweenTwoCallsDecidesNothingAndResumesNothing() throws Exception {
+    try (Sandbox sandbox = Sandbox.start(out)) {
+      Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig.yaml"));
+      String yaml;
+      try (var in = lms.rollback.plan.PlanLoader.class.getClassLoader().getResourceAsStream(lms.rollback.plan.PlanLoader.DEFAULT_RESOURCE)) {
+        yaml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      }
+      Path plan = out.resolve("plan.yaml");
+      Files.writeString(plan, yaml);
+      // Given a MAN-001 run waiting for the Release Commander under the plan as it is
+      assertEquals(5, lmsctl(rollback(kubeconfig, "A", "MAN-001", "--plan", plan.toString())).exit());
+
+      // When the plan is edited between two calls to make developers Release Commanders
+      Files.writeString(plan, yaml.replace("jenkins: [lms-release-commanders]", "jenkins: [lms-release-commanders, lms-developers]"));
+      Cli.Run approve = lmsctl(List.of("gate", "record", "--trigger", "MAN-001", "--decision", "approve", "--by", "dev.jane", "--groups", "lms-developers",
+          "--requested-by", "dev.smith", "--reason", "looks broken to me", "--plan", plan.toString(), "--env", Sandbox.ENV, "--out-dir", out.toString()));
+      Cli.Run resumed = lmsctl(rollback(kubeconfig, "A", "MAN-001", "--plan", plan.toString()));
+
+      // Then the developer's approval is refused, and the run does not go on under the edited plan
+      assertEquals(2, approve.exit(), approve.out() + approve.err());
+      assertTrue(approve.err().contains("--plan: the plan's authority differs from the one this run of MAN-001 started under"), approve.err());
+      assertEquals(2, resumed.exit(), resumed.out() + resumed.err());
+      assertTrue(resumed.err().contains("a run is governed by the plan it started with"), resumed.err());
+      assertTrue(onGreen(sandbox), "traffic did not move");
+      assertFalse(sandbox.journalTypes().contains(lms.rollback.gate.DecisionRecorder.DECISION), sandbox.journalTypes().toString());
+    }
+  }
+
+  @Test
   void aManualTriggerWithoutADecisionIsRefusedBeforeAnythingChanges() throws Exception {
     try (Sandbox sandbox = Sandbox.start(out)) {
       Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig.yaml"));

@@ -56,7 +56,7 @@ final class ReportCommand implements Callable<Integer> {
       Path card = dir.resolve("rehearsal-scorecard-junit.xml");
       try {
         java.nio.file.Files.writeString(card, lms.rollback.report.RehearsalScorecard.junit(
-            lms.rollback.report.RehearsalScorecard.score(report, plan.plan().rehearsalChecklist())));
+            lms.rollback.report.RehearsalScorecard.score(report, plan.plan())));
       } catch (java.io.IOException e) {
         throw new lms.rollback.core.LmsException(ExitCode.OTHER, "cannot write " + card + ": " + e.getMessage(), e);
       }

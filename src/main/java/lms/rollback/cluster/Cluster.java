@@ -62,6 +62,18 @@ public final class Cluster {
     return vs;
   }
 
+  /**
+   * The namespace's other VirtualServices (not the plan's) that still send Green a share, as "ns/name sends N%":
+   * a route the switch does not move, whose callers a scale-down would cut off.
+   */
+  public List<String> otherRoutesToGreen(Environment env) {
+    List<VirtualService> all = retry.call("list VirtualServices in " + env.namespace(),
+        () -> client.adapt(IstioClient.class).v1().virtualServices().inNamespace(env.namespace()).list().getItems());
+    return all.stream().filter(vs -> !env.virtualService().equals(vs.getMetadata().getName()))
+        .map(vs -> RouteTable.of(vs, env)).filter(t -> t.maxGreenShare() > 0)
+        .map(t -> env.namespace() + "/" + t.name() + " sends " + t.maxGreenShare() + "%").toList();
+  }
+
   public Deployment deployment(String namespace, String name) {
     Deployment d = retry.call("read Deployment " + namespace + "/" + name,
         () -> client.apps().deployments().inNamespace(namespace).withName(name).get());

@@ -65,6 +65,12 @@ public final class GreenShutdown {
       throw new ClusterException("VirtualService " + ns + "/" + env.virtualService() + " still sends " + routes.maxGreenShare()
           + "% of traffic to " + env.green().host() + "; Green was not touched. Run 'lmsctl switch' first");
     }
+    List<String> others = cluster.otherRoutesToGreen(env);
+    if (!others.isEmpty()) {
+      cluster.journal().append("stop-green.refused", Map.of("deployment", name, "otherRoutes", others));
+      throw new ClusterException("another VirtualService still routes to " + env.green().host() + " (" + String.join("; ", others)
+          + "); the plan switches only " + ns + "/" + env.virtualService() + ". Green was not touched: move that route to Blue, then run this again");
+    }
     // Green is the only thing serving if Blue is down: never scale it down then, whoever asks
     BlueCapacity blue = BlueCapacity.of(cluster.deployment(ns, env.blue().deployment()), env);
     if (!blue.sufficient()) {

@@ -63,6 +63,11 @@ public final class RouteTable {
     return new RouteTable(vs.getMetadata().getName(), routes);
   }
 
+  /** The VirtualService's name. */
+  public String name() {
+    return name;
+  }
+
   /** Routes that send to Blue or Green; routes for other services are none of our business. */
   public List<Share> shares() {
     List<Share> shares = new ArrayList<>();

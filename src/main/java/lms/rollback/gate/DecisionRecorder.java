@@ -70,6 +70,19 @@ public final class DecisionRecorder {
     if (Identity.normalize(d.by()) == null) {
       throw new LmsException(ExitCode.INVALID_INPUT, "--by: the user id of who decided is empty; give the Jenkins user id, e.g. --by rc.jones");
     }
+    String governing = runPlanDigest(d.trigger());
+    if (governing != null && !governing.equals(plan.authorityDigest())) {
+      // a plan edited between two calls (developers made Release Commanders) must not decide the run begun under another
+      throw new LmsException(ExitCode.INVALID_INPUT, "--plan: the plan's authority differs from the one this run of " + d.trigger()
+          + " started under (digest " + governing.substring(0, 12) + "…, now " + plan.authorityDigest().substring(0, 12)
+          + "…); decide it under that plan (allowed: the same --plan file, unchanged). Nothing was recorded");
+    }
+    // the requester recorded at the run's start is compared with, not typed here: the decider's id is what a lookalike forges
+    String lookalike = Identity.lookalike(d.by());
+    if (lookalike != null) {
+      throw new LmsException(ExitCode.INVALID_INPUT, "--by: '" + d.by().replaceAll("\\p{C}", "?") + "' is refused: " + lookalike
+          + "; allowed: the Jenkins user id as the security realm has it, in one script, without spaces");
+    }
     if (d.kind() == Kind.approve && Identity.normalize(d.requestedBy()) == null) {
       throw new LmsException(ExitCode.INVALID_INPUT, "--requested-by: an approval needs the requester (who may not approve their own rollback)");
     }
@@ -146,6 +159,15 @@ public final class DecisionRecorder {
       if (e.type().equals("scenario.start") && trigger.equals(e.data().path("trigger").asText())) by = e.data().path("requestedBy").asText(null);
     }
     return by;
+  }
+
+  /** The plan digest the current run of {@code trigger} started under, or null (no run yet, or one from before digests). */
+  private String runPlanDigest(String trigger) {
+    String digest = null;
+    for (Journal.Entry e : GateRun.currentRun(journal.read())) {
+      if (e.type().equals("scenario.start") && trigger.equals(e.data().path("trigger").asText())) digest = e.data().path("planDigest").asText(null);
+    }
+    return digest;
   }
 
   /** The current run's approval or rejection of {@code trigger}'s levels, if one was recorded. */

@@ -23,6 +23,9 @@ final class MessageContext {
 
   private MessageContext() {}
 
+  /** Set for a rehearsal's messages: what it is, on which environment (every message then says so first). */
+  static final String REHEARSAL = "REHEARSAL";
+
   private static Instant eventTime(RollbackReport r, String after, Instant now) {
     if (after == null) return now;
     return switch (after) {
@@ -44,6 +47,7 @@ final class MessageContext {
     v.put("TIMESTAMP", STAMP.format(at));
     v.put("DATE", DATE.format(at));
     v.put("ENVIRONMENT", r.environment());
+    if (r.rehearsal() != null) v.put(REHEARSAL, r.rehearsal() + " on " + r.environment());
     if (r.trigger() != null) {
       v.put("TRIGGER", r.trigger().id() + " " + r.trigger().condition() + (r.trigger().threshold() == null ? "" : " (" + r.trigger().threshold() + ")")
           + (r.decision() == null ? "" : ": " + r.decision().reason()));

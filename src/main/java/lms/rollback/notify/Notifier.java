@@ -73,8 +73,21 @@ public final class Notifier {
 
   public RenderedMessage render(String message) {
     Runbook.Communication c = communication(message);
-    String filled = MessageTemplates.fill(templates.load(c.template()), MessageContext.from(plan, journal.file(), clock.instant(), c.after()));
-    return RenderedMessage.of(c.message(), c.channel(), filled);
+    Map<String, String> values = MessageContext.from(plan, journal.file(), clock.instant(), c.after());
+    String filled = MessageTemplates.fill(templates.load(c.template()), values);
+    String rehearsal = values.get(MessageContext.REHEARSAL);
+    return RenderedMessage.of(c.message(), c.channel(), rehearsal == null ? filled : rehearsal(filled, rehearsal));
+  }
+
+  /** A rehearsal's message says so before anything else, in its subject and its first line: nobody must take it for an incident. */
+  static String rehearsal(String filled, String what) {
+    String line = "🧪 REHEARSAL — " + what + ": not a production incident, no user is affected.\n";
+    if (filled.startsWith("Subject:")) {
+      int nl = filled.indexOf('\n');
+      String subject = filled.substring("Subject:".length(), nl < 0 ? filled.length() : nl).strip();
+      return "Subject: [REHEARSAL] " + subject + "\n" + line + (nl < 0 ? "" : filled.substring(nl + 1));
+    }
+    return line + filled;
   }
 
   /** Renders and, unless {@code dryRun}, delivers; the outcome is journaled either way. */

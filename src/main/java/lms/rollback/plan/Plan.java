@@ -59,6 +59,33 @@ public record Plan(
     rehearsals = rehearsals == null ? List.of() : List.copyOf(rehearsals);
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL = new com.fasterxml.jackson.databind.ObjectMapper()
+      .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+      .enable(com.fasterxml.jackson.databind.MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+      .findAndRegisterModules();
+
+  /**
+   * SHA-256 of what decides who may approve what and which steps run: the triggers, the authority matrix, the
+   * roles, the gate policy, the scenarios and the database plan. A run records it at its start; a later call
+   * under a plan whose digest differs (authority lowered between two stages) is refused.
+   */
+  @JsonIgnore
+  public String authorityDigest() {
+    Map<String, Object> governing = new TreeMap<>();
+    governing.put("triggers", triggers);
+    governing.put("authorityMatrix", authorityMatrix);
+    governing.put("roles", roles);
+    governing.put("gate", gate);
+    governing.put("scenarios", scenarios);
+    governing.put("database", database);
+    try {
+      byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(CANONICAL.writeValueAsBytes(governing));
+      return java.util.HexFormat.of().formatHex(hash);
+    } catch (java.security.NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot digest the plan: " + e.getMessage(), e);
+    }
+  }
+
   /** This plan with another verification (the sandbox's, measured by its stand-in Prometheus). */
   public Plan withVerification(Verification v) {
     return new Plan(document, version, targetTime, environments, capabilityWindows, triggers, authorityMatrix, roles, gate, contactChain,

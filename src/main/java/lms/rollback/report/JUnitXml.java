@@ -6,7 +6,12 @@ import java.util.List;
 public final class JUnitXml {
   private JUnitXml() {}
 
-  public record Case(String name, long millis, String failure) {}
+  /** {@code skipped}: why the case does not apply (Jenkins counts it apart from passes and failures), or null. */
+  public record Case(String name, long millis, String failure, String skipped) {
+    public Case(String name, long millis, String failure) {
+      this(name, millis, failure, null);
+    }
+  }
 
   public record Suite(String name, List<Case> cases) {}
 
@@ -14,10 +19,14 @@ public final class JUnitXml {
     StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"lms-rollback\">\n");
     for (Suite s : suites) {
       long failures = s.cases().stream().filter(c -> c.failure() != null).count();
-      x.append(String.format("  <testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"0\">%n", escape(s.name()), s.cases().size(), failures));
+      long skipped = s.cases().stream().filter(c -> c.failure() == null && c.skipped() != null).count();
+      x.append(String.format("  <testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\">%n", escape(s.name()), s.cases().size(),
+          failures, skipped));
       for (Case c : s.cases()) {
         x.append(String.format("    <testcase classname=\"%s\" name=\"%s\" time=\"%.3f\"", escape(s.name()), escape(c.name()), c.millis() / 1000.0));
-        if (c.failure() == null) {
+        if (c.failure() == null && c.skipped() != null) {
+          x.append(">\n      <skipped message=\"").append(escape(c.skipped())).append("\"/>\n    </testcase>\n");
+        } else if (c.failure() == null) {
           x.append("/>\n");
         } else {
           x.append(">\n      <failure message=\"").append(escape(c.failure())).append("\"/>\n    </testcase>\n");

@@ -157,6 +157,7 @@ public final class RollbackRun {
       context.put("environment", r.environment());
       context.put("trigger", r.trigger());
       context.put("requestedBy", r.requestedBy());
+      context.put(ScenarioRunner.PLAN_DIGEST, plan.authorityDigest());
       if (r.reason() != null) context.put("reason", r.reason());
       context.put("rehearsal", r.rehearsal());
       if (r.rehearsalOf() != null) context.put("rehearsalOf", r.rehearsalOf());
@@ -293,7 +294,7 @@ public final class RollbackRun {
     if (rehearsal) {
       Path card = outDir.resolve(SCORECARD_FILE);
       try {
-        Files.writeString(card, RehearsalScorecard.junit(RehearsalScorecard.score(report, plan.rehearsalChecklist())));
+        Files.writeString(card, RehearsalScorecard.junit(RehearsalScorecard.score(report, plan)));
       } catch (java.io.IOException e) {
         throw new LmsException(ExitCode.OTHER, "cannot write " + card + ": " + e.getMessage(), e);
       }

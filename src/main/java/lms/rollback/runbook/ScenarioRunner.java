@@ -177,6 +177,9 @@ public final class ScenarioRunner {
     return run(name, scenario, context, listener, null);
   }
 
+  /** scenario.start's record of {@link lms.rollback.plan.Plan#authorityDigest()}: the plan that governs the run. */
+  public static final String PLAN_DIGEST = "planDigest";
+
   /** Where a run may pause: after its preflight, after its decision, or after one of the scenario's steps. */
   public static List<String> pausePoints(Scenario scenario) {
     List<String> points = new ArrayList<>(List.of(PREFLIGHT, DECISION));
@@ -203,6 +206,13 @@ public final class ScenarioRunner {
           + String.join(", ", pausePoints(scenario)));
     }
     RunState earlier = RunState.unfinished(journal, name, scenario, (String) context.get("environment"), (String) context.get("trigger"));
+    if (earlier != null && context.get(PLAN_DIGEST) != null && earlier.start().hasNonNull(PLAN_DIGEST)
+        && !earlier.start().path(PLAN_DIGEST).asText().equals(context.get(PLAN_DIGEST))) {
+      throw new LmsException(ExitCode.INVALID_INPUT, "--plan: the plan's authority (triggers, authority matrix, roles, gate, scenarios, database) "
+          + "differs from the one this run started under (digest " + earlier.start().path(PLAN_DIGEST).asText().substring(0, 12) + "…, now "
+          + ((String) context.get(PLAN_DIGEST)).substring(0, 12) + "…); a run is governed by the plan it started with: go on with that plan "
+          + "(allowed: the same --plan file, unchanged). Nothing was changed");
+    }
     if (earlier != null) {
       // a run resumes from its journal: never from one that was edited
       var chain = lms.rollback.audit.ChainVerifier.verify(journal.file(), null);
