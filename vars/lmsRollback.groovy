@@ -15,7 +15,7 @@ def call(Map userConfig = [:]) {
   long started = System.currentTimeMillis()
   lock(resource: "lms-rollback-${config.env}") {
     milestone(label: "lms-rollback ${config.env}")
-    withCredentials(credentials(config)) {
+    withSecrets(config) {
       try {
         if (config.dryRun) {
           stage('Dry run') {
@@ -119,6 +119,36 @@ def engine(Map config, List extra) {
   if (config.image) args += ['--image', config.image]
   if (config.capabilityOverride) args += ['--capability-override', config.capabilityOverride]
   return lmsctlRun(args: args + extra, outDir: config.outDir, actor: config.requestedBy)
+}
+
+/**
+ * withCredentials of {@link #credentials}; a credential Jenkins cannot find fails the build with one sentence naming
+ * every id the rollback binds and what each is for, instead of Jenkins' bare "Could not find credentials entry".
+ */
+def withSecrets(Map config, Closure body) {
+  boolean bound = false
+  try {
+    return withCredentials(credentials(config)) {
+      bound = true
+      return body()
+    }
+  } catch (Exception e) {
+    if (bound) throw e
+    error("lmsRollback: a Jenkins credential this rollback needs is missing (${e.message}); it binds ${credentialPurposes(config).join('; ')}. "
+        + "Add the missing one under Manage Jenkins > Credentials, or give the step another id")
+  }
+}
+
+/** Each credential id the rollback binds, with its kind and what it is for. */
+List credentialPurposes(Map config) {
+  List said = []
+  if (config.kubeconfigCredentialsId) said << "'${config.kubeconfigCredentialsId}' (secret file: the kubeconfig of the cluster)"
+  List smoke = config.smokeCredentials.collect { variable, id -> [variable, id] }
+  for (int i = 0; i < smoke.size(); i++) said << "'${smoke[i][1]}' (secret text: ${smoke[i][0]}, for the smoke tests)"
+  List notify = config.notifyCredentials.collect { variable, id -> [variable, id] }
+  for (int i = 0; i < notify.size(); i++) said << "'${notify[i][1]}' (secret text: ${notify[i][0]}, for the §6.1 messages)"
+  if (config.databaseCredentialsId) said << "'${config.databaseCredentialsId}' (secret text: ${config.databaseUrlVariable}, the database of ${config.env})"
+  return said
 }
 
 /** The kubeconfig, the smoke tests', the channels' and the database's secrets, from Jenkins credentials. */

@@ -26,6 +26,8 @@ trait LmsFakes {
   FakeLmsctl lmsctl
   /** Secret text per credentials id; an id not listed is "secret-of-ID". File credentials get a file holding that text. */
   Map<String, String> secrets = [:]
+  /** Credential ids Jenkins does not have (withCredentials fails on them, as a real controller does). */
+  Set<String> missingCredentials = [] as Set
   /** What each input prompt does, in order: a Map answer, 'timeout', or 'reject:USER'. */
   List inputAnswers = []
   List<Map> inputs = []
@@ -66,6 +68,9 @@ trait LmsFakes {
     // real withCredentials: each binding's variable holds the secret (or, for a file, its path) inside the block
     helper.registerAllowedMethod('withCredentials', [List, Closure], { List bindings, Closure body ->
       Map saved = new HashMap(env())
+      // as Jenkins: a credential it cannot find fails the step before the block runs
+      String absent = bindings.find { Map b -> missingCredentials.contains(b.credentialsId?.toString()) }?.credentialsId
+      if (absent) throw new Exception("Could not find credentials entry with ID '${absent}'")
       bindings.each { Map b ->
         String secret = secrets[b.credentialsId] ?: "secret-of-${b.credentialsId}".toString()
         if (b.kind == 'file') {

@@ -32,6 +32,20 @@ class LmsRehearsalTest extends LmsPipelineTest {
   }
 
   @Test
+  void aMissingCredentialFailsWithOneSentenceNamingItAndWhatItIsFor() {
+    // the monthly timer build on a controller that was never given the staging database's URL
+    missingCredentials << 'lms-staging-database-url'
+
+    def e = assertThrows(Exception) { run("lmsRehearsal(test: 'database-rollback', requestedBy: 'timer')") }
+
+    assertTrue(e.message.startsWith("lmsRollback: a Jenkins credential this rollback needs is missing (Could not find credentials entry with ID 'lms-staging-database-url')"),
+        e.message)
+    assertTrue(e.message.contains("'lms-staging-database-url' (secret text: LMS_STAGING_DATABASE_URL, the database of staging)"), e.message)
+    assertTrue(e.message.contains("'lms-kubeconfig' (secret file: the kubeconfig of the cluster)"), e.message)
+    assertTrue(lmsctl.verbs('rollback').isEmpty(), 'nothing ran')
+  }
+
+  @Test
   void aTestThePlanDoesNotHaveIsRefusedListingTheAllowedOnes() {
     def e = assertThrows(Exception) { run("lmsRehearsal(test: 'fire-drill')") }
 
