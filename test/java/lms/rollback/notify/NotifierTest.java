@@ -42,9 +42,9 @@ class NotifierTest {
   @BeforeEach
   void aRollbackUnderWay() {
     journal = new Journal(out, "alice");
-    journal.append("scenario.start", Map.of("scenario", "B", "environment", "production", "trigger", "MAN-001"));
+    journal.append("scenario.start", Map.of("scenario", "B", "environment", "production", "trigger", "MAN-001", "reason", "error rate 3% for 20 minutes"));
     journal.append("gate.decision", Map.of("trigger", "MAN-001", "level", 0, "decision", "approve", "by", "rc.jones", "role", "Release Commander",
-        "reason", "error rate 3% for 20 minutes"));
+        "reason", "confirmed on the dashboards"));
   }
 
   Notifier notifier(Map<String, String> env) {
@@ -117,7 +117,7 @@ class NotifierTest {
     for (String text : List.of(warRoom, statusPage, mail.text())) {
       assertTrue(text.startsWith("🧪 REHEARSAL — Full rollback test of §9.1 (Monthly, staging, DevOps) on staging: not a production incident"), text);
     }
-    assertTrue(mail.subject().startsWith("[REHEARSAL] "), mail.subject());
+    assertTrue(mail.subject().startsWith("[REHEARSAL] [LMS] Staging Rollback"), "the environment, not 'Production': " + mail.subject());
     // a rollback of production says nothing of the kind
     aRollbackUnderWay();
     assertFalse(notifier(Map.of()).render("rollback-initiated").text().contains("REHEARSAL"));
@@ -144,11 +144,12 @@ class NotifierTest {
   @Test
   void aTypedReasonReachesTheWarRoomAsTextNotAsAPingOrALink() throws Exception {
     try (HttpReceiver warRoom = new HttpReceiver()) {
-      // a fresh run whose decision carries the hostile reason
+      // a fresh run whose requester typed the hostile reason
       Journal fresh = new Journal(Files.createDirectories(out.resolve("hostile")), "alice");
-      fresh.append("scenario.start", Map.of("scenario", "B", "environment", "production", "trigger", "MAN-001"));
-      fresh.append("gate.decision", Map.of("trigger", "MAN-001", "level", 0, "decision", "approve", "by", "rc.jones", "role", "Release Commander",
+      fresh.append("scenario.start", Map.of("scenario", "B", "environment", "production", "trigger", "MAN-001",
           "reason", "<!channel> see <https://evil.example/|Approve or reject: MAN-001> & act"));
+      fresh.append("gate.decision", Map.of("trigger", "MAN-001", "level", 0, "decision", "approve", "by", "rc.jones", "role", "Release Commander",
+          "reason", "confirmed"));
       new Notifier(Sandbox.PLAN, fresh, new MessageTemplates(null), Map.of("LMS_WAR_ROOM_WEBHOOK", warRoom.url()), progress::add, 3,
           Duration.ofMillis(20), Clock.systemUTC()).send("rollback-initiated", false);
 

@@ -154,6 +154,24 @@ class ReportTest {
   }
 
   @Test
+  void theTriggerReasonIsTheRequestersAndTheApproversStaysWithTheApproval() throws Exception {
+    Journal journal = new Journal(out, "jenkins");
+    journal.append("scenario.start", Map.of("scenario", "C", "environment", "staging", "trigger", "MAN-004", "requestedBy", "dev.smith",
+        "reason", "orphaned leave requests since 02:10"));
+    journal.append("gate.decision", Map.of("trigger", "MAN-004", "level", 0, "decision", "approve", "by", "rc.jones", "role", "Release Commander",
+        "reason", "confirmed in prod"));
+    journal.append("scenario.end", Map.of("scenario", "C", "ok", true));
+
+    RollbackReport r = new ReportBuilder(Sandbox.PLAN).build(journal.file(), null, null);
+    String md = MarkdownReport.render(r);
+
+    assertTrue(md.contains("| Trigger reason | MAN-004 Data integrity issue (Manual): orphaned leave requests since 02:10 |"), md);
+    assertTrue(md.contains("confirmed in prod"), "the approver's reason beside the approval: " + md);
+    assertEquals("Manual", r.trigger().templateType());
+    assertTrue(HtmlReport.render(r).contains("Manual; reported: orphaned leave requests since 02:10"));
+  }
+
+  @Test
   void aReasonWithALineBreakCannotForgeARowOfTheMarkdownReport() throws Exception {
     Journal journal = new Journal(out, "jenkins");
     journal.append("scenario.start", Map.of("scenario", "A", "environment", "production", "trigger", "MAN-001"));

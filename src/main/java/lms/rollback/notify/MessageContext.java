@@ -47,12 +47,13 @@ final class MessageContext {
     v.put("TIMESTAMP", STAMP.format(at));
     v.put("DATE", DATE.format(at));
     v.put("ENVIRONMENT", r.environment());
+    v.put("ENVIRONMENT_TITLE", r.environment() == null || r.environment().isEmpty() ? "" : Character.toUpperCase(r.environment().charAt(0)) + r.environment().substring(1));
     if (r.rehearsal() != null) v.put(REHEARSAL, r.rehearsal() + " on " + r.environment());
     if (r.trigger() != null) {
       v.put("TRIGGER", r.trigger().id() + " " + r.trigger().condition() + (r.trigger().threshold() == null ? "" : " (" + r.trigger().threshold() + ")")
-          + (r.decision() == null ? "" : ": " + r.decision().reason()));
+          + (r.trigger().reason() == null ? "" : ": " + r.trigger().reason()));
       v.put("USER_IMPACT", "Users of " + r.environment() + " were affected by " + r.trigger().condition().toLowerCase(java.util.Locale.ROOT) + " ("
-          + r.trigger().id() + ")" + (r.decision() == null || r.decision().reason().isBlank() ? "" : "; " + r.decision().reason()));
+          + r.trigger().id() + ")" + (r.trigger().reason() == null ? "" : "; " + r.trigger().reason()));
       v.put("BRIEF_REASON", r.trigger().condition().toLowerCase(java.util.Locale.ROOT) + " (" + r.trigger().id() + ")");
     }
     v.put("AUTHORITY", r.authorizedBy());
@@ -88,8 +89,11 @@ final class MessageContext {
     v.put("STARTED", STAMP.format(r.started()));
     v.put("COMPLETED", r.outcome() == RollbackReport.Outcome.INTERRUPTED ? "in progress" : STAMP.format(r.ended()));
     v.put("SUPPORT_EMAIL", plan.supportEmail());
-    v.put("DATA_CONSIDERATIONS", r.steps().stream().anyMatch(s -> s.action().contains("database"))
-        ? "The database was rolled back; see the incident report" : "No database changes were rolled back");
+    var databaseSteps = r.steps().stream().filter(s -> s.action().contains("database")).toList();
+    v.put("DATA_CONSIDERATIONS", databaseSteps.isEmpty() ? "No database changes were rolled back"
+        : databaseSteps.stream().allMatch(RollbackReport.Step::ok) ? "The database was rolled back; see the incident report"
+        : "The database was NOT rolled back: " + databaseSteps.stream().filter(s -> !s.ok()).map(s -> s.title() + " failed (" + s.detail() + ")")
+            .findFirst().orElse("") + "; the DBA on call has it");
     List<Journal.Entry> entries = new Journal(journalFile.getParent(), "notify").read();
     lastData(entries, "switch.after").ifPresent(d -> {
       StringBuilder routes = new StringBuilder();

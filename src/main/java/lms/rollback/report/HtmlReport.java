@@ -65,7 +65,8 @@ public final class HtmlReport {
 
     h.append("<h2>Trigger and decision</h2>\n<table><tr><th>Trigger</th><td>");
     h.append(r.trigger() == null ? "not journaled" : esc(r.trigger().id() + " — " + r.trigger().condition()
-        + (r.trigger().threshold() == null ? "" : " (" + r.trigger().threshold() + ")") + ", " + r.trigger().type()
+        + (r.trigger().threshold() == null ? "" : " (" + r.trigger().threshold() + ")") + ", " + r.trigger().templateType()
+        + (r.trigger().reported() == null || r.trigger().reported().isBlank() ? "" : "; reported: " + r.trigger().reported())
         + (r.trigger().measured() == null ? "" : "; measured: " + r.trigger().measured())));
     if (r.rehearsal() != null) h.append("</td></tr><tr><th>Rehearsal</th><td>").append(esc(r.rehearsal()));
     if (r.capability() != null) h.append("</td></tr><tr><th>Capability window (§1.2)</th><td>").append(esc(r.capability()));

@@ -48,8 +48,13 @@ public final class MarkdownReport {
         : r.decisions().isEmpty() ? time(r.started()) + (r.changedAnything() && r.trigger() != null && "automatic".equals(r.trigger().type()) ? " (automatic)" : " (no decision)")
         : time(r.decisions().get(0).at())).append(" |\n");
     md.append("| Decision authority | ").append(cell(r.decidedBy())).append(" |\n");
-    md.append("| Trigger reason | ").append(r.trigger() == null ? "—" : r.trigger().id() + " " + r.trigger().condition())
-        .append(r.decision() == null ? "" : ": " + cell(r.decision().reason())).append(" |\n");
+    // each decision with its own reason: the trigger reason below is the requester's
+    for (RollbackReport.Decision d : r.decisions()) {
+      md.append("| Decision at ").append(time(d.at())).append(" | ").append(cell(d.describe())).append(d.reason() == null || d.reason().isBlank() ? ""
+          : ": " + cell(d.reason())).append(" |\n");
+    }
+    md.append("| Trigger reason | ").append(r.trigger() == null ? "—" : r.trigger().id() + " " + r.trigger().condition() + " (" + r.trigger().templateType() + ")")
+        .append(r.trigger() == null || r.trigger().reason() == null ? "" : ": " + cell(r.trigger().reason())).append(" |\n");
     if (r.rehearsal() != null) md.append("| Rehearsal | ").append(cell(r.rehearsal())).append(" |\n");
     if (r.capability() != null) md.append("| Capability window (§1.2) | ").append(cell(r.capability())).append(" |\n");
     md.append("| Steps executed | ").append(r.steps().size()).append(" |\n");

@@ -168,9 +168,10 @@ public final class ReportBuilder {
     Instant started = run.get(0).ts();
     String scenario = start != null ? start.path("scenario").asText() : null;
     String measured = measuredCondition;
+    String reported = start != null ? start.path("reason").asText(null) : null;
     var trigger = triggerId == null ? null : plan.triggers().stream().filter(t -> t.id().equals(triggerId)).findFirst()
-        .map(t -> new RollbackReport.Trigger(t.id(), t.type().key(), t.condition(), t.threshold(), measured))
-        .orElse(new RollbackReport.Trigger(triggerId, "unknown", "not in the plan", null, measured));
+        .map(t -> new RollbackReport.Trigger(t.id(), t.type().key(), t.condition(), t.threshold(), measured, reported))
+        .orElse(new RollbackReport.Trigger(triggerId, "unknown", "not in the plan", null, measured, reported));
     return new RollbackReport(incidentId, deploymentId, environment, scenario,
         scenario != null && plan.scenarios().containsKey(scenario) ? plan.scenario(scenario).title() : null,
         // a scenario is held to its own target (§5.4: 30m-60m for a restore), a run of single verbs to the plan's 15m

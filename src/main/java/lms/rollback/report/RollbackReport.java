@@ -46,7 +46,26 @@ public record RollbackReport(
   public enum Outcome { COMPLETED, FAILED, INTERRUPTED, REJECTED, REFUSED }
 
   /** {@code measured}: the condition as the watch evaluated it (MAN-002: which baseline), when a watch raised it; else null. */
-  public record Trigger(String id, String type, String condition, String threshold, String measured) {}
+  /**
+   * {@code reported}: what the requester said was happening (scenario.start's reason), or null; an approver's
+   * reason stays beside their approval. {@code type}: the plan's key (automatic, technical, business).
+   */
+  public record Trigger(String id, String type, String condition, String threshold, String measured, String reported) {
+    /** The type in the §8.2 template's words: Auto, Manual or Business. */
+    public String templateType() {
+      return switch (type) {
+        case "automatic" -> "Auto";
+        case "technical" -> "Manual";
+        case "business" -> "Business";
+        default -> type;
+      };
+    }
+
+    /** The reason a report gives for the rollback: what was reported, else what was measured. */
+    public String reason() {
+      return reported != null && !reported.isBlank() ? reported : measured;
+    }
+  }
 
   /** Who decided, when, as which authority, at which prompt; {@code recordedBy} is who recorded it (the terminal's login, or the approver in Jenkins). */
   public record Decision(Instant at, String by, String role, String decision, String reason, String prompt, String recordedBy) {
