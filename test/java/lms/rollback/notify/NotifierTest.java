@@ -105,6 +105,16 @@ class NotifierTest {
   }
 
   @Test
+  void theStatusPageIsToldTheEndResolvedOrStillDegraded() {
+    String unfinished = notifier(Map.of()).render("status-page-end").text();
+    journal.append("scenario.end", Map.of("scenario", "B", "ok", true));
+    String completed = notifier(Map.of()).render("status-page-end").text();
+
+    assertTrue(unfinished.startsWith("LMS (production): still degraded. The rollback did not complete"), unfinished);
+    assertTrue(completed.startsWith("LMS (production): resolved. The deployment that caused degraded service was rolled back at "), completed);
+  }
+
+  @Test
   void aRehearsalsMessagesSayRehearsalAndTheEnvironmentFirst() {
     journal = new Journal(out.resolve("rehearsal"), "alice");
     journal.append("scenario.start", Map.of("scenario", "C", "environment", "staging", "trigger", "MAN-004", "rehearsal", true,
@@ -247,7 +257,9 @@ class NotifierTest {
 
       List<String> firstLines = warRoom.bodies.stream().map(b -> b.substring(b.indexOf("\"text\":\"") + 8).split("\\\\n")[0]).toList();
       assertEquals(List.of("🔴 ROLLBACK INITIATED", "🟠 TRAFFIC SWITCHED", "🟡 ROLLBACK VERIFICATION", "✅ ROLLBACK COMPLETE"), firstLines);
-      assertEquals(1, statusPage.bodies.size());
+      // the status page: the rollback under way, then its end
+      assertEquals(2, statusPage.bodies.size());
+      assertTrue(statusPage.bodies.get(1).contains("resolved. The deployment that caused degraded service was rolled back"), statusPage.bodies.get(1));
       assertEquals(2, smtp.getReceivedMessages().length);
       assertTrue(com.icegreen.greenmail.util.GreenMailUtil.getBody(smtp.getReceivedMessages()[0]).contains("Current version: registry.local/lms:2.4.1"));
     }

@@ -53,13 +53,14 @@ class PlanLoaderTest {
     assertEquals(Duration.ofMinutes(20), restore.expected());
     assertEquals(Duration.ofMinutes(40), restore.limit());
     // the six of §6.1, scenario D's escalation to the executives and the war room, and the war room told when a
-    // rollback was asked for but not authorized, and §2.1's alert of an automatic trigger from the watch (2 before
+    // rollback was asked for but not authorized, the status page told the end, and §2.1's alert of an automatic trigger from the watch (2 before
     // its rollback, 3 when that did not complete)
-    assertEquals(14, plan.communications().size());
+    assertEquals(15, plan.communications().size());
     assertEquals(2, plan.communications().stream().filter(c -> c.after().equals("auto-trigger")).count());
     assertEquals(3, plan.communications().stream().filter(c -> c.after().equals("auto-not-completed")).count());
-    assertEquals("executive-escalation", plan.communications().get(6).to());
-    assertEquals("rejected", plan.communications().get(8).after());
+    assertEquals("status-page-end", plan.communications().get(6).message());
+    assertEquals("executive-escalation", plan.communications().get(7).to());
+    assertEquals("rejected", plan.communications().get(9).after());
     assertEquals(5, plan.rehearsalChecklist().size());
     assertEquals(5, plan.rootCauseAnalysis().size());
     assertEquals(7, plan.smokeChecks().size());

@@ -74,7 +74,7 @@ class ReportTest {
     JsonNode json = JSON.readTree(out.resolve("rollback-report.json").toFile());
     assertEquals("COMPLETED", json.path("outcome").asText());
     assertEquals(5, json.path("steps").size());
-    assertEquals(6, json.path("communications").size(), "every §6.1 message is accounted for, sent or skipped");
+    assertEquals(7, json.path("communications").size(), "every §6.1 message (and the status page's end) is accounted for, sent or skipped");
     Document junit = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(out.resolve("rollback-report-junit.xml").toFile());
     assertEquals(2, junit.getElementsByTagName("testsuite").getLength());
     assertEquals("5", ((org.w3c.dom.Element) junit.getElementsByTagName("testsuite").item(0)).getAttribute("tests"));

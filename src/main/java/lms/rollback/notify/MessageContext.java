@@ -68,6 +68,10 @@ final class MessageContext {
     v.put("OUTCOME_TITLE", failed ? "Failed" : "Completed");
     v.put("OUTCOME_ICON", failed ? "❌" : "✅");
     v.put("SERVICE_STATUS", failed ? "DEGRADED - the rollback did not complete; the war room is working on it" : "OPERATIONAL");
+    v.put("STATUS_PAGE_END", failed
+        ? "still degraded. The rollback did not complete" + (r.stoppedAt() == null ? "" : " (it stopped at " + r.stoppedAt() + ")")
+            + "; our engineers are working on it. Next update within " + v.get("ETA") + " minutes."
+        : "resolved. The deployment that caused degraded service was rolled back at " + STAMP.format(at) + "; the service is operational.");
     v.put("STOPPED", failed ? "Stopped at " + r.stoppedAt() + ": " + r.stopReason() : "");
     String why = r.trigger() == null ? "an issue after the release" : r.trigger().condition().toLowerCase(java.util.Locale.ROOT) + " (" + r.trigger().id() + ")";
     v.put("OUTCOME_SENTENCE", !failed ? "The LMS " + r.environment() + " deployment has been rolled back due to " + why + "."
