@@ -33,6 +33,12 @@ def call(Map userConfig = [:]) {
           if (run.json == null) error("lmsRollback: lmsctl rollback gave no answer (exit ${run.status}): ${run.reason}")
           if (run.json.state == 'refused') error("lmsRollback: nothing was rolled back, the preflight refused: ${run.json.reason}")
         }
+        if (run.json.state == 'already-done') {
+          // a second build after the rollback: the engine asked and sent nothing, and says who did it
+          echo("lmsRollback: nothing to do: ${run.json.reason}")
+          outcome = 'NOTHING TO DO'
+          return
+        }
         stage('Decision (§3)') {
           if (run.json.state == 'awaiting-decision') {
             Map gate = lmsRollbackGate(trigger: config.trigger, reason: config.reason, requestedBy: config.requestedBy, scenario: config.scenario,

@@ -88,6 +88,19 @@ class LmsRollbackTest extends LmsPipelineTest {
   }
 
   @Test
+  void aSecondBuildAfterTheRollbackAsksNobodyAndRunsNoStep() {
+    new File(lmsctl.dir, 'answers').listFiles().findAll { it.name.startsWith('rollback@decision.q') }*.delete()
+    lmsctl.answer('rollback@decision', 0, Contract.text('rollback-already-done'))
+
+    run(ROLLBACK)
+
+    List echoed = helper.callStack.findAll { it.methodName == 'echo' }*.argsToString()
+    assertTrue(echoed.any { it.contains('lmsRollback: nothing to do: traffic is on Blue') }, echoed.toString())
+    assertTrue(inputs.isEmpty(), 'nobody asked')
+    assertEquals(['decision'], throughs(), 'no step stage called the engine')
+  }
+
+  @Test
   void aPreflightThatRefusesStartsNothingAndAsksNobody() {
     new File(lmsctl.dir, 'answers').listFiles().findAll { it.name.startsWith('rollback@decision.q') }*.delete()
     lmsctl.answerOnce('rollback@decision', 3, Contract.text('rollback-refused'), 'lmsctl rollback: Prometheus does not answer')

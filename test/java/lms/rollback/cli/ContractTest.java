@@ -81,6 +81,19 @@ class ContractTest {
   }
 
   @Test
+  void aSecondBuildAfterTheRollbackPrintsWhatTheStepsRead() throws Exception {
+    try (Sandbox sandbox = Sandbox.start(out)) {
+      Path dir = out.resolve("done");
+      run(Map.of(), rollback(sandbox, dir, "AUTO-001", "--cluster-only"), 0);
+      // the next build's first call, as lmsRollback's Preflight stage makes it
+      JsonNode again = run(Map.of(), rollback(sandbox, dir, "AUTO-001", "--cluster-only", "--through", "decision"), 0);
+      matches("rollback-already-done", again);
+      assertEquals("already-done", again.path("state").asText());
+      assertEquals(0, again.path("plan").size(), "no stage to run");
+    }
+  }
+
+  @Test
   void aRunThatStopsOrIsRefusedPrintsWhatTheStepsRead() throws Exception {
     try (Sandbox sandbox = Sandbox.start(out)) {
       Map<String, String> smoke = new HashMap<>(Map.of("LMS_SMOKE_USER", "u", "LMS_SMOKE_PASSWORD", "p", "LMS_SMOKE_TOKEN", "t"));

@@ -52,7 +52,7 @@ class PrintedCommandsTest {
   }
 
   @Test
-  void everyTryLineOfTheServedSandboxWorksAsPrintedAndTheGatesHintDecides() throws Exception {
+  void everyTryLineOfTheServedSandboxWorksAsPrinted() throws Exception {
     Path launcher = LmsctlProcess.launcher(dir);
     Path out = Files.createDirectories(dir.resolve("sandbox"));
     LmsctlProcess serve = LmsctlProcess.start(Map.of("LMSCTL_COMMAND", launcher.toString()),
@@ -61,12 +61,14 @@ class PrintedCommandsTest {
       String printed = awaitServed(serve);
       List<String> lines = commandsIn(printed, launcher);
       assertEquals(5, lines.size(), printed);
-      // Given the served sandbox, when each line is pasted in its order: look, watch (Green errs: AUTO-001 rolls back), verify, smoke, re-run
+      // Given the served sandbox, when each line is pasted in its order: look, watch (Green errs: AUTO-001 rolls back), verify, smoke,
+      // and the rollback again, which finds nothing to do
       int[] expected = {0, 10, 0, 0, 0};
       for (int i = 0; i < lines.size(); i++) {
         Cli.Run run = paste(lines.get(i), "ops.oncall", "");
         assertEquals(expected[i], run.exit(), lines.get(i) + "\n" + run.out() + run.err());
         assertFalse(run.err().contains("attempt 1/"), "no retry noise: " + run.err());
+        if (i == 4) assertTrue(run.out().contains("NOTHING TO DO: traffic is on Blue"), run.out());
       }
       if (Tool.KUBECTL.present()) {
         String export = printed.lines().map(String::strip).filter(l -> l.startsWith("try:  export ")).findFirst().orElseThrow().substring(5);
@@ -76,7 +78,21 @@ class PrintedCommandsTest {
         assertTrue(run.out().contains("lms-vs"), run.out());
       }
 
-      // a manual trigger stops at its gate and prints how to decide: pasted by a Release Commander, it decides
+    } finally {
+      serve.process().destroy();
+      serve.process().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void theGatesHintPastedByTheDeciderDecidesAndTheSameCommandGoesOn() throws Exception {
+    Path launcher = LmsctlProcess.launcher(dir);
+    Path out = Files.createDirectories(dir.resolve("sandbox"));
+    LmsctlProcess serve = LmsctlProcess.start(Map.of("LMSCTL_COMMAND", launcher.toString()),
+        List.of("sandbox", "--serve", "--out-dir", out.toString()));
+    try {
+      List<String> lines = commandsIn(awaitServed(serve), launcher);
+      // Given a manual trigger: the run stops at its gate and prints how to decide: pasted by a Release Commander, it decides
       String kubeconfig = lines.get(0).replaceAll(".* --kubeconfig (\\S+) .*", "$1");
       String plan = lines.get(0).replaceAll(".* --plan (\\S+) .*", "$1");
       Path runDir = dir.resolve("manual");
@@ -96,6 +112,16 @@ class PrintedCommandsTest {
           .findFirst().orElseThrow();
       assertEquals("rc.jones", decision.data().path("by").asText(), "approved by the one who pasted it: " + decision.data());
       assertTrue(resumed.out().contains("Execute traffic switch"), resumed.out());
+
+      // and a second build after it, in the same journal: nothing to do, nobody asked, the run that did it named
+      Cli.Run again = LmsctlProcess.start(env, rollback).await();
+      assertEquals(0, again.exit(), again.out() + again.err());
+      assertTrue(again.out().contains("NOTHING TO DO: traffic is on Blue") && again.out().contains("and Green is scaled to 0 with no pod left; the run started at journal entry"),
+          again.out());
+      List<String> after = new Journal(runDir, "reader").read().stream().map(Journal.Entry::type).toList();
+      List<String> tail = after.subList(after.lastIndexOf("verb.start"), after.size());
+      assertTrue(tail.contains("scenario.already-done"), tail.toString());
+      assertFalse(tail.stream().anyMatch(t -> t.startsWith("gate.") || t.startsWith("notify.") || t.equals("scenario.start")), tail.toString());
     } finally {
       serve.process().destroy();
       serve.process().waitFor(30, TimeUnit.SECONDS);

@@ -161,7 +161,7 @@ abstract class ScenarioVerb extends Verb {
       case REFUSED -> text.add("  NOT STARTED: the preflight refused: " + result.reason());
       case STOPPED -> text.add("  STOPPED at " + result.stoppedAt() + ": " + result.reason());
       case PAUSED -> text.add("  paused after " + through + "; run the same command again (without --through, or with a later step) to go on");
-      case COMPLETED -> { }
+      case COMPLETED, ALREADY_DONE -> { }
     }
     if (result.started()) {
       text.add(0, String.format("  machine time %s against the scenario's target of %s", StepTimer.seconds(result.total()), scenario.target()));

@@ -83,7 +83,10 @@ final class WatchCommand extends ClusterVerb {
       List<String> alerts = new ArrayList<>(alert(cluster, "auto-trigger"));
       RollbackRun.Outcome o = rollBack(cluster, env, e);
       if (o.exitCode() != ExitCode.OK) runExit[0] = o.exitCode();
-      if (o.result().status() != lms.rollback.runbook.ScenarioRunner.Status.COMPLETED) alerts.addAll(alert(cluster, "auto-not-completed"));
+      var state = o.result().status();
+      if (state != lms.rollback.runbook.ScenarioRunner.Status.COMPLETED && state != lms.rollback.runbook.ScenarioRunner.Status.ALREADY_DONE) {
+        alerts.addAll(alert(cluster, "auto-not-completed"));
+      }
       rollback.put("alerts", alerts);
       // how the run ended, for whoever reads the watch's answer (Jenkins fails the build with it)
       rollback.put("scenario", scenario);

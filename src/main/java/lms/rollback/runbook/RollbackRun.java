@@ -153,6 +153,21 @@ public final class RollbackRun {
             earlier == null ? "" : ", resuming the run started at journal entry " + earlier.startSeq());
         out.flush();
       }
+      boolean starting = earlier == null && (r.through() == null || List.of(ScenarioRunner.PREFLIGHT, ScenarioRunner.DECISION).contains(r.through()));
+      String done = starting ? alreadyDone(environment, scenario, journal) : null;
+      if (done != null) {
+        // a second build (or terminal) after the rollback: say who did it, and ask and send nothing
+        journal.append("scenario.already-done", Map.of("scenario", r.scenario(), "environment", r.environment(), "trigger", r.trigger(),
+            "requestedBy", r.requestedBy(), "seen", done));
+        if (out != null) {
+          out.println("  NOTHING TO DO: " + done);
+          out.flush();
+        }
+        lease.close();
+        journal.append("lease.released", Map.of("lease", lease.name()));
+        return new Outcome(new ScenarioRunner.Result(r.scenario(), ScenarioRunner.Status.ALREADY_DONE, List.of(), Duration.ZERO, scenario.target().limit(),
+            null, done, 0, null, List.of(), null), ExitCode.OK, List.of());
+      }
       Map<String, Object> context = new LinkedHashMap<>();
       context.put("environment", r.environment());
       context.put("trigger", r.trigger());
@@ -195,6 +210,39 @@ public final class RollbackRun {
     }
     boolean ended = result.status() != ScenarioRunner.Status.PAUSED && result.status() != ScenarioRunner.Status.AWAITING_DECISION;
     return new Outcome(result, exit, ended ? report(r.rehearsal()) : List.of());
+  }
+
+  /**
+   * Why a new run of {@code scenario} would change nothing, or null: traffic already on Blue with the rollback's weights,
+   * and (when the scenario stops Green) Green at 0 replicas with no pod left. A scenario that changes the database is
+   * never judged so: the database's state cannot be told from the cluster. Names the run of this journal that did it.
+   */
+  private String alreadyDone(Environment environment, Scenario scenario, Journal journal) {
+    if (scenario.changesDatabase()) return null;
+    boolean switches = scenario.steps().stream().anyMatch(s -> s.action() == lms.rollback.plan.StepAction.SWITCH_TRAFFIC);
+    boolean stopsGreen = scenario.steps().stream().anyMatch(s -> s.action() == lms.rollback.plan.StepAction.STOP_GREEN);
+    if (!switches) return null;
+    try {
+      var routes = lms.rollback.cluster.RouteTable.of(cluster.virtualService(environment), environment);
+      if (!routes.matches(environment.rollbackWeights())) return null;
+      String seen = "traffic is on Blue (" + String.join("; ", routes.describe()) + ")";
+      if (stopsGreen) {
+        Deployment green = cluster.deployment(environment.namespace(), environment.green().deployment());
+        if (lms.rollback.cluster.Cluster.replicas(green) != 0 || !cluster.pods(environment.namespace(), environment.green().podLabels()).isEmpty()) return null;
+        seen += " and Green is scaled to 0 with no pod left";
+      }
+      Journal.Entry last = null;
+      Journal.Entry lastStart = null;
+      for (Journal.Entry e : journal.read()) {
+        if (e.type().equals("scenario.start")) lastStart = e;
+        if (e.type().equals("scenario.end") && e.data().path("ok").asBoolean(false)) last = lastStart;
+      }
+      return seen + "; " + (last != null ? "the run started at journal entry " + last.seq() + " (" + last.ts() + ", requested by "
+          + last.data().path("requestedBy").asText("?") + ") did it" : "no run in this journal did it: it was done before, or by hand")
+          + ". No run was started; nobody was asked and nothing was sent";
+    } catch (LmsException e) {
+      return null; // unreadable: the preflight of a real run says why
+    }
   }
 
   /** Who reviews Green's data (§1.2) and pauses pending transactions (§4.1 #4): the plan's DBAs. */

@@ -30,7 +30,9 @@ public final class ScenarioRunner {
 
   /** Where a call of the run left it. */
   public enum Status {
-    COMPLETED, PAUSED, STOPPED, AWAITING_DECISION, REJECTED, REFUSED;
+    COMPLETED, PAUSED, STOPPED, AWAITING_DECISION, REJECTED, REFUSED,
+    /** No run: the environment is already where the scenario leaves it (a second build after a rollback); nothing asked or sent. */
+    ALREADY_DONE;
 
     public String key() {
       return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
@@ -136,7 +138,7 @@ public final class ScenarioRunner {
     }
 
     public boolean ok() {
-      return status == Status.COMPLETED || status == Status.PAUSED;
+      return status == Status.COMPLETED || status == Status.PAUSED || status == Status.ALREADY_DONE;
     }
 
     public boolean complete() {
