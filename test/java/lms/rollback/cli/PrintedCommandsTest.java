@@ -54,9 +54,7 @@ class PrintedCommandsTest {
   @Test
   void everyTryLineOfTheServedSandboxWorksAsPrinted() throws Exception {
     Path launcher = LmsctlProcess.launcher(dir);
-    Path out = Files.createDirectories(dir.resolve("sandbox"));
-    LmsctlProcess serve = LmsctlProcess.start(Map.of("LMSCTL_COMMAND", launcher.toString()),
-        List.of("sandbox", "--serve", "--out-dir", out.toString()));
+    LmsctlProcess serve = serve(launcher);
     try {
       String printed = awaitServed(serve);
       List<String> lines = commandsIn(printed, launcher);
@@ -79,17 +77,14 @@ class PrintedCommandsTest {
       }
 
     } finally {
-      serve.process().destroy();
-      serve.process().waitFor(30, TimeUnit.SECONDS);
+      stop(serve);
     }
   }
 
   @Test
   void theGatesHintPastedByTheDeciderDecidesAndTheSameCommandGoesOn() throws Exception {
     Path launcher = LmsctlProcess.launcher(dir);
-    Path out = Files.createDirectories(dir.resolve("sandbox"));
-    LmsctlProcess serve = LmsctlProcess.start(Map.of("LMSCTL_COMMAND", launcher.toString()),
-        List.of("sandbox", "--serve", "--out-dir", out.toString()));
+    LmsctlProcess serve = serve(launcher);
     try {
       List<String> lines = commandsIn(awaitServed(serve), launcher);
       // Given a manual trigger: the run stops at its gate and prints how to decide: pasted by a Release Commander, it decides
@@ -123,8 +118,7 @@ class PrintedCommandsTest {
       assertTrue(tail.contains("scenario.already-done"), tail.toString());
       assertFalse(tail.stream().anyMatch(t -> t.startsWith("gate.") || t.startsWith("notify.") || t.equals("scenario.start")), tail.toString());
     } finally {
-      serve.process().destroy();
-      serve.process().waitFor(30, TimeUnit.SECONDS);
+      stop(serve);
     }
   }
 
@@ -153,6 +147,17 @@ class PrintedCommandsTest {
     String ok = PrintedCommand.of("gate record").option("--trigger", "MAN-001").option("--decision", "approve").optionTheUser("--by")
         .option("--reason", "it's confirmed").toString();
     assertTrue(ok.endsWith("gate record --trigger MAN-001 --decision approve --by \"$USER\" --reason 'it'\\''s confirmed'"), ok);
+  }
+
+  /** `lmsctl sandbox --serve`, printing commands that name {@code launcher}. */
+  LmsctlProcess serve(Path launcher) throws Exception {
+    Path out = Files.createDirectories(dir.resolve("sandbox"));
+    return LmsctlProcess.start(Map.of("LMSCTL_COMMAND", launcher.toString()), List.of("sandbox", "--serve", "--out-dir", out.toString()));
+  }
+
+  static void stop(LmsctlProcess serve) throws InterruptedException {
+    serve.process().destroy();
+    serve.process().waitFor(30, TimeUnit.SECONDS);
   }
 
   private static String awaitServed(LmsctlProcess serve) throws Exception {
