@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
     footerHeading = "%nExit codes:%n",
     footer = {"  0  listed (also when items are open or overdue: see the JSON's 'overdue')", "", "Examples:",
         "  lmsctl followups --out-dir lms-rollback/build-41",
-        "  lmsctl followups done --action \"Create incident ticket\" --note INC-2041 --actor rc.jones --out-dir lms-rollback/build-41", ""})
+        "  lmsctl followups done --action \"Create incident ticket\" --note INC-2041 --actor rc.jones \\",
+        "      --out-dir lms-rollback/build-41", ""})
 final class FollowUpsCommand implements Callable<Integer> {
 
   @CommandLine.Mixin PlanOptions plan;

@@ -27,10 +27,12 @@ import picocli.CommandLine.Option;
         "",
         "'gate plan' says who decides a trigger and how long each level of escalation may take; 'gate notify' opens a prompt and tells its deciders, with the link to it; 'gate remind' sends the prompt's reminders until it is decided; 'gate record' checks a decision against the plan's authority matrix, journals it and closes the prompt."},
     footer = {"", "Examples:", "  lmsctl gate plan --trigger MAN-001 -o json",
-        "  lmsctl gate notify --trigger MAN-001 --level 0 --build-url \"$BUILD_URL\" --requested-by dev.smith --reason \"error rate 3%%\"",
+        "  lmsctl gate notify --trigger MAN-001 --level 0 --build-url \"$BUILD_URL\" --requested-by dev.smith \\",
+        "      --reason \"error rate 3%%\"",
         "  lmsctl gate remind --trigger MAN-001 --level 0",
-        "  lmsctl gate record --trigger MAN-001 --decision approve --by rc.jones --groups lms-release-commanders \\",
-        "      --requested-by dev.smith --reason \"error rate 3%% for 20 minutes, fix needs a day\"", ""})
+        "  lmsctl gate record --trigger MAN-001 --decision approve --by rc.jones \\",
+        "      --groups lms-release-commanders --requested-by dev.smith \\",
+        "      --reason \"error rate 3%% for 20 minutes, fix needs a day\"", ""})
 final class GateCommand extends CommandGroup {
 
 
@@ -147,7 +149,8 @@ final class GateCommand extends CommandGroup {
       footerHeading = "%nExit codes:%n",
       footer = {"  0  decided: approved, or no approval needed", "  5  not decided: a prompt is open, or the gate closed without a decision to roll back",
           "  2  invalid input", "", "Example:",
-          "  lmsctl gate status --trigger MAN-001 --scenario B --requested-by dev.smith --reason \"error rate 3%%\" -o json", ""})
+          "  lmsctl gate status --trigger MAN-001 --scenario B --requested-by dev.smith \\",
+          "      --reason \"error rate 3%%\" -o json", ""})
   static final class StatusVerb extends Verb {
     @Option(names = "--trigger", required = true, paramLabel = "ID", description = "Trigger id from the plan, e.g. MAN-001.")
     String trigger;

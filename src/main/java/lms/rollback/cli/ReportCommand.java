@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
         "Covers the last scenario run in the journal (or all of it when it holds single verbs): decision time, authority, trigger, steps with their times against their budgets, commands with timestamps, verification results, communications, total time split into machine and human time, the §7.1 and §7.2 follow-ups with due times from the end of the rollback, and the journal's integrity. A failed or interrupted run still gets a report that says where it stopped and why.",
         "",
         "Formats: md, html (self-contained, with a timeline chart), json, junit (steps and checks, for Jenkins' test report). Reading the journal does not write to it."},
-    footer = {"", "Example:", "  lmsctl report --out-dir lms-rollback-out --incident INC-2041 --deployment DEP-877 --format md,html", ""})
+    footer = {"", "Example:", "  lmsctl report --out-dir lms-rollback-out --incident INC-2041 --deployment DEP-877 \\",
+        "      --format md,html", ""})
 final class ReportCommand implements Callable<Integer> {
 
   @CommandLine.Mixin PlanOptions plan;

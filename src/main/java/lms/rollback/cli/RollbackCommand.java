@@ -19,11 +19,15 @@ import picocli.CommandLine.Option;
         "  3  the cluster was not as expected, or another rollback holds the environment", "  4  a verification failed: the run stopped there",
         "  5  waiting for a decision (the prompt is open), or the rollback was rejected or not decided in time: nothing was changed",
         "  1  another failure (a downgrade or restore failed: see the message)", "",
-        "Examples:", "  lmsctl rollback --scenario B --env production --trigger MAN-001 --requested-by dev.smith --reason \"error rate 3%% for 20 minutes\"",
-        "  lmsctl gate record --trigger MAN-001 --decision approve --by rc.jones --groups lms-release-commanders --requested-by dev.smith --reason \"confirmed\"",
-        "  lmsctl rollback --scenario B --env production --trigger MAN-001 --requested-by dev.smith          # goes on after the decision",
+        "Examples:", "  lmsctl rollback --scenario B --env production --trigger MAN-001 --requested-by dev.smith \\",
+        "      --reason \"error rate 3%% for 20 minutes\"",
+        "  lmsctl gate record --trigger MAN-001 --decision approve --by rc.jones \\",
+        "      --groups lms-release-commanders --requested-by dev.smith --reason \"confirmed on the dashboards\"",
+        "  lmsctl rollback --scenario B --env production --trigger MAN-001 --requested-by dev.smith \\",
+        "      --reason \"error rate 3%% for 20 minutes\"          # the same command goes on after the decision",
         "  lmsctl rollback --scenario B --env production --trigger AUTO-001 --dry-run",
-        "  LMS_DATABASE_URL=… lmsctl rollback --scenario C --env staging --trigger MAN-004 --rehearsal --executor local --migrations ./lms",
+        "  lmsctl rollback --scenario C --env staging --trigger MAN-004 --rehearsal --executor local \\",
+        "      --migrations ./lms --requested-by dba.lee --reason \"monthly rehearsal\"     # with LMS_DATABASE_URL set",
         "  lmsctl rollback --scenario D --env production --trigger BUS-004 --dump /backups/lms-2026-11-24.dump", ""})
 final class RollbackCommand extends ScenarioVerb {
 
