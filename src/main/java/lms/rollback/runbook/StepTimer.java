@@ -95,9 +95,18 @@ public final class StepTimer {
 
   /** "  ✔ Execute traffic switch            0.41s / 2m" */
   public static String line(Outcome o) {
-    String mark = o.resumed() ? "done" : !o.ok() ? "FAIL" : o.overBudget() ? "SLOW" : " ok ";
+    String mark = o.resumed() ? "done" : !o.ok() ? "FAIL" : o.overBudget() ? "SLOW" : itemsOpen(o) ? "open" : " ok ";
     return lms.rollback.core.SecretMasker.mask(String.format("  [%s] %-32s %8s / %-6s %s", mark, o.title(), seconds(o.took()), o.budget().text(),
         (o.resumed() ? "(by the earlier run) " : "") + (o.detail() == null ? "" : o.detail())));
+  }
+
+  private static final java.util.regex.Pattern CHECKLIST = java.util.regex.Pattern.compile("§4\\.1 checklist (\\d+) of (\\d+) done.*", java.util.regex.Pattern.DOTALL);
+
+  /** The announce step did its part, but items of its §4.1 checklist are still open (for their owners): not shown as " ok ". */
+  static boolean itemsOpen(Outcome o) {
+    if (o.detail() == null || !o.action().equals(lms.rollback.plan.StepAction.ANNOUNCE.key())) return false;
+    var m = CHECKLIST.matcher(o.detail());
+    return m.matches() && !m.group(1).equals(m.group(2));
   }
 
   public static String seconds(Duration d) {
