@@ -65,7 +65,7 @@ def call(Map userConfig = [:]) {
             if (advanced.status == 5 && advanced.json?.state == 'awaiting-decision' && advanced.json?.person) {
               // the engine waits for a person before this step (§1.2 data review, §4.1 pending transactions): Jenkins
               // asks whom the engine names and records the answer the way the engine says
-              askPerson(config, advanced.json.person, step.budget)
+              askPerson(config, advanced.json.person, step.budgetSeconds as long)
               advanced = engine(config, ['--through', step.action])
             }
             if (advanced.status != 0) {
@@ -89,9 +89,10 @@ def call(Map userConfig = [:]) {
 }
 
 /** The engine's question as an input for the people it names, within the step's budget; recorded under the answerer's name. */
-def askPerson(Map config, Map person, String budget) {
+def askPerson(Map config, Map person, long budgetSeconds) {
   Map answer
-  timeout(time: budgetSeconds(budget), unit: 'SECONDS') {
+  // the engine gives the step's budget in seconds: the plan's budget syntax (1h30m, 500ms, 5-10m) is the engine's alone
+  timeout(time: budgetSeconds, unit: 'SECONDS') {
     answer = input(id: 'LmsPerson', message: person.message, ok: 'Done', submitter: (config.dataReviewers ?: person.submitters.join(',')),
         submitterParameter: 'ANSWERED_BY', parameters: [string(name: 'ANSWER', defaultValue: '', description: "${person.ask} (required)")])
   }
@@ -101,13 +102,6 @@ def askPerson(Map config, Map person, String budget) {
   args += ['--field', "${person.answerField}=${answer.ANSWER}", '--out-dir', config.outDir]
   def recorded = lmsctlRun(args: args, outDir: config.outDir, actor: answer.ANSWERED_BY)
   if (recorded.status != 0) error("lmsRollback: the answer could not be recorded (lmsctl exit ${recorded.status}): ${recorded.reason}")
-}
-
-/** "15m" -> 900; the plan's budgets are whole seconds, minutes or hours. */
-long budgetSeconds(String budget) {
-  String b = budget.contains('-') ? budget.substring(budget.indexOf('-') + 1) : budget
-  long n = b.substring(0, b.length() - 1) as long
-  return b.endsWith('h') ? n * 3600 : b.endsWith('m') ? n * 60 : n
 }
 
 /** One call of the engine's run: every stage passes the same run's identity; the engine resumes it. */

@@ -98,8 +98,25 @@ class JenkinsfileEndToEndTest extends LmsPipelineTest {
   }
 
   @Test
-  void anApprovedScenarioBCompletesAndARejectedSecondBuildSwitchesNothing() {
-    // build 41: MAN-001, scenario B, approved by the Release Commander at the input
+  void aRejectedBuildSwitchesNothingAnApprovedOneCompletesAndTheNextAsksNobody() {
+    // build 41: MAN-001, scenario B, rejected by the Release Commander at the input
+    Map before = status()
+    inputAnswers << 'reject:rc.jones'
+    def e = assertThrows(Exception) { build(REASON: 'error rate up, 2% for 10 minutes') }
+
+    assertTrue(e.message.contains('nothing was rolled back: rejected by rc.jones'), e.message)
+    assertEquals('ABORTED', binding.getVariable('currentBuild').result)
+    assertEquals(before.routes, status().routes, 'the VirtualService is as it was')
+    List<Map> rejected = journal(41)
+    assertFalse(rejected.any { it.type in ['step.start', 'cluster.command', 'switch.after'] }, 'nothing was switched')
+    assertTrue(rejected.any { it.type == 'scenario.rejected' })
+    assertTrue(warRoom.bodies.any { it.contains('ROLLBACK NOT STARTED') }, warRoom.bodies.toString())
+    assertFalse(warRoom.bodies.any { it.contains('ROLLBACK COMPLETE') || it.contains('ROLLBACK INITIATED') }, warRoom.bodies.toString())
+    assertTrue(new File(workspace, 'lms-rollback/build-41/rollback-report.md').text.contains('NOT STARTED'))
+
+    // build 42, same workspace: approved, it completes
+    newBuild(42)
+    warRoom.bodies.clear()
     inputAnswers << [APPROVER: 'rc.jones', REASON: 'confirmed on the dashboard, roll back']
     Map first = build([:])
 
@@ -107,32 +124,29 @@ class JenkinsfileEndToEndTest extends LmsPipelineTest {
     Map after = status()
     assertTrue(after.routes.every { it.contains('lms-blue 100%, lms-green 0%') }, after.routes.toString())
     assertEquals([0, 0], [after.green.ready as int, after.green.desired as int])
-    List<Map> run = journal(41)
+    List<Map> run = journal(42)
     assertEquals(['announce', 'switch-traffic', 'verify-blue', 'stop-green', 'confirm'],
         run.findAll { it.type == 'step.end' && it.data.ok }.collect { it.data.action })
     Map decision = run.find { it.type == 'gate.decision' }
     assertEquals(['rc.jones', 'rc.jones', 'Release Commander'], [decision.actor, decision.data.by, decision.data.role])
     assertEquals('dev.smith', run.find { it.type == 'scenario.start' }.actor, 'the journal names the person, not the agent\'s OS user')
-    assertTrue(new File(workspace, 'lms-rollback/build-41/rollback-report.md').text.contains('Decision maker: approve by rc.jones (Release Commander, level 0)'))
-    assertEquals(['LmsGate0'], inputs*.id*.toString())
-    assertEquals('lms-release-commanders', inputs[0].submitter)
+    assertTrue(new File(workspace, 'lms-rollback/build-42/rollback-report.md').text.contains('Decision maker: approve by rc.jones (Release Commander, level 0)'))
+    assertEquals(['LmsGate0', 'LmsGate0'], inputs*.id*.toString())
+    assertEquals('lms-release-commanders', inputs[1].submitter)
     assertTrue(warRoom.bodies.any { it.contains('ROLLBACK COMPLETE') })
+    assertEquals(rejected.size(), journal(41).size(), 'the first build\'s journal is untouched')
 
-    // build 42, same workspace: rejected
-    newBuild(42)
+    // build 43: the environment is already where scenario B leaves it: nobody asked, nothing sent, no step run
+    newBuild(43)
     warRoom.bodies.clear()
-    inputAnswers << 'reject:rc.jones'
-    def e = assertThrows(Exception) { build(REASON: 'error rate up again, 2% for 10 minutes') }
+    int asked = inputs.size()
+    Map third = build(REASON: 'still seeing errors, 2% for 5 minutes')
 
-    assertTrue(e.message.contains('nothing was rolled back: rejected by rc.jones'), e.message)
-    assertEquals('ABORTED', binding.getVariable('currentBuild').result)
-    assertEquals(after.routes, status().routes, 'the VirtualService is as the first build left it')
-    List<Map> second = journal(42)
-    assertFalse(second.any { it.type in ['step.start', 'cluster.command', 'switch.after'] }, 'nothing was switched')
-    assertTrue(second.any { it.type == 'scenario.rejected' })
-    assertTrue(warRoom.bodies.any { it.contains('ROLLBACK NOT STARTED') }, warRoom.bodies.toString())
-    assertFalse(warRoom.bodies.any { it.contains('ROLLBACK COMPLETE') || it.contains('ROLLBACK INITIATED') }, warRoom.bodies.toString())
-    assertTrue(new File(workspace, 'lms-rollback/build-42/rollback-report.md').text.contains('NOT STARTED'))
-    assertEquals(run.size(), journal(41).size(), 'the first build\'s journal is untouched')
+    assertTrue(third.description.startsWith('B · MAN-001 · production · NOTHING TO DO'), "${third.description}\n${console.join('\n')}")
+    assertEquals(asked, inputs.size(), 'nobody was asked')
+    assertTrue(warRoom.bodies.isEmpty(), warRoom.bodies.toString())
+    List<Map> noop = journal(43)
+    assertTrue(noop.any { it.type == 'scenario.already-done' }, noop*.type.toString())
+    assertFalse(noop.any { it.type in ['scenario.start', 'step.start', 'gate.opened'] }, noop*.type.toString())
   }
 }

@@ -169,9 +169,10 @@ public final class ScenarioRunner {
     }
   }
 
-  /** A scenario's steps as the Jenkins stages read them: action, title, budget. */
+  /** A scenario's steps as the Jenkins stages read them: action, title, budget (as the plan writes it, and its limit in seconds). */
   public static List<Map<String, Object>> planData(List<Scenario.Step> steps) {
-    return steps.stream().map(s -> Map.<String, Object>of("action", s.action().key(), "title", s.title(), "budget", s.budget().text())).toList();
+    return steps.stream().map(s -> Map.<String, Object>of("action", s.action().key(), "title", s.title(), "budget", s.budget().text(),
+        "budgetSeconds", s.budget().limit().toSeconds())).toList();
   }
 
   /** Runs the whole scenario, or finishes its unfinished run in the journal. */
