@@ -45,6 +45,37 @@ class ChainVerifierTest {
   }
 
   @Test
+  void anAnchorPublishedElsewhereHoldsAsEntriesFollowAndCatchesAJournalRewrittenWhole() throws Exception {
+    // the war room got entry 3's hash; two more entries followed
+    String anchor = Journal.sha256(lines.get(2));
+    assertTrue(ChainVerifier.verifyAnchored(file, 3, anchor).intact());
+
+    // rewritten whole from entry 2 on, chain recomputed: intact as a chain, but not the journal that was published
+    Path rewritten = dir.resolve("rewritten");
+    Journal forged = new Journal(rewritten, "mallory");
+    forged.append("step.end", Map.of("n", 1, "ok", true));
+    for (int i = 2; i <= 5; i++) forged.append("step.end", Map.of("n", i, "ok", i != 3));
+    assertTrue(ChainVerifier.verify(forged.file(), null).intact(), "a chain rewritten whole verifies on its own");
+    ChainVerifier.Result r = ChainVerifier.verifyAnchored(forged.file(), 3, anchor);
+    assertFalse(r.intact());
+    assertTrue(r.problem().contains("entry 3 is not the one published"), r.problem());
+
+    // cut off before the anchor
+    Path cut = dir.resolve("cut.jsonl");
+    Files.write(cut, lines.subList(0, 2));
+    assertTrue(ChainVerifier.verifyAnchored(cut, 3, anchor).problem().contains("not the published entry 3: entries were cut off"));
+
+    // from the command line, as the closing message prints it
+    Cli.Run ok = Cli.lmsctl("audit", "verify", "--journal", file.toString(), "--anchor", "3:" + anchor);
+    assertEquals(0, ok.exit(), ok.err());
+    Cli.Run bad = Cli.lmsctl("audit", "verify", "--journal", forged.file().toString(), "--anchor", "3:" + anchor);
+    assertEquals(ExitCode.VERIFICATION_FAILED, bad.exit(), bad.err());
+    Cli.Run invalid = Cli.lmsctl("audit", "verify", "--journal", file.toString(), "--anchor", "three");
+    assertEquals(ExitCode.INVALID_INPUT, invalid.exit());
+    assertTrue(invalid.err().contains("--anchor: 'three' is not SEQ:SHA256"), invalid.err());
+  }
+
+  @Test
   void anEditedEntryIsFoundAtTheLineAfterIt() throws Exception {
     lines.set(2, lines.get(2).replace("\"ok\":true", "\"ok\":false"));
 

@@ -105,6 +105,17 @@ class NotifierTest {
   }
 
   @Test
+  void theClosingWarRoomMessageCarriesTheJournalsAnchor() {
+    journal.append("scenario.end", Map.of("scenario", "B", "ok", true));
+    var chain = lms.rollback.audit.ChainVerifier.verify(journal.file(), null);
+
+    String text = notifier(Map.of()).render("rollback-complete").text();
+
+    assertTrue(text.contains("Journal anchor: " + chain.entries() + ":" + chain.head()), text);
+    assertTrue(lms.rollback.audit.ChainVerifier.verifyAnchored(journal.file(), chain.entries(), chain.head()).intact());
+  }
+
+  @Test
   void theStatusPageIsToldTheEndResolvedOrStillDegraded() {
     String unfinished = notifier(Map.of()).render("status-page-end").text();
     journal.append("scenario.end", Map.of("scenario", "B", "ok", true));

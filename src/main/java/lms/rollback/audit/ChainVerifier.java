@@ -50,6 +50,27 @@ public final class ChainVerifier {
     }
   }
 
+  /**
+   * The chain intact, and its entry {@code seq} the one published elsewhere (the war room's closing message carries
+   * it): later entries may follow it, but a journal rewritten or cut at or before it no longer matches.
+   */
+  public static Result verifyAnchored(Path journal, long seq, String sha256) {
+    Result chain = verifyAgainst(journal, null);
+    if (!chain.intact()) return chain;
+    if (seq < 1 || seq > chain.entries()) {
+      return bad(chain.entries(), chain.entries(), "has " + chain.entries() + " entries, not the published entry " + seq + ": entries were cut off");
+    }
+    try (var lines = Files.lines(journal, StandardCharsets.UTF_8)) {
+      String line = lines.skip(seq - 1).findFirst().orElse("");
+      if (!Journal.sha256(line).equalsIgnoreCase(sha256)) {
+        return bad(chain.entries(), (int) seq, "entry " + seq + " is not the one published (sha256 " + sha256 + "): the journal was rewritten up to it");
+      }
+    } catch (IOException e) {
+      throw new LmsException(ExitCode.OTHER, "cannot read " + journal + ": " + e.getMessage());
+    }
+    return chain;
+  }
+
   /** One pass, one line in memory at a time: a long watch's journal is checked in time linear in it, in flat memory. */
   private static Result verifyAgainst(Path journal, String expectedHead) {
     // a strict decoder: a byte that is not UTF-8 is an alteration, not a character to replace

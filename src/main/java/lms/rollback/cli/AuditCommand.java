@@ -29,7 +29,8 @@ final class AuditCommand extends CommandGroup {
           "An edit to the very last entry, or entries cut off the end, can only be seen against the head hash recorded elsewhere: every entry rewrites it beside the journal (journal.sha256, archived by the Jenkins steps with the journal), and it is checked by default; --expect-head gives one from elsewhere. A byte that is not UTF-8 is named with its line."},
       footerHeading = "%nExit codes:%n",
       footer = {"  0  intact", "  4  the chain is broken; stderr names the first bad line", "", "Example:",
-          "  lmsctl audit verify --journal build-41/journal.jsonl --expect-head $(cat build-41/journal.sha256)", ""})
+          "  lmsctl audit verify --journal build-41/journal.jsonl --expect-head $(cat build-41/journal.sha256)",
+          "  lmsctl audit verify --journal build-41/journal.jsonl --anchor 57:SHA256    # as the war room's closing message gives it", ""})
   static final class VerifyVerb implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Mixin OutputOptions output;
@@ -41,10 +42,23 @@ final class AuditCommand extends CommandGroup {
     @Option(names = "--expect-head", paramLabel = "SHA256", description = "SHA-256 of the last entry as recorded elsewhere. Default: journal.sha256 beside the journal, when it is there.")
     String expectedHead;
 
+    @Option(names = "--anchor", paramLabel = "SEQ:SHA256",
+        description = "An entry published outside the machine (the war room's closing message gives it): the journal must still hold it, unchanged, with its chain intact up to it and on. Default: none.")
+    String anchor;
+
     @Override
     public Integer call() {
       Path file = journal != null ? journal : output.outDir().resolve(Journal.FILE_NAME);
-      ChainVerifier.Result r = ChainVerifier.verify(file, expectedHead);
+      ChainVerifier.Result r;
+      if (anchor != null) {
+        var m = java.util.regex.Pattern.compile("(\\d+):([0-9a-fA-F]{64})").matcher(anchor.strip());
+        if (!m.matches()) {
+          throw new LmsException(ExitCode.INVALID_INPUT, "--anchor: '" + anchor + "' is not SEQ:SHA256; allowed: an entry number, a colon and 64 hex digits, as the war room's message gives it");
+        }
+        r = ChainVerifier.verifyAnchored(file, Long.parseLong(m.group(1)), m.group(2));
+      } else {
+        r = ChainVerifier.verify(file, expectedHead);
+      }
       var out = spec.commandLine().getOut();
       if (output.json()) {
         out.println(Journal.json(r.asData()));

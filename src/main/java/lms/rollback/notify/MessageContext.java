@@ -47,6 +47,9 @@ final class MessageContext {
     v.put("TIMESTAMP", STAMP.format(at));
     v.put("DATE", DATE.format(at));
     v.put("ENVIRONMENT", r.environment());
+    // the journal's entry as it stands when the message is rendered, published with it: the chain's anchor outside the machine
+    var chain = lms.rollback.audit.ChainVerifier.verify(journalFile, null);
+    v.put("JOURNAL_ANCHOR", chain.intact() && chain.entries() > 0 ? chain.entries() + ":" + chain.head() : "unavailable (" + chain.problem() + ")");
     v.put("ENVIRONMENT_TITLE", r.environment() == null || r.environment().isEmpty() ? "" : Character.toUpperCase(r.environment().charAt(0)) + r.environment().substring(1));
     if (r.rehearsal() != null) v.put(REHEARSAL, r.rehearsal() + " on " + r.environment());
     if (r.trigger() != null) {
