@@ -20,7 +20,7 @@ def call(Map userConfig = [:]) {
         if (config.dryRun) {
           stage('Dry run') {
             def shown = engine(config, ['--dry-run'])
-            echo(shown.text)
+            echo(shown.json?.text ? shown.json.text.join('\n') : shown.text)
             if (shown.status != 0) error("lmsRollback: the dry run found this rollback could not run (lmsctl exit ${shown.status}): ${shown.reason}")
           }
           outcome = 'DRY RUN'

@@ -162,6 +162,10 @@ class LmsRollbackTest extends LmsPipelineTest {
     assertTrue(inputs.isEmpty())
     assertEquals(1, lmsctl.calls().size(), 'one call: no prompt opened, no message sent')
     assertTrue(binding.getVariable('currentBuild').description.contains('DRY RUN'))
+    // the console shows the engine's readable account, not its JSON
+    List echoed = helper.callStack.findAll { it.methodName == 'echo' }*.argsToString()
+    assertTrue(echoed.any { it.contains('DRY RUN of scenario B') && it.contains('would run Announce rollback') }, echoed.toString())
+    assertTrue(!echoed.any { it.trim().startsWith('{') }, 'no raw JSON: ' + echoed)
   }
 
   @Test

@@ -230,6 +230,10 @@ class OneRunGateTest {
       assertEquals(0, run.exit(), run.out() + run.err());
       assertTrue(run.out().contains("would ask level 0: Release Commander (lms-release-commanders) within 5m"), run.out());
       assertTrue(run.out().contains("would run Scale down Green"), run.out());
+      // only the messages this scenario sends: no watch alert, no escalation of scenario D, "not started" only if rejected
+      assertTrue(run.out().contains("would send traffic-switched after switch-traffic on war-room"), run.out());
+      assertTrue(run.out().contains("would send rollback-not-started after rejected on war-room (if rejected)"), run.out());
+      assertFalse(run.out().contains("trigger-alert") || run.out().contains("executive-escalation"), run.out());
       assertTrue(warRoom.bodies.isEmpty(), warRoom.bodies.toString());
       assertTrue(onGreen(sandbox));
       assertFalse(sandbox.journalTypes().contains("gate.opened"));

@@ -202,6 +202,10 @@ abstract class ScenarioVerb extends Verb {
     }
     if (gate.twoPersonRule() != null) text.add("  then the database authorization: " + String.join(" and ", gate.twoPersonRule().titles()));
     scenario.steps().forEach(s -> text.add(String.format("  would run %-32s budget %s", s.title(), s.budget())));
+    @SuppressWarnings("unchecked") List<String> messages = (List<String>) data.get("messages");
+    messages.forEach(m -> text.add("  would send " + m));
+    // the readable account, in the JSON too: Jenkins' console shows it, not the JSON
+    data.put("text", List.copyOf(text));
     return new Outcome((int) data.get("exitCode"), data, text);
   }
 

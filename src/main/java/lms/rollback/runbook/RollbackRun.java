@@ -319,10 +319,22 @@ public final class RollbackRun {
     data.put("preflight", checks);
     data.put("gate", gate.asData());
     data.put("plan", ScenarioRunner.planData(scenario.steps()));
-    data.put("messages", plan.communications().stream().map(c -> c.message() + " after " + c.after() + " on " + c.channel()).toList());
+    data.put("messages", messagesOf(scenario, gate.approvalNeeded()));
     data.put("exitCode", exit);
     cluster.journal().append("dry-run", data);
     return data;
+  }
+
+  /**
+   * The §6.1 messages this scenario's run sends: at its start and end and after its own steps, and "not started" only
+   * where someone decides (a rejection). The watch's alerts and a step the scenario lacks are not among them.
+   */
+  private List<String> messagesOf(Scenario scenario, boolean decided) {
+    java.util.Set<String> events = new java.util.HashSet<>(List.of(CommunicationSchedule.START, CommunicationSchedule.END));
+    scenario.steps().forEach(s -> events.add(s.action().key()));
+    return plan.communications().stream().filter(c -> events.contains(c.after()) || decided && c.after().equals(CommunicationSchedule.REJECTED))
+        .map(c -> c.message() + " after " + c.after() + " on " + c.channel() + (c.after().equals(CommunicationSchedule.REJECTED) ? " (if rejected)" : ""))
+        .toList();
   }
 
   private Duration hold(Request r, Scenario scenario, ScenarioRunner.Result result) {
