@@ -42,6 +42,23 @@ class BlueLogsTest {
   }
 
   @Test
+  void theVerifyBlueVerbScansBlueLogsAsTheRunsVerifyStepDoes() throws Exception {
+    try (Sandbox sandbox = Sandbox.start(out)) {
+      var blue = sandbox.cluster.startLms(sandbox.env);
+      sandbox.cluster.server().setLogSource((ns, pod, container, stream) -> stream.write((pod.contains("blue")
+          ? "2026-12-01T02:15:02Z ERROR could not obtain connection from pool (timeout 30s)\n" : "").getBytes(StandardCharsets.UTF_8)));
+      Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig.yaml"));
+
+      // lmsVerifyBlue's call: the standalone verb
+      Cli.Run run = Cli.lmsctl("verify-blue", "--env", Sandbox.ENV, "--kubeconfig", kubeconfig.toString(), "--out-dir", out.toString(),
+          "--base-url", blue.url(), "--prometheus", sandbox.cluster.metrics().url(), "--window", "0s", "--lock-wait", "5s");
+
+      assertEquals(4, run.exit(), run.out() + run.err());
+      assertTrue(run.out().contains("Blue logs: no new errors") && run.out().contains("could not obtain connection from pool"), run.out());
+    }
+  }
+
+  @Test
   void aColouredErrorIsAnErrorAndTheJUnitReportStaysWellFormed() throws Exception {
     try (Sandbox sandbox = Sandbox.start(out)) {
       // Given Blue logs its errors in colour, as a terminal-minded logger does

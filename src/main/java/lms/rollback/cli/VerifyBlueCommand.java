@@ -60,7 +60,8 @@ final class VerifyBlueCommand extends ClusterVerb {
     BlueVerifier.Request request = new BlueVerifier.Request(env, baseUrl != null ? baseUrl : URI.create(env.baseUrl()),
         new PrometheusClient(prometheus != null ? prometheus : env.prometheusUrl(), v.requestTimeout().limit()), version,
         window != null ? window : v.observationWindow().limit(), switchedAt != null ? switchedAt : lastSwitch(cluster));
-    List<CheckResult> results = new BlueVerifier(v, cluster.journal(), cluster.progress()).verify(request);
+    // the same checks as the run's verify step, Blue's logs over the window included
+    List<CheckResult> results = lms.rollback.runbook.BlueChecks.afterTheSwitch(cluster, env, request.switchedAt(), v, v.errorLogPattern(), request);
     Path xml = Checks.writeJUnit(junit != null ? junit : output.outDir().resolve("verify-blue-junit.xml"), BlueVerifier.SUITE, results);
     return outcome("Blue", results, xml);
   }

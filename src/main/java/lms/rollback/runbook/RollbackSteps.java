@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.time.Instant;
 import lms.rollback.cluster.BlueCapacity;
-import lms.rollback.cluster.BlueLogScan;
 import lms.rollback.cluster.Cluster;
 import lms.rollback.cluster.GreenShutdown;
 import lms.rollback.cluster.RouteTable;
@@ -173,15 +172,11 @@ public final class RollbackSteps {
     cluster.journal().append("verify.cluster", Map.of("blueReady", blue.ready(), "blueDesired", blue.desired(), "routes", routes.asData()));
     Instant switchedAt = switchedAt();
     String checked = "routes on Blue, " + blue.ready() + "/" + blue.desired() + " Blue replicas ready";
-    List<CheckResult> checks = probes == null ? List.of()
-        : new BlueVerifier(probes.plan().verification(), this.cluster.journal(), this.cluster.progress())
-            .verify(new BlueVerifier.Request(env, probes.baseUrl(), probes.prometheus(), probes.expectedVersion(), probes.window(), switchedAt,
-                cluster.pods(env.namespace(), env.green().podLabels()).size()));
-    // §4.2 step 1: "no new errors in Blue logs", over the whole window since the switch (read after it, streamed)
-    CheckResult logs = lms.rollback.verify.Checks.journal(cluster.journal(), BlueVerifier.SUITE,
-        new BlueLogScan(cluster, errorLogPattern).scan(env, Duration.between(switchedAt, Instant.now())));
-    List<CheckResult> all = new java.util.ArrayList<>(checks);
-    all.add(logs);
+    BlueVerifier.Request request = probes == null ? null : new BlueVerifier.Request(env, probes.baseUrl(), probes.prometheus(),
+        probes.expectedVersion(), probes.window(), switchedAt, cluster.pods(env.namespace(), env.green().podLabels()).size());
+    List<CheckResult> all = BlueChecks.afterTheSwitch(cluster, env, switchedAt, probes == null ? null : probes.plan().verification(), errorLogPattern,
+        request);
+    CheckResult logs = all.get(all.size() - 1);
     if (probes == null && !logs.passed()) {
       throw new VerificationException("Blue is unhealthy after the switch: " + logs.name() + " " + logs.status() + " (" + logs.measured()
           + (logs.detail() == null || logs.detail().isBlank() ? "" : "; " + logs.detail()) + "); Green is left running");
