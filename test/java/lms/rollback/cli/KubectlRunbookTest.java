@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The runbook's own commands (§4.2 steps 1–3), verbatim, run by the real kubectl against the
- * sandbox. kubectl comes from $KUBECTL or the PATH; CI installs one, so there it must be found.
+ * sandbox. kubectl comes from $KUBECTL, .ci/tools (test/provide-tools unpacks one there) or the PATH ({@link lms.rollback.testing.Tool}).
  */
 class KubectlRunbookTest {
 
