@@ -9,6 +9,7 @@
 // Machine time is the engine's own time in the run's steps (step.end in the journal); the wall
 // time of all processes, JVM starts included, is printed beside it.
 
+import lms.rollback.sandbox.SandboxPlan;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
@@ -46,7 +47,7 @@ public class JenkinsWayBench {
       Path kubeconfig = sandbox.server().writeKubeconfig(work.resolve("kubeconfig.yaml"));
       var lms = sandbox.startLms(env);
       // Blue is judged as the stand-in scrapes (every second), not as production's Prometheus does
-      Path planFile = lms.rollback.sandbox.SandboxPlan.write(work.resolve("sandbox-plan.yaml"), ENV, lms.url(), sandbox.metrics().url());
+      Path planFile = SandboxPlan.write(work.resolve("sandbox-plan.yaml"), ENV, lms.url(), sandbox.metrics().url());
       List<String> common = List.of("rollback", "--scenario", "B", "--env", ENV, "--trigger", "AUTO-001", "--kubeconfig", kubeconfig.toString(),
           "--base-url", lms.url(), "--prometheus", sandbox.metrics().url(), "--window", "4s", "--requested-by", "bench", "--reason",
           "bench: error rate spike", "-o", "json", "--lease-holder", "bench", "--plan", planFile.toString());
