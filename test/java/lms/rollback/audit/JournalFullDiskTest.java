@@ -28,7 +28,10 @@ class JournalFullDiskTest {
     disk = Files.createDirectory(base.resolve("disk"));
     Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", disk.toString()).redirectErrorStream(true).start();
     mounted = p.waitFor() == 0;
-    assumeTrue(mounted, "mounting a tmpfs needs root: " + new String(p.getInputStream().readAllBytes()));
+    String why = "mounting a tmpfs needs root: " + new String(p.getInputStream().readAllBytes());
+    // CI runs as root: there the test must run, as the tools' tests must (lms.rollback.testing.Tool); elsewhere it is skipped, saying why
+    if (!mounted && "true".equals(System.getenv("CI"))) org.junit.jupiter.api.Assertions.fail("CI must run this as root: " + why);
+    assumeTrue(mounted, why);
   }
 
   @AfterEach

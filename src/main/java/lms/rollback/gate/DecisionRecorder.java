@@ -70,7 +70,8 @@ public final class DecisionRecorder {
     if (Identity.normalize(d.by()) == null) {
       throw new LmsException(ExitCode.INVALID_INPUT, "--by: the user id of who decided is empty; give the Jenkins user id, e.g. --by rc.jones");
     }
-    String governing = runPlanDigest(d.trigger());
+    JsonNode runStart = runStart(d.trigger());
+    String governing = runStart.path("planDigest").asText(null);
     if (governing != null && !governing.equals(plan.authorityDigest())) {
       // a plan edited between two calls (developers made Release Commanders) must not decide the run begun under another
       throw new LmsException(ExitCode.INVALID_INPUT, "--plan: the plan's authority differs from the one this run of " + d.trigger()
@@ -130,7 +131,7 @@ public final class DecisionRecorder {
             + String.join(", ", gate.submittersAt(d.level())));
       }
     }
-    String runRequester = runRequester(d.trigger());
+    String runRequester = runStart.path("requestedBy").asText(null);
     if (d.kind() == Kind.approve && runRequester != null && !Identity.same(runRequester, d.requestedBy())) {
       // the run says who asked for it: a --requested-by naming someone else would let the requester approve
       refuse(d, "this run of " + d.trigger() + " was requested by " + runRequester + ", not " + d.requestedBy() + "; --requested-by "
@@ -152,22 +153,13 @@ public final class DecisionRecorder {
     return new Outcome(d.kind(), d.by(), override ? "administrator override" : role, override, false, List.of());
   }
 
-  /** Who asked for the current run of {@code trigger}, as its scenario.start says; null before a run started. */
-  private String runRequester(String trigger) {
-    String by = null;
+  /** The current run's scenario.start for {@code trigger} (who asked, under which plan), or an empty node before a run started. */
+  private JsonNode runStart(String trigger) {
+    JsonNode start = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     for (Journal.Entry e : GateRun.currentRun(journal.read())) {
-      if (e.type().equals("scenario.start") && trigger.equals(e.data().path("trigger").asText())) by = e.data().path("requestedBy").asText(null);
+      if (e.type().equals("scenario.start") && trigger.equals(e.data().path("trigger").asText())) start = e.data();
     }
-    return by;
-  }
-
-  /** The plan digest the current run of {@code trigger} started under, or null (no run yet, or one from before digests). */
-  private String runPlanDigest(String trigger) {
-    String digest = null;
-    for (Journal.Entry e : GateRun.currentRun(journal.read())) {
-      if (e.type().equals("scenario.start") && trigger.equals(e.data().path("trigger").asText())) digest = e.data().path("planDigest").asText(null);
-    }
-    return digest;
+    return start;
   }
 
   /** The current run's approval or rejection of {@code trigger}'s levels, if one was recorded. */
