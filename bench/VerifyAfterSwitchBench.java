@@ -82,7 +82,7 @@ public class VerifyAfterSwitchBench {
         String expected = DeploymentVersion.of(cluster.deployment(env.namespace(), env.blue().deployment()));
         new TrafficSwitch(cluster).execute(new TrafficSwitch.Request("production", env, null));
         Instant switched = Instant.now();
-        List<CheckResult> checks = new BlueVerifier(plan.verification(), cluster.journal(), Progress.SILENT)
+        List<CheckResult> checks = new BlueVerifier(plan.verification(), plan.time(), cluster.journal(), Progress.SILENT)
             .verify(new BlueVerifier.Request(env, java.net.URI.create(lms.url()), client, expected, window, switched));
         Duration ours = Duration.between(switched, Instant.now());
         boolean passed = checks.stream().allMatch(CheckResult::passed);

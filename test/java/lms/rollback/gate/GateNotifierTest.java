@@ -101,7 +101,7 @@ class GateNotifierTest {
       // then the war room and the deciders' mailboxes have the same message
       String text = text(warRoom.bodies.get(0));
       Instant opened = journal.read().stream().filter(e -> e.type().equals("gate.opened")).findFirst().orElseThrow().ts();
-      String deadline = MessageTemplates.UTC_STAMP.format(opened.plus(Duration.ofMinutes(5)));
+      String deadline = Sandbox.PLAN.time().stamp(opened.plus(Duration.ofMinutes(5)));
       assertTrue(text.startsWith("🟠 ROLLBACK DECISION NEEDED — Release Commander"), text);
       assertTrue(text.contains("Trigger: MAN-001 Elevated error rate (1-5% sustained)"), text);
       // escaped for the chat (it shows "> 1.0 <= 5.0"): a webhook's text is never markup

@@ -74,8 +74,27 @@ class NotifierTest {
 
     String text = later.render("traffic-switched").text();
 
-    assertTrue(text.contains("Time: " + MessageTemplates.UTC_STAMP.format(switched.plusMillis(900))), text);
-    assertFalse(text.contains(MessageTemplates.UTC_STAMP.format(switched.plusSeconds(3600))), text);
+    assertTrue(text.contains("Time: 2026-12-01 02:14:05 UTC"), text);
+    assertFalse(text.contains("03:14:05"), text);
+  }
+
+  @Test
+  void aMessagesTimeReadsInThePlansTimeZoneToTheSecond() throws Exception {
+    // Given a plan for people in Berlin, and a switch journaled at 02:14:05 UTC
+    String yaml = new String(getClass().getClassLoader().getResourceAsStream(lms.rollback.plan.PlanLoader.DEFAULT_RESOURCE).readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8).replace("timeZone: UTC", "timeZone: Europe/Berlin");
+    lms.rollback.plan.Plan berlin = new lms.rollback.plan.PlanLoader().parse(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8), "berlin.yaml");
+    Instant switched = Instant.parse("2026-12-01T02:14:05Z");
+    Journal earlier = new Journal(out, "alice", Clock.fixed(switched, java.time.ZoneOffset.UTC));
+    earlier.append("step.start", Map.of("action", "switch-traffic", "title", "Execute traffic switch"));
+    earlier.append("step.end", Map.of("action", "switch-traffic", "title", "Execute traffic switch", "millis", 900, "budget", "2m", "ok", true,
+        "detail", "switched"));
+
+    String text = new Notifier(berlin, journal, new MessageTemplates(null), Map.of(), progress::add, 1, Duration.ZERO, Clock.systemUTC())
+        .render("traffic-switched").text();
+
+    // Then the message says the local time and names the zone
+    assertTrue(text.contains("Time: 2026-12-01 03:14:05 CET"), text);
   }
 
   @Test

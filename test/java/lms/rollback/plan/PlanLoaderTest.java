@@ -101,6 +101,26 @@ class PlanLoaderTest {
   }
 
   @Test
+  void aTimeZoneThatIsNoZoneIsRefusedNamingTheAllowedForms() throws IOException {
+    PlanException e = refused(replaceOnce(defaultYaml(), "timeZone: UTC", "timeZone: Mars/Olympus"));
+
+    assertEquals("my-plan.yaml: timeZone: 'Mars/Olympus' is not a time zone; allowed: a region id such as Europe/Berlin or America/New_York, "
+        + "or UTC", e.getMessage());
+  }
+
+  @Test
+  void timesReadInThePlansZoneToTheSecondWithTheZoneNamed() throws IOException {
+    Plan berlin = new PlanLoader().parse(replaceOnce(defaultYaml(), "timeZone: UTC", "timeZone: Europe/Berlin").getBytes(StandardCharsets.UTF_8),
+        "my-plan.yaml");
+    java.time.Instant winter = java.time.Instant.parse("2026-12-03T01:15:07.123456Z");
+    java.time.Instant summer = java.time.Instant.parse("2026-07-03T01:15:07Z");
+
+    assertEquals("2026-12-03 02:15:07 CET", berlin.time().stamp(winter));
+    assertEquals("2026-07-03 03:15:07 CEST", berlin.time().stamp(summer));
+    assertEquals("2026-12-03 01:15:07 UTC", new PlanLoader().parse(defaultYaml().getBytes(StandardCharsets.UTF_8), "my-plan.yaml").time().stamp(winter));
+  }
+
+  @Test
   void aDecidingRoleThatNamesNobodyIsRefused() throws IOException {
     PlanException e = refused(replaceOnce(defaultYaml(), "dba:                  { title: DBA,                  jenkins: [lms-dbas],",
         "dba:                  { title: DBA,                  jenkins: [],"));

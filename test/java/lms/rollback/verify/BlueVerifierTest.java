@@ -80,7 +80,7 @@ class BlueVerifierTest {
   }
 
   List<CheckResult> verify(String prometheusUrl, String expectedVersion, Environment env) {
-    return new BlueVerifier(PLAN.verification(), journal, line -> { })
+    return new BlueVerifier(PLAN.verification(), PLAN.time(), journal, line -> { })
         .verify(new BlueVerifier.Request(env, URI.create(blue.url()), new PrometheusClient(prometheusUrl, Duration.ofSeconds(2)), expectedVersion, WINDOW));
   }
 
@@ -164,9 +164,9 @@ class BlueVerifierTest {
         Map.of("app", "gone")), ENV.rollbackWeights(), ENV.baseUrl(), ENV.prometheusUrl(), ENV.database(), null, null);
     PrometheusClient client = new PrometheusClient(prometheus.url(), Duration.ofSeconds(2));
 
-    List<CheckResult> running = new BlueVerifier(PLAN.verification(), journal, line -> { })
+    List<CheckResult> running = new BlueVerifier(PLAN.verification(), PLAN.time(), journal, line -> { })
         .verify(new BlueVerifier.Request(ghostGreen, URI.create(blue.url()), client, "2.4.1", WINDOW, Instant.now(), 3));
-    List<CheckResult> scaledDown = new BlueVerifier(PLAN.verification(), journal, line -> { })
+    List<CheckResult> scaledDown = new BlueVerifier(PLAN.verification(), PLAN.time(), journal, line -> { })
         .verify(new BlueVerifier.Request(ghostGreen, URI.create(blue.url()), client, "2.4.1", WINDOW, Instant.now(), 0));
 
     assertEquals(CheckResult.Status.inconclusive, named(running, "Green receives no requests").status(), running.toString());
@@ -200,7 +200,7 @@ class BlueVerifierTest {
   @Test
   void aDeadBlueFailsAtOnceWithoutWaitingOutTheWindow() throws Exception {
     long start = System.nanoTime();
-    List<CheckResult> results = new BlueVerifier(PLAN.verification(), journal, line -> { }).verify(new BlueVerifier.Request(ENV,
+    List<CheckResult> results = new BlueVerifier(PLAN.verification(), PLAN.time(), journal, line -> { }).verify(new BlueVerifier.Request(ENV,
         URI.create("http://127.0.0.1:" + Ports.closed() + "/"), new PrometheusClient(prometheus.url(), Duration.ofSeconds(2)), "2.4.1",
         Duration.ofSeconds(60)));
     Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -214,7 +214,7 @@ class BlueVerifierTest {
 
   @Test
   void aWindowOfNothingIsNoEvidence() {
-    List<CheckResult> results = new BlueVerifier(PLAN.verification(), journal, line -> { }).verify(new BlueVerifier.Request(ENV,
+    List<CheckResult> results = new BlueVerifier(PLAN.verification(), PLAN.time(), journal, line -> { }).verify(new BlueVerifier.Request(ENV,
         URI.create(blue.url()), new PrometheusClient(prometheus.url(), Duration.ofSeconds(2)), "2.4.1", Duration.ZERO));
 
     assertEquals(CheckResult.Status.inconclusive, named(results, "Blue error rate").status());

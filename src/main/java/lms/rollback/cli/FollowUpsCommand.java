@@ -43,8 +43,8 @@ final class FollowUpsCommand implements Callable<Integer> {
     List<Map<String, Object>> items = new ArrayList<>();
     List<String> text = new ArrayList<>();
     text.add("Follow-ups of the rollback that ended " + lms.rollback.plan.Budget.format(java.time.Duration.between(report.ended(), now)) + " ago:");
-    add(items, text, "§7.1", report.immediateActions(), now);
-    add(items, text, "§7.2", report.rootCauseAnalysis(), now);
+    add(items, text, "§7.1", report.immediateActions(), now, plan.plan().time());
+    add(items, text, "§7.2", report.rootCauseAnalysis(), now, plan.plan().time());
     long open = items.stream().filter(i -> !"done".equals(i.get("state"))).count();
     long overdue = items.stream().filter(i -> "overdue".equals(i.get("state"))).count();
     text.add(open + " open, " + overdue + " overdue");
@@ -58,7 +58,8 @@ final class FollowUpsCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
-  private static void add(List<Map<String, Object>> items, List<String> text, String section, List<RollbackReport.FollowUp> list, Instant now) {
+  private static void add(List<Map<String, Object>> items, List<String> text, String section, List<RollbackReport.FollowUp> list, Instant now,
+      lms.rollback.plan.PlanTime time) {
     for (RollbackReport.FollowUp f : list) {
       String state = f.done() != null ? "done" : now.isAfter(f.due()) ? "overdue" : "open";
       Map<String, Object> m = new LinkedHashMap<>();
@@ -70,7 +71,7 @@ final class FollowUpsCommand implements Callable<Integer> {
       if (f.done() != null) m.put("done", f.done());
       items.add(m);
       text.add(String.format("  %-8s %s %-34s %-16s due %s", state.equals("done") ? "✓" : state.toUpperCase(), section, f.action(), f.owner(),
-          lms.rollback.notify.MessageTemplates.UTC_STAMP.format(f.due())) + (f.done() != null ? "  (" + f.done() + ")" : ""));
+          time.stamp(f.due())) + (f.done() != null ? "  (" + f.done() + ")" : ""));
     }
   }
 

@@ -61,7 +61,7 @@ final class VerifyBlueCommand extends ClusterVerb {
         new PrometheusClient(prometheus != null ? prometheus : env.prometheusUrl(), v.requestTimeout().limit()), version,
         window != null ? window : v.observationWindow().limit(), switchedAt != null ? switchedAt : lastSwitch(cluster));
     // the same checks as the run's verify step, Blue's logs over the window included
-    List<CheckResult> results = lms.rollback.runbook.BlueChecks.afterTheSwitch(cluster, env, request.switchedAt(), v, v.errorLogPattern(), request);
+    List<CheckResult> results = lms.rollback.runbook.BlueChecks.afterTheSwitch(cluster, env, request.switchedAt(), plan.plan(), v.errorLogPattern(), request);
     Path xml = Checks.writeJUnit(junit != null ? junit : output.outDir().resolve("verify-blue-junit.xml"), BlueVerifier.SUITE, results);
     return outcome("Blue", results, xml);
   }

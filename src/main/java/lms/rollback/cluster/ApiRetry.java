@@ -43,8 +43,9 @@ public final class ApiRetry {
         }
         last = e;
         if (attempt == 1 && attempts > 1 && staleConnection(e)) {
-          // a pooled keep-alive connection the server had just closed: the request never reached it, and an HTTP
-          // client sends it again at once on a new connection (OkHttp's retryOnConnectionFailure); not worth a line
+          // a pooled keep-alive connection a server or proxy had just closed: the request never reached it, and an
+          // HTTP client sends it again at once on a new connection (OkHttp's retryOnConnectionFailure); not worth a
+          // line. Our own cause of it, a log stream closed after its end, is gone (BlueLogScanTest, one attempt).
           continue;
         }
         if (attempt < attempts) {

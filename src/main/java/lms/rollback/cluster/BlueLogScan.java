@@ -50,7 +50,9 @@ public final class BlueLogScan {
       for (Container c : cs) {
         containers++;
         String podName = pod.getMetadata().getName();
-        try (InputStream in = open(env.namespace(), podName, c.getName(), seconds)) {
+        InputStream in = null;
+        try {
+          in = open(env.namespace(), podName, c.getName(), seconds);
           if (in == null) continue; // the pod went between the list and the read
           var lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
           String line;
@@ -61,8 +63,13 @@ public final class BlueLogScan {
               if (examples.size() < EXAMPLES) examples.add(podName + ": " + (line.length() > 200 ? line.substring(0, 200) + "…" : line));
             }
           }
+          // Read to its end, the stream is not closed: fabric8's close() cancels the body, and Vert.x then closes the
+          // connection it has already put back in the pool, which the next request meets as "Connection was closed".
+          in = null;
         } catch (IOException e) {
           return CheckResult.inconclusive(CHECK, "0 lines matching " + error.pattern(), millis(start), "the log of " + podName + " could not be read: " + e.getMessage());
+        } finally {
+          abandon(in);
         }
       }
     }
@@ -76,6 +83,16 @@ public final class BlueLogScan {
 
   static String plainText(String line) {
     return line.indexOf('\u001B') < 0 ? line : ESCAPES.matcher(line).replaceAll("");
+  }
+
+  /** A log left before its end: closing it cancels the rest of the response. */
+  private static void abandon(InputStream in) {
+    if (in == null) return;
+    try {
+      in.close();
+    } catch (IOException ignored) {
+      // the read already failed; that failure is what is reported
+    }
   }
 
   /** One plain GET of the log since {@code seconds} ago; null on 404. */

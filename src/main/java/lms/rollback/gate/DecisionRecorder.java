@@ -102,7 +102,7 @@ public final class DecisionRecorder {
       Prompt p = d.database() ? Prompt.database(d.trigger()) : Prompt.level(d.trigger(), d.level());
       PromptLog.open(GateRun.currentRun(journal.read()), p).ifPresent(o -> {
         if (o.deadline().isAfter(clock.instant().plus(EARLY_TIMEOUT))) {
-          refuse(d, p.describe() + " is open until " + o.deadline() + "; a timeout is recorded only once its window has run out");
+          refuse(d, p.describe() + " is open until " + plan.time().stamp(o.deadline()) + "; a timeout is recorded only once its window has run out");
         }
       });
       String role = d.database() ? String.join(" and ", authority.twoPersonRule().titles()) : gate.level(d.level()).title();
@@ -143,7 +143,7 @@ public final class DecisionRecorder {
     Journal.Entry closed = levelDecision(d.trigger());
     if (closed != null) {
       refuse(d, "the gate of " + d.trigger() + " is already closed: " + closed.data().path("decision").asText() + "d by " + closed.data().path("by").asText()
-          + " at " + closed.ts() + "; a decision once recorded is not reversed by a later one (to stop a run that is under way, stop its job or process)");
+          + " at " + plan.time().stamp(closed.ts()) + "; a decision once recorded is not reversed by a later one (to stop a run that is under way, stop its job or process)");
     }
     String role = roleHeld(gate, d);
     Map<String, Object> data = base(d, override ? "administrator override" : role);

@@ -21,6 +21,7 @@ import lms.rollback.notify.Notifier;
 import lms.rollback.notify.RenderedMessage;
 import lms.rollback.plan.Budget;
 import lms.rollback.plan.Plan;
+import lms.rollback.plan.PlanTime;
 import lms.rollback.plan.Role;
 import lms.rollback.plan.Runbook;
 import lms.rollback.plan.Trigger;
@@ -52,7 +53,7 @@ public final class GateNotifier {
 
   /** One notice: who was meant to be reached, and what each channel made of it. */
   public record Notice(Kind kind, Prompt prompt, String decider, List<ContactChain.Paged> reached, List<Notifier.Delivery> deliveries,
-      Instant deadline, String link, Duration left) {
+      Instant deadline, String link, Duration left, PlanTime time) {
 
     public boolean anyDelivered() {
       return deliveries.stream().anyMatch(d -> d.status() == Notifier.Status.sent);
@@ -85,7 +86,7 @@ public final class GateNotifier {
     public List<String> describe() {
       List<String> lines = new ArrayList<>();
       lines.add(String.format("%s %s: %s decides by %s (%s left); reached %s", kind, prompt.describe(), decider,
-          MessageTemplates.UTC_STAMP.format(deadline), Budget.format(left), String.join(", ", reached.stream().map(ContactChain.Paged::title).toList())));
+          time.stamp(deadline), Budget.format(left), String.join(", ", reached.stream().map(ContactChain.Paged::title).toList())));
       deliveries.forEach(d -> lines.add(String.format("  %-12s %s%s", d.channel(), d.status(), d.detail() == null ? "" : " (" + d.detail() + ")")));
       lines.add("  link: " + (link == null ? "none (no --build-url)" : link));
       return lines;
@@ -98,6 +99,11 @@ public final class GateNotifier {
   private final MessageTemplates templates;
   private final Clock clock;
   private final Authority authority;
+
+  /** How this plan shows times to the people it reaches. */
+  public PlanTime time() {
+    return plan.time();
+  }
 
   /** Delivering through a {@link Notifier} on the same templates, with the addresses and SMTP settings in {@code env}. */
   public static GateNotifier create(Plan plan, Journal journal, MessageTemplates templates, Map<String, String> env, int attempts, Progress progress) {
@@ -182,7 +188,7 @@ public final class GateNotifier {
       deliveries.add(notifier.deliver(rendered, email ? emails : null));
     }
     Notice notice = new Notice(kind, opened.prompt(), gate.title(opened.prompt()), reached, deliveries, opened.deadline(),
-        opened.request().link(), left);
+        opened.request().link(), left, plan.time());
     journal.append(kind.journalType, notice.asData());
     return notice;
   }
@@ -205,7 +211,7 @@ public final class GateNotifier {
         : "Jenkins users/groups " + String.join(", ", gate.submittersAt(p.level())));
     v.put("WINDOW", Budget.format(opened.window()) + (opened.timeScale() == 1.0 ? "" : " (sandbox time; the plan says "
         + Budget.format(gate.level(p.level()).window()) + ")"));
-    v.put("DEADLINE", MessageTemplates.UTC_STAMP.format(opened.deadline()));
+    v.put("DEADLINE", plan.time().stamp(opened.deadline()));
     v.put("LEFT", Budget.format(left));
     // the command to paste needs the run's journal and plan, which only the terminal that ran it has in full
     v.put("LINK", r.link() != null ? r.link() : "no link (not run from Jenkins): the terminal that ran the rollback shows the 'lmsctl gate record' "

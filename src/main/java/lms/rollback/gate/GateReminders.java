@@ -67,7 +67,7 @@ public final class GateReminders {
       if (at.isBefore(clock.instant().minus(poll))) {
         continue; // started late (a retried step): a reminder for a moment already past is not sent now
       }
-      progress.say(String.format("  %s: reminder %d of %d at %s (in %s)", p.describe(), i + 1, due.size(), MessageTemplates.UTC_STAMP.format(at),
+      progress.say(String.format("  %s: reminder %d of %d at %s (in %s)", p.describe(), i + 1, due.size(), notifier.time().stamp(at),
           Budget.format(Duration.ofSeconds(Math.max(0, Duration.between(clock.instant(), at).toSeconds())))));
       Optional<Journal.Entry> closed = PromptLog.awaitClosed(journal, p, opened.seq(), at, poll, clock);
       if (closed.isPresent()) {

@@ -15,6 +15,7 @@ import lms.rollback.core.Progress;
 import lms.rollback.notify.MessageTemplates;
 import lms.rollback.plan.Budget;
 import lms.rollback.plan.Plan;
+import lms.rollback.plan.PlanTime;
 
 /**
  * The gate of one rollback as a state machine over the journal — the only one: the CLI, the
@@ -55,7 +56,7 @@ public final class GateRun {
 
   /** Where the gate is. {@code prompt} and {@code opened} only when OPEN ({@code opened} null until notified). */
   public record State(Status status, String trigger, Prompt prompt, PromptLog.Opened opened, String title, String submitter,
-      Duration left, String message, List<Approval> approvals, List<String> escalations, String closedBy) {
+      Duration left, String message, List<Approval> approvals, List<String> escalations, String closedBy, PlanTime time) {
 
     public boolean decided() {
       return status == Status.APPROVED || status == Status.NOT_REQUIRED;
@@ -91,7 +92,7 @@ public final class GateRun {
         case REJECTED -> "rejected by " + closedBy;
         case EXPIRED -> "nobody decided in time (" + closedBy + ")";
         case OPEN -> "waiting for " + title + " (" + submitter + ")" + (opened == null ? "" : " until "
-            + MessageTemplates.UTC_STAMP.format(opened.deadline()) + ", " + Budget.format(left) + " left");
+            + time.stamp(opened.deadline()) + ", " + Budget.format(left) + " left");
       };
     }
   }
@@ -117,11 +118,11 @@ public final class GateRun {
     List<Approval> approvals = new ArrayList<>();
     List<String> escalations = new ArrayList<>();
     if (!gate.approvalNeeded()) {
-      return new State(Status.NOT_REQUIRED, trigger, null, null, null, null, Duration.ZERO, null, approvals, escalations, null);
+      return new State(Status.NOT_REQUIRED, trigger, null, null, null, null, Duration.ZERO, null, approvals, escalations, null, plan.time());
     }
     if (rehearsal) {
       // a rehearsal (§9.1) is scheduled, never on production: nobody is woken at 3 a.m. to approve it
-      return new State(Status.NOT_REQUIRED, trigger, null, null, null, null, Duration.ZERO, null, approvals, escalations, REHEARSAL);
+      return new State(Status.NOT_REQUIRED, trigger, null, null, null, null, Duration.ZERO, null, approvals, escalations, REHEARSAL, plan.time());
     }
     List<Journal.Entry> entries = currentRun(journal.read());
     Set<Integer> timedOut = new TreeSet<>();
@@ -249,10 +250,10 @@ public final class GateRun {
         ? "Database rollback for " + p.trigger() + ": needs " + title + ", two different people, neither the requester." + who
         : "Roll back for " + p.trigger() + "? " + title + " decides" + (escalations.isEmpty() ? "" : " (escalated: " + String.join("; ", escalations) + ")")
             + "." + who;
-    return new State(Status.OPEN, p.trigger(), p, opened, title, gate.submitter(p), left, message, approvals, escalations, null);
+    return new State(Status.OPEN, p.trigger(), p, opened, title, gate.submitter(p), left, message, approvals, escalations, null, plan.time());
   }
 
-  private static State closed(Status status, String trigger, List<Approval> approvals, List<String> escalations, String closedBy) {
-    return new State(status, trigger, null, null, null, null, Duration.ZERO, null, approvals, escalations, closedBy);
+  private State closed(Status status, String trigger, List<Approval> approvals, List<String> escalations, String closedBy) {
+    return new State(status, trigger, null, null, null, null, Duration.ZERO, null, approvals, escalations, closedBy, plan.time());
   }
 }

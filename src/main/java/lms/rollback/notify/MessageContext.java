@@ -2,8 +2,6 @@ package lms.rollback.notify;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +16,6 @@ import lms.rollback.report.RollbackReport;
 
 /** The values of the templates' placeholders, all read from the journal (and the plan's constants). */
 final class MessageContext {
-  private static final DateTimeFormatter STAMP = MessageTemplates.UTC_STAMP;
-  private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 
   private MessageContext() {}
 
@@ -43,9 +39,10 @@ final class MessageContext {
   static Map<String, String> from(Plan plan, Path journalFile, Instant now, String after) {
     RollbackReport r = new ReportBuilder(plan).build(journalFile, null, null);
     Map<String, String> v = new HashMap<>();
+    lms.rollback.plan.PlanTime time = plan.time();
     Instant at = eventTime(r, after, now);
-    v.put("TIMESTAMP", STAMP.format(at));
-    v.put("DATE", DATE.format(at));
+    v.put("TIMESTAMP", time.stamp(at));
+    v.put("DATE", time.date(at));
     v.put("ENVIRONMENT", r.environment());
     // the journal's entry as it stands when the message is rendered, published with it: the chain's anchor outside the machine
     var chain = lms.rollback.audit.ChainVerifier.verify(journalFile, null);
@@ -74,7 +71,7 @@ final class MessageContext {
     v.put("STATUS_PAGE_END", failed
         ? "still degraded. The rollback did not complete" + (r.stoppedAt() == null ? "" : " (it stopped at " + r.stoppedAt() + ")")
             + "; our engineers are working on it. Next update within " + v.get("ETA") + " minutes."
-        : "resolved. The deployment that caused degraded service was rolled back at " + STAMP.format(at) + "; the service is operational.");
+        : "resolved. The deployment that caused degraded service was rolled back at " + time.stamp(at) + "; the service is operational.");
     v.put("STOPPED", failed ? "Stopped at " + r.stoppedAt() + ": " + r.stopReason() : "");
     String why = r.trigger() == null ? "an issue after the release" : r.trigger().condition().toLowerCase(java.util.Locale.ROOT) + " (" + r.trigger().id() + ")";
     v.put("OUTCOME_SENTENCE", !failed ? "The LMS " + r.environment() + " deployment has been rolled back due to " + why + "."
@@ -93,8 +90,8 @@ final class MessageContext {
     v.putIfAbsent("USER_IMPACT", "unknown: no trigger was journaled");
     v.put("TOTAL", Budget.format(r.total()));
     v.put("TARGET", Budget.format(r.targetTime()));
-    v.put("STARTED", STAMP.format(r.started()));
-    v.put("COMPLETED", r.outcome() == RollbackReport.Outcome.INTERRUPTED ? "in progress" : STAMP.format(r.ended()));
+    v.put("STARTED", time.stamp(r.started()));
+    v.put("COMPLETED", r.outcome() == RollbackReport.Outcome.INTERRUPTED ? "in progress" : time.stamp(r.ended()));
     v.put("SUPPORT_EMAIL", plan.supportEmail());
     var databaseSteps = r.steps().stream().filter(s -> s.action().contains("database")).toList();
     v.put("DATA_CONSIDERATIONS", databaseSteps.isEmpty() ? "No database changes were rolled back"

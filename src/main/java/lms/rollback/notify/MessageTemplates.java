@@ -19,9 +19,6 @@ import lms.rollback.core.LmsException;
 public final class MessageTemplates {
 
   public static final String RESOURCE_DIR = "lms/rollback/templates/";
-  /** How a moment reads in every message: people in several time zones read the same UTC time. */
-  public static final java.time.format.DateTimeFormatter UTC_STAMP =
-      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([A-Z_]+)}}");
 
   private final Path directory;

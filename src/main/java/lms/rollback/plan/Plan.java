@@ -39,9 +39,12 @@ public record Plan(
     @JsonProperty(required = true) List<FollowUp> immediateActions,
     @JsonProperty(required = true) List<FollowUp> rootCauseAnalysis,
     @JsonProperty(required = true) List<RehearsalItem> rehearsalChecklist,
-    List<Rehearsal> rehearsals) {
+    List<Rehearsal> rehearsals,
+    String timeZone) {
 
   public Plan {
+    // the runbook names no zone; its times (02:15, T+5) are read in UTC unless the plan says otherwise
+    timeZone = timeZone == null || timeZone.isBlank() ? "UTC" : timeZone;
     // sorted so that listings and error messages are stable
     environments = new TreeMap<>(environments);
     roles = new TreeMap<>(roles);
@@ -90,7 +93,13 @@ public record Plan(
   public Plan withVerification(Verification v) {
     return new Plan(document, version, targetTime, environments, capabilityWindows, triggers, authorityMatrix, roles, gate, contactChain,
         preRollbackChecklist, scenarios, v, smokeChecks, database, communications, channels, supportEmail, immediateActions,
-        rootCauseAnalysis, rehearsalChecklist, rehearsals);
+        rootCauseAnalysis, rehearsalChecklist, rehearsals, timeZone);
+  }
+
+  /** How times read for people under this plan (validated at load: {@code timeZone} is a zone id). */
+  @JsonIgnore
+  public PlanTime time() {
+    return new PlanTime(java.time.ZoneId.of(timeZone));
   }
 
   /** The environment named on the command line, or an error listing the ones the plan has. */

@@ -16,6 +16,11 @@ final class PlanValidator {
   }
 
   void validate(Plan plan) {
+    try {
+      java.time.ZoneId.of(plan.timeZone());
+    } catch (java.time.DateTimeException e) {
+      fail("timeZone", "'" + plan.timeZone() + "' is not a time zone; allowed: a region id such as Europe/Berlin or America/New_York, or UTC");
+    }
     if (plan.environments().isEmpty()) fail("environments", "at least one environment is required");
     plan.environments().forEach((name, env) -> validate("environments." + name, env));
 

@@ -1,21 +1,11 @@
 package lms.rollback.report;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
-/** How times and durations read in every report format. */
+/** How durations read in every report format (times: {@link RollbackReport#clock}). */
 final class Formats {
   private Formats() {}
 
-  static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
-  static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
-  static final DateTimeFormatter DUE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
-
-  static String time(Instant t) {
-    return t == null ? "—" : TIME.format(t);
-  }
 
   static String duration(Duration d) {
     if (d == null) return "—";

@@ -1,7 +1,6 @@
 package lms.rollback.report;
 
 import static lms.rollback.report.Formats.duration;
-import static lms.rollback.report.Formats.time;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +40,7 @@ public final class HtmlReport {
     };
     h.append("<h1>Rollback Incident Report</h1>\n<p class=\"meta\">Incident <b>").append(esc(Formats.or(r.incidentId(), "[INC-XXXX]")))
         .append("</b> · Deployment <b>").append(esc(Formats.or(r.deploymentId(), "[DEP-XXXX]"))).append("</b> · ")
-        .append(Formats.DATE.format(r.started())).append(" · environment <b>").append(esc(Formats.or(r.environment(), "—"))).append("</b></p>\n");
+        .append(r.time().date(r.started())).append(" · environment <b>").append(esc(Formats.or(r.environment(), "—"))).append("</b></p>\n");
     h.append("<p><span class=\"badge ").append(badgeClass).append("\">").append(r.outcome().name()).append("</span> ")
         .append(esc(MarkdownReport.summary(r))).append("</p>\n");
 
@@ -53,9 +52,9 @@ public final class HtmlReport {
     figure(h, r.checks().stream().filter(RollbackReport.Check::passed).count() + " / " + r.checks().size(), "checks passed");
     h.append("</div>\n");
 
-    h.append("<h2>Timeline</h2>\n<table><tr><th>Time (UTC)</th><th>Event</th></tr>\n");
+    h.append("<h2>Timeline</h2>\n<table><tr><th>Time (" + r.zone() + ")</th><th>Event</th></tr>\n");
     for (IncidentSections.Event e : IncidentSections.timeline(r)) {
-      h.append("<tr><td class=\"num\">").append(e.at() == null ? "" : time(e.at())).append("</td><td>").append(esc(e.what())).append("</td></tr>\n");
+      h.append("<tr><td class=\"num\">").append(e.at() == null ? "" : r.clock(e.at())).append("</td><td>").append(esc(e.what())).append("</td></tr>\n");
     }
     h.append("</table>\n").append(timeline(r));
     h.append("<p class=\"legend\"><span><i style=\"background:#d6e4f0\"></i>step budget</span><span><i style=\"background:#1f8a4c\"></i>step, within budget</span>")
@@ -73,22 +72,22 @@ public final class HtmlReport {
     h.append("</td></tr><tr><th>Decision</th><td>");
     h.append(esc(r.decidedBy()));
     for (RollbackReport.Decision d : r.decisions()) {
-      h.append("<br>").append(time(d.at())).append(" UTC — ").append(esc(d.by())).append(": “").append(esc(d.reason())).append("”");
+      h.append("<br>").append(r.clock(d.at())).append(" " + r.zone() + " — ").append(esc(d.by())).append(": “").append(esc(d.reason())).append("”");
     }
     if (!r.escalations().isEmpty()) h.append("<br>Escalations: ").append(esc(String.join("; ", r.escalations())));
     h.append("</td></tr></table>\n");
 
     h.append("<h2>Human decisions</h2>\n<p class=\"meta\">Waiting for people, prompt open → decision: ").append(duration(r.humanTime()))
         .append(" — kept apart from the machine time in steps: ").append(duration(r.machineTime())).append("</p>\n")
-        .append("<table><tr><th>Prompt opened (UTC)</th><th>Prompt — outcome</th><th>Waited</th></tr>\n");
+        .append("<table><tr><th>Prompt opened (" + r.zone() + ")</th><th>Prompt — outcome</th><th>Waited</th></tr>\n");
     for (RollbackReport.HumanWait w : r.humanWaits()) {
-      h.append("<tr><td class=\"num\">").append(time(w.start())).append("</td><td>").append(esc(w.label())).append("</td><td class=\"num\">")
+      h.append("<tr><td class=\"num\">").append(r.clock(w.start())).append("</td><td>").append(esc(w.label())).append("</td><td class=\"num\">")
           .append(duration(w.took())).append("</td></tr>\n");
     }
     if (r.humanWaits().isEmpty()) h.append("<tr><td colspan=\"3\" class=\"meta\">none: no decision was waited for</td></tr>\n");
     h.append("</table>\n<table><tr><th>Time</th><th>Notice</th><th>Prompt</th><th>Decides</th><th>Reached</th><th>Channels</th></tr>\n");
     for (RollbackReport.GateNotice n : r.gateNotices()) {
-      h.append("<tr><td class=\"num\">").append(time(n.at())).append("</td><td>").append(esc(n.kind())).append("</td><td>").append(esc(n.prompt()))
+      h.append("<tr><td class=\"num\">").append(r.clock(n.at())).append("</td><td>").append(esc(n.kind())).append("</td><td>").append(esc(n.prompt()))
           .append("</td><td>").append(esc(n.decider())).append("</td><td>").append(esc(String.join(", ", n.reached()))).append("</td><td>")
           .append(esc(n.channels())).append("</td></tr>\n");
     }
@@ -104,9 +103,9 @@ public final class HtmlReport {
       }
       h.append("</table>\n");
     }
-    h.append("<h2>Steps executed</h2>\n<table><tr><th>Step</th><th>Started (UTC)</th><th>Took</th><th>Budget</th><th>Result</th><th>Detail</th></tr>\n");
+    h.append("<h2>Steps executed</h2>\n<table><tr><th>Step</th><th>Started (" + r.zone() + ")</th><th>Took</th><th>Budget</th><th>Result</th><th>Detail</th></tr>\n");
     for (RollbackReport.Step s : r.steps()) {
-      h.append("<tr><td>").append(esc(s.title())).append("</td><td class=\"num\">").append(time(s.start())).append("</td><td class=\"num\">")
+      h.append("<tr><td>").append(esc(s.title())).append("</td><td class=\"num\">").append(r.clock(s.start())).append("</td><td class=\"num\">")
           .append(duration(s.took())).append("</td><td class=\"num\">").append(duration(s.budget())).append("</td><td class=\"")
           .append(!s.ok() ? "failed\">FAILED" : s.overBudget() ? "slow\">over budget" : "pass\">ok").append("</td><td>").append(esc(s.detail()))
           .append("</td></tr>\n");
@@ -115,21 +114,21 @@ public final class HtmlReport {
 
     h.append("<h2>Verification results</h2>\n<table><tr><th>Time</th><th>Check</th><th>Result</th><th>Detail</th></tr>\n");
     for (RollbackReport.Check c : r.checks()) {
-      h.append("<tr><td class=\"num\">").append(time(c.at())).append("</td><td>").append(esc(c.name())).append("</td><td class=\"")
+      h.append("<tr><td class=\"num\">").append(r.clock(c.at())).append("</td><td>").append(esc(c.name())).append("</td><td class=\"")
           .append(c.passed() ? "pass" : "failed").append("\">").append(esc(c.status())).append("</td><td>").append(esc(c.detail())).append("</td></tr>\n");
     }
     h.append("</table>\n");
 
     h.append("<h2>Commands run</h2>\n<table><tr><th>Time</th><th>By</th><th>Command</th><th>Arguments</th><th>Outcome</th></tr>\n");
     for (RollbackReport.Command c : r.commands()) {
-      h.append("<tr><td class=\"num\">").append(time(c.at())).append("</td><td>").append(esc(c.actor())).append("</td><td>").append(esc(c.command()))
+      h.append("<tr><td class=\"num\">").append(r.clock(c.at())).append("</td><td>").append(esc(c.actor())).append("</td><td>").append(esc(c.command()))
           .append("</td><td><code>").append(esc(c.arguments())).append("</code></td><td>").append(esc(c.outcome())).append("</td></tr>\n");
     }
     h.append("</table>\n");
 
     h.append("<h2>Communication sent</h2>\n<table><tr><th>Time</th><th>Message</th><th>Channel</th><th>Status</th></tr>\n");
     for (RollbackReport.Message m : r.communications()) {
-      h.append("<tr><td class=\"num\">").append(time(m.at())).append("</td><td>").append(esc(m.message())).append("</td><td>").append(esc(m.channel()))
+      h.append("<tr><td class=\"num\">").append(r.clock(m.at())).append("</td><td>").append(esc(m.message())).append("</td><td>").append(esc(m.channel()))
           .append("</td><td class=\"").append(m.status().equals("sent") ? "pass" : m.status().equals("failed") ? "failed" : "slow").append("\">")
           .append(esc(m.status() + (m.detail().isEmpty() ? "" : ": " + m.detail()))).append("</td></tr>\n");
     }
@@ -141,8 +140,8 @@ public final class HtmlReport {
     h.append("</ul>\n<h2>Root Cause</h2>\n<p>").append(esc(IncidentSections.rootCause(r))).append("</p>\n");
     h.append("<h2>Corrective Actions</h2>\n<table><tr><th>Action</th><th>Owner</th><th>Due</th><th>Status</th></tr>\n");
     Instant now = Instant.now();
-    for (RollbackReport.FollowUp f : r.immediateActions()) row(h, f, "§7.1", now);
-    for (RollbackReport.FollowUp f : r.rootCauseAnalysis()) row(h, f, "§7.2", now);
+    for (RollbackReport.FollowUp f : r.immediateActions()) row(h, r, f, "§7.1", now);
+    for (RollbackReport.FollowUp f : r.rootCauseAnalysis()) row(h, r, f, "§7.2", now);
     h.append("</table>\n");
     h.append("<h2>Lessons Learned</h2>\n<p>").append(esc(IncidentSections.lessons(r))).append("</p>\n<h2>Approvals</h2>\n<ul>");
     IncidentSections.approvals(r).forEach(line -> h.append("<li>").append(esc(line)).append("</li>"));
@@ -159,10 +158,10 @@ public final class HtmlReport {
     h.append("<div class=\"fig\"><b>").append(esc(value)).append("</b><span>").append(esc(label)).append("</span></div>");
   }
 
-  private static void row(StringBuilder h, RollbackReport.FollowUp f, String section, Instant now) {
+  private static void row(StringBuilder h, RollbackReport r, RollbackReport.FollowUp f, String section, Instant now) {
     String status = f.status(now);
     h.append("<tr><td>").append(esc(f.action())).append(" <span class=\"meta\">").append(section).append("</span></td><td>").append(esc(f.owner()))
-        .append("</td><td class=\"num\">").append(Formats.DUE.format(f.due())).append("</td><td class=\"")
+        .append("</td><td class=\"num\">").append(r.time().stamp(f.due())).append("</td><td class=\"")
         .append(f.done() != null ? "pass" : status.equals("OVERDUE") ? "failed" : "meta").append("\">").append(esc(status)).append("</td></tr>\n");
   }
 

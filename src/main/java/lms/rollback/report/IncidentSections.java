@@ -43,13 +43,13 @@ final class IncidentSections {
 
   static String rootCause(RollbackReport r) {
     return r.rootCauseAnalysis().stream().filter(f -> f.action().startsWith("Technical")).findFirst()
-        .map(f -> "Not yet known: \"" + f.action() + "\" is " + f.owner() + "'s, due " + Formats.DUE.format(f.due()) + " (§7.2)")
+        .map(f -> "Not yet known: \"" + f.action() + "\" is " + f.owner() + "'s, due " + r.time().stamp(f.due()) + " (§7.2)")
         .orElse("Not yet known (§7.2)");
   }
 
   static String lessons(RollbackReport r) {
     return r.rootCauseAnalysis().stream().filter(f -> f.action().startsWith("RCA document")).findFirst()
-        .map(f -> "To be written with the RCA document (" + f.owner() + ", due " + Formats.DUE.format(f.due()) + ")")
+        .map(f -> "To be written with the RCA document (" + f.owner() + ", due " + r.time().stamp(f.due()) + ")")
         .orElse("To be written after the root cause analysis");
   }
 

@@ -2,7 +2,6 @@ package lms.rollback.report;
 
 import static lms.rollback.report.Formats.duration;
 import static lms.rollback.report.Formats.or;
-import static lms.rollback.report.Formats.time;
 
 import java.time.Instant;
 
@@ -14,16 +13,16 @@ public final class MarkdownReport {
     StringBuilder md = new StringBuilder();
     md.append("# Rollback Incident Report\n\n");
     md.append("**Incident ID:** ").append(item(or(r.incidentId(), "[INC-XXXX]"))).append("  \n");
-    md.append("**Date:** ").append(Formats.DATE.format(r.started())).append("  \n");
+    md.append("**Date:** ").append(r.time().date(r.started())).append("  \n");
     md.append("**Deployment ID:** ").append(item(or(r.deploymentId(), "[DEP-XXXX]"))).append("  \n");
     md.append("**Environment:** ").append(or(r.environment(), "—")).append("  \n");
     md.append("**Outcome:** ").append(item(outcome(r))).append("\n\n");
 
     md.append("## Summary\n\n").append(item(summary(r))).append("\n\n");
 
-    md.append("## Timeline\n\n| Time (UTC) | Event |\n|------|-------|\n");
+    md.append("## Timeline\n\n| Time (" + r.zone() + ") | Event |\n|------|-------|\n");
     for (IncidentSections.Event e : IncidentSections.timeline(r)) {
-      md.append("| ").append(e.at() == null ? "" : time(e.at())).append(" | ").append(cell(e.what())).append(" |\n");
+      md.append("| ").append(e.at() == null ? "" : r.clock(e.at())).append(" | ").append(cell(e.what())).append(" |\n");
     }
     md.append('\n');
 
@@ -44,13 +43,13 @@ public final class MarkdownReport {
     md.append("\n## Root Cause\n\n").append(IncidentSections.rootCause(r)).append("\n\n");
 
     md.append("## Audit trail (§8.1)\n\n| Item | Value |\n|---|---|\n");
-    md.append("| Rollback decision time | ").append(r.decision() != null ? time(r.decision().at())
-        : r.decisions().isEmpty() ? time(r.started()) + (r.changedAnything() && r.trigger() != null && "automatic".equals(r.trigger().type()) ? " (automatic)" : " (no decision)")
-        : time(r.decisions().get(0).at())).append(" |\n");
+    md.append("| Rollback decision time | ").append(r.decision() != null ? r.clock(r.decision().at())
+        : r.decisions().isEmpty() ? r.clock(r.started()) + (r.changedAnything() && r.trigger() != null && "automatic".equals(r.trigger().type()) ? " (automatic)" : " (no decision)")
+        : r.clock(r.decisions().get(0).at())).append(" |\n");
     md.append("| Decision authority | ").append(cell(r.decidedBy())).append(" |\n");
     // each decision with its own reason: the trigger reason below is the requester's
     for (RollbackReport.Decision d : r.decisions()) {
-      md.append("| Decision at ").append(time(d.at())).append(" | ").append(cell(d.describe())).append(d.reason() == null || d.reason().isBlank() ? ""
+      md.append("| Decision at ").append(r.clock(d.at())).append(" | ").append(cell(d.describe())).append(d.reason() == null || d.reason().isBlank() ? ""
           : ": " + cell(d.reason())).append(" |\n");
     }
     md.append("| Trigger reason | ").append(r.trigger() == null ? "—" : r.trigger().id() + " " + r.trigger().condition() + " (" + r.trigger().templateType() + ")")
@@ -76,22 +75,22 @@ public final class MarkdownReport {
     }
     md.append("### Steps executed\n\n| Step | Started | Took | Budget | Result | Detail |\n|---|---|---|---|---|---|\n");
     for (RollbackReport.Step s : r.steps()) {
-      md.append("| ").append(s.title()).append(" | ").append(time(s.start())).append(" | ").append(duration(s.took())).append(" | ")
+      md.append("| ").append(s.title()).append(" | ").append(r.clock(s.start())).append(" | ").append(duration(s.took())).append(" | ")
           .append(duration(s.budget())).append(" | ").append(!s.ok() ? "FAILED" : s.overBudget() ? "over budget" : "ok").append(" | ")
           .append(cell(s.detail())).append(" |\n");
     }
     md.append("\n### Commands run\n\n| Time | By | Command | Arguments | Outcome |\n|---|---|---|---|---|\n");
     for (RollbackReport.Command c : r.commands()) {
-      md.append("| ").append(time(c.at())).append(" | ").append(cell(c.actor())).append(" | ").append(cell(c.command())).append(" | `")
+      md.append("| ").append(r.clock(c.at())).append(" | ").append(cell(c.actor())).append(" | ").append(cell(c.command())).append(" | `")
           .append(cell(c.arguments())).append("` | ").append(cell(c.outcome())).append(" |\n");
     }
     md.append("\n### Verification results\n\n| Time | Check | Result | Detail |\n|---|---|---|---|\n");
     for (RollbackReport.Check c : r.checks()) {
-      md.append("| ").append(time(c.at())).append(" | ").append(c.name()).append(" | ").append(c.status()).append(" | ").append(cell(c.detail())).append(" |\n");
+      md.append("| ").append(r.clock(c.at())).append(" | ").append(c.name()).append(" | ").append(c.status()).append(" | ").append(cell(c.detail())).append(" |\n");
     }
     md.append("\n### Communication sent\n\n| Time | Message | Channel | Status |\n|---|---|---|---|\n");
     for (RollbackReport.Message m : r.communications()) {
-      md.append("| ").append(time(m.at())).append(" | ").append(m.message()).append(" | ").append(m.channel()).append(" | ").append(m.status())
+      md.append("| ").append(r.clock(m.at())).append(" | ").append(m.message()).append(" | ").append(m.channel()).append(" | ").append(m.status())
           .append(m.detail().isEmpty() ? "" : ": " + cell(m.detail())).append(" |\n");
     }
     if (!r.humanWaits().isEmpty() || !r.gateNotices().isEmpty()) {
@@ -99,21 +98,21 @@ public final class MarkdownReport {
           .append("Waiting for people: ").append(duration(r.humanTime())).append("; machine time in steps: ").append(duration(r.machineTime())).append(".\n\n")
           .append("| Prompt opened | Prompt — outcome | Prompt open → decision |\n|---|---|---|\n");
       for (RollbackReport.HumanWait w : r.humanWaits()) {
-        md.append("| ").append(time(w.start())).append(" | ").append(cell(w.label())).append(" | ").append(duration(w.took())).append(" |\n");
+        md.append("| ").append(r.clock(w.start())).append(" | ").append(cell(w.label())).append(" | ").append(duration(w.took())).append(" |\n");
       }
       md.append("\n#### Reaching the deciders\n\n| Time | Notice | Prompt | Decides | Reached | Channels |\n|---|---|---|---|---|---|\n");
       for (RollbackReport.GateNotice n : r.gateNotices()) {
-        md.append("| ").append(time(n.at())).append(" | ").append(n.kind()).append(" | ").append(n.prompt()).append(" | ").append(cell(n.decider()))
+        md.append("| ").append(r.clock(n.at())).append(" | ").append(n.kind()).append(" | ").append(n.prompt()).append(" | ").append(cell(n.decider()))
             .append(" | ").append(cell(String.join(", ", n.reached()))).append(" | ").append(cell(n.channels())).append(" |\n");
       }
     }
 
     md.append("\n## Corrective Actions\n\n### Immediate actions (§7.1)\n\n| Action | Owner | Due | Status |\n|---|---|---|---|\n");
     Instant now = Instant.now();
-    r.immediateActions().forEach(f -> md.append("| ").append(f.action()).append(" | ").append(f.owner()).append(" | ").append(Formats.DUE.format(f.due()))
+    r.immediateActions().forEach(f -> md.append("| ").append(f.action()).append(" | ").append(f.owner()).append(" | ").append(r.time().stamp(f.due()))
         .append(" | ").append(cell(f.status(now))).append(" |\n"));
     md.append("\n### Root cause analysis (§7.2)\n\n| Action | Owner | Due | Status |\n|---|---|---|---|\n");
-    r.rootCauseAnalysis().forEach(f -> md.append("| ").append(f.action()).append(" | ").append(f.owner()).append(" | ").append(Formats.DUE.format(f.due()))
+    r.rootCauseAnalysis().forEach(f -> md.append("| ").append(f.action()).append(" | ").append(f.owner()).append(" | ").append(r.time().stamp(f.due()))
         .append(" | ").append(cell(f.status(now))).append(" |\n"));
     md.append("\n## Lessons Learned\n\n").append(IncidentSections.lessons(r)).append("\n\n## Approvals\n\n");
     IncidentSections.approvals(r).forEach(line -> md.append("- ").append(item(line)).append('\n'));

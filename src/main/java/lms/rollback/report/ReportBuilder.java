@@ -183,7 +183,7 @@ public final class ReportBuilder {
         start == null ? null : start.path("capability").path("summary").asText(null),
         start != null && start.path("capability").has("greenAgeSeconds")
             ? started.minusSeconds(start.path("capability").path("greenAgeSeconds").asLong()) : null,
-        detected, checklist, rehearsal(start));
+        detected, checklist, rehearsal(start), plan.time());
   }
 
   /** A rehearsal says so, and which test of §9.1 it was: an auditor must not read it as a rollback of production. */
@@ -245,22 +245,22 @@ public final class ReportBuilder {
   }
 
   /** The follow-ups due from {@code from}, each ticked by the run's journal: the engine's own entry, or a person's. */
-  static List<RollbackReport.FollowUp> followUps(List<Runbook.FollowUp> items, Instant from, List<Journal.Entry> journal) {
+  private List<RollbackReport.FollowUp> followUps(List<Runbook.FollowUp> items, Instant from, List<Journal.Entry> journal) {
     return items.stream().map(f -> new RollbackReport.FollowUp(f.action(), f.owner(), from.plus(f.due().limit()), done(f, journal))).toList();
   }
 
   public static final String FOLLOW_UP_DONE = "followup.done";
 
-  private static String done(Runbook.FollowUp f, List<Journal.Entry> journal) {
+  private String done(Runbook.FollowUp f, List<Journal.Entry> journal) {
     String type = f.doneWhen() == null ? null : f.doneWhen().split(":", 2)[0];
     String message = f.doneWhen() != null && f.doneWhen().contains(":") ? f.doneWhen().split(":", 2)[1] : null;
     for (Journal.Entry e : journal) {
       if (e.type().equals(FOLLOW_UP_DONE) && e.data().path("action").asText("").equalsIgnoreCase(f.action())) {
         String note = e.data().path("note").asText("");
-        return e.actor() + " " + Formats.time(e.ts()) + (note.isBlank() ? "" : ": " + note);
+        return e.actor() + " " + plan.time().stamp(e.ts()) + (note.isBlank() ? "" : ": " + note);
       }
       if (type != null && e.type().equals(type) && (message == null || message.equals(e.data().path("message").asText()))) {
-        return "lmsctl (" + f.doneWhen() + ") " + Formats.time(e.ts());
+        return "lmsctl (" + f.doneWhen() + ") " + plan.time().stamp(e.ts());
       }
     }
     return null;

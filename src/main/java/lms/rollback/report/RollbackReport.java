@@ -2,6 +2,7 @@ package lms.rollback.report;
 
 import java.time.Duration;
 import java.time.Instant;
+import lms.rollback.plan.PlanTime;
 import java.util.List;
 import lms.rollback.audit.ChainVerifier;
 
@@ -37,7 +38,8 @@ public record RollbackReport(
     Instant deployed,
     Instant detected,
     List<ChecklistItem> checklist,
-    String rehearsal) {
+    String rehearsal,
+    PlanTime time) {
 
   /** §4.1: one item of the pre-rollback checklist as the run left it (done by the engine, confirmed by its owner, or open). */
   public record ChecklistItem(int step, String action, String owner, String state, String detail) {}
@@ -139,5 +141,15 @@ public record RollbackReport(
 
   public boolean withinTarget() {
     return total.compareTo(targetTime) <= 0;
+  }
+
+  /** A time of day as people read it under the plan, "—" when unknown; the zone is named by {@link #zone()}. */
+  public String clock(Instant at) {
+    return at == null ? "—" : time.clock(at);
+  }
+
+  /** The plan's zone as the report's headings name it (at the run's start: CET or CEST). */
+  public String zone() {
+    return time.zoneName(started);
   }
 }

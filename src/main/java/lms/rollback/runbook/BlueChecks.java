@@ -7,7 +7,7 @@ import java.util.List;
 import lms.rollback.cluster.BlueLogScan;
 import lms.rollback.cluster.Cluster;
 import lms.rollback.plan.Environment;
-import lms.rollback.plan.Runbook.Verification;
+import lms.rollback.plan.Plan;
 import lms.rollback.verify.BlueVerifier;
 import lms.rollback.verify.CheckResult;
 
@@ -19,11 +19,11 @@ import lms.rollback.verify.CheckResult;
 public final class BlueChecks {
   private BlueChecks() {}
 
-  /** {@code probes}: the HTTP and Prometheus checks to make, or null on a cluster-only run (the log scan is always made). */
-  public static List<CheckResult> afterTheSwitch(Cluster cluster, Environment env, Instant switchedAt, Verification v, String errorLogPattern,
+  /** {@code plan} and {@code probes}: the HTTP and Prometheus checks to make, or null on a cluster-only run (the log scan is always made). */
+  public static List<CheckResult> afterTheSwitch(Cluster cluster, Environment env, Instant switchedAt, Plan plan, String errorLogPattern,
       BlueVerifier.Request probes) {
     List<CheckResult> all = new ArrayList<>();
-    if (probes != null) all.addAll(new BlueVerifier(v, cluster.journal(), cluster.progress()).verify(probes));
+    if (probes != null) all.addAll(new BlueVerifier(plan.verification(), plan.time(), cluster.journal(), cluster.progress()).verify(probes));
     // read after the window, streamed: every line Blue logged since the switch
     all.add(lms.rollback.verify.Checks.journal(cluster.journal(), BlueVerifier.SUITE,
         new BlueLogScan(cluster, errorLogPattern).scan(env, Duration.between(switchedAt, Instant.now()))));

@@ -237,7 +237,7 @@ public final class RollbackRun {
         if (e.type().equals("scenario.start")) lastStart = e;
         if (e.type().equals("scenario.end") && e.data().path("ok").asBoolean(false)) last = lastStart;
       }
-      return seen + "; " + (last != null ? "the run started at journal entry " + last.seq() + " (" + last.ts() + ", requested by "
+      return seen + "; " + (last != null ? "the run started at journal entry " + last.seq() + " (" + plan.time().stamp(last.ts()) + ", requested by "
           + last.data().path("requestedBy").asText("?") + ") did it" : "no run in this journal did it: it was done before, or by hand")
           + ". No run was started; nobody was asked and nothing was sent";
     } catch (LmsException e) {

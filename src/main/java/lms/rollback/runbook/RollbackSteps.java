@@ -174,7 +174,7 @@ public final class RollbackSteps {
     String checked = "routes on Blue, " + blue.ready() + "/" + blue.desired() + " Blue replicas ready";
     BlueVerifier.Request request = probes == null ? null : new BlueVerifier.Request(env, probes.baseUrl(), probes.prometheus(),
         probes.expectedVersion(), probes.window(), switchedAt, cluster.pods(env.namespace(), env.green().podLabels()).size());
-    List<CheckResult> all = BlueChecks.afterTheSwitch(cluster, env, switchedAt, probes == null ? null : probes.plan().verification(), errorLogPattern,
+    List<CheckResult> all = BlueChecks.afterTheSwitch(cluster, env, switchedAt, probes == null ? null : probes.plan(), errorLogPattern,
         request);
     CheckResult logs = all.get(all.size() - 1);
     if (probes == null && !logs.passed()) {

@@ -48,10 +48,12 @@ public final class BlueVerifier {
   }
 
   private final Verification v;
+  private final lms.rollback.plan.PlanTime time;
   private final Journal journal;
   private final Progress progress;
 
-  public BlueVerifier(Verification verification, Journal journal, Progress progress) {
+  public BlueVerifier(Verification verification, lms.rollback.plan.PlanTime time, Journal journal, Progress progress) {
+    this.time = time;
     this.v = verification;
     this.journal = journal;
     this.progress = progress;
@@ -172,7 +174,7 @@ public final class BlueVerifier {
   private int sampleAll(PrometheusClient prometheus, PostSwitchWindow w, List<Metric> metrics) {
     List<Instant> times = w.sampleTimes();
     int taken = 0;
-    progress.say("  observing Blue until +" + Budget.format(Duration.between(w.switchedAt(), w.end())) + " after the switch (" + w.end()
+    progress.say("  observing Blue until +" + Budget.format(Duration.between(w.switchedAt(), w.end())) + " after the switch (" + time.stamp(w.end())
         + "), on data from +" + Budget.format(Duration.between(w.switchedAt(), w.evidenceFrom())) + " on, " + times.size() + (times.size() == 1 ? " sample" : " samples"));
     Instant lastSaid = Instant.now();
     for (Instant t : times) {
