@@ -237,6 +237,39 @@ class DatabaseRollbackTest {
   }
 
   @Test
+  void scenarioDDrivenStageByStageDoesNotPutMaintenanceBackAfterTheRestoreWasVerified() throws Exception {
+    // Given a backup and a D run that Jenkins advances one stage at a time, through the verified restore
+    Path dump = PostgresServer.dump(url, out.resolve("lms-nightly.dump"));
+    DatabaseApprovals.record(out, "BUS-004", "cio.ng", "lms-cio");
+    List<String> d = List.of("rollback", "--scenario", "D", "--env", Sandbox.ENV, "--trigger", "BUS-004", "--dump", dump.toString(),
+        "--kubeconfig", kubeconfig.toString(), "--out-dir", out.toString(), "--cluster-only");
+    Cli.Run first = LmsctlProcess.run(PostgresServer.environment(url), concat(d, "--through", "verify-restore"));
+    assertEquals(0, first.exit(), first.out() + first.err());
+    assertFalse(lms.rollback.cluster.MaintenanceMode.active(sandbox.virtualService()), "verify-restore left maintenance onto Blue");
+
+    // When the next stage continues the run
+    Cli.Run next = LmsctlProcess.run(PostgresServer.environment(url), d.toArray(String[]::new));
+
+    // Then maintenance-on is judged as verify-restore left it (not redone), and the run ends on Blue with Green down
+    assertEquals(0, next.exit(), next.out() + next.err());
+    var vs = sandbox.virtualService();
+    assertFalse(lms.rollback.cluster.MaintenanceMode.active(vs), "production is not sent back to the maintenance page");
+    assertTrue(lms.rollback.cluster.RouteTable.of(vs, sandbox.env).matches(sandbox.env.rollbackWeights()), vs.getSpec().getHttp().toString());
+    assertEquals(0, sandbox.deployment(sandbox.env.green().deployment()).getSpec().getReplicas());
+    String journal = Files.readString(out.resolve(Journal.FILE_NAME));
+    assertFalse(journal.contains("\"type\":\"step.redo\""), "nothing redone");
+    assertTrue(journal.contains("left by verify-restore on purpose"), "the skip says why");
+    assertEquals(1, types().stream().filter("maintenance.on"::equals).count(), "maintenance entered once");
+    assertEquals(1, types().stream().filter("database.restored"::equals).count(), "the backup restored once");
+  }
+
+  private static String[] concat(List<String> args, String... more) {
+    List<String> all = new java.util.ArrayList<>(args);
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+
+  @Test
   void scenarioDRefusesWithoutADumpAndAFailedRestoreKeepsMaintenanceOn() throws Exception {
     Cli.Run noDump = LmsctlProcess.run(PostgresServer.environment(url), "rollback", "--scenario", "D", "--env", Sandbox.ENV, "--trigger", "BUS-004",
         "--kubeconfig", kubeconfig.toString(), "--out-dir", out.toString(), "--cluster-only");

@@ -87,7 +87,9 @@ public final class RollbackSteps {
         .stillDone(StepAction.VERIFY_BLUE, this::blueStillServing)
         .checkedAgainAfterACrash(StepAction.VERIFY_BLUE)
         .stillDone(StepAction.STOP_GREEN, this::greenStillDown)
-        .stillDone(StepAction.MAINTENANCE_ON, this::stillInMaintenance);
+        .stillDone(StepAction.MAINTENANCE_ON, this::stillInMaintenance)
+        .undoneOnPurpose(StepAction.MAINTENANCE_ON, StepAction.VERIFY_RESTORE, "§5.4 step 5 takes LMS out of maintenance onto the restored Blue")
+        .stillDone(StepAction.VERIFY_RESTORE, this::restoredBlueServing);
     return database == null ? runner : database.register(runner);
   }
 
@@ -110,6 +112,12 @@ public final class RollbackSteps {
     int pods = cluster.pods(env.namespace(), env.green().podLabels()).size();
     if (replicas != 0 || pods != 0) throw new VerificationException("Green has " + replicas + " replica(s) and " + pods + " pod(s)");
     return "Green at 0 replicas, no pod";
+  }
+
+  /** After verify-restore: out of maintenance, traffic on Blue, Blue ready (what stop-green then relies on). */
+  private String restoredBlueServing() {
+    if (lms.rollback.cluster.MaintenanceMode.active(cluster.virtualService(env))) throw new VerificationException("maintenance mode is on again");
+    return blueStillServing();
   }
 
   private String stillInMaintenance() {

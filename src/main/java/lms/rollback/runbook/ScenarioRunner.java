@@ -42,6 +42,7 @@ public final class ScenarioRunner {
   private final Map<StepAction, Function<Scenario.Step, String>> executors = new EnumMap<>(StepAction.class);
   private final Map<StepAction, Supplier<String>> stillDone = new EnumMap<>(StepAction.class);
   private final java.util.Set<StepAction> checkedAgainAfterACrash = java.util.EnumSet.noneOf(StepAction.class);
+  private final Map<StepAction, Map<StepAction, String>> undoneOnPurpose = new EnumMap<>(StepAction.class);
   private final Map<StepAction, Supplier<PersonNeeded>> waitsFor = new EnumMap<>(StepAction.class);
   private final Journal journal;
   private Hooks hooks = Hooks.NONE;
@@ -121,6 +122,16 @@ public final class ScenarioRunner {
    * Checks (verify-blue) that are run again, not trusted, when the run resumes after a call that was
    * killed or stopped: what they saw may no longer hold, and later steps act on it.
    */
+  /**
+   * A later step that undoes an earlier one's postcondition on purpose (D's verify-restore leaves maintenance): once
+   * both are done, a resumed run judges the earlier step as the later one left it — not redone — and checks only the
+   * later step's own postcondition.
+   */
+  public ScenarioRunner undoneOnPurpose(StepAction earlier, StepAction later, String why) {
+    undoneOnPurpose.computeIfAbsent(earlier, k -> new EnumMap<>(StepAction.class)).put(later, why);
+    return this;
+  }
+
   public ScenarioRunner checkedAgainAfterACrash(StepAction... actions) {
     checkedAgainAfterACrash.addAll(List.of(actions));
     return this;
@@ -276,7 +287,12 @@ public final class ScenarioRunner {
         done = null;
       }
       PersonNeeded missing = done == null && waitsFor.containsKey(step.action()) ? waitsFor.get(step.action()).get() : null;
-      if (done != null && stillDone(step)) {
+      String leftBy = done == null ? null : leftOnPurposeBy(step, earlier);
+      if (leftBy != null) {
+        journal.append("step.verified", Map.of("action", step.action().key(), "seen", leftBy));
+        timer.skipped(done);
+        listener.finished(timer.outcomes().get(timer.outcomes().size() - 1));
+      } else if (done != null && stillDone(step)) {
         timer.skipped(done);
         listener.finished(timer.outcomes().get(timer.outcomes().size() - 1));
       } else if (missing != null) {
@@ -329,6 +345,15 @@ public final class ScenarioRunner {
       journal.append("scenario.paused", Map.of("scenario", name, "through", after));
       return result(Status.PAUSED, List.of(), Duration.ZERO, null, null, gate);
     }
+  }
+
+  /** The later step, already done in this run, that undid {@code step}'s postcondition on purpose; null if none. */
+  private String leftOnPurposeBy(Scenario.Step step, RunState earlier) {
+    Map<StepAction, String> later = undoneOnPurpose.getOrDefault(step.action(), Map.of());
+    for (Map.Entry<StepAction, String> e : later.entrySet()) {
+      if (earlier.done().containsKey(e.getKey().key())) return "left by " + e.getKey().key() + " on purpose: " + e.getValue();
+    }
+    return null;
   }
 
   /** Whether a step the earlier run finished is still done; journaled either way. */
