@@ -74,7 +74,15 @@ def decide(Map config, Map p, long deadline) {
     if (config.scenario) args += ['--scenario', config.scenario]
     // the decision is the approver's act: the journal's actor is that person, not the agent's OS user
     def recorded = lmsctlRun(args: args + buildUrl(config), outDir: config.outDir, actor: answer.decision == 'timeout' ? config.requestedBy : answer.by)
-    if (recorded.status == 0) return recorded.json.gate
+    if (recorded.status == 0) {
+      Map next = recorded.json.gate
+      if (next.status != 'open' || next.prompt.id != p.id) return next
+      // the same prompt, still open for its second person (the database's two-person rule): asked at once, on the
+      // same deadline, in this branch; returning would leave them no input until the reminders branch ends
+      echo "${p.id}: ${answer.by} counted; ${next.prompt.message}"
+      p = next.prompt
+      continue
+    }
     if (recorded.status != 5) error("lmsRollbackGate: the ${answer.decision} could not be recorded (lmsctl exit ${recorded.status}): ${recorded.reason}")
     echo "That ${answer.decision} does not count: ${recorded.reason}. The prompt stays open."
     // the engine's clock says the window is still open: wait for it rather than ask again at once

@@ -108,5 +108,8 @@ class LmsRollbackGateTest extends LmsPipelineTest {
     assertEquals(['LmsDatabaseGate', 'LmsDatabaseGate'], inputs*.id*.toString())
     assertEquals('lms-dbas,lms-release-commanders', inputs[0].submitter)
     assertEquals(['approve@db', 'approve@db'], decisions())
+    // the second person is asked at once, within the same prompt's decision: not after the first set of reminders ends
+    assertEquals(1, lmsctl.verbs('gate', 'remind').size(), 'one prompt, one set of reminders, however many people it needs')
+    assertTrue(timeouts[1].time <= timeouts[0].time, 'the second person gets what is left of the same window')
   }
 }
