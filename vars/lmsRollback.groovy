@@ -111,6 +111,9 @@ def engine(Map config, List extra) {
                '--lease-holder', config.leaseHolder ?: "jenkins ${env.JOB_NAME ?: 'lms-rollback'} (${config.env})"]
   String buildUrl = config.buildUrl ?: env.BUILD_URL
   if (buildUrl) args += ['--build-url', buildUrl]
+  // each build has its own folder (lms-rollback/build-N): the engine continues a run an earlier build there lost
+  int slash = config.outDir.lastIndexOf('/')
+  if (slash > 0) args += ['--continue-from', config.outDir.substring(0, slash)]
   if (config.plan) args += ['--plan', config.plan]
   if (config.verifyWindow) args += ['--window', config.verifyWindow]
   if (config.rehearsal) args += ['--rehearsal']

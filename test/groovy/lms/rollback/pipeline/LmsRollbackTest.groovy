@@ -169,7 +169,7 @@ class LmsRollbackTest extends LmsPipelineTest {
   }
 
   @Test
-  void twoBuildsInOneWorkspaceNeverShareAFile() {
+  void twoBuildsInOneWorkspaceShareNoFileAndTheEngineAloneContinuesALostRun() {
     inputAnswers << [APPROVER: 'rc.jones', REASON: 'confirmed on the dashboard, roll back']
     run(ROLLBACK)
     int first = lmsctl.calls().size()
@@ -185,6 +185,8 @@ class LmsRollbackTest extends LmsPipelineTest {
 
     List<List<String>> second = lmsctl.calls().drop(first)
     assertTrue(second.every { c -> FakeLmsctl.value(c, '--out-dir') == 'lms-rollback/build-42' }, second.toString())
+    // an earlier build's run is read only by the engine, which carries over an unfinished one (RunContinuation)
+    assertTrue(second.findAll { it[0] == 'rollback' }.every { c -> FakeLmsctl.value(c, '--continue-from') == 'lms-rollback' }, second.toString())
     assertEquals(firstText, firstOut.text, 'the first build\'s files are untouched')
     assertFalse(second.any { FakeLmsctl.value(it, '--through') == 'switch-traffic' })
   }

@@ -111,7 +111,7 @@ class PrintedCommandsTest {
       // and a second build after it, in the same journal: nothing to do, nobody asked, the run that did it named
       Cli.Run again = LmsctlProcess.start(env, rollback).await();
       assertEquals(0, again.exit(), again.out() + again.err());
-      assertTrue(again.out().contains("NOTHING TO DO: traffic is on Blue") && again.out().contains("and Green is scaled to 0 with no pod left; the run started at journal entry"),
+      assertTrue(again.out().contains("NOTHING TO DO: traffic is on Blue") && again.out().contains("and Green is scaled to 0 with no pod left; the run started at entry"),
           again.out());
       List<String> after = new Journal(runDir, "reader").read().stream().map(Journal.Entry::type).toList();
       List<String> tail = after.subList(after.lastIndexOf("verb.start"), after.size());

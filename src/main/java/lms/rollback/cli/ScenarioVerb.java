@@ -56,6 +56,20 @@ abstract class ScenarioVerb extends Verb {
       description = "Pause after this point: preflight, decision, or a step of the scenario (e.g. switch-traffic); run the command again, with another --through or none, to go on. The environment's lease stays with the run meanwhile.")
   String through;
 
+  @Option(names = "--continue-from", paramLabel = "DIR",
+      description = "A folder of earlier builds' folders (Jenkins: lms-rollback): when --out-dir has no journal yet and the newest run there on this environment is this scenario and trigger, unfinished (its build was killed or lost), its journal is carried over and the same run continues: its decision still counts, no message is sent twice. Default: none.")
+  Path continueFrom;
+
+  private lms.rollback.runbook.RunContinuation.CarriedOver carried;
+
+  @Override
+  void beforeJournal() {
+    if (continueFrom == null || dryRun) return;
+    String name = scenarioName();
+    carried = lms.rollback.runbook.RunContinuation.carryOver(continueFrom, output.outDir(), name, plan.plan().scenario(name), plan.environmentName(),
+        trigger);
+  }
+
   @Option(names = "--wait", description = "Wait here for the decision (its notices, reminders and escalation), instead of ending at an open prompt with exit 5.")
   boolean waitForDecision;
 
@@ -95,6 +109,10 @@ abstract class ScenarioVerb extends Verb {
   @Override
   Outcome execute(Journal journal) {
     String name = scenarioName();
+    if (carried != null) {
+      journal.append("run.continued", Map.of("from", carried.from().toString(), "runStartSeq", carried.startSeq()));
+      Progress.stderr().say("  continuing the unfinished run of " + carried.from() + " (journal entry " + carried.startSeq() + ")");
+    }
     Scenario scenario = plan.plan().scenario(name);
     plan.plan().trigger(trigger);
     Environment env = plan.environment();
@@ -123,6 +141,7 @@ abstract class ScenarioVerb extends Verb {
     try (OutDirLock local = lockOutDir(); KubernetesClient client = clusterOptions.connection().open()) {
       Cluster cluster = new Cluster(client, new ApiRetry(clusterOptions.attempts(), ApiRetry.DEFAULT_FIRST_BACKOFF, progress), journal, progress);
       RollbackRun run = new RollbackRun(plan.plan(), cluster, output.outDir(), System.getenv(), progress).restore(dump(), redeployImage())
+          .earlierJournals(continueFrom)
           .capabilityOverride(capabilityOverride)
           .printTo(text && !dryRun ? out : null)
           .waiting(waitForDecision ? new RollbackRun.Waiting(true, 1.0, Duration.ofMillis(500)) : RollbackRun.Waiting.NO);

@@ -26,9 +26,13 @@ abstract class Verb implements Callable<Integer> {
 
   abstract Outcome execute(Journal journal);
 
+  /** Before the verb's journal is opened (its first entry written): a run carried over from another folder, say. */
+  void beforeJournal() {}
+
   @Override
   public Integer call() {
     plan.environment();
+    beforeJournal();
     Journal journal = new Journal(output.outDir(), output.actor());
     String verb = spec.qualifiedName().replaceFirst("^lmsctl ", "");
     journal.append("verb.start", Map.of("verb", verb, "environment", plan.environmentName(),

@@ -67,6 +67,7 @@ public final class RollbackRun {
   }
 
   private final Plan plan;
+  private Path earlierJournals;
   private final Cluster cluster;
   private final Path outDir;
   private final Map<String, String> env;
@@ -106,6 +107,12 @@ public final class RollbackRun {
   }
 
   /** A person's reason to switch traffic although Green is past the window for it (§1.2, 24 h+); null: none. */
+  /** Earlier builds' journals (Jenkins: one folder per build): a no-op names the run there that did the rollback. */
+  public RollbackRun earlierJournals(Path siblings) {
+    this.earlierJournals = siblings;
+    return this;
+  }
+
   public RollbackRun capabilityOverride(String reason) {
     this.capabilityOverride = reason;
     return this;
@@ -154,7 +161,7 @@ public final class RollbackRun {
         out.flush();
       }
       boolean starting = earlier == null && (r.through() == null || List.of(ScenarioRunner.PREFLIGHT, ScenarioRunner.DECISION).contains(r.through()));
-      String done = starting ? alreadyDone(environment, scenario, journal) : null;
+      String done = starting ? alreadyDone(environment, r.environment(), scenario, journal) : null;
       if (done != null) {
         // a second build (or terminal) after the rollback: say who did it, and ask and send nothing
         journal.append("scenario.already-done", Map.of("scenario", r.scenario(), "environment", r.environment(), "trigger", r.trigger(),
@@ -212,12 +219,23 @@ public final class RollbackRun {
     return new Outcome(result, exit, ended ? report(r.rehearsal()) : List.of());
   }
 
+  private static Journal.Entry lastCompletedRun(Journal journal) {
+    Journal.Entry last = null;
+    Journal.Entry lastStart = null;
+    for (Journal.Entry e : journal.read()) {
+      if (e.type().equals("scenario.start")) lastStart = e;
+      if (e.type().equals("scenario.end") && e.data().path("ok").asBoolean(false)) last = lastStart;
+    }
+    return last;
+  }
+
   /**
    * Why a new run of {@code scenario} would change nothing, or null: traffic already on Blue with the rollback's weights,
    * and (when the scenario stops Green) Green at 0 replicas with no pod left. A scenario that changes the database is
-   * never judged so: the database's state cannot be told from the cluster. Names the run of this journal that did it.
+   * never judged so: the database's state cannot be told from the cluster. Names the run that did it: of this journal, or of the
+   * newest earlier build's beside it.
    */
-  private String alreadyDone(Environment environment, Scenario scenario, Journal journal) {
+  private String alreadyDone(Environment environment, String environmentName, Scenario scenario, Journal journal) {
     if (scenario.changesDatabase()) return null;
     boolean switches = scenario.steps().stream().anyMatch(s -> s.action() == lms.rollback.plan.StepAction.SWITCH_TRAFFIC);
     boolean stopsGreen = scenario.steps().stream().anyMatch(s -> s.action() == lms.rollback.plan.StepAction.STOP_GREEN);
@@ -231,14 +249,15 @@ public final class RollbackRun {
         if (lms.rollback.cluster.Cluster.replicas(green) != 0 || !cluster.pods(environment.namespace(), environment.green().podLabels()).isEmpty()) return null;
         seen += " and Green is scaled to 0 with no pod left";
       }
-      Journal.Entry last = null;
-      Journal.Entry lastStart = null;
-      for (Journal.Entry e : journal.read()) {
-        if (e.type().equals("scenario.start")) lastStart = e;
-        if (e.type().equals("scenario.end") && e.data().path("ok").asBoolean(false)) last = lastStart;
+      Path where = journal.file();
+      Journal.Entry last = lastCompletedRun(journal);
+      Path earlier = last == null && earlierJournals != null ? RunContinuation.newestJournalOn(earlierJournals, outDir, environmentName) : null;
+      if (earlier != null) {
+        last = lastCompletedRun(Journal.reading(earlier));
+        where = earlier;
       }
-      return seen + "; " + (last != null ? "the run started at journal entry " + last.seq() + " (" + plan.time().stamp(last.ts()) + ", requested by "
-          + last.data().path("requestedBy").asText("?") + ") did it" : "no run in this journal did it: it was done before, or by hand")
+      return seen + "; " + (last != null ? "the run started at entry " + last.seq() + " of " + where + " (" + plan.time().stamp(last.ts())
+          + ", requested by " + last.data().path("requestedBy").asText("?") + ") did it" : "no run in this journal did it: it was done before, or by hand")
           + ". No run was started; nobody was asked and nothing was sent";
     } catch (LmsException e) {
       return null; // unreadable: the preflight of a real run says why

@@ -1,0 +1,97 @@
+package lms.rollback.runbook;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import lms.rollback.audit.ChainVerifier;
+import lms.rollback.audit.Journal;
+import lms.rollback.core.ExitCode;
+import lms.rollback.core.LmsException;
+import lms.rollback.plan.Scenario;
+
+/**
+ * A build that lost its run (agent gone, process killed, build aborted) leaves its journal in its own folder; the
+ * next build of the job has a new folder. Before that build's first entry, its run is carried over: the newest
+ * journal beside it whose last run is on this environment is copied in — chain and head — when that run is
+ * unfinished and is this scenario and trigger, so the same run resumes (its decision still counts, nothing is sent
+ * twice). A newest run that ended, or another scenario's, carries nothing: an older unfinished run is history.
+ */
+public final class RunContinuation {
+
+  /** What was carried over, and from where; null when nothing was. */
+  public record CarriedOver(Path from, long startSeq) {}
+
+  private RunContinuation() {}
+
+  public static CarriedOver carryOver(Path siblings, Path outDir, String scenario, Scenario plan, String environment, String trigger) {
+    if (Files.exists(outDir.resolve(Journal.FILE_NAME), LinkOption.NOFOLLOW_LINKS)) return null; // this folder has its own run
+    Path newest = newestJournalOn(siblings, outDir, environment);
+    if (newest == null) return null;
+    RunState unfinished = RunState.unfinished(Journal.reading(newest), scenario, plan, environment, trigger);
+    if (unfinished == null) return null;
+    var chain = ChainVerifier.verify(newest, null);
+    if (!chain.intact()) {
+      throw new LmsException(ExitCode.INVALID_INPUT, "--continue-from: the unfinished run in " + newest + " cannot be continued: its journal "
+          + "is not intact (" + chain.problem() + "); nothing was done. Check it with 'lmsctl audit verify', or start a new run in an empty folder");
+    }
+    try {
+      Files.createDirectories(outDir);
+      Path head = newest.resolveSibling(Journal.HEAD_FILE_NAME);
+      if (Files.exists(head, LinkOption.NOFOLLOW_LINKS)) {
+        Files.copy(head, outDir.resolve(Journal.HEAD_FILE_NAME), StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+      }
+      Files.copy(newest, outDir.resolve(Journal.FILE_NAME), LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      throw new LmsException(ExitCode.OTHER, "--continue-from: cannot copy " + newest + " into " + outDir + ": " + e.getMessage());
+    }
+    return new CarriedOver(newest.getParent(), unfinished.startSeq());
+  }
+
+  /** The most recently written journal among {@code siblings}' folders whose last scenario.start is on {@code environment}. */
+  static Path newestJournalOn(Path siblings, Path outDir, String environment) {
+    if (!Files.isDirectory(siblings, LinkOption.NOFOLLOW_LINKS)) return null;
+    List<Path> journals = new ArrayList<>();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(siblings)) {
+      for (Path dir : dirs) {
+        Path file = dir.resolve(Journal.FILE_NAME);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || sameFolder(dir, outDir)) continue;
+        if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) journals.add(file);
+      }
+    } catch (IOException e) {
+      throw new LmsException(ExitCode.OTHER, "--continue-from: cannot list " + siblings + ": " + e.getMessage());
+    }
+    journals.sort(Comparator.comparing(RunContinuation::modified).reversed());
+    for (Path file : journals) {
+      if (Objects.equals(environment, lastRunEnvironment(file))) return file;
+    }
+    return null;
+  }
+
+  private static String lastRunEnvironment(Path file) {
+    String[] env = {null};
+    Journal.reading(file).forEach(e -> {
+      if (e.type().equals("scenario.start")) env[0] = e.data().path("environment").asText(null);
+    });
+    return env[0];
+  }
+
+  private static boolean sameFolder(Path a, Path b) {
+    return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+  }
+
+  private static FileTime modified(Path file) {
+    try {
+      return Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      return FileTime.fromMillis(0);
+    }
+  }
+}

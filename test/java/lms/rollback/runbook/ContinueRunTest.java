@@ -1,0 +1,90 @@
+package lms.rollback.runbook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import lms.rollback.audit.ChainVerifier;
+import lms.rollback.audit.Journal;
+import lms.rollback.cluster.RouteTable;
+import lms.rollback.testing.Cli;
+import lms.rollback.testing.HttpReceiver;
+import lms.rollback.testing.LmsctlProcess;
+import lms.rollback.testing.Sandbox;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Jenkins gives every build its own folder; a build that lost its run (aborted between stages, its agent gone) is
+ * continued by the next build of the job: the same run, its decision still counting, no message sent twice.
+ */
+class ContinueRunTest {
+
+  @TempDir Path out;
+
+  private List<String> build(Path kubeconfig, int number, String... more) {
+    List<String> args = new ArrayList<>(List.of("rollback", "--scenario", "B", "--env", Sandbox.ENV, "--trigger", "MAN-001", "--kubeconfig",
+        kubeconfig.toString(), "--out-dir", builds().resolve("build-" + number).toString(), "--continue-from", builds().toString(),
+        "--cluster-only", "--lock-wait", "5s", "--actor", "dev.smith", "--reason", "error rate 3% since the 02:00 release",
+        "--lease-holder", "jenkins Rollback (production)"));
+    args.addAll(List.of(more));
+    return args;
+  }
+
+  private Path builds() {
+    return out.resolve("lms-rollback");
+  }
+
+  private static long count(List<String> bodies, String text) {
+    return bodies.stream().filter(b -> b.contains(text)).count();
+  }
+
+  @Test
+  void theNextBuildContinuesTheRunABuildLostAfterTheSwitchAndABuildAfterItChangesNothing() throws Exception {
+    try (Sandbox sandbox = Sandbox.start(out); HttpReceiver warRoom = new HttpReceiver()) {
+      Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig.yaml"));
+      Map<String, String> env = Map.of("LMS_WAR_ROOM_WEBHOOK", warRoom.url());
+      // Given build 41: its gate approved by the Release Commander, traffic switched, then the build lost
+      assertEquals(5, LmsctlProcess.run(env, build(kubeconfig, 41, "--through", "decision").toArray(String[]::new)).exit());
+      Cli.Run approved = Cli.lmsctl("gate", "record", "--trigger", "MAN-001", "--level", "0", "--decision", "approve", "--by", "rc.jones",
+          "--groups", "lms-release-commanders", "--requested-by", "dev.smith", "--reason", "confirmed on the error dashboard",
+          "--out-dir", builds().resolve("build-41").toString());
+      assertEquals(0, approved.exit(), approved.out() + approved.err());
+      Cli.Run switched = LmsctlProcess.run(env, build(kubeconfig, 41, "--through", "switch-traffic").toArray(String[]::new));
+      assertEquals(0, switched.exit(), switched.out() + switched.err());
+      long initiated = count(warRoom.bodies, "ROLLBACK INITIATED");
+      assertEquals(1, initiated, warRoom.bodies.toString());
+
+      // When build 42 runs the same rollback in its own folder
+      Cli.Run next = LmsctlProcess.run(env, build(kubeconfig, 42).toArray(String[]::new));
+
+      // Then it continues build 41's run: no second decision, no message repeated, Green down, one chain
+      assertEquals(0, next.exit(), next.out() + next.err());
+      assertTrue(RouteTable.of(sandbox.virtualService(), sandbox.env).matches(sandbox.env.rollbackWeights()));
+      assertEquals(0, sandbox.deployment("lms-green").getSpec().getReplicas());
+      assertEquals(1, count(warRoom.bodies, "ROLLBACK INITIATED"), warRoom.bodies.toString());
+      assertEquals(1, count(warRoom.bodies, "TRAFFIC SWITCHED"), warRoom.bodies.toString());
+      assertEquals(1, count(warRoom.bodies, "ROLLBACK DECISION NEEDED"), "the Release Commander was asked once: " + warRoom.bodies);
+      Path journal42 = builds().resolve("build-42").resolve(Journal.FILE_NAME);
+      List<Journal.Entry> entries = Journal.reading(journal42).read();
+      assertEquals(1, entries.stream().filter(e -> e.type().equals("scenario.start")).count(), "one run");
+      assertTrue(entries.stream().anyMatch(e -> e.type().equals("run.continued") && e.data().path("from").asText().endsWith("build-41")));
+      assertTrue(ChainVerifier.verify(journal42, null).intact());
+      assertTrue(Files.readString(builds().resolve("build-42").resolve("rollback-report.md")).contains("rc.jones"), "the report names who decided");
+
+      // And build 43, after the run ended, carries nothing over: nothing to do, nobody asked, nothing sent
+      int sent = warRoom.bodies.size();
+      Cli.Run after = LmsctlProcess.run(env, build(kubeconfig, 43).toArray(String[]::new));
+      assertEquals(0, after.exit(), after.out() + after.err());
+      assertTrue(after.out().contains("NOTHING TO DO") && after.out().contains("build-42"), after.out() + after.err());
+      assertEquals(sent, warRoom.bodies.size(), warRoom.bodies.toString());
+      assertFalse(Journal.reading(builds().resolve("build-43").resolve(Journal.FILE_NAME)).read().stream()
+          .anyMatch(e -> e.type().equals("run.continued")));
+    }
+  }
+}
