@@ -12,6 +12,9 @@ def call(Map userConfig = [:]) {
   Map config = lmsConfig('lmsRollback', defaults, userConfig, ['scenario', 'trigger', 'env', 'reason', 'requestedBy'])
   lmsPlugins('lmsRollback')
   String outcome = 'FAILED'
+  String failure = null
+  // the engine ended or stopped the run itself (refused, rejected, a step failed): it has reported and told the war room
+  boolean engineEnded = false
   long started = System.currentTimeMillis()
   lock(resource: "lms-rollback-${config.env}") {
     milestone(label: "lms-rollback ${config.env}")
@@ -31,6 +34,7 @@ def call(Map userConfig = [:]) {
           // the engine checks everything the run will need, then opens its gate (telling the deciders)
           run = engine(config, ['--through', 'decision'])
           if (run.json == null) error("lmsRollback: lmsctl rollback gave no answer (exit ${run.status}): ${run.reason}")
+          engineEnded = run.json.state == 'refused'
           if (run.json.state == 'refused') error("lmsRollback: nothing was rolled back, the preflight refused: ${run.json.reason}")
         }
         if (run.json.state == 'already-done') {
@@ -69,13 +73,23 @@ def call(Map userConfig = [:]) {
               advanced = engine(config, ['--through', step.action])
             }
             if (advanced.status != 0) {
+              engineEnded = advanced.json?.state == 'stopped'
               error("lmsRollback: stopped at ${step.action} (lmsctl exit ${advanced.status}): ${advanced.json?.reason ?: advanced.reason}")
             }
           }
         }
         outcome = 'SUCCESS'
+      } catch (Throwable e) {
+        failure = stopOf(e)
+        throw e
       } finally {
         stage('Report (§8)') {
+          if (failure != null && !config.dryRun && !engineEnded && outcome != 'NOT AUTHORIZED') {
+            // the build ends mid-run: the engine records where the run stopped, reports it and tells the war room how it
+            // continues (the next build does) — unless the engine ended or stopped the run itself, which it then says
+            def said = engine(config, ['--interrupted', "build ${env.BUILD_NUMBER ?: '?'} ended before the run did: ${failure}"])
+            if (said.json?.reason) echo("lmsRollback: ${said.json.reason}")
+          }
           // the engine wrote the report when the run ended; Jenkins publishes and archives what this build wrote
           junit(testResults: "${config.outDir}/*-junit.xml", allowEmptyResults: true)
           if (config.archive) archiveArtifacts(artifacts: "${config.outDir}/**", allowEmptyArchive: true)
@@ -86,6 +100,16 @@ def call(Map userConfig = [:]) {
       }
     }
   }
+}
+
+/** One line for why the build stopped: an abort says who or what, anything else its message. */
+@NonCPS
+String stopOf(Throwable e) {
+  if (e.getClass().getName().endsWith('FlowInterruptedException')) {
+    def causes = e.getCauses().collect { c -> c.getShortDescription() }
+    return "the build was aborted${causes ? ' (' + causes.join('; ') + ')' : ''}"
+  }
+  return e.message ?: e.getClass().getSimpleName()
 }
 
 /** The engine's question as an input for the people it names, within the step's budget; recorded under the answerer's name. */

@@ -126,6 +126,32 @@ class LmsRollbackTest extends LmsPipelineTest {
   }
 
   @Test
+  void aStageWhoseLmsctlIsKilledHasTheEngineRecordTheInterruptionBeforeTheArchive() {
+    inputAnswers << [APPROVER: 'rc.jones', REASON: 'confirmed on the dashboard, roll back']
+    lmsctl.answer('rollback@verify-blue', 137, '', '')
+
+    def e = assertThrows(Exception) { run(ROLLBACK) }
+
+    assertTrue(e.message.contains('stopped at verify-blue (lmsctl exit 137)'), e.message)
+    // the run is not over: the engine records where it stopped, reports it and tells the war room, then Jenkins archives
+    def said = rollbackCalls().findAll { it.contains('--interrupted') }
+    assertEquals(1, said.size(), rollbackCalls().toString())
+    assertTrue(FakeLmsctl.value(said[0], '--interrupted').contains('stopped at verify-blue (lmsctl exit 137)'), said[0].toString())
+    assertEquals(['B', 'production', 'MAN-001', 'lms-rollback/build-41'], ['--scenario', '--env', '--trigger', '--out-dir'].collect { FakeLmsctl.value(said[0], it) })
+    assertTrue(called('junit') && called('archiveArtifacts'))
+  }
+
+  @Test
+  void aRunTheEngineStoppedItselfIsNotRecordedAgainAsInterrupted() {
+    inputAnswers << [APPROVER: 'rc.jones', REASON: 'confirmed on the dashboard, roll back']
+    lmsctl.answer('rollback@verify-blue', 4, Contract.text('rollback-stopped'), 'lmsctl rollback: scenario B stopped at step \'verify-blue\'')
+
+    assertThrows(Exception) { run(ROLLBACK) }
+
+    assertFalse(rollbackCalls().any { it.contains('--interrupted') }, rollbackCalls().toString())
+  }
+
+  @Test
   void aPersonTheEngineWaitsForIsAskedAndTheAnswerRecordedUnderTheirNameAsTheEngineSays() {
     // Given an automatic trigger 6 h after the release: the engine's plan has the §1.2 review stage, and waits there
     new File(lmsctl.dir, 'answers').listFiles().findAll { it.name.startsWith('rollback@decision.q') }*.delete()

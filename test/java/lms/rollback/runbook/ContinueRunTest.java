@@ -45,7 +45,7 @@ class ContinueRunTest {
   }
 
   @Test
-  void theNextBuildContinuesTheRunABuildLostAfterTheSwitchAndABuildAfterItChangesNothing() throws Exception {
+  void anAbortedBuildSaysWhereItStoppedTheNextContinuesItsRunAndABuildAfterThatChangesNothing() throws Exception {
     try (Sandbox sandbox = Sandbox.start(out); HttpReceiver warRoom = new HttpReceiver()) {
       Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig.yaml"));
       Map<String, String> env = Map.of("LMS_WAR_ROOM_WEBHOOK", warRoom.url());
@@ -59,6 +59,18 @@ class ContinueRunTest {
       assertEquals(0, switched.exit(), switched.out() + switched.err());
       long initiated = count(warRoom.bodies, "ROLLBACK INITIATED");
       assertEquals(1, initiated, warRoom.bodies.toString());
+      // and build 41 ending aborted: its finally records the interruption, once however often it is said
+      Cli.Run aborted = LmsctlProcess.run(env, build(kubeconfig, 41, "--interrupted", "build 41 was aborted by rc.jones").toArray(String[]::new));
+      assertEquals(0, aborted.exit(), aborted.out() + aborted.err());
+      assertTrue(aborted.out().contains("INTERRUPTED: interrupted after switch-traffic: build 41 was aborted by rc.jones"), aborted.out());
+      assertTrue(Files.readString(builds().resolve("build-41").resolve("rollback-report.md")).contains("interrupted (build 41 was aborted"),
+          "the aborted build has its report");
+      assertEquals(0, LmsctlProcess.run(env, build(kubeconfig, 41, "--interrupted", "aborted again").toArray(String[]::new)).exit());
+      assertEquals(1, count(warRoom.bodies, "ROLLBACK INTERRUPTED"), warRoom.bodies.toString());
+      String told = warRoom.bodies.stream().filter(b -> b.contains("ROLLBACK INTERRUPTED")).findFirst().orElseThrow();
+      assertTrue(told.contains("It stopped after switch-traffic") && told.contains("build the Rollback job again"), told);
+      assertTrue(RouteTable.of(sandbox.virtualService(), sandbox.env).matches(sandbox.env.rollbackWeights()), "nothing undone");
+      assertEquals(3, sandbox.deployment("lms-green").getSpec().getReplicas(), "and nothing more done");
 
       // When build 42 runs the same rollback in its own folder
       Cli.Run next = LmsctlProcess.run(env, build(kubeconfig, 42).toArray(String[]::new));

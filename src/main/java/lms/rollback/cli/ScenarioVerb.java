@@ -73,6 +73,10 @@ abstract class ScenarioVerb extends Verb {
   @Option(names = "--wait", description = "Wait here for the decision (its notices, reminders and escalation), instead of ending at an open prompt with exit 5.")
   boolean waitForDecision;
 
+  @Option(names = "--interrupted", paramLabel = "WHY",
+      description = "The run's driver stopped it mid-way (Jenkins: the build was aborted, its agent or lmsctl lost): journal where the run stopped and why, write its report, and tell the war room how it continues. Changes nothing in the cluster; the run stays unfinished and the same command without this option continues it. Nothing is recorded for a run that ended or that the engine stopped itself. Default: none.")
+  String interrupted;
+
   @Option(names = "--dry-run", description = "Change nothing, open no prompt, send nothing: show the preflight's checks, who would be asked to decide, and the steps that would run.")
   boolean dryRun;
 
@@ -130,11 +134,17 @@ abstract class ScenarioVerb extends Verb {
       throw new LmsException(ExitCode.INVALID_INPUT, "--through: scenario " + name + " has no step '" + through + "'; allowed: "
           + String.join(", ", points));
     }
+    if (interrupted != null && (dryRun || through != null || waitForDecision)) {
+      throw new LmsException(ExitCode.INVALID_INPUT, "--interrupted: records a stop and runs nothing, so --dry-run, --through and --wait do not apply; drop them");
+    }
+    if (interrupted != null && interrupted.isBlank()) {
+      throw new LmsException(ExitCode.INVALID_INPUT, "--interrupted: say why in a sentence (e.g. \"build 41 aborted by rc.jones\")");
+    }
     if (dryRun && (through != null || waitForDecision)) {
       throw new LmsException(ExitCode.INVALID_INPUT, "--dry-run: runs nothing, so --through and --wait do not apply; drop them");
     }
     boolean needsDatabase = scenario.needsDatabase();
-    DatabaseUrl url = needsDatabase && !dryRun ? database.url(env) : null;
+    DatabaseUrl url = needsDatabase && !dryRun && interrupted == null ? database.url(env) : null;
     Progress progress = Progress.stderr();
     PrintWriter out = spec.commandLine().getOut();
     boolean text = !output.json();
@@ -150,6 +160,7 @@ abstract class ScenarioVerb extends Verb {
       RollbackRun.Request request = new RollbackRun.Request(name, plan.environmentName(), trigger, requestedBy != null ? requestedBy : output.actor(),
           reason, rehearsal, rehearsalOf, through, clusterOptions.leaseHolder(output.actor()) + " (lmsctl " + spec.name() + ")", clusterOptions.lockWait(), buildUrl);
       if (dryRun) return dryRunOutcome(run.dryRun(request), scenario);
+      if (interrupted != null) return outcome(journal, scenario, run.interrupted(request, interrupted));
       if (needsDatabase) {
         MigrationProcess process = scenario.steps().stream().anyMatch(s -> s.action() == StepAction.DATABASE_ROLLBACK)
             ? database.process(cluster, env, url, plan.plan().database(), progress) : null;
@@ -180,6 +191,7 @@ abstract class ScenarioVerb extends Verb {
       case REFUSED -> text.add("  NOT STARTED: the preflight refused: " + result.reason());
       case STOPPED -> text.add("  STOPPED at " + result.stoppedAt() + ": " + result.reason());
       case PAUSED -> text.add("  paused after " + through + "; run the same command again (without --through, or with a later step) to go on");
+      case INTERRUPTED -> text.add("  INTERRUPTED: " + result.reason());
       case COMPLETED, ALREADY_DONE -> { }
     }
     if (result.started()) {

@@ -12,6 +12,8 @@ public final class CommunicationSchedule {
   public static final String END = "end";
   /** A run whose gate closed without a decision to roll back: nothing was changed, and the war room is told so. */
   public static final String REJECTED = "rejected";
+  /** A run whose driver stopped mid-way (a build aborted, an agent lost): where it stopped, and how it continues. */
+  public static final String INTERRUPTED = "interrupted";
 
   private final Plan plan;
   private final Notifier notifier;

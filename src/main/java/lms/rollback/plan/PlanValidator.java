@@ -90,7 +90,7 @@ final class PlanValidator {
     });
     for (int i = 0; i < plan.communications().size(); i++) {
       String after = plan.communications().get(i).after();
-      java.util.List<String> events = new java.util.ArrayList<>(java.util.List.of("start", "end", "rejected", "auto-trigger", "auto-not-completed"));
+      java.util.List<String> events = new java.util.ArrayList<>(java.util.List.of("start", "end", "rejected", "interrupted", "auto-trigger", "auto-not-completed"));
       for (StepAction a : StepAction.values()) events.add(a.key());
       if (!events.contains(after)) fail("communications[" + i + "].after", "'" + after + "' is not allowed; allowed: " + String.join(", ", events));
       String channel = plan.communications().get(i).channel();

@@ -57,6 +57,8 @@ public final class ReportBuilder {
     RollbackReport.Outcome outcome = RollbackReport.Outcome.INTERRUPTED;
     String stoppedAt = null;
     String stopReason = null;
+    String interruptedAt = null;
+    String interruptedWhy = null;
     String openStep = null;
     Instant ended = run.get(run.size() - 1).ts();
     int checksAtStepStart = 0;
@@ -68,6 +70,8 @@ public final class ReportBuilder {
       JsonNode d = e.data();
       switch (e.type()) {
         case "step.start" -> {
+          interruptedAt = null; // the run went on after an interruption
+          interruptedWhy = null;
           stepStarts.put(d.path("action").asText(), e.ts());
           checksAtStepStart = checks.size();
           openStep = d.path("title").asText();
@@ -141,6 +145,10 @@ public final class ReportBuilder {
           stopReason = d.path("reason").asText();
           ended = e.ts();
         }
+        case "scenario.interrupted" -> {
+          interruptedAt = d.path("stoppedAt").asText();
+          interruptedWhy = d.path("reason").asText();
+        }
         case "scenario.stopped" -> {
           outcome = RollbackReport.Outcome.FAILED;
           stoppedAt = d.path("stoppedAt").asText();
@@ -161,8 +169,9 @@ public final class ReportBuilder {
       }
     }
     if (outcome == RollbackReport.Outcome.INTERRUPTED) {
-      stoppedAt = openStep != null ? openStep : "after the last journaled entry";
-      stopReason = "no end was journaled: the run was killed or is still going (last entry: " + run.get(run.size() - 1).type() + ")";
+      stoppedAt = interruptedAt != null ? interruptedAt : openStep != null ? openStep : "after the last journaled entry";
+      stopReason = interruptedWhy != null ? "interrupted (" + interruptedWhy + "); the run continues when the same rollback is run again"
+          : "no end was journaled: the run was killed or is still going (last entry: " + run.get(run.size() - 1).type() + ")";
     }
 
     Instant started = run.get(0).ts();

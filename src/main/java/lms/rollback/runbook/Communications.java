@@ -34,6 +34,11 @@ public final class Communications implements ScenarioRunner.Hooks {
     print(schedule.after(result.status() == ScenarioRunner.Status.REJECTED ? CommunicationSchedule.REJECTED : CommunicationSchedule.END));
   }
 
+  /** The run's driver stopped mid-way: the war room hears where, and how the run continues. */
+  public void interrupted() {
+    print(schedule.after(CommunicationSchedule.INTERRUPTED));
+  }
+
   private void print(List<Notifier.Delivery> deliveries) {
     if (out == null) return;
     for (Notifier.Delivery d : deliveries) {

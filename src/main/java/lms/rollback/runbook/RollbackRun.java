@@ -366,6 +366,57 @@ public final class RollbackRun {
     return scenario.target().limit().plus(HOLD_MARGIN);
   }
 
+  /** The driver's own stop, not the engine's: the journal's last say of the run is none of these. */
+  private static final java.util.Set<String> ENGINE_ENDS = java.util.Set.of("scenario.stopped", "scenario.interrupted");
+
+  /**
+   * The run's driver stopped it mid-way (a Jenkins build aborted or killed, its agent lost): journals where the run
+   * stopped and why, writes its report as it stands, and tells the war room where it stopped and how to continue.
+   * Changes nothing in the cluster and keeps the run unfinished, so the next call continues it. Nothing is said twice:
+   * a run the engine already ended, stopped at a failing step (it told the war room itself) or recorded as interrupted
+   * with nothing done since, is left as it is.
+   */
+  public Outcome interrupted(Request r, String why) {
+    plan.trigger(r.trigger());
+    plan.environment(r.environment());
+    Scenario scenario = plan.scenario(r.scenario());
+    Journal journal = cluster.journal();
+    RunState earlier = RunState.unfinished(journal, r.scenario(), scenario, r.environment(), r.trigger());
+    if (earlier == null) {
+      return new Outcome(new ScenarioRunner.Result(r.scenario(), ScenarioRunner.Status.INTERRUPTED, List.of(), Duration.ZERO, scenario.target().limit(),
+          null, "no unfinished run of scenario " + r.scenario() + " in " + journal.file() + ": nothing to record", 0, null, scenario.steps(), null),
+          ExitCode.OK, List.of());
+    }
+    String openStep = null;
+    String lastSaid = null;
+    List<String> done = new ArrayList<>();
+    for (Journal.Entry e : journal.read()) {
+      if (e.seq() <= earlier.startSeq()) continue;
+      String action = e.data().path("action").asText(null);
+      if (e.type().equals("step.start")) openStep = action;
+      if (e.type().equals("step.end") || e.type().equals("step.skipped")) {
+        openStep = null;
+        if (e.data().path("ok").asBoolean(true) && !done.contains(action)) done.add(action);
+      }
+      if (e.type().startsWith("scenario.") || e.type().startsWith("step.")) lastSaid = e.type();
+    }
+    String stoppedAt = openStep != null ? openStep : done.isEmpty() ? (earlier.decided() ? "after its decision, before its first step" : "before its decision")
+        : "after " + done.get(done.size() - 1);
+    if (ENGINE_ENDS.contains(lastSaid)) {
+      return new Outcome(new ScenarioRunner.Result(r.scenario(), ScenarioRunner.Status.INTERRUPTED, List.of(), Duration.ZERO, scenario.target().limit(),
+          stoppedAt, "the run's last entry is " + lastSaid + ": already recorded and told; nothing more to record", earlier.startSeq(), null,
+          scenario.steps(), null), ExitCode.OK, List.of());
+    }
+    journal.append("scenario.interrupted", Map.of("scenario", r.scenario(), "stoppedAt", stoppedAt, "reason", why, "done", done));
+    Notifier notifier = new Notifier(plan, journal, new MessageTemplates(null), env, progress, Notifier.DEFAULT_ATTEMPTS,
+        Notifier.DEFAULT_BACKOFF, Clock.systemUTC());
+    new Communications(new CommunicationSchedule(plan, notifier), out).interrupted();
+    String reason = "interrupted " + stoppedAt + ": " + why + "; nothing after that was done. The same command (the next build of the job) "
+        + "continues this run: its decision still counts and no message is sent again";
+    return new Outcome(new ScenarioRunner.Result(r.scenario(), ScenarioRunner.Status.INTERRUPTED, List.of(), Duration.ZERO, scenario.target().limit(),
+        stoppedAt, reason, earlier.startSeq(), null, scenario.steps(), null), ExitCode.OK, report(r.rehearsal()));
+  }
+
   /** The §8 report of the run that just ended, in every format, and the §9.2 scorecard of a rehearsal. */
   private List<Path> report(boolean rehearsal) {
     RollbackReport report = new ReportBuilder(plan).build(cluster.journal().file(), null, null);

@@ -32,7 +32,9 @@ public final class ScenarioRunner {
   public enum Status {
     COMPLETED, PAUSED, STOPPED, AWAITING_DECISION, REJECTED, REFUSED,
     /** No run: the environment is already where the scenario leaves it (a second build after a rollback); nothing asked or sent. */
-    ALREADY_DONE;
+    ALREADY_DONE,
+    /** The run's driver stopped mid-run (a build aborted, an agent lost): recorded, reported, told; the run continues later. */
+    INTERRUPTED;
 
     public String key() {
       return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
