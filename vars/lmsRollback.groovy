@@ -6,7 +6,7 @@
  */
 def call(Map userConfig = [:]) {
   Map defaults = [scenario: null, trigger: null, env: null, reason: null, requestedBy: null, dryRun: false, rehearsal: false, rehearsalOf: null,
-                  plan: null, verifyWindow: null, backup: null, image: null, outDir: null, kubeconfigCredentialsId: 'lms-kubeconfig',
+                  plan: null, verifyWindow: null, backup: null, image: null, incident: null, deployment: null, outDir: null, kubeconfigCredentialsId: 'lms-kubeconfig',
                   smokeCredentials: [:], notifyCredentials: [:], databaseCredentialsId: null, databaseUrlVariable: 'LMS_DATABASE_URL',
                   leaseHolder: null, buildUrl: null, archive: true, capabilityOverride: null, dataReviewers: null]
   Map config = lmsConfig('lmsRollback', defaults, userConfig, ['scenario', 'trigger', 'env', 'reason', 'requestedBy'])
@@ -143,6 +143,8 @@ def engine(Map config, List extra) {
   if (config.rehearsal) args += ['--rehearsal']
   if (config.rehearsalOf) args += ['--rehearsal-of', config.rehearsalOf]
   if (config.backup) args += ['--dump', config.backup]
+  if (config.incident) args += ['--incident', config.incident]
+  if (config.deployment) args += ['--deployment', config.deployment]
   if (config.image) args += ['--image', config.image]
   if (config.capabilityOverride) args += ['--capability-override', config.capabilityOverride]
   return lmsctlRun(args: args + extra, outDir: config.outDir, actor: config.requestedBy)

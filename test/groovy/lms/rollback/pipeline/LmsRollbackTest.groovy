@@ -142,6 +142,15 @@ class LmsRollbackTest extends LmsPipelineTest {
   }
 
   @Test
+  void theIncidentAndDeploymentIdsAreTheEnginesToJournal() {
+    inputAnswers << [APPROVER: 'rc.jones', REASON: 'confirmed on the dashboard, roll back']
+
+    run(ROLLBACK.replace("requestedBy: 'dev.smith'", "requestedBy: 'dev.smith', incident: 'INC-2041', deployment: 'DEP-877'"))
+
+    assertTrue(rollbackCalls().every { c -> FakeLmsctl.value(c, '--incident') == 'INC-2041' && FakeLmsctl.value(c, '--deployment') == 'DEP-877' })
+  }
+
+  @Test
   void aRunTheEngineStoppedItselfIsNotRecordedAgainAsInterrupted() {
     inputAnswers << [APPROVER: 'rc.jones', REASON: 'confirmed on the dashboard, roll back']
     lmsctl.answer('rollback@verify-blue', 4, Contract.text('rollback-stopped'), 'lmsctl rollback: scenario B stopped at step \'verify-blue\'')

@@ -172,6 +172,32 @@ class ReportTest {
   }
 
   @Test
+  void theReportsIdsComeFromTheJournalAndAMissingOneSaysWhoSuppliesItNeverAPlaceholder() throws Exception {
+    // Given a run whose deployment the job gave, and no incident id
+    Journal journal = new Journal(out, "jenkins");
+    journal.append(ReportIdentity.ENTRY, Map.of("deployment", "DEP-877"));
+    journal.append("scenario.start", Map.of("scenario", "B", "environment", "production", "trigger", "MAN-001", "requestedBy", "dev.smith"));
+    journal.append("scenario.end", Map.of("scenario", "B", "ok", true));
+
+    String before = MarkdownReport.render(new ReportBuilder(Sandbox.PLAN).build(journal.file(), null, null));
+    assertTrue(before.contains("**Deployment ID:** DEP-877"), before);
+    assertTrue(before.contains("**Incident ID:** not given: the Release Commander records it with lmsctl report --incident ID"), before);
+    assertFalse(before.contains("XXXX"), before);
+
+    // When the ticket is noted on its follow-up, then recorded by the report verb (which wins)
+    journal.append(ReportBuilder.FOLLOW_UP_DONE, Map.of("action", "Create incident ticket", "note", "opened as INC-2040 in ServiceNow"));
+    assertEquals("INC-2040", new ReportBuilder(Sandbox.PLAN).build(journal.file(), null, null).incidentId());
+    Cli.Run recorded = Cli.lmsctl("report", "--out-dir", out.toString(), "--incident", "INC-2041", "--format", "md");
+    assertEquals(0, recorded.exit(), recorded.err());
+
+    // Then every later report carries it, without the flag
+    assertEquals("INC-2041", new ReportBuilder(Sandbox.PLAN).build(journal.file(), null, null).incidentId());
+    Cli.Run bad = Cli.lmsctl("report", "--out-dir", out.toString(), "--incident", "INC 2041\n| forged |");
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().contains("--incident: 'INC 2041"), bad.err());
+  }
+
+  @Test
   void aReasonWithALineBreakCannotForgeARowOfTheMarkdownReport() throws Exception {
     Journal journal = new Journal(out, "jenkins");
     journal.append("scenario.start", Map.of("scenario", "A", "environment", "production", "trigger", "MAN-001"));

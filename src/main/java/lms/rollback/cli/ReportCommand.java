@@ -38,10 +38,10 @@ final class ReportCommand implements Callable<Integer> {
   @Option(names = "--to", paramLabel = "DIR", description = "Where to write the files. Default: --out-dir.")
   Path to;
 
-  @Option(names = "--incident", paramLabel = "ID", defaultValue = "${env:LMS_INCIDENT_ID}", description = "Incident id. Default: $LMS_INCIDENT_ID.")
+  @Option(names = "--incident", paramLabel = "ID", defaultValue = "${env:LMS_INCIDENT_ID}", description = "Incident id, recorded in the journal for every later report of the run. Default: $LMS_INCIDENT_ID, else the one the run recorded (or noted on 'Create incident ticket').")
   String incident;
 
-  @Option(names = "--deployment", paramLabel = "ID", defaultValue = "${env:LMS_DEPLOYMENT_ID}", description = "Deployment id. Default: $LMS_DEPLOYMENT_ID.")
+  @Option(names = "--deployment", paramLabel = "ID", defaultValue = "${env:LMS_DEPLOYMENT_ID}", description = "Deployment id (the release rolled back), recorded like --incident. Default: $LMS_DEPLOYMENT_ID, else the one the run recorded.")
   String deployment;
 
   @Option(names = "--scorecard", description = "Also write the §9.2 rehearsal scorecard as JUnit XML (rehearsal-scorecard-junit.xml).")
@@ -50,6 +50,15 @@ final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Path file = journal != null ? journal : output.outDir().resolve(Journal.FILE_NAME);
+    incident = lms.rollback.report.ReportIdentity.checked("--incident", incident);
+    deployment = lms.rollback.report.ReportIdentity.checked("--deployment", deployment);
+    if ((incident != null || deployment != null) && java.nio.file.Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      // recorded, so every later report and message of the run carries them
+      java.util.Map<String, Object> ids = new java.util.LinkedHashMap<>();
+      if (incident != null) ids.put("incident", incident);
+      if (deployment != null) ids.put("deployment", deployment);
+      new Journal(file.toAbsolutePath().getParent(), output.actor()).append(lms.rollback.report.ReportIdentity.ENTRY, ids);
+    }
     RollbackReport report = new ReportBuilder(plan.plan()).build(file, incident, deployment);
     Path dir = to != null ? to : file.toAbsolutePath().getParent();
     List<Path> written = new java.util.ArrayList<>(ReportWriter.write(report, dir, formats));

@@ -73,6 +73,14 @@ abstract class ScenarioVerb extends Verb {
   @Option(names = "--wait", description = "Wait here for the decision (its notices, reminders and escalation), instead of ending at an open prompt with exit 5.")
   boolean waitForDecision;
 
+  @Option(names = "--incident", paramLabel = "ID", defaultValue = "${env:LMS_INCIDENT_ID}",
+      description = "The incident this rollback answers (e.g. INC-2041): journaled, in the report's header. Default: $LMS_INCIDENT_ID; may also be recorded later with 'lmsctl report --incident'.")
+  String incident;
+
+  @Option(names = "--deployment", paramLabel = "ID", defaultValue = "${env:LMS_DEPLOYMENT_ID}",
+      description = "The deployment being rolled back (e.g. DEP-877): journaled, in the report's header. Default: $LMS_DEPLOYMENT_ID.")
+  String deployment;
+
   @Option(names = "--interrupted", paramLabel = "WHY",
       description = "The run's driver stopped it mid-way (Jenkins: the build was aborted, its agent or lmsctl lost): journal where the run stopped and why, write its report, and tell the war room how it continues. Changes nothing in the cluster; the run stays unfinished and the same command without this option continues it. Nothing is recorded for a run that ended or that the engine stopped itself. Default: none.")
   String interrupted;
@@ -113,6 +121,14 @@ abstract class ScenarioVerb extends Verb {
   @Override
   Outcome execute(Journal journal) {
     String name = scenarioName();
+    incident = lms.rollback.report.ReportIdentity.checked("--incident", incident);
+    deployment = lms.rollback.report.ReportIdentity.checked("--deployment", deployment);
+    if ((incident != null || deployment != null) && !dryRun) {
+      Map<String, Object> ids = new java.util.LinkedHashMap<>();
+      if (incident != null) ids.put("incident", incident);
+      if (deployment != null) ids.put("deployment", deployment);
+      journal.append(lms.rollback.report.ReportIdentity.ENTRY, ids);
+    }
     if (carried != null) {
       journal.append("run.continued", Map.of("from", carried.from().toString(), "runStartSeq", carried.startSeq()));
       Progress.stderr().say("  continuing the unfinished run of " + carried.from() + " (journal entry " + carried.startSeq() + ")");

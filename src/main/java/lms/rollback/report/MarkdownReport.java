@@ -12,9 +12,9 @@ public final class MarkdownReport {
   public static String render(RollbackReport r) {
     StringBuilder md = new StringBuilder();
     md.append("# Rollback Incident Report\n\n");
-    md.append("**Incident ID:** ").append(item(or(r.incidentId(), "[INC-XXXX]"))).append("  \n");
+    md.append("**Incident ID:** ").append(item(or(r.incidentId(), ReportIdentity.missing("incident")))).append("  \n");
     md.append("**Date:** ").append(r.time().date(r.started())).append("  \n");
-    md.append("**Deployment ID:** ").append(item(or(r.deploymentId(), "[DEP-XXXX]"))).append("  \n");
+    md.append("**Deployment ID:** ").append(item(or(r.deploymentId(), ReportIdentity.missing("deployment")))).append("  \n");
     md.append("**Environment:** ").append(or(r.environment(), "—")).append("  \n");
     md.append("**Outcome:** ").append(item(outcome(r))).append("\n\n");
 

@@ -38,6 +38,8 @@ public final class ReportBuilder {
       throw new lms.rollback.core.LmsException(lms.rollback.core.ExitCode.INVALID_INPUT, "--journal: " + journalFile + " has no entries to report on");
     }
     JsonNode start = run.get(0).type().equals("scenario.start") ? run.get(0).data() : null;
+    if (incidentId == null) incidentId = ReportIdentity.journaled(withDecisions, "incident");
+    if (deploymentId == null) deploymentId = ReportIdentity.journaled(withDecisions, "deployment");
     String environment = start != null ? start.path("environment").asText(null) : firstText(run, "verb.start", "environment");
     String startedFor = start != null ? start.path("trigger").asText(null) : firstText(run, "gate.decision", "trigger");
     // a watch's alert goes out before its rollback starts: the trigger is the one that fired
