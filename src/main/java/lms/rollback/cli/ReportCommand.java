@@ -52,12 +52,8 @@ final class ReportCommand implements Callable<Integer> {
     Path file = journal != null ? journal : output.outDir().resolve(Journal.FILE_NAME);
     incident = lms.rollback.report.ReportIdentity.checked("--incident", incident);
     deployment = lms.rollback.report.ReportIdentity.checked("--deployment", deployment);
-    if ((incident != null || deployment != null) && java.nio.file.Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      // recorded, so every later report and message of the run carries them
-      java.util.Map<String, Object> ids = new java.util.LinkedHashMap<>();
-      if (incident != null) ids.put("incident", incident);
-      if (deployment != null) ids.put("deployment", deployment);
-      new Journal(file.toAbsolutePath().getParent(), output.actor()).append(lms.rollback.report.ReportIdentity.ENTRY, ids);
+    if (java.nio.file.Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      lms.rollback.report.ReportIdentity.record(new Journal(file.toAbsolutePath().getParent(), output.actor()), incident, deployment);
     }
     RollbackReport report = new ReportBuilder(plan.plan()).build(file, incident, deployment);
     Path dir = to != null ? to : file.toAbsolutePath().getParent();

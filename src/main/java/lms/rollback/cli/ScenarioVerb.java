@@ -123,12 +123,7 @@ abstract class ScenarioVerb extends Verb {
     String name = scenarioName();
     incident = lms.rollback.report.ReportIdentity.checked("--incident", incident);
     deployment = lms.rollback.report.ReportIdentity.checked("--deployment", deployment);
-    if ((incident != null || deployment != null) && !dryRun) {
-      Map<String, Object> ids = new java.util.LinkedHashMap<>();
-      if (incident != null) ids.put("incident", incident);
-      if (deployment != null) ids.put("deployment", deployment);
-      journal.append(lms.rollback.report.ReportIdentity.ENTRY, ids);
-    }
+    if (!dryRun) lms.rollback.report.ReportIdentity.record(journal, incident, deployment);
     if (carried != null) {
       journal.append("run.continued", Map.of("from", carried.from().toString(), "runStartSeq", carried.startSeq()));
       Progress.stderr().say("  continuing the unfinished run of " + carried.from() + " (journal entry " + carried.startSeq() + ")");

@@ -29,6 +29,15 @@ public final class ReportIdentity {
     return value;
   }
 
+  /** Journals the ids given (null: not given), so every later report and message of the run carries them. */
+  public static void record(Journal journal, String incident, String deployment) {
+    if (incident == null && deployment == null) return;
+    java.util.Map<String, Object> ids = new java.util.LinkedHashMap<>();
+    if (incident != null) ids.put("incident", incident);
+    if (deployment != null) ids.put("deployment", deployment);
+    journal.append(ENTRY, ids);
+  }
+
   /** The latest id journaled for {@code key} (incident or deployment) in these entries; for an incident, else the ticket noted. */
   static String journaled(List<Journal.Entry> entries, String key) {
     String given = null;
