@@ -52,7 +52,8 @@ final class ReportCommand implements Callable<Integer> {
     Path file = journal != null ? journal : output.outDir().resolve(Journal.FILE_NAME);
     incident = lms.rollback.report.ReportIdentity.checked("--incident", incident);
     deployment = lms.rollback.report.ReportIdentity.checked("--deployment", deployment);
-    if (java.nio.file.Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    // recorded in the run's own journal only; an archived copy read under another name is not written to
+    if (file.getFileName().toString().equals(Journal.FILE_NAME) && java.nio.file.Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       lms.rollback.report.ReportIdentity.record(new Journal(file.toAbsolutePath().getParent(), output.actor()), incident, deployment);
     }
     RollbackReport report = new ReportBuilder(plan.plan()).build(file, incident, deployment);
