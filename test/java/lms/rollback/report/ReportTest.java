@@ -198,6 +198,43 @@ class ReportTest {
   }
 
   @Test
+  void aReportIsCompletedInTheToolByNamedPeopleAndReadsDraftUntilSomeoneButItsReviewerApprovesIt() throws Exception {
+    // Given a completed run whose "Technical root cause identified" was ticked with a note
+    Journal journal = new Journal(out, "jenkins");
+    journal.append("scenario.start", Map.of("scenario", "B", "environment", "production", "trigger", "MAN-001", "requestedBy", "dev.smith"));
+    journal.append("scenario.end", Map.of("scenario", "B", "ok", true));
+    journal.append(ReportBuilder.FOLLOW_UP_DONE, Map.of("action", "Technical root cause identified", "note", "null balance in LeaveBalanceCalculator"));
+    String md = MarkdownReport.render(new ReportBuilder(Sandbox.PLAN).build(journal.file(), null, null));
+    assertTrue(md.contains("was ticked: ") && md.contains("null balance in LeaveBalanceCalculator"), "the ticked note, not 'Not yet known': " + md);
+    assertTrue(md.contains("**Report status:** DRAFT"), md);
+    String dir = out.toString();
+
+    // When the analyst writes the root cause and lessons, the Release Manager reviews and the reviewer tries to approve
+    assertEquals(0, Cli.lmsctl("report", "--out-dir", dir, "--format", "md", "--root-cause", "Green's LeaveBalanceCalculator divides by a null balance",
+        "--lessons", "Canary the balance service with real accrual data", "--by", "lead.kim", "--groups", "lms-devops-leads").exit());
+    assertEquals(0, Cli.lmsctl("report", "--out-dir", dir, "--format", "md", "--sign", "reviewed", "--by", "rm.ada", "--groups", "lms-release-managers").exit());
+    Cli.Run self = Cli.lmsctl("report", "--out-dir", dir, "--format", "md", "--sign", "approved", "--by", "rm.ada", "--groups", "lms-release-managers");
+    Cli.Run outsider = Cli.lmsctl("report", "--out-dir", dir, "--format", "md", "--sign", "approved", "--by", "eve", "--groups", "lms-nobody");
+    int entries = journal.read().size();
+    assertEquals(5, self.exit(), self.err());
+    assertTrue(self.err().contains("rm.ada reviewed this report and may not also approve it"), self.err());
+    assertEquals(5, outsider.exit(), outsider.err());
+    assertTrue(outsider.err().contains("eve holds no role of the plan"), outsider.err());
+    assertEquals(entries, journal.read().size(), "a refused sign-off writes nothing");
+    String draft = Files.readString(out.resolve("rollback-report.md"));
+    assertTrue(draft.contains("**Report status:** DRAFT") && draft.contains("Reviewed by: rm.ada, Release Manager, "), draft);
+
+    // Then someone else approves: APPROVED with who and when, and each part says whose it is
+    assertEquals(0, Cli.lmsctl("report", "--out-dir", dir, "--sign", "approved", "--by", "rc.jones", "--groups", "lms-release-commanders").exit());
+    String approved = Files.readString(out.resolve("rollback-report.md"));
+    assertTrue(approved.contains("**Report status:** APPROVED by rc.jones, Release Commander, "), approved);
+    assertTrue(approved.contains("Green's LeaveBalanceCalculator divides by a null balance (lead.kim, DevOps Lead, "), approved);
+    assertTrue(approved.contains("Canary the balance service with real accrual data (lead.kim, DevOps Lead, "), approved);
+    assertTrue(approved.contains("Approved by: rc.jones, Release Commander, "), approved);
+    assertTrue(Files.readString(out.resolve("rollback-report.html")).contains("APPROVED by rc.jones"));
+  }
+
+  @Test
   void aReasonWithALineBreakCannotForgeARowOfTheMarkdownReport() throws Exception {
     Journal journal = new Journal(out, "jenkins");
     journal.append("scenario.start", Map.of("scenario", "A", "environment", "production", "trigger", "MAN-001"));

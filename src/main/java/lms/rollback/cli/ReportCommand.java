@@ -44,6 +44,29 @@ final class ReportCommand implements Callable<Integer> {
   @Option(names = "--deployment", paramLabel = "ID", defaultValue = "${env:LMS_DEPLOYMENT_ID}", description = "Deployment id (the release rolled back), recorded like --incident. Default: $LMS_DEPLOYMENT_ID, else the one the run recorded.")
   String deployment;
 
+  @Option(names = "--root-cause", paramLabel = "TEXT", description = "The technical root cause, as its analyst (--by) words it: journaled, in the report's Root Cause. Default: none.")
+  String rootCause;
+
+  @Option(names = "--lessons", paramLabel = "TEXT", description = "The lessons learned (§8.2): journaled, in the report's Lessons Learned. Default: none.")
+  String lessons;
+
+  @Option(names = "--sign", paramLabel = "AS", description = "Sign the report off as ${COMPLETION-CANDIDATES}-by (--by): journaled with the role --groups give in the plan. Approved needs a review by someone else first; the report reads DRAFT until approved. Default: none.",
+      completionCandidates = SignAs.class)
+  String sign;
+
+  @Option(names = "--by", paramLabel = "USER", description = "Who writes --root-cause/--lessons or signs (a Jenkins user id). Default: --actor.")
+  String by;
+
+  @Option(names = "--groups", split = ",", paramLabel = "GROUP", description = "The Jenkins groups of --by: they give the plan role recorded with the entry.")
+  List<String> groups = new java.util.ArrayList<>();
+
+  static final class SignAs implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return lms.rollback.report.ReportCompletion.SIGN_AS.iterator();
+    }
+  }
+
   @Option(names = "--scorecard", description = "Also write the §9.2 rehearsal scorecard as JUnit XML (rehearsal-scorecard-junit.xml).")
   boolean scorecard;
 
@@ -52,6 +75,7 @@ final class ReportCommand implements Callable<Integer> {
     Path file = journal != null ? journal : output.outDir().resolve(Journal.FILE_NAME);
     incident = lms.rollback.report.ReportIdentity.checked("--incident", incident);
     deployment = lms.rollback.report.ReportIdentity.checked("--deployment", deployment);
+    if (rootCause != null || lessons != null || sign != null) complete(file);
     // recorded in the run's own journal only; an archived copy read under another name is not written to
     if (file.getFileName().toString().equals(Journal.FILE_NAME) && java.nio.file.Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       lms.rollback.report.ReportIdentity.record(new Journal(file.toAbsolutePath().getParent(), output.actor()), incident, deployment);
@@ -78,5 +102,25 @@ final class ReportCommand implements Callable<Integer> {
     }
     out.flush();
     return ExitCode.OK;
+  }
+
+  /** The parts people add after the run, journaled in the run's own journal by who wrote them, as their plan role. */
+  private void complete(Path file) {
+    if (!file.getFileName().toString().equals(Journal.FILE_NAME) || !java.nio.file.Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new lms.rollback.core.LmsException(lms.rollback.core.ExitCode.INVALID_INPUT, "--root-cause/--lessons/--sign: written to a run's own "
+          + Journal.FILE_NAME + " (--out-dir), not to " + file);
+    }
+    String who = by != null ? by : output.actor();
+    // everything checked before the first entry: a refusal writes nothing
+    String role = lms.rollback.report.ReportCompletion.roleOf(plan.plan(), "--by", who, groups);
+    lms.rollback.report.ReportCompletion.checkText("--root-cause", rootCause);
+    lms.rollback.report.ReportCompletion.checkText("--lessons", lessons);
+    if (sign != null) {
+      lms.rollback.report.ReportCompletion.checkSignOff(new ReportBuilder(plan.plan()).build(file, null, null).completion(), sign, who);
+    }
+    Journal run = new Journal(file.toAbsolutePath().getParent(), output.actor());
+    if (rootCause != null) lms.rollback.report.ReportCompletion.writePart(run, "root-cause", rootCause, who, role);
+    if (lessons != null) lms.rollback.report.ReportCompletion.writePart(run, "lessons-learned", lessons, who, role);
+    if (sign != null) lms.rollback.report.ReportCompletion.signOff(run, sign, who, role);
   }
 }

@@ -41,6 +41,7 @@ public final class HtmlReport {
     h.append("<h1>Rollback Incident Report</h1>\n<p class=\"meta\">Incident <b>").append(esc(Formats.or(r.incidentId(), ReportIdentity.missing("incident"))))
         .append("</b> · Deployment <b>").append(esc(Formats.or(r.deploymentId(), ReportIdentity.missing("deployment")))).append("</b> · ")
         .append(r.time().date(r.started())).append(" · environment <b>").append(esc(Formats.or(r.environment(), "—"))).append("</b></p>\n");
+    h.append("<p class=\"meta\">Report status: <b>").append(esc(IncidentSections.status(r))).append("</b></p>\n");
     h.append("<p><span class=\"badge ").append(badgeClass).append("\">").append(r.outcome().name()).append("</span> ")
         .append(esc(MarkdownReport.summary(r))).append("</p>\n");
 

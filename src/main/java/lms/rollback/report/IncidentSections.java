@@ -41,21 +41,43 @@ final class IncidentSections {
             : "no database step ran") + (r.capability() == null ? "" : "; " + r.capability()));
   }
 
+  /** Each part says its source: who wrote it (lmsctl report --root-cause), else the §7.2 follow-up ticked with its note. */
   static String rootCause(RollbackReport r) {
+    var written = r.completion().rootCause();
+    if (written != null) return written.text() + " (" + by(r, written.by(), written.role(), written.at()) + ")";
     return r.rootCauseAnalysis().stream().filter(f -> f.action().startsWith("Technical")).findFirst()
-        .map(f -> "Not yet known: \"" + f.action() + "\" is " + f.owner() + "'s, due " + r.time().stamp(f.due()) + " (§7.2)")
+        .map(f -> f.done() != null ? "\"" + f.action() + "\" was ticked: " + f.done() + " (§7.2; the analysis is written with lmsctl report --root-cause)"
+            : "Not yet known: \"" + f.action() + "\" is " + f.owner() + "'s, due " + r.time().stamp(f.due()) + " (§7.2)")
         .orElse("Not yet known (§7.2)");
   }
 
   static String lessons(RollbackReport r) {
+    var written = r.completion().lessons();
+    if (written != null) return written.text() + " (" + by(r, written.by(), written.role(), written.at()) + ")";
     return r.rootCauseAnalysis().stream().filter(f -> f.action().startsWith("RCA document")).findFirst()
-        .map(f -> "To be written with the RCA document (" + f.owner() + ", due " + r.time().stamp(f.due()) + ")")
-        .orElse("To be written after the root cause analysis");
+        .map(f -> "To be written with the RCA document (" + f.owner() + ", due " + r.time().stamp(f.due()) + "; lmsctl report --lessons records them)")
+        .orElse("To be written after the root cause analysis (lmsctl report --lessons records them)");
   }
 
   static List<String> approvals(RollbackReport r) {
+    var prepared = r.completion().signed("prepared");
+    var reviewed = r.completion().signed("reviewed");
+    var approved = r.completion().signed("approved");
+    String integrity = r.integrity().intact() ? " (intact)" : " (BROKEN: " + r.integrity().problem() + ")";
     return List.of("Rollback authorized by: " + r.decidedBy(),
-        "Report prepared by: lmsctl report, from the audit journal" + (r.integrity().intact() ? " (intact)" : " (BROKEN: " + r.integrity().problem() + ")"),
-        "Reviewed by: pending", "Approved by: pending");
+        "Report prepared by: " + (prepared != null ? by(r, prepared.by(), prepared.role(), prepared.at()) + ", from the audit journal" + integrity
+            : "lmsctl report, from the audit journal" + integrity),
+        "Reviewed by: " + (reviewed != null ? by(r, reviewed.by(), reviewed.role(), reviewed.at()) : "pending (lmsctl report --sign reviewed)"),
+        "Approved by: " + (approved != null ? by(r, approved.by(), approved.role(), approved.at()) : "pending (lmsctl report --sign approved)"));
+  }
+
+  /** DRAFT until approved; then who approved, and when. */
+  static String status(RollbackReport r) {
+    var approved = r.completion().signed("approved");
+    return approved == null ? "DRAFT — not yet approved (§8.2 Approvals)" : "APPROVED by " + by(r, approved.by(), approved.role(), approved.at());
+  }
+
+  private static String by(RollbackReport r, String who, String role, java.time.Instant at) {
+    return who + ", " + role + ", " + r.time().stamp(at);
   }
 }

@@ -16,7 +16,8 @@ public final class MarkdownReport {
     md.append("**Date:** ").append(r.time().date(r.started())).append("  \n");
     md.append("**Deployment ID:** ").append(item(or(r.deploymentId(), ReportIdentity.missing("deployment")))).append("  \n");
     md.append("**Environment:** ").append(or(r.environment(), "—")).append("  \n");
-    md.append("**Outcome:** ").append(item(outcome(r))).append("\n\n");
+    md.append("**Outcome:** ").append(item(outcome(r))).append("  \n");
+    md.append("**Report status:** ").append(item(IncidentSections.status(r))).append("\n\n");
 
     md.append("## Summary\n\n").append(item(summary(r))).append("\n\n");
 
@@ -40,7 +41,7 @@ public final class MarkdownReport {
 
     md.append("## Impact\n\n");
     IncidentSections.impact(r).forEach(line -> md.append("- ").append(item(line)).append('\n'));
-    md.append("\n## Root Cause\n\n").append(IncidentSections.rootCause(r)).append("\n\n");
+    md.append("\n## Root Cause\n\n").append(item(IncidentSections.rootCause(r))).append("\n\n");
 
     md.append("## Audit trail (§8.1)\n\n| Item | Value |\n|---|---|\n");
     md.append("| Rollback decision time | ").append(r.decision() != null ? r.clock(r.decision().at())
@@ -114,7 +115,7 @@ public final class MarkdownReport {
     md.append("\n### Root cause analysis (§7.2)\n\n| Action | Owner | Due | Status |\n|---|---|---|---|\n");
     r.rootCauseAnalysis().forEach(f -> md.append("| ").append(f.action()).append(" | ").append(f.owner()).append(" | ").append(r.time().stamp(f.due()))
         .append(" | ").append(cell(f.status(now))).append(" |\n"));
-    md.append("\n## Lessons Learned\n\n").append(IncidentSections.lessons(r)).append("\n\n## Approvals\n\n");
+    md.append("\n## Lessons Learned\n\n").append(item(IncidentSections.lessons(r))).append("\n\n## Approvals\n\n");
     IncidentSections.approvals(r).forEach(line -> md.append("- ").append(item(line)).append('\n'));
     return md.toString();
   }

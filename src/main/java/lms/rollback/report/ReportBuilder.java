@@ -194,7 +194,7 @@ public final class ReportBuilder {
         start == null ? null : start.path("capability").path("summary").asText(null),
         start != null && start.path("capability").has("greenAgeSeconds")
             ? started.minusSeconds(start.path("capability").path("greenAgeSeconds").asLong()) : null,
-        detected, checklist, rehearsal(start), plan.time());
+        detected, checklist, rehearsal(start), ReportCompletion.of(withDecisions), plan.time());
   }
 
   /** A rehearsal says so, and which test of §9.1 it was: an auditor must not read it as a rollback of production. */

@@ -39,6 +39,7 @@ public record RollbackReport(
     Instant detected,
     List<ChecklistItem> checklist,
     String rehearsal,
+    ReportCompletion completion,
     PlanTime time) {
 
   /** §4.1: one item of the pre-rollback checklist as the run left it (done by the engine, confirmed by its owner, or open). */
