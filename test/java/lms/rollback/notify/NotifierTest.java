@@ -79,6 +79,27 @@ class NotifierTest {
   }
 
   @Test
+  void scenarioDsMessagesSayWhatItDoesAndAStoppedRunIsNotCalledCompleted() throws Exception {
+    // Given a scenario D run that restored the backup, redeployed Blue and then stopped before Green was scaled down
+    journal.append("scenario.start", Map.of("scenario", "D", "environment", "production", "trigger", "BUS-004", "requestedBy", "cio.ng"));
+    journal.append("step.end", Map.of("action", "restore-database", "title", "Restore database from backup", "millis", 1000, "budget", "40m",
+        "ok", true, "detail", "restored"));
+    journal.append("blue.redeployed", Map.of("deployment", "lms-blue", "image", "registry.company.com/lms:2.9.1", "replicas", 3));
+    journal.append("scenario.stopped", Map.of("scenario", "D", "stoppedAt", "stop-green", "reason", "the API server was unreachable"));
+    Notifier n = new Notifier(Sandbox.PLAN, journal, new MessageTemplates(null), Map.of(), progress::add, 1, Duration.ZERO, Clock.systemUTC());
+
+    String initiated = n.render("rollback-initiated").text();
+    String stakeholders = n.render("stakeholder-notification").text();
+
+    assertFalse(initiated.contains("Switching traffic"), initiated);
+    assertTrue(initiated.contains("Scenario D (Emergency Restore from Backup) under way: Escalate to executive level → Enable maintenance mode"), initiated);
+    assertFalse(stakeholders.contains("Rollback completed"), stakeholders);
+    assertTrue(stakeholders.contains("- Rollback stopped: ") && stakeholders.contains(" at stop-green, not completed"), stakeholders);
+    assertTrue(stakeholders.contains("Current version: registry.company.com/lms:2.9.1"), stakeholders);
+    assertTrue(stakeholders.contains("The database was restored from the backup"), stakeholders);
+  }
+
+  @Test
   void aMessagesTimeReadsInThePlansTimeZoneToTheSecond() throws Exception {
     // Given a plan for people in Berlin, and a switch journaled at 02:14:05 UTC
     String yaml = new String(getClass().getClassLoader().getResourceAsStream(lms.rollback.plan.PlanLoader.DEFAULT_RESOURCE).readAllBytes(),

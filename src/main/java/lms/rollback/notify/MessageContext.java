@@ -94,10 +94,25 @@ final class MessageContext {
     v.put("TARGET", Budget.format(r.targetTime()));
     v.put("STARTED", time.stamp(r.started()));
     v.put("COMPLETED", r.outcome() == RollbackReport.Outcome.INTERRUPTED ? "in progress" : time.stamp(r.ended()));
+    v.put("ENDED_LINE", switch (r.outcome()) {
+      case COMPLETED -> "Rollback completed: " + time.stamp(r.ended());
+      case INTERRUPTED -> "Rollback interrupted " + (r.stoppedAt() == null ? "" : "at " + r.stoppedAt() + " ") + "(it continues when run again)";
+      default -> "Rollback stopped: " + time.stamp(r.ended()) + (r.stoppedAt() == null ? "" : " at " + r.stoppedAt()) + ", not completed";
+    });
+    // what this scenario does next, in its own steps' words: D restores behind the maintenance page, it switches nothing
+    if (r.scenario() != null && plan.scenarios().containsKey(r.scenario())) {
+      var sc = plan.scenario(r.scenario());
+      v.put("CURRENT_STATUS", "Scenario " + r.scenario() + " (" + sc.title() + ") under way: "
+          + String.join(" → ", sc.steps().stream().map(s -> s.title()).toList()));
+    } else {
+      v.put("CURRENT_STATUS", "Rollback under way");
+    }
     v.put("SUPPORT_EMAIL", plan.supportEmail());
     var databaseSteps = r.steps().stream().filter(s -> s.action().contains("database")).toList();
     v.put("DATA_CONSIDERATIONS", databaseSteps.isEmpty() ? "No database changes were rolled back"
-        : databaseSteps.stream().allMatch(RollbackReport.Step::ok) ? "The database was rolled back; see the incident report"
+        : databaseSteps.stream().allMatch(RollbackReport.Step::ok)
+            ? (databaseSteps.stream().anyMatch(s -> s.action().equals("restore-database")) ? "The database was restored from the backup"
+                : "The database was rolled back (its migrations downgraded)") + "; see the incident report"
         : "The database was NOT rolled back: " + databaseSteps.stream().filter(s -> !s.ok()).map(s -> s.title() + " failed (" + s.detail() + ")")
             .findFirst().orElse("") + "; the DBA on call has it");
     List<Journal.Entry> entries = new Journal(journalFile.getParent(), "notify").read();
@@ -107,6 +122,8 @@ final class MessageContext {
           .append(x.path("weight").asInt()).append('%'));
       v.put("ROUTES", "Routes: " + routes);
     });
+    // Blue's release as the run last set or saw it: D's redeploy, or the confirm step's images
+    lastData(entries, "blue.redeployed").ifPresent(d -> v.put("VERSION", d.path("image").asText()));
     lastData(entries, "confirm").ifPresent(d -> {
       if (d.has("blueImages")) v.put("VERSION", String.join(", ", toList(d.path("blueImages"))));
     });
