@@ -250,6 +250,19 @@ class ReportTest {
   }
 
   @Test
+  void aJournalOfSingleVerbsIsNotReportedAsACompletedRollbackOfNoSteps() throws Exception {
+    Journal journal = new Journal(out, "ops.terminal");
+    journal.append("verb.start", Map.of("verb", "switch", "environment", "production", "args", "--env production"));
+    journal.append("command", Map.of("command", "kubectl patch virtualservice lms-vs", "outcome", "ok"));
+    journal.append("verb.end", Map.of("verb", "switch", "exitCode", 0, "millis", 40));
+
+    String md = MarkdownReport.render(new ReportBuilder(Sandbox.PLAN).build(journal.file(), null, null));
+
+    assertTrue(md.contains("**Outcome:** single lmsctl commands, no scenario run: "), md);
+    assertFalse(md.contains("**Outcome:** completed in"), md);
+  }
+
+  @Test
   void aStepEndWithoutABudgetIsReportedNotACrash() throws Exception {
     Journal journal = new Journal(out, "alice");
     journal.append("scenario.start", Map.of("scenario", "B", "environment", "production", "trigger", "AUTO-001"));

@@ -122,9 +122,13 @@ public final class MarkdownReport {
 
   static String outcome(RollbackReport r) {
     return switch (r.outcome()) {
-      case COMPLETED -> "completed in " + duration(r.total()) + (r.withinTarget() ? " (within" : " (OVER") + " the " + duration(r.targetTime()) + " target)";
+      // a journal of single verbs has no scenario and so no steps: its commands are what ran
+      case COMPLETED -> r.scenario() == null
+          ? "single lmsctl commands, no scenario run: " + r.commands().size() + " command(s) ended without error in " + duration(r.total())
+          : "completed in " + duration(r.total()) + (r.withinTarget() ? " (within" : " (OVER") + " the " + duration(r.targetTime()) + " target)";
       case FAILED -> "FAILED at " + r.stoppedAt() + ": " + r.stopReason();
-      case INTERRUPTED -> "INTERRUPTED during " + r.stoppedAt() + ": " + r.stopReason();
+      case INTERRUPTED -> "INTERRUPTED " + (r.stoppedAt() != null && (r.stoppedAt().startsWith("after") || r.stoppedAt().startsWith("before"))
+          ? r.stoppedAt() : "during " + r.stoppedAt()) + ": " + r.stopReason();
       case REJECTED -> "NOT STARTED, not authorized: " + r.stopReason();
       case REFUSED -> "NOT STARTED, refused by its preflight: " + r.stopReason();
     };
