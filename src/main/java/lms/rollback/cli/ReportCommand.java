@@ -112,11 +112,12 @@ final class ReportCommand implements Callable<Integer> {
     }
     String who = by != null ? by : output.actor();
     // everything checked before the first entry: a refusal writes nothing
-    String role = lms.rollback.report.ReportCompletion.roleOf(plan.plan(), "--by", who, groups);
+    String role = lms.rollback.gate.Authority.roleOf(plan.plan(), "--by", who, groups);
     lms.rollback.report.ReportCompletion.checkText("--root-cause", rootCause);
     lms.rollback.report.ReportCompletion.checkText("--lessons", lessons);
     if (sign != null) {
-      lms.rollback.report.ReportCompletion.checkSignOff(new ReportBuilder(plan.plan()).build(file, null, null).completion(), sign, who);
+      lms.rollback.report.ReportCompletion.checkSignOff(new ReportBuilder(plan.plan()).build(file, null, null).completion(), sign, who,
+          lms.rollback.gate.Identity::same);
     }
     Journal run = new Journal(file.toAbsolutePath().getParent(), output.actor());
     if (rootCause != null) lms.rollback.report.ReportCompletion.writePart(run, "root-cause", rootCause, who, role);

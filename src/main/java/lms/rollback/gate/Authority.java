@@ -6,6 +6,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lms.rollback.core.ExitCode;
+import lms.rollback.core.LmsException;
 import lms.rollback.plan.AuthorityChain;
 import lms.rollback.plan.Plan;
 import lms.rollback.plan.Role;
@@ -48,6 +50,20 @@ public final class Authority {
     java.util.Set<String> allowed = new java.util.HashSet<>();
     holders.forEach(h -> allowed.add(Identity.normalize(h)));
     return allowed.contains(Identity.normalize(user)) || groups.stream().map(Identity::normalize).anyMatch(allowed::contains);
+  }
+
+  /** The plan role {@code by} holds through {@code groups}, or a refusal naming the roles that would do. */
+  public static String roleOf(Plan plan, String option, String by, Collection<String> groups) {
+    if (by == null || by.isBlank()) throw new LmsException(ExitCode.INVALID_INPUT, option + ": who, as a Jenkins user id (e.g. rc.jones)");
+    String lookalike = Identity.lookalike(by);
+    if (lookalike != null) throw new LmsException(ExitCode.INVALID_INPUT, option + ": '" + by + "' " + lookalike);
+    for (Map.Entry<String, Role> r : plan.roles().entrySet()) {
+      if (!r.getValue().jenkins().isEmpty() && Authority.holds(by, groups, r.getValue().jenkins())) return r.getValue().title();
+    }
+    List<String> allowed = new ArrayList<>();
+    plan.roles().values().stream().filter(r -> !r.jenkins().isEmpty()).forEach(r -> allowed.add(r.title() + " (" + String.join(",", r.jenkins()) + ")"));
+    throw new LmsException(ExitCode.NOT_AUTHORIZED, option + ": " + by + " holds no role of the plan with --groups " + String.join(",", groups)
+        + "; allowed: " + String.join("; ", allowed));
   }
 
   public String title(String role) {

@@ -2,17 +2,12 @@ package lms.rollback.report;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
-import lms.rollback.gate.Authority;
-import lms.rollback.gate.Identity;
-import lms.rollback.plan.Plan;
-import lms.rollback.plan.Role;
 
 /**
  * What people add to the §8.2 report after the run: its root cause, its lessons learned, and who prepared, reviewed
@@ -59,20 +54,6 @@ public record ReportCompletion(Part rootCause, Part lessons, List<SignOff> signO
     return new ReportCompletion(rootCause, lessons, List.copyOf(signOffs));
   }
 
-  /** The plan role {@code by} holds through {@code groups}, or a refusal naming the roles that would do. */
-  public static String roleOf(Plan plan, String option, String by, Collection<String> groups) {
-    if (by == null || by.isBlank()) throw new LmsException(ExitCode.INVALID_INPUT, option + ": who, as a Jenkins user id (e.g. rc.jones)");
-    String lookalike = Identity.lookalike(by);
-    if (lookalike != null) throw new LmsException(ExitCode.INVALID_INPUT, option + ": '" + by + "' " + lookalike);
-    for (Map.Entry<String, Role> r : plan.roles().entrySet()) {
-      if (!r.getValue().jenkins().isEmpty() && Authority.holds(by, groups, r.getValue().jenkins())) return r.getValue().title();
-    }
-    List<String> allowed = new ArrayList<>();
-    plan.roles().values().stream().filter(r -> !r.jenkins().isEmpty()).forEach(r -> allowed.add(r.title() + " (" + String.join(",", r.jenkins()) + ")"));
-    throw new LmsException(ExitCode.NOT_AUTHORIZED, option + ": " + by + " holds no role of the plan with --groups " + String.join(",", groups)
-        + "; allowed: " + String.join("; ", allowed));
-  }
-
   /** Refuses a part's text that says nothing (checked before anything is written). */
   public static void checkText(String option, String text) {
     if (text != null && text.strip().length() < 10) throw new LmsException(ExitCode.INVALID_INPUT, option + ": at least 10 characters saying what it was");
@@ -88,11 +69,14 @@ public record ReportCompletion(Part rootCause, Part lessons, List<SignOff> signO
     journal.append(PART, m);
   }
 
-  /** Refuses a sign-off that cannot count (checked before anything is written): approval needs a review by someone else. */
-  public static void checkSignOff(ReportCompletion now, String as, String by) {
+  /**
+   * Refuses a sign-off that cannot count (checked before anything is written): approval needs a review by someone
+   * else; {@code samePerson} tells two ids of one person apart from two people (the gate's identity rules).
+   */
+  public static void checkSignOff(ReportCompletion now, String as, String by, java.util.function.BiPredicate<String, String> samePerson) {
     if (!SIGN_AS.contains(as)) throw new LmsException(ExitCode.INVALID_INPUT, "--sign: '" + as + "' is not allowed; allowed: " + String.join(", ", SIGN_AS));
     SignOff reviewed = now.signed("reviewed");
-    if (as.equals("approved") && reviewed != null && Identity.same(reviewed.by(), by)) {
+    if (as.equals("approved") && reviewed != null && samePerson.test(reviewed.by(), by)) {
       throw new LmsException(ExitCode.NOT_AUTHORIZED, "--sign approved: " + by + " reviewed this report and may not also approve it");
     }
     if (as.equals("approved") && reviewed == null) {
