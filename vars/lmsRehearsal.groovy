@@ -22,13 +22,39 @@ def call(Map userConfig = [:]) {
   String scenario = test.scenario
   boolean database = read.json.scenarios[scenario].needsDatabase
   echo("Rehearsing ${test.title} (§9.1, ${test.frequency}, ${test.owner}): scenario ${scenario} on ${test.environment}")
-  lmsRollback(scenario: scenario, env: test.environment, trigger: config.trigger, requestedBy: config.requestedBy,
-      reason: config.reason ?: "${test.title} rehearsal (§9.1, ${test.frequency})", rehearsal: true, rehearsalOf: test.test, dryRun: config.dryRun,
-      plan: config.plan, verifyWindow: config.verifyWindow, backup: config.backup, image: config.image,
-      outDir: "${config.outDir}/${test.test}", kubeconfigCredentialsId: config.kubeconfigCredentialsId,
-      smokeCredentials: config.smokeCredentials, notifyCredentials: config.notifyCredentials,
-      databaseCredentialsId: database ? (config.databaseCredentialsId ?: "lms-${test.environment}-database-url") : null,
-      databaseUrlVariable: environment.database?.urlEnv ?: 'LMS_DATABASE_URL')
+  String outDir = "${config.outDir}/${test.test}"
+  try {
+    lmsRollback(scenario: scenario, env: test.environment, trigger: config.trigger, requestedBy: config.requestedBy,
+        reason: config.reason ?: "${test.title} rehearsal (§9.1, ${test.frequency})", rehearsal: true, rehearsalOf: test.test, dryRun: config.dryRun,
+        plan: config.plan, verifyWindow: config.verifyWindow, backup: config.backup, image: config.image,
+        outDir: outDir, kubeconfigCredentialsId: config.kubeconfigCredentialsId,
+        smokeCredentials: config.smokeCredentials, notifyCredentials: config.notifyCredentials,
+        databaseCredentialsId: database ? (config.databaseCredentialsId ?: "lms-${test.environment}-database-url") : null,
+        databaseUrlVariable: environment.database?.urlEnv ?: 'LMS_DATABASE_URL')
+  } catch (e) {
+    // a rehearsal the engine ran has told the war room itself; one that never reached it (a credential, plugin or tool
+    // missing on this agent) would fail where nobody looks: DevOps, who own the rehearsals, are told which and why
+    if (!config.dryRun && !fileExists("${outDir}/journal.jsonl")) notRun(config, test, outDir, e.message ?: e.getClass().getSimpleName())
+    throw e
+  }
+}
+
+/** Tells the plan's DevOps channels that {@code test} could not start; says so on the console when even that fails. */
+def notRun(Map config, Map test, String outDir, String why) {
+  List bindings = []
+  List named = config.notifyCredentials.collect { variable, id -> [variable, id] }
+  for (int i = 0; i < named.size(); i++) bindings << string(credentialsId: named[i][1], variable: named[i][0])
+  List args = ['notify', '--after', 'rehearsal-not-run', '--rehearsal-of', test.test, '--reason', why]
+  if (config.plan) args += ['--plan', config.plan]
+  try {
+    withCredentials(bindings) {
+      def told = lmsctlRun(args: args, outDir: outDir, actor: config.requestedBy)
+      echo(told.status == 0 ? "lmsRehearsal: DevOps were told that the ${test.title} rehearsal did not run: ${why}"
+          : "lmsRehearsal: DevOps could not be told that the ${test.title} rehearsal did not run (lmsctl exit ${told.status}): ${told.reason}")
+    }
+  } catch (told) {
+    echo("lmsRehearsal: DevOps could not be told that the ${test.title} rehearsal did not run (${told.message}); it did not run because: ${why}")
+  }
 }
 
 @NonCPS

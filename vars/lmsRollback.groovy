@@ -7,7 +7,7 @@
 def call(Map userConfig = [:]) {
   Map defaults = [scenario: null, trigger: null, env: null, reason: null, requestedBy: null, dryRun: false, rehearsal: false, rehearsalOf: null,
                   plan: null, verifyWindow: null, backup: null, image: null, incident: null, deployment: null, outDir: null, kubeconfigCredentialsId: 'lms-kubeconfig',
-                  smokeCredentials: [:], notifyCredentials: [:], databaseCredentialsId: null, databaseUrlVariable: 'LMS_DATABASE_URL',
+                  smokeCredentials: [:], notifyCredentials: [:], databaseCredentialsId: null, databaseUrlVariable: 'LMS_DATABASE_URL', signingKey: null,
                   leaseHolder: null, buildUrl: null, archive: true, capabilityOverride: null, dataReviewers: null]
   Map config = lmsConfig('lmsRollback', defaults, userConfig, ['scenario', 'trigger', 'env', 'reason', 'requestedBy'])
   lmsPlugins('lmsRollback')
@@ -47,19 +47,22 @@ def call(Map userConfig = [:]) {
           if (run.json.state == 'awaiting-decision') {
             Map gate = lmsRollbackGate(trigger: config.trigger, reason: config.reason, requestedBy: config.requestedBy, scenario: config.scenario,
                 environment: config.env, state: run.json.gate, buildUrl: config.buildUrl, plan: config.plan, outDir: config.outDir,
-                archive: false)
-            // the engine ends the run at its gate: approved, it goes on; rejected or undecided, it says so and reports
-            run = engine(config, ['--through', 'decision'])
+                signingKey: config.signingKey, archive: false)
             if (gate.status != 'approved') {
+              // the engine ends the run at its gate: rejected or undecided, it says so, tells the war room and reports
+              run = engine(config, ['--through', 'decision'])
               outcome = 'NOT AUTHORIZED'
               currentBuild.result = 'ABORTED'
               error("lmsRollback: nothing was rolled back: ${gate.status == 'rejected' ? 'rejected by ' + gate.closedBy : 'nobody decided in time (' + gate.closedBy + ')'}")
             }
+            // approved: the first step's call carries the run on from its decision, so no lmsctl start stands between the
+            // deciding click and the switch but that step's own (#22: decision -> switch in seconds)
+            echo("Decided: ${gate.status}, by ${gate.approvals.collect { it.by + ' (' + it.role + ')' }.join(' and ')}")
           } else {
             echo(run.json.gate?.status == 'not-required' ? (run.json.gate.closedBy ?: "${config.trigger} is automatic: no approval needed (§2.1)")
                 : "Decided: ${run.json.gate?.status}")
+            if (run.status != 0) error("lmsRollback: the run did not pass its gate (lmsctl exit ${run.status}): ${run.reason}")
           }
-          if (run.status != 0) error("lmsRollback: the run did not pass its gate (lmsctl exit ${run.status}): ${run.reason}")
         }
         List steps = run.json.plan
         for (int i = 0; i < steps.size(); i++) {
@@ -177,6 +180,7 @@ List credentialPurposes(Map config) {
   List notify = config.notifyCredentials.collect { variable, id -> [variable, id] }
   for (int i = 0; i < notify.size(); i++) said << "'${notify[i][1]}' (secret text: ${notify[i][0]}, for the §6.1 messages)"
   if (config.databaseCredentialsId) said << "'${config.databaseCredentialsId}' (secret text: ${config.databaseUrlVariable}, the database of ${config.env})"
+  if (config.signingKey) said << "'${config.signingKey}' (SSH username with private key: signs the decisions recorded from input prompts)"
   return said
 }
 

@@ -34,14 +34,20 @@ class JenkinsfileEndToEndTest extends LmsPipelineTest {
   static void startTheSandbox() {
     sandboxDir = Files.createTempDirectory('lms-e2e-sandbox').toFile()
     warRoom = new HttpReceiver()
-    File log = new File(sandboxDir, 'serve.log')
-    sandbox = new ProcessBuilder(java(), '-cp', System.getProperty('java.class.path'), 'lms.rollback.cli.Lmsctl', 'sandbox', '--serve',
-        '--out-dir', sandboxDir.path, '--termination-delay', '200ms').redirectErrorStream(true).redirectOutput(log).start()
+    sandbox = serve(sandboxDir)
+  }
+
+  /** `lmsctl sandbox --serve` in {@code dir} (its kubeconfig and plan land there), once it says it is ready. */
+  static Process serve(File dir) {
+    File log = new File(dir, 'serve.log')
+    Process served = new ProcessBuilder(java(), '-cp', System.getProperty('java.class.path'), 'lms.rollback.cli.Lmsctl', 'sandbox', '--serve',
+        '--out-dir', dir.path, '--termination-delay', '200ms').redirectErrorStream(true).redirectOutput(log).start()
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120)
     while (!(log.exists() && log.text.contains('Press Ctrl-C'))) {
-      if (!sandbox.alive || System.nanoTime() > deadline) throw new IllegalStateException('lmsctl sandbox --serve did not start: ' + log.text)
+      if (!served.alive || System.nanoTime() > deadline) throw new IllegalStateException('lmsctl sandbox --serve did not start: ' + log.text)
       Thread.sleep(100)
     }
+    return served
   }
 
   @AfterAll

@@ -43,6 +43,12 @@ class LmsRehearsalTest extends LmsPipelineTest {
     assertTrue(e.message.contains("'lms-staging-database-url' (secret text: LMS_STAGING_DATABASE_URL, the database of staging)"), e.message)
     assertTrue(e.message.contains("'lms-kubeconfig' (secret file: the kubeconfig of the cluster)"), e.message)
     assertTrue(lmsctl.verbs('rollback').isEmpty(), 'nothing ran')
+    // and DevOps, who own the rehearsals, are told which did not run and why, instead of a red build nobody opens
+    List told = lmsctl.verbs('notify')
+    assertEquals(1, told.size(), lmsctl.calls().toString())
+    assertEquals(['rehearsal-not-run', 'database-rollback'], ['--after', '--rehearsal-of'].collect { FakeLmsctl.value(told[0], it) })
+    assertTrue(FakeLmsctl.value(told[0], '--reason').contains("'lms-staging-database-url'"), told[0].toString())
+    assertTrue(helper.callStack.any { it.methodName == 'echo' && it.argsToString().contains('DevOps were told that the Database rollback rehearsal did not run') })
   }
 
   @Test

@@ -39,6 +39,19 @@ class LmsRollbackGateTest extends LmsPipelineTest {
   }
 
   @Test
+  void withASigningKeyTheDecisionIsRecordedWithTheControllersKeyBoundAndNeverOnTheCommandLine() {
+    helper.registerAllowedMethod('sshUserPrivateKey', [Map], { Map m -> m + [kind: 'file', variable: m.keyFileVariable] })
+    inputAnswers << [APPROVER: 'rc.jones', REASON: 'confirmed on the dashboard, roll back']
+
+    run("return " + GATE.replace(")", ", signingKey: 'lms-decision-key')"))
+
+    int recorded = lmsctl.calls().indexOf(lmsctl.verbs('gate', 'record')[0])
+    String key = lmsctl.env(recorded).LMS_DECISION_KEY
+    assertTrue(key != null && new File(key).text == 'secret-of-lms-decision-key', "the key's file is bound for lmsctl: " + key)
+    assertTrue(!lmsctl.verbs('gate', 'record')[0].any { it.contains('secret-of') }, 'the key is in a file, not an argument')
+  }
+
+  @Test
   void theEnginesPromptIsAskedOfItsDecidersAndTheApprovalHandedBack() {
     inputAnswers << [APPROVER: 'rc.jones', REASON: 'confirmed on the dashboard, roll back']
 

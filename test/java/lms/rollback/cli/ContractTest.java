@@ -84,6 +84,7 @@ class ContractTest {
   void aSecondBuildAfterTheRollbackPrintsWhatTheStepsRead() throws Exception {
     try (Sandbox sandbox = Sandbox.start(out)) {
       Path dir = out.resolve("done");
+      lms.rollback.testing.Approvals.byReleaseCommander(dir, "AUTO-001"); // named on --cluster-only: a manual request
       run(Map.of(), rollback(sandbox, dir, "AUTO-001", "--cluster-only"), 0);
       // the next build's first call, as lmsRollback's Preflight stage makes it
       JsonNode again = run(Map.of(), rollback(sandbox, dir, "AUTO-001", "--cluster-only", "--through", "decision"), 0);
@@ -126,6 +127,7 @@ class ContractTest {
         d.getMetadata().getAnnotations().put(lms.rollback.cluster.ClusterStatus.DEPLOYED_AT, java.time.Instant.now().minus(java.time.Duration.ofHours(6)).toString());
         return d;
       });
+      lms.rollback.testing.Approvals.byReleaseCommander(out.resolve("review"), "AUTO-001");
       matches("rollback-awaiting-review", run(Map.of(), rollback(sandbox, out.resolve("review"), "AUTO-001", "--cluster-only", "--through", "data-review"), 5));
     }
   }
@@ -151,6 +153,7 @@ class ContractTest {
   void tickingAFollowUpPrintsWhatTheStepReads() throws Exception {
     try (Sandbox sandbox = Sandbox.start(out)) {
       Path dir = out.resolve("followed");
+      lms.rollback.testing.Approvals.byReleaseCommander(dir, "AUTO-001"); // named on --cluster-only: a manual request
       run(Map.of(), rollback(sandbox, dir, "AUTO-001", "--cluster-only"), 0);
       Cli.Run done = Cli.lmsctl("followups", "done", "--action", "create incident ticket", "--note", "INC-2041", "--actor", "rc.jones", "--out-dir",
           dir.toString(), "-o", "json");

@@ -41,7 +41,7 @@ class SandboxGateTest {
     assertTrue(report.matches("(?s).*\\| MAN-001 level 0 — Release Commander: timeout \\| 10\\.\\ds \\|.*"), report);
     assertTrue(report.contains("MAN-001 level 1 — DevOps Lead: approve by sandbox.devops-lead"), report);
     assertTrue(report.contains("| escalated | MAN-001 level 1 | DevOps Lead | DevOps Lead | war-room sent"), report);
-    assertTrue(report.contains("Decision maker: approve by sandbox.devops-lead (DevOps Lead, level 1)\n"), report);
+    assertTrue(report.contains("Decision maker: approve by sandbox.devops-lead (DevOps Lead, level 1), asserted by sandbox.devops-lead\n"), report);
     assertTrue(report.contains("Escalations: Release Commander did not answer (level 0)"), report);
   }
 

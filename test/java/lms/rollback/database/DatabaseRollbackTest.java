@@ -176,6 +176,7 @@ class DatabaseRollbackTest {
     assertFalse(types().contains("step.start") && stepStarted("verify-data"), "verify-data must not run after a failed downgrade");
     String report = Files.readString(out.resolve("rollback-report.md"));
     assertTrue(report.contains("scenario D"), report);
+    lms.rollback.testing.ReportAssertions.sectionsInTemplateOrder(report, Files.readString(out.resolve("rollback-report.html")));
     assertEquals(0, sandbox.pods(sandbox.env.green().podLabels()), "Green was stopped before the database step");
   }
 
@@ -232,6 +233,8 @@ class DatabaseRollbackTest {
     assertEquals(0, sandbox.deployment(sandbox.env.green().deployment()).getSpec().getReplicas());
     assertTrue(types.indexOf("maintenance.off") < types.indexOf("stop-green.done"), types.toString());
     assertTrue(Files.readString(out.resolve("rollback-report.md")).contains("the 60m target"), "scenario D's own target");
+    lms.rollback.testing.ReportAssertions.sectionsInTemplateOrder(Files.readString(out.resolve("rollback-report.md")),
+        Files.readString(out.resolve("rollback-report.html")));
     assertTrue(types.contains("notify.skipped") || types.contains("notify.sent"), "the executives' notice was attempted: " + types);
     assertTrue(Files.readString(out.resolve(Journal.FILE_NAME)).contains("executive-escalation"));
   }

@@ -201,9 +201,24 @@ class DecisionRecorderTest {
   }
 
   @Test
-  void automaticTriggersTakeNoDecision() {
+  void anAutomaticTriggerTheEngineMeasuredToHoldTakesNoDecision() {
+    journal.append(TriggerEvidence.EVALUATED, java.util.Map.of("trigger", "AUTO-001", "state", "holds", "at", "2026-12-04T02:10:00Z",
+        "detail", "held at all 31 samples (lowest 12.000)", "samples", 31));
     LmsException e = assertThrows(LmsException.class, () -> recorder.record(approve("AUTO-001", "rc.jones", List.of("lms-release-commanders"), 0)));
     assertEquals(ExitCode.INVALID_INPUT, e.exitCode());
+    assertTrue(e.getMessage().contains("AUTO-001 held when the engine measured it and needs no approval"), e.getMessage());
+  }
+
+  @Test
+  void anAutomaticTriggerOnlyNamedIsDecidedByTheManualAuthority() {
+    journal.append(TriggerEvidence.EVALUATED, java.util.Map.of("trigger", "AUTO-001", "state", "clear", "at", "2026-12-04T02:10:00Z",
+        "detail", "not held at 29 of 31 samples (highest 0.400)", "samples", 31));
+    // a developer is not the Release Commander; the System "role" of the automatic row decides nothing
+    assertThrows(NotAuthorizedException.class, () -> recorder.record(approve("AUTO-001", "dev.jane", List.of("lms-developers"), 0)));
+
+    var approved = recorder.record(approve("AUTO-001", "rc.jones", List.of("lms-release-commanders"), 0));
+
+    assertEquals("Release Commander", approved.role());
   }
 
   @Test

@@ -274,8 +274,10 @@ class GateNotifierTest {
     Cli.Run level = Cli.lmsctl("gate", "notify", "--trigger", "MAN-001", "--level", "3", "--out-dir", out.toString());
     assertEquals(2, level.exit());
     assertTrue(level.err().contains("--level: 3 does not exist for MAN-001; allowed: 0-2 (Release Commander, DevOps Lead, CTO)"), level.err());
+    new Journal(out, "lmsctl watch").append("trigger.fired", Map.of("trigger", "AUTO-001", "state", "holds", "at", "2026-12-04T02:10:00Z",
+        "detail", "held at all 31 samples (lowest 12.000)", "dryRun", false));
     Cli.Run automatic = Cli.lmsctl("gate", "notify", "--trigger", "AUTO-001", "--out-dir", out.toString());
     assertEquals(2, automatic.exit());
-    assertTrue(automatic.err().contains("AUTO-001 is automatic"), automatic.err());
+    assertTrue(automatic.err().contains("AUTO-001 held when the engine measured it: it rolls back at once"), automatic.err());
   }
 }

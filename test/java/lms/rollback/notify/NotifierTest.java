@@ -47,6 +47,35 @@ class NotifierTest {
         "reason", "confirmed on the dashboards"));
   }
 
+  @Test
+  void aScheduledRehearsalThatCouldNotStartTellsDevOpsWhichAndWhy() throws Exception {
+    Path timer = out.resolve("lms-rollback/build-12/full-rollback");
+    try (HttpReceiver warRoom = new HttpReceiver()) {
+      Map<String, String> env = new HashMap<>(smtpEnv());
+      env.put("LMS_WAR_ROOM_WEBHOOK", warRoom.url());
+      // an unknown test is refused and nothing is sent
+      lms.rollback.testing.Cli.Run bad = lms.rollback.testing.LmsctlProcess.run(env, "notify", "--after", "rehearsal-not-run", "--rehearsal-of",
+          "fire-drill", "--reason", "no idea", "--out-dir", timer.toString());
+      assertEquals(2, bad.exit(), bad.err());
+      assertTrue(bad.err().contains("--rehearsal-of: unknown test 'fire-drill'; allowed: traffic-switch"), bad.err());
+      assertTrue(warRoom.bodies.isEmpty());
+
+      lms.rollback.testing.Cli.Run told = lms.rollback.testing.LmsctlProcess.run(env, "notify", "--after", "rehearsal-not-run", "--rehearsal-of",
+          "full-rollback", "--reason", "a Jenkins credential this rollback needs is missing (Could not find credentials entry with ID 'lms-staging-database-url')",
+          "--out-dir", timer.toString());
+
+      assertEquals(0, told.exit(), told.out() + told.err());
+      assertEquals(1, warRoom.bodies.size(), warRoom.bodies.toString());
+      String text = warRoom.bodies.get(0);
+      assertTrue(text.contains("REHEARSAL NOT RUN — Full rollback test of §9.1 (Monthly, DevOps) on staging"), text);
+      assertTrue(text.contains("lms-staging-database-url") && text.contains("REHEARSAL=full-rollback"), text);
+      MimeMessage[] mail = smtp.getReceivedMessages();
+      assertEquals(1, mail.length);
+      assertEquals("[LMS] Rehearsal not run: full-rollback on staging", mail[0].getSubject());
+      assertEquals("lms-devops-oncall@company.com", mail[0].getAllRecipients()[0].toString());
+    }
+  }
+
   Notifier notifier(Map<String, String> env) {
     return new Notifier(Sandbox.PLAN, journal, new MessageTemplates(null), env, progress::add, 3, Duration.ofMillis(20), Clock.systemUTC());
   }

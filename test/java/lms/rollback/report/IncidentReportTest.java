@@ -49,6 +49,11 @@ class IncidentReportTest {
     for (String placeholder : List.of("[Estimate]", "[Key takeaways]", "[Name]", "[Preliminary or final RCA]")) {
       assertFalse(md.contains(placeholder) || html.contains(placeholder), placeholder + " left in the report");
     }
+    lms.rollback.testing.ReportAssertions.sectionsInTemplateOrder(md, html);
+    // §7.3 in the plan and the report, due when its owner sets it; §6.1 planned against sent; the template's trigger type
+    assertTrue(md.contains("### Corrective actions (§7.3)") && md.contains("| Fix identified issue | Development | set by Development (§7.3) | open |"), md);
+    assertTrue(md.contains("### Communication schedule (§6.1): planned against sent") && md.contains("| T+2m (") && md.contains("traffic-switched"), md);
+    assertTrue(md.contains("- Type: Auto\n"), md);
     // the timeline starts at the deployment and the detection, not at the rollback
     assertTrue(md.contains("Deployment started (Green deployed)") && md.contains("Issue detected"), md);
     assertTrue(md.indexOf("Deployment started") < md.indexOf("Rollback requested"), md);

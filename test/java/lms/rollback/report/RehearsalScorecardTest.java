@@ -41,6 +41,7 @@ class RehearsalScorecardTest {
     try (lms.rollback.testing.Sandbox sandbox = lms.rollback.testing.Sandbox.start(out)) {
       Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig.yaml"));
       // scenario A, the traffic-switch rehearsal's: switch and verify, Green kept running
+      lms.rollback.testing.Approvals.byReleaseCommander(out, "AUTO-001");
       Cli.Run run = Cli.lmsctl("rollback", "--scenario", "A", "--env", lms.rollback.testing.Sandbox.ENV, "--trigger", "AUTO-001", "--kubeconfig",
           kubeconfig.toString(), "--out-dir", out.toString(), "--cluster-only", "--lock-wait", "5s");
       assertEquals(0, run.exit(), run.out() + run.err());

@@ -125,6 +125,7 @@ class ReportTest {
       assertFalse(report.steps().stream().anyMatch(s -> s.action().equals("stop-green")));
       String md = MarkdownReport.render(report);
       assertTrue(md.contains("FAILED at verify-blue"), md);
+      lms.rollback.testing.ReportAssertions.sectionsInTemplateOrder(md, HtmlReport.render(report));
     }
   }
 

@@ -18,6 +18,7 @@ class BlueLogsTest {
 
   private Cli.Run rollback(Sandbox sandbox) throws Exception {
     Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig.yaml"));
+    lms.rollback.testing.Approvals.byReleaseCommander(out, "AUTO-001"); // AUTO-001 named on --cluster-only is not measured: a manual request
     return Cli.lmsctl("rollback", "--scenario", "B", "--env", Sandbox.ENV, "--trigger", "AUTO-001", "--kubeconfig", kubeconfig.toString(),
         "--out-dir", out.toString(), "--cluster-only", "--lock-wait", "5s", "--actor", "ops.oncall");
   }

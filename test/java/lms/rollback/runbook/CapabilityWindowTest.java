@@ -27,6 +27,7 @@ class CapabilityWindowTest {
     List<String> args = new ArrayList<>(List.of("rollback", "--scenario", scenario, "--env", Sandbox.ENV, "--trigger", "AUTO-001",
         "--kubeconfig", kubeconfig.toString(), "--out-dir", out.toString(), "--cluster-only", "--lock-wait", "5s", "--actor", "ops.oncall"));
     args.addAll(List.of(more));
+    lms.rollback.testing.Approvals.byReleaseCommander(out, "AUTO-001"); // AUTO-001 named on --cluster-only is not measured: a manual request
     return Cli.lmsctl(args.toArray(String[]::new));
   }
 
@@ -64,13 +65,13 @@ class CapabilityWindowTest {
     try (Sandbox sandbox = Sandbox.start(out)) {
       Path kubeconfig = greenDeployedAgo(sandbox, Duration.ofHours(30), out);
 
-      Cli.Run run = rollback(kubeconfig, "A", "--capability-override", "Green wrote nothing: the release was read-only", "--requested-by", "rc.jones");
+      Cli.Run run = rollback(kubeconfig, "A", "--capability-override", "Green wrote nothing: the release was read-only", "--requested-by", "lead.kim");
 
       assertEquals(0, run.exit(), run.out() + run.err());
       assertTrue(onBlue(sandbox));
       String report = Files.readString(out.resolve("rollback-report.md"));
       assertTrue(report.contains("Capability window (§1.2) | Green deployed 30h")
-          && report.contains("overridden by rc.jones: Green wrote nothing: the release was read-only"), report);
+          && report.contains("overridden by lead.kim: Green wrote nothing: the release was read-only"), report);
     }
   }
 

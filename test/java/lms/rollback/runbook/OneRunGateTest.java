@@ -259,6 +259,7 @@ class OneRunGateTest {
   void aRunIsNeverResumedFromAJournalThatWasEditedOrForged() throws Exception {
     try (Sandbox sandbox = Sandbox.start(out)) {
       Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig.yaml"));
+      lms.rollback.testing.Approvals.byReleaseCommander(out, "AUTO-001"); // named on --cluster-only: a manual request
       assertEquals(0, lmsctl(rollback(kubeconfig, "B", "AUTO-001", "--through", "switch-traffic")).exit());
 
       // a forged step.end cannot be written through lmsctl
@@ -281,6 +282,7 @@ class OneRunGateTest {
   void blueFallingOverBetweenTwoCallsStopsTheRunBeforeGreenIsTouched() throws Exception {
     try (Sandbox sandbox = Sandbox.start(out)) {
       Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig.yaml"));
+      lms.rollback.testing.Approvals.byReleaseCommander(out, "AUTO-001"); // named on --cluster-only: a manual request
       assertEquals(0, lmsctl(rollback(kubeconfig, "B", "AUTO-001", "--through", "verify-blue")).exit());
       // Blue loses every ready replica after it was verified
       String ns = sandbox.env.namespace();

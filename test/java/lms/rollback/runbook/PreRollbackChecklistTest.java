@@ -28,6 +28,7 @@ class PreRollbackChecklistTest {
       Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig.yaml"));
 
       // a rollback whose war room answers, whose status page is not configured
+      lms.rollback.testing.Approvals.byReleaseCommander(out, "AUTO-001");
       Cli.Run run = lms.rollback.testing.LmsctlProcess.run(Map.of("LMS_WAR_ROOM_WEBHOOK", warRoom.url()), "rollback", "--scenario", "B",
           "--env", Sandbox.ENV, "--trigger", "AUTO-001", "--kubeconfig", kubeconfig.toString(), "--out-dir", out.toString(), "--cluster-only",
           "--lock-wait", "5s", "--actor", "ops.oncall");

@@ -55,6 +55,10 @@ class ReadinessTest {
       Cli.Run run = Cli.lmsctl("rollback", "--scenario", "A", "--env", "staging", "--trigger", "MAN-004", "--rehearsal-of", "traffic-switch", "--kubeconfig",
           kubeconfig.toString(), "--out-dir", records.resolve("build-7").toString(), "--cluster-only", "--lock-wait", "5s", "--actor", "timer");
       assertEquals(0, run.exit(), run.out() + run.err());
+      // a staging rehearsal's report: §8.2 in order, no placeholder, and it says it was a rehearsal
+      String md = java.nio.file.Files.readString(records.resolve("build-7/rollback-report.md"));
+      lms.rollback.testing.ReportAssertions.sectionsInTemplateOrder(md, java.nio.file.Files.readString(records.resolve("build-7/rollback-report.html")));
+      assertTrue(md.contains("Rehearsal"), md);
     }
     // the monthly full rollback of the previous release, and last quarter's restore
     rehearsal("build-5", "C", "staging", "2.9.0", Duration.ofDays(10));

@@ -28,8 +28,13 @@ public final class TestPlans {
   }
 
   public static Plan fast() {
+    return new PlanLoader().parse(fastYaml().getBytes(StandardCharsets.UTF_8), "fast test plan");
+  }
+
+  /** The built-in plan with Prometheus' scrapes, rate windows and the triggers' sustained windows in seconds, as YAML. */
+  public static String fastYaml() {
     try (var in = PlanLoader.class.getClassLoader().getResourceAsStream(PlanLoader.DEFAULT_RESOURCE)) {
-      String yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
           .replace("rateWindow: 1m", "rateWindow: 4s")
           .replace("evaluationStep: 10s", "evaluationStep: 1s")
           .replace("scrapeInterval: 15s", "scrapeInterval: " + PrometheusServer.FAST_SCRAPE.toSeconds() + "s")
@@ -40,7 +45,6 @@ public final class TestPlans {
           .replace("measure: { query: dbFailurePercent, atLeast: 100, for: 30s }", "measure: { query: dbFailurePercent, atLeast: 100, for: 3s }")
           .replace("measure: { query: errorRatePercent, above: 1, atMost: 5, for: 5m }", "measure: { query: errorRatePercent, above: 1, atMost: 5, for: 4s }")
           .replace("measure: { query: p95Seconds, aboveBaselineFactor: 2, for: 5m }", "measure: { query: p95Seconds, aboveBaselineFactor: 2, for: 4s }");
-      return new PlanLoader().parse(yaml.getBytes(StandardCharsets.UTF_8), "fast test plan");
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
     }

@@ -24,6 +24,11 @@ public enum Tool {
       return PostgresServer.installed() && onPath("pg_restore").isPresent() && pythonImports("alembic", "psycopg2") ? Optional.of("/usr/lib/postgresql") : Optional.empty();
     }
   },
+  SSH_KEYGEN("OpenSSH's ssh-keygen (8.2 or later: -Y sign/verify)", "apt-get install openssh-client") {
+    Optional<String> locate() {
+      return onPath("ssh-keygen");
+    }
+  },
   KUBECTL("kubectl", "test/provide-tools unpacks Debian's kubernetes-client into .ci/tools") {
     Optional<String> locate() {
       return fromEnv("KUBECTL").or(() -> executable(Path.of(".ci/tools/usr/bin/kubectl").toAbsolutePath().toString())).or(() -> onPath("kubectl"));

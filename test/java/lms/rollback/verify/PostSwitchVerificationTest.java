@@ -57,7 +57,10 @@ class PostSwitchVerificationTest {
       yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     String changed = yaml.replace("scrapeInterval: 15s", "scrapeInterval: " + scrape).replace("routePropagation: 5s", "routePropagation: " + propagation)
-        .replace("observationWindow: 90s", "observationWindow: " + window).replace("rateWindow: 1m", "rateWindow: " + rateWindow);
+        .replace("observationWindow: 90s", "observationWindow: " + window).replace("rateWindow: 1m", "rateWindow: " + rateWindow)
+        // the run measures AUTO-001 before its decision (#23): sustained over one rate window, on the traffic the test ran before
+        .replace("measure: { query: errorRatePercent, above: 5, for: 5m }", "measure: { query: errorRatePercent, above: 5, for: " + rateWindow + " }")
+        .replace("evaluationStep: 10s", "evaluationStep: 1s");
     Path file = out.resolve("plan.yaml");
     Files.writeString(file, changed);
     return file;

@@ -45,6 +45,7 @@ final class FollowUpsCommand implements Callable<Integer> {
     text.add("Follow-ups of the rollback that ended " + lms.rollback.plan.Budget.format(java.time.Duration.between(report.ended(), now)) + " ago:");
     add(items, text, "§7.1", report.immediateActions(), now, plan.plan().time());
     add(items, text, "§7.2", report.rootCauseAnalysis(), now, plan.plan().time());
+    add(items, text, "§7.3", report.correctiveActions(), now, plan.plan().time());
     long open = items.stream().filter(i -> !"done".equals(i.get("state"))).count();
     long overdue = items.stream().filter(i -> "overdue".equals(i.get("state"))).count();
     text.add(open + " open, " + overdue + " overdue");
@@ -61,22 +62,22 @@ final class FollowUpsCommand implements Callable<Integer> {
   private static void add(List<Map<String, Object>> items, List<String> text, String section, List<RollbackReport.FollowUp> list, Instant now,
       lms.rollback.plan.PlanTime time) {
     for (RollbackReport.FollowUp f : list) {
-      String state = f.done() != null ? "done" : now.isAfter(f.due()) ? "overdue" : "open";
+      String state = f.done() != null ? "done" : f.due() != null && now.isAfter(f.due()) ? "overdue" : "open";
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("section", section);
       m.put("action", f.action());
       m.put("owner", f.owner());
-      m.put("due", f.due().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+      m.put("due", f.due() == null ? null : f.due().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
       m.put("state", state);
       if (f.done() != null) m.put("done", f.done());
       items.add(m);
       text.add(String.format("  %-8s %s %-34s %-16s due %s", state.equals("done") ? "✓" : state.toUpperCase(), section, f.action(), f.owner(),
-          time.stamp(f.due())) + (f.done() != null ? "  (" + f.done() + ")" : ""));
+          f.dueText(time)) + (f.done() != null ? "  (" + f.done() + ")" : ""));
     }
   }
 
   @Command(name = "done", sortOptions = false, mixinStandardHelpOptions = true,
-      description = {"Tick a follow-up of §7.1 or §7.2 as done, with who (--actor) and a note (a ticket, a link), in the journal."},
+      description = {"Tick a follow-up of §7.1, §7.2 or §7.3 as done, with who (--actor) and a note (a ticket, a link), in the journal."},
       footer = {"", "Example:", "  lmsctl followups done --action \"Create incident ticket\" --note INC-2041 --actor rc.jones", ""})
   static final class DoneVerb extends Verb {
 
@@ -90,6 +91,7 @@ final class FollowUpsCommand implements Callable<Integer> {
     Outcome execute(Journal journal) {
       List<Runbook.FollowUp> all = new ArrayList<>(plan.plan().immediateActions());
       all.addAll(plan.plan().rootCauseAnalysis());
+      all.addAll(plan.plan().correctiveActions());
       var rollback = new Object() {
         boolean found;
       };

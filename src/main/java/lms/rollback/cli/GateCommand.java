@@ -22,7 +22,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "gate", mixinStandardHelpOptions = true, subcommands = {GateCommand.PlanVerb.class, GateCommand.StatusVerb.class, GateCommand.RecordVerb.class, GateCommand.NotifyVerb.class, GateCommand.RemindVerb.class},
+@Command(name = "gate", mixinStandardHelpOptions = true, subcommands = {GateCommand.PlanVerb.class, GateCommand.StatusVerb.class, GateCommand.RecordVerb.class, GateCommand.StatementVerb.class, GateCommand.NotifyVerb.class, GateCommand.RemindVerb.class},
     description = {"Who may decide a rollback (runbook §3), and the record of each decision.",
         "",
         "'gate plan' says who decides a trigger and how long each level of escalation may take; 'gate notify' opens a prompt and tells its deciders, with the link to it; 'gate remind' sends the prompt's reminders until it is decided; 'gate record' checks a decision against the plan's authority matrix, journals it and closes the prompt."},
@@ -37,7 +37,7 @@ final class GateCommand extends CommandGroup {
 
 
   @Command(name = "plan", sortOptions = false, mixinStandardHelpOptions = true,
-      description = {"Say who decides a trigger: whether approval is needed at all (AUTO triggers: no), the primary, backup and escalation authorities (§3.1) with the Jenkins users/groups of each and the decision window of each (§2.2; \"Immediate\" is the plan's gate.immediateWindow), and whether the two-person rule of §4.2 step 4 applies.",
+      description = {"Say who decides a trigger: whether approval is needed at all (AUTO triggers: not when the engine measured them to hold; named but not measured, they are decided as a manual request), the primary, backup and escalation authorities (§3.1) with the Jenkins users/groups of each and the decision window of each (§2.2; \"Immediate\" is the plan's gate.immediateWindow), and whether the two-person rule of §4.2 step 4 applies.",
           "",
           "At level n the submitter list holds the authorities of levels 0..n: escalating adds deciders."},
       footer = {"", "Example:", "  lmsctl gate plan --trigger BUS-002 --scenario C -o json", ""})
@@ -71,38 +71,25 @@ final class GateCommand extends CommandGroup {
   @Command(name = "record", sortOptions = false, mixinStandardHelpOptions = true,
       description = {"Check a decision against the authority matrix and journal it.",
           "",
-          "The person (--by, with their Jenkins --groups) must hold the authority of the level the gate has reached, or of an earlier level; the requester may not approve; a reason of at least the plan's gate.minReasonLength characters is required. With --database the two-person rule applies instead: the DBA and the Release Commander, two different people, neither the requester; once both have approved, the journal records the database rollback as authorized. A refused decision is journaled too."},
+          "The person (--by, with their Jenkins --groups) must hold the authority of the level the gate has reached, or of an earlier level; the requester may not approve; a reason of at least the plan's gate.minReasonLength characters is required. With --database the two-person rule applies instead: the DBA and the Release Commander, two different people, neither the requester; once both have approved, the journal records the database rollback as authorized. A refused decision is journaled too.",
+          "",
+          "On a terminal a login proves nothing: --sign-with KEY signs the decision with the decider's SSH key (ssh-keygen -Y sign over the run's id, the trigger, the prompt, the decision, the decider and the reason) and it is verified against the plan's gate.signatures.allowedSigners; the report then shows it as signed by that key, otherwise as asserted by the login that recorded it. On an environment in gate.signatures.requiredOn an unsigned decision is refused. --signature FILE takes a signature made elsewhere of what 'lmsctl gate statement' prints."},
       footerHeading = "%nExit codes:%n",
-      footer = {"  0  recorded", "  2  invalid input (unknown trigger, short reason, AUTO trigger)", "  5  this person may not take this decision", "",
-          "Example:",
+      footer = {"  0  recorded", "  2  invalid input (unknown trigger, short reason, an AUTO trigger the engine measured to hold)", "  5  this person may not take this decision, or its signature is missing or does not verify", "",
+          "Examples:",
           "  lmsctl gate record --trigger MAN-004 --database --decision approve --by dba.lee --groups lms-dbas \\",
-          "      --requested-by dev.smith --reason \"orphaned leave requests since 02:10\"", ""})
+          "      --requested-by dev.smith --reason \"orphaned leave requests since 02:10\"",
+          "  lmsctl gate record --trigger MAN-001 --decision approve --by rc.jones --groups lms-release-commanders \\",
+          "      --requested-by dev.smith --reason \"error rate 3%% for 20 minutes\" --sign-with ~/.ssh/id_ed25519", ""})
   static final class RecordVerb extends Verb {
 
-    @Option(names = "--trigger", required = true, paramLabel = "ID", description = "Trigger id from the plan.")
-    String trigger;
-
-    @Option(names = "--decision", required = true, paramLabel = "DECISION", description = "${COMPLETION-CANDIDATES}.")
-    DecisionRecorder.Kind decision;
-
-    @Option(names = "--by", required = true, paramLabel = "USER", description = "Jenkins user id of who decided.")
-    String by;
+    @Mixin DecisionOptions decided;
 
     @Option(names = "--groups", split = ",", paramLabel = "GROUP", description = "Jenkins groups of that user, comma-separated. Default: none.")
     List<String> groups = new ArrayList<>();
 
-    @Option(names = "--reason", paramLabel = "TEXT", description = "Why; required for approve and reject.")
-    String reason;
-
-    @Option(names = "--level", paramLabel = "N", defaultValue = "0",
-        description = "Escalation level reached: 0 primary, 1 backup, 2 escalation. Default: ${DEFAULT-VALUE}.")
-    int level;
-
     @Option(names = "--requested-by", paramLabel = "USER", description = "Who requested the rollback; may not approve it.")
     String requestedBy;
-
-    @Option(names = "--database", description = "This is the two-person authorization of a database rollback.")
-    boolean database;
 
     @Option(names = "--administrator", description = "The person is a Jenkins administrator (an override, only if the plan allows it).")
     boolean administrator;
@@ -115,30 +102,86 @@ final class GateCommand extends CommandGroup {
         description = "The scenario decided, when no run of it is in the journal yet (a decision recorded before 'lmsctl rollback'): one with a database step then opens the two-person authorization. Default: the run's.")
     String scenario;
 
+    @Option(names = "--sign-with", paramLabel = "KEY", defaultValue = "${env:LMS_DECISION_KEY}",
+        description = "Sign the decision with this SSH key (a private key file, or the .pub of a key in ssh-agent), verified against the plan's allowed signers. Default: $LMS_DECISION_KEY, else unsigned.")
+    java.nio.file.Path signWith;
+
+    @Option(names = "--signature", paramLabel = "FILE",
+        description = "A signature made elsewhere (ssh-keygen -Y sign -n lms-rollback-decision) of what 'lmsctl gate statement' prints for this decision.")
+    java.nio.file.Path signature;
+
     @Override
     Outcome execute(Journal journal) {
-      var outcome = new DecisionRecorder(plan.plan(), journal).record(new DecisionRecorder.Decision(trigger, decision, by, groups, reason,
-          level, requestedBy, database, administrator));
+      if (signWith != null && signature != null) {
+        throw new lms.rollback.core.LmsException(ExitCode.INVALID_INPUT, "--sign-with and --signature: give one; allowed: sign here with your key, or bring a signature");
+      }
+      String armored = null;
+      if (signature != null) {
+        try {
+          armored = java.nio.file.Files.readString(signature);
+        } catch (java.io.IOException e) {
+          throw new lms.rollback.core.LmsException(ExitCode.INVALID_INPUT, "--signature: " + signature + " cannot be read (" + e.getMessage() + ")");
+        }
+      }
+      var outcome = new DecisionRecorder(plan.plan(), journal).signing(new DecisionRecorder.Signing(plan.environmentName(), signWith, armored))
+          .record(decided.decision(groups, requestedBy, administrator));
+      String trigger = decided.trigger();
       // the gate moves on from here: the next level's or the database's prompt opens with its notice
       com.fasterxml.jackson.databind.JsonNode run = GateRun.currentRun(journal.read()).stream().filter(e -> e.type().equals("scenario.start"))
           .reduce((a, b) -> b).map(Journal.Entry::data).orElse(null);
-      String decided = run != null ? run.path("scenario").asText(null) : scenario;
-      if (decided != null) plan.plan().scenario(decided);
-      GateRun.State state = new GateRun(plan.plan(), journal, Clock.systemUTC()).advance(trigger, decided,
-          run != null && run.path("rehearsal").asBoolean(false), new PromptLog.Request(requestedBy, null, decided, plan.environmentName(), null,
+      String runScenario = run != null ? run.path("scenario").asText(null) : scenario;
+      if (runScenario != null) plan.plan().scenario(runScenario);
+      GateRun.State state = new GateRun(plan.plan(), journal, Clock.systemUTC()).advance(trigger, runScenario,
+          run != null && run.path("rehearsal").asBoolean(false), new PromptLog.Request(requestedBy, null, runScenario, plan.environmentName(), null,
               ApprovalLink.of(buildUrl)), notifier(plan, journal, null, Notifier.DEFAULT_ATTEMPTS), 1.0);
       java.util.Map<String, Object> data = new java.util.LinkedHashMap<>(outcome.asData());
       data.put("recordedBy", output.actor());
       data.put("gate", state.asData());
       List<String> text = new ArrayList<>();
-      text.add(String.format("Recorded: %s %s %s as %s%s", by, decision, trigger, outcome.role(),
-          lms.rollback.gate.Identity.same(by, output.actor()) ? "" : " (asserted by " + output.actor() + ")"));
-      if (database) {
+      text.add(String.format("Recorded: %s %s %s as %s%s", decided.by, decided.decision, trigger, outcome.role(),
+          lms.rollback.gate.Identity.same(decided.by, output.actor()) ? "" : " (asserted by " + output.actor() + ")"));
+      if (decided.database()) {
         text.add(outcome.databaseAuthorized() ? "  database rollback authorized by " + String.join(" and ", outcome.databaseApprovers())
             : "  database rollback not yet authorized: approvals so far " + outcome.databaseApprovers());
       }
       text.add("  gate: " + state.describe());
       return new Outcome(ExitCode.OK, data, text);
+    }
+  }
+
+  @Command(name = "statement", sortOptions = false, mixinStandardHelpOptions = true,
+      description = {"Print exactly what a signed decision signs, for signing on another machine: the run's id, the trigger, the prompt, the decision, the decider and the reason.",
+          "",
+          "Sign it with ssh-keygen and record the decision with --signature; the run must have started (it names the run, so the signature is good for this run only)."},
+      footer = {"", "Example:",
+          "  lmsctl gate statement --trigger MAN-001 --decision approve --by rc.jones --reason \"error rate 3%% for 20 minutes\" \\",
+          "      | ssh-keygen -Y sign -f ~/.ssh/id_ed25519 -n lms-rollback-decision > decision.sig",
+          "  lmsctl gate record --trigger MAN-001 --decision approve --by rc.jones --groups lms-release-commanders \\",
+          "      --requested-by dev.smith --reason \"error rate 3%% for 20 minutes\" --signature decision.sig", ""})
+  static final class StatementVerb extends Verb {
+
+    @Mixin DecisionOptions decided;
+
+    @Override
+    Outcome execute(Journal journal) {
+      String trigger = decided.trigger();
+      plan.plan().trigger(trigger);
+      if (decided.reason == null || decided.reason.isBlank()) {
+        throw new lms.rollback.core.LmsException(ExitCode.INVALID_INPUT, "--reason: what the decision will record, exactly; a signed decision signs it");
+      }
+      var d = decided.decision(List.of(), null, false);
+      String runId = new DecisionRecorder(plan.plan(), journal).runId(trigger);
+      if (runId == null) {
+        throw new lms.rollback.core.LmsException(ExitCode.INVALID_INPUT, "--trigger: no run of " + trigger + " has started in " + journal.file()
+            + ": run the rollback first (it stops at its gate, exit 5); a signed decision names its run");
+      }
+      String text = lms.rollback.gate.DecisionSignature.statement(runId, trigger, DecisionRecorder.promptOf(d), d.kind().name(), d.by(), d.reason().strip());
+      java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
+      data.put("runId", runId);
+      data.put("namespace", plan.plan().gate().signatures().namespace());
+      data.put("statement", text);
+      // the text is the data: printed as it is signed, with no trailing line of ours
+      return new Outcome(ExitCode.OK, data, List.of(text.substring(0, text.length() - 1)));
     }
   }
 

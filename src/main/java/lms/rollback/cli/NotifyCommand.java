@@ -6,6 +6,7 @@ import java.util.List;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.Progress;
+import lms.rollback.notify.CommunicationSchedule;
 import lms.rollback.notify.MessageTemplates;
 import lms.rollback.notify.Notifier;
 import picocli.CommandLine.Command;
@@ -22,8 +23,18 @@ import picocli.CommandLine.Option;
         "  2  unknown message", "", "Example:", "  LMS_WAR_ROOM_WEBHOOK=https://hooks.slack.com/services/… lmsctl notify --message rollback-initiated", ""})
 final class NotifyCommand extends Verb {
 
-  @Option(names = "--message", required = true, paramLabel = "ID", description = "Message of §6.1 to send, e.g. rollback-initiated.")
+  @Option(names = "--message", paramLabel = "ID", description = "Message of §6.1 to send, e.g. rollback-initiated.")
   String message;
+
+  @Option(names = "--after", paramLabel = "EVENT",
+      description = "Send every message the plan sends after this event instead of one --message: rehearsal-not-run (with --rehearsal-of and --reason) tells DevOps that a scheduled rehearsal could not start.")
+  String after;
+
+  @Option(names = "--rehearsal-of", paramLabel = "TEST", description = "With --after rehearsal-not-run: the §9.1 test that did not run (e.g. full-rollback).")
+  String rehearsalOf;
+
+  @Option(names = "--reason", paramLabel = "TEXT", description = "With --after rehearsal-not-run: why it could not start, in a sentence.")
+  String reason;
 
   @Option(names = "--dry-run", description = "Render and print the message; send nothing.")
   boolean dryRun;
@@ -36,8 +47,15 @@ final class NotifyCommand extends Verb {
 
   @Override
   Outcome execute(Journal journal) {
+    if ((message == null) == (after == null)) {
+      throw new lms.rollback.core.LmsException(ExitCode.INVALID_INPUT, "--message or --after: give one; allowed: a message of the plan, or the event whose messages to send");
+    }
     Notifier notifier = new Notifier(plan.plan(), journal, new MessageTemplates(templates), System.getenv(), Progress.stderr(),
         attempts, Notifier.DEFAULT_BACKOFF, java.time.Clock.systemUTC());
+    if (after != null && dryRun) {
+      throw new lms.rollback.core.LmsException(ExitCode.INVALID_INPUT, "--dry-run: renders one --message; --after sends what is due");
+    }
+    if (after != null) return afterEvent(journal, notifier);
     Notifier.Delivery d = notifier.send(message, dryRun);
     List<String> text = new ArrayList<>();
     text.add(d.message() + " on " + d.channel() + ": " + d.status() + (d.detail() == null ? "" : " (" + d.detail() + ")"));
@@ -45,5 +63,33 @@ final class NotifyCommand extends Verb {
     text.add("");
     text.addAll(d.rendered().text().lines().toList());
     return new Outcome(d.status() == Notifier.Status.failed ? ExitCode.OTHER : ExitCode.OK, d.asData(), text);
+  }
+
+  /** The plan's messages after {@code after}; a rehearsal that did not run is journaled first, so its messages can say which and why. */
+  private Outcome afterEvent(Journal journal, Notifier notifier) {
+    var p = plan.plan();
+    if (!after.equals(CommunicationSchedule.REHEARSAL_NOT_RUN)) {
+      throw new lms.rollback.core.LmsException(ExitCode.INVALID_INPUT, "--after: '" + after + "' is not sent on its own; allowed: "
+          + CommunicationSchedule.REHEARSAL_NOT_RUN + " (a run's own events are sent by the run)");
+    }
+    var test = p.rehearsals().stream().filter(t -> t.test().equals(rehearsalOf)).findFirst().orElseThrow(() -> new lms.rollback.core.LmsException(
+        ExitCode.INVALID_INPUT, "--rehearsal-of: " + (rehearsalOf == null ? "missing" : "unknown test '" + rehearsalOf + "'") + "; allowed: "
+            + String.join(", ", p.rehearsals().stream().map(lms.rollback.plan.Runbook.Rehearsal::test).toList())));
+    if (reason == null || reason.isBlank()) {
+      throw new lms.rollback.core.LmsException(ExitCode.INVALID_INPUT, "--reason: why the rehearsal could not start, in a sentence (e.g. the credential that is missing)");
+    }
+    String environment = p.environments().containsKey(test.environment()) ? test.environment() : plan.environmentName();
+    journal.append(CommunicationSchedule.NOT_RUN_ENTRY, java.util.Map.of("test", test.test(), "title", test.title(), "frequency", test.frequency(),
+        "owner", test.owner(), "environment", environment, "reason", reason.strip()));
+    List<Notifier.Delivery> sent = new CommunicationSchedule(p, notifier).after(after);
+    List<String> text = new ArrayList<>();
+    List<Object> data = new ArrayList<>();
+    boolean failed = false;
+    for (Notifier.Delivery d : sent) {
+      text.add(d.message() + " on " + d.channel() + ": " + d.status() + (d.detail() == null ? "" : " (" + d.detail() + ")"));
+      data.add(d.asData());
+      failed |= d.status() == Notifier.Status.failed;
+    }
+    return new Outcome(failed ? ExitCode.OTHER : ExitCode.OK, java.util.Map.of("after", after, "messages", data), text);
   }
 }

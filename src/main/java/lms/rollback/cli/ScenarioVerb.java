@@ -194,8 +194,11 @@ abstract class ScenarioVerb extends Verb {
         }
         text.add("  DECISION NEEDED: " + result.gate().describe() + "; nothing was changed yet.");
         var p = result.gate().prompt();
+        var gate = new lms.rollback.gate.Authority(plan.plan()).gateFor(trigger, rehearsal ? null : scenarioName(),
+            lms.rollback.gate.TriggerEvidence.in(lms.rollback.gate.GateRun.currentRun(journal.read()), trigger));
+        if (gate.asManual() != null) text.add("  " + gate.asManual() + ".");
         text.add("  " + (p.database() ? "Each of the two" : "They") + " decide with (approve, or --decision reject):");
-        decisionCommands(p, scenario).forEach(c -> text.add("    " + c));
+        decisionCommands(gate, p, scenario).forEach(c -> text.add("    " + c));
         text.add("  then run this command again (or add --wait to wait here).");
       }
       case REJECTED -> text.add("  NOT STARTED: " + result.reason());
@@ -215,8 +218,7 @@ abstract class ScenarioVerb extends Verb {
   }
 
   /** What a decider pastes to approve at this prompt: the level's authority, or each person of the two-person rule. */
-  private List<String> decisionCommands(lms.rollback.gate.Prompt p, Scenario scenario) {
-    var gate = new lms.rollback.gate.Authority(plan.plan()).gateFor(trigger, rehearsal ? null : scenarioName());
+  private List<String> decisionCommands(lms.rollback.gate.GatePlan gate, lms.rollback.gate.Prompt p, Scenario scenario) {
     List<List<String>> holders = new ArrayList<>();
     if (p.database() && gate.twoPersonRule() != null) gate.twoPersonRule().roles().forEach(r -> holders.add(gate.twoPersonRule().holders().get(r)));
     else holders.add(gate.level(p.level()).holders());
@@ -236,8 +238,12 @@ abstract class ScenarioVerb extends Verb {
     text.add("DRY RUN of scenario " + scenarioName() + " — " + scenario.title() + " on '" + plan.environmentName() + "': nothing was changed, asked or sent.");
     @SuppressWarnings("unchecked") List<Map<String, Object>> checks = (List<Map<String, Object>>) data.get("preflight");
     checks.forEach(c -> text.add(String.format("  preflight %-26s %s  %s", c.get("name"), Boolean.TRUE.equals(c.get("ok")) ? "ok  " : "FAIL", c.get("seen"))));
-    var gate = new lms.rollback.gate.Authority(plan.plan()).gateFor(trigger, rehearsal ? null : scenarioName());
-    if (!gate.approvalNeeded()) text.add("  decision: " + trigger + " is automatic, nobody would be asked (§2.1)");
+    @SuppressWarnings("unchecked") Map<String, Object> measured = (Map<String, Object>) data.get("measured");
+    var evidence = measured == null ? null : lms.rollback.gate.TriggerEvidence.of(measured);
+    var authority = new lms.rollback.gate.Authority(plan.plan());
+    var gate = evidence == null ? authority.gateFor(trigger, rehearsal ? null : scenarioName()) : authority.gateFor(trigger, scenarioName(), evidence);
+    if (!gate.approvalNeeded()) text.add("  decision: " + (evidence != null ? evidence.describe() : trigger + ": nobody would be asked"));
+    if (gate.asManual() != null) text.add("  decision: " + gate.asManual());
     for (var l : gate.levels()) {
       if (gate.approvalNeeded()) text.add(String.format("  would ask level %d: %s (%s) within %s", l.level(), l.title(),
           String.join(",", gate.submittersAt(l.level())), lms.rollback.plan.Budget.format(l.window())));

@@ -12,6 +12,7 @@ import lms.rollback.plan.AuthorityChain;
 import lms.rollback.plan.Plan;
 import lms.rollback.plan.Role;
 import lms.rollback.plan.Trigger;
+import lms.rollback.plan.TriggerType;
 
 /** Reads the authority matrix of the plan: who decides which trigger, and who holds a role. */
 public final class Authority {
@@ -22,10 +23,29 @@ public final class Authority {
     this.plan = plan;
   }
 
-  /** The gate for a trigger; {@code scenario} (may be null) decides whether the two-person rule applies. */
+  /**
+   * The gate for a trigger as the plan has it, before anything was measured; {@code scenario} (may be null) decides
+   * whether the two-person rule applies.
+   */
   public GatePlan gateFor(String triggerId, String scenario) {
     Trigger t = plan.trigger(triggerId);
-    AuthorityChain chain = plan.authorityMatrix().get(t.type());
+    return gate(t, t.type(), t.needsApproval(), scenario, null);
+  }
+
+  /**
+   * The gate of a run: an automatic trigger needs nobody only when {@code evidence} (what the engine measured in this run)
+   * shows it holds; otherwise it is decided as a manual request, by the technical row of the authority matrix (§3.1).
+   */
+  public GatePlan gateFor(String triggerId, String scenario, TriggerEvidence evidence) {
+    Trigger t = plan.trigger(triggerId);
+    if (t.needsApproval() || evidence != null && evidence.holds()) return gateFor(triggerId, scenario);
+    String why = evidence != null ? evidence.describe()
+        : triggerId + " was named but the engine has not measured it in this run: approved as a manual request (§2.2)";
+    return gate(t, TriggerType.TECHNICAL, true, scenario, why);
+  }
+
+  private GatePlan gate(Trigger t, TriggerType row, boolean approvalNeeded, String scenario, String asManual) {
+    AuthorityChain chain = plan.authorityMatrix().get(row);
     List<String> roles = new ArrayList<>(chain.inOrder());
     if (t.authority() != null) roles.set(0, t.authority());
     Duration window = t.decisionTime().resolve(plan.gate());
@@ -34,8 +54,8 @@ public final class Authority {
       Role role = plan.roles().get(roles.get(i));
       levels.add(new GatePlan.Level(i, roles.get(i), role.title(), role.jenkins(), window));
     }
-    return new GatePlan(t.id(), t.type().key(), t.condition(), t.needsApproval(), levels,
-        scenario != null && plan.scenario(scenario).changesDatabase() ? twoPersonRule() : null);
+    return new GatePlan(t.id(), t.type().key(), t.condition(), approvalNeeded, levels,
+        scenario != null && plan.scenario(scenario).changesDatabase() ? twoPersonRule() : null, asManual);
   }
 
   public GatePlan.TwoPersonRule twoPersonRule() {

@@ -63,9 +63,10 @@ public final class DecisionRecorder {
   }
 
   public Outcome record(Decision d) {
-    GatePlan gate = authority.gateFor(d.trigger(), null);
+    GatePlan gate = authority.gateFor(d.trigger(), null, TriggerEvidence.in(GateRun.currentRun(journal.read()), d.trigger()));
     if (!gate.approvalNeeded() && !d.database()) {
-      throw new LmsException(ExitCode.INVALID_INPUT, "--trigger: " + d.trigger() + " is automatic and needs no approval; it rolls back at once (§2.1)");
+      throw new LmsException(ExitCode.INVALID_INPUT, "--trigger: " + d.trigger() + " held when the engine measured it and needs no approval; "
+          + "it rolls back at once (§2.1)");
     }
     if (Identity.normalize(d.by()) == null) {
       throw new LmsException(ExitCode.INVALID_INPUT, "--by: the user id of who decided is empty; give the Jenkins user id, e.g. --by rc.jones");
@@ -117,8 +118,9 @@ public final class DecisionRecorder {
       throw new LmsException(ExitCode.INVALID_INPUT, "--reason: at least " + min + " characters saying why (got "
           + (d.reason() == null ? 0 : d.reason().strip().length()) + ")");
     }
+    Map<String, Object> proof = proof(d, runStart);
     if (d.database()) {
-      return recordDatabaseApproval(d);
+      return recordDatabaseApproval(d, proof);
     }
     GatePlan.Level level = gate.level(d.level());
     boolean allowed = Authority.holds(d.by(), d.groups(), gate.submittersAt(d.level()));
@@ -148,9 +150,61 @@ public final class DecisionRecorder {
     String role = roleHeld(gate, d);
     Map<String, Object> data = base(d, override ? "administrator override" : role);
     data.put("override", override);
+    if (proof != null) data.put("signature", proof);
     journal.append(DECISION, data);
     close(d, (String) data.get("role"));
     return new Outcome(d.kind(), d.by(), override ? "administrator override" : role, override, false, List.of());
+  }
+
+  /**
+   * How a decision is proven (§10): {@code key} signs it here with ssh-keygen, or {@code armored} is a signature made
+   * elsewhere of {@code lmsctl gate statement}; {@code environment}: where the decision is taken, when no run has started.
+   */
+  public record Signing(String environment, java.nio.file.Path key, String armored) {
+    boolean given() {
+      return key != null || armored != null;
+    }
+  }
+
+  private Signing signing = new Signing(null, null, null);
+
+  public DecisionRecorder signing(Signing s) {
+    this.signing = s;
+    return this;
+  }
+
+  /**
+   * The decision's signature, verified against the plan's allowed signers, as the journal keeps it; null when none was
+   * given and none is required. Refused, with nothing recorded, when one is required and missing, or does not verify.
+   */
+  private Map<String, Object> proof(Decision d, JsonNode runStart) {
+    var policy = plan.gate().signatures();
+    String env = runStart.path("environment").asText(signing.environment());
+    if (!signing.given()) {
+      if (!policy.requiredOn(env)) return null;
+      throw new NotAuthorizedException("--sign-with: decisions on " + env + " must be signed (the plan's gate.signatures.requiredOn): sign with "
+          + "your SSH key, listed for " + Identity.normalize(d.by()) + " in " + policy.allowedSigners() + ": lmsctl gate record … --sign-with "
+          + "~/.ssh/id_ed25519 (or the .pub of a key in ssh-agent); nothing was recorded");
+    }
+    String runId = runStart.path("runId").asText(null);
+    if (runId == null) {
+      throw new LmsException(ExitCode.INVALID_INPUT, "--sign-with: a signed decision names its run, and no run of " + d.trigger()
+          + " has started in this journal: run the rollback first (it stops at its gate, exit 5), then sign; nothing was recorded");
+    }
+    String statement = DecisionSignature.statement(runId, d.trigger(), promptOf(d), d.kind().name(), d.by(), d.reason() == null ? "" : d.reason().strip());
+    String armored = signing.armored() != null ? signing.armored() : DecisionSignature.sign(signing.key(), policy.namespace(), statement);
+    java.nio.file.Path signers = policy.allowedSigners() == null ? null : java.nio.file.Path.of(policy.allowedSigners());
+    return DecisionSignature.verify(signers, policy.namespace(), d.by(), runId, statement, armored).asData();
+  }
+
+  /** The prompt a decision answers, as its statement names it. */
+  public static String promptOf(Decision d) {
+    return d.database() ? "database" : "level " + d.level();
+  }
+
+  /** The run a decision of {@code trigger} would be recorded in: its id, for a statement to sign; null before a run started. */
+  public String runId(String trigger) {
+    return runStart(trigger).path("runId").asText(null);
   }
 
   /** The current run's scenario.start for {@code trigger} (who asked, under which plan), or an empty node before a run started. */
@@ -197,7 +251,7 @@ public final class DecisionRecorder {
     return gate.level(d.level()).title();
   }
 
-  private Outcome recordDatabaseApproval(Decision d) {
+  private Outcome recordDatabaseApproval(Decision d, Map<String, Object> proof) {
     GatePlan.TwoPersonRule rule = authority.twoPersonRule();
     List<String> held = new ArrayList<>();
     for (int i = 0; i < rule.roles().size(); i++) {
@@ -214,6 +268,7 @@ public final class DecisionRecorder {
       refuse(d, d.by() + " already approved this database rollback; the other approval must come from a different person");
     }
     Map<String, Object> data = base(d, String.join(" / ", held.stream().map(authority::title).toList()));
+    if (proof != null) data.put("signature", proof);
     data.put("database", true);
     data.put("rolesHeld", held);
     journal.append(DECISION, data);

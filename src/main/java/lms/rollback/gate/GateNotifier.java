@@ -247,12 +247,14 @@ public final class GateNotifier {
   }
 
   private GatePlan gateOf(Prompt p, String scenario) {
-    GatePlan gate = authority.gateFor(p.trigger(), p.database() ? null : scenario);
+    GatePlan gate = authority.gateFor(p.trigger(), p.database() ? null : scenario,
+        TriggerEvidence.in(GateRun.currentRun(journal.read()), p.trigger()));
     if (p.database()) {
-      return new GatePlan(gate.trigger(), gate.type(), gate.condition(), true, gate.levels(), authority.twoPersonRule());
+      return new GatePlan(gate.trigger(), gate.type(), gate.condition(), true, gate.levels(), authority.twoPersonRule(), gate.asManual());
     }
     if (!gate.approvalNeeded()) {
-      throw new LmsException(ExitCode.INVALID_INPUT, "--trigger: " + p.trigger() + " is automatic: it rolls back at once (§2.1) and has no prompt to notify about");
+      throw new LmsException(ExitCode.INVALID_INPUT, "--trigger: " + p.trigger() + " held when the engine measured it: it rolls back at once (§2.1) "
+          + "and has no prompt to notify about");
     }
     if (p.level() < 0 || p.level() >= gate.levels().size()) {
       throw new LmsException(ExitCode.INVALID_INPUT, "--level: " + p.level() + " does not exist for " + p.trigger() + "; allowed: 0-" + (gate.levels().size() - 1)
@@ -267,7 +269,7 @@ public final class GateNotifier {
       Journal.Entry e = entries.get(i);
       var d = e.data();
       if (e.type().equals("trigger.recommendation") && trigger.equals(d.path("trigger").asText())) d = d.path("evidence");
-      else if (!(e.type().equals("trigger.fired") && trigger.equals(d.path("trigger").asText()))) continue;
+      else if (!((e.type().equals(TriggerEvidence.FIRED) || e.type().equals(TriggerEvidence.EVALUATED)) && trigger.equals(d.path("trigger").asText()))) continue;
       return d.path("condition").asText() + ": " + d.path("detail").asText() + " (measured " + d.path("at").asText() + ")";
     }
     return "no measurement journaled: " + trigger + " is judged by a person (see the reason)";

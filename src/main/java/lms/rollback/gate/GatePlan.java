@@ -10,10 +10,11 @@ import java.util.Set;
 /**
  * Who decides a trigger, and how long each may take: the primary authority, then the backup,
  * then the escalation (§3.1), each with its own window. At level n, the authorities of levels
- * 0…n may all decide: escalating adds deciders, it does not take anyone's say away.
+ * 0…n may all decide: escalating adds deciders, it does not take anyone's say away. {@code asManual}: why an
+ * automatic trigger is decided by people here (it was not measured to hold), or null.
  */
 public record GatePlan(String trigger, String type, String condition, boolean approvalNeeded, List<Level> levels,
-    TwoPersonRule twoPersonRule) {
+    TwoPersonRule twoPersonRule, String asManual) {
 
   /** One level of escalation. */
   public record Level(int level, String role, String title, List<String> holders, Duration window) {}
@@ -61,6 +62,7 @@ public record GatePlan(String trigger, String type, String condition, boolean ap
     m.put("type", type);
     m.put("condition", condition);
     m.put("approvalNeeded", approvalNeeded);
+    if (asManual != null) m.put("asManual", asManual);
     m.put("levels", levels.stream().map(l -> {
       Map<String, Object> lm = new LinkedHashMap<>();
       lm.put("level", l.level());

@@ -114,17 +114,18 @@ public final class GateRun {
    * needs no two-person authorization; an approval by the requester never counts.
    */
   public State state(String trigger, String scenario, boolean rehearsal, String requestedBy) {
-    GatePlan gate = authority.gateFor(trigger, scenario);
     List<Approval> approvals = new ArrayList<>();
     List<String> escalations = new ArrayList<>();
-    if (!gate.approvalNeeded()) {
-      return new State(Status.NOT_REQUIRED, trigger, null, null, null, null, Duration.ZERO, null, approvals, escalations, null, plan.time());
-    }
     if (rehearsal) {
       // a rehearsal (§9.1) is scheduled, never on production: nobody is woken at 3 a.m. to approve it
       return new State(Status.NOT_REQUIRED, trigger, null, null, null, null, Duration.ZERO, null, approvals, escalations, REHEARSAL, plan.time());
     }
     List<Journal.Entry> entries = currentRun(journal.read());
+    TriggerEvidence evidence = TriggerEvidence.in(entries, trigger);
+    GatePlan gate = authority.gateFor(trigger, scenario, evidence);
+    if (!gate.approvalNeeded()) {
+      return new State(Status.NOT_REQUIRED, trigger, null, null, null, null, Duration.ZERO, null, approvals, escalations, evidence.describe(), plan.time());
+    }
     Set<Integer> timedOut = new TreeSet<>();
     Approval levelApproval = null;
     boolean databaseAuthorized = false;
@@ -249,7 +250,7 @@ public final class GateRun {
     String message = p.database()
         ? "Database rollback for " + p.trigger() + ": needs " + title + ", two different people, neither the requester." + who
         : "Roll back for " + p.trigger() + "? " + title + " decides" + (escalations.isEmpty() ? "" : " (escalated: " + String.join("; ", escalations) + ")")
-            + "." + who;
+            + "." + who + (gate.asManual() == null ? "" : " " + gate.asManual() + ".");
     return new State(Status.OPEN, p.trigger(), p, opened, title, gate.submitter(p), left, message, approvals, escalations, null, plan.time());
   }
 

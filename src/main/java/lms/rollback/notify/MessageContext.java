@@ -122,6 +122,12 @@ final class MessageContext {
           .append(x.path("weight").asInt()).append('%'));
       v.put("ROUTES", "Routes: " + routes);
     });
+    lastData(entries, CommunicationSchedule.NOT_RUN_ENTRY).ifPresent(d -> {
+      v.put("NOT_RUN_TEST", d.path("title").asText() + " test of §9.1 (" + d.path("frequency").asText() + ", " + d.path("owner").asText() + ")");
+      v.put("NOT_RUN_TEST_ID", d.path("test").asText());
+      v.put("NOT_RUN_REASON", d.path("reason").asText());
+      v.put("ENVIRONMENT", d.path("environment").asText());
+    });
     // Blue's release as the run last set or saw it: D's redeploy, or the confirm step's images
     lastData(entries, "blue.redeployed").ifPresent(d -> v.put("VERSION", d.path("image").asText()));
     lastData(entries, "confirm").ifPresent(d -> {

@@ -11,9 +11,12 @@ public record GatePolicy(
     /** Whether a Jenkins administrator outside the authority may decide; journaled as an override. */
     boolean allowAdministratorOverride,
     /** Who is told when a prompt opens, and when reminders go out; absent: war-room + email, at 50% and 1m before. */
-    GateNotices notices) {
+    GateNotices notices,
+    /** Signed decisions (§10): who may sign, and where a decision must be signed; absent: none required. */
+    DecisionSignatures signatures) {
   public GatePolicy {
     notices = notices == null ? GateNotices.DEFAULT : notices;
+    signatures = signatures == null ? DecisionSignatures.NONE : signatures;
     databaseRollbackApprovers = List.copyOf(databaseRollbackApprovers);
     if (databaseRollbackApprovers.size() != 2) {
       throw new IllegalArgumentException("databaseRollbackApprovers names exactly two roles (the two-person rule), has "

@@ -38,6 +38,8 @@ public record Plan(
     @JsonProperty(required = true) String supportEmail,
     @JsonProperty(required = true) List<FollowUp> immediateActions,
     @JsonProperty(required = true) List<FollowUp> rootCauseAnalysis,
+    /** §7.3: due when the Release Manager sets it ("TBD" in the runbook): an item may have no due. */
+    List<FollowUp> correctiveActions,
     @JsonProperty(required = true) List<RehearsalItem> rehearsalChecklist,
     List<Rehearsal> rehearsals,
     String timeZone) {
@@ -58,6 +60,7 @@ public record Plan(
     channels = new TreeMap<>(channels);
     immediateActions = List.copyOf(immediateActions);
     rootCauseAnalysis = List.copyOf(rootCauseAnalysis);
+    correctiveActions = correctiveActions == null ? List.of() : List.copyOf(correctiveActions);
     rehearsalChecklist = List.copyOf(rehearsalChecklist);
     rehearsals = rehearsals == null ? List.of() : List.copyOf(rehearsals);
   }
@@ -93,7 +96,7 @@ public record Plan(
   public Plan withVerification(Verification v) {
     return new Plan(document, version, targetTime, environments, capabilityWindows, triggers, authorityMatrix, roles, gate, contactChain,
         preRollbackChecklist, scenarios, v, smokeChecks, database, communications, channels, supportEmail, immediateActions,
-        rootCauseAnalysis, rehearsalChecklist, rehearsals, timeZone);
+        rootCauseAnalysis, correctiveActions, rehearsalChecklist, rehearsals, timeZone);
   }
 
   /** How times read for people under this plan (validated at load: {@code timeZone} is a zone id). */

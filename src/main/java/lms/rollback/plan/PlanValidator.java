@@ -64,6 +64,24 @@ final class PlanValidator {
             + "concerns: [database|security|business-critical]");
       }
     }
+    // §7.1 and §7.2 are due relative to the rollback; only §7.3's corrective actions may leave it to their owner
+    for (int i = 0; i < plan.immediateActions().size(); i++) {
+      if (plan.immediateActions().get(i).due() == null) fail("immediateActions[" + i + "].due", "missing; allowed: a duration after the rollback, e.g. 30m");
+    }
+    for (int i = 0; i < plan.rootCauseAnalysis().size(); i++) {
+      if (plan.rootCauseAnalysis().get(i).due() == null) fail("rootCauseAnalysis[" + i + "].due", "missing; allowed: a duration after the rollback, e.g. 24h");
+    }
+    DecisionSignatures signed = plan.gate().signatures();
+    for (int i = 0; i < signed.requiredOn().size(); i++) {
+      if (!plan.environments().containsKey(signed.requiredOn().get(i))) {
+        fail("gate.signatures.requiredOn[" + i + "]", "'" + signed.requiredOn().get(i) + "' is not an environment of the plan; allowed: "
+            + String.join(", ", plan.environments().keySet()));
+      }
+    }
+    if (!signed.requiredOn().isEmpty() && (signed.allowedSigners() == null || signed.allowedSigners().isBlank())) {
+      fail("gate.signatures.allowedSigners", "missing: signatures are required on " + String.join(", ", signed.requiredOn())
+          + " but nobody could sign; allowed: the path of an OpenSSH allowed_signers file (the decider's Jenkins id, then their public key)");
+    }
     if (plan.gate().minReasonLength() < 1) fail("gate.minReasonLength", plan.gate().minReasonLength() + " is too small; allowed: 1 or more");
     var v = plan.verification();
     v.noData().keySet().stream().filter(q -> !v.queries().containsKey(q)).findFirst().ifPresent(q -> fail("verification.noData." + q,
@@ -90,7 +108,8 @@ final class PlanValidator {
     });
     for (int i = 0; i < plan.communications().size(); i++) {
       String after = plan.communications().get(i).after();
-      java.util.List<String> events = new java.util.ArrayList<>(java.util.List.of("start", "end", "rejected", "interrupted", "auto-trigger", "auto-not-completed"));
+      java.util.List<String> events = new java.util.ArrayList<>(java.util.List.of("start", "end", "rejected", "interrupted", "auto-trigger", "auto-not-completed",
+          "rehearsal-not-run"));
       for (StepAction a : StepAction.values()) events.add(a.key());
       if (!events.contains(after)) fail("communications[" + i + "].after", "'" + after + "' is not allowed; allowed: " + String.join(", ", events));
       String channel = plan.communications().get(i).channel();

@@ -180,7 +180,8 @@ public final class Runbook {
   public record FollowUp(
       @JsonProperty(required = true) String action,
       @JsonProperty(required = true) String owner,
-      @JsonProperty(required = true) Budget due,
+      /** After the rollback; null: not set by the plan (§7.3's "TBD"), the owner sets it. */
+      Budget due,
       String doneWhen) {}
 
   /**

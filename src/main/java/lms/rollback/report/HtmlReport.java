@@ -78,6 +78,19 @@ public final class HtmlReport {
     if (!r.escalations().isEmpty()) h.append("<br>Escalations: ").append(esc(String.join("; ", r.escalations())));
     h.append("</td></tr></table>\n");
 
+    h.append("<h2>Impact</h2>\n<ul>");
+    IncidentSections.impact(r).forEach(line -> h.append("<li>").append(esc(line)).append("</li>"));
+    h.append("</ul>\n<h2>Root Cause</h2>\n<p>").append(esc(IncidentSections.rootCause(r))).append("</p>\n");
+    h.append("<h2>Corrective Actions</h2>\n<table><tr><th>Action</th><th>Owner</th><th>Due</th><th>Status</th></tr>\n");
+    Instant now = Instant.now();
+    for (RollbackReport.FollowUp f : r.immediateActions()) row(h, r, f, "§7.1", now);
+    for (RollbackReport.FollowUp f : r.rootCauseAnalysis()) row(h, r, f, "§7.2", now);
+    for (RollbackReport.FollowUp f : r.correctiveActions()) row(h, r, f, "§7.3", now);
+    h.append("</table>\n");
+    h.append("<h2>Lessons Learned</h2>\n<p>").append(esc(IncidentSections.lessons(r))).append("</p>\n<h2>Approvals</h2>\n<ul>");
+    IncidentSections.approvals(r).forEach(line -> h.append("<li>").append(esc(line)).append("</li>"));
+    h.append("</ul>\n");
+    // §8.2's order: what a reader signs off comes first, the audit detail after the approvals
     h.append("<h2>Human decisions</h2>\n<p class=\"meta\">Waiting for people, prompt open → decision: ").append(duration(r.humanTime()))
         .append(" — kept apart from the machine time in steps: ").append(duration(r.machineTime())).append("</p>\n")
         .append("<table><tr><th>Prompt opened (" + r.zone() + ")</th><th>Prompt — outcome</th><th>Waited</th></tr>\n");
@@ -135,18 +148,18 @@ public final class HtmlReport {
     }
     if (r.communications().isEmpty()) h.append("<tr><td colspan=\"4\" class=\"meta\">none journaled</td></tr>\n");
     h.append("</table>\n");
+    if (!r.schedule().isEmpty()) {
+      h.append("<h2>Communication schedule (§6.1): planned against sent</h2>\n<table><tr><th>Due</th><th>Message</th><th>Channel</th><th>Owner</th>")
+          .append("<th>Sent</th><th></th></tr>\n");
+      for (RollbackReport.Scheduled s : r.schedule()) {
+        h.append("<tr><td class=\"num\">T+").append(duration(s.at())).append(" (").append(r.clock(s.planned())).append(")</td><td>").append(esc(s.message()))
+            .append("</td><td>").append(esc(s.channel())).append("</td><td>").append(esc(s.owner())).append("</td><td class=\"num\">")
+            .append(s.sent() == null ? "—" : r.clock(s.sent())).append("</td><td class=\"").append(s.flagged() ? "failed" : "pass").append("\">")
+            .append(esc(s.state())).append("</td></tr>\n");
+      }
+      h.append("</table>\n");
+    }
 
-    h.append("<h2>Impact</h2>\n<ul>");
-    IncidentSections.impact(r).forEach(line -> h.append("<li>").append(esc(line)).append("</li>"));
-    h.append("</ul>\n<h2>Root Cause</h2>\n<p>").append(esc(IncidentSections.rootCause(r))).append("</p>\n");
-    h.append("<h2>Corrective Actions</h2>\n<table><tr><th>Action</th><th>Owner</th><th>Due</th><th>Status</th></tr>\n");
-    Instant now = Instant.now();
-    for (RollbackReport.FollowUp f : r.immediateActions()) row(h, r, f, "§7.1", now);
-    for (RollbackReport.FollowUp f : r.rootCauseAnalysis()) row(h, r, f, "§7.2", now);
-    h.append("</table>\n");
-    h.append("<h2>Lessons Learned</h2>\n<p>").append(esc(IncidentSections.lessons(r))).append("</p>\n<h2>Approvals</h2>\n<ul>");
-    IncidentSections.approvals(r).forEach(line -> h.append("<li>").append(esc(line)).append("</li>"));
-    h.append("</ul>\n");
 
     h.append("<h2>Audit journal</h2>\n<p>").append(r.integrity().intact()
         ? "Hash chain intact over " + r.integrity().entries() + " entries; head SHA-256 <code>" + r.integrity().head() + "</code>."
@@ -162,7 +175,7 @@ public final class HtmlReport {
   private static void row(StringBuilder h, RollbackReport r, RollbackReport.FollowUp f, String section, Instant now) {
     String status = f.status(now);
     h.append("<tr><td>").append(esc(f.action())).append(" <span class=\"meta\">").append(section).append("</span></td><td>").append(esc(f.owner()))
-        .append("</td><td class=\"num\">").append(r.time().stamp(f.due())).append("</td><td class=\"")
+        .append("</td><td class=\"num\">").append(esc(f.dueText(r.time()))).append("</td><td class=\"")
         .append(f.done() != null ? "pass" : status.equals("OVERDUE") ? "failed" : "meta").append("\">").append(esc(status)).append("</td></tr>\n");
   }
 

@@ -37,8 +37,18 @@ final class IncidentSections {
             + " + human decisions " + duration(r.humanTime()) + " + the rest between steps (" + duration(r.otherTime()) + ")",
         "Users affected: " + (r.trigger() == null ? "unknown" : "users of " + r.environment() + " saw " + r.trigger().condition().toLowerCase()
             + " (" + r.trigger().id() + ")") + "; the count is the incident owner's to add (lmsctl does not measure users)",
-        "Data impact: " + (r.steps().stream().anyMatch(s -> s.action().contains("database")) ? "database rolled back or restored, see the steps"
-            : "no database step ran") + (r.capability() == null ? "" : "; " + r.capability()));
+        "Data impact: " + dataImpact(r) + (r.capability() == null ? "" : "; " + r.capability()));
+  }
+
+  /** What the run did to the data, from its database steps: restored, rolled back, or not, and if one failed, that. */
+  private static String dataImpact(RollbackReport r) {
+    var database = r.steps().stream().filter(s -> s.action().contains("database")).toList();
+    if (database.isEmpty()) return "none by the rollback: no database step ran";
+    var failed = database.stream().filter(s -> !s.ok()).findFirst();
+    if (failed.isPresent()) return "the database was NOT rolled back: " + failed.get().title() + " failed (" + failed.get().detail() + ")";
+    return database.stream().anyMatch(s -> s.action().equals("restore-database"))
+        ? "the database was restored from the backup; writes since the backup are lost unless replayed (see the steps)"
+        : "the database was rolled back (its migrations downgraded; see the steps)";
   }
 
   /** Each part says its source: who wrote it (lmsctl report --root-cause), else the §7.2 follow-up ticked with its note. */

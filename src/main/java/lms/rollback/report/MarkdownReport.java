@@ -29,7 +29,7 @@ public final class MarkdownReport {
 
     md.append("## Trigger\n\n");
     if (r.trigger() != null) {
-      md.append("- Type: ").append(r.trigger().type()).append("\n- Condition: ").append(r.trigger().id()).append(" ").append(r.trigger().condition())
+      md.append("- Type: ").append(r.trigger().templateType()).append("\n- Condition: ").append(r.trigger().id()).append(" ").append(r.trigger().condition())
           .append(r.trigger().threshold() == null ? "" : " (" + r.trigger().threshold() + ")").append('\n');
       if (r.trigger().measured() != null) md.append("- Measured: ").append(item(r.trigger().measured())).append('\n');
     } else {
@@ -43,6 +43,15 @@ public final class MarkdownReport {
     IncidentSections.impact(r).forEach(line -> md.append("- ").append(item(line)).append('\n'));
     md.append("\n## Root Cause\n\n").append(item(IncidentSections.rootCause(r))).append("\n\n");
 
+    // §8.2's order: what a reader signs off comes first, the audit detail after the approvals
+    md.append("## Corrective Actions\n\n");
+    Instant now = Instant.now();
+    followUps(md, r, "Immediate actions (§7.1)", r.immediateActions(), now);
+    followUps(md, r, "Root cause analysis (§7.2)", r.rootCauseAnalysis(), now);
+    followUps(md, r, "Corrective actions (§7.3)", r.correctiveActions(), now);
+    md.append("## Lessons Learned\n\n").append(item(IncidentSections.lessons(r))).append("\n\n## Approvals\n\n");
+    IncidentSections.approvals(r).forEach(line -> md.append("- ").append(item(line)).append('\n'));
+    md.append('\n');
     md.append("## Audit trail (§8.1)\n\n| Item | Value |\n|---|---|\n");
     md.append("| Rollback decision time | ").append(r.decision() != null ? r.clock(r.decision().at())
         : r.decisions().isEmpty() ? r.clock(r.started()) + (r.changedAnything() && r.trigger() != null && "automatic".equals(r.trigger().type()) ? " (automatic)" : " (no decision)")
@@ -94,6 +103,14 @@ public final class MarkdownReport {
       md.append("| ").append(r.clock(m.at())).append(" | ").append(m.message()).append(" | ").append(m.channel()).append(" | ").append(m.status())
           .append(m.detail().isEmpty() ? "" : ": " + cell(m.detail())).append(" |\n");
     }
+    if (!r.schedule().isEmpty()) {
+      md.append("\n### Communication schedule (§6.1): planned against sent\n\n| Due | Message | Channel | Owner | Sent | |\n|---|---|---|---|---|---|\n");
+      for (RollbackReport.Scheduled s : r.schedule()) {
+        md.append("| T+").append(duration(s.at())).append(" (").append(r.clock(s.planned())).append(") | ").append(s.message()).append(" | ").append(s.channel())
+            .append(" | ").append(cell(s.owner())).append(" | ").append(s.sent() == null ? "—" : r.clock(s.sent())).append(" | ")
+            .append(s.flagged() ? "**" + cell(s.state()) + "**" : cell(s.state())).append(" |\n");
+      }
+    }
     if (!r.humanWaits().isEmpty() || !r.gateNotices().isEmpty()) {
       md.append("\n### Human decisions (kept apart from machine time)\n\n")
           .append("Waiting for people: ").append(duration(r.humanTime())).append("; machine time in steps: ").append(duration(r.machineTime())).append(".\n\n")
@@ -108,16 +125,15 @@ public final class MarkdownReport {
       }
     }
 
-    md.append("\n## Corrective Actions\n\n### Immediate actions (§7.1)\n\n| Action | Owner | Due | Status |\n|---|---|---|---|\n");
-    Instant now = Instant.now();
-    r.immediateActions().forEach(f -> md.append("| ").append(f.action()).append(" | ").append(f.owner()).append(" | ").append(r.time().stamp(f.due()))
-        .append(" | ").append(cell(f.status(now))).append(" |\n"));
-    md.append("\n### Root cause analysis (§7.2)\n\n| Action | Owner | Due | Status |\n|---|---|---|---|\n");
-    r.rootCauseAnalysis().forEach(f -> md.append("| ").append(f.action()).append(" | ").append(f.owner()).append(" | ").append(r.time().stamp(f.due()))
-        .append(" | ").append(cell(f.status(now))).append(" |\n"));
-    md.append("\n## Lessons Learned\n\n").append(item(IncidentSections.lessons(r))).append("\n\n## Approvals\n\n");
-    IncidentSections.approvals(r).forEach(line -> md.append("- ").append(item(line)).append('\n'));
     return md.toString();
+  }
+
+  private static void followUps(StringBuilder md, RollbackReport r, String title, java.util.List<RollbackReport.FollowUp> items, Instant now) {
+    if (items.isEmpty()) return;
+    md.append("### ").append(title).append("\n\n| Action | Owner | Due | Status |\n|---|---|---|---|\n");
+    items.forEach(f -> md.append("| ").append(cell(f.action())).append(" | ").append(cell(f.owner())).append(" | ").append(cell(f.dueText(r.time())))
+        .append(" | ").append(cell(f.status(now))).append(" |\n"));
+    md.append('\n');
   }
 
   static String outcome(RollbackReport r) {

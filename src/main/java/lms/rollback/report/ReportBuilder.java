@@ -65,7 +65,9 @@ public final class ReportBuilder {
     Instant ended = run.get(run.size() - 1).ts();
     int checksAtStepStart = 0;
     Instant detected = null;
+    Instant initiated = null;
     String measuredCondition = null;
+    boolean held = false;
     List<RollbackReport.ChecklistItem> checklist = new ArrayList<>();
 
     for (Journal.Entry e : withDecisions) {
@@ -107,6 +109,14 @@ public final class ReportBuilder {
           if (detected == null) detected = e.ts();
           JsonNode evidence = d.has("evidence") ? d.path("evidence") : d;
           if (measuredCondition == null) measuredCondition = evidence.path("condition").asText(null);
+          if (e.type().equals("trigger.fired") && !d.path("dryRun").asBoolean(false)) held = true;
+        }
+        case "trigger.evaluated" -> {
+          // the run's own measurement before its decision: whether an automatic trigger could go without a person
+          held = "holds".equals(d.path("state").asText());
+          if (held && detected == null) detected = e.ts();
+          measuredCondition = (d.hasNonNull("condition") ? d.path("condition").asText() + ": " : "") + d.path("state").asText() + " ("
+              + d.path("detail").asText() + "), measured by the run before its decision";
         }
         case "gate.opened" -> gatesOpened.put(promptOf(d), e.ts());
         case "gate.closed" -> closeWait(gatesOpened, waits, d, d.path("outcome").asText(), e.ts());
@@ -129,10 +139,15 @@ public final class ReportBuilder {
             escalations.add(d.path("role").asText() + " did not answer (" + prompt + ")");
           } else {
             RollbackReport.Decision made = new RollbackReport.Decision(e.ts(), d.path("by").asText(), d.path("role").asText(),
-                d.path("decision").asText(), d.path("reason").asText(), prompt, e.actor());
+                d.path("decision").asText(), d.path("reason").asText(), prompt, e.actor(),
+                d.path("signature").isObject() ? d.path("signature").path("key").asText() : null);
             decisions.add(made);
             if (!database && decision == null) decision = made;
           }
+        }
+        case "scenario.decided" -> {
+          // §6.1's T+0: the rollback is initiated once it is decided
+          if (initiated == null) initiated = e.ts();
         }
         case "scenario.end" -> {
           // a run stopped earlier and resumed to its end is complete
@@ -179,10 +194,11 @@ public final class ReportBuilder {
     Instant started = run.get(0).ts();
     String scenario = start != null ? start.path("scenario").asText() : null;
     String measured = measuredCondition;
+    boolean measuredToHold = held;
     String reported = start != null ? start.path("reason").asText(null) : null;
     var trigger = triggerId == null ? null : plan.triggers().stream().filter(t -> t.id().equals(triggerId)).findFirst()
-        .map(t -> new RollbackReport.Trigger(t.id(), t.type().key(), t.condition(), t.threshold(), measured, reported))
-        .orElse(new RollbackReport.Trigger(triggerId, "unknown", "not in the plan", null, measured, reported));
+        .map(t -> new RollbackReport.Trigger(t.id(), t.type().key(), t.condition(), t.threshold(), measured, reported, measuredToHold))
+        .orElse(new RollbackReport.Trigger(triggerId, "unknown", "not in the plan", null, measured, reported, measuredToHold));
     return new RollbackReport(incidentId, deploymentId, environment, scenario,
         scenario != null && plan.scenarios().containsKey(scenario) ? plan.scenario(scenario).title() : null,
         // a scenario is held to its own target (§5.4: 30m-60m for a restore), a run of single verbs to the plan's 15m
@@ -190,11 +206,44 @@ public final class ReportBuilder {
         scenario != null && plan.scenarios().containsKey(scenario) ? plan.scenario(scenario).target().limit() : plan.targetTime().limit(),
         scenario != null && plan.scenarios().containsKey(scenario) ? plan.scenario(scenario).target().limit() : null,
         outcome, stoppedAt, stopReason, trigger, decision, steps, commands, checks, messages, waits, notices,
-        followUps(plan.immediateActions(), ended, run), followUps(plan.rootCauseAnalysis(), ended, run), integrity, decisions, escalations,
+        followUps(plan.immediateActions(), ended, run), followUps(plan.rootCauseAnalysis(), ended, run), followUps(plan.correctiveActions(), ended, run),
+        integrity, decisions, escalations,
         start == null ? null : start.path("capability").path("summary").asText(null),
         start != null && start.path("capability").has("greenAgeSeconds")
             ? started.minusSeconds(start.path("capability").path("greenAgeSeconds").asLong()) : null,
-        detected, checklist, rehearsal(start), ReportCompletion.of(withDecisions), plan.time());
+        detected, checklist, rehearsal(start), ReportCompletion.of(withDecisions),
+        schedule(scenario, initiated, messages, steps, outcome), plan.time());
+  }
+
+  /**
+   * §6.1 as planned against as sent: each row the run's scenario sends (at its start, its end, and after its own
+   * steps), due at T+0 (the decision) plus the row's time; late, not sent (and why), or not due because the run
+   * did not get there.
+   */
+  private List<RollbackReport.Scheduled> schedule(String scenario, Instant initiated, List<RollbackReport.Message> messages,
+      List<RollbackReport.Step> steps, RollbackReport.Outcome outcome) {
+    if (initiated == null || scenario == null || !plan.scenarios().containsKey(scenario)) return List.of();
+    java.util.Set<String> events = new java.util.HashSet<>(List.of("start", "end"));
+    plan.scenario(scenario).steps().forEach(s -> events.add(s.action().key()));
+    List<RollbackReport.Scheduled> rows = new ArrayList<>();
+    for (var c : plan.communications()) {
+      if (!events.contains(c.after())) continue;
+      Instant planned = initiated.plus(c.at().limit());
+      RollbackReport.Message sent = messages.stream().filter(m -> m.message().equals(c.message()) && m.status().equals("sent")).findFirst().orElse(null);
+      RollbackReport.Message tried = messages.stream().filter(m -> m.message().equals(c.message())).reduce((a, b) -> b).orElse(null);
+      boolean reached = c.after().equals("start") || c.after().equals("end") && outcome != null && outcome != RollbackReport.Outcome.INTERRUPTED
+          || steps.stream().anyMatch(s -> s.action().equals(c.after()) && s.ok());
+      String state;
+      if (sent != null) {
+        state = sent.at().isAfter(planned) ? "LATE by " + lms.rollback.plan.Budget.format(Duration.between(planned, sent.at())) : "on time";
+      } else if (tried != null) {
+        state = "NOT SENT: " + tried.status() + (tried.detail().isEmpty() ? "" : " (" + tried.detail() + ")");
+      } else {
+        state = reached ? "NOT SENT: nothing was journaled for it" : "not due: the run did not reach " + c.after();
+      }
+      rows.add(new RollbackReport.Scheduled(c.message(), c.channel(), c.owner(), c.at().limit(), planned, sent == null ? null : sent.at(), state));
+    }
+    return rows;
   }
 
   /** A rehearsal says so, and which test of §9.1 it was: an auditor must not read it as a rollback of production. */
@@ -257,7 +306,8 @@ public final class ReportBuilder {
 
   /** The follow-ups due from {@code from}, each ticked by the run's journal: the engine's own entry, or a person's. */
   private List<RollbackReport.FollowUp> followUps(List<Runbook.FollowUp> items, Instant from, List<Journal.Entry> journal) {
-    return items.stream().map(f -> new RollbackReport.FollowUp(f.action(), f.owner(), from.plus(f.due().limit()), done(f, journal))).toList();
+    return items.stream().map(f -> new RollbackReport.FollowUp(f.action(), f.owner(), f.due() == null ? null : from.plus(f.due().limit()),
+        done(f, journal))).toList();
   }
 
   public static final String FOLLOW_UP_DONE = "followup.done";

@@ -31,6 +31,7 @@ public record RollbackReport(
     List<GateNotice> gateNotices,
     List<FollowUp> immediateActions,
     List<FollowUp> rootCauseAnalysis,
+    List<FollowUp> correctiveActions,
     ChainVerifier.Result integrity,
     List<Decision> decisions,
     List<String> escalations,
@@ -40,7 +41,15 @@ public record RollbackReport(
     List<ChecklistItem> checklist,
     String rehearsal,
     ReportCompletion completion,
+    List<Scheduled> schedule,
     PlanTime time) {
+
+  /** One row of §6.1 for this run: when it was due (T+{@code at} after the decision) and when it went out, or why not. */
+  public record Scheduled(String message, String channel, String owner, Duration at, Instant planned, Instant sent, String state) {
+    public boolean flagged() {
+      return !state.equals("on time") && !state.startsWith("not due");
+    }
+  }
 
   /** §4.1: one item of the pre-rollback checklist as the run left it (done by the engine, confirmed by its owner, or open). */
   public record ChecklistItem(int step, String action, String owner, String state, String detail) {}
@@ -51,9 +60,11 @@ public record RollbackReport(
   /** {@code measured}: the condition as the watch evaluated it (MAN-002: which baseline), when a watch raised it; else null. */
   /**
    * {@code reported}: what the requester said was happening (scenario.start's reason), or null; an approver's
-   * reason stays beside their approval. {@code type}: the plan's key (automatic, technical, business).
+   * reason stays beside their approval. {@code type}: the plan's key (automatic, technical, business). {@code held}: the
+   * engine measured the trigger to hold (the watch, or the run before its decision): only then was an automatic one
+   * let through without a person.
    */
-  public record Trigger(String id, String type, String condition, String threshold, String measured, String reported) {
+  public record Trigger(String id, String type, String condition, String threshold, String measured, String reported, boolean held) {
     /** The type in the §8.2 template's words: Auto, Manual or Business. */
     public String templateType() {
       return switch (type) {
@@ -70,18 +81,24 @@ public record RollbackReport(
     }
   }
 
-  /** Who decided, when, as which authority, at which prompt; {@code recordedBy} is who recorded it (the terminal's login, or the approver in Jenkins). */
-  public record Decision(Instant at, String by, String role, String decision, String reason, String prompt, String recordedBy) {
+  /**
+   * Who decided, when, as which authority, at which prompt; {@code recordedBy} is who recorded it (the terminal's login, or
+   * the approver in Jenkins); {@code signedBy}: the key whose signature over the decision was verified (§10), or null.
+   */
+  public record Decision(Instant at, String by, String role, String decision, String reason, String prompt, String recordedBy, String signedBy) {
+    /** Proven where it was: "signed by key …"; otherwise the login it rests on, "asserted by …". */
     public String describe() {
-      return decision + " by " + by + " (" + role + ", " + prompt + ")" + (recordedBy == null || recordedBy.equalsIgnoreCase(by) ? ""
-          : ", asserted by " + recordedBy);
+      return decision + " by " + by + " (" + role + ", " + prompt + ")" + (signedBy != null ? ", signed by key " + signedBy
+          : recordedBy == null ? "" : ", asserted by " + recordedBy);
     }
   }
 
   /** Every decision that counted, or why there is none. */
   public String decidedBy() {
     if (!decisions.isEmpty()) return String.join("; ", decisions.stream().map(Decision::describe).toList());
-    if (trigger != null && "automatic".equals(trigger.type())) return "automatic: no approval needed (§2.1), System (auto-triggered)";
+    if (trigger != null && "automatic".equals(trigger.type()) && trigger.held()) {
+      return "automatic: no approval needed (§2.1), System (auto-triggered) on the engine's measurement";
+    }
     return "nobody: no decision was recorded";
   }
 
@@ -119,10 +136,18 @@ public record RollbackReport(
   /** A decider reached about a prompt: opened, escalated, or reminded; who, and what each channel did. */
   public record GateNotice(Instant at, String kind, String prompt, String decider, List<String> reached, String channels) {}
 
-  /** {@code done}: by whom and when ("lmsctl (logs.preserved) 02:14", "rc.jones 03:02: INC-2041"), or null while open. */
+  /**
+   * {@code done}: by whom and when ("lmsctl (logs.preserved) 02:14", "rc.jones 03:02: INC-2041"), or null while open;
+   * {@code due}: null where the plan leaves it to the owner (§7.3).
+   */
   public record FollowUp(String action, String owner, Instant due, String done) {
     public String status(Instant now) {
-      return done != null ? "✓ " + done : now.isAfter(due) ? "OVERDUE" : "open";
+      return done != null ? "✓ " + done : due != null && now.isAfter(due) ? "OVERDUE" : "open";
+    }
+
+    /** When it is due, for a person: the time, or who sets it. */
+    public String dueText(PlanTime time) {
+      return due == null ? "set by " + owner + " (§7.3)" : time.stamp(due);
     }
   }
 

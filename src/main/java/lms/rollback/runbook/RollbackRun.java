@@ -311,9 +311,41 @@ public final class RollbackRun {
         .waitsFor(lms.rollback.plan.StepAction.DATA_REVIEW, () -> review.missing(capability, jenkinsGroups(DATA_REVIEWERS)))
         .hooks(new Communications(new CommunicationSchedule(plan, notifier), out))
         .preflight(() -> new Preflight(cluster, environment, scenario, probes, dump).capability(capability, r.scenario()).run())
-        .gate(() -> waiting.here()
+        .gate(() -> measureAutomatic(r, environment, journal) && waiting.here()
             ? gate.await(r.trigger(), r.scenario(), r.rehearsal(), request, gateNotifier, waiting.timeScale(), waiting.poll(), progress)
             : gate.advance(r.trigger(), r.scenario(), r.rehearsal(), request, gateNotifier, 1.0));
+  }
+
+  /**
+   * §2.1: an automatic trigger lets a run start without a person only when the engine measured it to hold. Naming it is
+   * not evidence: unless the watch that started this run journaled it, the run measures it once, before its decision,
+   * on its own Prometheus, and journals the samples. Where it cannot measure (--cluster-only), or it does not hold, the
+   * gate asks the authority of a manual request. Always true: it only journals.
+   */
+  private boolean measureAutomatic(Request r, Environment environment, Journal journal) {
+    lms.rollback.plan.Trigger t = plan.trigger(r.trigger());
+    if (t.needsApproval() || r.rehearsal()) return true;
+    if (lms.rollback.gate.TriggerEvidence.in(GateRun.currentRun(journal.read()), t.id()) != null) return true;
+    Map<String, Object> data = measurement(t, environment);
+    data.put("measuredBy", "the run, before its decision");
+    journal.append(lms.rollback.gate.TriggerEvidence.EVALUATED, data);
+    progress.say("  " + t.id() + " measured: " + data.get("state") + " (" + data.get("detail") + ")");
+    return true;
+  }
+
+  /** The trigger measured now on the run's Prometheus, as the journal keeps it; "not measured" and why where it cannot be. */
+  private Map<String, Object> measurement(lms.rollback.plan.Trigger t, Environment environment) {
+    if (probes != null && t.measure() != null) {
+      return new LinkedHashMap<>(new lms.rollback.trigger.TriggerEvaluator(plan.verification(), probes.prometheus())
+          .routedToGreen(() -> lms.rollback.cluster.RouteTable.of(cluster.virtualService(environment), environment).maxGreenShare())
+          .evaluate(t, environment, java.time.Instant.now()).asData());
+    }
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("trigger", t.id());
+    data.put("state", "not measured");
+    data.put("at", java.time.Instant.now().toString());
+    data.put("detail", probes == null ? "this run has no Prometheus (--cluster-only)" : "the plan gives " + t.id() + " no measure");
+    return data;
   }
 
   /**
@@ -334,7 +366,14 @@ public final class RollbackRun {
       checks.add(Map.of("name", c.name(), "ok", c.ok(), "seen", c.seen()));
       if (!c.ok() && exit == ExitCode.OK) exit = c.exitCode();
     }
+    lms.rollback.plan.Trigger t = plan.trigger(r.trigger());
     GatePlan gate = new Authority(plan).gateFor(r.trigger(), r.rehearsal() ? null : r.scenario());
+    if (!t.needsApproval() && !r.rehearsal()) {
+      // what the real run would measure; a dry run's measurement is not evidence for a later run, so it is kept here only
+      Map<String, Object> m = measurement(t, environment);
+      data.put("measured", m);
+      gate = new Authority(plan).gateFor(r.trigger(), r.scenario(), lms.rollback.gate.TriggerEvidence.of(m));
+    }
     data.put("preflight", checks);
     data.put("gate", gate.asData());
     data.put("plan", ScenarioRunner.planData(scenario.steps()));
@@ -358,7 +397,8 @@ public final class RollbackRun {
 
   private Duration hold(Request r, Scenario scenario, ScenarioRunner.Result result) {
     if (result.status() == ScenarioRunner.Status.AWAITING_DECISION && ScenarioRunner.DECISION.equals(result.stoppedAt())) {
-      GatePlan gate = new Authority(plan).gateFor(r.trigger(), r.scenario());
+      GatePlan gate = new Authority(plan).gateFor(r.trigger(), r.scenario(),
+          lms.rollback.gate.TriggerEvidence.in(GateRun.currentRun(cluster.journal().read()), r.trigger()));
       Duration windows = gate.levels().stream().map(GatePlan.Level::window).reduce(Duration.ZERO, Duration::plus);
       if (gate.twoPersonRule() != null) windows = windows.plus(gate.levels().get(0).window());
       return windows.plus(HOLD_MARGIN);

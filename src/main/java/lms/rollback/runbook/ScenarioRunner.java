@@ -239,6 +239,8 @@ public final class ScenarioRunner {
     }
     if (earlier == null) {
       Map<String, Object> start = new LinkedHashMap<>(context);
+      // the run's identity, fixed here: a signed decision names it, so its signature is good for this run only
+      start.put("runId", java.util.UUID.randomUUID().toString());
       start.put("scenario", name);
       start.put("title", scenario.title());
       start.put("target", scenario.target().text());

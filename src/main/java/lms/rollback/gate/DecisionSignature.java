@@ -1,0 +1,124 @@
+package lms.rollback.gate;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import lms.rollback.core.ExitCode;
+import lms.rollback.core.LmsException;
+
+/**
+ * A decision proven by its decider's SSH key (§10 on a terminal): OpenSSH's {@code ssh-keygen -Y sign} over a statement
+ * that names the run, the trigger, the prompt, the decision, the decider and the reason, and {@code -Y verify} against
+ * the plan's allowed signers. The run's id makes a signature good for one run only: replayed into another, it fails.
+ * ssh-keygen is run with an argument list, never through a shell; the key never leaves the decider's machine or agent.
+ */
+public final class DecisionSignature {
+
+  private static final Pattern GOOD = Pattern.compile("Good \"[^\"]*\" signature for (\\S+) with (\\S+) key (SHA256:\\S+)");
+  private static final long TIMEOUT_SECONDS = 30;
+
+  /** A verified signature: the key that made it, and the armored signature the journal keeps for a later check. */
+  public record Verified(String principal, String keyType, String fingerprint, String namespace, String runId, String armored) {
+    public java.util.Map<String, Object> asData() {
+      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("principal", principal);
+      m.put("key", keyType + " " + fingerprint);
+      m.put("namespace", namespace);
+      m.put("runId", runId);
+      m.put("armored", armored);
+      return m;
+    }
+  }
+
+  private DecisionSignature() {}
+
+  /** What is signed, exactly; {@code lmsctl gate statement} prints it for signing elsewhere. */
+  public static String statement(String runId, String trigger, String prompt, String decision, String by, String reason) {
+    return "lms-rollback decision v1\nrun: " + runId + "\ntrigger: " + trigger + "\nprompt: " + prompt + "\ndecision: " + decision + "\nby: "
+        + Identity.normalize(by) + "\nreason: " + (reason == null ? "" : reason) + "\n";
+  }
+
+  /** Signs {@code statement} with {@code key} (a private key, or the public key of one held by ssh-agent). */
+  public static String sign(Path key, String namespace, String statement) {
+    if (!Files.isReadable(key)) {
+      throw new LmsException(ExitCode.INVALID_INPUT, "--sign-with: " + key + " cannot be read; allowed: your SSH private key file, or the .pub of a "
+          + "key in ssh-agent (e.g. ~/.ssh/id_ed25519)");
+    }
+    Result r = run(List.of("ssh-keygen", "-q", "-Y", "sign", "-f", key.toString(), "-n", namespace), statement);
+    if (r.exit != 0 || !r.out.contains("BEGIN SSH SIGNATURE")) {
+      throw new LmsException(ExitCode.INVALID_INPUT, "--sign-with: ssh-keygen could not sign with " + key + " (" + firstLine(r.err) + "); nothing was recorded");
+    }
+    return r.out;
+  }
+
+  /**
+   * Verifies that {@code armored} is {@code principal}'s signature of {@code statement} in {@code namespace}, by a key the
+   * allowed signers list for them. A refusal says why in one line.
+   */
+  public static Verified verify(Path allowedSigners, String namespace, String principal, String runId, String statement, String armored) {
+    if (allowedSigners == null || !Files.isReadable(allowedSigners)) {
+      throw new NotAuthorizedException("gate.signatures.allowedSigners: " + (allowedSigners == null ? "not set" : allowedSigners + " cannot be read")
+          + ", so no signature can be verified; nothing was recorded");
+    }
+    Path sig = null;
+    try {
+      sig = Files.createTempFile("lms-decision", ".sig");
+      Files.writeString(sig, armored, StandardCharsets.UTF_8);
+      Result r = run(List.of("ssh-keygen", "-Y", "verify", "-f", allowedSigners.toString(), "-I", Identity.normalize(principal), "-n", namespace,
+          "-s", sig.toString()), statement);
+      Matcher m = GOOD.matcher(r.out + "\n" + r.err);
+      if (r.exit != 0 || !m.find()) {
+        throw new NotAuthorizedException("the signature is not " + principal + "'s over this decision of run " + runId + " (ssh-keygen: "
+            + firstLine(r.err.isBlank() ? r.out : r.err) + "): signed by a key the plan's allowed signers do not list for " + principal
+            + ", or over another run, prompt, decision or reason; nothing was recorded");
+      }
+      return new Verified(m.group(1), m.group(2), m.group(3), namespace, runId, armored);
+    } catch (IOException e) {
+      throw new LmsException(ExitCode.OTHER, "cannot verify the signature: " + e.getMessage());
+    } finally {
+      if (sig != null) {
+        try {
+          Files.deleteIfExists(sig);
+        } catch (IOException ignored) {
+          // a temp file of a signature, which is public anyway
+        }
+      }
+    }
+  }
+
+  private record Result(int exit, String out, String err) {}
+
+  private static Result run(List<String> command, String stdin) {
+    try {
+      Process p = new ProcessBuilder(new ArrayList<>(command)).start();
+      try (var in = p.getOutputStream()) {
+        in.write(stdin.getBytes(StandardCharsets.UTF_8));
+      }
+      var out = p.getInputStream().readAllBytes();
+      var err = p.getErrorStream().readAllBytes();
+      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new LmsException(ExitCode.OTHER, "ssh-keygen did not answer within " + TIMEOUT_SECONDS + "s");
+      }
+      return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new LmsException(ExitCode.OTHER, "cannot run ssh-keygen (" + e.getMessage() + "); signed decisions need OpenSSH 8.2 or later "
+          + "(apt-get install openssh-client)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LmsException(ExitCode.OTHER, "interrupted while running ssh-keygen");
+    }
+  }
+
+  private static String firstLine(String s) {
+    String t = s == null ? "" : s.strip();
+    int nl = t.indexOf('\n');
+    return (nl < 0 ? t : t.substring(0, nl)).replaceAll("\\p{C}", "?");
+  }
+}

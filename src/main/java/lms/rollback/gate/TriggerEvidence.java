@@ -1,0 +1,42 @@
+package lms.rollback.gate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import lms.rollback.audit.Journal;
+
+/**
+ * What the engine measured of an automatic trigger in the run in progress (§2.1): the only thing that lets a rollback
+ * start without a person. A trigger that is named but was not measured to hold — by {@code lmsctl watch}, or by the
+ * run itself before its decision — is asked as a manual request (§2.2): naming AUTO-001 is not evidence of it.
+ */
+public record TriggerEvidence(String trigger, boolean holds, String detail, String at) {
+
+  /** The run's own measurement, journaled with its samples before the decision. */
+  public static final String EVALUATED = "trigger.evaluated";
+  /** The watch's measurement that started the run. */
+  public static final String FIRED = "trigger.fired";
+
+  /** The last measurement of {@code trigger} among the run's entries (a dry run's is none), or null when there is none. */
+  public static TriggerEvidence in(List<Journal.Entry> run, String trigger) {
+    for (int i = run.size() - 1; i >= 0; i--) {
+      Journal.Entry e = run.get(i);
+      JsonNode d = e.data();
+      if (!(e.type().equals(EVALUATED) || e.type().equals(FIRED)) || !trigger.equals(d.path("trigger").asText())) continue;
+      if (d.path("dryRun").asBoolean(false)) continue;
+      return new TriggerEvidence(trigger, "holds".equals(d.path("state").asText()), d.path("detail").asText(""), d.path("at").asText(""));
+    }
+    return null;
+  }
+
+  /** A measurement as a run keeps it (the data of {@link #EVALUATED}). */
+  public static TriggerEvidence of(java.util.Map<String, ?> measured) {
+    return new TriggerEvidence(String.valueOf(measured.get("trigger")), "holds".equals(measured.get("state")), String.valueOf(measured.get("detail")),
+        String.valueOf(measured.get("at")));
+  }
+
+  /** One line for the gate: why no person decides, or why one must. */
+  public String describe() {
+    return holds ? trigger + " held when the engine measured it (" + detail + ", " + at + "): no approval needed (§2.1)"
+        : trigger + " was named but the engine did not measure it to hold (" + detail + "): approved as a manual request (§2.2)";
+  }
+}
