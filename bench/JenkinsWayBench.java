@@ -8,6 +8,11 @@
 //
 // Machine time is the engine's own time in the run's steps (step.end in the journal); the wall
 // time of all processes, JVM starts included, is printed beside it.
+//
+// Then, for a gated trigger (MAN-001), the seconds from the Release Commander's click to the VirtualService patched:
+// the gate's `lmsctl gate record` (what lmsRollbackGate runs on the approval), then the stages' calls up to the switch.
+// "before" is the job's call sequence until #22 (a `--through decision` call between the approval and the first step),
+// "now" is lmsRollback's: the first step's call carries the run on from its decision (goal: <= 3 s).
 
 import lms.rollback.sandbox.SandboxPlan;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -43,6 +49,9 @@ public class JenkinsWayBench {
     Path script = Path.of("resources/lms/rollback/jenkins/lmsctl-run.sh");
     List<Round> jenkins = new ArrayList<>();
     List<Round> single = new ArrayList<>();
+    List<Long> clickBefore = new ArrayList<>();
+    List<Long> clickNow = new ArrayList<>();
+    int[] afterClick = new int[2];
     try (SandboxCluster sandbox = SandboxCluster.start(0, Duration.ZERO).seed(env)) {
       Path kubeconfig = sandbox.server().writeKubeconfig(work.resolve("kubeconfig.yaml"));
       var lms = sandbox.startLms(env);
@@ -61,6 +70,20 @@ public class JenkinsWayBench {
           jenkins.add(j);
         }
       }
+      List<String> gated = new ArrayList<>(common);
+      gated.set(gated.indexOf("AUTO-001"), "MAN-001");
+      List<String> approve = List.of("gate", "record", "--trigger", "MAN-001", "--decision", "approve", "--by", "rc.jones", "--groups",
+          "lms-release-commanders", "--requested-by", "bench", "--reason", "bench: confirmed on the dashboard", "--plan", planFile.toString());
+      for (int i = -1; i < rounds; i++) {
+        sandbox.seed(env);
+        long b = clickToSwitch(script, gated, approve, List.of("decision", "announce", "switch-traffic"), work.resolve("click-before-" + i), afterClick, 0);
+        sandbox.seed(env);
+        long n = clickToSwitch(script, gated, approve, List.of("announce", "switch-traffic"), work.resolve("click-now-" + i), afterClick, 1);
+        if (i >= 0) {
+          clickBefore.add(b);
+          clickNow.add(n);
+        }
+      }
     }
     double sm = median(single.stream().map(Round::machineMillis).toList());
     double jm = median(jenkins.stream().map(Round::machineMillis).toList());
@@ -73,6 +96,34 @@ public class JenkinsWayBench {
     System.out.printf("lmsctl processes per stage = %.2f (goal <= 1.00)%n", processes / (double) STAGES);
     System.out.printf("ratio of machine times, Jenkins way / one run = %.2f (goal <= 1.30)%n", jm / sm);
     System.out.printf("ratio of wall times (JVM starts included) = %.2f%n", jw / sw);
+    double cb = median(clickBefore) / 1000;
+    double cn = median(clickNow) / 1000;
+    System.out.printf("MAN-001, approval -> VirtualService patched: before #22 %d lmsctl processes, median %.2f s; now %d, median %.2f s (goal <= 3.00); now / before = %.2f%n",
+        afterClick[0], cb, afterClick[1], cn, cn / cb);
+  }
+
+  /** The run to its gate (before the click, not timed), then the click and the stages' calls up to the switch: milliseconds click -> patched. */
+  static long clickToSwitch(Path script, List<String> rollback, List<String> approve, List<String> throughs, Path out, int[] processes, int slot)
+      throws Exception {
+    int rc = sh(script, concat(rollback, List.of("--out-dir", out.toString(), "--through", "decision")), out);
+    if (rc != 5) throw new IllegalStateException("the run should wait at its gate (exit 5), exited " + rc + ": " + Files.readString(out.resolve(".lmsctl-rollback.err")));
+    Instant click = Instant.now();
+    processes[slot] = 0;
+    rc = sh(script, concat(approve, List.of("--out-dir", out.toString())), out);
+    processes[slot]++;
+    if (rc != 0) throw new IllegalStateException("gate record exited " + rc + ": " + Files.readString(out.resolve(".lmsctl-rollback.err")));
+    for (String through : throughs) {
+      rc = sh(script, concat(rollback, List.of("--out-dir", out.toString(), "--through", through)), out);
+      processes[slot]++;
+      if (rc != 0) throw new IllegalStateException("--through " + through + " exited " + rc + ": " + Files.readString(out.resolve(".lmsctl-rollback.err")));
+    }
+    Instant patched = null;
+    for (String line : Files.readAllLines(out.resolve("journal.jsonl"))) {
+      JsonNode e = JSON.readTree(line);
+      if (e.path("type").asText().equals("switch.after")) patched = Instant.parse(e.path("ts").asText());
+    }
+    if (patched == null) throw new IllegalStateException("no switch.after in " + out);
+    return Duration.between(click, patched).toMillis();
   }
 
   static Round single(List<String> common, Path out) throws Exception {

@@ -41,9 +41,7 @@ def call(Map userConfig = [:]) {
 
 /** Tells the plan's DevOps channels that {@code test} could not start; says so on the console when even that fails. */
 def notRun(Map config, Map test, String outDir, String why) {
-  List bindings = []
-  List named = config.notifyCredentials.collect { variable, id -> [variable, id] }
-  for (int i = 0; i < named.size(); i++) bindings << string(credentialsId: named[i][1], variable: named[i][0])
+  List bindings = lmsCredentials(secrets: config.notifyCredentials)
   List args = ['notify', '--after', 'rehearsal-not-run', '--rehearsal-of', test.test, '--reason', why]
   if (config.plan) args += ['--plan', config.plan]
   try {

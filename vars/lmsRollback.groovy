@@ -186,10 +186,7 @@ List credentialPurposes(Map config) {
 
 /** The kubeconfig, the smoke tests', the channels' and the database's secrets, from Jenkins credentials. */
 def credentials(Map config) {
-  List bindings = []
-  if (config.kubeconfigCredentialsId) bindings << file(credentialsId: config.kubeconfigCredentialsId, variable: 'KUBECONFIG')
-  List named = (config.smokeCredentials + config.notifyCredentials).collect { variable, id -> [variable, id] }
-  for (int i = 0; i < named.size(); i++) bindings << string(credentialsId: named[i][1], variable: named[i][0])
-  if (config.databaseCredentialsId) bindings << string(credentialsId: config.databaseCredentialsId, variable: config.databaseUrlVariable)
-  return bindings
+  Map secrets = config.smokeCredentials + config.notifyCredentials
+  if (config.databaseCredentialsId) secrets[config.databaseUrlVariable] = config.databaseCredentialsId
+  return lmsCredentials(kubeconfig: config.kubeconfigCredentialsId, secrets: secrets)
 }

@@ -8,12 +8,9 @@ def call(Map userConfig = [:]) {
   Map defaults = [trigger: null, reason: null, requestedBy: null, scenario: null, environment: null, rehearsal: false, state: null, buildUrl: null,
                   notifyCredentials: [:], signingKey: null, plan: null, outDir: null, archive: true]
   Map config = lmsConfig('lmsRollbackGate', defaults, userConfig, ['trigger', 'reason', 'requestedBy'])
-  List bindings = []
-  // webhook URLs and SMTP settings are secrets: bound from Jenkins credentials for the notices and reminders
-  List named = config.notifyCredentials.collect { variable, id -> [variable, id] }
-  for (int i = 0; i < named.size(); i++) bindings << string(credentialsId: named[i][1], variable: named[i][0])
-  // the controller's own key signs each decision it records (§10): the engine verifies it against the plan's allowed signers
-  if (config.signingKey) bindings << sshUserPrivateKey(credentialsId: config.signingKey, keyFileVariable: 'LMS_DECISION_KEY')
+  // webhook URLs and SMTP settings are secrets: bound from Jenkins credentials for the notices and reminders; the
+  // controller's own key signs each decision it records (§10), verified by the engine against the plan's allowed signers
+  List bindings = lmsCredentials(secrets: config.notifyCredentials, sshKey: config.signingKey)
   Map state = config.state
   withCredentials(bindings) {
     if (state == null) {

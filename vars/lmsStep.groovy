@@ -6,9 +6,7 @@
 def call(Map config, Closure body) {
   String step = config.step
   String outDir = config.outDir
-  List credentials = []
-  if (config.kubeconfigCredentialsId) credentials << file(credentialsId: config.kubeconfigCredentialsId, variable: 'KUBECONFIG')
-  (config.secrets ?: [:]).each { variable, id -> credentials << string(credentialsId: id, variable: variable) }
+  List credentials = lmsCredentials(kubeconfig: config.kubeconfigCredentialsId, secrets: config.secrets ?: [:])
   long started = System.currentTimeMillis()
   int exit = 1
   def result = null

@@ -103,6 +103,8 @@ trait LmsFakes {
     helper.registerAllowedMethod('fileExists', [String], { String f -> path(f).exists() })
     helper.registerAllowedMethod('file', [Map], { Map m -> m + [kind: 'file'] })
     helper.registerAllowedMethod('string', [Map], { Map m -> m + [kind: 'string'] })
+    // an SSH key credential is bound as a file holding the key, at keyFileVariable
+    helper.registerAllowedMethod('sshUserPrivateKey', [Map], { Map m -> m + [kind: 'file', variable: m.keyFileVariable] })
     helper.registerAllowedMethod('junit', [Map], null)
     helper.registerAllowedMethod('sleep', [Map], null)
     helper.registerAllowedMethod('lock', [Map, Closure], { Map m, Closure body -> body() })

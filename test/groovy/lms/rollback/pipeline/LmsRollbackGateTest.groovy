@@ -40,7 +40,6 @@ class LmsRollbackGateTest extends LmsPipelineTest {
 
   @Test
   void withASigningKeyTheDecisionIsRecordedWithTheControllersKeyBoundAndNeverOnTheCommandLine() {
-    helper.registerAllowedMethod('sshUserPrivateKey', [Map], { Map m -> m + [kind: 'file', variable: m.keyFileVariable] })
     inputAnswers << [APPROVER: 'rc.jones', REASON: 'confirmed on the dashboard, roll back']
 
     run("return " + GATE.replace(")", ", signingKey: 'lms-decision-key')"))

@@ -19,7 +19,7 @@ class LmsStepsCpsTest extends LmsPipelineTestCPS {
 
     assertEquals(['LmsGate0', 'LmsGate1'], inputs*.id*.toString())
     assertEquals(2, parallels.size())
-    assertEquals(['decision', 'decision'] + LmsRollbackTest.STEPS, lmsctl.verbs('rollback').collect { FakeLmsctl.value(it, '--through') })
+    assertEquals(['decision'] + LmsRollbackTest.STEPS, lmsctl.verbs('rollback').collect { FakeLmsctl.value(it, '--through') })
     assertEquals(1, lmsctl.verbs('switch').size())
   }
 
