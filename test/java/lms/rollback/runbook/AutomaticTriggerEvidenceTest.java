@@ -115,6 +115,15 @@ class AutomaticTriggerEvidenceTest {
       assertEquals("not measured", m.path("state").asText());
       assertTrue(m.path("detail").asText().contains("--cluster-only"), m.toString());
       assertFalse(Files.readString(out.resolve(Journal.FILE_NAME)).contains("switch.after"));
+
+      // nor can a measurement be written into the journal by hand to skip the approval
+      Cli.Run forged = Cli.lmsctl("audit", "record", "--type", "trigger.evaluated", "--field", "trigger=AUTO-001", "--field", "state=holds",
+          "--out-dir", out.toString());
+      assertEquals(2, forged.exit(), forged.err());
+      assertTrue(forged.err().contains("reserved for lmsctl's own entries"), forged.err());
+      Cli.Run again = Cli.lmsctl("rollback", "--scenario", "B", "--env", Sandbox.ENV, "--trigger", "AUTO-001", "--kubeconfig", kubeconfig.toString(),
+          "--out-dir", out.toString(), "--cluster-only", "--lock-wait", "5s", "--requested-by", "dev.intern", "--reason", "I think it is broken");
+      assertEquals(5, again.exit(), again.out() + again.err());
     }
   }
 }

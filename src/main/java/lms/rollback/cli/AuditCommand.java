@@ -84,8 +84,12 @@ final class AuditCommand extends CommandGroup {
     static final java.util.Set<String> RESERVED = java.util.Set.of(lms.rollback.gate.DecisionRecorder.DECISION,
         lms.rollback.gate.DecisionRecorder.REFUSED, lms.rollback.gate.DecisionRecorder.DATABASE_AUTHORIZED);
 
-    /** Prefixes of the entries a run resumes from: written only by the engine, after its own checks. */
-    static final java.util.List<String> STEERING = java.util.List.of("verb.", "step.", "scenario.", "gate.", "preflight.", "lease.");
+    /**
+     * Prefixes of the entries a run resumes from or that decide for people: written only by the engine, after its own
+     * checks — a trigger's measurement lets an automatic rollback skip its approval, a report's sign-off approves it.
+     */
+    static final java.util.List<String> STEERING = java.util.List.of("verb.", "step.", "scenario.", "gate.", "preflight.", "lease.", "trigger.",
+        "report.", "followup.");
 
     @Option(names = "--type", required = true, paramLabel = "TYPE", description = "Event type, dotted lower case, e.g. checklist.item.")
     String type;
