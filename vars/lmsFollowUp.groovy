@@ -1,5 +1,5 @@
 /**
- * Ticks a follow-up of §7.1 or §7.2 as done in the rollback's own journal: the engine's `lmsctl followups done`,
+ * Ticks a follow-up of §7.1, §7.2 or §7.3 as done in the rollback's own journal: the engine's `lmsctl followups done`,
  * which refuses an item the plan does not have. Then lists what is still open. See lmsFollowUp.txt.
  */
 def call(Map userConfig = [:]) {
@@ -17,7 +17,7 @@ def call(Map userConfig = [:]) {
   if (listed.json == null) error("lmsFollowUp: ticked, but the follow-ups could not be listed (lmsctl exit ${listed.status}): ${listed.reason}")
   List items = listed.json.items
   for (int i = 0; i < items.size(); i++) {
-    if (items[i].state != 'done') echo("${items[i].state}: ${items[i].section} ${items[i].action} (${items[i].owner}, due ${items[i].due})")
+    if (items[i].state != 'done') echo("${items[i].state}: ${items[i].section} ${items[i].action} (${items[i].owner}, ${items[i].due ? 'due ' + items[i].due : 'due when its owner sets it'})")
   }
   return listed.json
 }
