@@ -31,6 +31,28 @@ class GateRunTest {
   }
 
   @Test
+  void aMeasuredAutomaticTriggerDecidesTheRollbackButItsDatabaseStepStillNeedsTheTwoPeople() {
+    Journal journal = new Journal(out, "lmsctl watch");
+    journal.append(TriggerEvidence.FIRED, java.util.Map.of("trigger", "AUTO-003", "state", "holds", "at", "2026-12-04T02:10:00Z",
+        "detail", "held at all 4 samples (lowest 100.000)", "dryRun", false));
+    GateRun gate = new GateRun(Sandbox.PLAN, journal, Clock.systemUTC());
+
+    // scenario B changes no data: nobody is asked; scenario C rolls the schema back: the DBA and the Release Commander are
+    assertEquals(GateRun.Status.NOT_REQUIRED, gate.state("AUTO-003", "B", false, "lmsctl watch").status());
+    GateRun.State c = gate.state("AUTO-003", "C", false, "lmsctl watch");
+    assertEquals(GateRun.Status.OPEN, c.status());
+    assertEquals(Prompt.database("AUTO-003"), c.prompt(), "no level prompt: the measurement decided the rollback");
+
+    DecisionRecorder recorder = new DecisionRecorder(Sandbox.PLAN, journal);
+    recorder.record(new DecisionRecorder.Decision("AUTO-003", DecisionRecorder.Kind.approve, "dba.lee", List.of("lms-dbas"),
+        "connections fail since the migration", 0, "lmsctl watch", true, false));
+    recorder.record(new DecisionRecorder.Decision("AUTO-003", DecisionRecorder.Kind.approve, "rc.jones", List.of("lms-release-commanders"),
+        "agreed, roll the schema back", 0, "lmsctl watch", true, false));
+
+    assertEquals(GateRun.Status.APPROVED, gate.state("AUTO-003", "C", false, "lmsctl watch").status());
+  }
+
+  @Test
   void theDatabasePromptFollowsTheLevelsApprovalAndTheRequesterNeverCounts() {
     Journal journal = new Journal(out, "jenkins");
     GateRun gate = new GateRun(Sandbox.PLAN, journal, Clock.systemUTC());

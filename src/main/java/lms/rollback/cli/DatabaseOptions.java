@@ -35,6 +35,20 @@ public final class DatabaseOptions {
     return DatabaseUrl.fromEnvironment(env.database().urlEnv(), System.getenv());
   }
 
+  /**
+   * The database steps of {@code scenario} as every verb that runs one gets them ('rollback', 'restore', 'watch'), or
+   * null when it has none: the URL from the environment, alembic where the options say, the dump to restore.
+   */
+  lms.rollback.runbook.DatabaseSteps steps(lms.rollback.plan.Scenario scenario, Cluster cluster, Environment env, lms.rollback.plan.Plan plan,
+      lms.rollback.audit.Journal journal, Progress progress, boolean rehearsal, String trigger, Path dump, Path outDir) {
+    if (!scenario.needsDatabase()) return null;
+    DatabaseUrl url = url(env);
+    MigrationProcess process = scenario.steps().stream().anyMatch(s -> s.action() == lms.rollback.plan.StepAction.DATABASE_ROLLBACK)
+        ? process(cluster, env, url, plan.database(), progress) : null;
+    return new lms.rollback.runbook.DatabaseSteps(journal, progress, new lms.rollback.runbook.DatabaseSteps.Settings(plan.database(), url, process,
+        target, rehearsal, rehearsal ? null : trigger, dump, outDir));
+  }
+
   MigrationProcess process(Cluster cluster, Environment env, DatabaseUrl url, DatabasePlan plan, Progress progress) {
     Environment.Executor kind = executor != null ? executor : env.database().executor();
     return switch (kind) {

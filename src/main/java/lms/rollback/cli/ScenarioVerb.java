@@ -18,12 +18,9 @@ import lms.rollback.cluster.Cluster;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
 import lms.rollback.core.Progress;
-import lms.rollback.database.DatabaseUrl;
-import lms.rollback.database.MigrationProcess;
 import lms.rollback.plan.Environment;
 import lms.rollback.plan.Scenario;
 import lms.rollback.plan.StepAction;
-import lms.rollback.runbook.DatabaseSteps;
 import lms.rollback.runbook.RollbackRun;
 import lms.rollback.runbook.RollbackSteps;
 import lms.rollback.runbook.ScenarioRunner;
@@ -155,7 +152,8 @@ abstract class ScenarioVerb extends Verb {
       throw new LmsException(ExitCode.INVALID_INPUT, "--dry-run: runs nothing, so --through and --wait do not apply; drop them");
     }
     boolean needsDatabase = scenario.needsDatabase();
-    DatabaseUrl url = needsDatabase && !dryRun && interrupted == null ? database.url(env) : null;
+    // the database's URL is checked before anything connects: a run that would stop at its database step never starts
+    if (needsDatabase && !dryRun && interrupted == null) database.url(env);
     Progress progress = Progress.stderr();
     PrintWriter out = spec.commandLine().getOut();
     boolean text = !output.json();
@@ -172,12 +170,7 @@ abstract class ScenarioVerb extends Verb {
           reason, rehearsal, rehearsalOf, through, clusterOptions.leaseHolder(output.actor()) + " (lmsctl " + spec.name() + ")", clusterOptions.lockWait(), buildUrl);
       if (dryRun) return dryRunOutcome(run.dryRun(request), scenario);
       if (interrupted != null) return outcome(journal, scenario, run.interrupted(request, interrupted));
-      if (needsDatabase) {
-        MigrationProcess process = scenario.steps().stream().anyMatch(s -> s.action() == StepAction.DATABASE_ROLLBACK)
-            ? database.process(cluster, env, url, plan.plan().database(), progress) : null;
-        run.database(new DatabaseSteps(journal, progress, new DatabaseSteps.Settings(plan.plan().database(), url, process, database.target,
-            rehearsal, rehearsal ? null : trigger, dump(), output.outDir())));
-      }
+      if (needsDatabase) run.database(database.steps(scenario, cluster, env, plan.plan(), journal, progress, rehearsal, trigger, dump(), output.outDir()));
       return outcome(journal, scenario, run.advance(request));
     }
   }

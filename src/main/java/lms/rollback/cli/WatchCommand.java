@@ -42,6 +42,9 @@ final class WatchCommand extends ClusterVerb {
 
   @Mixin ProbeOptions probeOptions;
 
+  /** For a --scenario with a database step (C): where alembic runs; the URL comes from the environment, as for 'rollback'. */
+  @Mixin DatabaseOptions database;
+
   @Option(names = "--dry-run", description = "Evaluate and report; roll nothing back.")
   boolean dryRun;
 
@@ -67,6 +70,8 @@ final class WatchCommand extends ClusterVerb {
 
   @Override
   Outcome run(Cluster cluster, Environment env) {
+    // a database scenario's URL is checked now, not hours later when a trigger holds
+    if (plan.plan().scenario(scenario).needsDatabase()) database.url(env);
     var p = plan.plan();
     Duration forHow = duration != null ? duration : p.capabilityWindows().get(0).to().limit();
     var client = probeOptions.prometheus(p, env);
@@ -145,6 +150,11 @@ final class WatchCommand extends ClusterVerb {
     RollbackRun run = new RollbackRun(plan.plan(), cluster, output.outDir(), System.getenv(), cluster.progress());
     RollbackSteps.Probes probes = probeOptions.probes(plan.plan(), cluster, env);
     if (probes != null) run.probes(probes);
+    var scenarioOfRun = plan.plan().scenario(scenario);
+    if (scenarioOfRun.needsDatabase()) {
+      run.database(database.steps(scenarioOfRun, cluster, env, plan.plan(), cluster.journal(), cluster.progress(), false, held.trigger(), null,
+          output.outDir()));
+    }
     return run.advance(new RollbackRun.Request(scenario, plan.environmentName(), held.trigger(), "lmsctl watch", held.trigger() + " held: "
         + held.detail(), false, null, null, clusterOptions.leaseHolder(output.actor()) + " (lmsctl watch)", clusterOptions.lockWait(), null));
   }

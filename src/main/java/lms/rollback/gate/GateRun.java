@@ -123,7 +123,9 @@ public final class GateRun {
     List<Journal.Entry> entries = currentRun(journal.read());
     TriggerEvidence evidence = TriggerEvidence.in(entries, trigger);
     GatePlan gate = authority.gateFor(trigger, scenario, evidence);
-    if (!gate.approvalNeeded()) {
+    // a measured automatic trigger decides the rollback itself; a database step still needs its two people (§4.2 step 4)
+    boolean levelDecided = !gate.approvalNeeded();
+    if (levelDecided && gate.twoPersonRule() == null) {
       return new State(Status.NOT_REQUIRED, trigger, null, null, null, null, Duration.ZERO, null, approvals, escalations, evidence.describe(), plan.time());
     }
     Set<Integer> timedOut = new TreeSet<>();
@@ -156,7 +158,7 @@ public final class GateRun {
       }
     }
     if (rejectedBy != null) return closed(Status.REJECTED, trigger, approvals, escalations, rejectedBy);
-    if (levelApproval == null) {
+    if (levelApproval == null && !levelDecided) {
       int level = 0;
       while (timedOut.contains(level)) level++;
       if (level >= gate.levels().size()) {
