@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 @Command(name = "gate", mixinStandardHelpOptions = true, subcommands = {GateCommand.PlanVerb.class, GateCommand.StatusVerb.class, GateCommand.RecordVerb.class, GateCommand.StatementVerb.class, GateCommand.NotifyVerb.class, GateCommand.RemindVerb.class},
     description = {"Who may decide a rollback (runbook §3), and the record of each decision.",
         "",
-        "'gate plan' says who decides a trigger and how long each level of escalation may take; 'gate notify' opens a prompt and tells its deciders, with the link to it; 'gate remind' sends the prompt's reminders until it is decided; 'gate record' checks a decision against the plan's authority matrix, journals it and closes the prompt."},
+        "'gate plan' says who decides a trigger and how long each level of escalation may take; 'gate notify' opens a prompt and tells its deciders, with the link to it; 'gate remind' sends the prompt's reminders until it is decided; 'gate record' checks a decision against the plan's authority matrix, journals it and closes the prompt (signed with the decider's SSH key where the plan asks for it); 'gate statement' prints what such a signature signs."},
     footer = {"", "Examples:", "  lmsctl gate plan --trigger MAN-001 -o json",
         "  lmsctl gate notify --trigger MAN-001 --level 0 --build-url \"$BUILD_URL\" --requested-by dev.smith \\",
         "      --reason \"error rate 3%%\"",
@@ -79,8 +79,9 @@ final class GateCommand extends CommandGroup {
           "Examples:",
           "  lmsctl gate record --trigger MAN-004 --database --decision approve --by dba.lee --groups lms-dbas \\",
           "      --requested-by dev.smith --reason \"orphaned leave requests since 02:10\"",
-          "  lmsctl gate record --trigger MAN-001 --decision approve --by rc.jones --groups lms-release-commanders \\",
-          "      --requested-by dev.smith --reason \"error rate 3%% for 20 minutes\" --sign-with ~/.ssh/id_ed25519", ""})
+          "  lmsctl gate record --trigger MAN-001 --decision approve --by rc.jones \\",
+          "      --groups lms-release-commanders --requested-by dev.smith \\",
+          "      --reason \"error rate 3%% for 20 minutes\" --sign-with ~/.ssh/id_ed25519", ""})
   static final class RecordVerb extends Verb {
 
     @Mixin DecisionOptions decided;
@@ -154,10 +155,13 @@ final class GateCommand extends CommandGroup {
           "",
           "Sign it with ssh-keygen and record the decision with --signature; the run must have started (it names the run, so the signature is good for this run only)."},
       footer = {"", "Example:",
-          "  lmsctl gate statement --trigger MAN-001 --decision approve --by rc.jones --reason \"error rate 3%% for 20 minutes\" \\",
-          "      | ssh-keygen -Y sign -f ~/.ssh/id_ed25519 -n lms-rollback-decision > decision.sig",
-          "  lmsctl gate record --trigger MAN-001 --decision approve --by rc.jones --groups lms-release-commanders \\",
-          "      --requested-by dev.smith --reason \"error rate 3%% for 20 minutes\" --signature decision.sig", ""})
+          "  lmsctl gate statement --trigger MAN-001 --decision approve --by rc.jones \\",
+          "      --reason \"error rate 3%% for 20 minutes\"",
+          "  # on the decider's machine, what it printed:",
+          "  #   ssh-keygen -Y sign -f ~/.ssh/id_ed25519 -n lms-rollback-decision < statement.txt > decision.sig",
+          "  lmsctl gate record --trigger MAN-001 --decision approve --by rc.jones \\",
+          "      --groups lms-release-commanders --requested-by dev.smith \\",
+          "      --reason \"error rate 3%% for 20 minutes\" --signature decision.sig", ""})
   static final class StatementVerb extends Verb {
 
     @Mixin DecisionOptions decided;

@@ -335,16 +335,22 @@ public final class RollbackRun {
 
   /** The trigger measured now on the run's Prometheus, as the journal keeps it; "not measured" and why where it cannot be. */
   private Map<String, Object> measurement(lms.rollback.plan.Trigger t, Environment environment) {
+    String why = probes == null ? "this run has no Prometheus (--cluster-only)" : "the plan gives " + t.id() + " no measure";
     if (probes != null && t.measure() != null) {
-      return new LinkedHashMap<>(new lms.rollback.trigger.TriggerEvaluator(plan.verification(), probes.prometheus())
-          .routedToGreen(() -> lms.rollback.cluster.RouteTable.of(cluster.virtualService(environment), environment).maxGreenShare())
-          .evaluate(t, environment, java.time.Instant.now()).asData());
+      try {
+        return new LinkedHashMap<>(new lms.rollback.trigger.TriggerEvaluator(plan.verification(), probes.prometheus())
+            .routedToGreen(() -> lms.rollback.cluster.RouteTable.of(cluster.virtualService(environment), environment).maxGreenShare())
+            .evaluate(t, environment, java.time.Instant.now()).asData());
+      } catch (RuntimeException e) {
+        // whatever kept it from being measured leaves the decision to people, never to the shortcut
+        why = "it could not be measured: " + e.getMessage();
+      }
     }
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("trigger", t.id());
     data.put("state", "not measured");
     data.put("at", java.time.Instant.now().toString());
-    data.put("detail", probes == null ? "this run has no Prometheus (--cluster-only)" : "the plan gives " + t.id() + " no measure");
+    data.put("detail", why);
     return data;
   }
 
