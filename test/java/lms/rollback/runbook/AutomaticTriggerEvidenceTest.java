@@ -36,7 +36,7 @@ class AutomaticTriggerEvidenceTest {
 
   @TempDir Path out;
 
-  /** Given Green serving {@code green} for longer than AUTO-001's window (12 s in the fast plan) plus its rate window. */
+  /** Given Green serving {@code green} for longer than AUTO-001's window (15 s here) plus its rate window (8 s). */
   Cli.Run rollbackAfterTraffic(Traffic green, String... more) throws Exception {
     Tool.PROMETHEUS.require();
     try (Sandbox sandbox = Sandbox.start(out.resolve("sandbox"));
@@ -44,8 +44,13 @@ class AutomaticTriggerEvidenceTest {
             .routed("lms-blue", "lms-green", 40, () -> sandbox.cluster.blueShare(sandbox.env), Duration.ofSeconds(1));
         PrometheusServer prometheus = PrometheusServer.scraping(exporter.target(), Files.createDirectories(out.resolve("prom")))) {
       var standIn = sandbox.cluster.startLms(sandbox.env);
-      Path plan = Files.writeString(out.resolve("plan.yaml"), TestPlans.fastYaml());
-      Thread.sleep(Duration.ofSeconds(22).toMillis());
+      // AUTO-001 sustained over 15 s, sampled every 3 s on rate[8s]: a scrape delayed by a loaded machine loses no sample
+      String yaml = TestPlans.fastYaml();
+      String plain = yaml.replace("evaluationStep: 1s", "evaluationStep: 3s").replace("rateWindow: 4s", "rateWindow: 8s")
+          .replace("measure: { query: errorRatePercent, above: 5, for: 12s }", "measure: { query: errorRatePercent, above: 5, for: 15s }");
+      if (plain.equals(yaml)) throw new IllegalStateException("the fast plan no longer has the windows this test widens");
+      Path plan = Files.writeString(out.resolve("plan.yaml"), plain);
+      Thread.sleep(Duration.ofSeconds(30).toMillis());
       Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig.yaml"));
       List<String> args = new ArrayList<>(List.of("rollback", "--scenario", "B", "--env", Sandbox.ENV, "--trigger", "AUTO-001", "--kubeconfig",
           kubeconfig.toString(), "--out-dir", out.resolve("run").toString(), "--plan", plan.toString(), "--prometheus", prometheus.url(), "--base-url",

@@ -13,6 +13,7 @@ import java.util.Map;
 import lms.rollback.audit.Journal;
 import lms.rollback.plan.PlanLoader;
 import lms.rollback.sandbox.MetricsStandIn;
+import lms.rollback.testing.Approvals;
 import lms.rollback.testing.Cli;
 import lms.rollback.testing.LmsctlProcess;
 import lms.rollback.testing.MetricsExporter;
@@ -67,8 +68,21 @@ class PostSwitchVerificationTest {
   }
 
   Cli.Run rollback(Sandbox sandbox, Path plan, String prometheus, String lms) throws Exception {
+    return rollback(sandbox, plan, prometheus, lms, "AUTO-001");
+  }
+
+  /**
+   * The variants are about Blue's verdicts on a few seconds of traffic, not about a trigger: they run MAN-003 with the
+   * Release Commander's approval given, as AUTO-001 would need its full window of samples measured first (#23).
+   */
+  Cli.Run approvedRollback(Sandbox sandbox, Path plan, String prometheus, String lmsAt) throws Exception {
+    Approvals.byReleaseCommander(runDir, "MAN-003");
+    return rollback(sandbox, plan, prometheus, lmsAt, "MAN-003");
+  }
+
+  Cli.Run rollback(Sandbox sandbox, Path plan, String prometheus, String lms, String trigger) throws Exception {
     Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig.yaml"));
-    return LmsctlProcess.run(SMOKE, "rollback", "--scenario", "B", "--env", Sandbox.ENV, "--trigger", "AUTO-001", "--kubeconfig", kubeconfig.toString(),
+    return LmsctlProcess.run(SMOKE, "rollback", "--scenario", "B", "--env", Sandbox.ENV, "--trigger", trigger, "--kubeconfig", kubeconfig.toString(),
         "--out-dir", runDir.toString(), "--plan", plan.toString(), "--prometheus", prometheus, "--base-url", lms, "--lock-wait", "5s",
         "--actor", "ops.oncall");
   }
@@ -241,7 +255,7 @@ class PostSwitchVerificationTest {
 
   /** Runs scenario B on {@code metrics}: it must stop at verify-blue with {@code check} {@code status}, Green left running. */
   void assertStoppedAtVerification(Sandbox sandbox, Metrics metrics, String check, String status) throws Exception {
-    Cli.Run run = rollback(sandbox, Path.of(metrics.plan(this)), metrics.url(), lmsUrl);
+    Cli.Run run = approvedRollback(sandbox, Path.of(metrics.plan(this)), metrics.url(), lmsUrl);
     assertEquals(4, run.exit(), run.out() + run.err() + "\n(Prometheus went away: " + WENT_AWAY.get() + ")");
     assertEquals(3, sandbox.deployment("lms-green").getSpec().getReplicas(), "Green is left running");
     String report = report();
@@ -253,7 +267,7 @@ class PostSwitchVerificationTest {
   void theSameVerdictsOnARealPrometheusAndOnTheStandIn(String kind) throws Exception {
     // healthy
     try (Sandbox sandbox = Sandbox.start(Files.createDirectories(out.resolve("healthy"))); Metrics m = metrics(kind, sandbox)) {
-      Cli.Run run = rollback(sandbox, Path.of(m.plan(this)), m.url(), lmsUrl);
+      Cli.Run run = approvedRollback(sandbox, Path.of(m.plan(this)), m.url(), lmsUrl);
       assertEquals(0, run.exit(), run.out() + run.err());
     }
     runDir = out.resolve("run-erring");
