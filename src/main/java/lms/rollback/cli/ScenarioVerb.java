@@ -188,7 +188,7 @@ abstract class ScenarioVerb extends Verb {
         text.add("  DECISION NEEDED: " + result.gate().describe() + "; nothing was changed yet.");
         var p = result.gate().prompt();
         var gate = new lms.rollback.gate.Authority(plan.plan()).gateFor(trigger, rehearsal ? null : scenarioName(),
-            lms.rollback.gate.TriggerEvidence.in(lms.rollback.gate.GateRun.currentRun(journal.read()), trigger));
+            lms.rollback.gate.TriggerEvidence.inRunOf(journal, trigger));
         if (gate.asManual() != null) text.add("  " + gate.asManual() + ".");
         text.add("  " + (p.database() ? "Each of the two" : "They") + " decide with (approve, or --decision reject):");
         decisionCommands(gate, p, scenario).forEach(c -> text.add("    " + c));

@@ -63,7 +63,7 @@ public final class DecisionRecorder {
   }
 
   public Outcome record(Decision d) {
-    GatePlan gate = authority.gateFor(d.trigger(), null, TriggerEvidence.in(GateRun.currentRun(journal.read()), d.trigger()));
+    GatePlan gate = authority.gateFor(d.trigger(), null, TriggerEvidence.inRunOf(journal, d.trigger()));
     if (!gate.approvalNeeded() && !d.database()) {
       throw new LmsException(ExitCode.INVALID_INPUT, "--trigger: " + d.trigger() + " held when the engine measured it and needs no approval; "
           + "it rolls back at once (§2.1)");

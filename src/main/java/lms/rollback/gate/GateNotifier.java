@@ -248,7 +248,7 @@ public final class GateNotifier {
 
   private GatePlan gateOf(Prompt p, String scenario) {
     GatePlan gate = authority.gateFor(p.trigger(), p.database() ? null : scenario,
-        TriggerEvidence.in(GateRun.currentRun(journal.read()), p.trigger()));
+        TriggerEvidence.inRunOf(journal, p.trigger()));
     if (p.database()) {
       return new GatePlan(gate.trigger(), gate.type(), gate.condition(), true, gate.levels(), authority.twoPersonRule(), gate.asManual());
     }

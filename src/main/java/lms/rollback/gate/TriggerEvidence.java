@@ -28,6 +28,11 @@ public record TriggerEvidence(String trigger, boolean holds, String detail, Stri
     return null;
   }
 
+  /** The last measurement of {@code trigger} in the run in progress of {@code journal}, or null when there is none. */
+  public static TriggerEvidence inRunOf(Journal journal, String trigger) {
+    return in(GateRun.currentRun(journal.read()), trigger);
+  }
+
   /** A measurement as a run keeps it (the data of {@link #EVALUATED}). */
   public static TriggerEvidence of(java.util.Map<String, ?> measured) {
     return new TriggerEvidence(String.valueOf(measured.get("trigger")), "holds".equals(measured.get("state")), String.valueOf(measured.get("detail")),

@@ -325,7 +325,7 @@ public final class RollbackRun {
   private boolean measureAutomatic(Request r, Environment environment, Journal journal) {
     lms.rollback.plan.Trigger t = plan.trigger(r.trigger());
     if (t.needsApproval() || r.rehearsal()) return true;
-    if (lms.rollback.gate.TriggerEvidence.in(GateRun.currentRun(journal.read()), t.id()) != null) return true;
+    if (lms.rollback.gate.TriggerEvidence.inRunOf(journal, t.id()) != null) return true;
     Map<String, Object> data = measurement(t, environment);
     data.put("measuredBy", "the run, before its decision");
     journal.append(lms.rollback.gate.TriggerEvidence.EVALUATED, data);
@@ -404,7 +404,7 @@ public final class RollbackRun {
   private Duration hold(Request r, Scenario scenario, ScenarioRunner.Result result) {
     if (result.status() == ScenarioRunner.Status.AWAITING_DECISION && ScenarioRunner.DECISION.equals(result.stoppedAt())) {
       GatePlan gate = new Authority(plan).gateFor(r.trigger(), r.scenario(),
-          lms.rollback.gate.TriggerEvidence.in(GateRun.currentRun(cluster.journal().read()), r.trigger()));
+          lms.rollback.gate.TriggerEvidence.inRunOf(cluster.journal(), r.trigger()));
       Duration windows = gate.levels().stream().map(GatePlan.Level::window).reduce(Duration.ZERO, Duration::plus);
       if (gate.twoPersonRule() != null) windows = windows.plus(gate.levels().get(0).window());
       return windows.plus(HOLD_MARGIN);
