@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
         "Channels: war-room and status-page are incoming webhooks (JSON POST {\"text\": …}, Slack and Teams compatible) whose URL is in $LMS_WAR_ROOM_WEBHOOK / $LMS_STATUS_PAGE_WEBHOOK; email goes over SMTP to $LMS_STAKEHOLDER_EMAILS with $LMS_SMTP_HOST, $LMS_SMTP_PORT (587), $LMS_SMTP_TLS (starttls|ssl|none), $LMS_SMTP_USER, $LMS_SMTP_PASSWORD, $LMS_SMTP_FROM. A failed send is retried with backoff and journaled; a channel with no address is journaled as skipped."},
     footerHeading = "%nExit codes:%n",
     footer = {"  0  sent, skipped (not configured) or rendered (--dry-run)", "  1  not delivered after the retries (journaled; a rollback goes on regardless)",
-        "  2  unknown message", "", "Example:", "  LMS_WAR_ROOM_WEBHOOK=https://hooks.slack.com/services/… lmsctl notify --message rollback-initiated", ""})
+        "  2  unknown message", "", "Example:", "  LMS_WAR_ROOM_WEBHOOK=https://hooks.slack.com/services/… lmsctl notify --message rollback-initiated",
+        "  lmsctl notify --after rehearsal-not-run --rehearsal-of full-rollback \\",
+        "      --reason \"credential lms-staging-database-url missing on the timer's agent\"", ""})
 final class NotifyCommand extends Verb {
 
   @Option(names = "--message", paramLabel = "ID", description = "Message of §6.1 to send, e.g. rollback-initiated.")
