@@ -25,7 +25,7 @@ class ChainVerifierTest {
   @BeforeEach
   void journalOfFiveEntries() throws Exception {
     Journal journal = new Journal(dir, "alice");
-    for (int i = 1; i <= 5; i++) journal.append("step.end", Map.of("n", i, "ok", true));
+    for (int i = 1; i <= 5; i++) journal.append(Event.STEP_END, Map.of("n", i, "ok", true));
     file = journal.file();
     lines = new ArrayList<>(Files.readAllLines(file));
   }
@@ -53,8 +53,8 @@ class ChainVerifierTest {
     // rewritten whole from entry 2 on, chain recomputed: intact as a chain, but not the journal that was published
     Path rewritten = dir.resolve("rewritten");
     Journal forged = new Journal(rewritten, "mallory");
-    forged.append("step.end", Map.of("n", 1, "ok", true));
-    for (int i = 2; i <= 5; i++) forged.append("step.end", Map.of("n", i, "ok", i != 3));
+    forged.append(Event.STEP_END, Map.of("n", 1, "ok", true));
+    for (int i = 2; i <= 5; i++) forged.append(Event.STEP_END, Map.of("n", i, "ok", i != 3));
     assertTrue(ChainVerifier.verify(forged.file(), null).intact(), "a chain rewritten whole verifies on its own");
     ChainVerifier.Result r = ChainVerifier.verifyAnchored(forged.file(), 3, anchor);
     assertFalse(r.intact());

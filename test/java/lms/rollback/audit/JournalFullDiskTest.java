@@ -42,20 +42,20 @@ class JournalFullDiskTest {
   @Test
   void aFullDiskAddsNothingTheCommandFailsAndOnceThereIsSpaceTheJournalGoesOn() throws Exception {
     Journal journal = new Journal(disk, "alice");
-    for (int i = 0; i < 3; i++) journal.append("note", Map.of("n", i));
+    for (int i = 0; i < 3; i++) journal.appendPersonal("note", Map.of("n", i));
     Path file = disk.resolve(Journal.FILE_NAME);
     Path filler = disk.resolve("filler");
     fill(filler);
     byte[] before = Files.readAllBytes(file);
 
-    LmsException e = assertThrows(LmsException.class, () -> journal.append("note", Map.of("text", "x".repeat(16_000))));
+    LmsException e = assertThrows(LmsException.class, () -> journal.appendPersonal("note", Map.of("text", "x".repeat(16_000))));
 
     assertTrue(e.getMessage().contains("nothing was added to it"), e.getMessage());
     assertArrayEquals(before, Files.readAllBytes(file), "the journal is as it was: no half line");
     assertTrue(ChainVerifier.verify(file, null).intact());
 
     Files.delete(filler);
-    journal.append("note", Map.of("text", "after the disk was freed"));
+    journal.appendPersonal("note", Map.of("text", "after the disk was freed"));
 
     assertEquals(4, journal.read().size());
     assertTrue(ChainVerifier.verify(file, null).intact(), ChainVerifier.verify(file, null).toString());

@@ -26,31 +26,31 @@ class JournalTest {
   void aJournalThatIsASymbolicLinkIsRefusedAndNothingIsWrittenThroughIt() throws Exception {
     // Given another build's journal, and a link to it planted as this out dir's journal
     Path other = Files.createDirectories(dir.resolve("build-40"));
-    new Journal(other, "jenkins").append("scenario.start", Map.of("scenario", "B"));
+    new Journal(other, "jenkins").append(Event.SCENARIO_START, Map.of("scenario", "B"));
     String before = Files.readString(other.resolve(Journal.FILE_NAME));
     Path mine = Files.createDirectories(dir.resolve("build-41"));
     Files.createSymbolicLink(mine.resolve(Journal.FILE_NAME), other.resolve(Journal.FILE_NAME));
     Files.createSymbolicLink(mine.resolve(Journal.HEAD_FILE_NAME + ".tmp"), other.resolve("planted-head"));
     Journal journal = new Journal(mine, "mallory");
 
-    var e = org.junit.jupiter.api.Assertions.assertThrows(lms.rollback.core.LmsException.class, () -> journal.append("gate.decision", Map.of()));
+    var e = org.junit.jupiter.api.Assertions.assertThrows(lms.rollback.core.LmsException.class, () -> journal.append(Event.GATE_DECISION, Map.of()));
     assertTrue(e.getMessage().contains("is a symbolic link") && e.getMessage().contains("nothing written"), e.getMessage());
     assertThrows(lms.rollback.core.LmsException.class, journal::read);
     assertEquals(before, Files.readString(other.resolve(Journal.FILE_NAME)));
 
     // and a link planted where the head is written beside a real journal is replaced, not written through
     Files.delete(mine.resolve(Journal.FILE_NAME));
-    journal.append("scenario.start", Map.of("scenario", "B"));
+    journal.append(Event.SCENARIO_START, Map.of("scenario", "B"));
     assertFalse(Files.exists(other.resolve("planted-head")));
   }
 
   @Test
   void eachLineCarriesTheHashOfTheLineBefore() throws Exception {
     Journal journal = new Journal(dir, "alice");
-    journal.append("step.start", Map.of("action", "switch-traffic"));
-    journal.append("step.end", Map.of("action", "switch-traffic", "ok", true));
+    journal.append(Event.STEP_START, Map.of("action", "switch-traffic"));
+    journal.append(Event.STEP_END, Map.of("action", "switch-traffic", "ok", true));
     // a second writer (another lmsctl process) continues the same chain
-    new Journal(dir, "bob").append("verb.start", Map.of("verb", "stop-green"));
+    new Journal(dir, "bob").append(Event.VERB_START, Map.of("verb", "stop-green"));
 
     List<String> lines = Files.readAllLines(dir.resolve(Journal.FILE_NAME));
     assertEquals(3, lines.size());
@@ -69,7 +69,7 @@ class JournalTest {
     for (int w = 0; w < 4; w++) {
       Journal writer = new Journal(dir, "writer-" + w);
       pool.submit(() -> {
-        for (int i = 0; i < 25; i++) writer.append("tick", Map.of("i", i));
+        for (int i = 0; i < 25; i++) writer.appendPersonal("tick", Map.of("i", i));
       });
     }
     pool.shutdown();
@@ -85,7 +85,7 @@ class JournalTest {
   @Test
   void secretsAreMaskedBeforeTheyAreWritten() throws Exception {
     Journal journal = new Journal(dir, "alice");
-    journal.append("cluster.command", Map.of(
+    journal.append(Event.CLUSTER_COMMAND, Map.of(
         "header", "Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.secret.sig",
         "url", "postgresql://lms:hunter2@db.internal:5432/lms",
         "args", "--password=hunter2 --token abc",
@@ -101,7 +101,7 @@ class JournalTest {
   @Test
   void theHeadBesideTheJournalShowsACutOffEndAndAnEmptiedJournal() throws Exception {
     Journal journal = new Journal(dir, "alice");
-    for (int i = 0; i < 3; i++) journal.append("note", Map.of("n", i));
+    for (int i = 0; i < 3; i++) journal.appendPersonal("note", Map.of("n", i));
     Path file = dir.resolve(Journal.FILE_NAME);
     List<String> lines = Files.readAllLines(file);
     assertEquals(Journal.sha256(lines.get(2)), Files.readString(dir.resolve(Journal.HEAD_FILE_NAME)).strip());
@@ -120,13 +120,13 @@ class JournalTest {
   @Test
   void aTornLastLineIsSetAsideAndTheJournalGoesOn() throws Exception {
     Journal journal = new Journal(dir, "alice");
-    journal.append("note", Map.of("n", 1));
+    journal.appendPersonal("note", Map.of("n", 1));
     Path file = dir.resolve(Journal.FILE_NAME);
     // what a crash or a full disk leaves: half a line, no newline
     Files.writeString(file, "{\"seq\":2,\"ts\":\"2026-", java.nio.file.StandardOpenOption.APPEND);
 
     assertEquals(1, journal.read().size(), "an incomplete line is no entry");
-    journal.append("note", Map.of("n", 2));
+    journal.appendPersonal("note", Map.of("n", 2));
 
     List<String> lines = Files.readAllLines(file);
     assertEquals(2, lines.size());
@@ -141,8 +141,8 @@ class JournalTest {
   @Test
   void aByteThatIsNotUtf8IsNamedWithItsLine() throws Exception {
     Journal journal = new Journal(dir, "alice");
-    journal.append("note", Map.of("n", 1));
-    journal.append("note", Map.of("n", 2));
+    journal.appendPersonal("note", Map.of("n", 1));
+    journal.appendPersonal("note", Map.of("n", 2));
     Path file = dir.resolve(Journal.FILE_NAME);
     byte[] bytes = Files.readAllBytes(file);
     int second = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).indexOf('\n') + 5;

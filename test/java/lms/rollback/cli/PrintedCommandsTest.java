@@ -1,5 +1,6 @@
 package lms.rollback.cli;
 
+import lms.rollback.audit.Event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -103,7 +104,7 @@ class PrintedCommandsTest {
       assertEquals(0, decided.exit(), decide.get(0) + "\n" + decided.out() + decided.err());
       Cli.Run resumed = LmsctlProcess.start(env, rollback).await();
       assertEquals(0, resumed.exit(), resumed.out() + resumed.err());
-      var decision = new Journal(runDir, "reader").read().stream().filter(e -> e.type().equals(lms.rollback.gate.DecisionRecorder.DECISION))
+      var decision = new Journal(runDir, "reader").read().stream().filter(e -> e.is(Event.GATE_DECISION))
           .findFirst().orElseThrow();
       assertEquals("rc.jones", decision.data().path("by").asText(), "approved by the one who pasted it: " + decision.data());
       assertTrue(resumed.out().contains("Execute traffic switch"), resumed.out());
@@ -126,7 +127,7 @@ class PrintedCommandsTest {
   void aQuestionForAPersonIsAskedByTheirShellAndTheAnswerIsJournaled() throws Exception {
     Path launcher = LmsctlProcess.launcher(dir);
     Path out = dir.resolve("asked");
-    String line = lms.rollback.runbook.PersonNeeded.asking("checklist.done", Map.of("step", "4"), "note", "How were pending transactions paused?",
+    String line = lms.rollback.runbook.PersonNeeded.asking(Event.CHECKLIST_DONE, Map.of("step", "4"), "note", "How were pending transactions paused?",
         List.of("lms-dbas")).command(out.toString());
     assertTrue(line.startsWith("read -r -p 'How were pending transactions paused? ' LMS_ANSWER && lmsctl audit record "), line);
     String printed = line.replace("&& lmsctl ", "&& " + launcher + " ");

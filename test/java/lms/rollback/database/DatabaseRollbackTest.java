@@ -1,5 +1,6 @@
 package lms.rollback.database;
 
+import lms.rollback.audit.Event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -78,7 +79,7 @@ class DatabaseRollbackTest {
     assertTrue(run.out().contains("0003 -> 0002"), run.out());
     assertEquals("0002", PostgresServer.revision(url));
     assertEquals("0", PostgresServer.query(url, "SELECT count(*) FROM information_schema.table_constraints WHERE constraint_name = 'ck_leave_requests_days_positive'"));
-    assertTrue(types().containsAll(List.of(DatabaseRollback.PLANNED, DatabaseRollback.DONE, "check.result", "database.command")));
+    assertTrue(types().containsAll(List.of(Event.DATABASE_DOWNGRADE_PLANNED.key(), Event.DATABASE_DOWNGRADED.key(), "check.result", "database.command")));
     String junit = Files.readString(out.resolve("data-integrity-junit.xml"));
     assertEquals(Sandbox.PLAN.database().integrityChecks().size(), junit.split("<testcase").length - 1, junit);
     assertFalse(junit.contains("<failure"), junit);
@@ -104,8 +105,8 @@ class DatabaseRollbackTest {
     assertEquals(5, run.exit(), run.err());
     assertTrue(run.err().contains("two-person authorization"), run.err());
     assertEquals("0003", PostgresServer.revision(url));
-    assertTrue(types().contains(DatabaseRollback.REFUSED));
-    assertFalse(types().contains(DatabaseRollback.PLANNED));
+    assertTrue(types().contains(Event.DATABASE_REFUSED.key()));
+    assertFalse(types().contains(Event.DATABASE_DOWNGRADE_PLANNED.key()));
   }
 
   @Test
@@ -144,7 +145,7 @@ class DatabaseRollbackTest {
     assertTrue(run.err().contains("the database is at revision 0002"), run.err());
     assertTrue(run.err().contains("scenario D"), run.err());
     assertEquals("0002", PostgresServer.revision(url), "0003's downgrade ran in its own transaction and stays done");
-    var failed = new Journal(out, "t").read().stream().filter(e -> e.type().equals(DatabaseRollback.FAILED)).findFirst().orElseThrow();
+    var failed = new Journal(out, "t").read().stream().filter(e -> e.is(Event.DATABASE_DOWNGRADE_FAILED)).findFirst().orElseThrow();
     assertEquals("0002", failed.data().path("at").asText());
     assertEquals("0002 -> 0001", failed.data().path("failedMigration").asText());
     assertTrue(failed.data().path("error").asText().contains("depend"), failed.data().toString());

@@ -1,5 +1,6 @@
 package lms.rollback.gate;
 
+import lms.rollback.audit.Event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -85,7 +86,7 @@ class DecisionRecorderTest {
 
     assertEquals("Release Commander", outcome.role());
     var entry = journal.read().get(0);
-    assertEquals(DecisionRecorder.DECISION, entry.type());
+    assertEquals(Event.GATE_DECISION.key(), entry.type());
     assertEquals("rc.jones", entry.data().path("by").asText());
     assertEquals(REASON, entry.data().path("reason").asText());
   }
@@ -116,7 +117,7 @@ class DecisionRecorderTest {
 
     assertEquals(ExitCode.NOT_AUTHORIZED, e.exitCode());
     assertEquals("mallory may not decide MAN-001 at level 0 (Release Commander); who may: lms-release-commanders", e.getMessage());
-    assertEquals(DecisionRecorder.REFUSED, journal.read().get(0).type());
+    assertEquals(Event.GATE_REFUSED.key(), journal.read().get(0).type());
   }
 
   @Test
@@ -150,13 +151,13 @@ class DecisionRecorderTest {
 
     // Then it is refused, saying so, and the approval stands
     assertTrue(e.getMessage().startsWith("the gate of MAN-001 is already closed: approved by rc.jones"), e.getMessage());
-    assertEquals(DecisionRecorder.REFUSED, journal.read().get(journal.read().size() - 1).type());
+    assertEquals(Event.GATE_REFUSED.key(), journal.read().get(journal.read().size() - 1).type());
   }
 
   @Test
   void aRequesterOtherThanTheRunsIsRefused() {
     // Given a run that rc.jones requested
-    journal.append("scenario.start", java.util.Map.of("scenario", "A", "trigger", "MAN-001", "requestedBy", "rc.jones"));
+    journal.append(Event.SCENARIO_START, java.util.Map.of("scenario", "A", "trigger", "MAN-001", "requestedBy", "rc.jones"));
 
     // When rc.jones approves it, claiming someone else asked
     NotAuthorizedException e = assertThrows(NotAuthorizedException.class, () -> recorder.record(approve("MAN-001", "rc.jones",
@@ -202,7 +203,7 @@ class DecisionRecorderTest {
 
   @Test
   void anAutomaticTriggerTheEngineMeasuredToHoldTakesNoDecision() {
-    journal.append(TriggerEvidence.EVALUATED, java.util.Map.of("trigger", "AUTO-001", "state", "holds", "at", "2026-12-04T02:10:00Z",
+    journal.append(Event.TRIGGER_EVALUATED, java.util.Map.of("trigger", "AUTO-001", "state", "holds", "at", "2026-12-04T02:10:00Z",
         "detail", "held at all 31 samples (lowest 12.000)", "samples", 31));
     LmsException e = assertThrows(LmsException.class, () -> recorder.record(approve("AUTO-001", "rc.jones", List.of("lms-release-commanders"), 0)));
     assertEquals(ExitCode.INVALID_INPUT, e.exitCode());
@@ -211,7 +212,7 @@ class DecisionRecorderTest {
 
   @Test
   void anAutomaticTriggerOnlyNamedIsDecidedByTheManualAuthority() {
-    journal.append(TriggerEvidence.EVALUATED, java.util.Map.of("trigger", "AUTO-001", "state", "clear", "at", "2026-12-04T02:10:00Z",
+    journal.append(Event.TRIGGER_EVALUATED, java.util.Map.of("trigger", "AUTO-001", "state", "clear", "at", "2026-12-04T02:10:00Z",
         "detail", "not held at 29 of 31 samples (highest 0.400)", "samples", 31));
     // a developer is not the Release Commander; the System "role" of the automatic row decides nothing
     assertThrows(NotAuthorizedException.class, () -> recorder.record(approve("AUTO-001", "dev.jane", List.of("lms-developers"), 0)));
@@ -231,8 +232,8 @@ class DecisionRecorderTest {
     assertTrue(second.databaseAuthorized());
     var types = journal.read().stream().map(lms.rollback.audit.Journal.Entry::type).toList();
     // the first approval left the prompt open; the second authorized the rollback and closed it
-    assertEquals(List.of(DecisionRecorder.DATABASE_AUTHORIZED, PromptLog.CLOSED), types.subList(types.size() - 2, types.size()));
-    assertEquals(1, types.stream().filter(PromptLog.CLOSED::equals).count());
+    assertEquals(List.of(Event.GATE_DATABASE_AUTHORIZED.key(), Event.GATE_CLOSED.key()), types.subList(types.size() - 2, types.size()));
+    assertEquals(1, types.stream().filter(Event.GATE_CLOSED.key()::equals).count());
   }
 
   @Test
@@ -259,7 +260,7 @@ class DecisionRecorderTest {
         () -> recorder.record(database("pat", List.of("lms-dbas", "lms-release-commanders"), "dev.smith")));
 
     assertTrue(e.getMessage().contains("already approved this database rollback"), e.getMessage());
-    assertFalse(journal.read().stream().anyMatch(en -> en.type().equals(DecisionRecorder.DATABASE_AUTHORIZED)));
+    assertFalse(journal.read().stream().anyMatch(en -> en.is(Event.GATE_DATABASE_AUTHORIZED)));
   }
 
   @Test

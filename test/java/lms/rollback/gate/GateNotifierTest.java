@@ -1,5 +1,6 @@
 package lms.rollback.gate;
 
+import lms.rollback.audit.Event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,7 +93,7 @@ class GateNotifierTest {
   @Test
   void theOpeningNoticeSaysWhatIsAskedByWhomUntilWhenAndWhereToClick() throws Exception {
     // given a trigger the watch measured
-    journal.append("trigger.recommendation", Map.of("trigger", "MAN-001", "evidence", Map.of("condition", "errorRatePercent > 1.0 <= 5.0 for 5m",
+    journal.append(Event.TRIGGER_RECOMMENDATION, Map.of("trigger", "MAN-001", "evidence", Map.of("condition", "errorRatePercent > 1.0 <= 5.0 for 5m",
         "detail", "3.2% at worst over 30 samples", "at", "2026-11-24T02:01:00Z")));
     try (HttpReceiver warRoom = new HttpReceiver()) {
       // when the prompt opens
@@ -274,7 +275,7 @@ class GateNotifierTest {
     Cli.Run level = Cli.lmsctl("gate", "notify", "--trigger", "MAN-001", "--level", "3", "--out-dir", out.toString());
     assertEquals(2, level.exit());
     assertTrue(level.err().contains("--level: 3 does not exist for MAN-001; allowed: 0-2 (Release Commander, DevOps Lead, CTO)"), level.err());
-    new Journal(out, "lmsctl watch").append("trigger.fired", Map.of("trigger", "AUTO-001", "state", "holds", "at", "2026-12-04T02:10:00Z",
+    new Journal(out, "lmsctl watch").append(Event.TRIGGER_FIRED, Map.of("trigger", "AUTO-001", "state", "holds", "at", "2026-12-04T02:10:00Z",
         "detail", "held at all 31 samples (lowest 12.000)", "dryRun", false));
     Cli.Run automatic = Cli.lmsctl("gate", "notify", "--trigger", "AUTO-001", "--out-dir", out.toString());
     assertEquals(2, automatic.exit());

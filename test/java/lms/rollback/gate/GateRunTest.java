@@ -1,5 +1,6 @@
 package lms.rollback.gate;
 
+import lms.rollback.audit.Event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -33,7 +34,7 @@ class GateRunTest {
   @Test
   void aMeasuredAutomaticTriggerDecidesTheRollbackButItsDatabaseStepStillNeedsTheTwoPeople() {
     Journal journal = new Journal(out, "lmsctl watch");
-    journal.append(TriggerEvidence.FIRED, java.util.Map.of("trigger", "AUTO-003", "state", "holds", "at", "2026-12-04T02:10:00Z",
+    journal.append(Event.TRIGGER_FIRED, java.util.Map.of("trigger", "AUTO-003", "state", "holds", "at", "2026-12-04T02:10:00Z",
         "detail", "held at all 4 samples (lowest 100.000)", "dryRun", false));
     GateRun gate = new GateRun(Sandbox.PLAN, journal, Clock.systemUTC());
 

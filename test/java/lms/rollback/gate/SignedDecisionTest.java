@@ -1,5 +1,6 @@
 package lms.rollback.gate;
 
+import lms.rollback.audit.Event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -101,7 +102,7 @@ class SignedDecisionTest {
   }
 
   static long approvals(Path dir) {
-    return new Journal(dir, "reader").read().stream().filter(e -> e.type().equals(DecisionRecorder.DECISION)
+    return new Journal(dir, "reader").read().stream().filter(e -> e.is(Event.GATE_DECISION)
         && "approve".equals(e.data().path("decision").asText())).count();
   }
 
@@ -132,7 +133,7 @@ class SignedDecisionTest {
       Cli.Run run = rollback(sandbox, dir);
       assertEquals(0, run.exit(), run.out() + run.err());
 
-      var decision = new Journal(dir, "reader").read().stream().filter(e -> e.type().equals(DecisionRecorder.DECISION)
+      var decision = new Journal(dir, "reader").read().stream().filter(e -> e.is(Event.GATE_DECISION)
           && "approve".equals(e.data().path("decision").asText())).findFirst().orElseThrow();
       assertEquals("ED25519 " + fingerprint(rcKey), decision.data().path("signature").path("key").asText(), decision.data().toString());
       assertTrue(decision.data().path("signature").path("armored").asText().contains("BEGIN SSH SIGNATURE"));

@@ -1,5 +1,6 @@
 package lms.rollback.notify;
 
+import lms.rollback.audit.Event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,8 +43,8 @@ class NotifierTest {
   @BeforeEach
   void aRollbackUnderWay() {
     journal = new Journal(out, "alice");
-    journal.append("scenario.start", Map.of("scenario", "B", "environment", "production", "trigger", "MAN-001", "reason", "error rate 3% for 20 minutes"));
-    journal.append("gate.decision", Map.of("trigger", "MAN-001", "level", 0, "decision", "approve", "by", "rc.jones", "role", "Release Commander",
+    journal.append(Event.SCENARIO_START, Map.of("scenario", "B", "environment", "production", "trigger", "MAN-001", "reason", "error rate 3% for 20 minutes"));
+    journal.append(Event.GATE_DECISION, Map.of("trigger", "MAN-001", "level", 0, "decision", "approve", "by", "rc.jones", "role", "Release Commander",
         "reason", "confirmed on the dashboards"));
   }
 
@@ -95,8 +96,8 @@ class NotifierTest {
     // Given a switch journaled at 02:14:05, and the message rendered an hour later (re-sent by hand, say)
     Instant switched = Instant.parse("2026-12-01T02:14:05Z");
     Journal earlier = new Journal(out, "alice", Clock.fixed(switched, java.time.ZoneOffset.UTC));
-    earlier.append("step.start", Map.of("action", "switch-traffic", "title", "Execute traffic switch"));
-    earlier.append("step.end", Map.of("action", "switch-traffic", "title", "Execute traffic switch", "millis", 900, "budget", "2m", "ok", true,
+    earlier.append(Event.STEP_START, Map.of("action", "switch-traffic", "title", "Execute traffic switch"));
+    earlier.append(Event.STEP_END, Map.of("action", "switch-traffic", "title", "Execute traffic switch", "millis", 900, "budget", "2m", "ok", true,
         "detail", "switched"));
     Notifier later = new Notifier(Sandbox.PLAN, journal, new MessageTemplates(null), Map.of(), progress::add, 1, Duration.ZERO,
         Clock.fixed(switched.plusSeconds(3600), java.time.ZoneOffset.UTC));
@@ -110,11 +111,11 @@ class NotifierTest {
   @Test
   void scenarioDsMessagesSayWhatItDoesAndAStoppedRunIsNotCalledCompleted() throws Exception {
     // Given a scenario D run that restored the backup, redeployed Blue and then stopped before Green was scaled down
-    journal.append("scenario.start", Map.of("scenario", "D", "environment", "production", "trigger", "BUS-004", "requestedBy", "cio.ng"));
-    journal.append("step.end", Map.of("action", "restore-database", "title", "Restore database from backup", "millis", 1000, "budget", "40m",
+    journal.append(Event.SCENARIO_START, Map.of("scenario", "D", "environment", "production", "trigger", "BUS-004", "requestedBy", "cio.ng"));
+    journal.append(Event.STEP_END, Map.of("action", "restore-database", "title", "Restore database from backup", "millis", 1000, "budget", "40m",
         "ok", true, "detail", "restored"));
-    journal.append("blue.redeployed", Map.of("deployment", "lms-blue", "image", "registry.company.com/lms:2.9.1", "replicas", 3));
-    journal.append("scenario.stopped", Map.of("scenario", "D", "stoppedAt", "stop-green", "reason", "the API server was unreachable"));
+    journal.append(Event.BLUE_REDEPLOYED, Map.of("deployment", "lms-blue", "image", "registry.company.com/lms:2.9.1", "replicas", 3));
+    journal.append(Event.SCENARIO_STOPPED, Map.of("scenario", "D", "stoppedAt", "stop-green", "reason", "the API server was unreachable"));
     Notifier n = new Notifier(Sandbox.PLAN, journal, new MessageTemplates(null), Map.of(), progress::add, 1, Duration.ZERO, Clock.systemUTC());
 
     String initiated = n.render("rollback-initiated").text();
@@ -136,8 +137,8 @@ class NotifierTest {
     lms.rollback.plan.Plan berlin = new lms.rollback.plan.PlanLoader().parse(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8), "berlin.yaml");
     Instant switched = Instant.parse("2026-12-01T02:14:05Z");
     Journal earlier = new Journal(out, "alice", Clock.fixed(switched, java.time.ZoneOffset.UTC));
-    earlier.append("step.start", Map.of("action", "switch-traffic", "title", "Execute traffic switch"));
-    earlier.append("step.end", Map.of("action", "switch-traffic", "title", "Execute traffic switch", "millis", 900, "budget", "2m", "ok", true,
+    earlier.append(Event.STEP_START, Map.of("action", "switch-traffic", "title", "Execute traffic switch"));
+    earlier.append(Event.STEP_END, Map.of("action", "switch-traffic", "title", "Execute traffic switch", "millis", 900, "budget", "2m", "ok", true,
         "detail", "switched"));
 
     String text = new Notifier(berlin, journal, new MessageTemplates(null), Map.of(), progress::add, 1, Duration.ZERO, Clock.systemUTC())
@@ -150,7 +151,7 @@ class NotifierTest {
   @Test
   void scenarioDsEscalationMailsTheExecutivesOfThePlanNotTheStakeholderList() throws Exception {
     // Given a restore under way (§5.4), and the war room
-    journal.append("scenario.start", Map.of("scenario", "D", "environment", "production", "trigger", "BUS-004"));
+    journal.append(Event.SCENARIO_START, Map.of("scenario", "D", "environment", "production", "trigger", "BUS-004"));
     try (HttpReceiver warRoom = new HttpReceiver()) {
       Map<String, String> env = smtpEnv();
       env.put("LMS_WAR_ROOM_WEBHOOK", warRoom.url());
@@ -175,7 +176,7 @@ class NotifierTest {
 
   @Test
   void theClosingWarRoomMessageCarriesTheJournalsAnchor() {
-    journal.append("scenario.end", Map.of("scenario", "B", "ok", true));
+    journal.append(Event.SCENARIO_END, Map.of("scenario", "B", "ok", true));
     var chain = lms.rollback.audit.ChainVerifier.verify(journal.file(), null);
 
     String text = notifier(Map.of()).render("rollback-complete").text();
@@ -187,7 +188,7 @@ class NotifierTest {
   @Test
   void theStatusPageIsToldTheEndResolvedOrStillDegraded() {
     String unfinished = notifier(Map.of()).render("status-page-end").text();
-    journal.append("scenario.end", Map.of("scenario", "B", "ok", true));
+    journal.append(Event.SCENARIO_END, Map.of("scenario", "B", "ok", true));
     String completed = notifier(Map.of()).render("status-page-end").text();
 
     assertTrue(unfinished.startsWith("LMS (production): still degraded. The rollback did not complete"), unfinished);
@@ -197,7 +198,7 @@ class NotifierTest {
   @Test
   void aRehearsalsMessagesSayRehearsalAndTheEnvironmentFirst() {
     journal = new Journal(out.resolve("rehearsal"), "alice");
-    journal.append("scenario.start", Map.of("scenario", "C", "environment", "staging", "trigger", "MAN-004", "rehearsal", true,
+    journal.append(Event.SCENARIO_START, Map.of("scenario", "C", "environment", "staging", "trigger", "MAN-004", "rehearsal", true,
         "rehearsalOf", "full-rollback"));
 
     String warRoom = notifier(Map.of()).render("rollback-initiated").text();
@@ -236,9 +237,9 @@ class NotifierTest {
     try (HttpReceiver warRoom = new HttpReceiver()) {
       // a fresh run whose requester typed the hostile reason
       Journal fresh = new Journal(Files.createDirectories(out.resolve("hostile")), "alice");
-      fresh.append("scenario.start", Map.of("scenario", "B", "environment", "production", "trigger", "MAN-001",
+      fresh.append(Event.SCENARIO_START, Map.of("scenario", "B", "environment", "production", "trigger", "MAN-001",
           "reason", "<!channel> see <https://evil.example/|Approve or reject: MAN-001> & act"));
-      fresh.append("gate.decision", Map.of("trigger", "MAN-001", "level", 0, "decision", "approve", "by", "rc.jones", "role", "Release Commander",
+      fresh.append(Event.GATE_DECISION, Map.of("trigger", "MAN-001", "level", 0, "decision", "approve", "by", "rc.jones", "role", "Release Commander",
           "reason", "confirmed"));
       new Notifier(Sandbox.PLAN, fresh, new MessageTemplates(null), Map.of("LMS_WAR_ROOM_WEBHOOK", warRoom.url()), progress::add, 3,
           Duration.ofMillis(20), Clock.systemUTC()).send("rollback-initiated", false);

@@ -1,5 +1,6 @@
 package lms.rollback.report;
 
+import lms.rollback.audit.Event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -36,7 +37,7 @@ class ReportTest {
     // Given a watch that journaled 3 000 rounds, then a sandbox rollback, archived as build-41.jsonl
     Path run = out.resolve("run");
     Journal watch = new Journal(run, "jenkins");
-    for (int i = 0; i < 3000; i++) watch.append("watch.round", Map.of("round", i, "state", "clear"));
+    for (int i = 0; i < 3000; i++) watch.appendPersonal("watch.round", Map.of("round", i, "state", "clear"));
     assertEquals(0, Cli.lmsctl("sandbox", "--out-dir", run.toString(), "--termination-delay", "50ms", "-o", "json").exit());
     Path archived = out.resolve("archive").resolve("build-41.jsonl");
     Files.createDirectories(archived.getParent());
@@ -157,11 +158,11 @@ class ReportTest {
   @Test
   void theTriggerReasonIsTheRequestersAndTheApproversStaysWithTheApproval() throws Exception {
     Journal journal = new Journal(out, "jenkins");
-    journal.append("scenario.start", Map.of("scenario", "C", "environment", "staging", "trigger", "MAN-004", "requestedBy", "dev.smith",
+    journal.append(Event.SCENARIO_START, Map.of("scenario", "C", "environment", "staging", "trigger", "MAN-004", "requestedBy", "dev.smith",
         "reason", "orphaned leave requests since 02:10"));
-    journal.append("gate.decision", Map.of("trigger", "MAN-004", "level", 0, "decision", "approve", "by", "rc.jones", "role", "Release Commander",
+    journal.append(Event.GATE_DECISION, Map.of("trigger", "MAN-004", "level", 0, "decision", "approve", "by", "rc.jones", "role", "Release Commander",
         "reason", "confirmed in prod"));
-    journal.append("scenario.end", Map.of("scenario", "C", "ok", true));
+    journal.append(Event.SCENARIO_END, Map.of("scenario", "C", "ok", true));
 
     RollbackReport r = new ReportBuilder(Sandbox.PLAN).build(journal.file(), null, null);
     String md = MarkdownReport.render(r);
@@ -176,9 +177,9 @@ class ReportTest {
   void theReportsIdsComeFromTheJournalAndAMissingOneSaysWhoSuppliesItNeverAPlaceholder() throws Exception {
     // Given a run whose deployment the job gave, and no incident id
     Journal journal = new Journal(out, "jenkins");
-    journal.append(ReportIdentity.ENTRY, Map.of("deployment", "DEP-877"));
-    journal.append("scenario.start", Map.of("scenario", "B", "environment", "production", "trigger", "MAN-001", "requestedBy", "dev.smith"));
-    journal.append("scenario.end", Map.of("scenario", "B", "ok", true));
+    journal.append(Event.REPORT_IDENTITY, Map.of("deployment", "DEP-877"));
+    journal.append(Event.SCENARIO_START, Map.of("scenario", "B", "environment", "production", "trigger", "MAN-001", "requestedBy", "dev.smith"));
+    journal.append(Event.SCENARIO_END, Map.of("scenario", "B", "ok", true));
 
     String before = MarkdownReport.render(new ReportBuilder(Sandbox.PLAN).build(journal.file(), null, null));
     assertTrue(before.contains("**Deployment ID:** DEP-877"), before);
@@ -186,7 +187,7 @@ class ReportTest {
     assertFalse(before.contains("XXXX"), before);
 
     // When the ticket is noted on its follow-up, then recorded by the report verb (which wins)
-    journal.append(ReportBuilder.FOLLOW_UP_DONE, Map.of("action", "Create incident ticket", "note", "opened as INC-2040 in ServiceNow"));
+    journal.append(Event.FOLLOWUP_DONE, Map.of("action", "Create incident ticket", "note", "opened as INC-2040 in ServiceNow"));
     assertEquals("INC-2040", new ReportBuilder(Sandbox.PLAN).build(journal.file(), null, null).incidentId());
     Cli.Run recorded = Cli.lmsctl("report", "--out-dir", out.toString(), "--incident", "INC-2041", "--format", "md");
     assertEquals(0, recorded.exit(), recorded.err());
@@ -202,9 +203,9 @@ class ReportTest {
   void aReportIsCompletedInTheToolByNamedPeopleAndReadsDraftUntilSomeoneButItsReviewerApprovesIt() throws Exception {
     // Given a completed run whose "Technical root cause identified" was ticked with a note
     Journal journal = new Journal(out, "jenkins");
-    journal.append("scenario.start", Map.of("scenario", "B", "environment", "production", "trigger", "MAN-001", "requestedBy", "dev.smith"));
-    journal.append("scenario.end", Map.of("scenario", "B", "ok", true));
-    journal.append(ReportBuilder.FOLLOW_UP_DONE, Map.of("action", "Technical root cause identified", "note", "null balance in LeaveBalanceCalculator"));
+    journal.append(Event.SCENARIO_START, Map.of("scenario", "B", "environment", "production", "trigger", "MAN-001", "requestedBy", "dev.smith"));
+    journal.append(Event.SCENARIO_END, Map.of("scenario", "B", "ok", true));
+    journal.append(Event.FOLLOWUP_DONE, Map.of("action", "Technical root cause identified", "note", "null balance in LeaveBalanceCalculator"));
     String md = MarkdownReport.render(new ReportBuilder(Sandbox.PLAN).build(journal.file(), null, null));
     assertTrue(md.contains("was ticked: ") && md.contains("null balance in LeaveBalanceCalculator"), "the ticked note, not 'Not yet known': " + md);
     assertTrue(md.contains("**Report status:** DRAFT"), md);
@@ -238,10 +239,10 @@ class ReportTest {
   @Test
   void aReasonWithALineBreakCannotForgeARowOfTheMarkdownReport() throws Exception {
     Journal journal = new Journal(out, "jenkins");
-    journal.append("scenario.start", Map.of("scenario", "A", "environment", "production", "trigger", "MAN-001"));
-    journal.append("gate.decision", Map.of("trigger", "MAN-001", "level", 0, "decision", "approve", "by", "rc.jones", "role", "Release Commander",
+    journal.append(Event.SCENARIO_START, Map.of("scenario", "A", "environment", "production", "trigger", "MAN-001"));
+    journal.append(Event.GATE_DECISION, Map.of("trigger", "MAN-001", "level", 0, "decision", "approve", "by", "rc.jones", "role", "Release Commander",
         "reason", "looks bad |\n| Approved by | ceo.fake |\n<script>alert(1)</script>"));
-    journal.append("scenario.end", Map.of("scenario", "A", "ok", true));
+    journal.append(Event.SCENARIO_END, Map.of("scenario", "A", "ok", true));
 
     String md = MarkdownReport.render(new ReportBuilder(Sandbox.PLAN).build(journal.file(), null, null));
 
@@ -253,9 +254,9 @@ class ReportTest {
   @Test
   void aJournalOfSingleVerbsIsNotReportedAsACompletedRollbackOfNoSteps() throws Exception {
     Journal journal = new Journal(out, "ops.terminal");
-    journal.append("verb.start", Map.of("verb", "switch", "environment", "production", "args", "--env production"));
-    journal.append("command", Map.of("command", "kubectl patch virtualservice lms-vs", "outcome", "ok"));
-    journal.append("verb.end", Map.of("verb", "switch", "exitCode", 0, "millis", 40));
+    journal.append(Event.VERB_START, Map.of("verb", "switch", "environment", "production", "args", "--env production"));
+    journal.appendPersonal("command", Map.of("command", "kubectl patch virtualservice lms-vs", "outcome", "ok"));
+    journal.append(Event.VERB_END, Map.of("verb", "switch", "exitCode", 0, "millis", 40));
 
     String md = MarkdownReport.render(new ReportBuilder(Sandbox.PLAN).build(journal.file(), null, null));
 
@@ -266,8 +267,8 @@ class ReportTest {
   @Test
   void aStepEndWithoutABudgetIsReportedNotACrash() throws Exception {
     Journal journal = new Journal(out, "alice");
-    journal.append("scenario.start", Map.of("scenario", "B", "environment", "production", "trigger", "AUTO-001"));
-    journal.append("step.end", Map.of("action", "verify-blue", "title", "Verify Blue health", "millis", 5, "ok", true));
+    journal.append(Event.SCENARIO_START, Map.of("scenario", "B", "environment", "production", "trigger", "AUTO-001"));
+    journal.append(Event.STEP_END, Map.of("action", "verify-blue", "title", "Verify Blue health", "millis", 5, "ok", true));
 
     RollbackReport r = new ReportBuilder(Sandbox.PLAN).build(journal.file(), null, null);
 
@@ -278,10 +279,10 @@ class ReportTest {
   @Test
   void aRunKilledMidStepIsReportedAsInterruptedAtThatStep() throws Exception {
     Journal journal = new Journal(out, "alice");
-    journal.append("scenario.start", Map.of("scenario", "C", "environment", "production", "trigger", "MAN-004"));
-    journal.append("step.start", Map.of("action", "announce", "title", "Announce rollback", "budget", "30s"));
-    journal.append("step.end", Map.of("action", "announce", "title", "Announce rollback", "millis", 12, "budget", "30s", "ok", true, "detail", ""));
-    journal.append("step.start", Map.of("action", "switch-traffic", "title", "Execute traffic switch", "budget", "2m"));
+    journal.append(Event.SCENARIO_START, Map.of("scenario", "C", "environment", "production", "trigger", "MAN-004"));
+    journal.append(Event.STEP_START, Map.of("action", "announce", "title", "Announce rollback", "budget", "30s"));
+    journal.append(Event.STEP_END, Map.of("action", "announce", "title", "Announce rollback", "millis", 12, "budget", "30s", "ok", true, "detail", ""));
+    journal.append(Event.STEP_START, Map.of("action", "switch-traffic", "title", "Execute traffic switch", "budget", "2m"));
 
     RollbackReport r = new ReportBuilder(Sandbox.PLAN).build(journal.file(), null, null);
 
@@ -295,14 +296,14 @@ class ReportTest {
   @Test
   void humanDecisionTimeIsKeptApartFromMachineTime() throws Exception {
     Journal journal = new Journal(out, "jenkins", java.time.Clock.fixed(java.time.Instant.parse("2026-11-24T02:00:00Z"), java.time.ZoneOffset.UTC));
-    journal.append("scenario.start", Map.of("scenario", "A", "environment", "production", "trigger", "MAN-001"));
-    journal.append("gate.opened", Map.of("trigger", "MAN-001", "level", 0));
+    journal.append(Event.SCENARIO_START, Map.of("scenario", "A", "environment", "production", "trigger", "MAN-001"));
+    journal.append(Event.GATE_OPENED, Map.of("trigger", "MAN-001", "level", 0));
     Journal later = new Journal(out, "jenkins", java.time.Clock.fixed(java.time.Instant.parse("2026-11-24T02:03:10Z"), java.time.ZoneOffset.UTC));
-    later.append("gate.decision", Map.of("trigger", "MAN-001", "level", 0, "decision", "approve", "by", "rc.jones", "role", "Release Commander",
+    later.append(Event.GATE_DECISION, Map.of("trigger", "MAN-001", "level", 0, "decision", "approve", "by", "rc.jones", "role", "Release Commander",
         "reason", "error rate 3% for 20 minutes"));
-    later.append("step.start", Map.of("action", "switch-traffic", "title", "Execute traffic switch", "budget", "2m"));
-    later.append("step.end", Map.of("action", "switch-traffic", "title", "Execute traffic switch", "millis", 800, "budget", "2m", "ok", true, "detail", ""));
-    later.append("scenario.end", Map.of("scenario", "A", "ok", true));
+    later.append(Event.STEP_START, Map.of("action", "switch-traffic", "title", "Execute traffic switch", "budget", "2m"));
+    later.append(Event.STEP_END, Map.of("action", "switch-traffic", "title", "Execute traffic switch", "millis", 800, "budget", "2m", "ok", true, "detail", ""));
+    later.append(Event.SCENARIO_END, Map.of("scenario", "A", "ok", true));
 
     RollbackReport r = new ReportBuilder(Sandbox.PLAN).build(journal.file(), null, null);
 
@@ -316,24 +317,24 @@ class ReportTest {
   void theGatesBeforeTheRunAreItsHumanShareNotItsMachineTime() throws Exception {
     // given the order Jenkins journals in: a previous run, then this rollback's gate, then its scenario
     Journal earlier = new Journal(out, "jenkins", java.time.Clock.fixed(java.time.Instant.parse("2026-11-23T09:00:00Z"), java.time.ZoneOffset.UTC));
-    earlier.append("scenario.start", Map.of("scenario", "A", "environment", "staging", "trigger", "MAN-003"));
-    earlier.append("gate.opened", Map.of("trigger", "MAN-003", "level", 0));
-    earlier.append("scenario.end", Map.of("scenario", "A", "ok", true));
+    earlier.append(Event.SCENARIO_START, Map.of("scenario", "A", "environment", "staging", "trigger", "MAN-003"));
+    earlier.append(Event.GATE_OPENED, Map.of("trigger", "MAN-003", "level", 0));
+    earlier.append(Event.SCENARIO_END, Map.of("scenario", "A", "ok", true));
     Journal at0 = new Journal(out, "jenkins", java.time.Clock.fixed(java.time.Instant.parse("2026-11-24T02:00:00Z"), java.time.ZoneOffset.UTC));
-    at0.append("gate.opened", Map.of("trigger", "MAN-001", "level", 0, "database", false));
-    at0.append("gate.notified", Map.of("trigger", "MAN-001", "level", 0, "kind", "opened", "decider", "Release Commander",
+    at0.append(Event.GATE_OPENED, Map.of("trigger", "MAN-001", "level", 0, "database", false));
+    at0.append(Event.GATE_NOTIFIED, Map.of("trigger", "MAN-001", "level", 0, "kind", "opened", "decider", "Release Commander",
         "reached", List.of(Map.of("title", "Release Commander"), Map.of("title", "DevOps On-Call")),
         "channels", List.of(Map.of("channel", "war-room", "status", "sent"), Map.of("channel", "email", "status", "failed"))));
     Journal at5 = new Journal(out, "jenkins", java.time.Clock.fixed(java.time.Instant.parse("2026-11-24T02:05:00Z"), java.time.ZoneOffset.UTC));
-    at5.append("gate.decision", Map.of("trigger", "MAN-001", "level", 0, "decision", "timeout", "by", "timeout", "role", "Release Commander"));
-    at5.append("gate.closed", Map.of("trigger", "MAN-001", "level", 0, "outcome", "timeout", "by", "timeout", "role", "Release Commander"));
-    at5.append("gate.opened", Map.of("trigger", "MAN-001", "level", 1));
+    at5.append(Event.GATE_DECISION, Map.of("trigger", "MAN-001", "level", 0, "decision", "timeout", "by", "timeout", "role", "Release Commander"));
+    at5.append(Event.GATE_CLOSED, Map.of("trigger", "MAN-001", "level", 0, "outcome", "timeout", "by", "timeout", "role", "Release Commander"));
+    at5.append(Event.GATE_OPENED, Map.of("trigger", "MAN-001", "level", 1));
     Journal at6 = new Journal(out, "jenkins", java.time.Clock.fixed(java.time.Instant.parse("2026-11-24T02:06:00Z"), java.time.ZoneOffset.UTC));
-    at6.append("gate.decision", Map.of("trigger", "MAN-001", "level", 1, "decision", "approve", "by", "lead.kim", "role", "DevOps Lead", "reason", "RC unreachable"));
-    at6.append("gate.closed", Map.of("trigger", "MAN-001", "level", 1, "outcome", "approve", "by", "lead.kim", "role", "DevOps Lead"));
-    at6.append("scenario.start", Map.of("scenario", "A", "environment", "production", "trigger", "MAN-001"));
-    at6.append("step.end", Map.of("action", "switch-traffic", "title", "Execute traffic switch", "millis", 900, "budget", "2m", "ok", true, "detail", ""));
-    at6.append("scenario.end", Map.of("scenario", "A", "ok", true));
+    at6.append(Event.GATE_DECISION, Map.of("trigger", "MAN-001", "level", 1, "decision", "approve", "by", "lead.kim", "role", "DevOps Lead", "reason", "RC unreachable"));
+    at6.append(Event.GATE_CLOSED, Map.of("trigger", "MAN-001", "level", 1, "outcome", "approve", "by", "lead.kim", "role", "DevOps Lead"));
+    at6.append(Event.SCENARIO_START, Map.of("scenario", "A", "environment", "production", "trigger", "MAN-001"));
+    at6.append(Event.STEP_END, Map.of("action", "switch-traffic", "title", "Execute traffic switch", "millis", 900, "budget", "2m", "ok", true, "detail", ""));
+    at6.append(Event.SCENARIO_END, Map.of("scenario", "A", "ok", true));
 
     // when the report is built
     RollbackReport r = new ReportBuilder(Sandbox.PLAN).build(at6.file(), null, null);

@@ -1,5 +1,6 @@
 package lms.rollback.runbook;
 
+import lms.rollback.audit.Event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -98,7 +99,7 @@ class OneRunGateTest {
       assertEquals(2, resumed.exit(), resumed.out() + resumed.err());
       assertTrue(resumed.err().contains("a run is governed by the plan it started with"), resumed.err());
       assertTrue(onGreen(sandbox), "traffic did not move");
-      assertFalse(sandbox.journalTypes().contains(lms.rollback.gate.DecisionRecorder.DECISION), sandbox.journalTypes().toString());
+      assertFalse(sandbox.journalTypes().contains(Event.GATE_DECISION.key()), sandbox.journalTypes().toString());
     }
   }
 

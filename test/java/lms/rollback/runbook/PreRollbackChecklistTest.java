@@ -1,5 +1,6 @@
 package lms.rollback.runbook;
 
+import lms.rollback.audit.Event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -51,7 +52,7 @@ class PreRollbackChecklistTest {
   void aScenarioThatChangesTheDatabaseWaitsForTheDbasConfirmation() throws Exception {
     try (Sandbox sandbox = Sandbox.start(out)) {
       Journal journal = sandbox.journal;
-      journal.append("scenario.start", Map.of("scenario", "C", "environment", Sandbox.ENV, "trigger", "MAN-004"));
+      journal.append(Event.SCENARIO_START, Map.of("scenario", "C", "environment", Sandbox.ENV, "trigger", "MAN-004"));
       PreRollbackChecklist checklist = new PreRollbackChecklist(Sandbox.PLAN, sandbox.engine(), sandbox.env, out.toString(), true, false, List.of("lms-dbas"));
 
       PersonNeeded wanted = checklist.missing();
@@ -62,7 +63,7 @@ class PreRollbackChecklistTest {
       assertEquals(List.of("lms-dbas"), wanted.submitters());
       assertTrue(wanted.message().contains("lmsctl audit record --type checklist.done --field step=4 --field note="), wanted.message());
 
-      new Journal(out, "dba.lee").append("checklist.done", Map.of("step", "4", "note", "writes paused at the connection pool"));
+      new Journal(out, "dba.lee").append(Event.CHECKLIST_DONE, Map.of("step", "4", "note", "writes paused at the connection pool"));
       assertNull(checklist.missing());
       assertTrue(checklist.run().contains("#4 done (confirmed by dba.lee: writes paused at the connection pool)"));
     }
@@ -71,7 +72,7 @@ class PreRollbackChecklistTest {
   @Test
   void aRehearsalOfAScenarioThatChangesDataDoesNotWaitAndSaysWhy() throws Exception {
     try (Sandbox sandbox = Sandbox.start(out)) {
-      sandbox.journal.append("scenario.start", Map.of("scenario", "C", "environment", Sandbox.ENV, "trigger", "MAN-004", "rehearsal", true));
+      sandbox.journal.append(Event.SCENARIO_START, Map.of("scenario", "C", "environment", Sandbox.ENV, "trigger", "MAN-004", "rehearsal", true));
       PreRollbackChecklist checklist = new PreRollbackChecklist(Sandbox.PLAN, sandbox.engine(), sandbox.env, out.toString(), true, true, List.of("lms-dbas"));
 
       assertNull(checklist.missing(), "a rehearsal does not wait for the DBA");

@@ -1,5 +1,6 @@
 package lms.rollback.runbook;
 
+import lms.rollback.audit.Event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,8 +30,8 @@ class ReadinessTest {
   private Path rehearsal(String folder, String scenario, String environment, String release, Duration ago) {
     Path dir = records.resolve(folder);
     Journal j = new Journal(dir, "timer", Clock.fixed(Instant.now().minus(ago), ZoneOffset.UTC));
-    j.append("scenario.start", Map.of("scenario", scenario, "environment", environment, "trigger", "MAN-004", "rehearsal", true, "release", release));
-    j.append("scenario.end", Map.of("scenario", scenario, "state", "completed"));
+    j.append(Event.SCENARIO_START, Map.of("scenario", scenario, "environment", environment, "trigger", "MAN-004", "rehearsal", true, "release", release));
+    j.append(Event.SCENARIO_END, Map.of("scenario", scenario, "state", "completed"));
     return dir.resolve(Journal.FILE_NAME);
   }
 

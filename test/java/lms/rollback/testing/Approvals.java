@@ -1,5 +1,6 @@
 package lms.rollback.testing;
 
+import lms.rollback.audit.Event;
 import java.nio.file.Path;
 import java.util.List;
 import lms.rollback.audit.Journal;
@@ -15,7 +16,7 @@ public final class Approvals {
    */
   public static void byReleaseCommander(Path outDir, String trigger) {
     var journal = new Journal(outDir, "rc.jones");
-    boolean approved = lms.rollback.gate.GateRun.currentRun(journal.read()).stream().anyMatch(e -> e.type().equals(DecisionRecorder.DECISION)
+    boolean approved = lms.rollback.audit.RunLog.read(journal).current().stream().anyMatch(e -> e.is(Event.GATE_DECISION)
         && trigger.equals(e.data().path("trigger").asText()) && "approve".equals(e.data().path("decision").asText()));
     if (approved) return; // the run in progress has it: a later call of the same run needs no second one
     new DecisionRecorder(Sandbox.PLAN, new Journal(outDir, "rc.jones")).record(new DecisionRecorder.Decision(trigger, DecisionRecorder.Kind.approve,

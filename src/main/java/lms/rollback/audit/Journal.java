@@ -18,8 +18,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import lms.rollback.core.ExitCode;
-import lms.rollback.core.SecretMasker;
 import lms.rollback.core.LmsException;
+import lms.rollback.core.SecretMasker;
 
 /**
  * The append-only audit journal: one JSON object a line, each carrying the SHA-256 of the line
@@ -72,8 +72,25 @@ public final class Journal {
     return actor;
   }
 
-  /** Appends an entry; {@code data} values are serialised with Jackson and masked. */
-  public Entry append(String type, Map<String, ?> data) {
+  /** Appends an entry of the engine's vocabulary; {@code data} values are serialised with Jackson and masked. */
+  public Entry append(Event type, Map<String, ?> data) {
+    return write(type.key(), data);
+  }
+
+  /**
+   * Appends what a person records by hand ({@code lmsctl audit record}): a type the engine acts on only if people may
+   * write it too ({@link Event.Origin#PEOPLE}), or one outside the vocabulary; an engine's type is refused.
+   */
+  public Entry appendPersonal(String type, Map<String, ?> data) {
+    Event known = Event.of(type);
+    if (known != null && known.origin() != Event.Origin.PEOPLE) {
+      throw new LmsException(ExitCode.INVALID_INPUT, "--type: '" + type + "' is written only by lmsctl itself, after its own checks; "
+          + "record another type (e.g. checklist.item, data-review.done, or a type of your own like note.war-room)");
+    }
+    return write(type, data);
+  }
+
+  private Entry write(String type, Map<String, ?> data) {
     // An OS file lock serialises processes; inside one JVM a second lock on the file would throw.
     Entry entry;
     synchronized (IN_PROCESS.computeIfAbsent(file.toAbsolutePath().normalize(), f -> new Object())) {
@@ -293,5 +310,14 @@ public final class Journal {
   }
 
   /** One line of the journal. */
-  public record Entry(long seq, Instant ts, String actor, String type, JsonNode data) {}
+  public record Entry(long seq, Instant ts, String actor, String type, JsonNode data) {
+    public boolean is(Event event) {
+      return event.key().equals(type);
+    }
+
+    /** This entry's event, or null for a person's own type outside the vocabulary. */
+    public Event event() {
+      return Event.of(type);
+    }
+  }
 }

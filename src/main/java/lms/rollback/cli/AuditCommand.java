@@ -10,9 +10,9 @@ import lms.rollback.audit.ChainVerifier;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 @Command(name = "audit", mixinStandardHelpOptions = true, subcommands = {AuditCommand.VerifyVerb.class, AuditCommand.RecordVerb.class},
     description = {"The audit journal (runbook §8.1): verify its hash chain, or add an entry.",
@@ -80,10 +80,6 @@ final class AuditCommand extends CommandGroup {
   static final class RecordVerb extends Verb {
 
     static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z0-9-]+)*");
-    /** Entries only lmsctl writes, after its own checks. */
-    static final java.util.Set<String> RESERVED = java.util.Set.of(lms.rollback.gate.DecisionRecorder.DECISION,
-        lms.rollback.gate.DecisionRecorder.REFUSED, lms.rollback.gate.DecisionRecorder.DATABASE_AUTHORIZED);
-
     /**
      * Prefixes of the entries a run resumes from or that decide for people: written only by the engine, after its own
      * checks — a trigger's measurement lets an automatic rollback skip its approval, a report's sign-off approves it.
@@ -102,14 +98,14 @@ final class AuditCommand extends CommandGroup {
       if (!TYPE.matcher(type).matches()) {
         throw new LmsException(ExitCode.INVALID_INPUT, "--type: '" + type + "' is not allowed; use dotted lower case like checklist.item");
       }
-      if (RESERVED.contains(type) || STEERING.stream().anyMatch(type::startsWith)) {
+      if (STEERING.stream().anyMatch(type::startsWith)) {
         throw new LmsException(ExitCode.INVALID_INPUT, "--type: '" + type + "' is reserved for lmsctl's own entries (they steer a run: "
             + String.join(", ", STEERING) + "…); gate decisions go through 'lmsctl gate record'");
       }
       if (type.equals("data-review.done") && fields.getOrDefault("reviewed", "").isBlank()) {
         throw new LmsException(ExitCode.INVALID_INPUT, "--field reviewed: a data review (§1.2) says what was checked, e.g. --field reviewed=\"leave requests created since 14:05 match Blue's schema\"");
       }
-      Journal.Entry e = journal.append(type, fields);
+      Journal.Entry e = journal.appendPersonal(type, fields);
       List<String> text = new ArrayList<>();
       text.add("Recorded entry " + e.seq() + " (" + type + ")");
       return new Outcome(ExitCode.OK, Map.of("seq", e.seq(), "type", type), text);

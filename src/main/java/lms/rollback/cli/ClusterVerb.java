@@ -3,6 +3,7 @@ package lms.rollback.cli;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
 import java.util.function.Function;
+import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
 import lms.rollback.cluster.ApiRetry;
 import lms.rollback.cluster.Cluster;
@@ -35,9 +36,9 @@ abstract class ClusterVerb extends Verb {
     String holder = clusterOptions.leaseHolder(output.actor()) + " (lmsctl " + spec.name() + ")";
     try (EnvironmentLease lease = EnvironmentLease.acquire(cluster.client(), env.namespace(), plan.environmentName(), holder,
         EnvironmentLease.DEFAULT_DURATION, clusterOptions.lockWait(), cluster.progress())) {
-      cluster.journal().append("lease.acquired", Map.of("lease", lease.name(), "holder", holder));
+      cluster.journal().append(Event.LEASE_ACQUIRED, Map.of("lease", lease.name(), "holder", holder));
       Outcome outcome = body.apply(cluster);
-      cluster.journal().append("lease.released", Map.of("lease", lease.name()));
+      cluster.journal().append(Event.LEASE_RELEASED, Map.of("lease", lease.name()));
       return outcome;
     }
   }

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.ExitCode;
+import lms.rollback.gate.Authority;
 import lms.rollback.gate.ContactChain;
 import lms.rollback.gate.GatePlan;
-import lms.rollback.gate.Authority;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

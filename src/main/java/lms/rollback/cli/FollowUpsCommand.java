@@ -7,15 +7,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
 import lms.rollback.plan.Runbook;
 import lms.rollback.report.ReportBuilder;
 import lms.rollback.report.RollbackReport;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 @Command(name = "followups", sortOptions = false, mixinStandardHelpOptions = true, subcommands = FollowUpsCommand.DoneVerb.class,
     description = {"The §7 follow-ups of the last rollback in the journal: each with its owner, its due time (from the rollback's end) and whether it is done, open or OVERDUE.",
@@ -92,11 +93,7 @@ final class FollowUpsCommand implements Callable<Integer> {
       List<Runbook.FollowUp> all = new ArrayList<>(plan.plan().immediateActions());
       all.addAll(plan.plan().rootCauseAnalysis());
       all.addAll(plan.plan().correctiveActions());
-      var rollback = new Object() {
-        boolean found;
-      };
-      journal.forEach(e -> rollback.found |= e.type().equals("scenario.start"));
-      if (!rollback.found) {
+      if (lms.rollback.audit.RunLog.runs(journal).isEmpty()) {
         throw new LmsException(ExitCode.INVALID_INPUT, "--out-dir: " + output.outDir() + " holds no rollback; tick a follow-up in the folder of the rollback"
             + " it follows (e.g. lms-rollback/build-41)");
       }
@@ -106,7 +103,7 @@ final class FollowUpsCommand implements Callable<Integer> {
       Map<String, Object> data = new LinkedHashMap<>();
       data.put("action", item.action());
       if (note != null && !note.isBlank()) data.put("note", note.strip());
-      Journal.Entry e = journal.append(ReportBuilder.FOLLOW_UP_DONE, data);
+      Journal.Entry e = journal.append(Event.FOLLOWUP_DONE, data);
       return new Outcome(ExitCode.OK, Map.of("seq", e.seq(), "action", item.action()), List.of("Ticked: " + item.action() + " (entry " + e.seq() + ")"));
     }
   }

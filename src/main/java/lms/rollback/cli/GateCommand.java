@@ -1,26 +1,28 @@
 package lms.rollback.cli;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
+import lms.rollback.audit.RunLog;
 import lms.rollback.core.ExitCode;
+import lms.rollback.core.Progress;
+import lms.rollback.gate.ApprovalLink;
 import lms.rollback.gate.Authority;
 import lms.rollback.gate.DecisionRecorder;
-import lms.rollback.gate.GatePlan;
-import lms.rollback.gate.GateRun;
-import lms.rollback.gate.ApprovalLink;
 import lms.rollback.gate.GateNotifier;
+import lms.rollback.gate.GatePlan;
 import lms.rollback.gate.GateReminders;
+import lms.rollback.gate.GateRun;
 import lms.rollback.gate.Prompt;
 import lms.rollback.gate.PromptLog;
 import lms.rollback.notify.MessageTemplates;
 import lms.rollback.notify.Notifier;
-import lms.rollback.core.Progress;
-import java.time.Clock;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 @Command(name = "gate", mixinStandardHelpOptions = true, subcommands = {GateCommand.PlanVerb.class, GateCommand.StatusVerb.class, GateCommand.RecordVerb.class, GateCommand.StatementVerb.class, GateCommand.NotifyVerb.class, GateCommand.RemindVerb.class},
     description = {"Who may decide a rollback (runbook §3), and the record of each decision.",
@@ -53,7 +55,7 @@ final class GateCommand extends CommandGroup {
     @Override
     Outcome execute(Journal journal) {
       GatePlan gate = new Authority(plan.plan()).gateFor(trigger, scenario);
-      journal.append("gate.plan", gate.asData());
+      journal.append(Event.GATE_PLAN, gate.asData());
       List<String> text = new ArrayList<>();
       text.add(gate.trigger() + " (" + gate.type() + "): " + gate.condition());
       if (!gate.approvalNeeded()) text.add("  no approval needed: the rollback starts at once (§2.1)");
@@ -128,12 +130,11 @@ final class GateCommand extends CommandGroup {
           .record(decided.decision(groups, requestedBy, administrator));
       String trigger = decided.trigger();
       // the gate moves on from here: the next level's or the database's prompt opens with its notice
-      com.fasterxml.jackson.databind.JsonNode run = GateRun.currentRun(journal.read()).stream().filter(e -> e.type().equals("scenario.start"))
-          .reduce((a, b) -> b).map(Journal.Entry::data).orElse(null);
-      String runScenario = run != null ? run.path("scenario").asText(null) : scenario;
+      RunLog.Start run = RunLog.read(journal).unfinished();
+      String runScenario = run != null ? run.scenario() : scenario;
       if (runScenario != null) plan.plan().scenario(runScenario);
       GateRun.State state = new GateRun(plan.plan(), journal, Clock.systemUTC()).advance(trigger, runScenario,
-          run != null && run.path("rehearsal").asBoolean(false), new PromptLog.Request(requestedBy, null, runScenario, plan.environmentName(), null,
+          run != null && run.rehearsal(), new PromptLog.Request(requestedBy, null, runScenario, plan.environmentName(), null,
               ApprovalLink.of(buildUrl)), notifier(plan, journal, null, Notifier.DEFAULT_ATTEMPTS), 1.0);
       java.util.Map<String, Object> data = new java.util.LinkedHashMap<>(outcome.asData());
       data.put("recordedBy", output.actor());

@@ -7,8 +7,8 @@ import lms.rollback.cluster.ApiRetry;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
 import lms.rollback.core.SecretMasker;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 @Command(name = "lmsctl", mixinStandardHelpOptions = true, version = "lmsctl 0.1.0 (LMS-PHASE29-ROLLBACK-001 v1.0)",
     description = {

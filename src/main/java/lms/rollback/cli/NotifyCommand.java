@@ -3,6 +3,7 @@ package lms.rollback.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.Progress;
@@ -81,7 +82,7 @@ final class NotifyCommand extends Verb {
       throw new lms.rollback.core.LmsException(ExitCode.INVALID_INPUT, "--reason: why the rehearsal could not start, in a sentence (e.g. the credential that is missing)");
     }
     String environment = p.environments().containsKey(test.environment()) ? test.environment() : plan.environmentName();
-    journal.append(CommunicationSchedule.NOT_RUN_ENTRY, java.util.Map.of("test", test.test(), "title", test.title(), "frequency", test.frequency(),
+    journal.append(Event.REHEARSAL_NOT_RUN, java.util.Map.of("test", test.test(), "title", test.title(), "frequency", test.frequency(),
         "owner", test.owner(), "environment", environment, "reason", reason.strip()));
     List<Notifier.Delivery> sent = new CommunicationSchedule(p, notifier).after(after);
     List<String> text = new ArrayList<>();

@@ -10,9 +10,9 @@ import lms.rollback.audit.Journal;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
 import lms.rollback.runbook.Readiness;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 @Command(name = "readiness", sortOptions = false, mixinStandardHelpOptions = true,
     description = {"Before deploying a release to production (§9.1): is each rollback test it needs fresh enough?",

@@ -10,9 +10,9 @@ import lms.rollback.core.ExitCode;
 import lms.rollback.report.ReportBuilder;
 import lms.rollback.report.ReportWriter;
 import lms.rollback.report.RollbackReport;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 @Command(name = "report", sortOptions = false, mixinStandardHelpOptions = true,
     description = {"Render the rollback report of §8.2 from the audit journal alone.",

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
 import lms.rollback.cluster.ApiRetry;
 import lms.rollback.cluster.Cluster;
@@ -63,8 +64,8 @@ abstract class ScenarioVerb extends Verb {
   void beforeJournal() {
     if (continueFrom == null || dryRun) return;
     String name = scenarioName();
-    carried = lms.rollback.runbook.RunContinuation.carryOver(continueFrom, output.outDir(), name, plan.plan().scenario(name), plan.environmentName(),
-        trigger);
+    carried = lms.rollback.runbook.RunContinuation.carryOver(continueFrom, output.outDir(), new lms.rollback.runbook.RunState.Call(name,
+        plan.environmentName(), trigger, requester()), plan.plan().scenario(name));
   }
 
   @Option(names = "--wait", description = "Wait here for the decision (its notices, reminders and escalation), instead of ending at an open prompt with exit 5.")
@@ -106,6 +107,11 @@ abstract class ScenarioVerb extends Verb {
 
   abstract String scenarioName();
 
+  /** Who asked for the rollback: --requested-by, else the actor. */
+  String requester() {
+    return requestedBy != null ? requestedBy : output.actor();
+  }
+
   /** Scenario D's backup; null for the others. */
   Path dump() {
     return null;
@@ -122,7 +128,7 @@ abstract class ScenarioVerb extends Verb {
     deployment = lms.rollback.report.ReportIdentity.checked("--deployment", deployment);
     if (!dryRun) lms.rollback.report.ReportIdentity.record(journal, incident, deployment);
     if (carried != null) {
-      journal.append("run.continued", Map.of("from", carried.from().toString(), "runStartSeq", carried.startSeq()));
+      journal.append(Event.RUN_CONTINUED, Map.of("from", carried.from().toString(), "runStartSeq", carried.startSeq()));
       Progress.stderr().say("  continuing the unfinished run of " + carried.from() + " (journal entry " + carried.startSeq() + ")");
     }
     Scenario scenario = plan.plan().scenario(name);
@@ -166,7 +172,7 @@ abstract class ScenarioVerb extends Verb {
           .waiting(waitForDecision ? new RollbackRun.Waiting(true, 1.0, Duration.ofMillis(500)) : RollbackRun.Waiting.NO);
       RollbackSteps.Probes probes = probeOptions.probes(plan.plan(), cluster, env);
       if (probes != null) run.probes(probes);
-      RollbackRun.Request request = new RollbackRun.Request(name, plan.environmentName(), trigger, requestedBy != null ? requestedBy : output.actor(),
+      RollbackRun.Request request = new RollbackRun.Request(name, plan.environmentName(), trigger, requester(),
           reason, rehearsal, rehearsalOf, through, clusterOptions.leaseHolder(output.actor()) + " (lmsctl " + spec.name() + ")", clusterOptions.lockWait(), buildUrl);
       if (dryRun) return dryRunOutcome(run.dryRun(request), scenario);
       if (interrupted != null) return outcome(journal, scenario, run.interrupted(request, interrupted));
@@ -219,7 +225,7 @@ abstract class ScenarioVerb extends Verb {
     for (List<String> h : holders) {
       var c = lms.rollback.core.PrintedCommand.of("gate record").option("--trigger", trigger).option("--level", p.database() ? null : p.level())
           .flag("--database", p.database()).option("--decision", "approve").optionTheUser("--by").option("--groups", String.join(",", h))
-          .option("--requested-by", requestedBy != null ? requestedBy : output.actor())
+          .option("--requested-by", requester())
           .option("--reason", "approved: " + trigger + " confirmed, scenario " + scenarioName() + " (" + scenario.title() + ")");
       commands.add(plan.onto(output.onto(c)).toString());
     }

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.LmsException;
 import lms.rollback.core.SecretMasker;
@@ -35,21 +36,21 @@ abstract class Verb implements Callable<Integer> {
     beforeJournal();
     Journal journal = new Journal(output.outDir(), output.actor());
     String verb = spec.qualifiedName().replaceFirst("^lmsctl ", "");
-    journal.append("verb.start", Map.of("verb", verb, "environment", plan.environmentName(),
+    journal.append(Event.VERB_START, Map.of("verb", verb, "environment", plan.environmentName(),
         "args", String.join(" ", spec.commandLine().getParseResult().originalArgs())));
     long start = System.nanoTime();
     try {
       Outcome outcome = execute(journal);
-      journal.append("verb.end", Map.of("verb", verb, "exitCode", outcome.exitCode(), "millis", Duration.ofNanos(System.nanoTime() - start).toMillis()));
+      journal.append(Event.VERB_END, Map.of("verb", verb, "exitCode", outcome.exitCode(), "millis", Duration.ofNanos(System.nanoTime() - start).toMillis()));
       print(outcome);
       return outcome.exitCode();
     } catch (LmsException e) {
-      journal.append("verb.failed", Map.of("verb", verb, "exitCode", e.exitCode(), "reason", String.valueOf(e.getMessage()),
+      journal.append(Event.VERB_FAILED, Map.of("verb", verb, "exitCode", e.exitCode(), "reason", String.valueOf(e.getMessage()),
           "millis", Duration.ofNanos(System.nanoTime() - start).toMillis()));
       throw e;
     } catch (RuntimeException e) {
       // whatever failed (an API error the engine did not expect, say) is in the journal too
-      journal.append("verb.failed", Map.of("verb", verb, "exitCode", e instanceof io.fabric8.kubernetes.client.KubernetesClientException
+      journal.append(Event.VERB_FAILED, Map.of("verb", verb, "exitCode", e instanceof io.fabric8.kubernetes.client.KubernetesClientException
           ? lms.rollback.core.ExitCode.CLUSTER_STATE : lms.rollback.core.ExitCode.OTHER, "reason", e.getClass().getSimpleName() + ": " + e.getMessage(),
           "millis", Duration.ofNanos(System.nanoTime() - start).toMillis()));
       throw e;

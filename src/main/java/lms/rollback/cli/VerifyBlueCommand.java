@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lms.rollback.audit.Event;
 import lms.rollback.cluster.Cluster;
 import lms.rollback.core.ExitCode;
 import lms.rollback.plan.Environment;
@@ -68,7 +69,7 @@ final class VerifyBlueCommand extends ClusterVerb {
 
   /** The last switch journaled in the out dir (a rollback's, or 'lmsctl switch'), else now. */
   private static java.time.Instant lastSwitch(Cluster cluster) {
-    return cluster.journal().read().stream().filter(e -> e.type().equals("switch.after")).map(lms.rollback.audit.Journal.Entry::ts)
+    return cluster.journal().read().stream().filter(e -> e.is(Event.SWITCH_AFTER)).map(lms.rollback.audit.Journal.Entry::ts)
         .reduce((a, b) -> b).orElse(java.time.Instant.now());
   }
 

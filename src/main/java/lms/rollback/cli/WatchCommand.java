@@ -1,9 +1,5 @@
 package lms.rollback.cli;
 
-import lms.rollback.runbook.RollbackRun;
-import lms.rollback.runbook.RollbackSteps;
-import lms.rollback.trigger.Evaluation;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +9,9 @@ import java.util.Map;
 import lms.rollback.cluster.Cluster;
 import lms.rollback.core.ExitCode;
 import lms.rollback.plan.Environment;
+import lms.rollback.runbook.RollbackRun;
+import lms.rollback.runbook.RollbackSteps;
+import lms.rollback.trigger.Evaluation;
 import lms.rollback.trigger.TriggerEvaluator;
 import lms.rollback.trigger.TriggerWatch;
 import picocli.CommandLine.Command;

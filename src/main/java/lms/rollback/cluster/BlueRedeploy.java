@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import lms.rollback.audit.Event;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
 import lms.rollback.plan.Environment;
@@ -47,7 +48,7 @@ public final class BlueRedeploy {
     String target = image == null || image.isBlank() ? before : image;
     long start = System.nanoTime();
     Map<String, Object> args = Map.of("deployment", name, "image", target);
-    cluster.journal().append("cluster.command.start", Map.of("command", "rollout restart deployment", "arguments", args));
+    cluster.journal().append(Event.CLUSTER_COMMAND_START, Map.of("command", "rollout restart deployment", "arguments", args));
     cluster.retry().run("redeploy " + name, () -> cluster.client().apps().deployments().inNamespace(env.namespace())
         .withName(env.blue().deployment()).edit(d -> {
           d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(target);
@@ -59,7 +60,7 @@ public final class BlueRedeploy {
     cluster.journalCommand("rollout restart deployment", args, "ok");
     int replicas = awaitRollout(env, timeout);
     Result r = new Result(name, before, target, replicas, Duration.ofNanos(System.nanoTime() - start));
-    cluster.journal().append("blue.redeployed", r.asData());
+    cluster.journal().append(Event.BLUE_REDEPLOYED, r.asData());
     return r;
   }
 

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.Progress;
 import lms.rollback.plan.Environment;
@@ -94,7 +95,7 @@ public final class Cluster {
     data.put("command", command);
     data.put("arguments", arguments);
     data.put("outcome", outcome);
-    journal.append("cluster.command", data);
+    journal.append(Event.CLUSTER_COMMAND, data);
   }
 
   public static String selector(Map<String, String> labels) {

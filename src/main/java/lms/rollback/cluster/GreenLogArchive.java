@@ -8,9 +8,9 @@ import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -33,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import lms.rollback.audit.Event;
 
 /**
  * §7.1 #3: every Green container's log, streamed straight to a file under {@code green-logs/} (never held whole in
@@ -141,7 +142,7 @@ public final class GreenLogArchive {
         kept.add(k);
       }
       // one entry for the lot: fifty entries, each written through to disk, cost a large Green ~0.2 s
-      cluster.journal().append("logs.preserved", Map.of("files", kept.stream().filter(k -> !k.gone() || k.bytes() > 0).map(Saved::asData).toList(),
+      cluster.journal().append(Event.LOGS_PRESERVED, Map.of("files", kept.stream().filter(k -> !k.gone() || k.bytes() > 0).map(Saved::asData).toList(),
           "bytes", kept.stream().mapToLong(Saved::bytes).sum()));
       return kept;
     } catch (InterruptedException e) {
@@ -153,7 +154,7 @@ public final class GreenLogArchive {
   }
 
   private void journalGone(Saved s) {
-    cluster.journal().append("logs.gone", Map.of("pod", s.pod(), "container", s.container(), "bytes", s.bytes(),
+    cluster.journal().append(Event.LOGS_GONE, Map.of("pod", s.pod(), "container", s.container(), "bytes", s.bytes(),
         "note", s.bytes() == 0 ? "the pod was gone before its log was read" : "the pod went away while its log was read; what was read is kept"));
   }
 
@@ -178,7 +179,7 @@ public final class GreenLogArchive {
   /** Journals the digests (one entry); a file that could not be read back is named, not fatal. */
   public void journalDigests(List<Digest> digests) {
     if (digests.isEmpty()) return;
-    cluster.journal().append("logs.digests", Map.of("algorithm", "SHA-256", "files", digests.stream().map(Digest::asData).toList()));
+    cluster.journal().append(Event.LOGS_DIGESTS, Map.of("algorithm", "SHA-256", "files", digests.stream().map(Digest::asData).toList()));
   }
 
   private static Digest digestOf(Path file) {
@@ -200,7 +201,7 @@ public final class GreenLogArchive {
   private ClusterException outOfTime(List<Source> waiting, List<Future<Saved>> reads, Duration budget) {
     List<String> names = new ArrayList<>();
     for (int i = 0; i < waiting.size(); i++) if (!reads.get(i).isDone()) names.add(waiting.get(i).name());
-    cluster.journal().append("logs.timeout", Map.of("waitingFor", names, "budgetSeconds", budget.toSeconds()));
+    cluster.journal().append(Event.LOGS_TIMEOUT, Map.of("waitingFor", names, "budgetSeconds", budget.toSeconds()));
     return new ClusterException("Green's logs were still being read after " + budget.toSeconds() + "s, the step's budget ("
         + names.size() + " left: " + String.join(", ", names.subList(0, Math.min(5, names.size()))) + (names.size() > 5 ? ", …" : "")
         + "); Green was not scaled down. Re-run to try again");
@@ -208,7 +209,7 @@ public final class GreenLogArchive {
 
   private ClusterException failed(Source source, Throwable cause) {
     String reason = cause instanceof KubernetesClientException k ? ApiRetry.reason(k) : String.valueOf(cause.getMessage());
-    cluster.journal().append("logs.failed", Map.of("pod", source.pod(), "container", source.container(), "error", reason));
+    cluster.journal().append(Event.LOGS_FAILED, Map.of("pod", source.pod(), "container", source.container(), "error", reason));
     return new ClusterException("could not preserve the log of Green pod " + source.name() + ": " + reason
         + "; Green was not scaled down (§7.1 #3 asks for its logs first). Re-run to try again", cause);
   }

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import lms.rollback.audit.Event;
 import lms.rollback.plan.Environment;
 
 /**
@@ -56,32 +57,32 @@ public final class GreenShutdown {
     String name = ns + "/" + env.green().deployment();
     RouteTable routes = RouteTable.of(cluster.virtualService(env), env);
     if (!routes.hasLmsRoutes()) {
-      cluster.journal().append("stop-green.refused", Map.of("deployment", name, "routes", routes.asData()));
+      cluster.journal().append(Event.STOP_GREEN_REFUSED, Map.of("deployment", name, "routes", routes.asData()));
       throw new ClusterException("VirtualService " + ns + "/" + env.virtualService() + " has no route to " + env.blue().host() + " or "
           + env.green().host() + " that the plan knows, so where Green's traffic goes cannot be told; Green was not touched");
     }
     if (routes.maxGreenShare() > 0) {
-      cluster.journal().append("stop-green.refused", Map.of("deployment", name, "routes", routes.asData()));
+      cluster.journal().append(Event.STOP_GREEN_REFUSED, Map.of("deployment", name, "routes", routes.asData()));
       throw new ClusterException("VirtualService " + ns + "/" + env.virtualService() + " still sends " + routes.maxGreenShare()
           + "% of traffic to " + env.green().host() + "; Green was not touched. Run 'lmsctl switch' first");
     }
     List<String> others = cluster.otherRoutesToGreen(env);
     if (!others.isEmpty()) {
-      cluster.journal().append("stop-green.refused", Map.of("deployment", name, "otherRoutes", others));
+      cluster.journal().append(Event.STOP_GREEN_REFUSED, Map.of("deployment", name, "otherRoutes", others));
       throw new ClusterException("another VirtualService still routes to " + env.green().host() + " (" + String.join("; ", others)
           + "); the plan switches only " + ns + "/" + env.virtualService() + ". Green was not touched: move that route to Blue, then run this again");
     }
     // Green is the only thing serving if Blue is down: never scale it down then, whoever asks
     BlueCapacity blue = BlueCapacity.of(cluster.deployment(ns, env.blue().deployment()), env);
     if (!blue.sufficient()) {
-      cluster.journal().append("stop-green.refused", Map.of("deployment", name, "blue", blue.describe()));
+      cluster.journal().append(Event.STOP_GREEN_REFUSED, Map.of("deployment", name, "blue", blue.describe()));
       throw new ClusterException("Blue is not ready (" + blue.describe() + "); Green was not touched");
     }
     Deployment green = cluster.deployment(ns, env.green().deployment());
     int before = Cluster.replicas(green);
     List<Pod> pods = cluster.pods(ns, env.green().podLabels());
     if (before == 0 && pods.isEmpty()) {
-      cluster.journal().append("stop-green.noop", Map.of("deployment", name, "reason", "already scaled to 0 with no pods left"));
+      cluster.journal().append(Event.STOP_GREEN_NOOP, Map.of("deployment", name, "reason", "already scaled to 0 with no pods left"));
       return new Result(name, false, 0, List.of(), 0, Duration.ZERO);
     }
 
@@ -91,7 +92,7 @@ public final class GreenShutdown {
     long bytes = saved.stream().mapToLong(GreenLogArchive.Saved::bytes).sum();
 
     Map<String, Object> args = Map.of("deployment", name, "replicas", 0, "replicasBefore", before);
-    cluster.journal().append("cluster.command.start", Map.of("command", "scale deployment", "arguments", args));
+    cluster.journal().append(Event.CLUSTER_COMMAND_START, Map.of("command", "scale deployment", "arguments", args));
     cluster.retry().run("scale Deployment " + name + " to 0",
         () -> cluster.client().apps().deployments().inNamespace(ns).withName(env.green().deployment()).scale(0));
     cluster.journalCommand("scale deployment", args, "ok");
@@ -104,7 +105,7 @@ public final class GreenShutdown {
     } finally {
       new GreenLogArchive(cluster).journalDigests(digests.join());
     }
-    cluster.journal().append("stop-green.done", Map.of("deployment", name, "podsLeft", 0, "waitedMillis", waited.toMillis()));
+    cluster.journal().append(Event.STOP_GREEN_DONE, Map.of("deployment", name, "podsLeft", 0, "waitedMillis", waited.toMillis()));
     return new Result(name, true, before, files, bytes, waited);
   }
 
@@ -140,7 +141,7 @@ public final class GreenShutdown {
         if (remaining == 0 || gone.isDone()) return Duration.ofNanos(System.nanoTime() - start);
         Duration left = budget.minus(Duration.ofNanos(System.nanoTime() - start));
         if (left.isNegative() || left.isZero()) {
-          cluster.journal().append("stop-green.timeout", Map.of("podsLeft", remaining, "budgetSeconds", budget.toSeconds()));
+          cluster.journal().append(Event.STOP_GREEN_TIMEOUT, Map.of("podsLeft", remaining, "budgetSeconds", budget.toSeconds()));
           throw new ClusterException(remaining + " Green pod(s) still present after " + budget.toSeconds()
               + "s, the step's budget; Green is scaled to 0. Check the pods with 'kubectl get pods -l "
               + Cluster.selector(env.green().podLabels()) + " -n " + env.namespace() + "' and re-run to keep waiting");

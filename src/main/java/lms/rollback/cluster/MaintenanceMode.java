@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import java.util.HashMap;
 import java.util.Map;
+import lms.rollback.audit.Event;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
 import lms.rollback.plan.Environment;
@@ -35,7 +36,7 @@ public final class MaintenanceMode {
     VirtualService vs = cluster.virtualService(env);
     String name = env.namespace() + "/" + env.virtualService();
     if (annotations(vs).containsKey(SAVED_ROUTES)) {
-      cluster.journal().append("maintenance.noop", Map.of("virtualService", name, "reason", "already in maintenance"));
+      cluster.journal().append(Event.MAINTENANCE_NOOP, Map.of("virtualService", name, "reason", "already in maintenance"));
       return new Result(false, describe(vs));
     }
     RouteTable table = RouteTable.of(vs, env);
@@ -53,7 +54,7 @@ public final class MaintenanceMode {
     }
     ((ObjectNode) json.with("metadata").with("annotations")).put(SAVED_ROUTES, saved);
     VirtualService updated = write(env, json, "enter maintenance");
-    cluster.journal().append("maintenance.on", Map.of("virtualService", name, "host", host, "routes", describe(updated)));
+    cluster.journal().append(Event.MAINTENANCE_ON, Map.of("virtualService", name, "host", host, "routes", describe(updated)));
     return new Result(true, describe(updated));
   }
 
@@ -63,7 +64,7 @@ public final class MaintenanceMode {
     String name = env.namespace() + "/" + env.virtualService();
     String saved = annotations(vs).get(SAVED_ROUTES);
     if (saved == null) {
-      cluster.journal().append("maintenance.noop", Map.of("virtualService", name, "reason", "not in maintenance"));
+      cluster.journal().append(Event.MAINTENANCE_NOOP, Map.of("virtualService", name, "reason", "not in maintenance"));
       return new Result(false, describe(vs));
     }
     ObjectNode json = JSON.valueToTree(vs);
@@ -82,7 +83,7 @@ public final class MaintenanceMode {
       throw new lms.rollback.core.VerificationException("VirtualService " + name + " reads back as " + String.join("; ", RouteTable.of(updated, env).describe())
           + " after leaving maintenance, not at the rollback weights");
     }
-    cluster.journal().append("maintenance.off", Map.of("virtualService", name, "routes", RouteTable.of(updated, env).asData()));
+    cluster.journal().append(Event.MAINTENANCE_OFF, Map.of("virtualService", name, "routes", RouteTable.of(updated, env).asData()));
     return new Result(true, describe(updated));
   }
 
@@ -93,7 +94,7 @@ public final class MaintenanceMode {
   private VirtualService write(Environment env, ObjectNode json, String what) {
     VirtualService desired = JSON.convertValue(json, VirtualService.class);
     Map<String, Object> args = Map.of("virtualService", env.namespace() + "/" + env.virtualService(), "action", what);
-    cluster.journal().append("cluster.command.start", Map.of("command", "update virtualservice", "arguments", args));
+    cluster.journal().append(Event.CLUSTER_COMMAND_START, Map.of("command", "update virtualservice", "arguments", args));
     // the resourceVersion read above makes a concurrent change a 409 instead of a lost update
     VirtualService updated = cluster.retry().call(what, () -> cluster.client().adapt(io.fabric8.istio.client.IstioClient.class).v1().virtualServices().inNamespace(env.namespace()).resource(desired).update());
     cluster.journalCommand("update virtualservice", args, "ok");

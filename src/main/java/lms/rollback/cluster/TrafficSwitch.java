@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lms.rollback.audit.Event;
 import lms.rollback.core.VerificationException;
 import lms.rollback.plan.Environment;
 
@@ -50,10 +51,10 @@ public final class TrafficSwitch {
       throw new ClusterException("VirtualService " + vsName + " has no HTTP route to " + env.blue().host() + " or "
           + env.green().host() + "; nothing was changed. Check the plan's blue.host and green.host");
     }
-    cluster.journal().append("switch.before", Map.of("virtualService", vsName, "routes", before.asData()));
+    cluster.journal().append(Event.SWITCH_BEFORE, Map.of("virtualService", vsName, "routes", before.asData()));
 
     if (before.matches(env.rollbackWeights())) {
-      cluster.journal().append("switch.noop", Map.of("virtualService", vsName, "reason", "already at the rollback weights"));
+      cluster.journal().append(Event.SWITCH_NOOP, Map.of("virtualService", vsName, "reason", "already at the rollback weights"));
       return new Result(request.environment(), vsName, false, before.describe(), before.describe(), null, false);
     }
 
@@ -61,12 +62,12 @@ public final class TrafficSwitch {
     boolean forced = false;
     if (!capacity.sufficient()) {
       if (request.forceReason() == null) {
-        cluster.journal().append("switch.refused", Map.of("virtualService", vsName, "reason", capacity.describe()));
+        cluster.journal().append(Event.SWITCH_REFUSED, Map.of("virtualService", vsName, "reason", capacity.describe()));
         throw new ClusterException("Blue cannot take the traffic: " + capacity.describe()
             + ". Nothing was changed. Scale Blue up first, or pass --force --reason \"...\" to switch anyway");
       }
       forced = true;
-      cluster.journal().append("switch.forced", Map.of("virtualService", vsName, "blue", capacity.describe(), "reason", request.forceReason()));
+      cluster.journal().append(Event.SWITCH_FORCED, Map.of("virtualService", vsName, "blue", capacity.describe(), "reason", request.forceReason()));
     }
 
     VirtualService[] known = {vs};
@@ -79,7 +80,7 @@ public final class TrafficSwitch {
       if (table.matches(env.rollbackWeights())) return;
       ArrayNode ops = table.patchTo(env, env.rollbackWeights());
       Map<String, Object> args = Map.of("virtualService", vsName, "type", "json", "patch", ops);
-      cluster.journal().append("cluster.command.start", Map.of("command", "patch virtualservice", "arguments", args));
+      cluster.journal().append(Event.CLUSTER_COMMAND_START, Map.of("command", "patch virtualservice", "arguments", args));
       try {
         cluster.virtualServiceResource(env).patch(PatchContext.of(PatchType.JSON), ops.toString());
       } catch (RuntimeException e) {
@@ -90,7 +91,7 @@ public final class TrafficSwitch {
     });
 
     RouteTable after = RouteTable.of(cluster.virtualService(env), env);
-    cluster.journal().append("switch.after", Map.of("virtualService", vsName, "routes", after.asData()));
+    cluster.journal().append(Event.SWITCH_AFTER, Map.of("virtualService", vsName, "routes", after.asData()));
     if (!after.matches(env.rollbackWeights())) {
       throw new VerificationException("VirtualService " + vsName + " reads back as " + String.join("; ", after.describe())
           + " instead of " + env.blue().host() + " " + env.rollbackWeights().blue() + "% / " + env.green().host() + " "

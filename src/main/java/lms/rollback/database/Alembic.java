@@ -3,6 +3,7 @@ package lms.rollback.database;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import lms.rollback.audit.Event;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
 
@@ -30,7 +31,7 @@ public final class Alembic {
   private MigrationProcess.Run call(List<String> arguments) {
     String command = "alembic " + String.join(" ", arguments);
     MigrationProcess.Run run = process.alembic(arguments);
-    journal.append("database.command", java.util.Map.of("command", command, "arguments", process.describe(),
+    journal.append(Event.DATABASE_COMMAND, java.util.Map.of("command", command, "arguments", process.describe(),
         "outcome", run.ok() ? "ok" : "exit " + run.exitCode() + ": " + lastError(run)));
     return run;
   }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
@@ -63,7 +64,7 @@ public final class BackupRestore {
     List<String> argv = new ArrayList<>(command);
     argv.add("--dbname=" + url.withoutPassword());
     argv.add(dump.toString());
-    journal.append("database.restore.start", Map.of("dump", dump.toString(), "bytes", bytes, "sha256", sha, "database", url.toString(),
+    journal.append(Event.DATABASE_RESTORE_START, Map.of("dump", dump.toString(), "bytes", bytes, "sha256", sha, "database", url.toString(),
         "command", String.join(" ", command)));
     long start = System.nanoTime();
     ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
@@ -108,12 +109,12 @@ public final class BackupRestore {
       synchronized (output) {
         tail = String.join("\n", output.subList(Math.max(0, output.size() - 10), output.size()));
       }
-      journal.append("database.restore.failed", Map.of("dump", dump.toString(), "exitCode", exit, "output", tail));
+      journal.append(Event.DATABASE_RESTORE_FAILED, Map.of("dump", dump.toString(), "exitCode", exit, "output", tail));
       throw new LmsException(ExitCode.OTHER, "pg_restore of " + dump + " failed (exit " + exit + "): "
           + (tail.isEmpty() ? "no output" : tail.lines().reduce((a, b) -> b).orElse("")) + ". Maintenance mode stays on");
     }
     Result r = new Result(dump, bytes, sha, took);
-    journal.append("database.restored", r.asData());
+    journal.append(Event.DATABASE_RESTORED, r.asData());
     return r;
   }
 

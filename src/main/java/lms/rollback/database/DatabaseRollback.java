@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
@@ -21,12 +22,6 @@ import lms.rollback.plan.DatabasePlan;
  * crash, or by mistake) goes to the same revision instead of one step further down.
  */
 public final class DatabaseRollback {
-
-  public static final String PLANNED = "database.downgrade.planned";
-  public static final String DONE = "database.downgraded";
-  public static final String FAILED = "database.downgrade.failed";
-  public static final String REFUSED = "database.refused";
-
   private final DatabasePlan plan;
   private final Journal journal;
   private final Alembic alembic;
@@ -63,9 +58,8 @@ public final class DatabaseRollback {
   /** The revision the latest completed downgrade of this run went to, or null. */
   public String downgradedTo() {
     String to = null;
-    for (Journal.Entry e : journal.read()) {
-      if (e.type().equals("scenario.start")) to = null;
-      if (e.type().equals(DONE)) to = e.data().path("to").asText();
+    for (Journal.Entry e : runEntries()) {
+      if (e.is(Event.DATABASE_DOWNGRADED)) to = e.data().path("to").asText();
     }
     return to;
   }
@@ -79,7 +73,7 @@ public final class DatabaseRollback {
     String target;
     List<String> path;
     if (earlier != null && before.equals(earlier.path("to").asText())) {
-      journal.append("database.noop", Map.of("revision", before, "reason", "already at " + before + ", the target journaled at seq "
+      journal.append(Event.DATABASE_NOOP, Map.of("revision", before, "reason", "already at " + before + ", the target journaled at seq "
           + earlier.path("seq").asLong()));
       return new Result(before, before, before, false, List.of(), executor);
     }
@@ -93,7 +87,7 @@ public final class DatabaseRollback {
     }
     for (String revision : path) {
       if (plan.irreversibleRevisions().contains(revision)) {
-        journal.append(REFUSED, Map.of("revision", revision, "reason", "irreversible", "current", before, "target", target));
+        journal.append(Event.DATABASE_REFUSED, Map.of("revision", revision, "reason", "irreversible", "current", before, "target", target));
         throw new LmsException(ExitCode.INVALID_INPUT, "refused: migration " + revision + " is marked irreversible in the plan "
             + "(database.irreversibleRevisions): its downgrade would lose data. Nothing was changed; restore from a backup instead (scenario D: lmsctl restore)");
       }
@@ -105,7 +99,7 @@ public final class DatabaseRollback {
     planned.put("executor", executor);
     planned.put("rehearsal", request.rehearsal());
     planned.put("authorizedBy", approvers);
-    journal.append(PLANNED, planned);
+    journal.append(Event.DATABASE_DOWNGRADE_PLANNED, planned);
     progress.say("  alembic downgrade " + target + " (from " + before + ", undoing " + String.join(", ", path) + ")");
     MigrationProcess.Run run = alembic.downgrade(target);
     String after;
@@ -124,27 +118,28 @@ public final class DatabaseRollback {
       failed.put("exitCode", run.exitCode());
       failed.put("error", Alembic.lastError(run));
       failed.put("output", run.tail(15));
-      journal.append(FAILED, failed);
+      journal.append(Event.DATABASE_DOWNGRADE_FAILED, failed);
       throw new LmsException(ExitCode.OTHER, "alembic downgrade " + before + " -> " + target + " failed"
           + (failedAt == null ? "" : " in migration " + failedAt) + ": " + Alembic.lastError(run) + "; the database is at revision " + after
           + ". Stop here and restore from a backup (scenario D: lmsctl restore)");
     }
-    journal.append(DONE, Map.of("from", before, "to", target, "after", after, "undone", path));
+    journal.append(Event.DATABASE_DOWNGRADED, Map.of("from", before, "to", target, "after", after, "undone", path));
     return new Result(before, after, target, !path.isEmpty(), path, executor);
   }
 
-  /** The approvers of the recorded two-person authorization, or a refusal (journaled). */
+  /** The approvers of the two-person authorization recorded for the run in progress, or a refusal (journaled). */
   private List<String> requireAuthorization(String trigger) {
-    List<Journal.Entry> entries = journal.read();
+    // an authorization given to an earlier run that ended authorizes nothing now
+    List<Journal.Entry> entries = lms.rollback.audit.RunLog.read(journal).current();
     for (int i = entries.size() - 1; i >= 0; i--) {
       Journal.Entry e = entries.get(i);
-      if (e.type().equals(DecisionRecorder.DATABASE_AUTHORIZED) && (trigger == null || trigger.equals(e.data().path("trigger").asText()))) {
+      if (e.is(Event.GATE_DATABASE_AUTHORIZED) && (trigger == null || trigger.equals(e.data().path("trigger").asText()))) {
         List<String> approvers = new ArrayList<>();
         e.data().path("approvers").forEach(a -> approvers.add(a.asText()));
         return approvers;
       }
     }
-    journal.append(REFUSED, Map.of("reason", "no two-person authorization in the journal", "trigger", String.valueOf(trigger)));
+    journal.append(Event.DATABASE_REFUSED, Map.of("reason", "no two-person authorization in the journal", "trigger", String.valueOf(trigger)));
     throw new NotAuthorizedException("refused: a database rollback needs the two-person authorization (DBA and Release Commander, §4.2 step 4) "
         + "recorded in this journal" + (trigger == null ? "" : " for " + trigger) + ", and there is none. Record both with "
         + "'lmsctl gate record --database …' (or approve in lmsRollbackGate); a rehearsal passes --rehearsal. Nothing was changed");
@@ -153,14 +148,19 @@ public final class DatabaseRollback {
   /** The downgrade an earlier run of this rollback planned, if any (since the scenario's start). */
   private JsonNode earlierPlan() {
     JsonNode found = null;
-    for (Journal.Entry e : journal.read()) {
-      if (e.type().equals("scenario.start")) found = null;
-      if (e.type().equals(PLANNED)) {
+    for (Journal.Entry e : runEntries()) {
+      if (e.is(Event.DATABASE_DOWNGRADE_PLANNED)) {
         var data = ((com.fasterxml.jackson.databind.node.ObjectNode) e.data().deepCopy()).put("seq", e.seq());
         found = data;
       }
     }
     return found;
+  }
+
+  /** The entries of this journal's last run from its start on; the whole journal for a lone db-rollback (no run). */
+  private List<Journal.Entry> runEntries() {
+    lms.rollback.audit.RunLog log = lms.rollback.audit.RunLog.read(journal);
+    return log.lastStart() == null ? log.entries() : log.sinceLastStart();
   }
 
   private static boolean contains(JsonNode array, String value) {

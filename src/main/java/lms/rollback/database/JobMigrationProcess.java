@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import lms.rollback.audit.Event;
 import lms.rollback.cluster.Cluster;
 import lms.rollback.cluster.ClusterException;
 import lms.rollback.core.ExitCode;
@@ -71,16 +72,16 @@ public final class JobMigrationProcess implements MigrationProcess {
         .endSpec().endTemplate().endSpec().build();
     var jobs = cluster.client().batch().v1().jobs().inNamespace(env.namespace());
     Map<String, Object> described = Map.of("job", env.namespace() + "/" + name, "image", green.getImage(), "command", argv);
-    cluster.journal().append("database.job.created", described);
+    cluster.journal().append(Event.DATABASE_JOB_CREATED, described);
     cluster.retry().call("create Job " + name, () -> jobs.resource(job).create());
     try {
       return await(name);
     } finally {
       try {
         cluster.retry().run("delete Job " + name, () -> jobs.withName(name).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
-        cluster.journal().append("database.job.deleted", Map.of("job", env.namespace() + "/" + name));
+        cluster.journal().append(Event.DATABASE_JOB_DELETED, Map.of("job", env.namespace() + "/" + name));
       } catch (RuntimeException e) {
-        cluster.journal().append("database.job.left", Map.of("job", env.namespace() + "/" + name, "reason", String.valueOf(e.getMessage())));
+        cluster.journal().append(Event.DATABASE_JOB_LEFT, Map.of("job", env.namespace() + "/" + name, "reason", String.valueOf(e.getMessage())));
         cluster.progress().say("  the Job " + env.namespace() + "/" + name + " could not be deleted (" + e.getMessage() + "); delete it by hand");
       }
     }

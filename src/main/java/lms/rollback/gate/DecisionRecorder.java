@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
+import lms.rollback.audit.RunLog;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
 import lms.rollback.plan.Plan;
@@ -16,11 +18,6 @@ import lms.rollback.plan.Plan;
  * the person is checked here, after the fact; a refused decision is journaled as such.
  */
 public final class DecisionRecorder {
-
-  public static final String DECISION = "gate.decision";
-  public static final String REFUSED = "gate.refused";
-  public static final String DATABASE_AUTHORIZED = "gate.database.authorized";
-
   public enum Kind { approve, reject, timeout }
 
   /** How much earlier than the engine's deadline Jenkins' own timer may fire (the controller's clock is not the agent's). */
@@ -101,7 +98,7 @@ public final class DecisionRecorder {
     }
     if (d.kind() == Kind.timeout) {
       Prompt p = d.database() ? Prompt.database(d.trigger()) : Prompt.level(d.trigger(), d.level());
-      PromptLog.open(GateRun.currentRun(journal.read()), p).ifPresent(o -> {
+      PromptLog.open(RunLog.read(journal).current(), p).ifPresent(o -> {
         if (o.deadline().isAfter(clock.instant().plus(EARLY_TIMEOUT))) {
           refuse(d, p.describe() + " is open until " + plan.time().stamp(o.deadline()) + "; a timeout is recorded only once its window has run out");
         }
@@ -109,7 +106,7 @@ public final class DecisionRecorder {
       String role = d.database() ? String.join(" and ", authority.twoPersonRule().titles()) : gate.level(d.level()).title();
       Map<String, Object> data = base(d, role);
       if (d.database()) data.put("database", true);
-      journal.append(DECISION, data);
+      journal.append(Event.GATE_DECISION, data);
       close(d, role);
       return new Outcome(d.kind(), d.by(), role, false, false, List.of());
     }
@@ -142,7 +139,7 @@ public final class DecisionRecorder {
     if (d.kind() == Kind.approve && Identity.same(d.by(), d.requestedBy())) {
       refuse(d, d.by() + " requested this rollback and may not also approve it");
     }
-    Journal.Entry closed = levelDecision(d.trigger());
+    Journal.Entry closed = levelDecision(d.trigger(), runRequester);
     if (closed != null) {
       refuse(d, "the gate of " + d.trigger() + " is already closed: " + closed.data().path("decision").asText() + "d by " + closed.data().path("by").asText()
           + " at " + plan.time().stamp(closed.ts()) + "; a decision once recorded is not reversed by a later one (to stop a run that is under way, stop its job or process)");
@@ -151,7 +148,7 @@ public final class DecisionRecorder {
     Map<String, Object> data = base(d, override ? "administrator override" : role);
     data.put("override", override);
     if (proof != null) data.put("signature", proof);
-    journal.append(DECISION, data);
+    journal.append(Event.GATE_DECISION, data);
     close(d, (String) data.get("role"));
     return new Outcome(d.kind(), d.by(), override ? "administrator override" : role, override, false, List.of());
   }
@@ -209,19 +206,21 @@ public final class DecisionRecorder {
 
   /** The current run's scenario.start for {@code trigger} (who asked, under which plan), or an empty node before a run started. */
   private JsonNode runStart(String trigger) {
-    JsonNode start = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
-    for (Journal.Entry e : GateRun.currentRun(journal.read())) {
-      if (e.type().equals("scenario.start") && trigger.equals(e.data().path("trigger").asText())) start = e.data();
-    }
-    return start;
+    RunLog.Start start = RunLog.read(journal).unfinished();
+    return start != null && trigger.equals(start.trigger()) ? start.data() : com.fasterxml.jackson.databind.node.MissingNode.getInstance();
   }
 
-  /** The current run's approval or rejection of {@code trigger}'s levels, if one was recorded. */
-  private Journal.Entry levelDecision(String trigger) {
-    for (Journal.Entry e : GateRun.currentRun(journal.read())) {
+  /**
+   * The current run's approval or rejection of {@code trigger}'s levels, if one was recorded. An approval by the run's
+   * requester (recorded before the run started, naming another requester) decided nothing, so it closes nothing.
+   */
+  private Journal.Entry levelDecision(String trigger, String runRequester) {
+    for (Journal.Entry e : RunLog.read(journal).current()) {
       JsonNode data = e.data();
-      if (e.type().equals(DECISION) && trigger.equals(data.path("trigger").asText()) && !data.path("database").asBoolean(false)
-          && List.of("approve", "reject").contains(data.path("decision").asText())) {
+      boolean requesterApproval = "approve".equals(data.path("decision").asText()) && runRequester != null
+          && Identity.same(runRequester, data.path("by").asText());
+      if (e.is(Event.GATE_DECISION) && trigger.equals(data.path("trigger").asText()) && !data.path("database").asBoolean(false)
+          && List.of("approve", "reject").contains(data.path("decision").asText()) && !requesterApproval) {
         return e;
       }
     }
@@ -231,9 +230,9 @@ public final class DecisionRecorder {
   /** The levels below {@code level} whose window has not run out in the current run: a level is decided only once those before it closed. */
   private List<Integer> levelsStillOpen(String trigger, int level) {
     java.util.Set<Integer> timedOut = new java.util.HashSet<>();
-    for (Journal.Entry e : GateRun.currentRun(journal.read())) {
+    for (Journal.Entry e : RunLog.read(journal).current()) {
       JsonNode data = e.data();
-      if (e.type().equals(DECISION) && trigger.equals(data.path("trigger").asText()) && !data.path("database").asBoolean(false)
+      if (e.is(Event.GATE_DECISION) && trigger.equals(data.path("trigger").asText()) && !data.path("database").asBoolean(false)
           && "timeout".equals(data.path("decision").asText())) {
         timedOut.add(data.path("level").asInt());
       }
@@ -271,7 +270,7 @@ public final class DecisionRecorder {
     if (proof != null) data.put("signature", proof);
     data.put("database", true);
     data.put("rolesHeld", held);
-    journal.append(DECISION, data);
+    journal.append(Event.GATE_DECISION, data);
     if (d.kind() == Kind.reject) {
       close(d, (String) data.get("role"));
       return new Outcome(d.kind(), d.by(), (String) data.get("role"), false, false, List.copyOf(approvals.keySet()));
@@ -279,7 +278,7 @@ public final class DecisionRecorder {
     approvals.put(Identity.normalize(d.by()), held);
     List<String> pair = twoPeopleCovering(rule.roles(), approvals);
     if (pair != null) {
-      journal.append(DATABASE_AUTHORIZED, Map.of("trigger", d.trigger(), "approvers", pair, "roles", rule.roles()));
+      journal.append(Event.GATE_DATABASE_AUTHORIZED, Map.of("trigger", d.trigger(), "approvers", pair, "roles", rule.roles()));
       close(Prompt.database(d.trigger()), "authorized", String.join(" and ", pair), String.join(" and ", rule.titles()));
     }
     return new Outcome(d.kind(), d.by(), (String) data.get("role"), false, pair != null, List.copyOf(approvals.keySet()));
@@ -288,9 +287,9 @@ public final class DecisionRecorder {
   /** Approvals of the database rollback so far, by person, with the roles each holds. */
   private Map<String, List<String>> databaseApprovals(String trigger) {
     Map<String, List<String>> approvals = new LinkedHashMap<>();
-    for (Journal.Entry e : GateRun.currentRun(journal.read())) {
+    for (Journal.Entry e : RunLog.read(journal).current()) {
       JsonNode data = e.data();
-      if (e.type().equals(DECISION) && data.path("database").asBoolean() && trigger.equals(data.path("trigger").asText())
+      if (e.is(Event.GATE_DECISION) && data.path("database").asBoolean() && trigger.equals(data.path("trigger").asText())
           && "approve".equals(data.path("decision").asText())) {
         List<String> roles = new ArrayList<>();
         data.path("rolesHeld").forEach(r -> roles.add(r.asText()));
@@ -334,14 +333,14 @@ public final class DecisionRecorder {
     data.put("outcome", outcome);
     data.put("by", by);
     data.put("role", role);
-    journal.append(PromptLog.CLOSED, data);
+    journal.append(Event.GATE_CLOSED, data);
   }
 
   private void refuse(Decision d, String why) {
     Map<String, Object> data = base(d, null);
     data.put("database", d.database());
     data.put("refused", why);
-    journal.append(REFUSED, data);
+    journal.append(Event.GATE_REFUSED, data);
     throw new NotAuthorizedException(why);
   }
 }

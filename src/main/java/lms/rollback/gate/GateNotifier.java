@@ -11,11 +11,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
-import lms.rollback.core.SecretMasker;
+import lms.rollback.audit.RunLog;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
 import lms.rollback.core.Progress;
+import lms.rollback.core.SecretMasker;
 import lms.rollback.notify.MessageTemplates;
 import lms.rollback.notify.Notifier;
 import lms.rollback.notify.RenderedMessage;
@@ -33,19 +35,14 @@ import lms.rollback.plan.Trigger;
  * retried by the {@link Notifier} and never throw: a dead mail server must not hold up a rollback.
  */
 public final class GateNotifier {
-
-  public static final String NOTIFIED = "gate.notified";
-  public static final String ESCALATED = "gate.escalated";
-  public static final String REMINDED = "gate.reminded";
-
   /** What a notice says: a prompt opened, a prompt escalated to the next authority, or a reminder. */
   public enum Kind {
-    opened(NOTIFIED, "gate-opened"), escalated(ESCALATED, "gate-escalated"), reminder(REMINDED, "gate-reminder");
+    opened(Event.GATE_NOTIFIED, "gate-opened"), escalated(Event.GATE_ESCALATED, "gate-escalated"), reminder(Event.GATE_REMINDED, "gate-reminder");
 
-    final String journalType;
+    final Event journalType;
     final String template;
 
-    Kind(String journalType, String template) {
+    Kind(Event journalType, String template) {
       this.journalType = journalType;
       this.template = template;
     }
@@ -128,7 +125,7 @@ public final class GateNotifier {
     GatePlan gate = gateOf(p, request.scenario());
     List<Journal.Entry> entries = journal.read();
     // the same run as the gate's: a prompt opened by a run that has ended (refused, rejected, done) is not this one's
-    PromptLog.Opened opened = PromptLog.open(GateRun.currentRun(entries), p).orElse(null);
+    PromptLog.Opened opened = PromptLog.open(RunLog.of(entries).current(), p).orElse(null);
     if (opened == null) {
       Duration window = scaled(gate.window(p), timeScale);
       Map<String, Object> data = new LinkedHashMap<>(p.asData());
@@ -145,7 +142,7 @@ public final class GateNotifier {
       data.put("environment", request.environment());
       data.put("evidence", request.evidence() != null ? request.evidence() : evidence(entries, p.trigger()));
       data.put("link", request.link());
-      Journal.Entry e = journal.append(PromptLog.OPENED, data);
+      Journal.Entry e = journal.append(Event.GATE_OPENED, data);
       opened = PromptLog.open(List.of(e), p).orElseThrow();
     }
     Kind kind = p.level() == 0 ? Kind.opened : Kind.escalated;
@@ -268,8 +265,8 @@ public final class GateNotifier {
     for (int i = entries.size() - 1; i >= 0; i--) {
       Journal.Entry e = entries.get(i);
       var d = e.data();
-      if (e.type().equals("trigger.recommendation") && trigger.equals(d.path("trigger").asText())) d = d.path("evidence");
-      else if (!((e.type().equals(TriggerEvidence.FIRED) || e.type().equals(TriggerEvidence.EVALUATED)) && trigger.equals(d.path("trigger").asText()))) continue;
+      if (e.is(Event.TRIGGER_RECOMMENDATION) && trigger.equals(d.path("trigger").asText())) d = d.path("evidence");
+      else if (!((e.is(Event.TRIGGER_FIRED) || e.is(Event.TRIGGER_EVALUATED)) && trigger.equals(d.path("trigger").asText()))) continue;
       return d.path("condition").asText() + ": " + d.path("detail").asText() + " (measured " + d.path("at").asText() + ")";
     }
     return "no measurement journaled: " + trigger + " is judged by a person (see the reason)";

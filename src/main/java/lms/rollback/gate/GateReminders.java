@@ -7,7 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
+import lms.rollback.audit.RunLog;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
 import lms.rollback.core.Progress;
@@ -20,8 +22,6 @@ import lms.rollback.plan.Budget;
  * step, another terminal), and the reminders still pending are cancelled and journaled as such.
  */
 public final class GateReminders {
-
-  public static final String CANCELLED = "gate.reminders.cancelled";
   /** How often the journal is read for a closing decision: a reminder never follows a decision by more. */
   public static final Duration DEFAULT_POLL = Duration.ofMillis(500);
 
@@ -51,11 +51,11 @@ public final class GateReminders {
   }
 
   public Result run(Prompt p) {
-    List<Journal.Entry> entries = GateRun.currentRun(journal.read());
+    List<Journal.Entry> entries = RunLog.read(journal).current();
     PromptLog.Opened opened = PromptLog.open(entries, p).orElse(null);
     if (opened == null) {
       // decided before the reminders even started (a quick answer beside a slow agent): nothing to remind
-      boolean wasOpened = entries.stream().anyMatch(e -> e.type().equals(PromptLog.OPENED) && p.matches(e.data()));
+      boolean wasOpened = entries.stream().anyMatch(e -> e.is(Event.GATE_OPENED) && p.matches(e.data()));
       if (wasOpened) return new Result(0, 0, "closed before the reminders started");
       throw new LmsException(ExitCode.INVALID_INPUT, "--trigger/--level: no prompt for " + p.describe() + " in " + journal.file()
           + "; 'lmsctl gate notify' opens one");
@@ -77,7 +77,7 @@ public final class GateReminders {
         data.put("pending", pending);
         data.put("closedBy", by);
         data.put("closedSeq", closed.get().seq());
-        journal.append(CANCELLED, data);
+        journal.append(Event.GATE_REMINDERS_CANCELLED, data);
         progress.say("  " + p.describe() + ": closed (" + by + "); " + pending + " pending reminder(s) cancelled");
         return new Result(sent, pending, by);
       }

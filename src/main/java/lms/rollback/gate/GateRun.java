@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
+import lms.rollback.audit.RunLog;
 import lms.rollback.core.Progress;
 import lms.rollback.notify.MessageTemplates;
 import lms.rollback.plan.Budget;
@@ -28,9 +30,6 @@ import lms.rollback.plan.PlanTime;
 public final class GateRun {
 
   static final String REHEARSAL = "a rehearsal (§9.1) needs no approval";
-
-  /** Journal entries that end a run: decisions after them belong to the next one. */
-  public static final Set<String> RUN_ENDS = Set.of("scenario.end", "scenario.rejected", "scenario.refused");
 
   public enum Status {
     NOT_REQUIRED, OPEN, APPROVED, REJECTED, EXPIRED;
@@ -120,7 +119,11 @@ public final class GateRun {
       // a rehearsal (§9.1) is scheduled, never on production: nobody is woken at 3 a.m. to approve it
       return new State(Status.NOT_REQUIRED, trigger, null, null, null, null, Duration.ZERO, null, approvals, escalations, REHEARSAL, plan.time());
     }
-    List<Journal.Entry> entries = currentRun(journal.read());
+    RunLog log = RunLog.read(journal);
+    List<Journal.Entry> entries = log.current();
+    // the requester is the run's, as its start fixed it: a later call naming someone else cannot make the requester's approval count
+    RunLog.Start start = log.unfinished();
+    if (start != null && start.requestedBy() != null) requestedBy = start.requestedBy();
     TriggerEvidence evidence = TriggerEvidence.in(entries, trigger);
     GatePlan gate = authority.gateFor(trigger, scenario, evidence);
     // a measured automatic trigger decides the rollback itself; a database step still needs its two people (§4.2 step 4)
@@ -136,8 +139,8 @@ public final class GateRun {
     for (Journal.Entry e : entries) {
       JsonNode d = e.data();
       if (!trigger.equals(d.path("trigger").asText())) continue;
-      if (e.type().equals(DecisionRecorder.DATABASE_AUTHORIZED)) databaseAuthorized = true;
-      if (!e.type().equals(DecisionRecorder.DECISION)) continue;
+      if (e.is(Event.GATE_DATABASE_AUTHORIZED)) databaseAuthorized = true;
+      if (!e.is(Event.GATE_DECISION)) continue;
       boolean database = d.path("database").asBoolean(false);
       String kind = d.path("decision").asText();
       String by = d.path("by").asText();
@@ -223,20 +226,11 @@ public final class GateRun {
     }
   }
 
-  /** The entries of the run in progress: those after the last run that ended. */
-  public static List<Journal.Entry> currentRun(List<Journal.Entry> entries) {
-    int from = 0;
-    for (int i = 0; i < entries.size(); i++) {
-      if (RUN_ENDS.contains(entries.get(i).type())) from = i + 1;
-    }
-    return entries.subList(from, entries.size());
-  }
-
   /** The request a notice tells about: the run's, or the one the first prompt of this trigger was opened with. */
   private PromptLog.Request requestOf(Prompt p, PromptLog.Request given) {
     if (given.reason() != null || given.link() != null) return given;
-    for (Journal.Entry e : currentRun(journal.read())) {
-      if (e.type().equals(PromptLog.OPENED) && p.trigger().equals(e.data().path("trigger").asText())) {
+    for (Journal.Entry e : RunLog.read(journal).current()) {
+      if (e.is(Event.GATE_OPENED) && p.trigger().equals(e.data().path("trigger").asText())) {
         return PromptLog.Request.from(e.data());
       }
     }

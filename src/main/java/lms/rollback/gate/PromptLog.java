@@ -6,15 +6,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
 
 /** What the journal says about decision prompts: which is open since when, and when one closed. */
 public final class PromptLog {
-  public static final String OPENED = "gate.opened";
-  public static final String CLOSED = "gate.closed";
-
   private PromptLog() {}
 
   /** Who asked for the rollback and what the deciders are told about it, as gate.opened keeps it. */
@@ -36,12 +34,12 @@ public final class PromptLog {
   public static Optional<Opened> open(List<Journal.Entry> entries, Prompt p) {
     Opened found = null;
     for (Journal.Entry e : entries) {
-      if (e.type().equals(OPENED) && p.matches(e.data())) {
+      if (e.is(Event.GATE_OPENED) && p.matches(e.data())) {
         JsonNode d = e.data();
         double scale = d.path("timeScale").asDouble(1.0);
         found = new Opened(p, e.seq(), e.ts(), Duration.ofMillis(d.path("windowMillis").asLong(d.path("windowSeconds").asLong() * 1000)),
             scale > 0 ? scale : 1.0, Request.from(d));
-      } else if (e.type().equals(CLOSED) && p.matches(e.data())) {
+      } else if (e.is(Event.GATE_CLOSED) && p.matches(e.data())) {
         found = null;
       }
     }
@@ -50,7 +48,7 @@ public final class PromptLog {
 
   /** The gate.closed of this prompt written after entry {@code seq}, if any. */
   public static Optional<Journal.Entry> closedAfter(List<Journal.Entry> entries, Prompt p, long seq) {
-    return entries.stream().filter(e -> e.seq() > seq && e.type().equals(CLOSED) && p.matches(e.data())).findFirst();
+    return entries.stream().filter(e -> e.seq() > seq && e.is(Event.GATE_CLOSED) && p.matches(e.data())).findFirst();
   }
 
   /**

@@ -2,7 +2,9 @@ package lms.rollback.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
+import lms.rollback.audit.RunLog;
 
 /**
  * What the engine measured of an automatic trigger in the run in progress (§2.1): the only thing that lets a rollback
@@ -11,17 +13,12 @@ import lms.rollback.audit.Journal;
  */
 public record TriggerEvidence(String trigger, boolean holds, String detail, String at) {
 
-  /** The run's own measurement, journaled with its samples before the decision. */
-  public static final String EVALUATED = "trigger.evaluated";
-  /** The watch's measurement that started the run. */
-  public static final String FIRED = "trigger.fired";
-
   /** The last measurement of {@code trigger} among the run's entries (a dry run's is none), or null when there is none. */
   public static TriggerEvidence in(List<Journal.Entry> run, String trigger) {
     for (int i = run.size() - 1; i >= 0; i--) {
       Journal.Entry e = run.get(i);
       JsonNode d = e.data();
-      if (!(e.type().equals(EVALUATED) || e.type().equals(FIRED)) || !trigger.equals(d.path("trigger").asText())) continue;
+      if (!(e.is(Event.TRIGGER_EVALUATED) || e.is(Event.TRIGGER_FIRED)) || !trigger.equals(d.path("trigger").asText())) continue;
       if (d.path("dryRun").asBoolean(false)) continue;
       return new TriggerEvidence(trigger, "holds".equals(d.path("state").asText()), d.path("detail").asText(""), d.path("at").asText(""));
     }
@@ -30,10 +27,10 @@ public record TriggerEvidence(String trigger, boolean holds, String detail, Stri
 
   /** The last measurement of {@code trigger} in the run in progress of {@code journal}, or null when there is none. */
   public static TriggerEvidence inRunOf(Journal journal, String trigger) {
-    return in(GateRun.currentRun(journal.read()), trigger);
+    return in(RunLog.read(journal).current(), trigger);
   }
 
-  /** A measurement as a run keeps it (the data of {@link #EVALUATED}). */
+  /** A measurement as a run keeps it (the data of {@link Event#TRIGGER_EVALUATED}). */
   public static TriggerEvidence of(java.util.Map<String, ?> measured) {
     return new TriggerEvidence(String.valueOf(measured.get("trigger")), "holds".equals(measured.get("state")), String.valueOf(measured.get("detail")),
         String.valueOf(measured.get("at")));

@@ -16,8 +16,6 @@ public final class CommunicationSchedule {
   public static final String INTERRUPTED = "interrupted";
   /** A scheduled rehearsal (§9.1) could not start: the event its notices go out after, and the entry that says which and why. */
   public static final String REHEARSAL_NOT_RUN = "rehearsal-not-run";
-  public static final String NOT_RUN_ENTRY = "rehearsal.not-run";
-
   private final Plan plan;
   private final Notifier notifier;
 

@@ -5,10 +5,11 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
+import lms.rollback.plan.AuthorityChain;
 import lms.rollback.plan.Budget;
 import lms.rollback.plan.Plan;
-import lms.rollback.plan.AuthorityChain;
 import lms.rollback.plan.StepAction;
 import lms.rollback.plan.TriggerType;
 import lms.rollback.report.ReportBuilder;
@@ -116,30 +117,30 @@ final class MessageContext {
         : "The database was NOT rolled back: " + databaseSteps.stream().filter(s -> !s.ok()).map(s -> s.title() + " failed (" + s.detail() + ")")
             .findFirst().orElse("") + "; the DBA on call has it");
     List<Journal.Entry> entries = new Journal(journalFile.getParent(), "notify").read();
-    lastData(entries, "switch.after").ifPresent(d -> {
+    lastData(entries, Event.SWITCH_AFTER).ifPresent(d -> {
       StringBuilder routes = new StringBuilder();
       d.path("routes").forEach(x -> routes.append(routes.length() == 0 ? "" : ", ").append(x.path("host").asText()).append(' ')
           .append(x.path("weight").asInt()).append('%'));
       v.put("ROUTES", "Routes: " + routes);
     });
-    lastData(entries, CommunicationSchedule.NOT_RUN_ENTRY).ifPresent(d -> {
+    lastData(entries, Event.REHEARSAL_NOT_RUN).ifPresent(d -> {
       v.put("NOT_RUN_TEST", d.path("title").asText() + " test of §9.1 (" + d.path("frequency").asText() + ", " + d.path("owner").asText() + ")");
       v.put("NOT_RUN_TEST_ID", d.path("test").asText());
       v.put("NOT_RUN_REASON", d.path("reason").asText());
       v.put("ENVIRONMENT", d.path("environment").asText());
     });
     // Blue's release as the run last set or saw it: D's redeploy, or the confirm step's images
-    lastData(entries, "blue.redeployed").ifPresent(d -> v.put("VERSION", d.path("image").asText()));
-    lastData(entries, "confirm").ifPresent(d -> {
+    lastData(entries, Event.BLUE_REDEPLOYED).ifPresent(d -> v.put("VERSION", d.path("image").asText()));
+    lastData(entries, Event.CONFIRM).ifPresent(d -> {
       if (d.has("blueImages")) v.put("VERSION", String.join(", ", toList(d.path("blueImages"))));
     });
     v.values().removeIf(java.util.Objects::isNull);
     return v;
   }
 
-  private static java.util.Optional<com.fasterxml.jackson.databind.JsonNode> lastData(List<Journal.Entry> entries, String type) {
+  private static java.util.Optional<com.fasterxml.jackson.databind.JsonNode> lastData(List<Journal.Entry> entries, Event type) {
     for (int i = entries.size() - 1; i >= 0; i--) {
-      if (entries.get(i).type().equals(type)) return java.util.Optional.of(entries.get(i).data());
+      if (entries.get(i).is(type)) return java.util.Optional.of(entries.get(i).data());
     }
     return java.util.Optional.empty();
   }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
@@ -94,7 +95,7 @@ public final class Notifier {
   public Delivery send(String message, boolean dryRun) {
     RenderedMessage rendered = render(message);
     if (dryRun) {
-      return record(new Delivery(message, rendered.channel(), Status.rendered, "dry run: not sent", 0, rendered), "notify.rendered");
+      return record(new Delivery(message, rendered.channel(), Status.rendered, "dry run: not sent", 0, rendered), Event.NOTIFY_RENDERED);
     }
     Runbook.Communication c = communication(message);
     return deliver(rendered, c.to() == null ? null : plan.roles().get(c.to()).email());
@@ -111,23 +112,23 @@ public final class Notifier {
     if (config.kind() == Runbook.ChannelKind.webhook) {
       String address = env.get(config.addressEnv());
       if (address == null || address.isBlank()) {
-        return record(new Delivery(message, rendered.channel(), Status.skipped, config.addressEnv() + " is not set", 0, rendered), "notify.skipped");
+        return record(new Delivery(message, rendered.channel(), Status.skipped, config.addressEnv() + " is not set", 0, rendered), Event.NOTIFY_SKIPPED);
       }
       try {
         URI uri = URI.create(address.strip());
         if (uri.getScheme() == null || !uri.getScheme().startsWith("http")) throw new IllegalArgumentException("not an http(s) URL");
         channel = new WebhookChannel(uri);
       } catch (IllegalArgumentException e) {
-        return record(new Delivery(message, rendered.channel(), Status.failed, config.addressEnv() + " is not a usable URL", 0, rendered), "notify.failed");
+        return record(new Delivery(message, rendered.channel(), Status.failed, config.addressEnv() + " is not a usable URL", 0, rendered), Event.NOTIFY_FAILED);
       }
     } else {
       String recipients = emailTo != null ? String.join(",", emailTo) : env.getOrDefault(config.addressEnv(), "");
       if (recipients.isBlank()) {
         String why = emailTo != null ? "no email address for the role in the plan" : config.addressEnv() + " is not set";
-        return record(new Delivery(message, rendered.channel(), Status.skipped, why, 0, rendered), "notify.skipped");
+        return record(new Delivery(message, rendered.channel(), Status.skipped, why, 0, rendered), Event.NOTIFY_SKIPPED);
       }
       String missing = EmailChannel.missing(env);
-      if (missing != null) return record(new Delivery(message, rendered.channel(), Status.skipped, missing, 0, rendered), "notify.skipped");
+      if (missing != null) return record(new Delivery(message, rendered.channel(), Status.skipped, missing, 0, rendered), Event.NOTIFY_SKIPPED);
       channel = new EmailChannel(recipients, env);
     }
     Duration wait = backoff;
@@ -135,7 +136,7 @@ public final class Notifier {
     for (int attempt = 1; attempt <= attempts; attempt++) {
       try {
         channel.deliver(rendered);
-        return record(new Delivery(message, rendered.channel(), Status.sent, channel.describe(), attempt, rendered), "notify.sent");
+        return record(new Delivery(message, rendered.channel(), Status.sent, channel.describe(), attempt, rendered), Event.NOTIFY_SENT);
       } catch (DeliveryException e) {
         problem = e.getMessage();
         if (!e.retryable() || attempt == attempts) {
@@ -148,10 +149,10 @@ public final class Notifier {
       }
     }
     progress.say("  " + message + " on " + rendered.channel() + " NOT delivered: " + problem + " (the rollback goes on)");
-    return record(new Delivery(message, rendered.channel(), Status.failed, problem, attempts, rendered), "notify.failed");
+    return record(new Delivery(message, rendered.channel(), Status.failed, problem, attempts, rendered), Event.NOTIFY_FAILED);
   }
 
-  private Delivery record(Delivery d, String type) {
+  private Delivery record(Delivery d, Event type) {
     journal.append(type, d.asData());
     return d;
   }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import lms.rollback.audit.ChainVerifier;
+import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
 import lms.rollback.plan.Plan;
 import lms.rollback.plan.Runbook;
@@ -31,19 +32,19 @@ public final class ReportBuilder {
     List<Journal.Entry> withDecisions = lastRunWithDecisions(journalFile);
     int from = 0;
     for (int i = 0; i < withDecisions.size(); i++) {
-      if (withDecisions.get(i).type().equals("scenario.start")) from = i;
+      if (withDecisions.get(i).is(Event.SCENARIO_START)) from = i;
     }
     List<Journal.Entry> run = withDecisions.subList(from, withDecisions.size());
     if (run.isEmpty()) {
       throw new lms.rollback.core.LmsException(lms.rollback.core.ExitCode.INVALID_INPUT, "--journal: " + journalFile + " has no entries to report on");
     }
-    JsonNode start = run.get(0).type().equals("scenario.start") ? run.get(0).data() : null;
+    JsonNode start = run.get(0).is(Event.SCENARIO_START) ? run.get(0).data() : null;
     if (incidentId == null) incidentId = ReportIdentity.journaled(withDecisions, "incident");
     if (deploymentId == null) deploymentId = ReportIdentity.journaled(withDecisions, "deployment");
-    String environment = start != null ? start.path("environment").asText(null) : firstText(run, "verb.start", "environment");
-    String startedFor = start != null ? start.path("trigger").asText(null) : firstText(run, "gate.decision", "trigger");
+    String environment = start != null ? start.path("environment").asText(null) : firstText(run, Event.VERB_START, "environment");
+    String startedFor = start != null ? start.path("trigger").asText(null) : firstText(run, Event.GATE_DECISION, "trigger");
     // a watch's alert goes out before its rollback starts: the trigger is the one that fired
-    String triggerId = startedFor != null ? startedFor : firstText(run, "trigger.fired", "trigger");
+    String triggerId = startedFor != null ? startedFor : firstText(run, Event.TRIGGER_FIRED, "trigger");
 
     List<RollbackReport.Step> steps = new ArrayList<>();
     List<RollbackReport.Command> commands = new ArrayList<>();
@@ -72,15 +73,17 @@ public final class ReportBuilder {
 
     for (Journal.Entry e : withDecisions) {
       JsonNode d = e.data();
-      switch (e.type()) {
-        case "step.start" -> {
+      Event event = e.event();
+      if (event == null) continue; // a person's own note: in the audit trail, not in the timeline
+      switch (event) {
+        case STEP_START -> {
           interruptedAt = null; // the run went on after an interruption
           interruptedWhy = null;
           stepStarts.put(d.path("action").asText(), e.ts());
           checksAtStepStart = checks.size();
           openStep = d.path("title").asText();
         }
-        case "step.end" -> {
+        case STEP_END -> {
           String action = d.path("action").asText();
           // a step.end without a budget (hand-written) is reported, not fatal
           Duration budget = d.path("budget").asText("").isBlank() ? Duration.ZERO : lms.rollback.plan.Budget.parse(d.path("budget").asText()).limit();
@@ -94,33 +97,33 @@ public final class ReportBuilder {
           }
           openStep = null;
         }
-        case "cluster.command", "database.command" -> commands.add(new RollbackReport.Command(e.ts(), e.actor(), d.path("command").asText(),
+        case CLUSTER_COMMAND, DATABASE_COMMAND -> commands.add(new RollbackReport.Command(e.ts(), e.actor(), d.path("command").asText(),
             d.path("arguments").toString(), d.path("outcome").asText()));
-        case "check.result" -> checks.add(new RollbackReport.Check(e.ts(), d.path("name").asText(), d.path("status").asText(),
+        case CHECK_RESULT -> checks.add(new RollbackReport.Check(e.ts(), d.path("name").asText(), d.path("status").asText(),
             checkDetail(d)));
         // this run's messages: those before its start were the previous run's, sent after that run's end
-        case "notify.sent", "notify.failed", "notify.skipped" -> {
+        case NOTIFY_SENT, NOTIFY_FAILED, NOTIFY_SKIPPED -> {
           if (!e.ts().isBefore(run.get(0).ts())) messages.add(new RollbackReport.Message(e.ts(), d.path("message").asText(),
             d.path("channel").asText(), e.type().substring("notify.".length()), d.path("detail").asText("")));
         }
-        case "checklist.item" -> checklist.add(new RollbackReport.ChecklistItem(d.path("step").asInt(), d.path("action").asText(),
+        case CHECKLIST_ITEM -> checklist.add(new RollbackReport.ChecklistItem(d.path("step").asInt(), d.path("action").asText(),
             d.path("owner").asText(), d.path("state").asText(), d.path("detail").asText("")));
-        case "trigger.fired", "trigger.recommendation" -> {
+        case TRIGGER_FIRED, TRIGGER_RECOMMENDATION -> {
           if (detected == null) detected = e.ts();
           JsonNode evidence = d.has("evidence") ? d.path("evidence") : d;
           if (measuredCondition == null) measuredCondition = evidence.path("condition").asText(null);
-          if (e.type().equals("trigger.fired") && !d.path("dryRun").asBoolean(false)) held = true;
+          if (e.is(Event.TRIGGER_FIRED) && !d.path("dryRun").asBoolean(false)) held = true;
         }
-        case "trigger.evaluated" -> {
+        case TRIGGER_EVALUATED -> {
           // the run's own measurement before its decision: whether an automatic trigger could go without a person
           held = "holds".equals(d.path("state").asText());
           if (held && detected == null) detected = e.ts();
           measuredCondition = (d.hasNonNull("condition") ? d.path("condition").asText() + ": " : "") + d.path("state").asText() + " ("
               + d.path("detail").asText() + "), measured by the run before its decision";
         }
-        case "gate.opened" -> gatesOpened.put(promptOf(d), e.ts());
-        case "gate.closed" -> closeWait(gatesOpened, waits, d, d.path("outcome").asText(), e.ts());
-        case "gate.notified", "gate.escalated", "gate.reminded" -> {
+        case GATE_OPENED -> gatesOpened.put(promptOf(d), e.ts());
+        case GATE_CLOSED -> closeWait(gatesOpened, waits, d, d.path("outcome").asText(), e.ts());
+        case GATE_NOTIFIED, GATE_ESCALATED, GATE_REMINDED -> {
           List<String> reached = new ArrayList<>();
           d.path("reached").forEach(r -> reached.add(r.path("title").asText()));
           StringBuilder channels = new StringBuilder();
@@ -129,7 +132,7 @@ public final class ReportBuilder {
           notices.add(new RollbackReport.GateNotice(e.ts(), d.path("kind").asText(), promptOf(d), d.path("decider").asText(), reached,
               channels.toString()));
         }
-        case "gate.decision" -> {
+        case GATE_DECISION -> {
           // a level's decision closes its prompt (journals before gate.closed existed have only this);
           // one approval of the two-person rule does not, its gate.closed does
           if (!d.path("database").asBoolean(false)) closeWait(gatesOpened, waits, d, d.path("decision").asText(), e.ts());
@@ -145,28 +148,28 @@ public final class ReportBuilder {
             if (!database && decision == null) decision = made;
           }
         }
-        case "scenario.decided" -> {
+        case SCENARIO_DECIDED -> {
           // §6.1's T+0: the rollback is initiated once it is decided
           if (initiated == null) initiated = e.ts();
         }
-        case "scenario.end" -> {
+        case SCENARIO_END -> {
           // a run stopped earlier and resumed to its end is complete
           outcome = RollbackReport.Outcome.COMPLETED;
           stoppedAt = null;
           stopReason = null;
           ended = e.ts();
         }
-        case "scenario.rejected", "scenario.refused" -> {
-          outcome = e.type().equals("scenario.rejected") ? RollbackReport.Outcome.REJECTED : RollbackReport.Outcome.REFUSED;
+        case SCENARIO_REJECTED, SCENARIO_REFUSED -> {
+          outcome = e.is(Event.SCENARIO_REJECTED) ? RollbackReport.Outcome.REJECTED : RollbackReport.Outcome.REFUSED;
           stoppedAt = d.path("stoppedAt").asText();
           stopReason = d.path("reason").asText();
           ended = e.ts();
         }
-        case "scenario.interrupted" -> {
+        case SCENARIO_INTERRUPTED -> {
           interruptedAt = d.path("stoppedAt").asText();
           interruptedWhy = d.path("reason").asText();
         }
-        case "scenario.stopped" -> {
+        case SCENARIO_STOPPED -> {
           outcome = RollbackReport.Outcome.FAILED;
           stoppedAt = d.path("stoppedAt").asText();
           stopReason = d.path("reason").asText();
@@ -178,8 +181,8 @@ public final class ReportBuilder {
     if (start == null && outcome == RollbackReport.Outcome.INTERRUPTED) {
       // single verbs, no scenario: judged by the last verb's end
       Journal.Entry last = run.get(run.size() - 1);
-      if (last.type().equals("verb.end")) outcome = RollbackReport.Outcome.COMPLETED;
-      if (last.type().equals("verb.failed")) {
+      if (last.is(Event.VERB_END)) outcome = RollbackReport.Outcome.COMPLETED;
+      if (last.is(Event.VERB_FAILED)) {
         outcome = RollbackReport.Outcome.FAILED;
         stoppedAt = last.data().path("verb").asText();
         stopReason = last.data().path("reason").asText();
@@ -269,19 +272,20 @@ public final class ReportBuilder {
     Journal.reading(journalFile).forEach(e -> {
       if (found.withRun == null) everything.add(e);
       sinceBoundary.add(e);
-      if (e.type().equals("scenario.start")) {
+      if (e.is(Event.SCENARIO_START)) {
         found.withRun = new ArrayList<>(sinceBoundary);
         everything.clear();
       } else if (found.withRun != null) {
         found.withRun.add(e);
       }
-      if (RUN_BOUNDARIES.contains(e.type())) sinceBoundary.clear();
+      if (RUN_BOUNDARIES.contains(e.event())) sinceBoundary.clear();
     });
     return found.withRun != null ? found.withRun : everything;
   }
 
-  private static final java.util.Set<String> RUN_BOUNDARIES = java.util.Set.of("scenario.start", "scenario.end", "scenario.stopped",
-      "scenario.rejected", "scenario.refused");
+  /** After these, earlier decisions are not the next run's: a run's end, a start, and a stop at a failing step. */
+  private static final java.util.Set<Event> RUN_BOUNDARIES = java.util.EnumSet.of(Event.SCENARIO_START, Event.SCENARIO_STOPPED, Event.SCENARIO_END,
+      Event.SCENARIO_REJECTED, Event.SCENARIO_REFUSED);
 
   private static void closeWait(Map<String, Instant> opened, List<RollbackReport.HumanWait> waits, JsonNode d, String outcome, Instant at) {
     Instant start = opened.remove(promptOf(d));
@@ -309,14 +313,11 @@ public final class ReportBuilder {
     return items.stream().map(f -> new RollbackReport.FollowUp(f.action(), f.owner(), f.due() == null ? null : from.plus(f.due().limit()),
         done(f, journal))).toList();
   }
-
-  public static final String FOLLOW_UP_DONE = "followup.done";
-
   private String done(Runbook.FollowUp f, List<Journal.Entry> journal) {
     String type = f.doneWhen() == null ? null : f.doneWhen().split(":", 2)[0];
     String message = f.doneWhen() != null && f.doneWhen().contains(":") ? f.doneWhen().split(":", 2)[1] : null;
     for (Journal.Entry e : journal) {
-      if (e.type().equals(FOLLOW_UP_DONE) && e.data().path("action").asText("").equalsIgnoreCase(f.action())) {
+      if (e.is(Event.FOLLOWUP_DONE) && e.data().path("action").asText("").equalsIgnoreCase(f.action())) {
         String note = e.data().path("note").asText("");
         return e.actor() + " " + plan.time().stamp(e.ts()) + (note.isBlank() ? "" : ": " + note);
       }
@@ -327,8 +328,8 @@ public final class ReportBuilder {
     return null;
   }
 
-  private static String firstText(List<Journal.Entry> entries, String type, String field) {
-    return entries.stream().filter(e -> e.type().equals(type)).map(e -> e.data().path(field).asText(null))
+  private static String firstText(List<Journal.Entry> entries, Event type, String field) {
+    return entries.stream().filter(e -> e.is(type)).map(e -> e.data().path(field).asText(null))
         .filter(java.util.Objects::nonNull).findFirst().orElse(null);
   }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
@@ -15,9 +16,6 @@ import lms.rollback.core.LmsException;
  * DRAFT until someone other than its reviewer has approved it.
  */
 public record ReportCompletion(Part rootCause, Part lessons, List<SignOff> signOffs) {
-
-  public static final String PART = "report.part";
-  public static final String SIGN_OFF = "report.signoff";
   public static final List<String> SIGN_AS = List.of("prepared", "reviewed", "approved");
 
   /** A section's text, who wrote it (and as what), when. */
@@ -44,12 +42,12 @@ public record ReportCompletion(Part rootCause, Part lessons, List<SignOff> signO
     List<SignOff> signOffs = new ArrayList<>();
     for (Journal.Entry e : entries) {
       var d = e.data();
-      if (e.type().equals(PART)) {
+      if (e.is(Event.REPORT_PART)) {
         Part p = new Part(d.path("text").asText(), d.path("by").asText(), d.path("role").asText(), e.ts());
         if (d.path("part").asText().equals("root-cause")) rootCause = p;
         if (d.path("part").asText().equals("lessons-learned")) lessons = p;
       }
-      if (e.type().equals(SIGN_OFF)) signOffs.add(new SignOff(d.path("as").asText(), d.path("by").asText(), d.path("role").asText(), e.ts()));
+      if (e.is(Event.REPORT_SIGNOFF)) signOffs.add(new SignOff(d.path("as").asText(), d.path("by").asText(), d.path("role").asText(), e.ts()));
     }
     return new ReportCompletion(rootCause, lessons, List.copyOf(signOffs));
   }
@@ -66,7 +64,7 @@ public record ReportCompletion(Part rootCause, Part lessons, List<SignOff> signO
     m.put("text", text.strip());
     m.put("by", by);
     m.put("role", role);
-    journal.append(PART, m);
+    journal.append(Event.REPORT_PART, m);
   }
 
   /**
@@ -85,6 +83,6 @@ public record ReportCompletion(Part rootCause, Part lessons, List<SignOff> signO
   }
 
   public static void signOff(Journal journal, String as, String by, String role) {
-    journal.append(SIGN_OFF, Map.of("as", as, "by", by, "role", role));
+    journal.append(Event.REPORT_SIGNOFF, Map.of("as", as, "by", by, "role", role));
   }
 }

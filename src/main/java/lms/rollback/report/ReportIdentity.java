@@ -2,18 +2,17 @@ package lms.rollback.report;
 
 import java.util.List;
 import java.util.regex.Pattern;
+import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
 
 /**
  * The report's incident and deployment ids (§8.2 header): given on the run's call or the report's
- * (`--incident`, `--deployment`, journaled as {@value #ENTRY}), or — for the incident — the ticket a person
+ * (`--incident`, `--deployment`, journaled as report.identity), or — for the incident — the ticket a person
  * noted when ticking "Create incident ticket". Never a placeholder: an id nobody gave says who supplies it.
  */
 public final class ReportIdentity {
-
-  public static final String ENTRY = "report.identity";
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,63}");
   private static final Pattern TICKET = Pattern.compile("\\b[A-Z][A-Z0-9]*-\\d+\\b");
 
@@ -35,7 +34,7 @@ public final class ReportIdentity {
     java.util.Map<String, Object> ids = new java.util.LinkedHashMap<>();
     if (incident != null) ids.put("incident", incident);
     if (deployment != null) ids.put("deployment", deployment);
-    journal.append(ENTRY, ids);
+    journal.append(Event.REPORT_IDENTITY, ids);
   }
 
   /** The latest id journaled for {@code key} (incident or deployment) in these entries; for an incident, else the ticket noted. */
@@ -43,8 +42,8 @@ public final class ReportIdentity {
     String given = null;
     String noted = null;
     for (Journal.Entry e : entries) {
-      if (e.type().equals(ENTRY) && e.data().hasNonNull(key)) given = e.data().path(key).asText();
-      if (key.equals("incident") && e.type().equals(ReportBuilder.FOLLOW_UP_DONE)
+      if (e.is(Event.REPORT_IDENTITY) && e.data().hasNonNull(key)) given = e.data().path(key).asText();
+      if (key.equals("incident") && e.is(Event.FOLLOWUP_DONE)
           && e.data().path("action").asText("").equalsIgnoreCase("Create incident ticket")) {
         var m = TICKET.matcher(e.data().path("note").asText(""));
         if (m.find()) noted = m.group();

@@ -2,9 +2,9 @@ package lms.rollback.report;
 
 import java.time.Duration;
 import java.time.Instant;
-import lms.rollback.plan.PlanTime;
 import java.util.List;
 import lms.rollback.audit.ChainVerifier;
+import lms.rollback.plan.PlanTime;
 
 /** Everything §8.1 asks of a rollback's record, as read back from the journal. */
 public record RollbackReport(

@@ -1,7 +1,9 @@
 package lms.rollback.runbook;
 
 import java.util.List;
+import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
+import lms.rollback.audit.RunLog;
 import lms.rollback.gate.GateRun;
 
 /**
@@ -10,8 +12,6 @@ import lms.rollback.gate.GateRun;
  * {@value #FIELD} field), from a terminal or from the Jenkins prompt, and puts it in the report.
  */
 final class DataReview {
-
-  static final String RECORD = "data-review.done";
   static final String FIELD = "reviewed";
 
   private final Journal journal;
@@ -25,7 +25,7 @@ final class DataReview {
   /** What is still missing; null once the review is recorded in this run. */
   PersonNeeded missing(CapabilityDecision capability, List<String> reviewers) {
     if (recorded() != null) return null;
-    PersonNeeded p = PersonNeeded.asking(RECORD, java.util.Map.of(), FIELD, "What was checked, in a sentence", reviewers);
+    PersonNeeded p = PersonNeeded.asking(Event.DATA_REVIEW_DONE, java.util.Map.of(), FIELD, "What was checked, in a sentence", reviewers);
     return p.saying("DATA REVIEW NEEDED (§1.2): Green served for " + CapabilityDecision.age(capability.greenAge())
         + " before the rollback; a person reviews the data it wrote, then records it: " + p.command(outDir) + "; and runs this command again");
   }
@@ -39,8 +39,8 @@ final class DataReview {
   /** The review recorded for this run (since the last run ended), or null. */
   private Journal.Entry recorded() {
     Journal.Entry found = null;
-    for (Journal.Entry e : GateRun.currentRun(journal.read())) {
-      if (e.type().equals(RECORD) && !e.data().path(FIELD).asText("").isBlank()) found = e;
+    for (Journal.Entry e : RunLog.read(journal).current()) {
+      if (e.is(Event.DATA_REVIEW_DONE) && !e.data().path(FIELD).asText("").isBlank()) found = e;
     }
     return found;
   }

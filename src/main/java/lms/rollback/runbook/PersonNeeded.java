@@ -17,8 +17,8 @@ public record PersonNeeded(String message, String record, Map<String, String> fi
   }
 
   /** The question for people who have not been told anything yet: {@link #saying} gives it its message. */
-  public static PersonNeeded asking(String record, Map<String, String> fields, String answerField, String ask, List<String> submitters) {
-    return new PersonNeeded("", record, fields, answerField, ask, submitters);
+  public static PersonNeeded asking(lms.rollback.audit.Event record, Map<String, String> fields, String answerField, String ask, List<String> submitters) {
+    return new PersonNeeded("", record.key(), fields, answerField, ask, submitters);
   }
 
   /** The same question with its message (which usually quotes {@link #command}). */

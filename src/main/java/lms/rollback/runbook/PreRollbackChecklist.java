@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
+import lms.rollback.audit.RunLog;
 import lms.rollback.cluster.BlueCapacity;
 import lms.rollback.cluster.Cluster;
 import lms.rollback.core.LmsException;
@@ -20,10 +22,6 @@ import lms.rollback.plan.Runbook;
  * each item journaled and reported.
  */
 final class PreRollbackChecklist {
-
-  static final String RECORD = "checklist.done";
-  static final String ITEM = "checklist.item";
-
   private final Plan plan;
   private final Cluster cluster;
   private final Environment env;
@@ -46,7 +44,7 @@ final class PreRollbackChecklist {
   /** The DBA's confirmation, when the scenario changes the database and it is not recorded yet; else null. */
   PersonNeeded missing() {
     if (!pauseRequired || confirmation() != null) return null;
-    PersonNeeded p = PersonNeeded.asking(RECORD, Map.of("step", "4"), "note", "How were pending transactions paused (or why none were pending)?", dbas);
+    PersonNeeded p = PersonNeeded.asking(Event.CHECKLIST_DONE, Map.of("step", "4"), "note", "How were pending transactions paused (or why none were pending)?", dbas);
     return p.saying("PENDING TRANSACTIONS (§4.1 #4): this scenario changes the database; the DBA pauses pending transactions"
         + " first, then records it: " + p.command(outDir) + "; and runs this command again");
   }
@@ -71,10 +69,10 @@ final class PreRollbackChecklist {
       data.put("owner", item.owner());
       data.put("state", outcome[0]);
       data.put("detail", outcome[1]);
-      cluster.journal().append(ITEM, data);
+      cluster.journal().append(Event.CHECKLIST_ITEM, data);
       lines.add("#" + item.step() + " " + outcome[0] + (outcome[1].isBlank() ? "" : " (" + outcome[1] + ")"));
     }
-    cluster.journal().append("announce", Map.of("environment", env.namespace(), "message", "ROLLBACK INITIATED: switching traffic to Blue"));
+    cluster.journal().append(Event.ANNOUNCE, Map.of("environment", env.namespace(), "message", "ROLLBACK INITIATED: switching traffic to Blue"));
     return "§4.1 checklist " + done + " of " + plan.preRollbackChecklist().items().size() + " done: " + String.join("; ", lines);
   }
 
@@ -109,13 +107,13 @@ final class PreRollbackChecklist {
   private Journal.Entry confirmation() {
     Journal.Entry found = null;
     for (Journal.Entry e : currentRun()) {
-      if (e.type().equals(RECORD) && e.data().path("step").asText().equals("4") && !e.data().path("note").asText("").isBlank()) found = e;
+      if (e.is(Event.CHECKLIST_DONE) && e.data().path("step").asText().equals("4") && !e.data().path("note").asText("").isBlank()) found = e;
     }
     return found;
   }
 
   /** This run's entries, and what was recorded for it before it started (as its gate's decisions). */
   private List<Journal.Entry> currentRun() {
-    return GateRun.currentRun(cluster.journal().read());
+    return RunLog.read(cluster.journal()).current();
   }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lms.rollback.audit.Event;
 import lms.rollback.cluster.BlueCapacity;
 import lms.rollback.cluster.Cluster;
 import lms.rollback.cluster.RouteTable;
@@ -62,7 +63,7 @@ public final class Preflight {
       data.put("name", c.name());
       data.put("ok", c.ok());
       data.put("seen", c.seen());
-      cluster.journal().append("preflight.check", data);
+      cluster.journal().append(Event.PREFLIGHT_CHECK, data);
     }
     List<Check> failed = checks.stream().filter(c -> !c.ok()).toList();
     if (!failed.isEmpty()) {

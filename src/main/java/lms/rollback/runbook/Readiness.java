@@ -84,21 +84,11 @@ public final class Readiness {
     return records;
   }
 
+  /** The rehearsal runs of {@code journal} that reached their end (a stop the run later resumed from and completed counts). */
   private static List<Record> completedRehearsals(Path journal) {
-    List<Record> found = new ArrayList<>();
-    var open = new Object() {
-      Journal.Entry start;
-    };
-    Journal.reading(journal).forEach(e -> {
-      if (e.type().equals("scenario.start")) open.start = e.data().path("rehearsal").asBoolean(false) ? e : null;
-      if (e.type().equals("scenario.end") && open.start != null) {
-        var d = open.start.data();
-        found.add(new Record(d.path("scenario").asText(), d.path("environment").asText(), d.path("release").asText(null), e.ts(), journal));
-        open.start = null;
-      }
-      if (e.type().equals("scenario.stopped") || e.type().equals("scenario.rejected") || e.type().equals("scenario.refused")) open.start = null;
-    });
-    return found;
+    return lms.rollback.audit.RunLog.runs(Journal.reading(journal)).stream().filter(r -> r.start().rehearsal() && r.completed())
+        .map(r -> new Record(r.start().scenario(), r.start().environment(), r.start().data().path("release").asText(null), r.end().ts(), journal))
+        .toList();
   }
 
   /**

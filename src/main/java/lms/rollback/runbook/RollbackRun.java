@@ -11,7 +11,9 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
+import lms.rollback.audit.RunLog;
 import lms.rollback.cluster.Cluster;
 import lms.rollback.cluster.EnvironmentLease;
 import lms.rollback.core.ExitCode;
@@ -49,7 +51,11 @@ public final class RollbackRun {
 
   /** What the run is asked to do. {@code through}: where to pause (null: to the end). */
   public record Request(String scenario, String environment, String trigger, String requestedBy, String reason, boolean rehearsal,
-      String rehearsalOf, String through, String leaseHolder, Duration lockWait, String buildUrl) {}
+      String rehearsalOf, String through, String leaseHolder, Duration lockWait, String buildUrl) {
+    RunState.Call call() {
+      return new RunState.Call(scenario, environment, trigger, requestedBy);
+    }
+  }
 
   /** How the gate is waited for: not at all (the call ends at an open prompt), or here, with a sandbox's time scale. */
   public record Waiting(boolean here, double timeScale, Duration poll) {
@@ -106,13 +112,13 @@ public final class RollbackRun {
     return this;
   }
 
-  /** A person's reason to switch traffic although Green is past the window for it (§1.2, 24 h+); null: none. */
   /** Earlier builds' journals (Jenkins: one folder per build): a no-op names the run there that did the rollback. */
   public RollbackRun earlierJournals(Path siblings) {
     this.earlierJournals = siblings;
     return this;
   }
 
+  /** A person's reason to switch traffic although Green is past the window for it (§1.2, 24 h+); null: none. */
   public RollbackRun capabilityOverride(String reason) {
     this.capabilityOverride = reason;
     return this;
@@ -135,7 +141,7 @@ public final class RollbackRun {
     Scenario planned = plan.scenario(r.scenario());
     plan.trigger(r.trigger());
     Environment environment = plan.environment(r.environment());
-    RunState earlier = RunState.unfinished(journal, r.scenario(), planned, r.environment(), r.trigger());
+    RunState earlier = RunState.resuming(RunLog.read(journal), r.call(), planned);
     // §1.2 is decided when the run starts and kept with it: every later call runs the same steps
     CapabilityDecision recorded = earlier == null ? null : CapabilityDecision.recorded(plan, earlier.start());
     // Green is read once, for what the run's start records: its age (§1.2) and the release it runs (§9.1)
@@ -150,7 +156,7 @@ public final class RollbackRun {
     ScenarioRunner.Result result;
     int exit = ExitCode.OK;
     try {
-      journal.append("lease.acquired", Map.of("lease", lease.name(), "holder", holder));
+      journal.append(Event.LEASE_ACQUIRED, Map.of("lease", lease.name(), "holder", holder));
       ScenarioRunner runner = runner(r, scenario, environment, journal, capability).beforeEachStep(() -> cluster.retry().call("read the lease " + lease.name(), () -> {
         lease.check();
         return null;
@@ -164,14 +170,14 @@ public final class RollbackRun {
       String done = starting ? alreadyDone(environment, r.environment(), scenario, journal) : null;
       if (done != null) {
         // a second build (or terminal) after the rollback: say who did it, and ask and send nothing
-        journal.append("scenario.already-done", Map.of("scenario", r.scenario(), "environment", r.environment(), "trigger", r.trigger(),
+        journal.append(Event.SCENARIO_ALREADY_DONE, Map.of("scenario", r.scenario(), "environment", r.environment(), "trigger", r.trigger(),
             "requestedBy", r.requestedBy(), "seen", done));
         if (out != null) {
           out.println("  NOTHING TO DO: " + done);
           out.flush();
         }
         lease.close();
-        journal.append("lease.released", Map.of("lease", lease.name()));
+        journal.append(Event.LEASE_RELEASED, Map.of("lease", lease.name()));
         return new Outcome(new ScenarioRunner.Result(r.scenario(), ScenarioRunner.Status.ALREADY_DONE, List.of(), Duration.ZERO, scenario.target().limit(),
             null, done, 0, null, List.of(), null), ExitCode.OK, List.of());
       }
@@ -201,16 +207,16 @@ public final class RollbackRun {
       }
     } catch (RuntimeException e) {
       lease.close();
-      journal.append("lease.released", Map.of("lease", lease.name()));
+      journal.append(Event.LEASE_RELEASED, Map.of("lease", lease.name()));
       throw e;
     }
     if (result.status() == ScenarioRunner.Status.PAUSED || result.status() == ScenarioRunner.Status.AWAITING_DECISION) {
       Duration hold = hold(r, scenario, result);
       lease.keep(hold);
-      journal.append("lease.kept", Map.of("lease", lease.name(), "holder", holder, "forSeconds", hold.toSeconds()));
+      journal.append(Event.LEASE_KEPT, Map.of("lease", lease.name(), "holder", holder, "forSeconds", hold.toSeconds()));
     } else {
       lease.close();
-      journal.append("lease.released", Map.of("lease", lease.name()));
+      journal.append(Event.LEASE_RELEASED, Map.of("lease", lease.name()));
     }
     if (result.status() == ScenarioRunner.Status.AWAITING_DECISION || result.status() == ScenarioRunner.Status.REJECTED) {
       exit = ExitCode.NOT_AUTHORIZED;
@@ -219,14 +225,8 @@ public final class RollbackRun {
     return new Outcome(result, exit, ended ? report(r.rehearsal()) : List.of());
   }
 
-  private static Journal.Entry lastCompletedRun(Journal journal) {
-    Journal.Entry last = null;
-    Journal.Entry lastStart = null;
-    for (Journal.Entry e : journal.read()) {
-      if (e.type().equals("scenario.start")) lastStart = e;
-      if (e.type().equals("scenario.end") && e.data().path("ok").asBoolean(false)) last = lastStart;
-    }
-    return last;
+  private static RunLog.Start lastCompletedRun(Journal journal) {
+    return RunLog.runs(journal).stream().filter(RunLog.Run::completed).map(RunLog.Run::start).reduce((a, b) -> b).orElse(null);
   }
 
   /**
@@ -250,14 +250,14 @@ public final class RollbackRun {
         seen += " and Green is scaled to 0 with no pod left";
       }
       Path where = journal.file();
-      Journal.Entry last = lastCompletedRun(journal);
+      RunLog.Start last = lastCompletedRun(journal);
       Path earlier = last == null && earlierJournals != null ? RunContinuation.newestJournalOn(earlierJournals, outDir, environmentName) : null;
       if (earlier != null) {
         last = lastCompletedRun(Journal.reading(earlier));
         where = earlier;
       }
-      return seen + "; " + (last != null ? "the run started at entry " + last.seq() + " of " + where + " (" + plan.time().stamp(last.ts())
-          + ", requested by " + last.data().path("requestedBy").asText("?") + ") did it" : "no run in this journal did it: it was done before, or by hand")
+      return seen + "; " + (last != null ? "the run started at entry " + last.seq() + " of " + where + " (" + plan.time().stamp(last.at())
+          + ", requested by " + java.util.Objects.requireNonNullElse(last.requestedBy(), "?") + ") did it" : "no run in this journal did it: it was done before, or by hand")
           + ". No run was started; nobody was asked and nothing was sent";
     } catch (LmsException e) {
       return null; // unreadable: the preflight of a real run says why
@@ -328,7 +328,7 @@ public final class RollbackRun {
     if (lms.rollback.gate.TriggerEvidence.inRunOf(journal, t.id()) != null) return true;
     Map<String, Object> data = measurement(t, environment);
     data.put("measuredBy", "the run, before its decision");
-    journal.append(lms.rollback.gate.TriggerEvidence.EVALUATED, data);
+    journal.append(Event.TRIGGER_EVALUATED, data);
     progress.say("  " + t.id() + " measured: " + data.get("state") + " (" + data.get("detail") + ")");
     return true;
   }
@@ -385,7 +385,7 @@ public final class RollbackRun {
     data.put("plan", ScenarioRunner.planData(scenario.steps()));
     data.put("messages", messagesOf(scenario, gate.approvalNeeded()));
     data.put("exitCode", exit);
-    cluster.journal().append("dry-run", data);
+    cluster.journal().append(Event.DRY_RUN, data);
     return data;
   }
 
@@ -412,9 +412,6 @@ public final class RollbackRun {
     return scenario.target().limit().plus(HOLD_MARGIN);
   }
 
-  /** The driver's own stop, not the engine's: the journal's last say of the run is none of these. */
-  private static final java.util.Set<String> ENGINE_ENDS = java.util.Set.of("scenario.stopped", "scenario.interrupted");
-
   /**
    * The run's driver stopped it mid-way (a Jenkins build aborted or killed, its agent lost): journals where the run
    * stopped and why, writes its report as it stands, and tells the war room where it stopped and how to continue.
@@ -427,33 +424,32 @@ public final class RollbackRun {
     plan.environment(r.environment());
     Scenario scenario = plan.scenario(r.scenario());
     Journal journal = cluster.journal();
-    RunState earlier = RunState.unfinished(journal, r.scenario(), scenario, r.environment(), r.trigger());
+    RunLog log = RunLog.read(journal);
+    RunState earlier = RunState.resuming(log, r.call(), scenario);
     if (earlier == null) {
       return new Outcome(new ScenarioRunner.Result(r.scenario(), ScenarioRunner.Status.INTERRUPTED, List.of(), Duration.ZERO, scenario.target().limit(),
           null, "no unfinished run of scenario " + r.scenario() + " in " + journal.file() + ": nothing to record", 0, null, scenario.steps(), null),
           ExitCode.OK, List.of());
     }
     String openStep = null;
-    String lastSaid = null;
     List<String> done = new ArrayList<>();
-    for (Journal.Entry e : journal.read()) {
-      if (e.seq() <= earlier.startSeq()) continue;
+    for (Journal.Entry e : log.sinceUnfinished()) {
       String action = e.data().path("action").asText(null);
-      if (e.type().equals("step.start")) openStep = action;
-      if (e.type().equals("step.end") || e.type().equals("step.skipped")) {
+      if (e.is(Event.STEP_START)) openStep = action;
+      if (e.is(Event.STEP_END) || e.is(Event.STEP_SKIPPED)) {
         openStep = null;
         if (e.data().path("ok").asBoolean(true) && !done.contains(action)) done.add(action);
       }
-      if (e.type().startsWith("scenario.") || e.type().startsWith("step.")) lastSaid = e.type();
     }
     String stoppedAt = openStep != null ? openStep : done.isEmpty() ? (earlier.decided() ? "after its decision, before its first step" : "before its decision")
         : "after " + done.get(done.size() - 1);
-    if (ENGINE_ENDS.contains(lastSaid)) {
+    // the engine's own stop (a failing step) or an interruption already recorded: the journal's last say of the run
+    if (log.phase() == RunLog.Phase.STOPPED || log.phase() == RunLog.Phase.INTERRUPTED) {
       return new Outcome(new ScenarioRunner.Result(r.scenario(), ScenarioRunner.Status.INTERRUPTED, List.of(), Duration.ZERO, scenario.target().limit(),
-          stoppedAt, "the run's last entry is " + lastSaid + ": already recorded and told; nothing more to record", earlier.startSeq(), null,
+          stoppedAt, "the run's last entry is " + log.lastSaid().type() + ": already recorded and told; nothing more to record", earlier.startSeq(), null,
           scenario.steps(), null), ExitCode.OK, List.of());
     }
-    journal.append("scenario.interrupted", Map.of("scenario", r.scenario(), "stoppedAt", stoppedAt, "reason", why, "done", done));
+    journal.append(Event.SCENARIO_INTERRUPTED, Map.of("scenario", r.scenario(), "stoppedAt", stoppedAt, "reason", why, "done", done));
     Notifier notifier = new Notifier(plan, journal, new MessageTemplates(null), env, progress, Notifier.DEFAULT_ATTEMPTS,
         Notifier.DEFAULT_BACKOFF, Clock.systemUTC());
     new Communications(new CommunicationSchedule(plan, notifier), out).interrupted();

@@ -3,9 +3,10 @@ package lms.rollback.runbook;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.time.Instant;
+import lms.rollback.audit.Event;
 import lms.rollback.cluster.BlueCapacity;
 import lms.rollback.cluster.Cluster;
 import lms.rollback.cluster.GreenShutdown;
@@ -14,12 +15,12 @@ import lms.rollback.cluster.TrafficSwitch;
 import lms.rollback.core.VerificationException;
 import lms.rollback.plan.Environment;
 import lms.rollback.plan.Plan;
+import lms.rollback.plan.Scenario;
+import lms.rollback.plan.StepAction;
 import lms.rollback.verify.BlueVerifier;
 import lms.rollback.verify.CheckResult;
 import lms.rollback.verify.PrometheusClient;
 import lms.rollback.verify.SmokeSuite;
-import lms.rollback.plan.Scenario;
-import lms.rollback.plan.StepAction;
 
 /** The cluster-side executors of the scenario steps, for one environment. */
 public final class RollbackSteps {
@@ -127,7 +128,7 @@ public final class RollbackSteps {
 
   /** §5.4 step 1: the decision to restore is the executive level's; the run records that it was escalated. */
   private String escalate(Scenario.Step step) {
-    cluster.journal().append("escalation", Map.of("environment", environment, "trigger", trigger, "to", "Executive Escalation (§3.3)",
+    cluster.journal().append(Event.ESCALATION, Map.of("environment", environment, "trigger", trigger, "to", "Executive Escalation (§3.3)",
         "why", "scenario D: emergency restore from backup"));
     return "escalated to the executive level (§3.3 Executive Escalation)";
   }
@@ -157,7 +158,7 @@ public final class RollbackSteps {
   }
 
   private String announce(Scenario.Step step) {
-    cluster.journal().append("announce", Map.of("environment", environment, "trigger", trigger,
+    cluster.journal().append(Event.ANNOUNCE, Map.of("environment", environment, "trigger", trigger,
         "message", "ROLLBACK INITIATED: switching " + environment + " traffic to Blue"));
     return "announced (see the war-room and status-page messages)";
   }
@@ -177,7 +178,7 @@ public final class RollbackSteps {
     if (!blue.sufficient()) {
       throw new VerificationException("Blue is unhealthy after the switch: " + blue.describe() + "; Green is left running");
     }
-    cluster.journal().append("verify.cluster", Map.of("blueReady", blue.ready(), "blueDesired", blue.desired(), "routes", routes.asData()));
+    cluster.journal().append(Event.VERIFY_CLUSTER, Map.of("blueReady", blue.ready(), "blueDesired", blue.desired(), "routes", routes.asData()));
     Instant switchedAt = switchedAt();
     String checked = "routes on Blue, " + blue.ready() + "/" + blue.desired() + " Blue replicas ready";
     BlueVerifier.Request request = probes == null ? null : new BlueVerifier.Request(env, probes.baseUrl(), probes.prometheus(),
@@ -196,9 +197,8 @@ public final class RollbackSteps {
   /** This run's switch (or its start, when the switch was a no-op): Blue's errors and Green's traffic before it are not evidence. */
   private Instant switchedAt() {
     Instant from = null;
-    for (var e : cluster.journal().read()) {
-      if (e.type().equals("scenario.start")) from = e.ts();
-      if (e.type().equals("switch.after")) from = e.ts();
+    for (var e : lms.rollback.audit.RunLog.read(cluster.journal()).sinceLastStart()) {
+      if (e.is(Event.SCENARIO_START) || e.is(Event.SWITCH_AFTER)) from = e.ts();
     }
     return from == null ? Instant.now().minus(Duration.ofMinutes(5)) : from;
   }
@@ -224,7 +224,7 @@ public final class RollbackSteps {
     }
     var blue = cluster.deployment(env.namespace(), env.blue().deployment());
     var blueImages = blue.getSpec().getTemplate().getSpec().getContainers().stream().map(c -> c.getImage()).toList();
-    cluster.journal().append("confirm", Map.of("greenPods", greenPods, "routes", routes.asData(), "blueImages", blueImages));
+    cluster.journal().append(Event.CONFIRM, Map.of("greenPods", greenPods, "routes", routes.asData(), "blueImages", blueImages));
     String confirmed = "traffic on Blue" + (greenPods == 0 ? ", no Green pod running" : ", " + greenPods + " Green pod(s) still running");
     if (probes == null) return confirmed;
     List<CheckResult> smoke = new SmokeSuite(cluster.journal(), probes.credentials(), probes.plan().verification().requestTimeout().limit())

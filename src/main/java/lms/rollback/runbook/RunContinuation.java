@@ -21,7 +21,7 @@ import lms.rollback.plan.Scenario;
  * A build that lost its run (agent gone, process killed, build aborted) leaves its journal in its own folder; the
  * next build of the job has a new folder. Before that build's first entry, its run is carried over: the newest
  * journal beside it whose last run is on this environment is copied in — chain and head — when that run is
- * unfinished and is this scenario and trigger, so the same run resumes (its decision still counts, nothing is sent
+ * unfinished and is this scenario, trigger and requester, so the same run resumes (its decision still counts, nothing is sent
  * twice). A newest run that ended, or another scenario's, carries nothing: an older unfinished run is history.
  */
 public final class RunContinuation {
@@ -31,11 +31,11 @@ public final class RunContinuation {
 
   private RunContinuation() {}
 
-  public static CarriedOver carryOver(Path siblings, Path outDir, String scenario, Scenario plan, String environment, String trigger) {
+  public static CarriedOver carryOver(Path siblings, Path outDir, RunState.Call call, Scenario plan) {
     if (Files.exists(outDir.resolve(Journal.FILE_NAME), LinkOption.NOFOLLOW_LINKS)) return null; // this folder has its own run
-    Path newest = newestJournalOn(siblings, outDir, environment);
+    Path newest = newestJournalOn(siblings, outDir, call.environment());
     if (newest == null) return null;
-    RunState unfinished = RunState.unfinished(Journal.reading(newest), scenario, plan, environment, trigger);
+    RunState unfinished = RunState.matching(lms.rollback.audit.RunLog.read(Journal.reading(newest)), call, plan);
     if (unfinished == null) return null;
     var chain = ChainVerifier.verify(newest, null);
     if (!chain.intact()) {
@@ -76,11 +76,8 @@ public final class RunContinuation {
   }
 
   private static String lastRunEnvironment(Path file) {
-    String[] env = {null};
-    Journal.reading(file).forEach(e -> {
-      if (e.type().equals("scenario.start")) env[0] = e.data().path("environment").asText(null);
-    });
-    return env[0];
+    List<lms.rollback.audit.RunLog.Run> runs = lms.rollback.audit.RunLog.runs(Journal.reading(file));
+    return runs.isEmpty() ? null : runs.get(runs.size() - 1).start().environment();
   }
 
   private static boolean sameFolder(Path a, Path b) {

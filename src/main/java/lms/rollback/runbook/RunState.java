@@ -3,64 +3,88 @@ package lms.rollback.runbook;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import lms.rollback.audit.Journal;
+import lms.rollback.audit.RunLog;
+import lms.rollback.core.ExitCode;
+import lms.rollback.core.LmsException;
+import lms.rollback.gate.Identity;
 import lms.rollback.plan.Scenario;
 
 /**
- * What the journal says of the latest run of a scenario: whether it is unfinished (paused, waiting
- * for its decision, killed, or stopped at a failing step), whether its decision was taken, whether
- * it changed anything yet, whether its last call ended in order, and which of its steps ended well.
- * A run that ended is not resumed.
+ * The unfinished run of a journal as a call resumes it: its start (who asked for what — fixed there, never taken again
+ * from a later call), the steps that ended well, whether its decision was taken, whether it changed anything yet, and
+ * whether its last call ended in order (paused, waiting for its decision) rather than killed or stopped at a step.
  */
-public record RunState(long startSeq, JsonNode start, Map<String, StepTimer.Outcome> done, boolean decided, boolean changed, boolean orderly) {
+public record RunState(RunLog.Start identity, Map<String, StepTimer.Outcome> done, boolean decided, boolean changed, boolean orderly) {
 
-  /** A run that ended this way is over: the same command starts a new one. */
-  static final Set<String> ENDS = lms.rollback.gate.GateRun.RUN_ENDS;
+  /** What a call says the run is; compared with the run's start, never written over it. */
+  public record Call(String scenario, String environment, String trigger, String requestedBy) {}
 
-  /** The unfinished run of {@code scenario} with the same environment and trigger, or null. */
-  public static RunState unfinished(Journal journal, String scenario, Scenario plan, String environment, String trigger) {
-    List<Journal.Entry> entries = journal.read();
-    int startIndex = -1;
-    for (int i = entries.size() - 1; i >= 0; i--) {
-      if (entries.get(i).type().equals("scenario.start")) {
-        startIndex = i;
-        break;
-      }
+  /**
+   * The unfinished run of {@code journal} that {@code call} continues, or null when no run is unfinished. An unfinished
+   * run that is another scenario, environment, trigger or requester is refused with a sentence: the journal says what
+   * the run is, and a later call cannot make it another (a requester's own approval would otherwise count).
+   */
+  public static RunState resuming(RunLog log, Call call, Scenario plan) {
+    RunLog.Start start = log.unfinished();
+    if (start == null) return null;
+    String disagreement = disagreement(start, call);
+    if (disagreement != null) {
+      throw new LmsException(ExitCode.INVALID_INPUT, disagreement + ": this journal holds an unfinished run, " + start.describe()
+          + ", and a call continues it as it started. Continue it with " + callOf(start) + ", or let it end first (a rejected, refused or completed run "
+          + "ends; Jenkins starts each build in its own folder). Nothing was changed");
     }
-    if (startIndex < 0) return null;
-    JsonNode start = entries.get(startIndex).data();
-    if (!scenario.equals(start.path("scenario").asText()) || !Objects.equals(environment, start.path("environment").asText(null))
-        || !Objects.equals(trigger, start.path("trigger").asText(null))) {
-      return null;
-    }
+    return of(log, start, plan);
+  }
+
+  /** The unfinished run of {@code journal} if it is the one {@code call} names, else null (a continuation that carries nothing). */
+  public static RunState matching(RunLog log, Call call, Scenario plan) {
+    RunLog.Start start = log.unfinished();
+    return start == null || disagreement(start, call) != null ? null : of(log, start, plan);
+  }
+
+  private static RunState of(RunLog log, RunLog.Start start, Scenario plan) {
     Map<String, StepTimer.Outcome> done = new LinkedHashMap<>();
-    boolean decided = false;
-    boolean changed = false;
-    // orderly: the last call ended on purpose (paused, waiting for its decision); else it was killed or a step failed
-    boolean orderly = false;
-    for (Journal.Entry e : entries.subList(startIndex + 1, entries.size())) {
-      if (ENDS.contains(e.type())) return null;
-      if (e.type().startsWith("scenario.") || e.type().startsWith("step.")) {
-        orderly = e.type().equals("scenario.paused") || e.type().equals("scenario.awaiting");
-      }
-      if (e.type().equals("scenario.decided")) decided = true;
-      if (e.type().equals("step.start")) changed = true;
-      if (e.type().equals("step.end") && e.data().path("ok").asBoolean()) {
-        String action = e.data().path("action").asText();
-        Scenario.Step step = plan.steps().stream().filter(s -> s.action().key().equals(action)).findFirst().orElse(null);
-        if (step == null) continue;
-        done.put(action, new StepTimer.Outcome(action, step.title(), Duration.ofMillis(e.data().path("millis").asLong()), step.budget(), true,
-            e.data().path("detail").asText()));
-      }
+    for (Journal.Entry e : log.finishedSteps().values()) {
+      String action = e.data().path("action").asText();
+      Scenario.Step step = plan.steps().stream().filter(s -> s.action().key().equals(action)).findFirst().orElse(null);
+      if (step == null) continue;
+      done.put(action, new StepTimer.Outcome(action, step.title(), Duration.ofMillis(e.data().path("millis").asLong()), step.budget(), true,
+          e.data().path("detail").asText()));
     }
-    return new RunState(entries.get(startIndex).seq(), start, done, decided, changed, orderly);
+    boolean changed = log.sinceUnfinished().stream().anyMatch(e -> e.is(lms.rollback.audit.Event.STEP_START));
+    RunLog.Phase phase = log.phase();
+    // orderly: the last call ended on purpose (paused, waiting for its decision); else it was killed or a step failed
+    boolean orderly = phase == RunLog.Phase.PAUSED || phase == RunLog.Phase.AWAITING_DECISION;
+    return new RunState(start, done, log.decided(), changed, orderly);
+  }
+
+  /** The first field in which {@code call} is not the run that {@code start} began, as an option and both values; null when none. */
+  private static String disagreement(RunLog.Start start, Call call) {
+    if (!Objects.equals(start.scenario(), call.scenario())) return "--scenario " + call.scenario() + " (the run is " + start.scenario() + ")";
+    if (!Objects.equals(start.environment(), call.environment())) return "--env " + call.environment() + " (the run is on " + start.environment() + ")";
+    if (!Objects.equals(start.trigger(), call.trigger())) return "--trigger " + call.trigger() + " (the run is for " + start.trigger() + ")";
+    if (start.requestedBy() != null && call.requestedBy() != null && !Identity.same(start.requestedBy(), call.requestedBy())) {
+      return "--requested-by " + call.requestedBy() + " (the run was requested by " + start.requestedBy() + ", who may not approve it)";
+    }
+    return null;
+  }
+
+  private static String callOf(RunLog.Start s) {
+    return "--scenario " + s.scenario() + " --env " + s.environment() + " --trigger " + s.trigger() + " --requested-by " + s.requestedBy();
+  }
+
+  public long startSeq() {
+    return identity.seq();
+  }
+
+  public JsonNode start() {
+    return identity.data();
   }
 
   public String leaseHolder() {
-    return start.path("leaseHolder").asText(null);
+    return identity.leaseHolder();
   }
 }

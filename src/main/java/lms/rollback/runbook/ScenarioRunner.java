@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
@@ -221,7 +222,8 @@ public final class ScenarioRunner {
       throw new LmsException(ExitCode.INVALID_INPUT, "--through: scenario " + name + " has no step '" + through + "'; allowed: "
           + String.join(", ", pausePoints(scenario)));
     }
-    RunState earlier = RunState.unfinished(journal, name, scenario, (String) context.get("environment"), (String) context.get("trigger"));
+    RunState earlier = RunState.resuming(lms.rollback.audit.RunLog.read(journal), new RunState.Call(name, (String) context.get("environment"),
+        (String) context.get("trigger"), (String) context.get("requestedBy")), scenario);
     if (earlier != null && context.get(PLAN_DIGEST) != null && earlier.start().hasNonNull(PLAN_DIGEST)
         && !earlier.start().path(PLAN_DIGEST).asText().equals(context.get(PLAN_DIGEST))) {
       throw new LmsException(ExitCode.INVALID_INPUT, "--plan: the plan's authority (triggers, authority matrix, roles, gate, scenarios, database) "
@@ -244,19 +246,19 @@ public final class ScenarioRunner {
       start.put("scenario", name);
       start.put("title", scenario.title());
       start.put("target", scenario.target().text());
-      journal.append("scenario.start", start);
+      journal.append(Event.SCENARIO_START, start);
     } else {
-      journal.append("scenario.resume", Map.of("scenario", name, "startSeq", earlier.startSeq(), "done", List.copyOf(earlier.done().keySet())));
+      journal.append(Event.SCENARIO_RESUME, Map.of("scenario", name, "startSeq", earlier.startSeq(), "done", List.copyOf(earlier.done().keySet())));
     }
     long resumedFrom = earlier == null ? 0 : earlier.startSeq();
     Run run = new Run(name, scenario, resumedFrom);
 
     if (earlier == null || !earlier.changed()) {
       try {
-        journal.append("preflight.passed", Map.of("scenario", name, "seen", preflight.get()));
+        journal.append(Event.PREFLIGHT_PASSED, Map.of("scenario", name, "seen", preflight.get()));
       } catch (LmsException e) {
         Result r = run.result(Status.REFUSED, List.of(), Duration.ZERO, PREFLIGHT, e.getMessage() + "; nothing was changed", null);
-        journal.append("scenario.refused", r.asData());
+        journal.append(Event.SCENARIO_REFUSED, r.asData());
         throw new ScenarioStoppedException(r, e);
       }
     }
@@ -265,17 +267,17 @@ public final class ScenarioRunner {
     GateRun.State decided = gate == null ? null : gate.get();
     if (decided != null && decided.status() == GateRun.Status.OPEN) {
       Result r = run.result(Status.AWAITING_DECISION, List.of(), Duration.ZERO, DECISION, decided.describe(), decided);
-      journal.append("scenario.awaiting", Map.of("scenario", name, "gate", decided.asData()));
+      journal.append(Event.SCENARIO_AWAITING, Map.of("scenario", name, "gate", decided.asData()));
       return r;
     }
     if (decided != null && !decided.decided()) {
       Result r = run.result(Status.REJECTED, List.of(), Duration.ZERO, DECISION, decided.describe() + "; nothing was changed", decided);
-      journal.append("scenario.rejected", r.asData());
+      journal.append(Event.SCENARIO_REJECTED, r.asData());
       hooks.finished(r);
       return r;
     }
     if (earlier == null || !earlier.decided()) {
-      journal.append("scenario.decided", decided == null ? Map.of("scenario", name) : Map.of("scenario", name, "gate", decided.asData()));
+      journal.append(Event.SCENARIO_DECIDED, decided == null ? Map.of("scenario", name) : Map.of("scenario", name, "gate", decided.asData()));
       hooks.started();
     }
     if (DECISION.equals(through)) return run.pause(DECISION, decided);
@@ -287,13 +289,13 @@ public final class ScenarioRunner {
     for (Scenario.Step step : scenario.steps()) {
       StepTimer.Outcome done = earlier == null ? null : earlier.done().get(step.action().key());
       if (done != null && !earlier.orderly() && checkedAgainAfterACrash.contains(step.action())) {
-        journal.append("step.redo", Map.of("action", step.action().key(), "reason", "the run resumes after a call that did not end in order: checked again"));
+        journal.append(Event.STEP_REDO, Map.of("action", step.action().key(), "reason", "the run resumes after a call that did not end in order: checked again"));
         done = null;
       }
       PersonNeeded missing = done == null && waitsFor.containsKey(step.action()) ? waitsFor.get(step.action()).get() : null;
       String leftBy = done == null ? null : leftOnPurposeBy(step, earlier);
       if (leftBy != null) {
-        journal.append("step.verified", Map.of("action", step.action().key(), "seen", leftBy));
+        journal.append(Event.STEP_VERIFIED, Map.of("action", step.action().key(), "seen", leftBy));
         timer.skipped(done);
         listener.finished(timer.outcomes().get(timer.outcomes().size() - 1));
       } else if (done != null && stillDone(step)) {
@@ -302,7 +304,7 @@ public final class ScenarioRunner {
       } else if (missing != null) {
         Result r = run.result(Status.AWAITING_DECISION, timer.outcomes(), timer.total(), step.action().key(), missing.message(), decided)
             .waitingFor(missing);
-        journal.append("scenario.awaiting", Map.of("scenario", name, "step", step.action().key(), "person", missing.asData()));
+        journal.append(Event.SCENARIO_AWAITING, Map.of("scenario", name, "step", step.action().key(), "person", missing.asData()));
         return r;
       } else {
         try {
@@ -312,19 +314,19 @@ public final class ScenarioRunner {
           });
         } catch (LmsException e) {
           Result r = run.result(Status.STOPPED, timer.outcomes(), timer.total(), step.action().key(), e.getMessage(), decided);
-          journal.append("scenario.stopped", r.asData());
+          journal.append(Event.SCENARIO_STOPPED, r.asData());
           hooks.finished(r);
           throw new ScenarioStoppedException(r, e);
         }
       }
       if (step.action().key().equals(through) && step != scenario.steps().get(scenario.steps().size() - 1)) {
         Result r = run.result(Status.PAUSED, timer.outcomes(), timer.total(), null, null, decided);
-        journal.append("scenario.paused", Map.of("scenario", name, "through", through));
+        journal.append(Event.SCENARIO_PAUSED, Map.of("scenario", name, "through", through));
         return r;
       }
     }
     Result r = run.result(Status.COMPLETED, timer.outcomes(), timer.total(), null, null, decided);
-    journal.append("scenario.end", r.asData());
+    journal.append(Event.SCENARIO_END, r.asData());
     hooks.finished(r);
     return r;
   }
@@ -346,7 +348,7 @@ public final class ScenarioRunner {
     }
 
     Result pause(String after, GateRun.State gate) {
-      journal.append("scenario.paused", Map.of("scenario", name, "through", after));
+      journal.append(Event.SCENARIO_PAUSED, Map.of("scenario", name, "through", after));
       return result(Status.PAUSED, List.of(), Duration.ZERO, null, null, gate);
     }
   }
@@ -366,10 +368,10 @@ public final class ScenarioRunner {
     if (check == null) return true;
     try {
       String seen = check.get();
-      journal.append("step.verified", Map.of("action", step.action().key(), "seen", seen));
+      journal.append(Event.STEP_VERIFIED, Map.of("action", step.action().key(), "seen", seen));
       return true;
     } catch (LmsException e) {
-      journal.append("step.redo", Map.of("action", step.action().key(), "reason", e.getMessage()));
+      journal.append(Event.STEP_REDO, Map.of("action", step.action().key(), "reason", e.getMessage()));
       return false;
     }
   }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.LmsException;
 import lms.rollback.plan.Budget;
@@ -59,7 +60,7 @@ public final class StepTimer {
 
   /** Runs {@code body}, whose result is a one-line detail of what it did. */
   public Outcome run(Scenario.Step step, Supplier<String> body) {
-    journal.append("step.start", Map.of("action", step.action().key(), "title", step.title(), "budget", step.budget().text()));
+    journal.append(Event.STEP_START, Map.of("action", step.action().key(), "title", step.title(), "budget", step.budget().text()));
     long start = System.nanoTime();
     try {
       String detail = body.get();
@@ -73,7 +74,7 @@ public final class StepTimer {
   private Outcome finish(Scenario.Step step, Duration took, boolean ok, String detail) {
     Outcome o = new Outcome(step.action().key(), step.title(), took, step.budget(), ok, detail);
     outcomes.add(o);
-    journal.append("step.end", o.asData());
+    journal.append(Event.STEP_END, o.asData());
     listener.finished(o);
     return o;
   }
@@ -82,7 +83,7 @@ public final class StepTimer {
   public void skipped(Outcome earlier) {
     Outcome o = new Outcome(earlier.action(), earlier.title(), earlier.took(), earlier.budget(), true, earlier.detail(), true);
     outcomes.add(o);
-    journal.append("step.skipped", o.asData());
+    journal.append(Event.STEP_SKIPPED, o.asData());
   }
 
   public List<Outcome> outcomes() {

@@ -20,7 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
+import lms.rollback.audit.RunLog;
 import lms.rollback.core.LmsException;
 import lms.rollback.gate.DecisionRecorder;
 import lms.rollback.gate.Prompt;
@@ -109,10 +111,10 @@ public final class SandboxGate implements AutoCloseable {
     long deadline = System.nanoTime() + Duration.ofHours(1).toNanos();
     while (System.nanoTime() < deadline) {
       try {
-        List<Journal.Entry> entries = lms.rollback.gate.GateRun.currentRun(journal.read());
+        List<Journal.Entry> entries = RunLog.read(journal).current();
         Optional<PromptLog.Opened> opened = PromptLog.open(entries, p);
         if (opened.isPresent()) return opened.get();
-        if (entries.stream().anyMatch(e -> e.type().equals("scenario.decided") || e.type().equals("scenario.rejected"))) return null;
+        if (entries.stream().anyMatch(e -> e.is(Event.SCENARIO_DECIDED) || e.is(Event.SCENARIO_REJECTED))) return null;
       } catch (LmsException e) {
         // a line being written as we read: look again
       }
@@ -176,10 +178,10 @@ public final class SandboxGate implements AutoCloseable {
 
   /** The prompt the engine has open now, as the journal says. */
   private PromptLog.Opened openPrompt() {
-    List<Journal.Entry> entries = lms.rollback.gate.GateRun.currentRun(journal.read());
+    List<Journal.Entry> entries = RunLog.read(journal).current();
     PromptLog.Opened latest = null;
     for (Journal.Entry e : entries) {
-      if (e.type().equals(PromptLog.OPENED)) {
+      if (e.is(Event.GATE_OPENED)) {
         Prompt p = e.data().path("database").asBoolean(false) ? Prompt.database(e.data().path("trigger").asText())
             : Prompt.level(e.data().path("trigger").asText(), e.data().path("level").asInt());
         latest = PromptLog.open(entries, p).orElse(latest);

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.Progress;
 import lms.rollback.gate.Authority;
@@ -56,7 +57,7 @@ public final class TriggerWatch {
   public Result watch(String environment, Environment env, Duration interval, Duration duration, boolean dryRun,
       java.util.function.Function<Evaluation, String> rollback) {
     Instant end = clock.instant().plus(duration);
-    journal.append("watch.start", Map.of("environment", environment, "intervalSeconds", interval.toSeconds(), "forSeconds", duration.toSeconds(),
+    journal.append(Event.WATCH_START, Map.of("environment", environment, "intervalSeconds", interval.toSeconds(), "forSeconds", duration.toSeconds(),
         "dryRun", dryRun, "triggers", measurable().stream().map(Trigger::id).toList()));
     int rounds = 0;
     // a 4-hour watch evaluates thousands of times: the journal gets what changed (first state, clear -> unknown
@@ -75,16 +76,16 @@ public final class TriggerWatch {
           change.put("to", e.state().name());
           change.put("round", rounds);
           change.put("detail", e.detail());
-          journal.append("trigger.changed", change);
+          journal.append(Event.TRIGGER_CHANGED, change);
         }
         if (e.state() == Evaluation.State.unknown) progress.say("  " + t.id() + " unknown: " + e.detail());
         if (!e.holds()) continue;
         if (t.type() == TriggerType.AUTOMATIC) {
-          journal.append("trigger.fired", withDryRun(e.asData(), dryRun));
+          journal.append(Event.TRIGGER_FIRED, withDryRun(e.asData(), dryRun));
           if (dryRun) return new Result(Outcome.would_roll_back, e, null, rounds);
           progress.say("  " + t.id() + " holds (" + e.detail() + "): rolling back now, no approval (§2.1)");
           String done = rollback.apply(e);
-          journal.append("trigger.rolled-back", Map.of("trigger", t.id(), "result", done));
+          journal.append(Event.TRIGGER_ROLLED_BACK, Map.of("trigger", t.id(), "result", done));
           return new Result(Outcome.rolled_back, e, null, rounds);
         }
         Map<String, Object> recommendation = new LinkedHashMap<>();
@@ -92,13 +93,13 @@ public final class TriggerWatch {
         recommendation.put("condition", t.condition());
         recommendation.put("evidence", e.asData());
         recommendation.put("gate", new Authority(plan).gateFor(t.id(), null).asData());
-        journal.append("trigger.recommendation", withDryRun(recommendation, dryRun));
+        journal.append(Event.TRIGGER_RECOMMENDATION, withDryRun(recommendation, dryRun));
         return new Result(Outcome.recommendation, e, recommendation, rounds);
       }
       if (rounds % 6 == 1) progress.say("  round " + rounds + ": no trigger holds (" + measurable().size() + " watched)");
       Instant next = now.plus(interval);
       if (!next.isBefore(end)) {
-        journal.append("watch.end", Map.of("rounds", rounds, "outcome", "no trigger held"));
+        journal.append(Event.WATCH_END, Map.of("rounds", rounds, "outcome", "no trigger held"));
         return new Result(Outcome.quiet, null, null, rounds);
       }
       sleepUntil(next);

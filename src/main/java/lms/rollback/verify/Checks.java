@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
@@ -16,7 +17,7 @@ public final class Checks {
   public static CheckResult journal(Journal journal, String suite, CheckResult r) {
     var data = new java.util.LinkedHashMap<String, Object>(r.asData());
     data.put("suite", suite);
-    journal.append("check.result", data);
+    journal.append(Event.CHECK_RESULT, data);
     return r;
   }
 
