@@ -17,7 +17,7 @@ import java.util.Collections;
 import java.util.List;
 import lms.rollback.audit.Journal;
 import lms.rollback.cluster.ApiRetry;
-import lms.rollback.cluster.Cluster;
+import lms.rollback.cluster.ClusterSession;
 import lms.rollback.cluster.ClusterConnection;
 import lms.rollback.cluster.EnvironmentLease;
 import lms.rollback.cluster.GreenShutdown;
@@ -70,7 +70,7 @@ public class ScenarioBMachineBench {
     long start = System.nanoTime();
     try (KubernetesClient client = new ClusterConnection(kubeconfig, null).open()) {
       Journal journal = new Journal(out, "bench");
-      Cluster cluster = new Cluster(client, ApiRetry.defaults(Progress.SILENT), journal, Progress.SILENT);
+      ClusterSession cluster = new ClusterSession(client, ApiRetry.defaults(Progress.SILENT), journal, Progress.SILENT);
       try (EnvironmentLease lease = EnvironmentLease.acquire(client, env.namespace(), ENV, "bench", EnvironmentLease.DEFAULT_DURATION,
           Duration.ofSeconds(10), Progress.SILENT)) {
         new TrafficSwitch(cluster).execute(new TrafficSwitch.Request(ENV, env, null));

@@ -28,7 +28,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import lms.rollback.audit.Journal;
 import lms.rollback.cluster.ApiRetry;
-import lms.rollback.cluster.Cluster;
+import lms.rollback.cluster.ClusterSession;
 import lms.rollback.cluster.TrafficSwitch;
 import lms.rollback.core.Progress;
 import lms.rollback.plan.Environment;
@@ -74,7 +74,7 @@ public class TriggerLatencyBench {
         errorPercent = 30;
         Instant[] patched = new Instant[1];
         try (var k8s = sandbox.server().client()) {
-          Cluster cluster = new Cluster(k8s, ApiRetry.defaults(Progress.SILENT), new Journal(dir.resolve("round-" + round), "bench"), Progress.SILENT);
+          ClusterSession cluster = new ClusterSession(k8s, ApiRetry.defaults(Progress.SILENT), new Journal(dir.resolve("round-" + round), "bench"), Progress.SILENT);
           TriggerWatch watch = new TriggerWatch(plan, new TriggerEvaluator(plan.verification(), client), cluster.journal(), Progress.SILENT, Clock.systemUTC());
           // the watch was already running, at a random phase of its interval, when the spike began
           Thread.sleep((long) (Math.random() * interval.toMillis()));

@@ -25,7 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import lms.rollback.audit.Journal;
 import lms.rollback.cluster.ApiRetry;
-import lms.rollback.cluster.Cluster;
+import lms.rollback.cluster.ClusterSession;
 import lms.rollback.cluster.DeploymentVersion;
 import lms.rollback.cluster.TrafficSwitch;
 import lms.rollback.core.Progress;
@@ -78,7 +78,7 @@ public class VerifyAfterSwitchBench {
         var lms = sandbox.startLms(env);
         PrometheusClient client = new PrometheusClient("http://127.0.0.1:" + port + "/", Duration.ofSeconds(5));
         Thread.sleep(75_000); // Green's traffic for longer than the rate window
-        Cluster cluster = new Cluster(k8s, ApiRetry.defaults(Progress.SILENT), new Journal(dir.resolve("run"), "bench"), Progress.SILENT);
+        ClusterSession cluster = new ClusterSession(k8s, ApiRetry.defaults(Progress.SILENT), new Journal(dir.resolve("run"), "bench"), Progress.SILENT);
         String expected = DeploymentVersion.of(cluster.deployment(env.namespace(), env.blue().deployment()));
         new TrafficSwitch(cluster).execute(new TrafficSwitch.Request("production", env, null));
         Instant switched = Instant.now();

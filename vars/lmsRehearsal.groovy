@@ -7,20 +7,17 @@ def call(Map userConfig = [:]) {
   Map defaults = [test: null, requestedBy: 'timer', trigger: 'MAN-004', reason: null, dryRun: false, plan: null, verifyWindow: null, backup: null, image: null,
                   databaseCredentialsId: null, kubeconfigCredentialsId: 'lms-kubeconfig', smokeCredentials: [:], notifyCredentials: [:], outDir: null]
   Map config = lmsConfig('lmsRehearsal', defaults, userConfig, ['test'])
-  List args = ['plan', '-o', 'json']
-  if (config.plan) args += ['--plan', config.plan]
-  def read = lmsctlRun(args: args, outDir: config.outDir)
-  if (read.json == null) error("lmsRehearsal: the plan could not be read (lmsctl exit ${read.status}): ${read.reason}")
-  Map test = named(read.json.rehearsals, config.test)
+  Map plan = lmsPlan(plan: config.plan, outDir: config.outDir)
+  Map test = named(plan.rehearsals, config.test)
   if (test == null) {
-    error("lmsRehearsal: test: '${config.test}' is not a rehearsal of the plan (§9.1); allowed: ${read.json.rehearsals*.test.join(', ')}")
+    error("lmsRehearsal: test: '${config.test}' is not a rehearsal of the plan (§9.1); allowed: ${plan.rehearsals*.test.join(', ')}")
   }
-  Map environment = read.json.environments[test.environment]
+  Map environment = plan.environments[test.environment]
   if (environment == null) {
     error("lmsRehearsal: the ${test.title} test runs on '${test.environment}', an environment the plan does not have; add it to the plan's environments")
   }
   String scenario = test.scenario
-  boolean database = read.json.scenarios[scenario].needsDatabase
+  boolean database = plan.scenarios[scenario].needsDatabase
   echo("Rehearsing ${test.title} (§9.1, ${test.frequency}, ${test.owner}): scenario ${scenario} on ${test.environment}")
   String outDir = "${config.outDir}/${test.test}"
   try {

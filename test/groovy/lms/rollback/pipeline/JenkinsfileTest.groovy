@@ -18,6 +18,12 @@ class JenkinsfileTest extends LmsPipelineTest {
     lmsctl.answerOnce('rollback@decision', 5, Contract.text('rollback-awaiting'))
     lmsctl.answer('rollback', 0, Contract.text('rollback-paused'))
     lmsctl.answer('gate-record', 0, Contract.text('gate-record-approved'))
+    lmsctl.answer('plan', 0, Contract.text('plan'))
+  }
+
+  /** The environment of the first 'lmsctl rollback', as the engine saw it. */
+  Map rollbackEnv() {
+    lmsctl.env(lmsctl.calls().findIndexOf { it[0] == 'rollback' })
   }
 
   def jenkinsfile() {
@@ -79,7 +85,7 @@ class JenkinsfileTest extends LmsPipelineTest {
 
     assertTrue(e.message.contains('the preflight refused: Backup to restore: --dump'), e.message)
     assertTrue(inputs.isEmpty())
-    assertEquals(1, lmsctl.calls().size())
+    assertEquals(['plan', 'rollback'], lmsctl.calls().collect { it[0] }, 'the plan asked whether D needs the database, then one run call')
   }
 
   @Test
@@ -90,7 +96,17 @@ class JenkinsfileTest extends LmsPipelineTest {
     jenkinsfile()
 
     assertEquals('/backups/lms-2026-11-30.dump', FakeLmsctl.value(lmsctl.verbs('rollback')[0], '--dump'))
-    assertEquals('secret-of-lms-database-url', lmsctl.env(0).LMS_DATABASE_URL)
+    assertEquals('secret-of-lms-database-url', rollbackEnv().LMS_DATABASE_URL, 'the engine says D needs the database')
+  }
+
+  @Test
+  void scenarioBNeedsNoDatabaseSoItsCredentialIsNotBound() {
+    started(SCENARIO: 'B', TRIGGER: 'MAN-001')
+    inputAnswers << [APPROVER: 'rc.jones', REASON: 'confirmed on the dashboard, roll back']
+
+    jenkinsfile()
+
+    assertEquals(null, rollbackEnv().LMS_DATABASE_URL, 'the plan says B does not touch the database')
   }
 
   void timerStarted(List due) {

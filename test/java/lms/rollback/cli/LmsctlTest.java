@@ -201,14 +201,16 @@ class LmsctlTest {
   void verifyBlueWithPrometheusDownExitsFour() throws Exception {
     sandbox = Sandbox.start(out);
     try (var lms = new lms.rollback.sandbox.LmsStandIn("2.4.1")) {
+      assertEquals(0, lmsctl(against("switch")).exit());
       Run r = lmsctl(against("verify-blue", "--base-url", lms.url(), "--prometheus", "http://127.0.0.1:9/", "--window", "0s", "-o", "json"));
 
       assertEquals(ExitCode.VERIFICATION_FAILED, r.exit(), r.err());
       JsonNode data = JSON.readTree(r.out());
       assertFalse(data.path("passed").asBoolean());
       // the expected version came from Blue's Deployment in the cluster
-      assertEquals("pass", data.path("checks").get(1).path("status").asText(), data.toString());
-      assertEquals("inconclusive", data.path("checks").get(3).path("status").asText(), data.toString());
+      assertEquals("pass", data.path("checks").get(0).path("status").asText(), "traffic on Blue: " + data);
+      assertEquals("pass", data.path("checks").get(3).path("status").asText(), data.toString());
+      assertEquals("inconclusive", data.path("checks").get(5).path("status").asText(), data.toString());
     }
   }
 

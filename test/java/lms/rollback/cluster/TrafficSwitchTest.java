@@ -36,7 +36,7 @@ class TrafficSwitchTest {
     return switchToBlue(sandbox.engine(), null);
   }
 
-  private TrafficSwitch.Result switchToBlue(Cluster cluster, String forceReason) {
+  private TrafficSwitch.Result switchToBlue(ClusterSession cluster, String forceReason) {
     return new TrafficSwitch(cluster).execute(new TrafficSwitch.Request(Sandbox.ENV, sandbox.env, forceReason));
   }
 
@@ -209,7 +209,7 @@ class TrafficSwitchTest {
         users: [{name: dead, user: {}}]
         """.formatted(closedPort));
     try (var client = new ClusterConnection(kubeconfig, null).open()) {
-      Cluster dead = new Cluster(client, new ApiRetry(3, Duration.ofMillis(10), sandbox.progress::add), sandbox.journal, sandbox.progress::add);
+      ClusterSession dead = new ClusterSession(client, new ApiRetry(3, Duration.ofMillis(10), sandbox.progress::add), sandbox.journal, sandbox.progress::add);
 
       // When
       ClusterException e = assertThrows(ClusterException.class, () -> switchToBlue(dead, null));
@@ -296,12 +296,12 @@ class TrafficSwitchTest {
   void secondRollbackOfTheSameEnvironmentWaitsForTheLeaseOrNamesItsHolder() throws Exception {
     // Given one rollback holding production's lease
     sandbox = Sandbox.start(out);
-    Cluster first = sandbox.engine();
+    ClusterSession first = sandbox.engine();
     EnvironmentLease held = EnvironmentLease.acquire(first.client(), "production", "production", "alice (build 41)",
         Duration.ofSeconds(30), Duration.ZERO, first.progress());
 
     // When a second one may wait 1 s
-    Cluster second = sandbox.engine();
+    ClusterSession second = sandbox.engine();
     ClusterException e = assertThrows(ClusterException.class, () -> EnvironmentLease.acquire(second.client(), "production", "production",
         "bob (build 42)", Duration.ofSeconds(30), Duration.ofSeconds(1), second.progress()));
 
@@ -335,7 +335,7 @@ class TrafficSwitchTest {
         .resource(new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder().withNewMetadata().withName("lms-rollback-production")
             .endMetadata().withNewSpec().withHolderIdentity("crashed").withLeaseDurationSeconds(30).withRenewTime(stale)
             .withAcquireTime(stale).endSpec().build()).create();
-    Cluster c = sandbox.engine();
+    ClusterSession c = sandbox.engine();
 
     // When / Then: the next rollback takes it over without waiting
     try (EnvironmentLease next = EnvironmentLease.acquire(c.client(), "production", "production", "next", Duration.ofSeconds(30),

@@ -50,12 +50,22 @@ class BlueLogsTest {
           ? "2026-12-01T02:15:02Z ERROR could not obtain connection from pool (timeout 30s)\n" : "").getBytes(StandardCharsets.UTF_8)));
       Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig.yaml"));
 
-      // lmsVerifyBlue's call: the standalone verb
+      // lmsVerifyBlue's call, before the switch: the run's first checks, the cluster's view, fail at once
+      Cli.Run early = Cli.lmsctl("verify-blue", "--env", Sandbox.ENV, "--kubeconfig", kubeconfig.toString(), "--out-dir", out.toString(),
+          "--base-url", blue.url(), "--prometheus", sandbox.cluster.metrics().url(), "--window", "0s", "--lock-wait", "5s");
+      assertEquals(4, early.exit(), early.out() + early.err());
+      assertTrue(early.out().contains("[FAIL] Traffic 100% on Blue") && early.out().contains("traffic is not on Blue"), early.out());
+      assertTrue(!early.out().contains("Blue logs"), "not observed while Blue does not serve: " + early.out());
+
+      // lmsRollbackSwitch's call, then lmsVerifyBlue's: the standalone verbs
+      assertEquals(0, Cli.lmsctl("switch", "--env", Sandbox.ENV, "--kubeconfig", kubeconfig.toString(), "--out-dir", out.toString(),
+          "--lock-wait", "5s").exit());
       Cli.Run run = Cli.lmsctl("verify-blue", "--env", Sandbox.ENV, "--kubeconfig", kubeconfig.toString(), "--out-dir", out.toString(),
           "--base-url", blue.url(), "--prometheus", sandbox.cluster.metrics().url(), "--window", "0s", "--lock-wait", "5s");
 
       assertEquals(4, run.exit(), run.out() + run.err());
       assertTrue(run.out().contains("Blue logs: no new errors") && run.out().contains("could not obtain connection from pool"), run.out());
+      assertTrue(run.out().contains("[pass] Traffic 100% on Blue") && run.out().contains("[pass] Blue replicas ready"), run.out());
     }
   }
 

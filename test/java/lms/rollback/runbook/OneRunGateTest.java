@@ -294,7 +294,7 @@ class OneRunGateTest {
       });
       sandbox.store().pods().inNamespace(ns).withLabels(sandbox.env.blue().podLabels()).delete();
       long deadline = System.nanoTime() + 20_000_000_000L;
-      while (lms.rollback.cluster.Cluster.readyReplicas(sandbox.deployment(sandbox.env.blue().deployment())) > 0 && System.nanoTime() < deadline) {
+      while (lms.rollback.cluster.ClusterSession.readyReplicas(sandbox.deployment(sandbox.env.blue().deployment())) > 0 && System.nanoTime() < deadline) {
         Thread.sleep(100);
       }
 

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import lms.rollback.audit.Journal;
 import lms.rollback.cluster.ApiRetry;
-import lms.rollback.cluster.Cluster;
+import lms.rollback.cluster.ClusterSession;
 import lms.rollback.plan.Environment;
 import lms.rollback.plan.Plan;
 import lms.rollback.plan.PlanLoader;
@@ -50,14 +50,14 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /** The engine's view, through the front server, with fast retries. */
-  public Cluster engine() {
+  public ClusterSession engine() {
     return engine(5);
   }
 
-  public Cluster engine(int attempts) {
+  public ClusterSession engine(int attempts) {
     KubernetesClient client = cluster.server().client();
     clients.add(client);
-    return new Cluster(client, new ApiRetry(attempts, Duration.ofMillis(10), progress::add), journal, progress::add);
+    return new ClusterSession(client, new ApiRetry(attempts, Duration.ofMillis(10), progress::add), journal, progress::add);
   }
 
   public KubernetesClient store() {

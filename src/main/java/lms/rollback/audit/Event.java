@@ -118,7 +118,6 @@ public enum Event {
   VERB_END("verb.end"),
   VERB_FAILED("verb.failed"),
   VERB_START("verb.start"),
-  VERIFY_CLUSTER("verify.cluster"),
   // a watch of the automatic triggers (§2.1)
   WATCH_END("watch.end"),
   WATCH_START("watch.start");

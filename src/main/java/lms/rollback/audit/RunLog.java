@@ -54,8 +54,14 @@ public final class RunLog {
 
   /** One run of the history: its start, and the entry that ended it (null while it has not). */
   public record Run(Start start, Journal.Entry end) {
+    /** It ran through its last step (scenario.end), rather than being rejected or refused, or still being unfinished. */
+    public boolean reachedItsEnd() {
+      return end != null && end.is(Event.SCENARIO_END);
+    }
+
+    /** It reached its end and said it ended well. */
     public boolean completed() {
-      return end != null && end.is(Event.SCENARIO_END) && end.data().path("ok").asBoolean(false);
+      return reachedItsEnd() && end.data().path("ok").asBoolean(false);
     }
   }
 

@@ -6,7 +6,7 @@ import java.util.function.Function;
 import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
 import lms.rollback.cluster.ApiRetry;
-import lms.rollback.cluster.Cluster;
+import lms.rollback.cluster.ClusterSession;
 import lms.rollback.cluster.EnvironmentLease;
 import lms.rollback.core.Progress;
 import lms.rollback.plan.Environment;
@@ -20,19 +20,19 @@ abstract class ClusterVerb extends Verb {
   /** Whether the verb changes the cluster and so must hold the environment's lease. */
   abstract boolean mutates();
 
-  abstract Outcome run(Cluster cluster, Environment env);
+  abstract Outcome run(ClusterSession cluster, Environment env);
 
   @Override
   Outcome execute(Journal journal) {
     Environment env = plan.environment();
     Progress progress = Progress.stderr();
     try (KubernetesClient client = clusterOptions.connection().open()) {
-      Cluster cluster = new Cluster(client, new ApiRetry(clusterOptions.attempts(), ApiRetry.DEFAULT_FIRST_BACKOFF, progress), journal, progress);
+      ClusterSession cluster = new ClusterSession(client, new ApiRetry(clusterOptions.attempts(), ApiRetry.DEFAULT_FIRST_BACKOFF, progress), journal, progress);
       return mutates() ? withLease(cluster, env, c -> run(c, env)) : run(cluster, env);
     }
   }
 
-  private Outcome withLease(Cluster cluster, Environment env, Function<Cluster, Outcome> body) {
+  private Outcome withLease(ClusterSession cluster, Environment env, Function<ClusterSession, Outcome> body) {
     String holder = clusterOptions.leaseHolder(output.actor()) + " (lmsctl " + spec.name() + ")";
     try (EnvironmentLease lease = EnvironmentLease.acquire(cluster.client(), env.namespace(), plan.environmentName(), holder,
         EnvironmentLease.DEFAULT_DURATION, clusterOptions.lockWait(), cluster.progress())) {

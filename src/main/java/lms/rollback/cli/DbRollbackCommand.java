@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import lms.rollback.cluster.Cluster;
+import lms.rollback.cluster.ClusterSession;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
 import lms.rollback.database.DatabaseRollback;
@@ -48,14 +48,13 @@ final class DbRollbackCommand extends ClusterVerb {
   }
 
   @Override
-  Outcome run(Cluster cluster, Environment env) {
-    if (rehearsal && ScenarioVerb.PRODUCTION.equals(plan.environmentName())) {
-      throw new LmsException(ExitCode.INVALID_INPUT, "--rehearsal: rehearsals run on staging (§9.1), never on " + ScenarioVerb.PRODUCTION);
-    }
-    DatabaseUrl url = database.url(env);
+  Outcome run(ClusterSession cluster, Environment env) {
+    if (rehearsal) lms.rollback.runbook.RollbackRun.checkRehearsalEnvironment(plan.plan(), plan.environmentName());
+    var source = database.source();
+    DatabaseUrl url = source.url(env);
     var dbPlan = plan.plan().database();
-    DatabaseRollback.Result r = new DatabaseRollback(dbPlan, cluster.journal(), database.process(cluster, env, url, dbPlan, cluster.progress()),
-        cluster.progress()).execute(new DatabaseRollback.Request(database.target, rehearsal, trigger));
+    DatabaseRollback.Result r = new DatabaseRollback(dbPlan, cluster.journal(), source.process(cluster, env, url, dbPlan, cluster.progress()),
+        cluster.progress()).execute(new DatabaseRollback.Request(source.target(), rehearsal, trigger));
     List<CheckResult> checks = new IntegrityChecks(cluster.journal()).run(url, dbPlan.integrityChecks());
     Path xml = Checks.writeJUnit(junit != null ? junit : output.outDir().resolve(lms.rollback.runbook.DatabaseSteps.JUNIT_FILE), IntegrityChecks.SUITE, checks);
     boolean ok = checks.stream().allMatch(CheckResult::passed);

@@ -2,7 +2,7 @@ package lms.rollback.cli;
 
 import java.net.URI;
 import java.time.Duration;
-import lms.rollback.cluster.Cluster;
+import lms.rollback.cluster.ClusterSession;
 import lms.rollback.plan.Environment;
 import lms.rollback.plan.Plan;
 import lms.rollback.runbook.RollbackSteps;
@@ -45,7 +45,7 @@ public final class ProbeOptions {
   }
 
   /** The run's probes, or null for --cluster-only. */
-  RollbackSteps.Probes probes(Plan plan, Cluster cluster, Environment env) {
+  RollbackSteps.Probes probes(Plan plan, ClusterSession cluster, Environment env) {
     if (clusterOnly) return null;
     requireEvidence(plan, window);
     String version = expectedVersion != null ? expectedVersion : lms.rollback.cluster.DeploymentVersion.of(cluster.deployment(env.namespace(), env.blue().deployment()));

@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import lms.rollback.audit.Journal;
 import lms.rollback.cluster.ApiRetry;
-import lms.rollback.cluster.Cluster;
+import lms.rollback.cluster.ClusterSession;
 import lms.rollback.cluster.ClusterConnection;
 import lms.rollback.cluster.ClusterStatus;
 import lms.rollback.cluster.EnvironmentLease;
@@ -108,7 +108,7 @@ final class SandboxCommand implements Callable<Integer> {
     }
     try (KubernetesClient client = new ClusterConnection(kubeconfig, null).open();
         SandboxGate gate = SandboxGate.start(plan.plan(), journal, shown)) {
-      Cluster cluster = new Cluster(client, ApiRetry.defaults(progress), journal, progress);
+      ClusterSession cluster = new ClusterSession(client, ApiRetry.defaults(progress), journal, progress);
       var standIn = sandbox.startLms(env);
       // the stand-in scrapes every second: Blue is judged on its post-switch data as the plan says, only sooner
       var measured = plan.plan().withVerification(plan.plan().verification().scrapedEvery(Budget.of(MetricsStandIn.SCRAPE_INTERVAL),

@@ -15,7 +15,7 @@ import java.util.Map;
 import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
 import lms.rollback.cluster.ApiRetry;
-import lms.rollback.cluster.Cluster;
+import lms.rollback.cluster.ClusterSession;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
 import lms.rollback.core.Progress;
@@ -37,7 +37,6 @@ abstract class ScenarioVerb extends Verb {
 
   static final String LOCK_FILE = "rollback.lock";
   /** Rehearsals never touch the environment the plan calls production. */
-  static final String PRODUCTION = PlanOptions.DEFAULT_ENV;
 
   @Mixin ClusterOptions clusterOptions;
 
@@ -126,28 +125,18 @@ abstract class ScenarioVerb extends Verb {
     String name = scenarioName();
     incident = lms.rollback.report.ReportIdentity.checked("--incident", incident);
     deployment = lms.rollback.report.ReportIdentity.checked("--deployment", deployment);
+    // the engine checks the request (scenario, trigger, environment, rehearsal, --through) as it does for every driver
+    RollbackRun.Request request = RollbackRun.check(plan.plan(), new RollbackRun.Request(name, plan.environmentName(), trigger, requester(),
+        reason, rehearsal, rehearsalOf, through, clusterOptions.leaseHolder(output.actor()) + " (lmsctl " + spec.name() + ")",
+        clusterOptions.lockWait(), buildUrl));
+    rehearsal = request.rehearsal();
     if (!dryRun) lms.rollback.report.ReportIdentity.record(journal, incident, deployment);
     if (carried != null) {
       journal.append(Event.RUN_CONTINUED, Map.of("from", carried.from().toString(), "runStartSeq", carried.startSeq()));
       Progress.stderr().say("  continuing the unfinished run of " + carried.from() + " (journal entry " + carried.startSeq() + ")");
     }
     Scenario scenario = plan.plan().scenario(name);
-    plan.plan().trigger(trigger);
     Environment env = plan.environment();
-    if (rehearsalOf != null) {
-      plan.plan().rehearsal(rehearsalOf, name, plan.environmentName());
-      rehearsal = true;
-    }
-    if (rehearsal && PRODUCTION.equals(plan.environmentName())) {
-      throw new LmsException(ExitCode.INVALID_INPUT, "--rehearsal: rehearsals run on staging (§9.1), never on " + PRODUCTION + "; pass --env staging");
-    }
-    // §1.2 may add a data review to a scenario that switches traffic (the run checks it against its own steps)
-    List<String> points = new ArrayList<>(ScenarioRunner.pausePoints(scenario));
-    if (scenario.steps().stream().anyMatch(s -> s.action() == StepAction.SWITCH_TRAFFIC)) points.add(StepAction.DATA_REVIEW.key());
-    if (through != null && !points.contains(through)) {
-      throw new LmsException(ExitCode.INVALID_INPUT, "--through: scenario " + name + " has no step '" + through + "'; allowed: "
-          + String.join(", ", points));
-    }
     if (interrupted != null && (dryRun || through != null || waitForDecision)) {
       throw new LmsException(ExitCode.INVALID_INPUT, "--interrupted: records a stop and runs nothing, so --dry-run, --through and --wait do not apply; drop them");
     }
@@ -157,26 +146,21 @@ abstract class ScenarioVerb extends Verb {
     if (dryRun && (through != null || waitForDecision)) {
       throw new LmsException(ExitCode.INVALID_INPUT, "--dry-run: runs nothing, so --through and --wait do not apply; drop them");
     }
-    boolean needsDatabase = scenario.needsDatabase();
-    // the database's URL is checked before anything connects: a run that would stop at its database step never starts
-    if (needsDatabase && !dryRun && interrupted == null) database.url(env);
     Progress progress = Progress.stderr();
     PrintWriter out = spec.commandLine().getOut();
     boolean text = !output.json();
     try (OutDirLock local = lockOutDir(); KubernetesClient client = clusterOptions.connection().open()) {
-      Cluster cluster = new Cluster(client, new ApiRetry(clusterOptions.attempts(), ApiRetry.DEFAULT_FIRST_BACKOFF, progress), journal, progress);
+      ClusterSession cluster = new ClusterSession(client, new ApiRetry(clusterOptions.attempts(), ApiRetry.DEFAULT_FIRST_BACKOFF, progress), journal, progress);
       RollbackRun run = new RollbackRun(plan.plan(), cluster, output.outDir(), System.getenv(), progress).restore(dump(), redeployImage())
           .earlierJournals(continueFrom)
           .capabilityOverride(capabilityOverride)
           .printTo(text && !dryRun ? out : null)
-          .waiting(waitForDecision ? new RollbackRun.Waiting(true, 1.0, Duration.ofMillis(500)) : RollbackRun.Waiting.NO);
+          .waiting(waitForDecision ? new RollbackRun.Waiting(true, 1.0, Duration.ofMillis(500)) : RollbackRun.Waiting.NO)
+          .database(database.source());
       RollbackSteps.Probes probes = probeOptions.probes(plan.plan(), cluster, env);
       if (probes != null) run.probes(probes);
-      RollbackRun.Request request = new RollbackRun.Request(name, plan.environmentName(), trigger, requester(),
-          reason, rehearsal, rehearsalOf, through, clusterOptions.leaseHolder(output.actor()) + " (lmsctl " + spec.name() + ")", clusterOptions.lockWait(), buildUrl);
       if (dryRun) return dryRunOutcome(run.dryRun(request), scenario);
       if (interrupted != null) return outcome(journal, scenario, run.interrupted(request, interrupted));
-      if (needsDatabase) run.database(database.steps(scenario, cluster, env, plan.plan(), journal, progress, rehearsal, trigger, dump(), output.outDir()));
       return outcome(journal, scenario, run.advance(request));
     }
   }

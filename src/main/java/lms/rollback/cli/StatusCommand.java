@@ -1,6 +1,6 @@
 package lms.rollback.cli;
 
-import lms.rollback.cluster.Cluster;
+import lms.rollback.cluster.ClusterSession;
 import lms.rollback.cluster.ClusterStatus;
 import lms.rollback.core.ExitCode;
 import lms.rollback.plan.Environment;
@@ -20,7 +20,7 @@ final class StatusCommand extends ClusterVerb {
   }
 
   @Override
-  Outcome run(Cluster cluster, Environment env) {
+  Outcome run(ClusterSession cluster, Environment env) {
     ClusterStatus s = ClusterStatus.read(cluster, plan.plan(), plan.environmentName());
     return new Outcome(ExitCode.OK, s.asData(), s.describe());
   }

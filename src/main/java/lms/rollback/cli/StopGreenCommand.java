@@ -3,7 +3,7 @@ package lms.rollback.cli;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import lms.rollback.cluster.Cluster;
+import lms.rollback.cluster.ClusterSession;
 import lms.rollback.cluster.GreenShutdown;
 import lms.rollback.core.ExitCode;
 import lms.rollback.plan.Budget;
@@ -37,7 +37,7 @@ final class StopGreenCommand extends ClusterVerb {
   }
 
   @Override
-  Outcome run(Cluster cluster, Environment env) {
+  Outcome run(ClusterSession cluster, Environment env) {
     Budget budget = plan.plan().stepBudget(StepAction.STOP_GREEN);
     Duration wait = timeout != null ? timeout : budget.limit();
     GreenShutdown.Result r = new GreenShutdown(cluster).execute(new GreenShutdown.Request(plan.environmentName(), env, output.outDir(), wait));

@@ -2,7 +2,7 @@ package lms.rollback.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import lms.rollback.cluster.Cluster;
+import lms.rollback.cluster.ClusterSession;
 import lms.rollback.cluster.TrafficSwitch;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
@@ -40,7 +40,7 @@ final class SwitchCommand extends ClusterVerb {
   }
 
   @Override
-  Outcome run(Cluster cluster, Environment env) {
+  Outcome run(ClusterSession cluster, Environment env) {
     int min = plan.plan().gate().minReasonLength();
     if (force && (reason == null || reason.strip().length() < min)) {
       throw new LmsException(ExitCode.INVALID_INPUT, "--reason: required with --force, at least " + min + " characters saying why");

@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import lms.rollback.audit.Event;
-import lms.rollback.cluster.Cluster;
+import lms.rollback.cluster.ClusterSession;
 import lms.rollback.core.ExitCode;
 import lms.rollback.plan.Environment;
 import lms.rollback.verify.BlueVerifier;
@@ -55,7 +55,7 @@ final class VerifyBlueCommand extends ClusterVerb {
   }
 
   @Override
-  Outcome run(Cluster cluster, Environment env) {
+  Outcome run(ClusterSession cluster, Environment env) {
     var v = plan.plan().verification();
     String version = expectedVersion != null ? expectedVersion : lms.rollback.cluster.DeploymentVersion.of(cluster.deployment(env.namespace(), env.blue().deployment()));
     BlueVerifier.Request request = new BlueVerifier.Request(env, baseUrl != null ? baseUrl : URI.create(env.baseUrl()),
@@ -68,7 +68,7 @@ final class VerifyBlueCommand extends ClusterVerb {
   }
 
   /** The last switch journaled in the out dir (a rollback's, or 'lmsctl switch'), else now. */
-  private static java.time.Instant lastSwitch(Cluster cluster) {
+  private static java.time.Instant lastSwitch(ClusterSession cluster) {
     return cluster.journal().read().stream().filter(e -> e.is(Event.SWITCH_AFTER)).map(lms.rollback.audit.Journal.Entry::ts)
         .reduce((a, b) -> b).orElse(java.time.Instant.now());
   }

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import lms.rollback.cluster.Cluster;
+import lms.rollback.cluster.ClusterSession;
 import lms.rollback.core.ExitCode;
 import lms.rollback.plan.Environment;
 import lms.rollback.runbook.RollbackRun;
@@ -58,7 +58,7 @@ final class WatchCommand extends ClusterVerb {
   }
 
   /** When Green was deployed (MAN-002's baseline is Blue's latency before it), or null when that cannot be told. */
-  private static java.time.Instant greenDeployedAt(Cluster cluster, Environment env) {
+  private static java.time.Instant greenDeployedAt(ClusterSession cluster, Environment env) {
     try {
       return lms.rollback.cluster.ClusterStatus.deployedAt(cluster.deployment(env.namespace(), env.green().deployment()));
     } catch (RuntimeException e) {
@@ -68,9 +68,9 @@ final class WatchCommand extends ClusterVerb {
   }
 
   @Override
-  Outcome run(Cluster cluster, Environment env) {
+  Outcome run(ClusterSession cluster, Environment env) {
     // a database scenario's URL is checked now, not hours later when a trigger holds
-    if (plan.plan().scenario(scenario).needsDatabase()) database.url(env);
+    run(cluster).requireDatabase(scenario, plan.environmentName());
     var p = plan.plan();
     Duration forHow = duration != null ? duration : p.capabilityWindows().get(0).to().limit();
     var client = probeOptions.prometheus(p, env);
@@ -134,7 +134,7 @@ final class WatchCommand extends ClusterVerb {
    * §2.1 "Alert + Auto-rollback", from the watch itself: before the rollback (the war room, the on-call), and when it
    * did not complete (why, and who must act). Returns "message: status" for each.
    */
-  private List<String> alert(Cluster cluster, String event) {
+  private List<String> alert(ClusterSession cluster, String event) {
     var notifier = lms.rollback.notify.Notifier.defaults(plan.plan(), cluster.journal(), cluster.progress());
     List<String> sent = new ArrayList<>();
     for (var d : new lms.rollback.notify.CommunicationSchedule(plan.plan(), notifier).after(event)) {
@@ -144,16 +144,16 @@ final class WatchCommand extends ClusterVerb {
     return sent;
   }
 
+  /** The run a held trigger starts, as 'rollback' assembles it: the same database side from the same options. */
+  private RollbackRun run(ClusterSession cluster) {
+    return new RollbackRun(plan.plan(), cluster, output.outDir(), System.getenv(), cluster.progress()).database(database.source());
+  }
+
   /** The trigger that held starts the one rollback run, as any other rollback: no approval for an automatic trigger. */
-  private RollbackRun.Outcome rollBack(Cluster cluster, Environment env, Evaluation held) {
-    RollbackRun run = new RollbackRun(plan.plan(), cluster, output.outDir(), System.getenv(), cluster.progress());
+  private RollbackRun.Outcome rollBack(ClusterSession cluster, Environment env, Evaluation held) {
+    RollbackRun run = run(cluster);
     RollbackSteps.Probes probes = probeOptions.probes(plan.plan(), cluster, env);
     if (probes != null) run.probes(probes);
-    var scenarioOfRun = plan.plan().scenario(scenario);
-    if (scenarioOfRun.needsDatabase()) {
-      run.database(database.steps(scenarioOfRun, cluster, env, plan.plan(), cluster.journal(), cluster.progress(), false, held.trigger(), null,
-          output.outDir()));
-    }
     return run.advance(new RollbackRun.Request(scenario, plan.environmentName(), held.trigger(), "lmsctl watch", held.trigger() + " held: "
         + held.detail(), false, null, null, clusterOptions.leaseHolder(output.actor()) + " (lmsctl watch)", clusterOptions.lockWait(), null));
   }

@@ -7,9 +7,9 @@ import lms.rollback.plan.Environment;
 public record BlueCapacity(String deployment, int ready, int desired, int required) {
 
   public static BlueCapacity of(Deployment blue, Environment env) {
-    int desired = Cluster.replicas(blue);
+    int desired = ClusterSession.replicas(blue);
     int required = env.minBlueReadyReplicas() != null ? env.minBlueReadyReplicas() : Math.max(1, desired);
-    return new BlueCapacity(blue.getMetadata().getName(), Cluster.readyReplicas(blue), desired, required);
+    return new BlueCapacity(blue.getMetadata().getName(), ClusterSession.readyReplicas(blue), desired, required);
   }
 
   public boolean sufficient() {

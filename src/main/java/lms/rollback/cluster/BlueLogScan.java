@@ -30,10 +30,10 @@ public final class BlueLogScan {
   public static final String CHECK = "Blue logs: no new errors";
   private static final int EXAMPLES = 3;
 
-  private final Cluster cluster;
+  private final ClusterSession cluster;
   private final Pattern error;
 
-  public BlueLogScan(Cluster cluster, String errorPattern) {
+  public BlueLogScan(ClusterSession cluster, String errorPattern) {
     this.cluster = cluster;
     this.error = Pattern.compile(errorPattern);
   }

@@ -21,9 +21,9 @@ public final class BlueRedeploy {
   private static final Duration POLL = Duration.ofMillis(500);
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 
-  private final Cluster cluster;
+  private final ClusterSession cluster;
 
-  public BlueRedeploy(Cluster cluster) {
+  public BlueRedeploy(ClusterSession cluster) {
     this.cluster = cluster;
   }
 
@@ -69,13 +69,13 @@ public final class BlueRedeploy {
     long nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
     while (true) {
       Deployment d = cluster.deployment(env.namespace(), env.blue().deployment());
-      int desired = Cluster.replicas(d);
+      int desired = ClusterSession.replicas(d);
       var s = d.getStatus();
       boolean observed = s != null && (s.getObservedGeneration() == null || d.getMetadata().getGeneration() == null
           || s.getObservedGeneration() >= d.getMetadata().getGeneration());
       int updated = s == null || s.getUpdatedReplicas() == null ? 0 : s.getUpdatedReplicas();
       int total = s == null || s.getReplicas() == null ? 0 : s.getReplicas();
-      int ready = Cluster.readyReplicas(d);
+      int ready = ClusterSession.readyReplicas(d);
       if (observed && updated >= desired && total == desired && ready >= desired) return desired;
       if (System.nanoTime() > deadline) {
         throw new LmsException(ExitCode.CLUSTER_STATE, "Blue's rollout did not finish within " + timeout.toMinutes() + "m: " + updated + "/" + desired

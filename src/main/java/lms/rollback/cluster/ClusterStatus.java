@@ -20,11 +20,11 @@ public record ClusterStatus(String environment, String virtualService, List<Stri
   public record Side(String deployment, List<String> images, int ready, int desired) {
     static Side of(Deployment d) {
       List<String> images = d.getSpec().getTemplate().getSpec().getContainers().stream().map(c -> c.getImage()).toList();
-      return new Side(d.getMetadata().getName(), images, Cluster.readyReplicas(d), Cluster.replicas(d));
+      return new Side(d.getMetadata().getName(), images, ClusterSession.readyReplicas(d), ClusterSession.replicas(d));
     }
   }
 
-  public static ClusterStatus read(Cluster cluster, Plan plan, String environment) {
+  public static ClusterStatus read(ClusterSession cluster, Plan plan, String environment) {
     Environment env = plan.environment(environment);
     RouteTable routes = RouteTable.of(cluster.virtualService(env), env);
     Deployment blue = cluster.deployment(env.namespace(), env.blue().deployment());

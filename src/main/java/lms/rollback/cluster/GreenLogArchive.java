@@ -48,9 +48,9 @@ public final class GreenLogArchive {
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
   private static final Duration LOG_ANSWER_WITHIN = Duration.ofSeconds(30);
 
-  private final Cluster cluster;
+  private final ClusterSession cluster;
 
-  public GreenLogArchive(Cluster cluster) {
+  public GreenLogArchive(ClusterSession cluster) {
     this.cluster = cluster;
   }
 

@@ -29,9 +29,9 @@ public final class GreenShutdown {
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
   private static final Duration RECHECK_EVERY = Duration.ofSeconds(1);
 
-  private final Cluster cluster;
+  private final ClusterSession cluster;
 
-  public GreenShutdown(Cluster cluster) {
+  public GreenShutdown(ClusterSession cluster) {
     this.cluster = cluster;
   }
 
@@ -79,7 +79,7 @@ public final class GreenShutdown {
       throw new ClusterException("Blue is not ready (" + blue.describe() + "); Green was not touched");
     }
     Deployment green = cluster.deployment(ns, env.green().deployment());
-    int before = Cluster.replicas(green);
+    int before = ClusterSession.replicas(green);
     List<Pod> pods = cluster.pods(ns, env.green().podLabels());
     if (before == 0 && pods.isEmpty()) {
       cluster.journal().append(Event.STOP_GREEN_NOOP, Map.of("deployment", name, "reason", "already scaled to 0 with no pods left"));
@@ -144,7 +144,7 @@ public final class GreenShutdown {
           cluster.journal().append(Event.STOP_GREEN_TIMEOUT, Map.of("podsLeft", remaining, "budgetSeconds", budget.toSeconds()));
           throw new ClusterException(remaining + " Green pod(s) still present after " + budget.toSeconds()
               + "s, the step's budget; Green is scaled to 0. Check the pods with 'kubectl get pods -l "
-              + Cluster.selector(env.green().podLabels()) + " -n " + env.namespace() + "' and re-run to keep waiting");
+              + ClusterSession.selector(env.green().podLabels()) + " -n " + env.namespace() + "' and re-run to keep waiting");
         }
         if (System.nanoTime() >= nextProgress) {
           cluster.progress().say(String.format("  waiting for %d Green pod(s) to terminate (%ds of %ds)", remaining,

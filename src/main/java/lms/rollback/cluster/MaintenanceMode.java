@@ -23,9 +23,9 @@ public final class MaintenanceMode {
   public static final String SAVED_ROUTES = "lms-rollback/routes-before-maintenance";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Cluster cluster;
+  private final ClusterSession cluster;
 
-  public MaintenanceMode(Cluster cluster) {
+  public MaintenanceMode(ClusterSession cluster) {
     this.cluster = cluster;
   }
 

@@ -18,9 +18,9 @@ import lms.rollback.plan.Environment;
  */
 public final class TrafficSwitch {
 
-  private final Cluster cluster;
+  private final ClusterSession cluster;
 
-  public TrafficSwitch(Cluster cluster) {
+  public TrafficSwitch(ClusterSession cluster) {
     this.cluster = cluster;
   }
 

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import lms.rollback.audit.Event;
-import lms.rollback.cluster.Cluster;
+import lms.rollback.cluster.ClusterSession;
 import lms.rollback.cluster.ClusterException;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
@@ -34,14 +34,14 @@ public final class JobMigrationProcess implements MigrationProcess {
   static final Duration POLL = Duration.ofMillis(300);
   static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 
-  private final Cluster cluster;
+  private final ClusterSession cluster;
   private final Environment env;
   private final List<String> command;
   private final Duration timeout;
   private final Container green;
   private final Deployment greenDeployment;
 
-  public JobMigrationProcess(Cluster cluster, Environment env, List<String> command, Duration timeout) {
+  public JobMigrationProcess(ClusterSession cluster, Environment env, List<String> command, Duration timeout) {
     this.cluster = cluster;
     this.env = env;
     this.command = List.copyOf(command);
@@ -151,11 +151,11 @@ public final class JobMigrationProcess implements MigrationProcess {
 
   /** Splits the streamed log into lines and shows each as it arrives. */
   private static final class LineSink extends OutputStream {
-    private final Cluster cluster;
+    private final ClusterSession cluster;
     private final ByteArrayOutputStream current = new ByteArrayOutputStream();
     private final List<String> lines = new ArrayList<>();
 
-    LineSink(Cluster cluster) {
+    LineSink(ClusterSession cluster) {
       this.cluster = cluster;
     }
 

@@ -4,29 +4,59 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import lms.rollback.cluster.BlueCapacity;
 import lms.rollback.cluster.BlueLogScan;
-import lms.rollback.cluster.Cluster;
+import lms.rollback.cluster.ClusterSession;
+import lms.rollback.cluster.RouteTable;
 import lms.rollback.plan.Environment;
 import lms.rollback.plan.Plan;
 import lms.rollback.verify.BlueVerifier;
 import lms.rollback.verify.CheckResult;
+import lms.rollback.verify.Checks;
 
 /**
- * §4.2 step 2's checks of Blue after the switch, as one list for the run's verify step and for `lmsctl verify-blue`
- * alike: health, version, status and Prometheus over the window (when probes are given), and "no new errors in Blue
- * logs" over the whole window since the switch.
+ * §4.2 steps 1–2's checks of Blue after the switch, as one list for the run's verify step and for `lmsctl verify-blue`
+ * (so `lmsVerifyBlue`) alike: the cluster's view first (traffic 100 % on Blue, enough Blue replicas ready), then health,
+ * version, status and Prometheus over the window (when probes are given), and "no new errors in Blue logs" over the
+ * whole window since the switch. A Blue the cluster does not route to, or cannot serve from, is not observed for a
+ * window: the list ends there.
  */
 public final class BlueChecks {
   private BlueChecks() {}
 
+  public static final String ROUTES = "Traffic 100% on Blue";
+  public static final String CAPACITY = "Blue replicas ready";
+
   /** {@code plan} and {@code probes}: the HTTP and Prometheus checks to make, or null on a cluster-only run (the log scan is always made). */
-  public static List<CheckResult> afterTheSwitch(Cluster cluster, Environment env, Instant switchedAt, Plan plan, String errorLogPattern,
+  public static List<CheckResult> afterTheSwitch(ClusterSession cluster, Environment env, Instant switchedAt, Plan plan, String errorLogPattern,
       BlueVerifier.Request probes) {
-    List<CheckResult> all = new ArrayList<>();
+    List<CheckResult> all = new ArrayList<>(inTheCluster(cluster, env));
+    if (all.stream().anyMatch(c -> !c.passed())) return all;
     if (probes != null) all.addAll(new BlueVerifier(plan.verification(), plan.time(), cluster.journal(), cluster.progress()).verify(probes));
     // read after the window, streamed: every line Blue logged since the switch
-    all.add(lms.rollback.verify.Checks.journal(cluster.journal(), BlueVerifier.SUITE,
+    all.add(Checks.journal(cluster.journal(), BlueVerifier.SUITE,
         new BlueLogScan(cluster, errorLogPattern).scan(env, Duration.between(switchedAt, Instant.now()))));
     return all;
+  }
+
+  /** The first of {@code checks} that shows the cluster does not serve from Blue, or null. */
+  public static CheckResult notServing(List<CheckResult> checks) {
+    return checks.stream().filter(c -> !c.passed() && (c.name().equals(ROUTES) || c.name().equals(CAPACITY))).findFirst().orElse(null);
+  }
+
+  private static List<CheckResult> inTheCluster(ClusterSession cluster, Environment env) {
+    long started = System.currentTimeMillis();
+    RouteTable routes = RouteTable.of(cluster.virtualService(env), env);
+    String seen = String.join("; ", routes.describe());
+    CheckResult routed = routes.matches(env.rollbackWeights())
+        ? CheckResult.pass(ROUTES, seen, "the rollback's weights", System.currentTimeMillis() - started)
+        : CheckResult.fail(ROUTES, seen, "the rollback's weights", System.currentTimeMillis() - started, "traffic is not on Blue: " + seen);
+    started = System.currentTimeMillis();
+    BlueCapacity blue = BlueCapacity.of(cluster.deployment(env.namespace(), env.blue().deployment()), env);
+    CheckResult ready = blue.sufficient()
+        ? CheckResult.pass(CAPACITY, blue.ready() + "/" + blue.desired(), ">= " + blue.required(), System.currentTimeMillis() - started)
+        : CheckResult.fail(CAPACITY, blue.ready() + "/" + blue.desired(), ">= " + blue.required(), System.currentTimeMillis() - started,
+            "Blue is unhealthy after the switch: " + blue.describe());
+    return List.of(Checks.journal(cluster.journal(), BlueVerifier.SUITE, routed), Checks.journal(cluster.journal(), BlueVerifier.SUITE, ready));
   }
 }

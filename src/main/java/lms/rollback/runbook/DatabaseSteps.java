@@ -2,6 +2,10 @@ package lms.rollback.runbook;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import lms.rollback.cluster.ClusterSession;
+import lms.rollback.core.ExitCode;
+import lms.rollback.core.LmsException;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.Progress;
 import lms.rollback.core.VerificationException;
@@ -9,8 +13,12 @@ import lms.rollback.database.BackupRestore;
 import lms.rollback.database.DatabaseRollback;
 import lms.rollback.database.DatabaseUrl;
 import lms.rollback.database.IntegrityChecks;
+import lms.rollback.database.JobMigrationProcess;
+import lms.rollback.database.LocalMigrationProcess;
 import lms.rollback.database.MigrationProcess;
 import lms.rollback.plan.DatabasePlan;
+import lms.rollback.plan.Environment;
+import lms.rollback.plan.Scenario;
 import lms.rollback.plan.StepAction;
 import lms.rollback.verify.CheckResult;
 import lms.rollback.verify.Checks;
@@ -23,6 +31,50 @@ public final class DatabaseSteps {
   /** {@code dump} only for scenario D; {@code process} only for scenario C. */
   public record Settings(DatabasePlan plan, DatabaseUrl url, MigrationProcess process, String target, boolean rehearsal, String trigger,
       Path dump, Path outDir) {}
+
+  public static final String DEFAULT_TARGET = "-1";
+
+  /**
+   * How a person chose to reach the database: where alembic runs ({@code executor}, {@code migrations}: null for the
+   * environment's own) and how far down it goes; the URL only ever comes from the variable the plan names, read from
+   * {@code variables}. The run, {@code watch} and {@code db-rollback} build their database side from this alone.
+   */
+  public record Source(Environment.Executor executor, Path migrations, String target, Map<String, String> variables) {
+
+    /** The environment's own settings, the URL from the process's environment: a run no option was given for. */
+    public static Source defaults() {
+      return new Source(null, null, DEFAULT_TARGET, System.getenv());
+    }
+
+    /** The database's URL; refused (exit 2) when the plan gives the environment no database or the variable is unset. */
+    public DatabaseUrl url(Environment env) {
+      if (env.database() == null) {
+        throw new LmsException(ExitCode.INVALID_INPUT, "the plan has no database for this environment (environments.<env>.database)");
+      }
+      return DatabaseUrl.fromEnvironment(env.database().urlEnv(), variables);
+    }
+
+    /** Where alembic runs: Green's image in a Kubernetes Job, or a local process. */
+    public MigrationProcess process(ClusterSession cluster, Environment env, DatabaseUrl url, DatabasePlan plan, Progress progress) {
+      Environment.Executor kind = executor != null ? executor : env.database().executor();
+      return switch (kind) {
+        case local -> new LocalMigrationProcess(plan.alembic().local(), migrations != null ? migrations : Path.of(env.database().migrations()), url,
+            plan.alembic().timeout().limit(), progress);
+        case job -> new JobMigrationProcess(cluster, env, plan.alembic().job(), plan.alembic().timeout().limit());
+      };
+    }
+
+    /** The database steps of {@code scenario}, or null when it has none. */
+    public DatabaseSteps steps(Scenario scenario, ClusterSession cluster, Environment env, DatabasePlan plan, boolean rehearsal, String trigger, Path dump,
+        Path outDir) {
+      if (!scenario.needsDatabase()) return null;
+      DatabaseUrl url = url(env);
+      MigrationProcess process = scenario.steps().stream().anyMatch(s -> s.action() == StepAction.DATABASE_ROLLBACK)
+          ? process(cluster, env, url, plan, cluster.progress()) : null;
+      return new DatabaseSteps(cluster.journal(), cluster.progress(), new Settings(plan, url, process, target, rehearsal, rehearsal ? null : trigger,
+          dump, outDir));
+    }
+  }
 
   private final Journal journal;
   private final Progress progress;

@@ -8,7 +8,7 @@ import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
 import lms.rollback.audit.RunLog;
 import lms.rollback.cluster.BlueCapacity;
-import lms.rollback.cluster.Cluster;
+import lms.rollback.cluster.ClusterSession;
 import lms.rollback.core.LmsException;
 import lms.rollback.gate.GateRun;
 import lms.rollback.plan.Environment;
@@ -23,7 +23,7 @@ import lms.rollback.plan.Runbook;
  */
 final class PreRollbackChecklist {
   private final Plan plan;
-  private final Cluster cluster;
+  private final ClusterSession cluster;
   private final Environment env;
   private final String outDir;
   private final boolean pauseRequired;
@@ -31,7 +31,7 @@ final class PreRollbackChecklist {
   private final List<String> dbas;
 
   /** A rehearsal runs on staging, where no real transaction is pending: it does not wait for a DBA. */
-  PreRollbackChecklist(Plan plan, Cluster cluster, Environment env, String outDir, boolean changesData, boolean rehearsal, List<String> dbas) {
+  PreRollbackChecklist(Plan plan, ClusterSession cluster, Environment env, String outDir, boolean changesData, boolean rehearsal, List<String> dbas) {
     this.plan = plan;
     this.cluster = cluster;
     this.env = env;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import lms.rollback.audit.Event;
 import lms.rollback.cluster.BlueCapacity;
-import lms.rollback.cluster.Cluster;
+import lms.rollback.cluster.ClusterSession;
 import lms.rollback.cluster.RouteTable;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
@@ -30,14 +30,14 @@ public final class Preflight {
   /** One check: what was looked at, whether it holds, and what was seen. */
   public record Check(String name, boolean ok, String seen, int exitCode) {}
 
-  private final Cluster cluster;
+  private final ClusterSession cluster;
   private final Environment env;
   private final Scenario scenario;
   private final RollbackSteps.Probes probes;
   private final Path dump;
 
   /** {@code probes}: null when the run verifies from the cluster's view only; {@code dump}: scenario D's backup, else null. */
-  public Preflight(Cluster cluster, Environment env, Scenario scenario, RollbackSteps.Probes probes, Path dump) {
+  public Preflight(ClusterSession cluster, Environment env, Scenario scenario, RollbackSteps.Probes probes, Path dump) {
     this.cluster = cluster;
     this.env = env;
     this.scenario = scenario;
@@ -117,7 +117,7 @@ public final class Preflight {
     String name = "Green deployment";
     try {
       var green = cluster.deployment(env.namespace(), env.green().deployment());
-      return new Check(name, true, "Deployment " + env.green().deployment() + " has " + Cluster.replicas(green) + " replica(s)", ExitCode.OK);
+      return new Check(name, true, "Deployment " + env.green().deployment() + " has " + ClusterSession.replicas(green) + " replica(s)", ExitCode.OK);
     } catch (LmsException e) {
       return new Check(name, false, e.getMessage(), e.exitCode());
     }

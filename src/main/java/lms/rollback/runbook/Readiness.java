@@ -86,7 +86,7 @@ public final class Readiness {
 
   /** The rehearsal runs of {@code journal} that reached their end (a stop the run later resumed from and completed counts). */
   private static List<Record> completedRehearsals(Path journal) {
-    return lms.rollback.audit.RunLog.runs(Journal.reading(journal)).stream().filter(r -> r.start().rehearsal() && r.completed())
+    return lms.rollback.audit.RunLog.runs(Journal.reading(journal)).stream().filter(r -> r.start().rehearsal() && r.reachedItsEnd())
         .map(r -> new Record(r.start().scenario(), r.start().environment(), r.start().data().path("release").asText(null), r.end().ts(), journal))
         .toList();
   }

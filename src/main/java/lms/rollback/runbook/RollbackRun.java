@@ -14,7 +14,7 @@ import java.util.Map;
 import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
 import lms.rollback.audit.RunLog;
-import lms.rollback.cluster.Cluster;
+import lms.rollback.cluster.ClusterSession;
 import lms.rollback.cluster.EnvironmentLease;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
@@ -74,11 +74,12 @@ public final class RollbackRun {
 
   private final Plan plan;
   private Path earlierJournals;
-  private final Cluster cluster;
+  private final ClusterSession cluster;
   private final Path outDir;
-  private final Map<String, String> env;
+  private final Map<String, String> variables;
   private final Progress progress;
   private RollbackSteps.Probes probes;
+  private DatabaseSteps.Source databaseSource = DatabaseSteps.Source.defaults();
   private DatabaseSteps database;
   private Path dump;
   private String redeployImage;
@@ -86,12 +87,12 @@ public final class RollbackRun {
   private String capabilityOverride;
   private PrintWriter out;
 
-  /** {@code env}: where the channels' addresses and secrets are read (the process's environment, or the sandbox's). */
-  public RollbackRun(Plan plan, Cluster cluster, Path outDir, Map<String, String> env, Progress progress) {
+  /** {@code variables}: where the channels' addresses and secrets are read (the process's environment, or the sandbox's). */
+  public RollbackRun(Plan plan, ClusterSession cluster, Path outDir, Map<String, String> variables, Progress progress) {
     this.plan = plan;
     this.cluster = cluster;
     this.outDir = outDir;
-    this.env = env;
+    this.variables = variables;
     this.progress = progress;
   }
 
@@ -100,9 +101,54 @@ public final class RollbackRun {
     return this;
   }
 
-  public RollbackRun database(DatabaseSteps steps) {
-    this.database = steps;
+  /** How the database is reached (executor, migrations, target, where the URL is read); the run builds its database steps from it. */
+  public RollbackRun database(DatabaseSteps.Source source) {
+    this.databaseSource = source;
     return this;
+  }
+
+  /**
+   * Checks a request against the plan, the one place every driver's request is checked (rollback, restore, watch, the
+   * sandbox, Jenkins through the CLI): the scenario, trigger and environment exist; a rehearsal of a §9.1 test is of its
+   * scenario and environment; a rehearsal runs where the plan rehearses, never elsewhere; {@code through} is a point of
+   * the scenario. Refused (exit 2) before anything is journaled or changed; returns the request as the run takes it.
+   */
+  public static Request check(Plan plan, Request r) {
+    Scenario scenario = plan.scenario(r.scenario());
+    plan.trigger(r.trigger());
+    plan.environment(r.environment());
+    boolean rehearsal = r.rehearsal();
+    if (r.rehearsalOf() != null) {
+      plan.rehearsal(r.rehearsalOf(), r.scenario(), r.environment());
+      rehearsal = true;
+    }
+    if (rehearsal) checkRehearsalEnvironment(plan, r.environment());
+    // §1.2 may add a data review to a scenario that switches traffic (the run checks it against its own steps)
+    List<String> points = new ArrayList<>(ScenarioRunner.pausePoints(scenario));
+    if (scenario.steps().stream().anyMatch(s -> s.action() == lms.rollback.plan.StepAction.SWITCH_TRAFFIC)) {
+      points.add(lms.rollback.plan.StepAction.DATA_REVIEW.key());
+    }
+    if (r.through() != null && !points.contains(r.through())) {
+      throw new LmsException(ExitCode.INVALID_INPUT, "--through: scenario " + r.scenario() + " has no step '" + r.through() + "'; allowed: "
+          + String.join(", ", points));
+    }
+    return rehearsal == r.rehearsal() ? r : new Request(r.scenario(), r.environment(), r.trigger(), r.requestedBy(), r.reason(), true,
+        r.rehearsalOf(), r.through(), r.leaseHolder(), r.lockWait(), r.buildUrl());
+  }
+
+  /** §9.1: a rehearsal runs on an environment the plan rehearses on (staging, dr), never on production. */
+  public static void checkRehearsalEnvironment(Plan plan, String environment) {
+    List<String> rehearsed = plan.rehearsals().stream().map(t -> t.environment()).distinct().toList();
+    if (!rehearsed.contains(environment)) {
+      throw new LmsException(ExitCode.INVALID_INPUT, "--rehearsal: rehearsals run where the plan's §9.1 tests do, never on " + environment
+          + "; allowed: --env " + String.join(", ", rehearsed));
+    }
+  }
+
+  /** The database side of {@code scenario} as the run will build it: refused now (exit 2) when its URL is missing, e.g. before a watch. */
+  public void requireDatabase(String scenario, String environment) {
+    Scenario s = plan.scenario(scenario);
+    if (s.needsDatabase()) databaseSource.url(plan.environment(environment));
   }
 
   /** Scenario D: the backup to restore and the last known good image (null: Blue's). */
@@ -136,11 +182,13 @@ public final class RollbackRun {
   }
 
   /** Advances the run as far as {@code r.through()}, its gate, or a failing step allow. */
-  public Outcome advance(Request r) {
+  public Outcome advance(Request request) {
+    Request r = check(plan, request);
     Journal journal = cluster.journal();
     Scenario planned = plan.scenario(r.scenario());
-    plan.trigger(r.trigger());
     Environment environment = plan.environment(r.environment());
+    // the database's URL is checked before anything connects: a run that would stop at its database step never starts
+    database = databaseSource.steps(planned, cluster, environment, plan.database(), r.rehearsal(), r.trigger(), dump, outDir);
     RunState earlier = RunState.resuming(RunLog.read(journal), r.call(), planned);
     // §1.2 is decided when the run starts and kept with it: every later call runs the same steps
     CapabilityDecision recorded = earlier == null ? null : CapabilityDecision.recorded(plan, earlier.start());
@@ -149,6 +197,11 @@ public final class RollbackRun {
     CapabilityDecision capability = recorded != null ? recorded
         : CapabilityDecision.of(plan, green, java.time.Instant.now(), capabilityOverride, r.requestedBy());
     Scenario scenario = capability.applyTo(planned);
+    if (r.through() != null && !ScenarioRunner.pausePoints(scenario).contains(r.through())) {
+      // only a data review can be missing: §1.2 adds it to a run whose Green is past the traffic-switch-only window
+      throw new LmsException(ExitCode.INVALID_INPUT, "--through: this run of scenario " + r.scenario() + " has no step '" + r.through() + "' ("
+          + capability.describe() + "); allowed: " + String.join(", ", ScenarioRunner.pausePoints(scenario)));
+    }
     // a resumed run takes its lease back under the holder it had, instead of waiting for the lease to expire
     String holder = earlier != null && earlier.leaseHolder() != null ? earlier.leaseHolder() : r.leaseHolder();
     EnvironmentLease lease = EnvironmentLease.acquire(cluster.client(), environment.namespace(), r.environment(), holder,
@@ -200,7 +253,7 @@ public final class RollbackRun {
             out.println(StepTimer.line(o));
             out.flush();
           }
-        }, r.through());
+        }, r.through(), earlier);
       } catch (ScenarioRunner.ScenarioStoppedException e) {
         result = e.result();
         exit = e.exitCode();
@@ -246,7 +299,7 @@ public final class RollbackRun {
       String seen = "traffic is on Blue (" + String.join("; ", routes.describe()) + ")";
       if (stopsGreen) {
         Deployment green = cluster.deployment(environment.namespace(), environment.green().deployment());
-        if (lms.rollback.cluster.Cluster.replicas(green) != 0 || !cluster.pods(environment.namespace(), environment.green().podLabels()).isEmpty()) return null;
+        if (lms.rollback.cluster.ClusterSession.replicas(green) != 0 || !cluster.pods(environment.namespace(), environment.green().podLabels()).isEmpty()) return null;
         seen += " and Green is scaled to 0 with no pod left";
       }
       Path where = journal.file();
@@ -294,9 +347,9 @@ public final class RollbackRun {
         .errorLogPattern(plan.verification().errorLogPattern());
     if (probes != null) steps.probes(probes);
     if (database != null) steps.database(database);
-    Notifier notifier = new Notifier(plan, journal, new MessageTemplates(null), env, progress, Notifier.DEFAULT_ATTEMPTS,
+    Notifier notifier = new Notifier(plan, journal, new MessageTemplates(null), variables, progress, Notifier.DEFAULT_ATTEMPTS,
         Notifier.DEFAULT_BACKOFF, Clock.systemUTC());
-    GateNotifier gateNotifier = GateNotifier.create(plan, journal, new MessageTemplates(null), env, Notifier.DEFAULT_ATTEMPTS, progress);
+    GateNotifier gateNotifier = GateNotifier.create(plan, journal, new MessageTemplates(null), variables, Notifier.DEFAULT_ATTEMPTS, progress);
     GateRun gate = new GateRun(plan, journal, Clock.systemUTC());
     PromptLog.Request request = new PromptLog.Request(r.requestedBy(), r.reason(), r.scenario(), r.environment(), null,
         ApprovalLink.of(r.buildUrl()));
@@ -358,8 +411,8 @@ public final class RollbackRun {
    * What a run would do, changing nothing, opening no prompt and sending nothing: the preflight's
    * checks, who would be asked to decide, and the steps that would run.
    */
-  public Map<String, Object> dryRun(Request r) {
-    plan.trigger(r.trigger());
+  public Map<String, Object> dryRun(Request request) {
+    Request r = check(plan, request);
     Environment environment = plan.environment(r.environment());
     CapabilityDecision capability = CapabilityDecision.of(plan, green(environment), java.time.Instant.now(), capabilityOverride, r.requestedBy());
     Scenario scenario = capability.applyTo(plan.scenario(r.scenario()));
@@ -419,9 +472,8 @@ public final class RollbackRun {
    * a run the engine already ended, stopped at a failing step (it told the war room itself) or recorded as interrupted
    * with nothing done since, is left as it is.
    */
-  public Outcome interrupted(Request r, String why) {
-    plan.trigger(r.trigger());
-    plan.environment(r.environment());
+  public Outcome interrupted(Request request, String why) {
+    Request r = check(plan, request);
     Scenario scenario = plan.scenario(r.scenario());
     Journal journal = cluster.journal();
     RunLog log = RunLog.read(journal);
@@ -450,7 +502,7 @@ public final class RollbackRun {
           scenario.steps(), null), ExitCode.OK, List.of());
     }
     journal.append(Event.SCENARIO_INTERRUPTED, Map.of("scenario", r.scenario(), "stoppedAt", stoppedAt, "reason", why, "done", done));
-    Notifier notifier = new Notifier(plan, journal, new MessageTemplates(null), env, progress, Notifier.DEFAULT_ATTEMPTS,
+    Notifier notifier = new Notifier(plan, journal, new MessageTemplates(null), variables, progress, Notifier.DEFAULT_ATTEMPTS,
         Notifier.DEFAULT_BACKOFF, Clock.systemUTC());
     new Communications(new CommunicationSchedule(plan, notifier), out).interrupted();
     String reason = "interrupted " + stoppedAt + ": " + why + "; nothing after that was done. The same command (the next build of the job) "

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import lms.rollback.audit.Event;
 import lms.rollback.cluster.BlueCapacity;
-import lms.rollback.cluster.Cluster;
+import lms.rollback.cluster.ClusterSession;
 import lms.rollback.cluster.GreenShutdown;
 import lms.rollback.cluster.RouteTable;
 import lms.rollback.cluster.TrafficSwitch;
@@ -25,19 +25,19 @@ import lms.rollback.verify.SmokeSuite;
 /** The cluster-side executors of the scenario steps, for one environment. */
 public final class RollbackSteps {
 
-  private final Cluster cluster;
-  private final String environment;
-  private final Environment env;
+  private final ClusterSession cluster;
+  private final String environmentName;
+  private final Environment environment;
   private final Path outDir;
   private final String trigger;
   private Probes probes;
   private DatabaseSteps database;
   private String redeployImage;
 
-  public RollbackSteps(Cluster cluster, String environment, Environment env, Path outDir, String trigger) {
+  public RollbackSteps(ClusterSession cluster, String environmentName, Environment environment, Path outDir, String trigger) {
     this.cluster = cluster;
+    this.environmentName = environmentName;
     this.environment = environment;
-    this.env = env;
     this.outDir = outDir;
     this.trigger = trigger;
   }
@@ -95,60 +95,60 @@ public final class RollbackSteps {
   }
 
   private String stillOnBlue() {
-    RouteTable routes = RouteTable.of(cluster.virtualService(env), env);
-    if (!routes.matches(env.rollbackWeights())) throw new VerificationException("traffic is not on Blue: " + String.join("; ", routes.describe()));
+    RouteTable routes = RouteTable.of(cluster.virtualService(environment), environment);
+    if (!routes.matches(environment.rollbackWeights())) throw new VerificationException("traffic is not on Blue: " + String.join("; ", routes.describe()));
     return String.join("; ", routes.describe());
   }
 
   /** Between two calls of a run Blue can fail: what was verified must still be true before a later step acts on it. */
   private String blueStillServing() {
     String routes = stillOnBlue();
-    BlueCapacity blue = BlueCapacity.of(cluster.deployment(env.namespace(), env.blue().deployment()), env);
+    BlueCapacity blue = BlueCapacity.of(cluster.deployment(environment.namespace(), environment.blue().deployment()), environment);
     if (!blue.sufficient()) throw new VerificationException("Blue is no longer healthy: " + blue.describe());
     return routes + "; " + blue.ready() + "/" + blue.desired() + " Blue replicas ready";
   }
 
   private String greenStillDown() {
-    int replicas = Cluster.replicas(cluster.deployment(env.namespace(), env.green().deployment()));
-    int pods = cluster.pods(env.namespace(), env.green().podLabels()).size();
+    int replicas = ClusterSession.replicas(cluster.deployment(environment.namespace(), environment.green().deployment()));
+    int pods = cluster.pods(environment.namespace(), environment.green().podLabels()).size();
     if (replicas != 0 || pods != 0) throw new VerificationException("Green has " + replicas + " replica(s) and " + pods + " pod(s)");
     return "Green at 0 replicas, no pod";
   }
 
   /** After verify-restore: out of maintenance, traffic on Blue, Blue ready (what stop-green then relies on). */
   private String restoredBlueServing() {
-    if (lms.rollback.cluster.MaintenanceMode.active(cluster.virtualService(env))) throw new VerificationException("maintenance mode is on again");
+    if (lms.rollback.cluster.MaintenanceMode.active(cluster.virtualService(environment))) throw new VerificationException("maintenance mode is on again");
     return blueStillServing();
   }
 
   private String stillInMaintenance() {
-    if (!lms.rollback.cluster.MaintenanceMode.active(cluster.virtualService(env))) throw new VerificationException("maintenance mode is off");
+    if (!lms.rollback.cluster.MaintenanceMode.active(cluster.virtualService(environment))) throw new VerificationException("maintenance mode is off");
     return "maintenance mode on";
   }
 
   /** §5.4 step 1: the decision to restore is the executive level's; the run records that it was escalated. */
   private String escalate(Scenario.Step step) {
-    cluster.journal().append(Event.ESCALATION, Map.of("environment", environment, "trigger", trigger, "to", "Executive Escalation (§3.3)",
+    cluster.journal().append(Event.ESCALATION, Map.of("environment", environmentName, "trigger", trigger, "to", "Executive Escalation (§3.3)",
         "why", "scenario D: emergency restore from backup"));
     return "escalated to the executive level (§3.3 Executive Escalation)";
   }
 
   private String maintenanceOn() {
-    var r = new lms.rollback.cluster.MaintenanceMode(cluster).enter(env);
-    return (r.changed() ? "LMS routes sent to " + env.maintenanceHost() : "already in maintenance (no-op)") + ": " + String.join("; ", r.routes());
+    var r = new lms.rollback.cluster.MaintenanceMode(cluster).enter(environment);
+    return (r.changed() ? "LMS routes sent to " + environment.maintenanceHost() : "already in maintenance (no-op)") + ": " + String.join("; ", r.routes());
   }
 
   private String redeployBlue(Scenario.Step step) {
-    var r = new lms.rollback.cluster.BlueRedeploy(cluster).execute(env, redeployImage, step.budget().limit());
+    var r = new lms.rollback.cluster.BlueRedeploy(cluster).execute(environment, redeployImage, step.budget().limit());
     return "Blue redeployed with " + r.image() + ", " + r.replicas() + " replica(s) ready";
   }
 
   /** §5.4 step 5: Blue ready and the data intact, then out of maintenance onto Blue, then the smoke tests. */
   private String verifyRestore() {
-    BlueCapacity blue = BlueCapacity.of(cluster.deployment(env.namespace(), env.blue().deployment()), env);
+    BlueCapacity blue = BlueCapacity.of(cluster.deployment(environment.namespace(), environment.blue().deployment()), environment);
     if (!blue.sufficient()) throw new VerificationException("Blue is not ready after the redeploy: " + blue.describe() + "; maintenance mode stays on");
     String data = database == null ? "no database checks" : database.integrity();
-    var left = new lms.rollback.cluster.MaintenanceMode(cluster).leave(env);
+    var left = new lms.rollback.cluster.MaintenanceMode(cluster).leave(environment);
     String routed = left.changed() ? "maintenance off, traffic on Blue" : "not in maintenance";
     if (probes == null) return blue.ready() + "/" + blue.desired() + " Blue replicas ready; " + data + "; " + routed;
     List<CheckResult> smoke = new SmokeSuite(cluster.journal(), probes.credentials(), probes.plan().verification().requestTimeout().limit())
@@ -158,33 +158,26 @@ public final class RollbackSteps {
   }
 
   private String announce(Scenario.Step step) {
-    cluster.journal().append(Event.ANNOUNCE, Map.of("environment", environment, "trigger", trigger,
-        "message", "ROLLBACK INITIATED: switching " + environment + " traffic to Blue"));
+    cluster.journal().append(Event.ANNOUNCE, Map.of("environment", environmentName, "trigger", trigger,
+        "message", "ROLLBACK INITIATED: switching " + environmentName + " traffic to Blue"));
     return "announced (see the war-room and status-page messages)";
   }
 
   private String switchTraffic() {
-    TrafficSwitch.Result r = new TrafficSwitch(cluster).execute(new TrafficSwitch.Request(environment, env, null));
+    TrafficSwitch.Result r = new TrafficSwitch(cluster).execute(new TrafficSwitch.Request(environmentName, environment, null));
     return r.changed() ? String.join("; ", r.after()) : "already on Blue (no-op)";
   }
 
-  /** The cluster's view of Blue's health; the HTTP and Prometheus checks are `lmsctl verify-blue`'s. */
+  /** §4.2 step 2: the checks `lmsctl verify-blue` makes too ({@link BlueChecks}), each journaled; one that does not pass leaves Green running. */
   private String verifyBlueInCluster() {
-    RouteTable routes = RouteTable.of(cluster.virtualService(env), env);
-    if (!routes.matches(env.rollbackWeights())) {
-      throw new VerificationException("traffic is not on Blue: " + String.join("; ", routes.describe()) + "; Green is left running");
-    }
-    BlueCapacity blue = BlueCapacity.of(cluster.deployment(env.namespace(), env.blue().deployment()), env);
-    if (!blue.sufficient()) {
-      throw new VerificationException("Blue is unhealthy after the switch: " + blue.describe() + "; Green is left running");
-    }
-    cluster.journal().append(Event.VERIFY_CLUSTER, Map.of("blueReady", blue.ready(), "blueDesired", blue.desired(), "routes", routes.asData()));
     Instant switchedAt = switchedAt();
-    String checked = "routes on Blue, " + blue.ready() + "/" + blue.desired() + " Blue replicas ready";
-    BlueVerifier.Request request = probes == null ? null : new BlueVerifier.Request(env, probes.baseUrl(), probes.prometheus(),
-        probes.expectedVersion(), probes.window(), switchedAt, cluster.pods(env.namespace(), env.green().podLabels()).size());
-    List<CheckResult> all = BlueChecks.afterTheSwitch(cluster, env, switchedAt, probes == null ? null : probes.plan(), errorLogPattern,
+    BlueVerifier.Request request = probes == null ? null : new BlueVerifier.Request(environment, probes.baseUrl(), probes.prometheus(),
+        probes.expectedVersion(), probes.window(), switchedAt, cluster.pods(environment.namespace(), environment.green().podLabels()).size());
+    List<CheckResult> all = BlueChecks.afterTheSwitch(cluster, environment, switchedAt, probes == null ? null : probes.plan(), errorLogPattern,
         request);
+    CheckResult unserved = BlueChecks.notServing(all);
+    if (unserved != null) throw new VerificationException(unserved.detail() + "; Green is left running");
+    String checked = "routes on Blue, " + all.get(1).measured() + " Blue replicas ready";
     CheckResult logs = all.get(all.size() - 1);
     if (probes == null && !logs.passed()) {
       throw new VerificationException("Blue is unhealthy after the switch: " + logs.name() + " " + logs.status() + " (" + logs.measured()
@@ -204,7 +197,7 @@ public final class RollbackSteps {
   }
 
   private String stopGreen(Scenario.Step step) {
-    GreenShutdown.Result r = new GreenShutdown(cluster).execute(new GreenShutdown.Request(environment, env, outDir, step.budget().limit()));
+    GreenShutdown.Result r = new GreenShutdown(cluster).execute(new GreenShutdown.Request(environmentName, environment, outDir, step.budget().limit()));
     return r.changed() ? r.replicasBefore() + " -> 0 replicas, " + r.preservedLogs().size() + " log(s) preserved, no Green pod left"
         : "already scaled to 0 (no-op)";
   }
@@ -217,12 +210,12 @@ public final class RollbackSteps {
   }
 
   private String confirm() {
-    int greenPods = cluster.pods(env.namespace(), env.green().podLabels()).size();
-    RouteTable routes = RouteTable.of(cluster.virtualService(env), env);
-    if (!routes.matches(env.rollbackWeights())) {
+    int greenPods = cluster.pods(environment.namespace(), environment.green().podLabels()).size();
+    RouteTable routes = RouteTable.of(cluster.virtualService(environment), environment);
+    if (!routes.matches(environment.rollbackWeights())) {
       throw new VerificationException("traffic moved away from Blue again: " + String.join("; ", routes.describe()));
     }
-    var blue = cluster.deployment(env.namespace(), env.blue().deployment());
+    var blue = cluster.deployment(environment.namespace(), environment.blue().deployment());
     var blueImages = blue.getSpec().getTemplate().getSpec().getContainers().stream().map(c -> c.getImage()).toList();
     cluster.journal().append(Event.CONFIRM, Map.of("greenPods", greenPods, "routes", routes.asData(), "blueImages", blueImages));
     String confirmed = "traffic on Blue" + (greenPods == 0 ? ", no Green pod running" : ", " + greenPods + " Green pod(s) still running");

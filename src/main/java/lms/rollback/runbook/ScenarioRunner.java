@@ -191,7 +191,9 @@ public final class ScenarioRunner {
 
   /** Runs the whole scenario, or finishes its unfinished run in the journal. */
   public Result run(String name, Scenario scenario, Map<String, ?> context, StepTimer.Listener listener) {
-    return run(name, scenario, context, listener, null);
+    RunState earlier = RunState.resuming(lms.rollback.audit.RunLog.read(journal), new RunState.Call(name, (String) context.get("environment"),
+        (String) context.get("trigger"), (String) context.get("requestedBy")), scenario);
+    return run(name, scenario, context, listener, null, earlier);
   }
 
   /** scenario.start's record of {@link lms.rollback.plan.Plan#authorityDigest()}: the plan that governs the run. */
@@ -209,21 +211,32 @@ public final class ScenarioRunner {
    * unfinished run of the same scenario, environment and trigger — paused, waiting for its decision,
    * killed, or stopped at a failing step — it is resumed: steps that ended well are skipped (after
    * their still-done check), a step that was running when the run died runs again, and nothing is
-   * announced twice. {@code context} (environment, trigger, requester, …) goes into scenario.start.
+   * announced twice. {@code context} (environment, trigger, requester, …) goes into scenario.start; {@code earlier}: the
+   * unfinished run of the journal this call continues ({@link RunState#resuming}), or null for a new run.
    */
-  public Result run(String name, Scenario scenario, Map<String, ?> context, StepTimer.Listener listener, String through) {
+  public Result run(String name, Scenario scenario, Map<String, ?> context, StepTimer.Listener listener, String through, RunState earlier) {
+    requireExecutors(name, scenario);
+    Run run = begin(name, scenario, context, earlier);
+    if (earlier == null || !earlier.changed()) preflight(run);
+    if (PREFLIGHT.equals(through)) return run.pause(PREFLIGHT, null);
+    GateRun.State decided = gate == null ? null : gate.get();
+    Result undecided = decide(run, decided, earlier);
+    if (undecided != null) return undecided;
+    if (DECISION.equals(through)) return run.pause(DECISION, decided);
+    return steps(run, earlier, decided, listener, through);
+  }
+
+  private void requireExecutors(String name, Scenario scenario) {
     for (Scenario.Step step : scenario.steps()) {
       if (!executors.containsKey(step.action())) {
         throw new LmsException(ExitCode.INVALID_INPUT, "scenario " + name + ": step '" + step.action().key()
             + "' cannot run here; this run supports " + String.join(", ", executors.keySet().stream().map(StepAction::key).toList()));
       }
     }
-    if (through != null && !pausePoints(scenario).contains(through)) {
-      throw new LmsException(ExitCode.INVALID_INPUT, "--through: scenario " + name + " has no step '" + through + "'; allowed: "
-          + String.join(", ", pausePoints(scenario)));
-    }
-    RunState earlier = RunState.resuming(lms.rollback.audit.RunLog.read(journal), new RunState.Call(name, (String) context.get("environment"),
-        (String) context.get("trigger"), (String) context.get("requestedBy")), scenario);
+  }
+
+  /** The run's start, or its resumption: under the plan it started with, from a journal whose chain is intact. */
+  private Run begin(String name, Scenario scenario, Map<String, ?> context, RunState earlier) {
     if (earlier != null && context.get(PLAN_DIGEST) != null && earlier.start().hasNonNull(PLAN_DIGEST)
         && !earlier.start().path(PLAN_DIGEST).asText().equals(context.get(PLAN_DIGEST))) {
       throw new LmsException(ExitCode.INVALID_INPUT, "--plan: the plan's authority (triggers, authority matrix, roles, gate, scenarios, database) "
@@ -238,36 +251,35 @@ public final class ScenarioRunner {
         throw new LmsException(ExitCode.VERIFICATION_FAILED, "the journal " + journal.file() + " is broken (" + chain.problem()
             + "); the run is not resumed from it. Keep it for the audit, and start again with another --out-dir");
       }
-    }
-    if (earlier == null) {
-      Map<String, Object> start = new LinkedHashMap<>(context);
-      // the run's identity, fixed here: a signed decision names it, so its signature is good for this run only
-      start.put("runId", java.util.UUID.randomUUID().toString());
-      start.put("scenario", name);
-      start.put("title", scenario.title());
-      start.put("target", scenario.target().text());
-      journal.append(Event.SCENARIO_START, start);
-    } else {
       journal.append(Event.SCENARIO_RESUME, Map.of("scenario", name, "startSeq", earlier.startSeq(), "done", List.copyOf(earlier.done().keySet())));
+      return new Run(name, scenario, earlier.startSeq());
     }
-    long resumedFrom = earlier == null ? 0 : earlier.startSeq();
-    Run run = new Run(name, scenario, resumedFrom);
+    Map<String, Object> start = new LinkedHashMap<>(context);
+    // the run's identity, fixed here: a signed decision names it, so its signature is good for this run only
+    start.put("runId", java.util.UUID.randomUUID().toString());
+    start.put("scenario", name);
+    start.put("title", scenario.title());
+    start.put("target", scenario.target().text());
+    journal.append(Event.SCENARIO_START, start);
+    return new Run(name, scenario, 0);
+  }
 
-    if (earlier == null || !earlier.changed()) {
-      try {
-        journal.append(Event.PREFLIGHT_PASSED, Map.of("scenario", name, "seen", preflight.get()));
-      } catch (LmsException e) {
-        Result r = run.result(Status.REFUSED, List.of(), Duration.ZERO, PREFLIGHT, e.getMessage() + "; nothing was changed", null);
-        journal.append(Event.SCENARIO_REFUSED, r.asData());
-        throw new ScenarioStoppedException(r, e);
-      }
+  /** Before the first change: everything the run needs is there, or the run is refused with nothing changed. */
+  private void preflight(Run run) {
+    try {
+      journal.append(Event.PREFLIGHT_PASSED, Map.of("scenario", run.name, "seen", preflight.get()));
+    } catch (LmsException e) {
+      Result r = run.result(Status.REFUSED, List.of(), Duration.ZERO, PREFLIGHT, e.getMessage() + "; nothing was changed", null);
+      journal.append(Event.SCENARIO_REFUSED, r.asData());
+      throw new ScenarioStoppedException(r, e);
     }
-    if (PREFLIGHT.equals(through)) return run.pause(PREFLIGHT, null);
+  }
 
-    GateRun.State decided = gate == null ? null : gate.get();
+  /** The gate: the result that ends this call at it (open, or closed without approval), or null when the run may go on. */
+  private Result decide(Run run, GateRun.State decided, RunState earlier) {
     if (decided != null && decided.status() == GateRun.Status.OPEN) {
       Result r = run.result(Status.AWAITING_DECISION, List.of(), Duration.ZERO, DECISION, decided.describe(), decided);
-      journal.append(Event.SCENARIO_AWAITING, Map.of("scenario", name, "gate", decided.asData()));
+      journal.append(Event.SCENARIO_AWAITING, Map.of("scenario", run.name, "gate", decided.asData()));
       return r;
     }
     if (decided != null && !decided.decided()) {
@@ -277,11 +289,15 @@ public final class ScenarioRunner {
       return r;
     }
     if (earlier == null || !earlier.decided()) {
-      journal.append(Event.SCENARIO_DECIDED, decided == null ? Map.of("scenario", name) : Map.of("scenario", name, "gate", decided.asData()));
+      journal.append(Event.SCENARIO_DECIDED, decided == null ? Map.of("scenario", run.name) : Map.of("scenario", run.name, "gate", decided.asData()));
       hooks.started();
     }
-    if (DECISION.equals(through)) return run.pause(DECISION, decided);
+    return null;
+  }
 
+  /** The scenario's steps in order: each done earlier checked again (or skipped as left on purpose), the others run, to {@code through}. */
+  private Result steps(Run run, RunState earlier, GateRun.State decided, StepTimer.Listener listener, String through) {
+    Scenario scenario = run.scenario;
     StepTimer timer = new StepTimer(journal, o -> {
       listener.finished(o);
       if (o.ok()) hooks.stepFinished(o);
@@ -304,7 +320,7 @@ public final class ScenarioRunner {
       } else if (missing != null) {
         Result r = run.result(Status.AWAITING_DECISION, timer.outcomes(), timer.total(), step.action().key(), missing.message(), decided)
             .waitingFor(missing);
-        journal.append(Event.SCENARIO_AWAITING, Map.of("scenario", name, "step", step.action().key(), "person", missing.asData()));
+        journal.append(Event.SCENARIO_AWAITING, Map.of("scenario", run.name, "step", step.action().key(), "person", missing.asData()));
         return r;
       } else {
         try {
@@ -321,7 +337,7 @@ public final class ScenarioRunner {
       }
       if (step.action().key().equals(through) && step != scenario.steps().get(scenario.steps().size() - 1)) {
         Result r = run.result(Status.PAUSED, timer.outcomes(), timer.total(), null, null, decided);
-        journal.append(Event.SCENARIO_PAUSED, Map.of("scenario", name, "through", through));
+        journal.append(Event.SCENARIO_PAUSED, Map.of("scenario", run.name, "through", through));
         return r;
       }
     }

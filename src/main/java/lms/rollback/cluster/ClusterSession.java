@@ -15,17 +15,18 @@ import lms.rollback.core.Progress;
 import lms.rollback.plan.Environment;
 
 /**
- * The LMS objects of one environment as the engine reads them: every read goes through
- * {@link ApiRetry}, and every change is journaled before and after it is made.
+ * One session with the API server as a run or a verb holds it: the client, its retries ({@link ApiRetry}), and the journal
+ * and progress every cluster action reports to. The LMS objects of an environment are read through it, and every change
+ * is journaled before and after it is made.
  */
-public final class Cluster {
+public final class ClusterSession {
 
   private final KubernetesClient client;
   private final ApiRetry retry;
   private final Journal journal;
   private final Progress progress;
 
-  public Cluster(KubernetesClient client, ApiRetry retry, Journal journal, Progress progress) {
+  public ClusterSession(KubernetesClient client, ApiRetry retry, Journal journal, Progress progress) {
     this.client = client;
     this.retry = retry;
     this.journal = journal;
