@@ -188,6 +188,29 @@ class LmsRollbackTest extends LmsPipelineTest {
   }
 
   @Test
+  void budgetsInAnySyntaxOfThePlanReachTheStagesAsTheEngineGivesThem() {
+    // Given a plan whose data review may take 1h30m and whose announcement 500ms: the engine says so in seconds
+    Closure budgets = { Map m ->
+      m.plan.find { it.action == 'data-review' }.with { it.budget = '1h30m'; it.budgetSeconds = 5400 }
+      m.plan.find { it.action == 'announce' }.with { it.budget = '500ms'; it.budgetSeconds = 1 }
+    }
+    new File(lmsctl.dir, 'answers').listFiles().findAll { it.name.startsWith('rollback@decision.q') }*.delete()
+    lmsctl.answer('rollback@decision', 0, Contract.text('rollback-awaiting-review', budgets).replace('"awaiting-decision"', '"paused"'))
+    lmsctl.answerOnce('rollback@data-review', 5, Contract.text('rollback-awaiting-review', budgets), 'lmsctl rollback: waiting for the data review')
+    lmsctl.answer('rollback@data-review', 0, Contract.text('rollback-paused'))
+    lmsctl.answer('audit-record', 0, '{"seq":31,"type":"data-review.done"}')
+    inputAnswers << [ANSWERED_BY: 'dba.kim', ANSWER: "leave requests since 14:05 match Blue's schema"]
+
+    run("lmsRollback(scenario: 'B', trigger: 'AUTO-001', env: 'production', reason: 'error rate 7%', requestedBy: 'dev.smith')")
+
+    // Then the stages carry the plan's words, and the person is given the engine's seconds: nothing was parsed here
+    assertTrue(helper.callStack.any { it.methodName == 'stage' && it.argsToString().contains('Review data written by Green (1h30m)') })
+    assertTrue(helper.callStack.any { it.methodName == 'stage' && it.argsToString().contains('Announce rollback (500ms)') })
+    assertEquals(5400L, timeouts.find { it.unit == 'SECONDS' }.time as long)
+    assertTrue(binding.getVariable('currentBuild').description.contains('SUCCESS'))
+  }
+
+  @Test
   void aDryRunAsksNobodyChangesNothingAndShowsWhatWouldHappen() {
     lmsctl.answer('rollback', 0, Contract.text('rollback-dry-run'))
 

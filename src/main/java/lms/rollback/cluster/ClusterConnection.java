@@ -48,6 +48,8 @@ public record ClusterConnection(Path kubeconfig, String context) {
     config.setRequestRetryBackoffLimit(0);
     config.setConnectionTimeout(CONNECT_TIMEOUT_MILLIS);
     config.setRequestTimeout(REQUEST_TIMEOUT_MILLIS);
-    return new KubernetesClientBuilder().withConfig(config).build();
+    // the JDK's HTTP client, not Vert.x (the sandbox's API server still runs on Vert.x): each lmsctl call is a new JVM,
+    // and Vert.x's event loops cost it about half a second to start and to stop
+    return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory()).build();
   }
 }

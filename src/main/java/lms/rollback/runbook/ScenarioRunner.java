@@ -186,7 +186,12 @@ public final class ScenarioRunner {
   /** A scenario's steps as the Jenkins stages read them: action, title, budget (as the plan writes it, and its limit in seconds). */
   public static List<Map<String, Object>> planData(List<Scenario.Step> steps) {
     return steps.stream().map(s -> Map.<String, Object>of("action", s.action().key(), "title", s.title(), "budget", s.budget().text(),
-        "budgetSeconds", s.budget().limit().toSeconds())).toList();
+        "budgetSeconds", budgetSeconds(s.budget()))).toList();
+  }
+
+  /** A budget in whole seconds for Jenkins' timeout: rounded up, so 500ms is 1 s, never a timeout of 0. */
+  static long budgetSeconds(lms.rollback.plan.Budget budget) {
+    return Math.max(1, (budget.limit().toMillis() + 999) / 1000);
   }
 
   /** Runs the whole scenario, or finishes its unfinished run in the journal. */
