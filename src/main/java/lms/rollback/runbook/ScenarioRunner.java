@@ -17,11 +17,12 @@ import lms.rollback.plan.Scenario;
 import lms.rollback.plan.StepAction;
 
 /**
- * One rollback run, the only one there is: preflight → decision → the scenario's steps, each with its
- * budget, through the executor registered for its action. Every path (terminal, Jenkins stage,
- * sandbox) drives this; its state lives in the journal, so each call resumes where the last stopped.
- * A failing step stops the run (Blue unhealthy after the switch ⇒ Green is never reached); an
- * undecided gate stops it before anything changed.
+ * The phases of a run, as a state machine over its journal: begin (start, or resume under the same identity),
+ * preflight → decision → the scenario's steps, each with its budget, through the executor registered for its action.
+ * {@link RollbackRun} assembles it for every driver (terminal, Jenkins stage, sandbox, watch) and holds the lease; this
+ * class only moves the phases on. Its state lives in the journal ({@code lms.rollback.audit.RunLog}), so each call
+ * resumes where the last stopped. A failing step stops the run (Blue unhealthy after the switch ⇒ Green is never
+ * reached); an undecided gate stops it before anything changed.
  */
 public final class ScenarioRunner {
 
