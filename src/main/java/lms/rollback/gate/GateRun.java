@@ -123,7 +123,7 @@ public final class GateRun {
     List<Journal.Entry> entries = log.current();
     // the requester is the run's, as its start fixed it: a later call naming someone else cannot make the requester's approval count
     RunLog.Start start = log.unfinished();
-    if (start != null && start.requestedBy() != null) requestedBy = start.requestedBy();
+    String requester = start != null && start.requestedBy() != null ? start.requestedBy() : requestedBy;
     TriggerEvidence evidence = TriggerEvidence.in(entries, trigger);
     GatePlan gate = authority.gateFor(trigger, scenario, evidence);
     // a measured automatic trigger decides the rollback itself; a database step still needs its two people (§4.2 step 4)
@@ -151,7 +151,7 @@ public final class GateRun {
         else if (timedOut.add(a.level())) escalations.add(gate.level(a.level()).title() + " did not answer within " + Budget.format(gate.level(a.level()).window()));
       } else if (kind.equals("reject")) {
         rejectedBy = by + " (" + a.role() + ")";
-      } else if (Identity.same(by, requestedBy)) {
+      } else if (Identity.same(by, requester)) {
         continue; // recorded against another requester: the requester of this run may not approve it
       } else if (database) {
         approvals.add(a);
@@ -168,12 +168,12 @@ public final class GateRun {
         return closed(Status.EXPIRED, trigger, approvals, escalations, "no answer from " + String.join(", then ",
             gate.levels().stream().map(GatePlan.Level::title).toList()));
       }
-      return open(gate, Prompt.level(trigger, level), entries, approvals, escalations, requestedBy);
+      return open(gate, Prompt.level(trigger, level), entries, approvals, escalations, requester);
     }
     if (gate.twoPersonRule() == null || rehearsal) return closed(Status.APPROVED, trigger, approvals, escalations, null);
     if (databaseAuthorized) return closed(Status.APPROVED, trigger, approvals, escalations, null);
     if (databaseClosed != null) return closed(Status.EXPIRED, trigger, approvals, escalations, databaseClosed);
-    return open(gate, Prompt.database(trigger), entries, approvals, escalations, requestedBy);
+    return open(gate, Prompt.database(trigger), entries, approvals, escalations, requester);
   }
 
   /**

@@ -141,7 +141,8 @@ public final class RollbackRun {
     List<String> rehearsed = plan.rehearsals().stream().map(t -> t.environment()).distinct().toList();
     if (!rehearsed.contains(environment)) {
       throw new LmsException(ExitCode.INVALID_INPUT, "--rehearsal: rehearsals run where the plan's §9.1 tests do, never on " + environment
-          + "; allowed: --env " + String.join(", ", rehearsed));
+          + (rehearsed.isEmpty() ? "; the plan names no rehearsal (rehearsals: in the plan), so no environment is allowed"
+              : "; allowed: --env " + String.join(", ", rehearsed)));
     }
   }
 
