@@ -118,6 +118,14 @@ public final class RunLog {
     return lastStart < 0 ? List.of() : entries.subList(lastStart, entries.size());
   }
 
+  /** The journal's last entry of {@code event}, whichever run wrote it, or null. */
+  public Journal.Entry last(Event event) {
+    for (int i = entries.size() - 1; i >= 0; i--) {
+      if (entries.get(i).is(event)) return entries.get(i);
+    }
+    return null;
+  }
+
   /** The gate's decisions (and refusals) recorded for the run in progress. */
   public List<Journal.Entry> decisions() {
     return current().stream().filter(e -> e.is(Event.GATE_DECISION)).toList();

@@ -69,8 +69,8 @@ final class VerifyBlueCommand extends ClusterVerb {
 
   /** The last switch journaled in the out dir (a rollback's, or 'lmsctl switch'), else now. */
   private static java.time.Instant lastSwitch(ClusterSession cluster) {
-    return cluster.journal().read().stream().filter(e -> e.is(Event.SWITCH_AFTER)).map(lms.rollback.audit.Journal.Entry::ts)
-        .reduce((a, b) -> b).orElse(java.time.Instant.now());
+    var last = lms.rollback.audit.RunLog.read(cluster.journal()).last(Event.SWITCH_AFTER);
+    return last == null ? java.time.Instant.now() : last.ts();
   }
 
   static Outcome outcome(String what, List<CheckResult> results, Path xml) {

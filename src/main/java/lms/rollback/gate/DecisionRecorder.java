@@ -215,7 +215,7 @@ public final class DecisionRecorder {
    * requester (recorded before the run started, naming another requester) decided nothing, so it closes nothing.
    */
   private Journal.Entry levelDecision(String trigger, String runRequester) {
-    for (Journal.Entry e : RunLog.read(journal).current()) {
+    for (Journal.Entry e : RunLog.read(journal).decisions()) {
       JsonNode data = e.data();
       boolean requesterApproval = "approve".equals(data.path("decision").asText()) && runRequester != null
           && Identity.same(runRequester, data.path("by").asText());
@@ -230,7 +230,7 @@ public final class DecisionRecorder {
   /** The levels below {@code level} whose window has not run out in the current run: a level is decided only once those before it closed. */
   private List<Integer> levelsStillOpen(String trigger, int level) {
     java.util.Set<Integer> timedOut = new java.util.HashSet<>();
-    for (Journal.Entry e : RunLog.read(journal).current()) {
+    for (Journal.Entry e : RunLog.read(journal).decisions()) {
       JsonNode data = e.data();
       if (e.is(Event.GATE_DECISION) && trigger.equals(data.path("trigger").asText()) && !data.path("database").asBoolean(false)
           && "timeout".equals(data.path("decision").asText())) {
@@ -287,7 +287,7 @@ public final class DecisionRecorder {
   /** Approvals of the database rollback so far, by person, with the roles each holds. */
   private Map<String, List<String>> databaseApprovals(String trigger) {
     Map<String, List<String>> approvals = new LinkedHashMap<>();
-    for (Journal.Entry e : RunLog.read(journal).current()) {
+    for (Journal.Entry e : RunLog.read(journal).decisions()) {
       JsonNode data = e.data();
       if (e.is(Event.GATE_DECISION) && data.path("database").asBoolean() && trigger.equals(data.path("trigger").asText())
           && "approve".equals(data.path("decision").asText())) {
