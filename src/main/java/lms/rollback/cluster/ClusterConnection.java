@@ -48,8 +48,15 @@ public record ClusterConnection(Path kubeconfig, String context) {
     config.setRequestRetryBackoffLimit(0);
     config.setConnectionTimeout(CONNECT_TIMEOUT_MILLIS);
     config.setRequestTimeout(REQUEST_TIMEOUT_MILLIS);
-    // the JDK's HTTP client, not Vert.x (the sandbox's API server still runs on Vert.x): each lmsctl call is a new JVM,
-    // and Vert.x's event loops cost it about half a second to start and to stop
-    return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory()).build();
+    return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(httpClients()).build();
+  }
+
+  /**
+   * The HTTP client every client of lmsctl's is built on, named rather than left to fabric8's choice (with Vert.x on the
+   * class path for the sandbox's mock server, fabric8 would pick one of the two at random): the JDK's, because each
+   * lmsctl call is a new JVM, and Vert.x's event loops cost it about half a second to start and to stop.
+   */
+  public static io.fabric8.kubernetes.client.http.HttpClient.Factory httpClients() {
+    return new io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory();
   }
 }

@@ -81,7 +81,7 @@ public final class SandboxApiServer implements AutoCloseable {
     backend.expectCustomResource(new CustomResourceDefinitionContext.Builder().withGroup("networking.istio.io").withVersion("v1")
         .withPlural("virtualservices").withKind("VirtualService").withScope("Namespaced").build());
     backendBase = "http://127.0.0.1:" + backend.getPort();
-    backendClient = backend.createClient();
+    backendClient = backend.createClient(lms.rollback.cluster.ClusterConnection.httpClients());
     front = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
     front.setExecutor(workers);
     front.createContext("/", this::handle);
@@ -106,7 +106,7 @@ public final class SandboxApiServer implements AutoCloseable {
   public KubernetesClient client() {
     Config config = new ConfigBuilder(Config.empty()).withMasterUrl(url()).withNamespace("default").withTrustCerts(true)
         .withRequestRetryBackoffLimit(0).build();
-    return new KubernetesClientBuilder().withConfig(config).build();
+    return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(lms.rollback.cluster.ClusterConnection.httpClients()).build();
   }
 
   /** Writes one container's log as the API server streams it; may write megabytes, a chunk at a time. */
