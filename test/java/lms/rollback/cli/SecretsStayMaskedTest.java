@@ -23,6 +23,9 @@ class SecretsStayMaskedTest {
     try (Sandbox sandbox = Sandbox.start(out)) {
       Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig.yaml"));
       Path junit = out.resolve("verify-blue-junit.xml");
+      // on Blue first: verify-blue reaches its probes (with the URLs' credentials) only where the cluster serves from Blue
+      assertEquals(0, LmsctlProcess.run(Map.of(), "switch", "--env", Sandbox.ENV, "--kubeconfig", kubeconfig.toString(), "--out-dir",
+          out.toString()).exit());
 
       Cli.Run run = LmsctlProcess.run(Map.of(), "verify-blue", "--env", Sandbox.ENV, "--kubeconfig", kubeconfig.toString(), "--out-dir",
           out.toString(), "--base-url", "http://lms:lms-s3cret@127.0.0.1:1/", "--prometheus", "http://prom:prom-s3cret@127.0.0.1:1/",
