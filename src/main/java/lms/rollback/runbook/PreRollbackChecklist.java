@@ -78,9 +78,9 @@ final class PreRollbackChecklist {
 
   private String[] message(List<Journal.Entry> run, String message) {
     for (Journal.Entry e : run) {
-      if (e.type().startsWith("notify.") && message.equals(e.data().path("message").asText())) {
-        String status = e.type().substring("notify.".length());
-        return new String[] {status.equals("sent") ? "done" : "open", message + " " + status
+      if (Event.DELIVERIES.contains(e.event()) && message.equals(e.data().path("message").asText())) {
+        String status = e.data().path("status").asText();
+        return new String[] {e.is(Event.NOTIFY_SENT) ? "done" : "open", message + " " + status
             + (e.data().path("detail").asText("").isBlank() ? "" : ": " + e.data().path("detail").asText())};
       }
     }
