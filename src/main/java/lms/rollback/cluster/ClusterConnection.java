@@ -48,6 +48,8 @@ public record ClusterConnection(Path kubeconfig, String context) {
     config.setRequestRetryBackoffLimit(0);
     config.setConnectionTimeout(CONNECT_TIMEOUT_MILLIS);
     config.setRequestTimeout(REQUEST_TIMEOUT_MILLIS);
+    // watches stream over HTTP, as kubectl's do: every API server serves them, and no websocket is tried first
+    config.setOnlyHttpWatches(true);
     return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(httpClients()).build();
   }
 

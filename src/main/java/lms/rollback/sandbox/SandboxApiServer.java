@@ -105,7 +105,7 @@ public final class SandboxApiServer implements AutoCloseable {
   /** A client that talks to the front, as lmsctl does. */
   public KubernetesClient client() {
     Config config = new ConfigBuilder(Config.empty()).withMasterUrl(url()).withNamespace("default").withTrustCerts(true)
-        .withRequestRetryBackoffLimit(0).build();
+        .withRequestRetryBackoffLimit(0).withOnlyHttpWatches(true).build();
     return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(lms.rollback.cluster.ClusterConnection.httpClients()).build();
   }
 
@@ -201,8 +201,9 @@ public final class SandboxApiServer implements AutoCloseable {
         return;
       }
       if (isWatch(path, query)) {
-        if (ex.getRequestHeaders().getFirst("Upgrade") != null) {
-          // fabric8 tries a websocket first and falls back to HTTP streaming on 503, as against many proxies
+        if ("websocket".equalsIgnoreCase(ex.getRequestHeaders().getFirst("Upgrade"))) {
+          // a client may try a websocket first and fall back to HTTP streaming on 503, as against many proxies; any other
+          // Upgrade (the JDK's HTTP client offers h2c on plain HTTP) is not a websocket and gets the stream
           status(ex, 503, "watch is served over HTTP streaming");
           return;
         }
