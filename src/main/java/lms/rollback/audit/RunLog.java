@@ -153,9 +153,9 @@ public final class RunLog {
   /** Where the last run stands; {@link Phase#NONE} when there is none. */
   public Phase phase() {
     if (unfinished() == null) {
-      if (lastStart < 0 || currentFrom == 0) return Phase.NONE;
+      if (lastStart < 0) return Phase.NONE;
+      // no run in progress after a start: the entry that ended the last run is the one just before the current part
       Journal.Entry end = entries.get(currentFrom - 1);
-      if (currentFrom - 1 < lastStart) return Phase.NONE;
       if (end.is(Event.SCENARIO_REJECTED)) return Phase.REJECTED;
       if (end.is(Event.SCENARIO_REFUSED)) return Phase.REFUSED;
       return end.data().path("ok").asBoolean(false) ? Phase.COMPLETED : Phase.FAILED;
