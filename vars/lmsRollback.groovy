@@ -1,8 +1,9 @@
 /**
  * The whole runbook as one step, and only Jenkins' share of it: lock and milestone, a stage per
  * step, the input prompts of the engine's gate, credentials, JUnit and the archive. The run itself
- * — preflight, decision, steps, messages, report — is the engine's (`lmsctl rollback`), which each
- * stage advances with --through. See lmsRollback.txt.
+ * — preflight, decision, steps, messages, report — is the engine's (`lmsctl rollback`): the Preflight
+ * stage takes it to its decision, then one process carries it to its end while the steps' stages
+ * follow it. See lmsRollback.txt.
  */
 def call(Map userConfig = [:]) {
   Map defaults = [scenario: null, trigger: null, env: null, reason: null, requestedBy: null, dryRun: false, rehearsal: false, rehearsalOf: null,
@@ -15,6 +16,8 @@ def call(Map userConfig = [:]) {
   String failure = null
   // the engine ended or stopped the run itself (refused, rejected, a step failed): it has reported and told the war room
   boolean engineEnded = false
+  // how the engine's one process for the steps ended (null until it has): the stages follow it
+  Map ended = null
   long started = System.currentTimeMillis()
   lock(resource: "lms-rollback-${config.env}") {
     milestone(label: "lms-rollback ${config.env}")
@@ -55,8 +58,8 @@ def call(Map userConfig = [:]) {
               currentBuild.result = 'ABORTED'
               error("lmsRollback: nothing was rolled back: ${gate.status == 'rejected' ? 'rejected by ' + gate.closedBy : 'nobody decided in time (' + gate.closedBy + ')'}")
             }
-            // approved: the first step's call carries the run on from its decision, so no lmsctl start stands between the
-            // deciding click and the switch but that step's own (#22: decision -> switch in seconds)
+            // approved: the engine's one process for the steps carries the run on from its decision, so no lmsctl start
+            // stands between the deciding click and the switch but that one's (#22: decision -> switch in seconds)
             echo("Decided: ${gate.status}, by ${gate.approvals.collect { it.by + ' (' + it.role + ')' }.join(' and ')}")
           } else {
             echo(run.json.gate?.status == 'not-required' ? (run.json.gate.closedBy ?: "${config.trigger} is automatic: no approval needed (§2.1)")
@@ -64,26 +67,45 @@ def call(Map userConfig = [:]) {
             if (run.status != 0) error("lmsRollback: the run did not pass its gate (lmsctl exit ${run.status}): ${run.reason}")
           }
         }
+        // the steps: ONE engine process carries the run to its end, and a stage per step follows it (#22: a Jenkins build
+        // takes about what a terminal run takes, and the deciding click reaches the switch without a stage transition between)
         List steps = run.json.plan
-        for (int i = 0; i < steps.size(); i++) {
-          Map step = steps[i]
-          stage("${step.title} (${step.budget})") {
-            def advanced = engine(config, ['--through', step.action])
-            if (advanced.status == 5 && advanced.json?.state == 'awaiting-decision' && advanced.json?.person) {
-              // the engine waits for a person before this step (§1.2 data review, §4.1 pending transactions): Jenkins
-              // asks whom the engine names and records the answer the way the engine says
-              askPerson(config, advanced.json.person, step.budgetSeconds as long)
-              advanced = engine(config, ['--through', step.action])
-            }
-            if (advanced.status != 0) {
-              engineEnded = advanced.json?.state == 'stopped'
-              error("lmsRollback: stopped at ${step.action} (lmsctl exit ${advanced.status}): ${advanced.json?.reason ?: advanced.reason}")
-            }
-          }
-        }
+        parallel(
+            engine: {
+              Map last = null
+              try {
+                last = engine(config, [])
+                // the engine waits for a person before a step (§1.2 data review, §4.1 pending transactions): Jenkins asks
+                // whom it names, records the answer the way it says, and starts it again; the step's stage waits meanwhile
+                while (last.status == 5 && last.json?.state == 'awaiting-decision' && last.json?.person) {
+                  Map waiting = steps.find { it.action == last.json.stoppedAt } ?: [budgetSeconds: 3600]
+                  askPerson(config, last.json.person, waiting.budgetSeconds as long)
+                  last = engine(config, [])
+                }
+              } finally {
+                // however this branch ends (the run's end, an empty answer, an abort), the stages stop waiting
+                ended = last ?: [status: -1, json: null, reason: 'lmsctl did not start']
+              }
+            },
+            stages: {
+              for (int i = 0; i < steps.size(); i++) {
+                Map step = steps[i]
+                stage("${step.title} (${step.budget})") {
+                  Map done = follow(config, step.action as String, { -> ended })
+                  if (done == null || !done.ok) {
+                    String why = done?.detail ?: ended?.json?.reason ?: ended?.reason
+                    error("lmsRollback: stopped at ${step.action} (lmsctl exit ${ended?.status}): ${why}")
+                  }
+                  echo("${step.title}: ${done.resumed ? 'done by an earlier call' : 'done'} in ${done.millis / 1000}s of ${step.budget}: ${done.detail ?: ''}")
+                }
+              }
+            })
+        if (ended.status != 0) error("lmsRollback: the run did not complete (lmsctl exit ${ended.status}): ${ended.json?.reason ?: ended.reason}")
         outcome = 'SUCCESS'
       } catch (Throwable e) {
         failure = stopOf(e)
+        // the engine stopped the run itself (a step failed): it has reported and told the war room
+        if (ended?.json?.state == 'stopped') engineEnded = true
         throw e
       } finally {
         stage('Report (§8)') {
@@ -113,6 +135,22 @@ String stopOf(Throwable e) {
     return "the build was aborted${causes ? ' (' + causes.join('; ') + ')' : ''}"
   }
   return e.message ?: e.getClass().getSimpleName()
+}
+
+/**
+ * Waits for the engine's file of {@code action} (lmsctl writes OUT_DIR/steps/ACTION.json as each step ends) or for the
+ * engine's end, whichever comes first, and returns the step's outcome — or null when the engine ended without it.
+ * waitUntil, not sh: no process per stage, and quiet, so the console holds the engine's lines and not the polls.
+ */
+def follow(Map config, String action, Closure engineEnd) {
+  String file = "${config.outDir}/steps/${action}.json"
+  waitUntil(initialRecurrencePeriod: 250, quiet: true) {
+    return fileExists(file) || engineEnd() != null
+  }
+  Map done = fileExists(file) ? new groovy.json.JsonSlurperClassic().parseText(readFile(file)) : null
+  // after a failed step the engine stops the run (its report, the war room) and exits: the stage fails with its exit code
+  if (done == null || !done.ok) waitUntil(initialRecurrencePeriod: 250, quiet: true) { return engineEnd() != null }
+  return done
 }
 
 /** The engine's question as an input for the people it names, within the step's budget; recorded under the answerer's name. */

@@ -8,7 +8,7 @@ class Plugins implements Serializable {
       'lockable-resources'        : 'lock',
       'pipeline-milestone-step'   : 'milestone',
       'pipeline-input-step'       : 'input',
-      'workflow-basic-steps'      : 'timeout, withEnv, readFile, archiveArtifacts',
+      'workflow-basic-steps'      : 'timeout, waitUntil, withEnv, readFile, archiveArtifacts',
       'workflow-durable-task-step': 'sh',
       'workflow-cps'              : 'parallel',
       'credentials-binding'       : 'withCredentials',

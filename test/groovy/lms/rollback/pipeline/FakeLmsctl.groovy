@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions
  *
  * Answers are keyed by the verb ("rollback", "gate-record"), optionally with the --through point
  * ("rollback@verify-blue"); the most specific wins. answerOnce queues answers consumed in order.
+ * An answer listing "steps" leaves a file per step in --out-dir's steps/, as lmsctl rollback does.
  */
 class FakeLmsctl {
   static final String SCRIPT = '''#!/bin/sh
@@ -22,16 +23,19 @@ env > "$d/call.$n.env"
 key="$1"
 case "${2:-}" in -*|'') ;; *) key="$1-$2" ;; esac
 through=""
+out=""
 prev=""
-for a in "$@"; do [ "$prev" = "--through" ] && through="$a"; prev="$a"; done
+for a in "$@"; do [ "$prev" = "--through" ] && through="$a"; [ "$prev" = "--out-dir" ] && out="$a"; prev="$a"; done
+# as the engine does: each step of the answer's "steps" in OUT_DIR/steps/ACTION.json
+steps() { if [ -d "$1.steps" ] && [ -n "$out" ]; then mkdir -p "$out/steps" && cp "$1.steps"/*.json "$out/steps/"; fi; }
 for k in "$key@$through" "$key" "$1"; do
   for q in "$d/answers/$k".q*.rc; do
     if [ -f "$q" ]; then
-      base="${q%.rc}"; cat "$base.out"; cat "$base.err" >&2; rc=$(cat "$q"); rm -f "$q" "$base.out" "$base.err"; exit "$rc"
+      base="${q%.rc}"; steps "$base"; cat "$base.out"; cat "$base.err" >&2; rc=$(cat "$q"); rm -rf "$q" "$base.out" "$base.err" "$base.steps"; exit "$rc"
     fi
   done
   if [ -f "$d/answers/$k.rc" ]; then
-    cat "$d/answers/$k.out"; cat "$d/answers/$k.err" >&2; exit "$(cat "$d/answers/$k.rc")"
+    steps "$d/answers/$k"; cat "$d/answers/$k.out"; cat "$d/answers/$k.err" >&2; exit "$(cat "$d/answers/$k.rc")"
   fi
 done
 echo '{}'
@@ -51,18 +55,31 @@ exit 0
   }
 
   /** Every call for {@code key} gets this answer (unless a queued one comes first). */
-  FakeLmsctl answer(String key, int rc, String out, String err = '') {
-    write(key, rc, out, err)
+  FakeLmsctl answer(String key, int rc, String out, String err = '', List<Map> steps = null) {
+    write(key, rc, out, err, steps)
     return this
   }
 
   /** The next call for {@code key} gets this answer, once; queued answers are used in the order given. */
-  FakeLmsctl answerOnce(String key, int rc, String out, String err = '') {
-    write("${key}.q${String.format('%04d', ++queued)}", rc, out, err)
+  FakeLmsctl answerOnce(String key, int rc, String out, String err = '', List<Map> steps = null) {
+    write("${key}.q${String.format('%04d', ++queued)}", rc, out, err, steps)
     return this
   }
 
-  private void write(String base, int rc, String out, String err) {
+  /**
+   * {@code steps}: the step files the call leaves (a killed call printed nothing, yet left the files of the steps it had
+   * ended); by default those of the "steps" its output lists, as the engine writes a file per step it reports
+   * (lms.rollback.runbook.StepFiles).
+   */
+  private void write(String base, int rc, String out, String err, List<Map> given) {
+    File steps = new File(dir, "answers/${base}.steps")
+    steps.deleteDir()
+    def said = out?.trim()?.startsWith('{') ? new groovy.json.JsonSlurperClassic().parseText(out) : null
+    List<Map> written = given != null ? given : said instanceof Map && said.steps ? said.steps as List<Map> : []
+    if (written) {
+      steps.mkdirs()
+      written.each { Map step -> new File(steps, "${step.action}.json").text = groovy.json.JsonOutput.toJson(step) }
+    }
     new File(dir, "answers/${base}.out").text = out
     new File(dir, "answers/${base}.err").text = err
     new File(dir, "answers/${base}.rc").text = "${rc}\n"

@@ -19,9 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue
 /**
  * The repository's own Jenkinsfile, end to end: its steps' shell scripts run for real under
  * /bin/sh -xe with the environment the steps set, against the real lmsctl (the classes this build
- * compiled), which rolls back `lmsctl sandbox --serve`. Two builds share one workspace, as on a
- * controller: the first, approved by the Release Commander at the input, completes scenario B; the
- * second, rejected, switches nothing and says so.
+ * compiled), which rolls back `lmsctl sandbox --serve`. Builds share one workspace, as on a
+ * controller: a rejected one switches nothing and says so, an approved one completes scenario B, the
+ * next asks nobody; and a build whose engine is killed mid-run is continued by the next.
  */
 class JenkinsfileEndToEndTest extends LmsPipelineTest {
 
@@ -64,6 +64,7 @@ class JenkinsfileEndToEndTest extends LmsPipelineTest {
 
   @BeforeEach
   void theRealLmsctlOnTheAgent() {
+    warRoom.bodies.clear() // one receiver for the class: each test reads only its own messages
     JenkinsfileHarness.register(helper, binding, causes)
     File real = new File(scratch, 'lmsctl')
     real.text = '#!/bin/sh\nexec "$LMS_E2E_JAVA" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp "$LMS_E2E_CLASSPATH" lms.rollback.cli.Lmsctl "$@"\n'
@@ -101,6 +102,68 @@ class JenkinsfileEndToEndTest extends LmsPipelineTest {
 
   List<Map> journal(int build) {
     new File(workspace, "lms-rollback/build-${build}/journal.jsonl").readLines().collect { new JsonSlurperClassic().parseText(it) as Map }
+  }
+
+  /** Kills (-9) the engine's lmsctl process of build {@code number} once it has ended the step of {@code afterStep}. */
+  Thread killTheEngine(int number, String afterStep) {
+    File ended = new File(workspace, "lms-rollback/build-${number}/steps/${afterStep}.json")
+    Thread killer = new Thread({
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120)
+      while (!ended.exists() && System.nanoTime() < deadline) Thread.sleep(20)
+      // /proc/PID/cmdline whole: ProcessHandle's command line is cut short by lmsctl's long class path
+      new File('/proc').listFiles().findAll { it.name.isNumber() }.each { File proc ->
+        String line = new File(proc, 'cmdline').with { it.canRead() ? new String(it.bytes, 'UTF-8').replace('\u0000' as char, ' ' as char) : '' }
+        if (line.contains('lms.rollback.cli.Lmsctl rollback') && line.contains("build-${number}") && !line.contains('--through')) {
+          ProcessHandle.of(proc.name as long).ifPresent { it.destroyForcibly() }
+        }
+      }
+    })
+    killer.start()
+    return killer
+  }
+
+  @Test
+  void anEngineKilledMidRunIsRecordedAndTheNextBuildFinishesThatRunAskingAndRepeatingNothing() {
+    // a cluster of its own: the other test leaves its sandbox rolled back
+    File dir = Files.createTempDirectory('lms-e2e-killed').toFile()
+    Process own = serve(dir)
+    try {
+      secrets['lms-kubeconfig'] = new File(dir, 'sandbox-kubeconfig.yaml').path
+      String plan = new File(dir, 'sandbox-plan.yaml').path
+      // build 41: approved, then the engine's one process is killed while it verifies Blue (an agent lost, an OOM kill)
+      inputAnswers << [APPROVER: 'rc.jones', REASON: 'confirmed on the dashboard, roll back']
+      Thread killer = killTheEngine(41, 'switch-traffic')
+      def e = assertThrows(Exception) { build(PLAN: plan) }
+      killer.join()
+
+      assertTrue(e.message.contains('stopped at verify-blue (lmsctl exit 137)'), "${e.message}\n${console.join('\n')}")
+      List stages = helper.callStack.findAll { it.methodName == 'stage' }*.argsToString()
+      assertTrue(stages.any { it.startsWith('Execute traffic switch') } && !stages.any { it.startsWith('Scale down Green') }, stages.toString())
+      // the Report stage had the engine say where the run stopped and how it continues
+      assertTrue(journal(41).any { it.type == 'scenario.interrupted' }, journal(41)*.type.toString())
+      assertTrue(warRoom.bodies.any { it.contains('ROLLBACK INTERRUPTED') }, warRoom.bodies.toString())
+      assertTrue(new File(workspace, 'lms-rollback/build-41/rollback-report.md').exists(), 'the report of the interrupted run is archived')
+
+      // build 42: continues that run — no second approval, no message of the run sent again — and completes it
+      newBuild(42)
+      int asked = inputs.size()
+      int sent = warRoom.bodies.size()
+      Map second = build(PLAN: plan, REASON: 'error rate 3% for 20 minutes')
+
+      assertTrue(second.description.startsWith('B · MAN-001 · production · SUCCESS'), "${second.description}\n${console.join('\n')}")
+      assertEquals(asked, inputs.size(), 'the Release Commander was not asked again')
+      List<String> later = warRoom.bodies.drop(sent)
+      assertFalse(later.any { it.contains('ROLLBACK INITIATED') || it.contains('TRAFFIC SWITCHED') }, later.toString())
+      assertEquals(1, later.count { it.contains('ROLLBACK COMPLETE') }, later.toString())
+      List<Map> run = journal(42)
+      assertEquals(1, run.count { it.type == 'scenario.start' }, 'one run, carried over with its chain')
+      assertEquals(['verify-blue', 'stop-green', 'confirm'], run.findAll { it.type == 'step.end' && it.data.ok && !it.data.resumed }
+          .collect { it.data.action }.findAll { it in ['verify-blue', 'stop-green', 'confirm'] }.unique())
+    } finally {
+      own.destroy()
+      own.waitFor(30, TimeUnit.SECONDS)
+      dir.deleteDir()
+    }
   }
 
   @Test

@@ -16,7 +16,8 @@ class JenkinsfileTest extends LmsPipelineTest {
   void jenkins() {
     JenkinsfileHarness.register(helper, binding, causes)
     lmsctl.answerOnce('rollback@decision', 5, Contract.text('rollback-awaiting'))
-    lmsctl.answer('rollback', 0, Contract.text('rollback-paused'))
+    lmsctl.answer('rollback@decision', 0, Contract.text('rollback-paused'))
+    lmsctl.answer('rollback', 0, Contract.text('rollback-completed'))
     lmsctl.answer('gate-record', 0, Contract.text('gate-record-approved'))
     lmsctl.answer('plan', 0, Contract.text('plan'))
   }
@@ -56,7 +57,7 @@ class JenkinsfileTest extends LmsPipelineTest {
     def first = lmsctl.verbs('rollback')[0]
     assertEquals(['dev.smith', 'plans/staging-drill.yaml', '90s', 'B', 'MAN-001'],
         ['--requested-by', '--plan', '--window', '--scenario', '--trigger'].collect { FakeLmsctl.value(first, it) })
-    assertEquals(6, lmsctl.verbs('rollback').size(), 'preflight, then one call per step: the approval needs no call of its own')
+    assertEquals(2, lmsctl.verbs('rollback').size(), 'preflight, then one call that carries the run from its decision to its end')
     assertTrue(binding.getVariable('currentBuild').description.startsWith('B · MAN-001 · production · SUCCESS'))
   }
 

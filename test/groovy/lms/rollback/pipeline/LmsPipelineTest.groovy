@@ -99,6 +99,17 @@ trait LmsFakes {
       events << ('parallel ' + branches.keySet().findAll { it != 'failFast' }.join(','))
       branches.findAll { it.key != 'failFast' }.each { name, body -> body() }
     })
+    // waitUntil as Jenkins runs it: the condition at once, then again after initialRecurrencePeriod, 1.2 times longer each time,
+    // at most 15 s apart; one that never holds fails the test after a minute instead of hanging it
+    helper.registerAllowedMethod('waitUntil', [Map, Closure], { Map m, Closure condition ->
+      long period = (m.initialRecurrencePeriod ?: 250) as long
+      long deadline = System.currentTimeMillis() + 60000
+      while (!condition()) {
+        if (System.currentTimeMillis() > deadline) throw new Exception('waitUntil: the condition did not hold within a minute')
+        Thread.sleep(period)
+        period = Math.min((long) (period * 1.2), 15000L)
+      }
+    })
     helper.registerAllowedMethod('readFile', [String], { String f -> path(f).text })
     helper.registerAllowedMethod('fileExists', [String], { String f -> path(f).exists() })
     helper.registerAllowedMethod('file', [Map], { Map m -> m + [kind: 'file'] })

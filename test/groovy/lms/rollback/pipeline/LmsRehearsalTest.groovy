@@ -13,7 +13,8 @@ class LmsRehearsalTest extends LmsPipelineTest {
   @BeforeEach
   void thePlan() {
     lmsctl.answer('plan', 0, Contract.text('plan'))
-    lmsctl.answer('rollback', 0, Contract.text('rollback-paused'))
+    lmsctl.answer('rollback@decision', 0, Contract.text('rollback-paused'))
+    lmsctl.answer('rollback', 0, Contract.text('rollback-completed'))
   }
 
   @Test

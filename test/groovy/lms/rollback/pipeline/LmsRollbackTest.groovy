@@ -22,7 +22,7 @@ class LmsRollbackTest extends LmsPipelineTest {
   void anEngineThatWaitsForTheReleaseCommander() {
     lmsctl.answerOnce('rollback@decision', 5, Contract.text('rollback-awaiting'), 'lmsctl rollback: decision needed')
     lmsctl.answer('rollback@decision', 0, Contract.text('rollback-paused'))
-    lmsctl.answer('rollback', 0, Contract.text('rollback-paused'))
+    lmsctl.answer('rollback', 0, Contract.text('rollback-completed'))
     lmsctl.answer('gate-record', 0, Contract.text('gate-record-approved'))
     lmsctl.answer('gate-remind', 0, '{"sent":0,"cancelled":2,"closedBy":"approve by rc.jones"}')
   }
@@ -35,14 +35,26 @@ class LmsRollbackTest extends LmsPipelineTest {
     rollbackCalls().collect { FakeLmsctl.value(it, '--through') ?: (it.contains('--dry-run') ? 'dry-run' : 'end') }
   }
 
+  /** The file the engine leaves in steps/ as a step ends: the step's element of its JSON "steps". */
+  static Map stepFile(String action, boolean ok = true, String detail = 'done') {
+    [action: action, title: action, millis: 40, budget: '2m', overBudget: false, ok: ok, detail: detail]
+  }
+
   @Test
-  void aGatedRollbackIsOneEngineRunAdvancedStageByStage() {
+  void aGatedRollbackIsOneEngineRunThatTheStepsStagesFollow() {
     inputAnswers << [APPROVER: 'rc.jones', REASON: 'confirmed on the dashboard, roll back']
 
     run(ROLLBACK)
 
-    // the engine's run, advanced: to its gate, through the decision, then one step per stage
-    assertEquals(['decision'] + STEPS, throughs(), 'after the approval the first step carries the run on: no call in between')
+    // the engine's run: to its gate, then, after the approval, one process from the decision to the end
+    assertEquals(['decision', 'end'], throughs(), 'after the approval one call carries the run on: no call per stage')
+    // beside it, a stage per step that follows the engine's file for that step: no lmsctl of its own
+    assertTrue(events.contains('parallel engine,stages'), events.toString())
+    List stages = helper.callStack.findAll { it.methodName == 'stage' }*.argsToString()
+    assertEquals(['Announce rollback (30s)', 'Execute traffic switch (2m)', 'Verify Blue health (2m)', 'Scale down Green (2m)', 'Confirm success (1m)'],
+        stages.findAll { !it.startsWith('Preflight') && !it.startsWith('Decision') && !it.startsWith('Report') }.collect { it.substring(0, it.lastIndexOf(')') + 1) })
+    List echoed = helper.callStack.findAll { it.methodName == 'echo' }*.argsToString()
+    assertTrue(echoed.any { it.contains('Execute traffic switch: done in ') && it.contains('lms-blue 100%') }, echoed.toString())
     rollbackCalls().each { c ->
       assertEquals(['B', 'production', 'MAN-001', 'dev.smith', 'lms-rollback/build-41', 'jenkins Rollback (production)'],
           ['--scenario', '--env', '--trigger', '--requested-by', '--out-dir', '--lease-holder'].collect { FakeLmsctl.value(c, it) })
@@ -65,9 +77,9 @@ class LmsRollbackTest extends LmsPipelineTest {
     assertTrue(helper.callStack.any { it.methodName == 'archiveArtifacts' && it.argsToString().contains('lms-rollback/build-41/**') })
     // no copy of the run in Groovy: no journal entries, messages or reports of its own
     assertTrue(lmsctl.verbs('audit').isEmpty() && lmsctl.verbs('notify').isEmpty() && lmsctl.verbs('report').isEmpty())
-    // at most one lmsctl process per stage (the decision's record and reminders share the decision stage)
-    int stages = helper.callStack.count { it.methodName == 'stage' }
-    assertTrue(lmsctl.calls().size() <= stages + 1, "${lmsctl.calls().size()} lmsctl calls for ${stages} stages")
+    // four lmsctl processes for eight stages: the preflight, the decision's record and reminders, and the run's steps
+    assertEquals(['rollback', 'gate', 'gate', 'rollback'], lmsctl.calls().collect { it[0] })
+    assertEquals(8, stages.size(), stages.toString())
     assertTrue(binding.getVariable('currentBuild').description.startsWith('B · MAN-001 · production · SUCCESS'))
   }
 
@@ -115,24 +127,30 @@ class LmsRollbackTest extends LmsPipelineTest {
   @Test
   void blueUnhealthyAfterTheSwitchStopsTheRunBeforeGreen() {
     inputAnswers << [APPROVER: 'rc.jones', REASON: 'confirmed on the dashboard, roll back']
-    lmsctl.answer('rollback@verify-blue', 4, Contract.text('rollback-stopped'), 'lmsctl rollback: scenario B stopped at step \'verify-blue\'')
+    lmsctl.answer('rollback', 4, Contract.text('rollback-stopped'), 'lmsctl rollback: scenario B stopped at step \'verify-blue\'')
 
     def e = assertThrows(Exception) { run(ROLLBACK) }
 
-    assertTrue(e.message.contains('stopped at verify-blue (lmsctl exit 4)'), e.message)
-    assertEquals(['decision', 'announce', 'switch-traffic', 'verify-blue'], throughs(), 'Green was never reached')
+    assertTrue(e.message.contains('stopped at verify-blue (lmsctl exit 4): Blue is unhealthy after the switch'), e.message)
+    assertEquals(['decision', 'end'], throughs())
+    List stages = helper.callStack.findAll { it.methodName == 'stage' }*.argsToString()
+    assertTrue(stages.any { it.startsWith('Verify Blue health') }, stages.toString())
+    assertFalse(stages.any { it.startsWith('Scale down Green') || it.startsWith('Confirm success') }, 'no stage for Green after the failed verification: ' + stages)
     assertTrue(called('junit') && called('archiveArtifacts'))
     assertTrue(binding.getVariable('currentBuild').description.contains('FAILED'))
   }
 
   @Test
-  void aStageWhoseLmsctlIsKilledHasTheEngineRecordTheInterruptionBeforeTheArchive() {
+  void anLmsctlKilledMidRunHasTheEngineRecordTheInterruptionBeforeTheArchive() {
     inputAnswers << [APPROVER: 'rc.jones', REASON: 'confirmed on the dashboard, roll back']
-    lmsctl.answer('rollback@verify-blue', 137, '', '')
+    // killed in verify-blue: it printed nothing, and had left the files of the two steps it ended
+    lmsctl.answerOnce('rollback', 137, '', '', [stepFile('announce'), stepFile('switch-traffic')])
 
     def e = assertThrows(Exception) { run(ROLLBACK) }
 
     assertTrue(e.message.contains('stopped at verify-blue (lmsctl exit 137)'), e.message)
+    List stages = helper.callStack.findAll { it.methodName == 'stage' }*.argsToString()
+    assertFalse(stages.any { it.startsWith('Scale down Green') }, stages.toString())
     // the run is not over: the engine records where it stopped, reports it and tells the war room, then Jenkins archives
     def said = rollbackCalls().findAll { it.contains('--interrupted') }
     assertEquals(1, said.size(), rollbackCalls().toString())
@@ -153,11 +171,17 @@ class LmsRollbackTest extends LmsPipelineTest {
   @Test
   void aRunTheEngineStoppedItselfIsNotRecordedAgainAsInterrupted() {
     inputAnswers << [APPROVER: 'rc.jones', REASON: 'confirmed on the dashboard, roll back']
-    lmsctl.answer('rollback@verify-blue', 4, Contract.text('rollback-stopped'), 'lmsctl rollback: scenario B stopped at step \'verify-blue\'')
+    lmsctl.answer('rollback', 4, Contract.text('rollback-stopped'), 'lmsctl rollback: scenario B stopped at step \'verify-blue\'')
 
     assertThrows(Exception) { run(ROLLBACK) }
 
     assertFalse(rollbackCalls().any { it.contains('--interrupted') }, rollbackCalls().toString())
+  }
+
+  /** The completed run of a plan with the §1.2 data review after Blue's verification: its steps, the review's included. */
+  static final Closure withTheReview = { Map m ->
+    m.steps.add(3, stepFile('data-review', true, "reviewed by dba.kim"))
+    m.plan.add(3, [title: 'Review data written by Green', budget: '15m', action: 'data-review', budgetSeconds: 900])
   }
 
   @Test
@@ -165,8 +189,8 @@ class LmsRollbackTest extends LmsPipelineTest {
     // Given an automatic trigger 6 h after the release: the engine's plan has the §1.2 review stage, and waits there
     new File(lmsctl.dir, 'answers').listFiles().findAll { it.name.startsWith('rollback@decision.q') }*.delete()
     lmsctl.answer('rollback@decision', 0, Contract.text('rollback-awaiting-review').replace('"awaiting-decision"', '"paused"'))
-    lmsctl.answerOnce('rollback@data-review', 5, Contract.text('rollback-awaiting-review'), 'lmsctl rollback: waiting for the data review')
-    lmsctl.answer('rollback@data-review', 0, Contract.text('rollback-paused'))
+    lmsctl.answerOnce('rollback', 5, Contract.text('rollback-awaiting-review'), 'lmsctl rollback: waiting for the data review')
+    lmsctl.answer('rollback', 0, Contract.text('rollback-completed', withTheReview))
     lmsctl.answer('audit-record', 0, '{"seq":31,"type":"data-review.done"}')
     inputAnswers << [ANSWERED_BY: 'dba.kim', ANSWER: "leave requests since 14:05 match Blue's schema; 3 rows fixed by hand"]
 
@@ -182,8 +206,8 @@ class LmsRollbackTest extends LmsPipelineTest {
     assertEquals('data-review.done', FakeLmsctl.value(record, '--type'))
     assertEquals("reviewed=leave requests since 14:05 match Blue's schema; 3 rows fixed by hand", FakeLmsctl.value(record, '--field'))
     assertEquals('dba.kim', lmsctl.env(lmsctl.calls().indexOf(record)).LMS_ACTOR)
-    // and the same step was called again: the engine went on from where it waited
-    assertEquals(2, throughs().count { it == 'data-review' })
+    // and the engine was called again: it went on from where it waited, to the end
+    assertEquals(['decision', 'end', 'end'], throughs())
     assertTrue(binding.getVariable('currentBuild').description.contains('SUCCESS'))
   }
 
@@ -196,8 +220,8 @@ class LmsRollbackTest extends LmsPipelineTest {
     }
     new File(lmsctl.dir, 'answers').listFiles().findAll { it.name.startsWith('rollback@decision.q') }*.delete()
     lmsctl.answer('rollback@decision', 0, Contract.text('rollback-awaiting-review', budgets).replace('"awaiting-decision"', '"paused"'))
-    lmsctl.answerOnce('rollback@data-review', 5, Contract.text('rollback-awaiting-review', budgets), 'lmsctl rollback: waiting for the data review')
-    lmsctl.answer('rollback@data-review', 0, Contract.text('rollback-paused'))
+    lmsctl.answerOnce('rollback', 5, Contract.text('rollback-awaiting-review', budgets), 'lmsctl rollback: waiting for the data review')
+    lmsctl.answer('rollback', 0, Contract.text('rollback-completed', withTheReview))
     lmsctl.answer('audit-record', 0, '{"seq":31,"type":"data-review.done"}')
     inputAnswers << [ANSWERED_BY: 'dba.kim', ANSWER: "leave requests since 14:05 match Blue's schema"]
 

@@ -10,7 +10,7 @@ class LmsStepsCpsTest extends LmsPipelineTestCPS {
   @Test
   void aGatedRollbackWithAnEscalationRunsUnderCps() {
     lmsctl.answerOnce('rollback@decision', 5, Contract.text('rollback-awaiting'))
-    lmsctl.answer('rollback', 0, Contract.text('rollback-paused'))
+    lmsctl.answer('rollback', 0, Contract.text('rollback-completed'))
     lmsctl.answerOnce('gate-record', 0, LmsRollbackGateTest.escalated())
     lmsctl.answer('gate-record', 0, Contract.text('gate-record-approved'))
     inputAnswers << 'timeout' << [APPROVER: 'lead.kim', REASON: 'RC unreachable, error rate climbing']
@@ -18,8 +18,9 @@ class LmsStepsCpsTest extends LmsPipelineTestCPS {
     run(LmsRollbackTest.ROLLBACK + "\nlmsRollbackSwitch(env: 'production')")
 
     assertEquals(['LmsGate0', 'LmsGate1'], inputs*.id*.toString())
-    assertEquals(2, parallels.size())
-    assertEquals(['decision'] + LmsRollbackTest.STEPS, lmsctl.verbs('rollback').collect { FakeLmsctl.value(it, '--through') })
+    // two prompts with their reminders beside them, then the engine with the steps' stages beside it
+    assertEquals(3, parallels.size())
+    assertEquals(['decision', null], lmsctl.verbs('rollback').collect { FakeLmsctl.value(it, '--through') })
     assertEquals(1, lmsctl.verbs('switch').size())
   }
 
@@ -27,7 +28,8 @@ class LmsStepsCpsTest extends LmsPipelineTestCPS {
   void theTimersRehearsalsAndAFollowUpRunUnderCps() {
     lmsctl.answer('readiness', 4, Contract.text('readiness-due'))
     lmsctl.answer('plan', 0, Contract.text('plan'))
-    lmsctl.answer('rollback', 0, Contract.text('rollback-paused'))
+    lmsctl.answer('rollback@decision', 0, Contract.text('rollback-paused'))
+    lmsctl.answer('rollback', 0, Contract.text('rollback-completed'))
     lmsctl.answer('followups-done', 0, Contract.text('followups-done'))
     lmsctl.answer('followups', 0, Contract.text('followups-list'))
 

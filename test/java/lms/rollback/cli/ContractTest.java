@@ -71,6 +71,16 @@ class ContractTest {
       matches("rollback-awaiting", run(none, toDecision, 5));
       matches("gate-record-approved", record(dir, "approve"));
       matches("rollback-paused", run(none, toDecision, 0));
+      // the call that carries the run from its decision to its end, as lmsRollback's engine branch makes it
+      List<String> toEnd = new ArrayList<>(toDecision.subList(0, toDecision.indexOf("--through")));
+      JsonNode completed = run(none, toEnd, 0);
+      matches("rollback-completed", completed);
+      // and the file it left per step, which the stages beside it wait for: each the step's element of "steps"
+      for (JsonNode step : completed.path("steps")) {
+        JsonNode file = JSON.readTree(dir.resolve("steps").resolve(step.path("action").asText() + ".json").toFile());
+        assertEquals(step, file, "steps/" + step.path("action").asText() + ".json");
+      }
+      assertEquals(5, completed.path("steps").size());
 
       Cli.Run open = Cli.lmsctl("gate", "record", "--trigger", "MAN-004", "--decision", "approve", "--by", "rc.jones", "--groups",
           "lms-release-commanders", "--requested-by", "dev.smith", "--reason", "corrupt balances confirmed", "--scenario", "C", "--out-dir",
@@ -102,8 +112,14 @@ class ContractTest {
       String prometheus = sandbox.cluster.metrics().url();
       matches("rollback-refused", run(smoke, rollback(sandbox, out.resolve("refused"), "AUTO-001", "--prometheus", "http://127.0.0.1:1/"), 3));
       // the refused run ended: its lease is free for the next
-      matches("rollback-stopped", run(smoke, rollback(sandbox, out.resolve("stopped"), "AUTO-001", "--prometheus", prometheus, "--base-url",
-          "http://127.0.0.1:1/", "--through", "verify-blue"), 4));
+      JsonNode stopped = run(smoke, rollback(sandbox, out.resolve("stopped"), "AUTO-001", "--prometheus", prometheus, "--base-url",
+          "http://127.0.0.1:1/", "--through", "verify-blue"), 4);
+      matches("rollback-stopped", stopped);
+      // the failed step's file says so, with the reason its stage fails with; no file for a step that never ran
+      JsonNode failed = JSON.readTree(out.resolve("stopped/steps/verify-blue.json").toFile());
+      assertEquals(false, failed.path("ok").asBoolean(true));
+      assertEquals(stopped.path("reason").asText(), failed.path("detail").asText());
+      assertTrue(java.nio.file.Files.notExists(out.resolve("stopped/steps/stop-green.json")));
     }
   }
 

@@ -248,8 +248,11 @@ public final class RollbackRun {
       // the release being rolled back (Green's version): what a rehearsal tested, for the readiness check (§9.1)
       String release = earlier == null ? releaseOf(green) : null;
       if (release != null) context.put("release", release);
+      // each step's end in its own file too: Jenkins' stages follow this one process by them
+      StepFiles stepFiles = new StepFiles(outDir);
       try {
         result = runner.run(r.scenario(), scenario, context, o -> {
+          stepFiles.finished(o);
           if (out != null) {
             out.println(StepTimer.line(o));
             out.flush();

@@ -1,0 +1,44 @@
+package lms.rollback.runbook;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * One small JSON file per step as it ends — done, failed, or found done by an earlier call — in
+ * {@code <out-dir>/steps/<action>.json}: the step's element of the run's JSON {@code steps}. A driver
+ * that follows the one engine process from outside (Jenkins' stages, beside it in the same build)
+ * waits for these instead of starting an lmsctl of its own per step. Written whole, then renamed,
+ * so a reader never sees half a file.
+ */
+public final class StepFiles implements StepTimer.Listener {
+
+  public static final String FOLDER = "steps";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path dir;
+
+  public StepFiles(Path outDir) {
+    this.dir = outDir.resolve(FOLDER);
+  }
+
+  /** Where the file of {@code action} is (or will be). */
+  public Path of(String action) {
+    return dir.resolve(action + ".json");
+  }
+
+  @Override
+  public void finished(StepTimer.Outcome outcome) {
+    try {
+      Files.createDirectories(dir);
+      Path part = dir.resolve("." + outcome.action() + ".json.part");
+      Files.write(part, JSON.writeValueAsBytes(outcome.asData()));
+      Files.move(part, of(outcome.action()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the step's file in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+}
