@@ -84,7 +84,7 @@ def call(Map userConfig = [:]) {
                 }
               } finally {
                 // however this branch ends (the run's end, an empty answer, an abort), the stages stop waiting
-                ended = last ?: [status: -1, json: null, reason: 'lmsctl did not start']
+                ended = last ?: [status: -1, json: null, reason: 'no answer from lmsctl: its sh step failed or was aborted (agent lost?)']
               }
             },
             stages: {

@@ -93,11 +93,21 @@ trait LmsFakes {
     })
     helper.registerAllowedMethod('sh', [Map], { Map p -> shell(p) })
     helper.registerAllowedMethod('libraryResource', [String], { String path -> new File('resources', path).text })
-    // parallel as Jenkins runs it, made deterministic: every branch runs, in the order given
+    // parallel as Jenkins runs it, made deterministic: every branch runs, in the order given, and the first failure is
+    // thrown once all have ended (with failFast, the branches after a failed one are not run: Jenkins aborts them)
     helper.registerAllowedMethod('parallel', [Map], { Map branches ->
       parallels << branches
       events << ('parallel ' + branches.keySet().findAll { it != 'failFast' }.join(','))
-      branches.findAll { it.key != 'failFast' }.each { name, body -> body() }
+      Throwable first = null
+      branches.findAll { it.key != 'failFast' }.each { name, body ->
+        if (first != null && branches.failFast) return
+        try {
+          body()
+        } catch (Throwable t) {
+          if (first == null) first = t
+        }
+      }
+      if (first != null) throw first
     })
     // waitUntil as Jenkins runs it: the condition at once, then again after initialRecurrencePeriod, 1.2 times longer each time,
     // at most 15 s apart; one that never holds fails the test after a minute instead of hanging it

@@ -160,6 +160,29 @@ class LmsRollbackTest extends LmsPipelineTest {
   }
 
   @Test
+  void anAgentLostUnderTheEngineFailsTheWaitingStageAndTheNextCallRecordsTheInterruption() {
+    inputAnswers << [APPROVER: 'rc.jones', REASON: 'confirmed on the dashboard, roll back']
+    // the engine's sh step throws, as Jenkins' does when the agent goes away mid-step; the Report stage's call runs again
+    int shells = 0
+    helper.registerAllowedMethod('sh', [Map], { Map p ->
+      shells++
+      if (lmsctl.verbs('gate', 'record') && shells == 4) throw new IOException('Agent lms-1 went offline during the build')
+      shell(p)
+    })
+
+    def e = assertThrows(Exception) { run(ROLLBACK) }
+
+    // the build fails with Jenkins' own reason; the stage the engine was in fails saying lmsctl gave no answer
+    assertTrue(e.message.contains('went offline'), e.message)
+    List errors = helper.callStack.findAll { it.methodName == 'error' }*.argsToString()
+    assertTrue(errors.any { it.contains('stopped at announce (lmsctl exit -1): no answer from lmsctl') }, errors.toString())
+    assertTrue(FakeLmsctl.value(rollbackCalls().last(), '--interrupted').contains('went offline'), rollbackCalls().last().toString())
+    def said = rollbackCalls().findAll { it.contains('--interrupted') }
+    assertEquals(1, said.size(), rollbackCalls().toString())
+    assertTrue(called('junit') && called('archiveArtifacts'))
+  }
+
+  @Test
   void theIncidentAndDeploymentIdsAreTheEnginesToJournal() {
     inputAnswers << [APPROVER: 'rc.jones', REASON: 'confirmed on the dashboard, roll back']
 
