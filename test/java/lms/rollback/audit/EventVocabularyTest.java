@@ -55,9 +55,12 @@ class EventVocabularyTest {
     journal.appendPersonal("note.war-room", Map.of("text", "bridge opened"));
     LmsException refused = assertThrows(LmsException.class, () -> journal.appendPersonal("gate.decision", Map.of("by", "dba.lee")));
     LmsException trigger = assertThrows(LmsException.class, () -> journal.appendPersonal("trigger.evaluated", Map.of("state", "holds")));
+    // a type of a family that steers a run, even one the vocabulary does not name (yet), is the engine's too
+    LmsException family = assertThrows(LmsException.class, () -> journal.appendPersonal("step.done-by-hand", Map.of("action", "stop-green")));
 
     assertTrue(refused.getMessage().startsWith("--type: 'gate.decision' is written only by lmsctl itself"), refused.getMessage());
     assertTrue(trigger.getMessage().contains("'trigger.evaluated'"), trigger.getMessage());
+    assertTrue(family.getMessage().contains("reserved for lmsctl's own entries"), family.getMessage());
     assertEquals(2, journal.read().size(), "nothing written for the refused ones");
     assertEquals(Event.CHECKLIST_DONE, journal.read().get(0).event());
     assertNull(journal.read().get(1).event(), "a person's own type stays outside the vocabulary");

@@ -2,6 +2,7 @@ package lms.rollback.audit;
 
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -134,6 +135,13 @@ public enum Event {
   /** The outcome of one message on one channel. */
   public static final Set<Event> DELIVERIES = EnumSet.of(NOTIFY_SENT, NOTIFY_FAILED, NOTIFY_SKIPPED, NOTIFY_RENDERED);
 
+  /**
+   * Families of types a run resumes from or that decide for people: every type beginning so is the engine's, in the
+   * vocabulary or not (yet) — a trigger's measurement lets an automatic rollback skip its approval, a report's sign-off approves it.
+   */
+  public static final List<String> STEERING_FAMILIES = List.of("verb.", "step.", "scenario.", "gate.", "preflight.", "lease.", "trigger.",
+      "report.", "followup.");
+
   private static final Map<String, Event> BY_KEY = Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(Event::key, Function.identity()));
 
   private final String key;
@@ -155,6 +163,12 @@ public enum Event {
 
   public Origin origin() {
     return origin;
+  }
+
+  /** Whether a person may write an entry of this type by hand: neither the engine's type nor of a family that steers a run. */
+  public static boolean writableByPeople(String type) {
+    Event known = of(type);
+    return (known == null || known.origin() == Origin.PEOPLE) && STEERING_FAMILIES.stream().noneMatch(type::startsWith);
   }
 
   /** The event a journal line's type names, or null for a type outside the vocabulary (a person's own entry). */

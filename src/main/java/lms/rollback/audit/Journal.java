@@ -82,10 +82,10 @@ public final class Journal {
    * write it too ({@link Event.Origin#PEOPLE}), or one outside the vocabulary; an engine's type is refused.
    */
   public Entry appendPersonal(String type, Map<String, ?> data) {
-    Event known = Event.of(type);
-    if (known != null && known.origin() != Event.Origin.PEOPLE) {
-      throw new LmsException(ExitCode.INVALID_INPUT, "--type: '" + type + "' is written only by lmsctl itself, after its own checks; "
-          + "record another type (e.g. checklist.item, data-review.done, or a type of your own like note.war-room)");
+    if (!Event.writableByPeople(type)) {
+      throw new LmsException(ExitCode.INVALID_INPUT, "--type: '" + type + "' is written only by lmsctl itself, after its own checks (its vocabulary and "
+          + "every type beginning " + String.join(", ", Event.STEERING_FAMILIES) + " are reserved for lmsctl's own entries: they steer a run); "
+          + "gate decisions go through 'lmsctl gate record'; record another type (e.g. checklist.item, data-review.done, or one of your own like note.war-room)");
     }
     return write(type, data);
   }

@@ -80,12 +80,6 @@ final class AuditCommand extends CommandGroup {
   static final class RecordVerb extends Verb {
 
     static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z0-9-]+)*");
-    /**
-     * Prefixes of the entries a run resumes from or that decide for people: written only by the engine, after its own
-     * checks — a trigger's measurement lets an automatic rollback skip its approval, a report's sign-off approves it.
-     */
-    static final java.util.List<String> STEERING = java.util.List.of("verb.", "step.", "scenario.", "gate.", "preflight.", "lease.", "trigger.",
-        "report.", "followup.");
 
     @Option(names = "--type", required = true, paramLabel = "TYPE", description = "Event type, dotted lower case, e.g. checklist.item.")
     String type;
@@ -97,10 +91,6 @@ final class AuditCommand extends CommandGroup {
     Outcome execute(Journal journal) {
       if (!TYPE.matcher(type).matches()) {
         throw new LmsException(ExitCode.INVALID_INPUT, "--type: '" + type + "' is not allowed; use dotted lower case like checklist.item");
-      }
-      if (STEERING.stream().anyMatch(type::startsWith)) {
-        throw new LmsException(ExitCode.INVALID_INPUT, "--type: '" + type + "' is reserved for lmsctl's own entries (they steer a run: "
-            + String.join(", ", STEERING) + "…); gate decisions go through 'lmsctl gate record'");
       }
       if (type.equals("data-review.done") && fields.getOrDefault("reviewed", "").isBlank()) {
         throw new LmsException(ExitCode.INVALID_INPUT, "--field reviewed: a data review (§1.2) says what was checked, e.g. --field reviewed=\"leave requests created since 14:05 match Blue's schema\"");
