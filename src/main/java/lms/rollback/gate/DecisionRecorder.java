@@ -219,7 +219,7 @@ public final class DecisionRecorder {
       JsonNode data = e.data();
       boolean requesterApproval = "approve".equals(data.path("decision").asText()) && runRequester != null
           && Identity.same(runRequester, data.path("by").asText());
-      if (e.is(Event.GATE_DECISION) && trigger.equals(data.path("trigger").asText()) && !data.path("database").asBoolean(false)
+      if (trigger.equals(data.path("trigger").asText()) && !data.path("database").asBoolean(false)
           && List.of("approve", "reject").contains(data.path("decision").asText()) && !requesterApproval) {
         return e;
       }
@@ -232,7 +232,7 @@ public final class DecisionRecorder {
     java.util.Set<Integer> timedOut = new java.util.HashSet<>();
     for (Journal.Entry e : RunLog.read(journal).decisions()) {
       JsonNode data = e.data();
-      if (e.is(Event.GATE_DECISION) && trigger.equals(data.path("trigger").asText()) && !data.path("database").asBoolean(false)
+      if (trigger.equals(data.path("trigger").asText()) && !data.path("database").asBoolean(false)
           && "timeout".equals(data.path("decision").asText())) {
         timedOut.add(data.path("level").asInt());
       }
@@ -289,7 +289,7 @@ public final class DecisionRecorder {
     Map<String, List<String>> approvals = new LinkedHashMap<>();
     for (Journal.Entry e : RunLog.read(journal).decisions()) {
       JsonNode data = e.data();
-      if (e.is(Event.GATE_DECISION) && data.path("database").asBoolean() && trigger.equals(data.path("trigger").asText())
+      if (data.path("database").asBoolean() && trigger.equals(data.path("trigger").asText())
           && "approve".equals(data.path("decision").asText())) {
         List<String> roles = new ArrayList<>();
         data.path("rolesHeld").forEach(r -> roles.add(r.asText()));
