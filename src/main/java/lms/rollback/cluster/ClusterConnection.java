@@ -45,9 +45,14 @@ public record ClusterConnection(Path kubeconfig, String context) {
     } else {
       config = Config.autoConfigure(context);
     }
-    config.setRequestRetryBackoffLimit(0);
     config.setConnectionTimeout(CONNECT_TIMEOUT_MILLIS);
     config.setRequestTimeout(REQUEST_TIMEOUT_MILLIS);
+    return client(config);
+  }
+
+  /** A client that talks to the API server of {@code config} as lmsctl's do (the sandbox's own client too). */
+  public static KubernetesClient client(Config config) {
+    config.setRequestRetryBackoffLimit(0);
     // watches stream over HTTP, as kubectl's do: every API server serves them, and no websocket is tried first
     config.setOnlyHttpWatches(true);
     return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(httpClients()).build();

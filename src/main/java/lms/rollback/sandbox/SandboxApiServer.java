@@ -8,7 +8,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -104,9 +103,8 @@ public final class SandboxApiServer implements AutoCloseable {
 
   /** A client that talks to the front, as lmsctl does. */
   public KubernetesClient client() {
-    Config config = new ConfigBuilder(Config.empty()).withMasterUrl(url()).withNamespace("default").withTrustCerts(true)
-        .withRequestRetryBackoffLimit(0).withOnlyHttpWatches(true).build();
-    return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(lms.rollback.cluster.ClusterConnection.httpClients()).build();
+    return lms.rollback.cluster.ClusterConnection.client(new ConfigBuilder(Config.empty()).withMasterUrl(url()).withNamespace("default")
+        .withTrustCerts(true).build());
   }
 
   /** Writes one container's log as the API server streams it; may write megabytes, a chunk at a time. */
