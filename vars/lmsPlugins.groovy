@@ -3,9 +3,8 @@
  * instead of half-way through a rollback with "No such DSL method". See lmsPlugins.txt.
  */
 def call(String step = 'lms-rollback') {
-  def installed = lms.rollback.jenkins.Plugins.controller()
-  if (installed == null) return []
-  List missing = lms.rollback.jenkins.Plugins.missing(installed)
+  // Strings only: the controller saves the program at error(), and its plugin manager cannot be saved
+  List missing = lms.rollback.jenkins.Plugins.missingOnController() ?: []
   if (missing) {
     error("${step}: this Jenkins lacks plugin(s) ${missing.join(', ')}; install them (Manage Jenkins → Plugins) and run again. Nothing was done.")
   }

@@ -147,7 +147,9 @@ def follow(Map config, String action, Closure engineEnd) {
   waitUntil(initialRecurrencePeriod: 250, quiet: true) {
     return fileExists(file) || engineEnd() != null
   }
-  Map done = fileExists(file) ? new groovy.json.JsonSlurperClassic().parseText(readFile(file)) : null
+  // the file is read by a step, then parsed outside CPS: no parser is alive when the controller saves the program
+  String text = fileExists(file) ? readFile(file) : null
+  Map done = text == null ? null : lmsctlRun.parseJson(text) as Map
   // after a failed step the engine stops the run (its report, the war room) and exits: the stage fails with its exit code
   if (done == null || !done.ok) waitUntil(initialRecurrencePeriod: 250, quiet: true) { return engineEnd() != null }
   return done

@@ -24,7 +24,15 @@ def call(Map config) {
   String out = fileExists("${tag}.out") ? readFile("${tag}.out") : ''
   String err = fileExists("${tag}.err") ? readFile("${tag}.err").trim() : ''
   String reason = err ? err.readLines().last() : "lmsctl ${verb} exited ${status}"
-  String trimmed = out.trim()
-  def json = (trimmed.startsWith('{') || trimmed.startsWith('[')) ? new groovy.json.JsonSlurperClassic().parseText(trimmed) : null
-  return [status: status, json: json, text: out, reason: reason]
+  return [status: status, json: parseJson(out), text: out, reason: reason]
+}
+
+/**
+ * lmsctl's -o json answer as plain Maps and Lists, or null when it printed no JSON. @NonCPS: the parser lives only
+ * inside this method, never on the CPS stack when the controller saves the program at the next step call.
+ */
+@NonCPS
+Object parseJson(String out) {
+  String trimmed = out == null ? '' : out.trim()
+  return (trimmed.startsWith('{') || trimmed.startsWith('[')) ? new groovy.json.JsonSlurperClassic().parseText(trimmed) : null
 }

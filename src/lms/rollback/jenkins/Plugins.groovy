@@ -24,6 +24,16 @@ class Plugins implements Serializable {
     return REQUIRED.keySet().findAll { !installed(it) }.collect { "${it} (step ${REQUIRED[it]})".toString() }
   }
 
+  /**
+   * The required plugins this running controller lacks, as plain Strings (nothing of the controller is kept: the
+   * program is saved at the next step call); null when there is no controller to ask.
+   */
+  @NonCPS
+  static List<String> missingOnController() {
+    Closure<Boolean> installed = controller()
+    return installed == null ? null : missing(installed)
+  }
+
   /** Asks the running controller's plugin manager; null when there is no controller to ask. */
   @NonCPS
   static Closure<Boolean> controller() {

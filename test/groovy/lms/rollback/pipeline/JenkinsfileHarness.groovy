@@ -15,11 +15,11 @@ final class JenkinsfileHarness {
     helper.registerAllowedMethod('pipelineTriggers', [List], { it })
     helper.registerAllowedMethod('cron', [String], { it })
     helper.registerAllowedMethod('disableConcurrentBuilds', [], null)
-    helper.registerAllowedMethod('node', [String, Closure], { String label, Closure body -> body() })
+    helper.registerAllowedMethod('node', [String, Closure], { String label, Closure body -> helper.callClosure(body) })
     // catchError as Jenkins runs it: the body's failure sets the build's result, and the pipeline goes on
     helper.registerAllowedMethod('catchError', [Map, Closure], { Map m, Closure body ->
       try {
-        body()
+        helper.callClosure(body)
       } catch (Exception e) {
         binding.getVariable('currentBuild').result = m.buildResult ?: 'FAILURE'
       }

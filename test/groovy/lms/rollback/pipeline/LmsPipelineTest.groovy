@@ -1,6 +1,6 @@
 package lms.rollback.pipeline
 
-import com.lesfurets.jenkins.unit.BasePipelineTest
+import com.lesfurets.jenkins.unit.cps.BasePipelineTestCPS
 import com.lesfurets.jenkins.unit.global.lib.SourceRetriever
 import java.nio.file.Files
 import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException
@@ -60,7 +60,7 @@ trait LmsFakes {
         env()[v.substring(0, eq)] = v.substring(eq + 1)
       }
       // under CPS the body may only be scheduled here: restore after a normal return only
-      def result = body()
+      def result = helper.callClosure(body)
       env().clear()
       env().putAll(saved)
       return result
@@ -81,7 +81,7 @@ trait LmsFakes {
           env()[b.variable] = secret
         }
       }
-      def result = body()
+      def result = helper.callClosure(body)
       env().clear()
       env().putAll(saved)
       return result
@@ -102,7 +102,7 @@ trait LmsFakes {
       branches.findAll { it.key != 'failFast' }.each { name, body ->
         if (first != null && branches.failFast) return
         try {
-          body()
+          helper.callClosure(body)
         } catch (Throwable t) {
           if (first == null) first = t
         }
@@ -114,7 +114,7 @@ trait LmsFakes {
     helper.registerAllowedMethod('waitUntil', [Map, Closure], { Map m, Closure condition ->
       long period = (m.initialRecurrencePeriod ?: 250) as long
       long deadline = System.currentTimeMillis() + 60000
-      while (!condition()) {
+      while (!helper.callClosure(condition)) {
         if (System.currentTimeMillis() > deadline) throw new Exception('waitUntil: the condition did not hold within a minute')
         Thread.sleep(period)
         period = Math.min((long) (period * 1.2), 15000L)
@@ -128,11 +128,11 @@ trait LmsFakes {
     helper.registerAllowedMethod('sshUserPrivateKey', [Map], { Map m -> m + [kind: 'file', variable: m.keyFileVariable] })
     helper.registerAllowedMethod('junit', [Map], null)
     helper.registerAllowedMethod('sleep', [Map], null)
-    helper.registerAllowedMethod('lock', [Map, Closure], { Map m, Closure body -> body() })
+    helper.registerAllowedMethod('lock', [Map, Closure], { Map m, Closure body -> helper.callClosure(body) })
     helper.registerAllowedMethod('milestone', [Map], null)
     helper.registerAllowedMethod('timeout', [Map, Closure], { Map t, Closure body ->
       timeouts << t
-      body()
+      helper.callClosure(body)
     })
     helper.registerAllowedMethod('input', [Map], { Map p ->
       inputs << p
@@ -206,8 +206,15 @@ trait LmsFakes {
   }
 }
 
-/** The fakes on JenkinsPipelineUnit's ordinary interpreter. */
-abstract class LmsPipelineTest extends BasePipelineTest implements LmsFakes {
+/**
+ * The fakes under the CPS interpreter, with the program saved at every step call as a controller saves it
+ * (ProgramSavingHelper): a value the controller cannot serialize fails the test where it fails the build.
+ */
+abstract class LmsPipelineTest extends BasePipelineTestCPS implements LmsFakes {
+  LmsPipelineTest() {
+    helper = new ProgramSavingHelper()
+  }
+
   @BeforeEach
   void setUpLibrary() {
     super.setUp()

@@ -3,9 +3,45 @@ package lms.rollback.pipeline
 import org.junit.jupiter.api.Test
 
 import static org.junit.jupiter.api.Assertions.assertEquals
+import static org.junit.jupiter.api.Assertions.assertThrows
+import static org.junit.jupiter.api.Assertions.assertTrue
 
-/** The steps run under the CPS interpreter, as on a controller: state it cannot serialize fails here. */
-class LmsStepsCpsTest extends LmsPipelineTestCPS {
+/**
+ * The steps under the CPS interpreter with the program saved at every step call, as a controller (default durability)
+ * runs them: state it cannot serialize fails here as it fails the build there.
+ */
+class LmsStepsCpsTest extends LmsPipelineTest {
+
+  @Test
+  void aParserAliveAcrossAStepCallFailsAsTheControllersProgramSaveFails() {
+    // the shape that failed every rollback build on a real controller (lmsRollback's follow(), before #35)
+    new File(workspace, 'step.json').text = '{"ok": true}'
+    Throwable e = assertThrows(Throwable) {
+      run("Map done = new groovy.json.JsonSlurperClassic().parseText(readFile('step.json'))\necho(\"ok: \${done.ok}\")")
+    }
+    assertTrue(causes(e).any { it instanceof NotSerializableException && it.message == 'groovy.json.JsonSlurperClassic' }, causes(e).toString())
+    assertTrue(e.message.contains("at step 'readFile'"), e.message)
+  }
+
+  @Test
+  void theSameParseOutsideCpsSurvivesTheProgramSave() {
+    new File(workspace, 'step.json').text = '{"ok": true}'
+    run("Map done = lmsctlRun.parseJson(readFile('step.json'))\necho(\"ok: \${done.ok}\")")
+    assertTrue(helper.callStack.any { it.methodName == 'echo' && it.argsToString() == 'ok: true' })
+    assertTrue(((ProgramSavingHelper) helper).saves >= 2, 'the program was saved at the step calls')
+  }
+
+  @Test
+  void closuresInGroovysCollectionMethodsRunToTheirEndAsOnAController() {
+    run("List done = [[a: 1, ok: true], [a: 2, ok: false], [a: 3, ok: true]].findAll { it.ok }.collect { it.a }\necho(\"done: \${done}\")")
+    assertTrue(helper.callStack.any { it.methodName == 'echo' && it.argsToString() == 'done: [1, 3]' })
+  }
+
+  static List<Throwable> causes(Throwable e) {
+    List<Throwable> all = []
+    for (Throwable t = e; t != null && !all.contains(t); t = t.cause) all << t
+    return all
+  }
 
   @Test
   void aGatedRollbackWithAnEscalationRunsUnderCps() {
