@@ -20,6 +20,8 @@ def call(Map userConfig = [:]) {
   boolean database = plan.scenarios[scenario].needsDatabase
   echo("Rehearsing ${test.title} (§9.1, ${test.frequency}, ${test.owner}): scenario ${scenario} on ${test.environment}")
   String outDir = "${config.outDir}/${test.test}"
+  // lmsRollback fills it: whether its engine started the run, and why it stopped
+  Map outcome = [:]
   try {
     lmsRollback(scenario: scenario, env: test.environment, trigger: config.trigger, requestedBy: config.requestedBy,
         reason: config.reason ?: "${test.title} rehearsal (§9.1, ${test.frequency})", rehearsal: true, rehearsalOf: test.test, dryRun: config.dryRun,
@@ -27,11 +29,12 @@ def call(Map userConfig = [:]) {
         outDir: outDir, kubeconfigCredentialsId: config.kubeconfigCredentialsId,
         smokeCredentials: config.smokeCredentials, notifyCredentials: config.notifyCredentials,
         databaseCredentialsId: database ? (config.databaseCredentialsId ?: "lms-${test.environment}-database-url") : null,
-        databaseUrlVariable: environment.database?.urlEnv ?: 'LMS_DATABASE_URL')
+        databaseUrlVariable: environment.database?.urlEnv ?: 'LMS_DATABASE_URL', outcome: outcome)
   } catch (e) {
-    // a rehearsal the engine ran has told the war room itself; one that never reached it (a credential, plugin or tool
-    // missing on this agent) would fail where nobody looks: DevOps, who own the rehearsals, are told which and why
-    if (!config.dryRun && !fileExists("${outDir}/journal.jsonl")) notRun(config, test, outDir, e.message ?: e.getClass().getSimpleName())
+    // a rehearsal the engine ran has told the war room itself; one that never started (refused at its preflight: an
+    // environment the cluster lacks; or never reaching the engine: a credential, plugin or tool missing on this agent)
+    // would fail where nobody looks: DevOps, who own the rehearsals, are told which and why
+    if (!config.dryRun && !outcome.started) notRun(config, test, outDir, e.message ?: e.getClass().getSimpleName())
     throw e
   }
 }

@@ -9,13 +9,15 @@ def call(Map userConfig = [:]) {
   Map defaults = [scenario: null, trigger: null, env: null, reason: null, requestedBy: null, dryRun: false, rehearsal: false, rehearsalOf: null,
                   plan: null, verifyWindow: null, backup: null, image: null, incident: null, deployment: null, outDir: null, kubeconfigCredentialsId: 'lms-kubeconfig',
                   smokeCredentials: [:], notifyCredentials: [:], databaseCredentialsId: null, databaseUrlVariable: 'LMS_DATABASE_URL', signingKey: null,
-                  leaseHolder: null, buildUrl: null, archive: true, capabilityOverride: null, dataReviewers: null]
+                  leaseHolder: null, buildUrl: null, archive: true, capabilityOverride: null, dataReviewers: null, outcome: null]
   Map config = lmsConfig('lmsRollback', defaults, userConfig, ['scenario', 'trigger', 'env', 'reason', 'requestedBy'])
   lmsPlugins('lmsRollback')
   String outcome = 'FAILED'
   String failure = null
   // the engine ended or stopped the run itself (refused, rejected, a step failed): it has reported and told the war room
   boolean engineEnded = false
+  // the engine's preflight answered with a run (not refused, not unanswered): only such a run can be interrupted
+  boolean runStarted = false
   // how the engine's one process for the steps ended (null until it has): the stages follow it
   Map ended = null
   long started = System.currentTimeMillis()
@@ -36,9 +38,10 @@ def call(Map userConfig = [:]) {
         stage('Preflight') {
           // the engine checks everything the run will need, then opens its gate (telling the deciders)
           run = engine(config, ['--through', 'decision'])
-          if (run.json == null) error("lmsRollback: lmsctl rollback gave no answer (exit ${run.status}): ${run.reason}")
+          if (run.json == null) error("lmsRollback: nothing was rolled back: lmsctl rollback gave no answer (exit ${run.status}): ${run.reason}")
           engineEnded = run.json.state == 'refused'
           if (run.json.state == 'refused') error("lmsRollback: nothing was rolled back, the preflight refused: ${run.json.reason}")
+          runStarted = run.json.state != 'already-done'
         }
         if (run.json.state == 'already-done') {
           // a second build after the rollback: the engine asked and sent nothing, and says who did it
@@ -109,7 +112,7 @@ def call(Map userConfig = [:]) {
         throw e
       } finally {
         stage('Report (§8)') {
-          if (failure != null && !config.dryRun && !engineEnded && outcome != 'NOT AUTHORIZED') {
+          if (failure != null && runStarted && !engineEnded && outcome != 'NOT AUTHORIZED') {
             // the build ends mid-run: the engine records where the run stopped, reports it and tells the war room how it
             // continues (the next build does) — unless the engine ended or stopped the run itself, which it then says
             def said = engine(config, ['--interrupted', "build ${env.BUILD_NUMBER ?: '?'} ended before the run did: ${failure}"])
@@ -119,6 +122,8 @@ def call(Map userConfig = [:]) {
           junit(testResults: "${config.outDir}/*-junit.xml", allowEmptyResults: true)
           if (config.archive) archiveArtifacts(artifacts: "${config.outDir}/**", allowEmptyArchive: true)
         }
+        // the caller (lmsRehearsal) learns whether the engine started the run at all, and why not
+        if (config.outcome != null) config.outcome.putAll([started: runStarted, outcome: outcome, failure: failure])
         long minutes = (System.currentTimeMillis() - started) / 60000
         // a timer build may rehearse two tests: each adds its line
         currentBuild.description = (currentBuild.description ? currentBuild.description + ' | ' : '') + "${config.rehearsalOf ? config.rehearsalOf + ' rehearsal ' : config.rehearsal ? 'rehearsal ' : ''}${config.scenario} · ${config.trigger} · ${config.env} · ${outcome} · ${minutes} min"

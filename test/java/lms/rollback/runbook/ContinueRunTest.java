@@ -99,4 +99,50 @@ class ContinueRunTest {
           .anyMatch(e -> e.type().equals("run.continued")));
     }
   }
+
+  @Test
+  void aRunLeftLongerThanThePlanAllowsOrAnotherRequestIsClosedAsAbandonedAndTheNewRequestIsDecidedAfresh() throws Exception {
+    String yaml = new String(ContinueRunTest.class.getResourceAsStream("/lms/rollback/rollback-plan.yaml").readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    Path plan = out.resolve("plan.yaml");
+    Files.writeString(plan, yaml.replace("continueWithin: 30m", "continueWithin: 2s"));
+    try (Sandbox sandbox = Sandbox.start(out); HttpReceiver warRoom = new HttpReceiver()) {
+      Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig.yaml"));
+      Map<String, String> env = Map.of("LMS_WAR_ROOM_WEBHOOK", warRoom.url());
+      // Given build 41 at its gate, approved by the Release Commander, then lost before its engine went on
+      assertEquals(5, LmsctlProcess.run(env, build(kubeconfig, 41, "--plan", plan.toString(), "--through", "decision").toArray(String[]::new)).exit());
+      Cli.Run approved = Cli.lmsctl("gate", "record", "--trigger", "MAN-001", "--level", "0", "--decision", "approve", "--by", "rc.jones",
+          "--groups", "lms-release-commanders", "--requested-by", "dev.smith", "--reason", "confirmed on the error dashboard",
+          "--plan", plan.toString(), "--out-dir", builds().resolve("build-41").toString());
+      assertEquals(0, approved.exit(), approved.out() + approved.err());
+
+      // When build 42 makes the same request after the plan's gate.continueWithin (2s here)
+      Thread.sleep(3000);
+      Cli.Run late = LmsctlProcess.run(env, build(kubeconfig, 42, "--plan", plan.toString(), "--through", "decision").toArray(String[]::new));
+
+      // Then build 41's run is closed as abandoned where it is (its report, the war room told), and build 42's request
+      // is decided afresh: rc.jones's approval of an hour-old incident switches nothing now
+      assertEquals(5, late.exit(), late.out() + late.err());
+      assertTrue(late.err().contains("closed as abandoned") && late.err().contains("gate.continueWithin (2s)"), late.err());
+      List<Journal.Entry> old = Journal.reading(builds().resolve("build-41").resolve(Journal.FILE_NAME)).read();
+      assertTrue(old.stream().anyMatch(e -> e.type().equals("scenario.abandoned")), "the old run ends in its own journal");
+      assertTrue(ChainVerifier.verify(builds().resolve("build-41").resolve(Journal.FILE_NAME), null).intact());
+      assertTrue(Files.readString(builds().resolve("build-41").resolve("rollback-report.md")).contains("abandoned: it was last active"),
+          "its report says why it ended");
+      assertEquals(1, count(warRoom.bodies, "ROLLBACK ABANDONED"), warRoom.bodies.toString());
+      List<Journal.Entry> fresh = Journal.reading(builds().resolve("build-42").resolve(Journal.FILE_NAME)).read();
+      assertFalse(fresh.stream().anyMatch(e -> e.type().equals("run.continued")), "nothing carried over");
+      assertTrue(late.out().contains("DECISION NEEDED"), late.out());
+      assertEquals(2, count(warRoom.bodies, "ROLLBACK DECISION NEEDED"), "the Release Commander is asked again: " + warRoom.bodies);
+      assertEquals(100, RouteTable.of(sandbox.virtualService(), sandbox.env).maxGreenShare(), "traffic untouched");
+
+      // And build 43, within the window but requested by someone else, closes build 42's run too instead of continuing it
+      Cli.Run other = LmsctlProcess.run(env, build(kubeconfig, 43, "--plan", plan.toString(), "--through", "decision", "--requested-by", "alice")
+          .toArray(String[]::new));
+      assertEquals(5, other.exit(), other.out() + other.err());
+      assertTrue(other.err().contains("is not the run it left unfinished"), other.err());
+      assertEquals(2, count(warRoom.bodies, "ROLLBACK ABANDONED"), warRoom.bodies.toString());
+      assertEquals(3, sandbox.deployment("lms-green").getSpec().getReplicas(), "nothing changed by any of it");
+    }
+  }
 }

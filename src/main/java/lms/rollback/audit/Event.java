@@ -81,6 +81,8 @@ public enum Event {
   REPORT_SIGNOFF("report.signoff"),
   RUN_CONTINUED("run.continued"),
   // a run of a scenario: its start, decision, pauses and how it ended
+  /** An unfinished run a later request may not continue (past the plan's gate.continueWithin, or another request): ended, never resumed. */
+  SCENARIO_ABANDONED("scenario.abandoned"),
   SCENARIO_ALREADY_DONE("scenario.already-done"),
   SCENARIO_AWAITING("scenario.awaiting"),
   SCENARIO_DECIDED("scenario.decided"),
@@ -127,10 +129,10 @@ public enum Event {
   public enum Origin { ENGINE, PEOPLE }
 
   /** A run that ended this way is over: decisions and steps after it belong to the next run. */
-  public static final Set<Event> RUN_ENDS = EnumSet.of(SCENARIO_END, SCENARIO_REJECTED, SCENARIO_REFUSED);
+  public static final Set<Event> RUN_ENDS = EnumSet.of(SCENARIO_END, SCENARIO_REJECTED, SCENARIO_REFUSED, SCENARIO_ABANDONED);
   /** What a run says of itself: its start, phases and end, and its steps. The last of these is where the run stands. */
   public static final Set<Event> RUN_PROGRESS = EnumSet.of(SCENARIO_START, SCENARIO_RESUME, SCENARIO_DECIDED, SCENARIO_AWAITING,
-      SCENARIO_PAUSED, SCENARIO_STOPPED, SCENARIO_INTERRUPTED, SCENARIO_END, SCENARIO_REJECTED, SCENARIO_REFUSED, STEP_START, STEP_END,
+      SCENARIO_PAUSED, SCENARIO_STOPPED, SCENARIO_INTERRUPTED, SCENARIO_END, SCENARIO_REJECTED, SCENARIO_REFUSED, SCENARIO_ABANDONED, STEP_START, STEP_END,
       STEP_SKIPPED, STEP_REDO, STEP_VERIFIED);
   /** The outcome of one message on one channel. */
   public static final Set<Event> DELIVERIES = EnumSet.of(NOTIFY_SENT, NOTIFY_FAILED, NOTIFY_SKIPPED, NOTIFY_RENDERED);

@@ -54,7 +54,7 @@ abstract class ScenarioVerb extends Verb {
   String through;
 
   @Option(names = "--continue-from", paramLabel = "DIR",
-      description = "A folder of earlier builds' folders (Jenkins: lms-rollback): when --out-dir has no journal yet and the newest run there on this environment is this scenario and trigger, unfinished (its build was killed or lost), its journal is carried over and the same run continues: its decision still counts, no message is sent twice. Default: none.")
+      description = "A folder of earlier builds' folders (Jenkins: lms-rollback): when --out-dir has no journal yet and the newest run there on this environment is this scenario and trigger, unfinished (its build was killed or lost), its journal is carried over and the same run continues: its decision still counts, no message is sent twice. Only while that run was last active within the plan's gate.continueWithin (default 30m), and only for the same request (scenario, trigger, requester): otherwise it is closed as abandoned there (its report written, the war room told) and this request is decided afresh. Default: none.")
   Path continueFrom;
 
   private lms.rollback.runbook.RunContinuation.CarriedOver carried;
@@ -63,8 +63,14 @@ abstract class ScenarioVerb extends Verb {
   void beforeJournal() {
     if (continueFrom == null || dryRun) return;
     String name = scenarioName();
-    carried = lms.rollback.runbook.RunContinuation.carryOver(continueFrom, output.outDir(), new lms.rollback.runbook.RunState.Call(name,
-        plan.environmentName(), trigger, requester()), plan.plan().scenario(name));
+    var call = new lms.rollback.runbook.RunState.Call(name, plan.environmentName(), trigger, requester());
+    // an earlier build's unfinished run that this request may not continue (too old, or another request) is closed first
+    var stale = lms.rollback.runbook.RunContinuation.stale(continueFrom, output.outDir(), call, plan.plan().scenario(name),
+        plan.plan().gate().continueWithin().limit(), java.time.Instant.now());
+    if (stale != null && interrupted == null) {
+      lms.rollback.runbook.RollbackRun.abandon(plan.plan(), stale.folder(), output.actor(), System.getenv(), Progress.stderr(), stale.why());
+    }
+    carried = lms.rollback.runbook.RunContinuation.carryOver(continueFrom, output.outDir(), call, plan.plan().scenario(name));
   }
 
   @Option(names = "--wait", description = "Wait here for the decision (its notices, reminders and escalation), instead of ending at an open prompt with exit 5.")
@@ -79,7 +85,7 @@ abstract class ScenarioVerb extends Verb {
   String deployment;
 
   @Option(names = "--interrupted", paramLabel = "WHY",
-      description = "The run's driver stopped it mid-way (Jenkins: the build was aborted, its agent or lmsctl lost): journal where the run stopped and why, write its report, and tell the war room how it continues. Changes nothing in the cluster; the run stays unfinished and the same command without this option continues it. Nothing is recorded for a run that ended or that the engine stopped itself. Default: none.")
+      description = "The run's driver stopped it mid-way (Jenkins: the build was aborted, its agent or lmsctl lost): journal where the run stopped and why, write its report, and tell the war room how it continues. Changes nothing in the cluster; the run stays unfinished and the same command without this option continues it. Nothing is recorded for a run that ended or that the engine stopped itself. A process still running with the same --out-dir (the engine, ending) is waited for up to --lock-wait, never refused at once. Default: none.")
   String interrupted;
 
   @Option(names = "--dry-run", description = "Change nothing, open no prompt, send nothing: show the preflight's checks, who would be asked to decide, and the steps that would run.")
@@ -149,7 +155,9 @@ abstract class ScenarioVerb extends Verb {
     Progress progress = Progress.stderr();
     PrintWriter out = spec.commandLine().getOut();
     boolean text = !output.json();
-    try (OutDirLock local = lockOutDir(); KubernetesClient client = clusterOptions.connection().open()) {
+    // the interruption of a run is recorded after its engine: a process still ending (the build's own engine, stopping with it)
+    // is waited for, never refused — refusing it left a run unfinished and untold on a real controller (#35)
+    try (OutDirLock local = lockOutDir(interrupted != null ? clusterOptions.lockWait() : Duration.ZERO, progress); KubernetesClient client = clusterOptions.connection().open()) {
       ClusterSession cluster = new ClusterSession(client, new ApiRetry(clusterOptions.attempts(), ApiRetry.DEFAULT_FIRST_BACKOFF, progress), journal, progress);
       RollbackRun run = new RollbackRun(plan.plan(), cluster, output.outDir(), System.getenv(), progress).restore(dump(), redeployImage())
           .earlierJournals(continueFrom)
@@ -252,19 +260,39 @@ abstract class ScenarioVerb extends Verb {
     }
   }
 
-  private OutDirLock lockOutDir() {
+  /**
+   * Locks the out-dir for this call, waiting up to {@code wait} for a process that holds it (saying so every 10 s);
+   * refused (exit 3) when it is still held then.
+   */
+  private OutDirLock lockOutDir(Duration wait, Progress progress) {
     try {
       Files.createDirectories(output.outDir());
       FileChannel channel = FileChannel.open(output.outDir().resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock lock = channel.tryLock();
+      long until = System.nanoTime() + wait.toNanos();
+      long nextSay = 0;
+      FileLock lock;
+      while ((lock = channel.tryLock()) == null && System.nanoTime() < until) {
+        if (System.nanoTime() >= nextSay) {
+          progress.say("  waiting for the lmsctl rollback still running with --out-dir " + output.outDir() + " to end (up to "
+              + lms.rollback.plan.Budget.format(wait) + ")");
+          nextSay = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        }
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
       if (lock == null) {
         channel.close();
         throw new LmsException(ExitCode.CLUSTER_STATE, "another lmsctl rollback is running with --out-dir " + output.outDir()
-            + "; wait for it, or use another --out-dir");
+            + (wait.isZero() ? "" : " after " + lms.rollback.plan.Budget.format(wait)) + "; wait for it, or use another --out-dir");
       }
       return new OutDirLock(channel);
     } catch (IOException e) {
       throw new LmsException(ExitCode.OTHER, "cannot lock " + output.outDir().resolve(LOCK_FILE) + ": " + e.getMessage(), e);
     }
   }
+
 }

@@ -14,6 +14,8 @@ public final class CommunicationSchedule {
   public static final String REJECTED = "rejected";
   /** A run whose driver stopped mid-way (a build aborted, an agent lost): where it stopped, and how it continues. */
   public static final String INTERRUPTED = "interrupted";
+  /** An unfinished run closed because a later request may not continue it: the war room hears it will not go on. */
+  public static final String ABANDONED = "abandoned";
   /** A scheduled rehearsal (§9.1) could not start: the event its notices go out after, and the entry that says which and why. */
   public static final String REHEARSAL_NOT_RUN = "rehearsal-not-run";
   private final Plan plan;

@@ -13,8 +13,14 @@ public record GatePolicy(
     /** Who is told when a prompt opens, and when reminders go out; absent: war-room + email, at 50% and 1m before. */
     GateNotices notices,
     /** Signed decisions (§10): who may sign, and where a decision must be signed; absent: none required. */
-    DecisionSignatures signatures) {
+    DecisionSignatures signatures,
+    /** How recently an unfinished run must have been active for a later call to continue it; absent: 30m. */
+    Budget continueWithin) {
+  /** A continuation's validity when the plan states none. */
+  public static final Budget DEFAULT_CONTINUE_WITHIN = Budget.parse("30m");
+
   public GatePolicy {
+    continueWithin = continueWithin == null ? DEFAULT_CONTINUE_WITHIN : continueWithin;
     notices = notices == null ? GateNotices.DEFAULT : notices;
     signatures = signatures == null ? DecisionSignatures.NONE : signatures;
     databaseRollbackApprovers = List.copyOf(databaseRollbackApprovers);

@@ -82,6 +82,9 @@ final class PlanValidator {
       fail("gate.signatures.allowedSigners", "missing: signatures are required on " + String.join(", ", signed.requiredOn())
           + " but nobody could sign; allowed: the path of an OpenSSH allowed_signers file (the decider's Jenkins id, then their public key)");
     }
+    if (plan.gate().continueWithin().limit().isZero() || plan.gate().continueWithin().limit().isNegative()) {
+      fail("gate.continueWithin", plan.gate().continueWithin() + " cannot let any run continue; allowed: a duration above 0, e.g. 30m");
+    }
     if (plan.gate().minReasonLength() < 1) fail("gate.minReasonLength", plan.gate().minReasonLength() + " is too small; allowed: 1 or more");
     var v = plan.verification();
     v.noData().keySet().stream().filter(q -> !v.queries().containsKey(q)).findFirst().ifPresent(q -> fail("verification.noData." + q,
@@ -108,7 +111,7 @@ final class PlanValidator {
     });
     for (int i = 0; i < plan.communications().size(); i++) {
       String after = plan.communications().get(i).after();
-      java.util.List<String> events = new java.util.ArrayList<>(java.util.List.of("start", "end", "rejected", "interrupted", "auto-trigger", "auto-not-completed",
+      java.util.List<String> events = new java.util.ArrayList<>(java.util.List.of("start", "end", "rejected", "interrupted", "abandoned", "auto-trigger", "auto-not-completed",
           "rehearsal-not-run"));
       for (StepAction a : StepAction.values()) events.add(a.key());
       if (!events.contains(after)) fail("communications[" + i + "].after", "'" + after + "' is not allowed; allowed: " + String.join(", ", events));

@@ -169,6 +169,13 @@ public final class ReportBuilder {
           interruptedAt = d.path("stoppedAt").asText();
           interruptedWhy = d.path("reason").asText();
         }
+        case SCENARIO_ABANDONED -> {
+          // a later request may not continue it: it ends here, not completed, where it had stopped
+          outcome = RollbackReport.Outcome.FAILED;
+          stoppedAt = interruptedAt != null ? interruptedAt : openStep != null ? openStep : "after the last journaled entry";
+          stopReason = "abandoned: " + d.path("reason").asText();
+          ended = e.ts();
+        }
         case SCENARIO_STOPPED -> {
           outcome = RollbackReport.Outcome.FAILED;
           stoppedAt = d.path("stoppedAt").asText();
@@ -284,7 +291,7 @@ public final class ReportBuilder {
   }
 
   /** After these, earlier decisions are not the next run's: a run's end, a start, and a stop at a failing step. */
-  private static final java.util.Set<Event> RUN_BOUNDARIES = java.util.EnumSet.of(Event.SCENARIO_START, Event.SCENARIO_STOPPED, Event.SCENARIO_END,
+  private static final java.util.Set<Event> RUN_BOUNDARIES = java.util.EnumSet.of(Event.SCENARIO_START, Event.SCENARIO_STOPPED, Event.SCENARIO_ABANDONED, Event.SCENARIO_END,
       Event.SCENARIO_REJECTED, Event.SCENARIO_REFUSED);
 
   private static void closeWait(Map<String, Instant> opened, List<RollbackReport.HumanWait> waits, JsonNode d, String outcome, Instant at) {

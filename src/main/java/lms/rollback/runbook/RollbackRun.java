@@ -515,9 +515,31 @@ public final class RollbackRun {
         stoppedAt, reason, earlier.startSeq(), null, scenario.steps(), null), ExitCode.OK, report(r.rehearsal()));
   }
 
+  /**
+   * Closes the unfinished run of the journal in {@code folder} as abandoned — a later request may not continue it
+   * ({@link RunContinuation#stale}) — in that journal, writes its report there and tells the war room that it will not
+   * go on. Changes nothing in the cluster. Returns the reports written (none when no run was unfinished).
+   */
+  public static List<Path> abandon(Plan plan, Path folder, String actor, Map<String, String> variables, Progress progress, String why) {
+    Journal journal = new Journal(folder, actor);
+    RunLog log = RunLog.read(journal);
+    RunLog.Start start = log.unfinished();
+    if (start == null) return List.of();
+    journal.append(Event.SCENARIO_ABANDONED, Map.of("scenario", start.scenario(), "reason", why));
+    progress.say("  the unfinished run in " + folder + " (" + start.describe() + ") was closed as abandoned: " + why);
+    Notifier notifier = new Notifier(plan, journal, new MessageTemplates(null), variables, progress, Notifier.DEFAULT_ATTEMPTS,
+        Notifier.DEFAULT_BACKOFF, Clock.systemUTC());
+    new CommunicationSchedule(plan, notifier).after(CommunicationSchedule.ABANDONED);
+    return report(plan, journal.file(), folder, start.rehearsal());
+  }
+
   /** The §8 report of the run that just ended, in every format, and the §9.2 scorecard of a rehearsal. */
   private List<Path> report(boolean rehearsal) {
-    RollbackReport report = new ReportBuilder(plan).build(cluster.journal().file(), null, null);
+    return report(plan, cluster.journal().file(), outDir, rehearsal);
+  }
+
+  private static List<Path> report(Plan plan, Path journalFile, Path outDir, boolean rehearsal) {
+    RollbackReport report = new ReportBuilder(plan).build(journalFile, null, null);
     List<Path> files = new ArrayList<>(ReportWriter.write(report, outDir, EnumSet.allOf(ReportWriter.Format.class)));
     if (rehearsal) {
       Path card = outDir.resolve(SCORECARD_FILE);

@@ -22,14 +22,48 @@ import lms.rollback.plan.Scenario;
  * next build of the job has a new folder. Before that build's first entry, its run is carried over: the newest
  * journal beside it whose last run is on this environment is copied in — chain and head — when that run is
  * unfinished and is this scenario, trigger and requester, so the same run resumes (its decision still counts, nothing is sent
- * twice). A newest run that ended, or another scenario's, carries nothing: an older unfinished run is history.
+ * twice) — and only while that run was last active within the plan's {@code gate.continueWithin}: a decision given
+ * for an incident hours ago is not a decision for this one. A newest unfinished run that is too old, or another
+ * request's, is {@link #stale}: the caller closes it as abandoned and the new request is decided afresh.
  */
 public final class RunContinuation {
 
   /** What was carried over, and from where; null when nothing was. */
   public record CarriedOver(Path from, long startSeq) {}
 
+  /** An earlier build's unfinished run this call may not continue: its folder, and why not (a sentence). */
+  public record Stale(Path folder, String why) {}
+
   private RunContinuation() {}
+
+  /**
+   * The newest earlier unfinished run on this environment when this call may not continue it — another request, or
+   * last active longer ago than {@code within} — or null (none, or one this call continues).
+   */
+  public static Stale stale(Path siblings, Path outDir, RunState.Call call, Scenario plan, java.time.Duration within, java.time.Instant now) {
+    if (Files.exists(outDir.resolve(Journal.FILE_NAME), LinkOption.NOFOLLOW_LINKS)) return null; // this folder has its own run
+    Path newest = newestJournalOn(siblings, outDir, call.environment());
+    if (newest == null) return null;
+    lms.rollback.audit.RunLog log = lms.rollback.audit.RunLog.read(Journal.reading(newest));
+    lms.rollback.audit.RunLog.Start start = log.unfinished();
+    if (start == null) return null;
+    if (RunState.matching(log, call, plan) == null) {
+      return new Stale(newest.getParent(), "a new request (" + describe(call) + ") is not the run it left unfinished (" + start.describe()
+          + "), and a run is continued only by its own request");
+    }
+    java.util.List<Journal.Entry> since = log.sinceUnfinished();
+    java.time.Instant last = since.isEmpty() ? start.at() : since.get(since.size() - 1).ts();
+    java.time.Duration idle = java.time.Duration.between(last, now);
+    if (idle.compareTo(within) > 0) {
+      return new Stale(newest.getParent(), "it was last active " + lms.rollback.plan.Budget.format(idle) + " ago, longer than the plan's "
+          + "gate.continueWithin (" + lms.rollback.plan.Budget.format(within) + "): its decision does not decide a request made now");
+    }
+    return null;
+  }
+
+  private static String describe(RunState.Call call) {
+    return "scenario " + call.scenario() + ", " + call.trigger() + " on " + call.environment() + ", requested by " + call.requestedBy();
+  }
 
   public static CarriedOver carryOver(Path siblings, Path outDir, RunState.Call call, Scenario plan) {
     if (Files.exists(outDir.resolve(Journal.FILE_NAME), LinkOption.NOFOLLOW_LINKS)) return null; // this folder has its own run
