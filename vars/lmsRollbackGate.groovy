@@ -55,9 +55,11 @@ def decide(Map config, Map p, long deadline) {
       try {
         def given
         timeout(time: left, unit: 'SECONDS') {
-          given = input(id: p.id, message: "${p.message} ${config.reason}", ok: p.database ? 'Authorize' : 'Roll back',
+          // the engine's page for the decider: what, where, why with the evidence, who asked, what happens, until when
+          given = input(id: p.id, message: p.page ? p.page.join('\n') : "${p.message} ${config.reason}", ok: p.database ? 'Authorize' : 'Roll back',
               submitter: p.submitter, submitterParameter: 'APPROVER',
-              parameters: [string(name: 'REASON', defaultValue: '', description: 'Why — at least 10 characters, journaled')])
+              parameters: [string(name: 'REASON', defaultValue: '',
+                  description: "Why you decide so, at least 10 characters; journaled under your name.${p.page ? ' ' + p.page.last() : ''}")])
         }
         answer = [decision: 'approve', by: given.APPROVER, reason: given.REASON ?: '']
       } catch (e) {

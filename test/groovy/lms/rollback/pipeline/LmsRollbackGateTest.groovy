@@ -23,6 +23,10 @@ class LmsRollbackGateTest extends LmsPipelineTest {
       open.prompt.submitter = 'lms-release-commanders,lms-devops-leads'
       open.escalations = ['Release Commander did not answer within 5m']
       open.prompt.message = 'Roll back for MAN-001? DevOps Lead decides (escalated: Release Commander did not answer within 5m). Requested by dev.smith.'
+      open.prompt.page = open.prompt.page.collect { String l ->
+        l.endsWith(' decides.') ? 'DevOps Lead decides (escalated: Release Commander did not answer within 5m).'
+            : l.startsWith('Decide by ') ? 'Decide by 2026-12-07 02:22:00 UTC (10m left); then it escalates to CTO.' : l
+      }
       m.gate = open
     }
   }
@@ -79,6 +83,11 @@ class LmsRollbackGateTest extends LmsPipelineTest {
     assertEquals(['LmsGate0', 'LmsGate1'], inputs*.id*.toString())
     assertEquals('lms-release-commanders,lms-devops-leads', inputs[1].submitter)
     assertTrue(inputs[1].message.contains('escalated: Release Commander did not answer'), inputs[1].message)
+    // the input page is the engine's page for the decider, line by line; the reason's field says until when
+    assertEquals(Contract.read('rollback-awaiting').gate.prompt.page.join('\n'), inputs[0].message)
+    assertTrue(inputs[0].message.contains('scenario B') && inputs[0].message.contains('Requested by dev.smith: '), inputs[0].message)
+    assertTrue(inputs[1].parameters[0].description.endsWith('Decide by 2026-12-07 02:22:00 UTC (10m left); then it escalates to CTO.'),
+        inputs[1].parameters[0].description.toString())
     assertEquals(['timeout@0', 'approve@1'], decisions())
     assertEquals(['0', '1'], lmsctl.verbs('gate', 'remind').collect { FakeLmsctl.value(it, '--level') })
     assertEquals('approved', state.status)

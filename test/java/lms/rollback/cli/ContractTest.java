@@ -68,7 +68,18 @@ class ContractTest {
       Path dir = out.resolve("gated");
       matches("rollback-dry-run", run(none, rollback(sandbox, out.resolve("dry"), "MAN-001", "--cluster-only", "--dry-run"), 0));
       List<String> toDecision = rollback(sandbox, dir, "MAN-001", "--cluster-only", "--through", "decision");
-      matches("rollback-awaiting", run(none, toDecision, 5));
+      JsonNode awaiting = run(none, toDecision, 5);
+      matches("rollback-awaiting", awaiting);
+      // the input page's text for the person deciding (#35): what, where, why and what was measured, who asked, what happens, until when
+      List<String> page = new ArrayList<>();
+      awaiting.path("gate").path("prompt").path("page").forEach(l -> page.add(l.asText()));
+      String shown = String.join("\n", page);
+      assertTrue(page.get(0).startsWith("Roll back LMS " + Sandbox.ENV + " — scenario B: "), shown);
+      assertTrue(page.get(1).startsWith("Trigger: MAN-001 — ") && page.get(1).contains("Measured: "), shown);
+      assertTrue(page.get(2).startsWith("Requested by dev.smith: ") && page.get(2).contains("(the requester may not approve)"), shown);
+      assertTrue(page.get(3).startsWith("On approval: Announce rollback → Execute traffic switch → "), shown);
+      assertTrue(page.get(4).startsWith("Release Commander decides"), shown);
+      assertTrue(page.get(5).matches("Decide by .*\\(.* left\\); then it escalates to DevOps Lead\\."), shown);
       matches("gate-record-approved", record(dir, "approve"));
       matches("rollback-paused", run(none, toDecision, 0));
       // the call that carries the run from its decision to its end, as lmsRollback's engine branch makes it

@@ -55,7 +55,12 @@ public final class GateRun {
 
   /** Where the gate is. {@code prompt} and {@code opened} only when OPEN ({@code opened} null until notified). */
   public record State(Status status, String trigger, Prompt prompt, PromptLog.Opened opened, String title, String submitter,
-      Duration left, String message, List<Approval> approvals, List<String> escalations, String closedBy, PlanTime time) {
+      Duration left, String message, List<Approval> approvals, List<String> escalations, String closedBy, PlanTime time, List<String> page) {
+
+    public State(Status status, String trigger, Prompt prompt, PromptLog.Opened opened, String title, String submitter,
+        Duration left, String message, List<Approval> approvals, List<String> escalations, String closedBy, PlanTime time) {
+      this(status, trigger, prompt, opened, title, submitter, left, message, approvals, escalations, closedBy, time, List.of());
+    }
 
     public boolean decided() {
       return status == Status.APPROVED || status == Status.NOT_REQUIRED;
@@ -75,6 +80,9 @@ public final class GateRun {
         p.put("leftSeconds", Math.max(0, (left.toMillis() + 999) / 1000));
         p.put("deadline", opened == null ? null : opened.deadline().toString());
         p.put("message", message);
+        // what the person deciding at 2 a.m. needs on the input page: what, where, why (with the evidence), who asked, what
+        // happens, and until when
+        p.put("page", page);
         m.put("prompt", p);
       }
       m.put("approvals", approvals.stream().map(Approval::asData).toList());
@@ -168,12 +176,12 @@ public final class GateRun {
         return closed(Status.EXPIRED, trigger, approvals, escalations, "no answer from " + String.join(", then ",
             gate.levels().stream().map(GatePlan.Level::title).toList()));
       }
-      return open(gate, Prompt.level(trigger, level), entries, approvals, escalations, requester);
+      return open(gate, Prompt.level(trigger, level), entries, approvals, escalations, requester, scenario, start, evidence);
     }
     if (gate.twoPersonRule() == null || rehearsal) return closed(Status.APPROVED, trigger, approvals, escalations, null);
     if (databaseAuthorized) return closed(Status.APPROVED, trigger, approvals, escalations, null);
     if (databaseClosed != null) return closed(Status.EXPIRED, trigger, approvals, escalations, databaseClosed);
-    return open(gate, Prompt.database(trigger), entries, approvals, escalations, requester);
+    return open(gate, Prompt.database(trigger), entries, approvals, escalations, requester, scenario, start, evidence);
   }
 
   /**
@@ -237,7 +245,8 @@ public final class GateRun {
     return given;
   }
 
-  private State open(GatePlan gate, Prompt p, List<Journal.Entry> entries, List<Approval> approvals, List<String> escalations, String requestedBy) {
+  private State open(GatePlan gate, Prompt p, List<Journal.Entry> entries, List<Approval> approvals, List<String> escalations, String requestedBy,
+      String scenario, RunLog.Start start, TriggerEvidence evidence) {
     PromptLog.Opened opened = PromptLog.open(entries, p).orElse(null);
     String title = gate.title(p);
     Duration left = opened == null ? gate.window(p) : Duration.between(clock.instant(), opened.deadline());
@@ -247,7 +256,40 @@ public final class GateRun {
         ? "Database rollback for " + p.trigger() + ": needs " + title + ", two different people, neither the requester." + who
         : "Roll back for " + p.trigger() + "? " + title + " decides" + (escalations.isEmpty() ? "" : " (escalated: " + String.join("; ", escalations) + ")")
             + "." + who + (gate.asManual() == null ? "" : " " + gate.asManual() + ".");
-    return new State(Status.OPEN, p.trigger(), p, opened, title, gate.submitter(p), left, message, approvals, escalations, null, plan.time());
+    return new State(Status.OPEN, p.trigger(), p, opened, title, gate.submitter(p), left, message, approvals, escalations, null, plan.time(),
+        page(gate, p, opened, left, requestedBy, scenario, start, evidence, escalations));
+  }
+
+  /** The decider's page, line by line: the rollback asked for, the trigger and what was measured, who asked and why, what happens, the deadline. */
+  private List<String> page(GatePlan gate, Prompt p, PromptLog.Opened opened, Duration left, String requestedBy, String scenario, RunLog.Start start,
+      TriggerEvidence evidence, List<String> escalations) {
+    List<String> lines = new ArrayList<>();
+    String environment = start == null ? null : start.environment();
+    String name = scenario == null ? null : scenario;
+    lms.rollback.plan.Scenario planned = name != null && plan.scenarios().containsKey(name) ? plan.scenario(name) : null;
+    lines.add((p.database() ? "Authorize the DATABASE rollback" : "Roll back") + " LMS" + (environment == null ? "" : " " + environment)
+        + (planned == null ? "" : " — scenario " + name + ": " + planned.title()) + "?");
+    var t = plan.triggers().stream().filter(x -> x.id().equals(p.trigger())).findFirst().orElse(null);
+    lines.add("Trigger: " + p.trigger() + (t == null ? "" : " — " + t.condition() + (t.threshold() == null ? "" : " (" + t.threshold() + ")"))
+        + ". " + (evidence == null ? "Measured: nothing journaled for this run; judged by the person deciding." : "Measured: " + evidence.detail()
+            + (evidence.at().isEmpty() ? "" : " at " + evidence.at()) + (evidence.holds() ? " (holds)" : " (does not hold)") + "."));
+    String reason = start == null ? null : start.reason();
+    lines.add("Requested by " + (requestedBy == null ? "?" : requestedBy) + (reason == null ? "" : ": " + reason) + (requestedBy == null ? ""
+        : " (the requester may not approve)"));
+    if (planned != null) {
+      lines.add("On approval: " + String.join(" → ", planned.steps().stream().map(lms.rollback.plan.Scenario.Step::title).toList())
+          + " (target " + planned.target() + ").");
+    }
+    lines.add(gate.title(p) + " decides" + (escalations.isEmpty() ? "" : " (escalated: " + String.join("; ", escalations) + ")") + ".");
+    String next = p.database() || p.level() + 1 >= gate.levels().size() ? "the rollback is not done (nobody decided)"
+        : "it escalates to " + gate.level(p.level() + 1).title();
+    lines.add("Decide by " + (opened == null ? "the end of the window (" + Budget.format(left) + ")" : time().stamp(opened.deadline())
+        + " (" + Budget.format(left) + " left)") + "; then " + next + ".");
+    return lines;
+  }
+
+  private PlanTime time() {
+    return plan.time();
   }
 
   private State closed(Status status, String trigger, List<Approval> approvals, List<String> escalations, String closedBy) {
