@@ -49,35 +49,25 @@ def call(Map userConfig = [:]) {
           outcome = 'NOTHING TO DO'
           return
         }
-        stage('Decision (§3)') {
-          if (run.json.state == 'awaiting-decision') {
-            Map gate = lmsRollbackGate(trigger: config.trigger, reason: config.reason, requestedBy: config.requestedBy, scenario: config.scenario,
-                environment: config.env, state: run.json.gate, buildUrl: config.buildUrl, plan: config.plan, outDir: config.outDir,
-                signingKey: config.signingKey, archive: false)
-            if (gate.status != 'approved') {
-              // the engine ends the run at its gate: rejected or undecided, it says so, tells the war room and reports
-              run = engine(config, ['--through', 'decision'])
-              outcome = 'NOT AUTHORIZED'
-              currentBuild.result = 'ABORTED'
-              error("lmsRollback: nothing was rolled back: ${gate.status == 'rejected' ? 'rejected by ' + gate.closedBy : 'nobody decided in time (' + gate.closedBy + ')'}")
-            }
-            // approved: the engine's one process for the steps carries the run on from its decision, so no lmsctl start
-            // stands between the deciding click and the switch but that one's (#22: decision -> switch in seconds)
-            echo("Decided: ${gate.status}, by ${gate.approvals.collect { it.by + ' (' + it.role + ')' }.join(' and ')}")
-          } else {
+        // the steps: ONE engine process carries the run to its end, and a stage per step follows it (#22). Where a person
+        // decides, that process is already waiting at its gate when the input is shown, and takes the answer from this
+        // build (lmsRollbackGate hands it over, proven by this build's key): nothing but the engine stands between the
+        // deciding click and the switch — no process start, no branch the controller must notice ending (#35)
+        boolean asking = run.json.state == 'awaiting-decision'
+        if (!asking) {
+          stage('Decision (§3)') {
             echo(run.json.gate?.status == 'not-required' ? (run.json.gate.closedBy ?: "${config.trigger} is automatic: no approval needed (§2.1)")
                 : "Decided: ${run.json.gate?.status}")
             if (run.status != 0) error("lmsRollback: the run did not pass its gate (lmsctl exit ${run.status}): ${run.reason}")
           }
         }
-        // the steps: ONE engine process carries the run to its end, and a stage per step follows it (#22: a Jenkins build
-        // takes about what a terminal run takes, and the deciding click reaches the switch without a stage transition between)
+        Map decisions = asking ? [dir: "${config.outDir}/decisions".toString(), key: decisionKey()] : null
         List steps = run.json.plan
         parallel(
             engine: {
               Map last = null
               try {
-                last = engine(config, [])
+                last = engine(config, asking ? ['--decisions-from', decisions.dir] : [], asking ? ["LMS_DECISIONS_KEY=${decisions.key}".toString()] : [])
                 // the engine waits for a person before a step (§1.2 data review, §4.1 pending transactions): Jenkins asks
                 // whom it names, records the answer the way it says, and starts it again; the step's stage waits meanwhile
                 while (last.status == 5 && last.json?.state == 'awaiting-decision' && last.json?.person) {
@@ -91,6 +81,21 @@ def call(Map userConfig = [:]) {
               }
             },
             stages: {
+              if (asking) {
+                stage('Decision (§3)') {
+                  Map gate = lmsRollbackGate(trigger: config.trigger, reason: config.reason, requestedBy: config.requestedBy, scenario: config.scenario,
+                      environment: config.env, state: run.json.gate, buildUrl: config.buildUrl, plan: config.plan, outDir: config.outDir,
+                      signingKey: config.signingKey, archive: false, decisions: decisions, engineEnded: { -> ended != null })
+                  if (gate.status != 'approved') {
+                    // the engine ends the run at its gate: rejected or undecided, it says so, tells the war room and reports
+                    waitUntil(initialRecurrencePeriod: 250, quiet: true) { return ended != null }
+                    outcome = 'NOT AUTHORIZED'
+                    currentBuild.result = 'ABORTED'
+                    error("lmsRollback: nothing was rolled back: ${gate.status == 'rejected' ? 'rejected by ' + gate.closedBy : 'nobody decided in time (' + gate.closedBy + ')'}")
+                  }
+                  echo("Decided: ${gate.status}, by ${gate.approvals.collect { it.by + ' (' + it.role + ')' }.join(' and ')}")
+                }
+              }
               for (int i = 0; i < steps.size(); i++) {
                 Map step = steps[i]
                 stage("${step.title} (${step.budget})") {
@@ -165,7 +170,8 @@ def askPerson(Map config, Map person, long budgetSeconds) {
   Map answer
   // the engine gives the step's budget in seconds: the plan's budget syntax (1h30m, 500ms, 5-10m) is the engine's alone
   timeout(time: budgetSeconds, unit: 'SECONDS') {
-    answer = input(id: 'LmsPerson', message: person.message, ok: 'Done', submitter: (config.dataReviewers ?: person.submitters.join(',')),
+    // what the person must do; the engine's message adds a terminal's way to record it, which is Jenkins' own here
+    answer = input(id: 'LmsPerson', message: person.task ?: person.message, ok: 'Done', submitter: (config.dataReviewers ?: person.submitters.join(',')),
         submitterParameter: 'ANSWERED_BY', parameters: [string(name: 'ANSWER', defaultValue: '', description: "${person.ask} (required)")])
   }
   if (!answer.ANSWER?.trim()) error("lmsRollback: the answer to \"${person.ask}\" was empty; the run waits. Run the build again to be asked again")
@@ -176,8 +182,16 @@ def askPerson(Map config, Map person, long budgetSeconds) {
   if (recorded.status != 0) error("lmsRollback: the answer could not be recorded (lmsctl exit ${recorded.status}): ${recorded.reason}")
 }
 
-/** One call of the engine's run: every stage passes the same run's identity; the engine resumes it. */
-def engine(Map config, List extra) {
+/** This build's key for the answers it hands the engine (LMS_DECISIONS_KEY): random, never written to the workspace. */
+@NonCPS
+String decisionKey() {
+  byte[] key = new byte[32]
+  new java.security.SecureRandom().nextBytes(key)
+  return key.encodeHex().toString()
+}
+
+/** One call of the engine's run: every stage passes the same run's identity; the engine resumes it. {@code variables}: more of its environment. */
+def engine(Map config, List extra, List variables = []) {
   List args = ['rollback', '--scenario', config.scenario, '--env', config.env, '--trigger', config.trigger, '--requested-by', config.requestedBy,
                '--reason', config.reason, '--out-dir', config.outDir, '-o', 'json',
                '--lease-holder', config.leaseHolder ?: "jenkins ${env.JOB_NAME ?: 'lms-rollback'} (${config.env})"]
@@ -195,7 +209,7 @@ def engine(Map config, List extra) {
   if (config.deployment) args += ['--deployment', config.deployment]
   if (config.image) args += ['--image', config.image]
   if (config.capabilityOverride) args += ['--capability-override', config.capabilityOverride]
-  return lmsctlRun(args: args + extra, outDir: config.outDir, actor: config.requestedBy)
+  return lmsctlRun(args: args + extra, outDir: config.outDir, actor: config.requestedBy, env: variables)
 }
 
 /**

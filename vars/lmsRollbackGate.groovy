@@ -6,7 +6,7 @@
  */
 def call(Map userConfig = [:]) {
   Map defaults = [trigger: null, reason: null, requestedBy: null, scenario: null, environment: null, rehearsal: false, state: null, buildUrl: null,
-                  notifyCredentials: [:], signingKey: null, plan: null, outDir: null, archive: true]
+                  notifyCredentials: [:], signingKey: null, plan: null, outDir: null, archive: true, decisions: null, engineEnded: null]
   Map config = lmsConfig('lmsRollbackGate', defaults, userConfig, ['trigger', 'reason', 'requestedBy'])
   // webhook URLs and SMTP settings are secrets: bound from Jenkins credentials for the notices and reminders; the
   // controller's own key signs each decision it records (§10), verified by the engine against the plan's allowed signers
@@ -27,12 +27,17 @@ def call(Map userConfig = [:]) {
       if (deadlines[p.id] == null) deadlines[p.id] = System.currentTimeMillis() + (p.leftSeconds as long) * 1000
       long deadline = deadlines[p.id] as long
       Map next = null
-      parallel(failFast: true,
-          decision: { next = decide(config, p, deadline) },
-          reminders: {
-            def reminded = lmsctlRun(args: common(config, ['gate', 'remind']) + which(p), outDir: config.outDir, actor: config.requestedBy)
-            if (reminded.status != 0) echo "lmsRollbackGate: reminders stopped: ${reminded.reason}"
-          })
+      if (config.decisions) {
+        // the engine waits at its gate in its own process: it reminds, escalates on its clock, and takes the answers
+        next = decide(config, p, deadline)
+      } else {
+        parallel(failFast: true,
+            decision: { next = decide(config, p, deadline) },
+            reminders: {
+              def reminded = lmsctlRun(args: common(config, ['gate', 'remind']) + which(p), outDir: config.outDir, actor: config.requestedBy)
+              if (reminded.status != 0) echo "lmsRollbackGate: reminders stopped: ${reminded.reason}"
+            })
+      }
       state = next
     }
   }
@@ -49,6 +54,10 @@ def decide(Map config, Map p, long deadline) {
   while (true) {
     long left = (deadline - System.currentTimeMillis() + 999) / 1000
     Map answer
+    // a window that ran out is the waiting engine's to record (its clock decides), and the build follows its gate; an
+    // engine that ended meanwhile leaves it to gate record
+    Map moved = left <= 0 && config.decisions ? followEngine(config, p) : null
+    if (moved != null) return moved
     if (left <= 0) {
       answer = [decision: 'timeout', by: 'timeout', reason: '']
     } else {
@@ -65,16 +74,23 @@ def decide(Map config, Map p, long deadline) {
       } catch (e) {
         String kind = interruption(e)
         if (kind == null) throw e
+        moved = kind == 'timeout' && config.decisions ? followEngine(config, p) : null
+        if (moved != null) return moved
         answer = kind == 'timeout' ? [decision: 'timeout', by: 'timeout', reason: ''] : [decision: 'reject', by: rejecter(e), reason: "rejected in Jenkins by ${rejecter(e)}"]
       }
     }
-    List args = common(config, ['gate', 'record', '--decision', answer.decision, '--by', answer.by, '--reason', answer.reason,
-                                '--requested-by', config.requestedBy]) + which(p)
     List groups = answer.decision == 'timeout' ? [] : lmsUserGroups(answer.by)
-    if (groups) args += ['--groups', groups.join(',')]
-    if (config.scenario) args += ['--scenario', config.scenario]
-    // the decision is the approver's act: the journal's actor is that person, not the agent's OS user
-    def recorded = lmsctlRun(args: args + buildUrl(config), outDir: config.outDir, actor: answer.decision == 'timeout' ? config.requestedBy : answer.by)
+    // to the engine waiting at its gate: it records it as gate record would, and switches at once when it decides the run;
+    // an engine that ended before taking it (killed, its agent lost) leaves it to gate record, so no answer is lost
+    def recorded = config.decisions ? hand(config, p, answer, groups) : null
+    if (recorded == null) {
+      List args = common(config, ['gate', 'record', '--decision', answer.decision, '--by', answer.by, '--reason', answer.reason,
+                                  '--requested-by', config.requestedBy]) + which(p)
+      if (groups) args += ['--groups', groups.join(',')]
+      if (config.scenario) args += ['--scenario', config.scenario]
+      // the decision is the approver's act: the journal's actor is that person, not the agent's OS user
+      recorded = lmsctlRun(args: args + buildUrl(config), outDir: config.outDir, actor: answer.decision == 'timeout' ? config.requestedBy : answer.by)
+    }
     if (recorded.status == 0) {
       Map next = recorded.json.gate
       if (next.status != 'open' || next.prompt.id != p.id) return next
@@ -89,6 +105,54 @@ def decide(Map config, Map p, long deadline) {
     // the engine's clock says the window is still open: wait for it rather than ask again at once
     if (answer.decision == 'timeout') sleep(time: 5, unit: 'SECONDS')
   }
+}
+
+/**
+ * Hands one answer to the engine waiting at its gate (config.decisions: its folder and this build's key) and returns what
+ * it says, as lmsctlRun returns gate record's answer; null when the engine ended without taking it. The answer carries an
+ * HMAC under the build's key: the engine records no file anyone else put in the workspace.
+ */
+def hand(Map config, Map p, Map answer, List groups) {
+  String dir = config.decisions.dir
+  int number = (config.decisions.handed ?: 0) + 1
+  config.decisions.handed = number
+  String n = String.format('%04d', number)
+  Map fields = [n: n, trigger: config.trigger, decision: answer.decision, by: answer.by, groups: groups, reason: answer.reason,
+                level: p.database ? '' : "${p.level}".toString(), database: p.database ? 'true' : 'false', requestedBy: config.requestedBy]
+  writeFile(file: "${dir}/${n}.json", text: signedAnswer(fields, config.decisions.key as String))
+  String reply = "${dir}/${n}.answer.json"
+  waitUntil(initialRecurrencePeriod: 100, quiet: true) {
+    return fileExists(reply) || config.engineEnded()
+  }
+  if (!fileExists(reply)) {
+    echo("lmsRollbackGate: the engine ended before it took ${answer.by}'s ${answer.decision}; recording it with lmsctl gate record")
+    return null
+  }
+  Map said = lmsctlRun.parseJson(readFile(reply)) as Map
+  return [status: said.exitCode as int, json: said, reason: said.reason ?: '']
+}
+
+/** The engine's gate once it has moved on from prompt {@code p} (escalated on its clock, closed); null when the engine ended first. */
+def followEngine(Map config, Map p) {
+  String file = "${config.decisions.dir}/gate.json"
+  Map seen = null
+  waitUntil(initialRecurrencePeriod: 250, quiet: true) {
+    seen = fileExists(file) ? lmsctlRun.parseJson(readFile(file)) as Map : null
+    return config.engineEnded() || (seen != null && (seen.status != 'open' || seen.prompt?.id != p.id))
+  }
+  return seen != null && !(seen.status == 'open' && seen.prompt?.id == p.id) ? seen : null
+}
+
+/** The answer as JSON with its mac: HMAC-SHA256 under the build's key over each field's length and text (DecisionInbox.canonical). */
+@NonCPS
+String signedAnswer(Map fields, String key) {
+  String canonical = ['n', 'trigger', 'decision', 'by', 'groups', 'reason', 'level', 'database', 'requestedBy'].collect { String k ->
+    String v = k == 'groups' ? (fields.groups ?: []).join(',') : (fields[k] == null ? '' : fields[k].toString())
+    return "${v.length()}:${v};".toString()
+  }.join('')
+  javax.crypto.Mac mac = javax.crypto.Mac.getInstance('HmacSHA256')
+  mac.init(new javax.crypto.spec.SecretKeySpec(key.decodeHex(), 'HmacSHA256'))
+  return groovy.json.JsonOutput.toJson(fields + [mac: mac.doFinal(canonical.getBytes('UTF-8')).encodeHex().toString()])
 }
 
 def common(Map config, List verb) {

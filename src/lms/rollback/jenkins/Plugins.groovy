@@ -8,11 +8,12 @@ class Plugins implements Serializable {
       'lockable-resources'        : 'lock',
       'pipeline-milestone-step'   : 'milestone',
       'pipeline-input-step'       : 'input',
-      'workflow-basic-steps'      : 'timeout, waitUntil, withEnv, readFile, archiveArtifacts',
+      'workflow-basic-steps'      : 'timeout, waitUntil, withEnv, readFile, writeFile, archiveArtifacts',
       'workflow-durable-task-step': 'sh',
       'workflow-cps'              : 'parallel',
       'credentials-binding'       : 'withCredentials',
       'junit'                     : 'junit',
+      'workflow-multibranch'      : 'properties',
   ]
 
   /**

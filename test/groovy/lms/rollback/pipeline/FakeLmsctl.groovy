@@ -16,6 +16,9 @@ import java.nio.file.attribute.PosixFilePermissions
 class FakeLmsctl {
   static final String SCRIPT = '''#!/bin/sh
 d="$FAKE_LMSCTL_DIR"
+# one call at a time: parallel branches call it side by side, and the counter and the queued answers are shared
+while ! mkdir "$d/lock" 2>/dev/null; do sleep 0.01; done
+trap 'rmdir "$d/lock" 2>/dev/null' EXIT
 n=$(( $(cat "$d/count" 2>/dev/null || echo 0) + 1 ))
 echo "$n" > "$d/count"
 printf '%s\\0' "$@" > "$d/call.$n.args"

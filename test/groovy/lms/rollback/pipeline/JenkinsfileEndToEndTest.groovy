@@ -179,6 +179,9 @@ class JenkinsfileEndToEndTest extends LmsPipelineTest {
     List<Map> rejected = journal(41)
     assertFalse(rejected.any { it.type in ['step.start', 'cluster.command', 'switch.after'] }, 'nothing was switched')
     assertTrue(rejected.any { it.type == 'scenario.rejected' })
+    // the rejection was taken by the engine already waiting at its gate, from the build's proven answer: no gate record
+    assertEquals(['rollback', 'rollback'], rejected.findAll { it.type == 'verb.start' }.collect { it.data.verb })
+    assertEquals(0, new groovy.json.JsonSlurper().parse(new File(workspace, 'lms-rollback/build-41/decisions/0001.answer.json')).exitCode)
     assertTrue(warRoom.bodies.any { it.contains('ROLLBACK NOT STARTED') }, warRoom.bodies.toString())
     assertFalse(warRoom.bodies.any { it.contains('ROLLBACK COMPLETE') || it.contains('ROLLBACK INITIATED') }, warRoom.bodies.toString())
     assertTrue(new File(workspace, 'lms-rollback/build-41/rollback-report.md').text.contains('NOT STARTED'))
@@ -196,6 +199,11 @@ class JenkinsfileEndToEndTest extends LmsPipelineTest {
     List<Map> run = journal(42)
     assertEquals(['announce', 'switch-traffic', 'verify-blue', 'stop-green', 'confirm'],
         run.findAll { it.type == 'step.end' && it.data.ok }.collect { it.data.action })
+    // the preflight, then ONE process that took the approval from the build (a file with the build's mac) and switched
+    assertEquals(['rollback', 'rollback'], run.findAll { it.type == 'verb.start' }.collect { it.data.verb }, run.findAll { it.type == 'verb.start' }.toString())
+    Map answered = new groovy.json.JsonSlurper().parse(new File(workspace, 'lms-rollback/build-42/decisions/0001.answer.json')) as Map
+    assertEquals([0, 'approved'], [answered.exitCode, answered.gate.status])
+    assertFalse(console.any { it.contains('recording it with lmsctl gate record') }, 'the engine took the answer itself')
     Map decision = run.find { it.type == 'gate.decision' }
     assertEquals(['rc.jones', 'rc.jones', 'Release Commander'], [decision.actor, decision.data.by, decision.data.role])
     assertEquals('dev.smith', run.find { it.type == 'scenario.start' }.actor, 'the journal names the person, not the agent\'s OS user')

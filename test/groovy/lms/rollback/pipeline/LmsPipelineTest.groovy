@@ -30,14 +30,14 @@ trait LmsFakes {
   Set<String> missingCredentials = [] as Set
   /** What each input prompt does, in order: a Map answer, 'timeout', or 'reject:USER'. */
   List inputAnswers = []
-  List<Map> inputs = []
-  List<Map> timeouts = []
+  List<Map> inputs = Collections.synchronizedList([])
+  List<Map> timeouts = Collections.synchronizedList([])
   /** What happened, in order: "lmsctl VERB SUB", "input ID", "parallel BRANCH,…". */
-  List<String> events = []
-  List<Map> parallels = []
+  List<String> events = Collections.synchronizedList([])
+  List<Map> parallels = Collections.synchronizedList([])
   /** What the shell scripts printed (stdout and stderr, with the -x trace), script by script. */
-  List<String> console = []
-  List<String> scripts = []
+  List<String> console = Collections.synchronizedList([])
+  List<String> scripts = Collections.synchronizedList([])
 
   void installFakes() {
     scratch = Files.createTempDirectory('lms-pipeline').toFile()
@@ -50,7 +50,7 @@ trait LmsFakes {
     helper.registerSharedLibrary(library().name('lms-rollback').defaultVersion('main').allowOverride(true).implicit(false)
         .targetPath('.').retriever(root).build())
     binding.setVariable('params', [:])
-    binding.setVariable('env', [WORKSPACE: workspace.path, LMSCTL: lmsctl.script.path, FAKE_LMSCTL_DIR: lmsctl.dir.path, JOB_NAME: 'Rollback'])
+    binding.setVariable('env', new BranchEnv([WORKSPACE: workspace.path, LMSCTL: lmsctl.script.path, FAKE_LMSCTL_DIR: lmsctl.dir.path, JOB_NAME: 'Rollback']))
     newBuild(41)
     // real withEnv: the variables exist only inside the block
     helper.registerAllowedMethod('withEnv', [List, Closure], { List vars, Closure body ->
@@ -93,21 +93,20 @@ trait LmsFakes {
     })
     helper.registerAllowedMethod('sh', [Map], { Map p -> shell(p) })
     helper.registerAllowedMethod('libraryResource', [String], { String path -> new File('resources', path).text })
-    // parallel as Jenkins runs it, made deterministic: every branch runs, in the order given, and the first failure is
-    // thrown once all have ended (with failFast, the branches after a failed one are not run: Jenkins aborts them)
+    // parallel as Jenkins runs it: the branches side by side (a thread each; the program itself one step at a time), and
+    // the first failure in the order given thrown once all have ended
     helper.registerAllowedMethod('parallel', [Map], { Map branches ->
       parallels << branches
       events << ('parallel ' + branches.keySet().findAll { it != 'failFast' }.join(','))
-      Throwable first = null
-      branches.findAll { it.key != 'failFast' }.each { name, body ->
-        if (first != null && branches.failFast) return
-        try {
-          helper.callClosure(body)
-        } catch (Throwable t) {
-          if (first == null) first = t
-        }
-      }
-      if (first != null) throw first
+      Map<String, Closure> bodies = branches.findAll { it.key != 'failFast' } as Map<String, Closure>
+      Map<String, Throwable> failed = ((ProgramSavingHelper) helper).runBranches(bodies, branches.failFast as boolean)
+      String first = bodies.keySet().find { failed[it] != null }
+      if (first != null) throw failed[first]
+    })
+    helper.registerAllowedMethod('writeFile', [Map], { Map m ->
+      File f = path(m.file as String)
+      f.parentFile.mkdirs()
+      f.text = m.text
     })
     // waitUntil as Jenkins runs it: the condition at once, then again after initialRecurrencePeriod, 1.2 times longer each time,
     // at most 15 s apart; one that never holds fails the test after a minute instead of hanging it

@@ -22,8 +22,13 @@ class ProgramSavingHelper extends PipelineTestHelperCPS {
   /** The helper of the test running on this thread: the closures CPS code makes run their bodies through it. */
   static final ThreadLocal<ProgramSavingHelper> CURRENT = new ThreadLocal<>()
 
-  /** The CPS executions in progress, outermost first: the program the controller saves. */
-  private final List<Next> running = []
+  /** The CPS executions in progress on each branch's thread, outermost first: the program the controller saves. */
+  private final Map<Thread, List<Next>> running = new java.util.concurrent.ConcurrentHashMap<Thread, List<Next>>()
+  /**
+   * The controller runs all CPS code on one thread, and a step's own work (a process, a wait) beside it: the program
+   * steps only while holding this lock, and lets go of it while a step runs, so `parallel` branches interleave as there.
+   */
+  final java.util.concurrent.locks.ReentrantLock cpsVm = new java.util.concurrent.locks.ReentrantLock()
   /** How many times the program was saved (one per step call made from CPS code). */
   int saves = 0
 
@@ -42,9 +47,18 @@ class ProgramSavingHelper extends PipelineTestHelperCPS {
   def getMethodInterceptor() {
     Closure original = super.getMethodInterceptor()
     return { String name, Object[] args ->
-      if (!running.isEmpty() && getAllowedMethodEntry(name, args) != null) saveProgram(name)
+      boolean step = getAllowedMethodEntry(name, args) != null
+      if (!running.isEmpty() && step) saveProgram(name)
       Closure call = original.rehydrate(delegate, original.owner, original.thisObject)
-      return call(name, args)
+      if (!step) return call(name, args)
+      // the step's own work runs beside the program, as on a controller: other branches go on meanwhile
+      int held = cpsVm.getHoldCount()
+      for (int i = 0; i < held; i++) cpsVm.unlock()
+      try {
+        return call(name, args)
+      } finally {
+        for (int i = 0; i < held; i++) cpsVm.lock()
+      }
     }
   }
 
@@ -53,7 +67,7 @@ class ProgramSavingHelper extends PipelineTestHelperCPS {
     saves++
     ObjectOutputStream out = new StandInsAsPickles(new ByteArrayOutputStream())
     try {
-      out.writeObject(new ArrayList<Next>(running))
+      out.writeObject(running.values().collect { new ArrayList<Next>(it) })
     } catch (NotSerializableException e) {
       throw new IllegalStateException("the controller cannot save the program at step '${step}' (the default durability saves it at "
           + "every step call): java.io.NotSerializableException: ${e.message}", e)
@@ -90,17 +104,51 @@ class ProgramSavingHelper extends PipelineTestHelperCPS {
   }
 
   Object stepThrough(Next next) {
-    running << next
-    int mine = running.size() - 1
+    cpsVm.lock()
+    List<Next> thread = running.computeIfAbsent(Thread.currentThread()) { [] }
+    thread << next
+    int mine = thread.size() - 1
     try {
       while (next.yield == null) {
-        running[mine] = next
+        thread[mine] = next
         next = next.step()
       }
       return next.yield.replay()
     } finally {
-      running.remove(mine)
+      thread.remove(mine)
+      if (thread.isEmpty()) running.remove(Thread.currentThread())
+      cpsVm.unlock()
     }
+  }
+
+  /**
+   * Runs each branch on a thread of its own, as the controller runs parallel branches side by side, and returns each
+   * branch's failure (null: none) by name once all have ended. With {@code failFast}, a failed branch interrupts the others.
+   */
+  Map<String, Throwable> runBranches(Map<String, Closure> branches, boolean failFast) {
+    Map<String, Throwable> failures = new java.util.concurrent.ConcurrentHashMap<String, Throwable>()
+    ProgramSavingHelper self = this
+    int held = cpsVm.getHoldCount()
+    List<Thread> threads = branches.collect { String name, Closure body ->
+      Thread t = new Thread({
+        CURRENT.set(self)
+        try {
+          self.callClosure(body)
+        } catch (Throwable e) {
+          failures[name] = e
+        }
+      } as Runnable, "branch ${name}".toString())
+      t.daemon = true
+      return t
+    }
+    for (int i = 0; i < held; i++) cpsVm.unlock()
+    try {
+      threads*.start()
+      threads*.join()
+    } finally {
+      for (int i = 0; i < held; i++) cpsVm.lock()
+    }
+    return failures
   }
 
   /**

@@ -218,6 +218,25 @@ class GateNotifierTest {
   }
 
   @Test
+  void anEscalationAdvancedByGateRecordKeepsTheRequestsReason() throws Exception {
+    try (HttpReceiver warRoom = new HttpReceiver()) {
+      GateNotifier notifier = notifier(Sandbox.PLAN, env(warRoom.url()));
+      notifier.open(Prompt.level("MAN-001", 0), REQUEST, 1.0);
+      java.time.Clock later = java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(5).plusSeconds(1));
+      new DecisionRecorder(Sandbox.PLAN, journal, later).record(new DecisionRecorder.Decision("MAN-001", DecisionRecorder.Kind.timeout, "timeout",
+          List.of(), null, 0, "dev.smith", false, false));
+
+      // gate record knows the build's link but not the reason (seen on a real controller: "no reason given")
+      new GateRun(Sandbox.PLAN, journal, later).advance("MAN-001", "B", false, new PromptLog.Request("dev.smith", null, "B", null, null, LINK),
+          notifier, 1.0);
+
+      String text = text(warRoom.bodies.get(1));
+      assertTrue(text.startsWith("🔴 ROLLBACK DECISION ESCALATED TO DevOps Lead"), text);
+      assertTrue(text.contains(REQUEST.reason()) && !text.contains("no reason given"), text);
+    }
+  }
+
+  @Test
   void whoIsPagedDependsOnTheTriggerType() {
     ContactChain chain = new ContactChain(Sandbox.PLAN);
     Map<String, List<String>> expected = new java.util.LinkedHashMap<>();

@@ -145,4 +145,23 @@ class ContinueRunTest {
       assertEquals(3, sandbox.deployment("lms-green").getSpec().getReplicas(), "nothing changed by any of it");
     }
   }
+
+  @Test
+  void aRunTheEngineStoppedAtAFailingStepIsNotANewBuildsToContinue() {
+    // Given build 41's run, stopped by the engine at its smoke tests (the war room was told ROLLBACK FAILED)
+    Journal j = new Journal(builds().resolve("build-41"), "dev.smith");
+    j.append(lms.rollback.audit.Event.SCENARIO_START, Map.of("scenario", "B", "environment", "production", "trigger", "MAN-001",
+        "requestedBy", "dev.smith"));
+    j.append(lms.rollback.audit.Event.SCENARIO_STOPPED, Map.of("scenario", "B", "stoppedAt", "confirm", "reason",
+        "post-rollback smoke tests failed"));
+    var call = new RunState.Call("B", "production", "MAN-001", "dev.smith");
+    var plan = Sandbox.PLAN.scenario("B");
+
+    // When build 42 makes the same request at once
+    RunContinuation.Stale stale = RunContinuation.stale(builds(), builds().resolve("build-42"), call, plan, java.time.Duration.ofMinutes(30),
+        java.time.Instant.now());
+
+    // Then it is not continued (seen on a real controller: the next build reused the approval and skipped Verify Blue)
+    assertTrue(stale != null && stale.why().contains("the engine stopped it at confirm (post-rollback smoke tests failed)"), String.valueOf(stale));
+  }
 }

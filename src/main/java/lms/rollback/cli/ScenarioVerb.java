@@ -61,6 +61,8 @@ abstract class ScenarioVerb extends Verb {
 
   @Override
   void beforeJournal() {
+    // a build's answers are proven by its key: without one, nothing waits for them (refused before anything is written)
+    if (decisionsFrom != null) lms.rollback.gate.DecisionInbox.requireKey(System.getenv(lms.rollback.gate.DecisionInbox.KEY_VARIABLE));
     if (continueFrom == null || dryRun) return;
     String name = scenarioName();
     var call = new lms.rollback.runbook.RunState.Call(name, plan.environmentName(), trigger, requester());
@@ -75,6 +77,10 @@ abstract class ScenarioVerb extends Verb {
 
   @Option(names = "--wait", description = "Wait here for the decision (its notices, reminders and escalation), instead of ending at an open prompt with exit 5.")
   boolean waitForDecision;
+
+  @Option(names = "--decisions-from", paramLabel = "DIR",
+      description = "Wait here for the decision (as --wait) and take the answers a Jenkins build's input prompts leave in DIR, each proven by the build's key in $LMS_DECISIONS_KEY; the gate's state is kept in DIR/gate.json for the build to follow. lmsRollback uses it, so the deciding click reaches the switch with no process start in between. Default: none.")
+  Path decisionsFrom;
 
   @Option(names = "--incident", paramLabel = "ID", defaultValue = "${env:LMS_INCIDENT_ID}",
       description = "The incident this rollback answers (e.g. INC-2041): journaled, in the report's header. Default: $LMS_INCIDENT_ID; may also be recorded later with 'lmsctl report --incident'.")
@@ -143,6 +149,9 @@ abstract class ScenarioVerb extends Verb {
     }
     Scenario scenario = plan.plan().scenario(name);
     Environment env = plan.environment();
+    if (decisionsFrom != null && (dryRun || through != null || interrupted != null)) {
+      throw new LmsException(ExitCode.INVALID_INPUT, "--decisions-from: waits for the decision and goes on, so --dry-run, --through and --interrupted do not apply; drop them");
+    }
     if (interrupted != null && (dryRun || through != null || waitForDecision)) {
       throw new LmsException(ExitCode.INVALID_INPUT, "--interrupted: records a stop and runs nothing, so --dry-run, --through and --wait do not apply; drop them");
     }
@@ -163,7 +172,7 @@ abstract class ScenarioVerb extends Verb {
           .earlierJournals(continueFrom)
           .capabilityOverride(capabilityOverride)
           .printTo(text && !dryRun ? out : null)
-          .waiting(waitForDecision ? new RollbackRun.Waiting(true, 1.0, Duration.ofMillis(500)) : RollbackRun.Waiting.NO)
+          .waiting(waiting())
           .database(database.source());
       RollbackSteps.Probes probes = probeOptions.probes(plan.plan(), cluster, env);
       if (probes != null) run.probes(probes);
@@ -171,6 +180,18 @@ abstract class ScenarioVerb extends Verb {
       if (interrupted != null) return outcome(journal, scenario, run.interrupted(request, interrupted));
       return outcome(journal, scenario, run.advance(request));
     }
+  }
+
+  /** How this call waits at the gate: not at all, here (--wait), or here taking a build's answers (--decisions-from, every 100 ms). */
+  private RollbackRun.Waiting waiting() {
+    if (decisionsFrom != null) {
+      var signing = new lms.rollback.gate.DecisionRecorder.Signing(plan.environmentName(),
+          System.getenv("LMS_DECISION_KEY") == null || System.getenv("LMS_DECISION_KEY").isBlank() ? null : Path.of(System.getenv("LMS_DECISION_KEY")), null);
+      var inbox = new lms.rollback.gate.DecisionInbox(decisionsFrom, System.getenv(lms.rollback.gate.DecisionInbox.KEY_VARIABLE),
+          lms.rollback.gate.DecisionInbox.recorders(plan.plan(), output.outDir(), signing));
+      return new RollbackRun.Waiting(true, 1.0, Duration.ofMillis(100), inbox);
+    }
+    return waitForDecision ? new RollbackRun.Waiting(true, 1.0, Duration.ofMillis(500)) : RollbackRun.Waiting.NO;
   }
 
   private Outcome outcome(Journal journal, Scenario scenario, RollbackRun.Outcome o) {

@@ -213,15 +213,26 @@ public final class GateRun {
    */
   public State await(String trigger, String scenario, boolean rehearsal, PromptLog.Request request, GateNotifier notifier,
       double timeScale, Duration poll, Progress progress) {
+    return await(trigger, scenario, rehearsal, request, notifier, timeScale, poll, progress, null);
+  }
+
+  /**
+   * The same, taking the answers a build leaves in {@code inbox} (null: none) at every look and telling it each state the
+   * gate reaches: the build's input prompts follow this process's gate instead of keeping a clock of their own.
+   */
+  public State await(String trigger, String scenario, boolean rehearsal, PromptLog.Request request, GateNotifier notifier,
+      double timeScale, Duration poll, Progress progress, DecisionInbox inbox) {
+    Runnable answers = inbox == null ? () -> { } : () -> inbox.take(() -> advance(trigger, scenario, rehearsal, request, notifier, timeScale));
     while (true) {
       State s = advance(trigger, scenario, rehearsal, request, notifier, timeScale);
+      if (inbox != null) inbox.publish(s);
       if (s.status() != Status.OPEN) return s;
       progress.say("  gate: " + s.describe());
       Prompt p = s.prompt();
       Thread reminders = new Thread(() -> new GateReminders(notifier, journal, clock, poll, Progress.SILENT).run(p), "gate-reminders");
       reminders.setDaemon(true);
       reminders.start();
-      PromptLog.awaitClosed(journal, p, s.opened().seq(), s.opened().deadline(), poll, clock);
+      PromptLog.awaitClosed(journal, p, s.opened().seq(), s.opened().deadline(), poll, clock, answers);
       // a window that ran out is recorded by the next advance, which closes the prompt and so ends the reminders
       State next = advance(trigger, scenario, rehearsal, request, notifier, timeScale);
       try {
@@ -230,19 +241,32 @@ public final class GateRun {
         Thread.currentThread().interrupt();
         return next;
       }
-      if (next.status() != Status.OPEN) return next;
+      if (next.status() != Status.OPEN) {
+        if (inbox != null) inbox.publish(next);
+        return next;
+      }
     }
   }
 
-  /** The request a notice tells about: the run's, or the one the first prompt of this trigger was opened with. */
+  /**
+   * The request a notice tells about: what the caller gives, each part it lacks (a `gate record` knows the build's link but
+   * not the reason) taken from the request the first prompt of this trigger was opened with.
+   */
   private PromptLog.Request requestOf(Prompt p, PromptLog.Request given) {
-    if (given.reason() != null || given.link() != null) return given;
+    if (given.reason() != null && given.link() != null) return given;
     for (Journal.Entry e : RunLog.read(journal).current()) {
       if (e.is(Event.GATE_OPENED) && p.trigger().equals(e.data().path("trigger").asText())) {
-        return PromptLog.Request.from(e.data());
+        PromptLog.Request first = PromptLog.Request.from(e.data());
+        return new PromptLog.Request(or(given.requestedBy(), first.requestedBy()), or(given.reason(), first.reason()),
+            or(given.scenario(), first.scenario()), or(given.environment(), first.environment()), or(given.evidence(), first.evidence()),
+            or(given.link(), first.link()));
       }
     }
     return given;
+  }
+
+  private static String or(String a, String b) {
+    return a != null ? a : b;
   }
 
   private State open(GatePlan gate, Prompt p, List<Journal.Entry> entries, List<Approval> approvals, List<String> escalations, String requestedBy,

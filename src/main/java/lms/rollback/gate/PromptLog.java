@@ -56,7 +56,14 @@ public final class PromptLog {
    * gate.closed as soon as one follows entry {@code seq}; empty when none came in time.
    */
   public static Optional<Journal.Entry> awaitClosed(Journal journal, Prompt p, long seq, Instant until, Duration poll, Clock clock) {
+    return awaitClosed(journal, p, seq, until, poll, clock, () -> { });
+  }
+
+  /** The same, with {@code beforeEachLook} run before each look at the journal (a run waiting here takes its build's answers). */
+  public static Optional<Journal.Entry> awaitClosed(Journal journal, Prompt p, long seq, Instant until, Duration poll, Clock clock,
+      Runnable beforeEachLook) {
     while (true) {
+      beforeEachLook.run();
       Optional<Journal.Entry> closed;
       try {
         closed = closedAfter(journal.read(), p, seq);

@@ -27,7 +27,7 @@ final class DataReview {
     if (recorded() != null) return null;
     PersonNeeded p = PersonNeeded.asking(Event.DATA_REVIEW_DONE, java.util.Map.of(), FIELD, "What was checked, in a sentence", reviewers);
     return p.saying("DATA REVIEW NEEDED (§1.2): Green served for " + CapabilityDecision.age(capability.greenAge())
-        + " before the rollback; a person reviews the data it wrote, then records it: " + p.command(outDir) + "; and runs this command again");
+        + " before the rollback; a person reviews the data it wrote", outDir);
   }
 
   /** The step's line once recorded. */

@@ -9,7 +9,7 @@ import java.util.Map;
  * paused"), and how it is recorded: a journal entry of {@code record} with {@code fields} and the person's answer to
  * {@code ask} in {@code answerField}. The terminal prints it as a command; Jenkins asks {@code submitters} with an input.
  */
-public record PersonNeeded(String message, String record, Map<String, String> fields, String answerField, String ask, List<String> submitters) {
+public record PersonNeeded(String message, String task, String record, Map<String, String> fields, String answerField, String ask, List<String> submitters) {
 
   public PersonNeeded {
     fields = Map.copyOf(fields);
@@ -18,12 +18,16 @@ public record PersonNeeded(String message, String record, Map<String, String> fi
 
   /** The question for people who have not been told anything yet: {@link #saying} gives it its message. */
   public static PersonNeeded asking(lms.rollback.audit.Event record, Map<String, String> fields, String answerField, String ask, List<String> submitters) {
-    return new PersonNeeded("", record.key(), fields, answerField, ask, submitters);
+    return new PersonNeeded("", "", record.key(), fields, answerField, ask, submitters);
   }
 
-  /** The same question with its message (which usually quotes {@link #command}). */
-  public PersonNeeded saying(String message) {
-    return new PersonNeeded(message, record, fields, answerField, ask, submitters);
+  /**
+   * The same question with what the person must do ({@code task}, what a Jenkins prompt shows), and for a terminal how to
+   * record it: {@link #command} on {@code outDir}, then the same command again.
+   */
+  public PersonNeeded saying(String task, String outDir) {
+    return new PersonNeeded(task + ", then records it: " + command(outDir) + "; and runs this command again", task, record, fields, answerField, ask,
+        submitters);
   }
 
   /** The terminal's way to answer: one audit record. */
@@ -37,6 +41,7 @@ public record PersonNeeded(String message, String record, Map<String, String> fi
   public Map<String, Object> asData() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("message", message);
+    m.put("task", task);
     m.put("record", record);
     m.put("fields", fields);
     m.put("answerField", answerField);

@@ -45,8 +45,7 @@ final class PreRollbackChecklist {
   PersonNeeded missing() {
     if (!pauseRequired || confirmation() != null) return null;
     PersonNeeded p = PersonNeeded.asking(Event.CHECKLIST_DONE, Map.of("step", "4"), "note", "How were pending transactions paused (or why none were pending)?", dbas);
-    return p.saying("PENDING TRANSACTIONS (§4.1 #4): this scenario changes the database; the DBA pauses pending transactions"
-        + " first, then records it: " + p.command(outDir) + "; and runs this command again");
+    return p.saying("PENDING TRANSACTIONS (§4.1 #4): this scenario changes the database; the DBA pauses pending transactions first", outDir);
   }
 
   /** Goes through the items, journals each, and says how many are done. */

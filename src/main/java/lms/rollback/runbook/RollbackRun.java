@@ -58,8 +58,12 @@ public final class RollbackRun {
   }
 
   /** How the gate is waited for: not at all (the call ends at an open prompt), or here, with a sandbox's time scale. */
-  public record Waiting(boolean here, double timeScale, Duration poll) {
-    public static final Waiting NO = new Waiting(false, 1.0, Duration.ofMillis(500));
+  public record Waiting(boolean here, double timeScale, Duration poll, lms.rollback.gate.DecisionInbox inbox) {
+    public static final Waiting NO = new Waiting(false, 1.0, Duration.ofMillis(500), null);
+
+    public Waiting(boolean here, double timeScale, Duration poll) {
+      this(here, timeScale, poll, null);
+    }
   }
 
   /** How the call left the run, its exit code, and the reports written when the run ended. */
@@ -369,7 +373,7 @@ public final class RollbackRun {
         .hooks(new Communications(new CommunicationSchedule(plan, notifier), out))
         .preflight(() -> new Preflight(cluster, environment, scenario, probes, dump).capability(capability, r.scenario()).run())
         .gate(() -> measureAutomatic(r, environment, journal) && waiting.here()
-            ? gate.await(r.trigger(), r.scenario(), r.rehearsal(), request, gateNotifier, waiting.timeScale(), waiting.poll(), progress)
+            ? gate.await(r.trigger(), r.scenario(), r.rehearsal(), request, gateNotifier, waiting.timeScale(), waiting.poll(), progress, waiting.inbox())
             : gate.advance(r.trigger(), r.scenario(), r.rehearsal(), request, gateNotifier, 1.0));
   }
 

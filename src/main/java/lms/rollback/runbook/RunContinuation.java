@@ -22,7 +22,8 @@ import lms.rollback.plan.Scenario;
  * next build of the job has a new folder. Before that build's first entry, its run is carried over: the newest
  * journal beside it whose last run is on this environment is copied in — chain and head — when that run is
  * unfinished and is this scenario, trigger and requester, so the same run resumes (its decision still counts, nothing is sent
- * twice) — and only while that run was last active within the plan's {@code gate.continueWithin}: a decision given
+ * twice) — only when its build lost it (not when the engine stopped it at a failing step), and only while that run was
+ * last active within the plan's {@code gate.continueWithin}: a decision given
  * for an incident hours ago is not a decision for this one. A newest unfinished run that is too old, or another
  * request's, is {@link #stale}: the caller closes it as abandoned and the new request is decided afresh.
  */
@@ -47,6 +48,13 @@ public final class RunContinuation {
     lms.rollback.audit.RunLog log = lms.rollback.audit.RunLog.read(Journal.reading(newest));
     lms.rollback.audit.RunLog.Start start = log.unfinished();
     if (start == null) return null;
+    if (log.phase() == lms.rollback.audit.RunLog.Phase.STOPPED) {
+      // the engine stopped it itself at a failing step and said so (ROLLBACK FAILED): only a run its build lost is continued
+      // by the next build; this one's decision and finished steps are not a new build's
+      Journal.Entry stop = log.lastSaid();
+      return new Stale(newest.getParent(), "the engine stopped it at " + stop.data().path("stoppedAt").asText("a step") + " ("
+          + stop.data().path("reason").asText("a step failed") + "), and a new build starts a new run rather than continue a failed one");
+    }
     if (RunState.matching(log, call, plan) == null) {
       return new Stale(newest.getParent(), "a new request (" + describe(call) + ") is not the run it left unfinished (" + start.describe()
           + "), and a run is continued only by its own request");
