@@ -164,4 +164,43 @@ class ContinueRunTest {
     // Then it is not continued (seen on a real controller: the next build reused the approval and skipped Verify Blue)
     assertTrue(stale != null && stale.why().contains("the engine stopped it at confirm (post-rollback smoke tests failed)"), String.valueOf(stale));
   }
+
+  @Test
+  void theBuildsInterruptionWaitsForItsEngineStillEndingInsteadOfBeingRefused() throws Exception {
+    try (Sandbox sandbox = Sandbox.start(out); HttpReceiver warRoom = new HttpReceiver()) {
+      Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig.yaml"));
+      Map<String, String> env = Map.of("LMS_WAR_ROOM_WEBHOOK", warRoom.url());
+      assertEquals(5, LmsctlProcess.run(env, build(kubeconfig, 41, "--through", "decision").toArray(String[]::new)).exit());
+      assertEquals(0, Cli.lmsctl("gate", "record", "--trigger", "MAN-001", "--level", "0", "--decision", "approve", "--by", "rc.jones",
+          "--groups", "lms-release-commanders", "--requested-by", "dev.smith", "--reason", "confirmed on the error dashboard",
+          "--out-dir", builds().resolve("build-41").toString()).exit());
+      // Given the build's engine still running in its folder (held after the switch), as when a stage's branch failed
+      Map<String, String> held = new java.util.HashMap<>(env);
+      held.put(LmsctlProcess.HOLD_AFTER, "switch.after");
+      LmsctlProcess engine = LmsctlProcess.start(held, build(kubeconfig, 41));
+      long until = System.nanoTime() + 120_000_000_000L;
+      while (!engine.stderrText().contains("holding after journal entry")) {
+        if (System.nanoTime() > until || !engine.process().isAlive()) throw new AssertionError("the engine never held: " + engine.stderrText());
+        Thread.sleep(50);
+      }
+
+      // When the Report stage records the interruption while that process still holds the folder
+      LmsctlProcess report = LmsctlProcess.start(env, build(kubeconfig, 41, "--interrupted", "build 41: a stage's branch failed"));
+      long waited = System.nanoTime() + 60_000_000_000L;
+      while (!report.stderrText().contains("waiting for the lmsctl rollback still running with --out-dir")) {
+        if (System.nanoTime() > waited || !report.process().isAlive()) {
+          throw new AssertionError("it should wait for the engine rather than be refused: " + report.stderrText());
+        }
+        Thread.sleep(50);
+      }
+      engine.process().destroyForcibly();
+      Cli.Run recorded = report.await();
+
+      // Then it is recorded once the engine has gone: where the run stopped, the war room told
+      assertEquals(0, recorded.exit(), recorded.out() + recorded.err());
+      assertTrue(recorded.err().contains("waiting for the lmsctl rollback still running with --out-dir"), "err: " + recorded.err() + "\nout: " + recorded.out());
+      assertTrue(recorded.out().contains("INTERRUPTED: interrupted switch-traffic: build 41: a stage's branch failed"), recorded.out());
+      assertEquals(1, count(warRoom.bodies, "ROLLBACK INTERRUPTED"), warRoom.bodies.toString());
+    }
+  }
 }
