@@ -141,13 +141,7 @@ public class JenkinsWayBench {
       processes[slot]++;
       if (rc != 0) throw new IllegalStateException("--through " + through + " exited " + rc + ": " + Files.readString(out.resolve(".lmsctl-rollback.err")));
     }
-    Instant patched = null;
-    for (String line : Files.readAllLines(out.resolve("journal.jsonl"))) {
-      JsonNode e = JSON.readTree(line);
-      if (e.path("type").asText().equals("switch.after")) patched = Instant.parse(e.path("ts").asText());
-    }
-    if (patched == null) throw new IllegalStateException("no switch.after in " + out);
-    return Duration.between(click, patched).toMillis();
+    return Duration.between(click, patchedAt(out)).toMillis();
   }
 
   /**
@@ -183,13 +177,18 @@ public class JenkinsWayBench {
     Files.writeString(inbox.resolve("0001.json"), JSON.writeValueAsString(d));
     rc = engine.get();
     if (rc != 0) throw new IllegalStateException("the waiting engine exited " + rc + ": " + Files.readString(out.resolve(".lmsctl-rollback.err")));
+    return Duration.between(click, patchedAt(out)).toMillis();
+  }
+
+  /** When the run patched the VirtualService, as its journal says. */
+  static Instant patchedAt(Path out) throws Exception {
     Instant patched = null;
     for (String line : Files.readAllLines(out.resolve("journal.jsonl"))) {
       JsonNode e = JSON.readTree(line);
       if (e.path("type").asText().equals("switch.after")) patched = Instant.parse(e.path("ts").asText());
     }
     if (patched == null) throw new IllegalStateException("no switch.after in " + out);
-    return Duration.between(click, patched).toMillis();
+    return patched;
   }
 
   static Round single(List<String> common, Path out) throws Exception {

@@ -191,15 +191,20 @@ class GateNotifierTest {
     }
   }
 
+  /** MAN-001's first prompt opened, then five minutes later nobody has answered: its timeout recorded; returns that later clock. */
+  private java.time.Clock unansweredAtLevel0(GateNotifier notifier) {
+    notifier.open(Prompt.level("MAN-001", 0), REQUEST, 1.0);
+    java.time.Clock later = java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(5).plusSeconds(1));
+    new DecisionRecorder(Sandbox.PLAN, journal, later).record(new DecisionRecorder.Decision("MAN-001", DecisionRecorder.Kind.timeout, "timeout",
+        List.of(), null, 0, "dev.smith", false, false));
+    return later;
+  }
+
   @Test
   void theEscalationGoesToTheNextAuthorityAndNamesWhoDidNotAnswer() throws Exception {
     try (HttpReceiver warRoom = new HttpReceiver()) {
       GateNotifier notifier = notifier(Sandbox.PLAN, env(warRoom.url()));
-      notifier.open(Prompt.level("MAN-001", 0), REQUEST, 1.0);
-      // five minutes later nobody has answered
-      java.time.Clock later = java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(5).plusSeconds(1));
-      new DecisionRecorder(Sandbox.PLAN, journal, later).record(new DecisionRecorder.Decision("MAN-001", DecisionRecorder.Kind.timeout, "timeout",
-          List.of(), null, 0, "dev.smith", false, false));
+      unansweredAtLevel0(notifier);
 
       GateNotifier.Notice escalated = notifier.open(Prompt.level("MAN-001", 1), REQUEST, 1.0);
 
@@ -221,10 +226,7 @@ class GateNotifierTest {
   void anEscalationAdvancedByGateRecordKeepsTheRequestsReason() throws Exception {
     try (HttpReceiver warRoom = new HttpReceiver()) {
       GateNotifier notifier = notifier(Sandbox.PLAN, env(warRoom.url()));
-      notifier.open(Prompt.level("MAN-001", 0), REQUEST, 1.0);
-      java.time.Clock later = java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(5).plusSeconds(1));
-      new DecisionRecorder(Sandbox.PLAN, journal, later).record(new DecisionRecorder.Decision("MAN-001", DecisionRecorder.Kind.timeout, "timeout",
-          List.of(), null, 0, "dev.smith", false, false));
+      java.time.Clock later = unansweredAtLevel0(notifier);
 
       // gate record knows the build's link but not the reason (seen on a real controller: "no reason given")
       new GateRun(Sandbox.PLAN, journal, later).advance("MAN-001", "B", false, new PromptLog.Request("dev.smith", null, "B", null, null, LINK),
