@@ -43,6 +43,14 @@ class ProgramSavingHelper extends PipelineTestHelperCPS {
     return this
   }
 
+  /** Branches call steps side by side: the record of calls is appended to one at a time. */
+  @Override
+  protected void registerMethodCall(Object target, int stackDepth, String name, Object... args) {
+    synchronized (callStack) {
+      super.registerMethodCall(target, stackDepth, name, args)
+    }
+  }
+
   @Override
   def getMethodInterceptor() {
     Closure original = super.getMethodInterceptor()
