@@ -64,11 +64,12 @@ def decide(Map config, Map p, long deadline) {
       try {
         def given
         timeout(time: left, unit: 'SECONDS') {
-          // the engine's page for the decider: what, where, why with the evidence, who asked, what happens, until when
-          given = input(id: p.id, message: p.page ? p.page.join('\n') : "${p.message} ${config.reason}", ok: p.database ? 'Authorize' : 'Roll back',
+          // the engine's page for the decider: the question as the input's message (Jenkins shows it as one heading), and what,
+          // where, why with the evidence, who asked, what happens and until when in the reason's description, line by line
+          given = input(id: p.id, message: p.page ? p.page[0] : "${p.message} ${config.reason}", ok: p.database ? 'Authorize' : 'Roll back',
               submitter: p.submitter, submitterParameter: 'APPROVER',
               parameters: [string(name: 'REASON', defaultValue: '',
-                  description: "Why you decide so, at least 10 characters; journaled under your name.${p.page ? ' ' + p.page.last() : ''}")])
+                  description: (p.page ? p.page.drop(1).join('\n') + '\n\n' : '') + 'Why you decide so, at least 10 characters; journaled under your name.')])
         }
         answer = [decision: 'approve', by: given.APPROVER, reason: given.REASON ?: '']
       } catch (e) {

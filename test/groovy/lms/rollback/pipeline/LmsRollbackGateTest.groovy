@@ -82,11 +82,15 @@ class LmsRollbackGateTest extends LmsPipelineTest {
 
     assertEquals(['LmsGate0', 'LmsGate1'], inputs*.id*.toString())
     assertEquals('lms-release-commanders,lms-devops-leads', inputs[1].submitter)
-    assertTrue(inputs[1].message.contains('escalated: Release Commander did not answer'), inputs[1].message)
-    // the input page is the engine's page for the decider, line by line; the reason's field says until when
-    assertEquals(Contract.read('rollback-awaiting').gate.prompt.page.join('\n'), inputs[0].message)
-    assertTrue(inputs[0].message.contains('scenario B') && inputs[0].message.contains('Requested by dev.smith: '), inputs[0].message)
-    assertTrue(inputs[1].parameters[0].description.endsWith('Decide by 2026-12-07 02:22:00 UTC (10m left); then it escalates to CTO.'),
+    assertTrue(inputs[1].parameters[0].description.contains('escalated: Release Commander did not answer'), inputs[1].parameters[0].description.toString())
+    // the input page is the engine's page for the decider: its question as the heading, the rest line by line in the reason's
+    // description (Jenkins keeps a description's line breaks, not a message's)
+    List page = Contract.read('rollback-awaiting').gate.prompt.page
+    assertEquals(page[0], inputs[0].message)
+    assertTrue(inputs[0].message.contains('scenario B'), inputs[0].message)
+    String described = inputs[0].parameters[0].description
+    assertTrue(described.startsWith(page.drop(1).join('\n')) && described.contains('Requested by dev.smith: '), described)
+    assertTrue(inputs[1].parameters[0].description.contains('Decide by 2026-12-07 02:22:00 UTC (10m left); then it escalates to CTO.'),
         inputs[1].parameters[0].description.toString())
     assertEquals(['timeout@0', 'approve@1'], decisions())
     assertEquals(['0', '1'], lmsctl.verbs('gate', 'remind').collect { FakeLmsctl.value(it, '--level') })

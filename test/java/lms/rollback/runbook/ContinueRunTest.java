@@ -130,6 +130,7 @@ class ContinueRunTest {
       assertTrue(Files.readString(builds().resolve("build-41").resolve("rollback-report.md")).contains("abandoned: it was last active"),
           "its report says why it ended");
       assertEquals(1, count(warRoom.bodies, "ROLLBACK ABANDONED"), warRoom.bodies.toString());
+      assertEquals(1, count(warRoom.bodies, "Stopped after its last journaled entry: abandoned: it was last active"), warRoom.bodies.toString());
       List<Journal.Entry> fresh = Journal.reading(builds().resolve("build-42").resolve(Journal.FILE_NAME)).read();
       assertFalse(fresh.stream().anyMatch(e -> e.type().equals("run.continued")), "nothing carried over");
       assertTrue(late.out().contains("DECISION NEEDED"), late.out());

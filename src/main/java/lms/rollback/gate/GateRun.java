@@ -304,7 +304,7 @@ public final class GateRun {
       lines.add("On approval: " + String.join(" → ", planned.steps().stream().map(lms.rollback.plan.Scenario.Step::title).toList())
           + " (target " + planned.target() + ").");
     }
-    lines.add(gate.title(p) + " decides" + (escalations.isEmpty() ? "" : " (escalated: " + String.join("; ", escalations) + ")") + ".");
+    lines.add(gate.title(p) + (gate.title(p).contains(" and ") ? " decide" : " decides") + (escalations.isEmpty() ? "" : " (escalated: " + String.join("; ", escalations) + ")") + ".");
     String next = p.database() || p.level() + 1 >= gate.levels().size() ? "the rollback is not done (nobody decided)"
         : "it escalates to " + gate.level(p.level() + 1).title();
     lines.add("Decide by " + (opened == null ? "the end of the window (" + Budget.format(left) + ")" : time().stamp(opened.deadline())

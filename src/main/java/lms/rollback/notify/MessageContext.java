@@ -75,7 +75,8 @@ final class MessageContext {
         : "resolved. The deployment that caused degraded service was rolled back at " + time.stamp(at) + "; the service is operational.");
     v.put("INTERRUPTED", "It stopped " + (r.stoppedAt() == null ? "mid-way" : r.stoppedAt().startsWith("after") || r.stoppedAt().startsWith("before")
         ? r.stoppedAt() : "during " + r.stoppedAt()) + ": " + r.stopReason() + ".");
-    v.put("STOPPED", failed ? "Stopped at " + r.stoppedAt() + ": " + r.stopReason() : "");
+    v.put("STOPPED", failed ? "Stopped " + (r.stoppedAt() != null && (r.stoppedAt().startsWith("after") || r.stoppedAt().startsWith("before"))
+        ? r.stoppedAt() : "at " + r.stoppedAt()) + ": " + r.stopReason() : "");
     String why = r.trigger() == null ? "an issue after the release" : r.trigger().condition().toLowerCase(java.util.Locale.ROOT) + " (" + r.trigger().id() + ")";
     v.put("OUTCOME_SENTENCE", !failed ? "The LMS " + r.environment() + " deployment has been rolled back due to " + why + "."
         : !r.changedAnything() ? "A rollback of the LMS " + r.environment() + " deployment was requested due to " + why + " but did not start: "

@@ -172,8 +172,9 @@ public final class ReportBuilder {
         case SCENARIO_ABANDONED -> {
           // a later request may not continue it: it ends here, not completed, where it had stopped
           outcome = RollbackReport.Outcome.FAILED;
-          stoppedAt = interruptedAt != null ? interruptedAt : openStep != null ? openStep : "after the last journaled entry";
-          stopReason = "abandoned: " + d.path("reason").asText();
+          // where it had stopped: its failed step, its interruption, the step open when it was lost
+          stoppedAt = stoppedAt != null ? stoppedAt : interruptedAt != null ? interruptedAt : openStep != null ? openStep : "after its last journaled entry";
+          stopReason = (stopReason != null ? stopReason + "; then " : "") + "abandoned: " + d.path("reason").asText();
           ended = e.ts();
         }
         case SCENARIO_STOPPED -> {
