@@ -51,9 +51,10 @@ public final class RunContinuation {
     if (log.phase() == lms.rollback.audit.RunLog.Phase.STOPPED) {
       // the engine stopped it itself at a failing step and said so (ROLLBACK FAILED): only a run its build lost is continued
       // by the next build; this one's decision and finished steps are not a new build's
+      // why it stopped is in its own stop entry (the report and the message say it once)
       Journal.Entry stop = log.lastSaid();
-      return new Stale(newest.getParent(), "the engine stopped it at " + stop.data().path("stoppedAt").asText("a step") + " ("
-          + stop.data().path("reason").asText("a step failed") + "), and a new build starts a new run rather than continue a failed one");
+      return new Stale(newest.getParent(), "the engine stopped it at " + stop.data().path("stoppedAt").asText("a step")
+          + ", and a new build starts a new run rather than continue a failed one");
     }
     if (RunState.matching(log, call, plan) == null) {
       return new Stale(newest.getParent(), "a new request (" + describe(call) + ") is not the run it left unfinished (" + start.describe()
