@@ -36,6 +36,16 @@ class ContinueRunTest {
     return args;
   }
 
+  /** The Release Commander approves build 41's run at its gate, as the build's input would record it. */
+  private void approveBuild41(String... more) {
+    List<String> args = new ArrayList<>(List.of("gate", "record", "--trigger", "MAN-001", "--level", "0", "--decision", "approve", "--by", "rc.jones",
+        "--groups", "lms-release-commanders", "--requested-by", "dev.smith", "--reason", "confirmed on the error dashboard",
+        "--out-dir", builds().resolve("build-41").toString()));
+    args.addAll(List.of(more));
+    Cli.Run approved = Cli.lmsctl(args.toArray(String[]::new));
+    assertEquals(0, approved.exit(), approved.out() + approved.err());
+  }
+
   private Path builds() {
     return out.resolve("lms-rollback");
   }
@@ -51,10 +61,7 @@ class ContinueRunTest {
       Map<String, String> env = Map.of("LMS_WAR_ROOM_WEBHOOK", warRoom.url());
       // Given build 41: its gate approved by the Release Commander, traffic switched, then the build lost
       assertEquals(5, LmsctlProcess.run(env, build(kubeconfig, 41, "--through", "decision").toArray(String[]::new)).exit());
-      Cli.Run approved = Cli.lmsctl("gate", "record", "--trigger", "MAN-001", "--level", "0", "--decision", "approve", "--by", "rc.jones",
-          "--groups", "lms-release-commanders", "--requested-by", "dev.smith", "--reason", "confirmed on the error dashboard",
-          "--out-dir", builds().resolve("build-41").toString());
-      assertEquals(0, approved.exit(), approved.out() + approved.err());
+      approveBuild41();
       Cli.Run switched = LmsctlProcess.run(env, build(kubeconfig, 41, "--through", "switch-traffic").toArray(String[]::new));
       assertEquals(0, switched.exit(), switched.out() + switched.err());
       long initiated = count(warRoom.bodies, "ROLLBACK INITIATED");
@@ -111,10 +118,7 @@ class ContinueRunTest {
       Map<String, String> env = Map.of("LMS_WAR_ROOM_WEBHOOK", warRoom.url());
       // Given build 41 at its gate, approved by the Release Commander, then lost before its engine went on
       assertEquals(5, LmsctlProcess.run(env, build(kubeconfig, 41, "--plan", plan.toString(), "--through", "decision").toArray(String[]::new)).exit());
-      Cli.Run approved = Cli.lmsctl("gate", "record", "--trigger", "MAN-001", "--level", "0", "--decision", "approve", "--by", "rc.jones",
-          "--groups", "lms-release-commanders", "--requested-by", "dev.smith", "--reason", "confirmed on the error dashboard",
-          "--plan", plan.toString(), "--out-dir", builds().resolve("build-41").toString());
-      assertEquals(0, approved.exit(), approved.out() + approved.err());
+      approveBuild41("--plan", plan.toString());
 
       // When build 42 makes the same request after the plan's gate.continueWithin (2s here)
       Thread.sleep(3000);
@@ -173,9 +177,7 @@ class ContinueRunTest {
       Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig.yaml"));
       Map<String, String> env = Map.of("LMS_WAR_ROOM_WEBHOOK", warRoom.url());
       assertEquals(5, LmsctlProcess.run(env, build(kubeconfig, 41, "--through", "decision").toArray(String[]::new)).exit());
-      assertEquals(0, Cli.lmsctl("gate", "record", "--trigger", "MAN-001", "--level", "0", "--decision", "approve", "--by", "rc.jones",
-          "--groups", "lms-release-commanders", "--requested-by", "dev.smith", "--reason", "confirmed on the error dashboard",
-          "--out-dir", builds().resolve("build-41").toString()).exit());
+      approveBuild41();
       // Given the build's engine still running in its folder (held after the switch), as when a stage's branch failed
       Map<String, String> held = new java.util.HashMap<>(env);
       held.put(LmsctlProcess.HOLD_AFTER, "switch.after");

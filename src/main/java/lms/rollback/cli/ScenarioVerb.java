@@ -185,8 +185,10 @@ abstract class ScenarioVerb extends Verb {
   /** How this call waits at the gate: not at all, here (--wait), or here taking a build's answers (--decisions-from, every 100 ms). */
   private RollbackRun.Waiting waiting() {
     if (decisionsFrom != null) {
+      // the controller's key signs what the engine records, as gate record's --sign-with default does
+      String signWith = System.getenv("LMS_DECISION_KEY");
       var signing = new lms.rollback.gate.DecisionRecorder.Signing(plan.environmentName(),
-          System.getenv("LMS_DECISION_KEY") == null || System.getenv("LMS_DECISION_KEY").isBlank() ? null : Path.of(System.getenv("LMS_DECISION_KEY")), null);
+          signWith == null || signWith.isBlank() ? null : Path.of(signWith), null);
       var inbox = new lms.rollback.gate.DecisionInbox(decisionsFrom, System.getenv(lms.rollback.gate.DecisionInbox.KEY_VARIABLE),
           lms.rollback.gate.DecisionInbox.recorders(plan.plan(), output.outDir(), signing));
       return new RollbackRun.Waiting(true, 1.0, Duration.ofMillis(100), inbox);
