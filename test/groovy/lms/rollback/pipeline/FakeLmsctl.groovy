@@ -20,9 +20,10 @@ d="$FAKE_LMSCTL_DIR"
 while ! mkdir "$d/lock" 2>/dev/null; do sleep 0.01; done
 trap 'rmdir "$d/lock" 2>/dev/null' EXIT
 n=$(( $(cat "$d/count" 2>/dev/null || echo 0) + 1 ))
-echo "$n" > "$d/count"
 printf '%s\\0' "$@" > "$d/call.$n.args"
 env > "$d/call.$n.env"
+# the count last, and by rename: a test reading the calls from another branch meanwhile never sees a half-written call
+echo "$n" > "$d/count.new" && mv "$d/count.new" "$d/count"
 key="$1"
 case "${2:-}" in -*|'') ;; *) key="$1-$2" ;; esac
 through=""
