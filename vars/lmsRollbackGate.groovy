@@ -122,7 +122,7 @@ def hand(Map config, Map p, Map answer, List groups) {
                 level: p.database ? '' : "${p.level}".toString(), database: p.database ? 'true' : 'false', requestedBy: config.requestedBy]
   writeFile(file: "${dir}/${n}.json", text: signedAnswer(fields, config.decisions.key as String))
   String reply = "${dir}/${n}.answer.json"
-  waitUntil(initialRecurrencePeriod: 100, quiet: true) {
+  lmsWaitUntil(firstPollMillis: 100) {
     return fileExists(reply) || config.engineEnded()
   }
   if (!fileExists(reply)) {
@@ -137,7 +137,7 @@ def hand(Map config, Map p, Map answer, List groups) {
 def followEngine(Map config, Map p) {
   String file = "${config.decisions.dir}/gate.json"
   Map seen = null
-  waitUntil(initialRecurrencePeriod: 250, quiet: true) {
+  lmsWaitUntil {
     seen = fileExists(file) ? lmsctlRun.parseJson(readFile(file)) as Map : null
     return config.engineEnded() || (seen != null && (seen.status != 'open' || seen.prompt?.id != p.id))
   }

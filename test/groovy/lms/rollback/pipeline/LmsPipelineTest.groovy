@@ -32,6 +32,14 @@ trait LmsFakes {
   List inputAnswers = []
   List<Map> inputs = Collections.synchronizedList([])
   List<Map> timeouts = Collections.synchronizedList([])
+  /** The timeouts around prompts (in seconds), without lmsWaitUntil's slices (in milliseconds). */
+  List<Map> promptTimeouts() {
+    return timeouts.findAll { it.unit == 'SECONDS' }
+  }
+  /** The deadlines of the timeouts the current thread (a parallel branch) is inside. */
+  ThreadLocal<List<Long>> timeoutDeadlines = new ThreadLocal<>()
+  /** Each pause of a waitUntil between two looks at its condition, in milliseconds. */
+  List<Long> waitUntilPolls = Collections.synchronizedList([])
   /** What happened, in order: "lmsctl VERB SUB", "input ID", "parallel BRANCH,…". */
   List<String> events = Collections.synchronizedList([])
   List<Map> parallels = Collections.synchronizedList([])
@@ -110,11 +118,20 @@ trait LmsFakes {
     })
     // waitUntil as Jenkins runs it: the condition at once, then again after initialRecurrencePeriod, 1.2 times longer each time,
     // at most 15 s apart; one that never holds fails the test after a minute instead of hanging it
+    // waitUntil as Jenkins runs it: the condition at once, then again after initialRecurrencePeriod, 1.2 times longer each time,
+    // at most 15 s apart; ended by an enclosing timeout that runs out, as the controller interrupts it; one that never
+    // holds fails the test after a minute instead of hanging it
     helper.registerAllowedMethod('waitUntil', [Map, Closure], { Map m, Closure condition ->
       long period = (m.initialRecurrencePeriod ?: 250) as long
       long deadline = System.currentTimeMillis() + 60000
       while (!helper.callClosure(condition)) {
         if (System.currentTimeMillis() > deadline) throw new Exception('waitUntil: the condition did not hold within a minute')
+        long bound = timeoutDeadlines.get() ? timeoutDeadlines.get().min() : Long.MAX_VALUE
+        if (System.currentTimeMillis() + period > bound) {
+          Thread.sleep(Math.max(0L, bound - System.currentTimeMillis()))
+          throw new FlowInterruptedException(new TimeoutStepExecutionExceededTimeout())
+        }
+        waitUntilPolls << period
         Thread.sleep(period)
         period = Math.min((long) (period * 1.2), 15000L)
       }
@@ -129,9 +146,17 @@ trait LmsFakes {
     helper.registerAllowedMethod('sleep', [Map], null)
     helper.registerAllowedMethod('lock', [Map, Closure], { Map m, Closure body -> helper.callClosure(body) })
     helper.registerAllowedMethod('milestone', [Map], null)
+    // timeout as Jenkins runs it: the body, interrupted when its time runs out (here: a waitUntil inside it)
     helper.registerAllowedMethod('timeout', [Map, Closure], { Map t, Closure body ->
       timeouts << t
-      helper.callClosure(body)
+      long ms = java.util.concurrent.TimeUnit.valueOf((t.unit ?: 'MINUTES') as String).toMillis(t.time as long)
+      if (timeoutDeadlines.get() == null) timeoutDeadlines.set([])
+      timeoutDeadlines.get() << System.currentTimeMillis() + ms
+      try {
+        return helper.callClosure(body)
+      } finally {
+        timeoutDeadlines.get().remove(timeoutDeadlines.get().size() - 1)
+      }
     })
     helper.registerAllowedMethod('input', [Map], { Map p ->
       inputs << p

@@ -62,8 +62,8 @@ class LmsRollbackGateTest extends LmsPipelineTest {
 
     assertEquals('lms-release-commanders', inputs[0].submitter)
     assertEquals('APPROVER', inputs[0].submitterParameter)
-    assertEquals('SECONDS', timeouts[0].unit)
-    assertTrue(timeouts[0].time <= 300 && timeouts[0].time > 280, timeouts.toString())
+    assertEquals('SECONDS', promptTimeouts()[0].unit)
+    assertTrue(promptTimeouts()[0].time <= 300 && promptTimeouts()[0].time > 280, promptTimeouts().toString())
     assertEquals(['approve@0'], decisions())
     def record = lmsctl.verbs('gate', 'record')[0]
     assertEquals('https://jenkins.example.com/job/Rollback/41/', FakeLmsctl.value(record, '--build-url'))
@@ -105,7 +105,7 @@ class LmsRollbackGateTest extends LmsPipelineTest {
     run(GATE)
 
     assertEquals(['LmsGate0', 'LmsGate0'], inputs*.id*.toString())
-    assertTrue(timeouts[1].time <= timeouts[0].time, 'the second ask gets what is left of the same window')
+    assertTrue(promptTimeouts()[1].time <= promptTimeouts()[0].time, 'the second ask gets what is left of the same window')
     assertEquals(['approve@0', 'approve@0'], decisions())
     assertEquals(1, lmsctl.verbs('gate', 'remind').size(), 'one prompt, one set of reminders')
   }
@@ -135,6 +135,6 @@ class LmsRollbackGateTest extends LmsPipelineTest {
     assertEquals(['approve@db', 'approve@db'], decisions())
     // the second person is asked at once, within the same prompt's decision: not after the first set of reminders ends
     assertEquals(1, lmsctl.verbs('gate', 'remind').size(), 'one prompt, one set of reminders, however many people it needs')
-    assertTrue(timeouts[1].time <= timeouts[0].time, 'the second person gets what is left of the same window')
+    assertTrue(promptTimeouts()[1].time <= promptTimeouts()[0].time, 'the second person gets what is left of the same window')
   }
 }
