@@ -71,8 +71,9 @@ def call(Map userConfig = [:]) {
                 // the engine waits for a person before a step (§1.2 data review, §4.1 pending transactions): Jenkins asks
                 // whom it names, records the answer the way it says, and starts it again; the step's stage waits meanwhile
                 while (last.status == 5 && last.json?.state == 'awaiting-decision' && last.json?.person) {
+                  // the person's own budget where the plan gives one (the DBA's pause, §4.1 #4), else the step's
                   Map waiting = steps.find { it.action == last.json.stoppedAt } ?: [budgetSeconds: 3600]
-                  askPerson(config, last.json.person, waiting.budgetSeconds as long)
+                  askPerson(config, last.json.person, (last.json.person.budgetSeconds ?: waiting.budgetSeconds) as long)
                   last = engine(config, [])
                 }
               } finally {
@@ -88,7 +89,7 @@ def call(Map userConfig = [:]) {
                       signingKey: config.signingKey, archive: false, decisions: decisions, engineEnded: { -> ended != null })
                   if (gate.status != 'approved') {
                     // the engine ends the run at its gate: rejected or undecided, it says so, tells the war room and reports
-                    waitUntil(initialRecurrencePeriod: 250, quiet: true) { return ended != null }
+                    lmsWaitUntil { return ended != null }
                     outcome = 'NOT AUTHORIZED'
                     currentBuild.result = 'ABORTED'
                     error("lmsRollback: nothing was rolled back: ${gate.status == 'rejected' ? 'rejected by ' + gate.closedBy : 'nobody decided in time (' + gate.closedBy + ')'}")
@@ -150,18 +151,19 @@ String stopOf(Throwable e) {
 /**
  * Waits for the engine's file of {@code action} (lmsctl writes OUT_DIR/steps/ACTION.json as each step ends) or for the
  * engine's end, whichever comes first, and returns the step's outcome — or null when the engine ended without it.
- * waitUntil, not sh: no process per stage, and quiet, so the console holds the engine's lines and not the polls.
+ * lmsWaitUntil, not sh: no process per stage, quiet (the console holds the engine's lines, not the polls), and never
+ * more than about a second late, where waitUntil alone noticed a long step's end up to 15 s after it.
  */
 def follow(Map config, String action, Closure engineEnd) {
   String file = "${config.outDir}/steps/${action}.json"
-  waitUntil(initialRecurrencePeriod: 250, quiet: true) {
+  lmsWaitUntil {
     return fileExists(file) || engineEnd() != null
   }
   // the file is read by a step, then parsed outside CPS: no parser is alive when the controller saves the program
   String text = fileExists(file) ? readFile(file) : null
   Map done = text == null ? null : lmsctlRun.parseJson(text) as Map
   // after a failed step the engine stops the run (its report, the war room) and exits: the stage fails with its exit code
-  if (done == null || !done.ok) waitUntil(initialRecurrencePeriod: 250, quiet: true) { return engineEnd() != null }
+  if (done == null || !done.ok) lmsWaitUntil { return engineEnd() != null }
   return done
 }
 
@@ -176,7 +178,9 @@ def askPerson(Map config, Map person, long budgetSeconds) {
   }
   if (!answer.ANSWER?.trim()) error("lmsRollback: the answer to \"${person.ask}\" was empty; the run waits. Run the build again to be asked again")
   List args = ['audit', 'record', '--type', person.record]
-  person.fields.each { k, v -> args += ['--field', "${k}=${v}"] }
+  // the groups that count are those Jenkins knows the answerer by (the input's submitter let only the role's people answer)
+  Map fields = person.fields.containsKey('groups') ? person.fields + [groups: lmsUserGroups(answer.ANSWERED_BY).join(',')] : person.fields
+  fields.each { k, v -> args += ['--field', "${k}=${v}"] }
   args += ['--field', "${person.answerField}=${answer.ANSWER}", '--out-dir', config.outDir]
   def recorded = lmsctlRun(args: args, outDir: config.outDir, actor: answer.ANSWERED_BY)
   if (recorded.status != 0) error("lmsRollback: the answer could not be recorded (lmsctl exit ${recorded.status}): ${recorded.reason}")

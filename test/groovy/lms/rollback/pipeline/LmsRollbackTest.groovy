@@ -62,7 +62,7 @@ class LmsRollbackTest extends LmsPipelineTest {
     // the input is the engine's prompt: its id, its deciders, its time left
     assertEquals('LmsGate0', inputs[0].id)
     assertEquals('lms-release-commanders', inputs[0].submitter)
-    assertEquals(Contract.read('rollback-awaiting').gate.prompt.leftSeconds as long, timeouts[0].time as long)
+    assertEquals(Contract.read('rollback-awaiting').gate.prompt.leftSeconds as long, promptTimeouts()[0].time as long)
     def record = lmsctl.verbs('gate', 'record')[0]
     assertEquals(['approve', 'rc.jones', '0', 'dev.smith'], ['--decision', '--by', '--level', '--requested-by'].collect { FakeLmsctl.value(record, it) })
     // the journal's actor is the person: the requester for the run, the approver for the decision
@@ -241,6 +241,35 @@ class LmsRollbackTest extends LmsPipelineTest {
     // and the engine was called again: it went on from where it waited, to the end
     assertEquals(['decision', 'end', 'end'], throughs())
     assertTrue(binding.getVariable('currentBuild').description.contains('SUCCESS'))
+  }
+
+  @Test
+  void theDbasPauseIsAskedWithinItsOwnBudgetNotTheAnnouncementsThirtySeconds() {
+    // Given scenario C waiting before its announcement for the DBA's pause (§4.1 #4), which the plan gives 10m of its own
+    Closure pause = { Map m ->
+      m.stoppedAt = 'announce'
+      m.person = [task: 'PENDING TRANSACTIONS (§4.1 #4): this scenario changes the database; the DBA pauses pending transactions first',
+                  message: 'PENDING TRANSACTIONS (§4.1 #4): …', record: 'checklist.done', fields: [step: '4', groups: 'lms-dbas'], answerField: 'note',
+                  ask: 'How were pending transactions paused (or why none were pending)?', submitters: ['lms-dbas'], budgetSeconds: 600]
+    }
+    new File(lmsctl.dir, 'answers').listFiles().findAll { it.name.startsWith('rollback@decision.q') }*.delete()
+    lmsctl.answer('rollback@decision', 0, Contract.text('rollback-awaiting-review', pause).replace('"awaiting-decision"', '"paused"'))
+    lmsctl.answerOnce('rollback', 5, Contract.text('rollback-awaiting-review', pause), 'lmsctl rollback: waiting for the DBA')
+    lmsctl.answer('rollback', 0, Contract.text('rollback-completed', withTheReview))
+    lmsctl.answer('audit-record', 0, '{"seq":31,"type":"checklist.done"}')
+    inputAnswers << [ANSWERED_BY: 'dba.kim', ANSWER: 'writers paused at the pool, none pending']
+
+    run("lmsRollback(scenario: 'B', trigger: 'AUTO-001', env: 'production', reason: 'error rate 7%', requestedBy: 'dev.smith')")
+
+    // Then the DBAs were asked within the pause's 600 s, and the groups recorded are Jenkins' own for the answerer (none
+    // here: no controller), never the plan's group copied from the engine's question
+    def asked = inputs.find { it.id == 'LmsPerson' }
+    assertEquals('lms-dbas', asked.submitter)
+    assertEquals(600L, timeouts.find { it.unit == 'SECONDS' }.time as long)
+    def record = lmsctl.verbs('audit', 'record')[0]
+    assertTrue(record.contains('groups='), record.toString())
+    assertFalse(record.contains('groups=lms-dbas'), record.toString())
+    assertTrue(record.contains('note=writers paused at the pool, none pending'), record.toString())
   }
 
   @Test

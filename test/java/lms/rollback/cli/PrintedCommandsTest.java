@@ -18,6 +18,7 @@ import lms.rollback.audit.Journal;
 import lms.rollback.core.PrintedCommand;
 import lms.rollback.testing.Cli;
 import lms.rollback.testing.LmsctlProcess;
+import lms.rollback.testing.ServedSandbox;
 import lms.rollback.testing.Tool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,9 +56,8 @@ class PrintedCommandsTest {
   @Test
   void everyTryLineOfTheServedSandboxWorksAsPrinted() throws Exception {
     Path launcher = LmsctlProcess.launcher(dir);
-    LmsctlProcess serve = serve(launcher);
-    try {
-      String printed = awaitServed(serve);
+    try (ServedSandbox serve = serve(launcher)) {
+      String printed = serve.printed();
       List<String> lines = commandsIn(printed, launcher);
       assertEquals(5, lines.size(), printed);
       // Given the served sandbox, when each line is pasted in its order: look, watch (Green errs: AUTO-001 rolls back), verify, smoke,
@@ -77,17 +77,14 @@ class PrintedCommandsTest {
         assertTrue(run.out().contains("lms-vs"), run.out());
       }
 
-    } finally {
-      stop(serve);
     }
   }
 
   @Test
   void theGatesHintPastedByTheDeciderDecidesAndTheSameCommandGoesOn() throws Exception {
     Path launcher = LmsctlProcess.launcher(dir);
-    LmsctlProcess serve = serve(launcher);
-    try {
-      List<String> lines = commandsIn(awaitServed(serve), launcher);
+    try (ServedSandbox serve = serve(launcher)) {
+      List<String> lines = commandsIn(serve.printed(), launcher);
       // Given a manual trigger: the run stops at its gate and prints how to decide: pasted by a Release Commander, it decides
       String kubeconfig = lines.get(0).replaceAll(".* --kubeconfig (\\S+) .*", "$1");
       String plan = lines.get(0).replaceAll(".* --plan (\\S+) .*", "$1");
@@ -118,8 +115,6 @@ class PrintedCommandsTest {
       List<String> tail = after.subList(after.lastIndexOf("verb.start"), after.size());
       assertTrue(tail.contains("scenario.already-done"), tail.toString());
       assertFalse(tail.stream().anyMatch(t -> t.startsWith("gate.") || t.startsWith("notify.") || t.equals("scenario.start")), tail.toString());
-    } finally {
-      stop(serve);
     }
   }
 
@@ -151,24 +146,7 @@ class PrintedCommandsTest {
   }
 
   /** `lmsctl sandbox --serve`, printing commands that name {@code launcher}. */
-  LmsctlProcess serve(Path launcher) throws Exception {
-    Path out = Files.createDirectories(dir.resolve("sandbox"));
-    return LmsctlProcess.start(Map.of("LMSCTL_COMMAND", launcher.toString()), List.of("sandbox", "--serve", "--out-dir", out.toString()));
-  }
-
-  static void stop(LmsctlProcess serve) throws InterruptedException {
-    serve.process().destroy();
-    serve.process().waitFor(30, TimeUnit.SECONDS);
-  }
-
-  private static String awaitServed(LmsctlProcess serve) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (System.nanoTime() < deadline) {
-      String out = serve.stdoutText();
-      if (out.contains("Press Ctrl-C to stop.")) return out;
-      if (!serve.process().isAlive()) throw new AssertionError("sandbox --serve ended: " + out + serve.stderrText());
-      Thread.sleep(200);
-    }
-    throw new AssertionError("sandbox --serve never served: " + serve.stderrText());
+  ServedSandbox serve(Path launcher) throws Exception {
+    return ServedSandbox.start(dir.resolve("sandbox"), Map.of("LMSCTL_COMMAND", launcher.toString()));
   }
 }

@@ -53,17 +53,28 @@ class PreRollbackChecklistTest {
     try (Sandbox sandbox = Sandbox.start(out)) {
       Journal journal = sandbox.journal;
       journal.append(Event.SCENARIO_START, Map.of("scenario", "C", "environment", Sandbox.ENV, "trigger", "MAN-004"));
-      PreRollbackChecklist checklist = new PreRollbackChecklist(Sandbox.PLAN, sandbox.engine(), sandbox.env, out.toString(), true, false, List.of("lms-dbas"));
+      java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+      PreRollbackChecklist checklist = new PreRollbackChecklist(Sandbox.PLAN, sandbox.engine(), sandbox.env, out.toString(), true, false, () -> {
+        told.incrementAndGet();
+        journal.append(Event.NOTIFY_SKIPPED, Map.of("message", PreRollbackChecklist.PAUSE_MESSAGE, "channel", "war-room", "status", "skipped"));
+      });
 
       PersonNeeded wanted = checklist.missing();
 
+      // the run waits for the plan's DBA role, within the pause's own budget (10m), and the DBA was told — once
       assertNotNull(wanted, "nothing recorded yet: the run waits");
       assertEquals("checklist.done", wanted.record());
-      assertEquals(Map.of("step", "4"), wanted.fields());
+      assertEquals(Map.of("step", "4", "groups", "lms-dbas"), wanted.fields());
       assertEquals(List.of("lms-dbas"), wanted.submitters());
-      assertTrue(wanted.message().contains("lmsctl audit record --type checklist.done --field step=4 --field note="), wanted.message());
+      assertEquals(600, wanted.budgetSeconds());
+      assertTrue(wanted.message().contains("lmsctl audit record --type checklist.done --field step=4 --field groups=lms-dbas --field note="), wanted.message());
+      assertNotNull(checklist.missing());
+      assertEquals(1, told.get(), "the DBA is told once, however often the run asks");
 
-      new Journal(out, "dba.lee").append(Event.CHECKLIST_DONE, Map.of("step", "4", "note", "writes paused at the connection pool"));
+      // someone outside the DBA role does not count; a DBA does
+      new Journal(out, "intern.joe").append(Event.CHECKLIST_DONE, Map.of("step", "4", "note", "looked fine to me"));
+      assertNotNull(checklist.missing(), "intern.joe is not of the DBA role: still waiting");
+      new Journal(out, "dba.lee").append(Event.CHECKLIST_DONE, Map.of("step", "4", "groups", "lms-dbas", "note", "writes paused at the connection pool"));
       assertNull(checklist.missing());
       assertTrue(checklist.run().contains("#4 done (confirmed by dba.lee: writes paused at the connection pool)"));
     }
@@ -73,7 +84,7 @@ class PreRollbackChecklistTest {
   void aRehearsalOfAScenarioThatChangesDataDoesNotWaitAndSaysWhy() throws Exception {
     try (Sandbox sandbox = Sandbox.start(out)) {
       sandbox.journal.append(Event.SCENARIO_START, Map.of("scenario", "C", "environment", Sandbox.ENV, "trigger", "MAN-004", "rehearsal", true));
-      PreRollbackChecklist checklist = new PreRollbackChecklist(Sandbox.PLAN, sandbox.engine(), sandbox.env, out.toString(), true, true, List.of("lms-dbas"));
+      PreRollbackChecklist checklist = new PreRollbackChecklist(Sandbox.PLAN, sandbox.engine(), sandbox.env, out.toString(), true, true, () -> { });
 
       assertNull(checklist.missing(), "a rehearsal does not wait for the DBA");
       String said = checklist.run();

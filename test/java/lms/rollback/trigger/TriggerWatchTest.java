@@ -168,6 +168,76 @@ class TriggerWatchTest {
   }
 
   @Test
+  void aManualTriggerIsAlertedOnceEscalatedOnceAndAnAutomaticOneStillRollsBackAfterIt() throws Exception {
+    // Given MAN-001 decided within 6s (the plan's 5m, shortened), and Green erring at 3 %, then at 8 %
+    Plan plan = new lms.rollback.plan.PlanLoader().parse(TestPlans.fastYaml().replace(
+        "{ id: MAN-001, type: technical, condition: \"Elevated error rate\",            threshold: \"1-5% sustained\",               decisionTime: 5m",
+        "{ id: MAN-001, type: technical, condition: \"Elevated error rate\",            threshold: \"1-5% sustained\",               decisionTime: 6s")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8), "MAN-001 in 6s");
+    assertEquals(Duration.ofSeconds(6), new lms.rollback.gate.Authority(plan).gateFor("MAN-001", null).levels().get(0).window());
+    exporter.set("lms-green", new Traffic(40, 3, 0.08, 0));
+    java.util.List<String> told = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    TriggerWatch.Alerts alerts = new TriggerWatch.Alerts() {
+      @Override
+      public void manual(java.util.Map<String, Object> recommendation, boolean escalated) {
+        told.add(recommendation.get("trigger") + (escalated ? " escalated" : " alerted"));
+        if (escalated) exporter.set("lms-green", new Traffic(40, 20, 0.08, 0));
+      }
+
+      @Override
+      public void blocked(Evaluation held, String why) {
+        told.add("blocked");
+      }
+    };
+    AtomicInteger switches = new AtomicInteger();
+    TriggerWatch w = new TriggerWatch(plan, new TriggerEvaluator(plan.verification(), new PrometheusClient(prometheus.url(), Duration.ofSeconds(2))),
+        sandbox.journal, sandbox.progress::add, Clock.systemUTC());
+
+    // When the watch runs
+    TriggerWatch.Result r = w.watch("production", sandbox.env, INTERVAL, Duration.ofSeconds(90), false, e -> {
+      switches.incrementAndGet();
+      return String.join("; ", new TrafficSwitch(sandbox.engine()).execute(new TrafficSwitch.Request("production", sandbox.env, null)).after());
+    }, alerts);
+
+    // Then MAN-001 was alerted once and escalated once while the watch went on, and AUTO-001 rolled back after it
+    assertEquals(java.util.List.of("MAN-001 alerted", "MAN-001 escalated"), told.subList(0, 2), told.toString());
+    assertEquals(2, told.size(), told.toString());
+    assertEquals(TriggerWatch.Outcome.rolled_back, r.outcome(), String.valueOf(r.evidence()));
+    assertEquals("AUTO-001", r.evidence().trigger());
+    assertEquals(1, switches.get());
+    assertTrue(onBlue());
+  }
+
+  @Test
+  void anAutomaticRollbackThatCannotStartIsToldOnceAndTheWatchGoesOn() {
+    // Given AUTO-001 holding, and the environment held by a run that is mid-step for the first three attempts
+    exporter.set("lms-green", new Traffic(40, 20, 0.08, 0));
+    AtomicInteger attempts = new AtomicInteger();
+    java.util.List<String> told = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    TriggerWatch.Alerts alerts = new TriggerWatch.Alerts() {
+      @Override
+      public void manual(java.util.Map<String, Object> recommendation, boolean escalated) {}
+
+      @Override
+      public void blocked(Evaluation held, String why) {
+        told.add(held.trigger() + ": " + why);
+      }
+    };
+
+    // When the watch runs
+    TriggerWatch.Result r = watch(prometheus.url()).watch("production", sandbox.env, INTERVAL, Duration.ofSeconds(60), false, e -> {
+      if (attempts.incrementAndGet() <= 3) throw new TriggerWatch.Blocked("environment is locked: lease held by 'build 7'");
+      return "switched";
+    }, alerts);
+
+    // Then the war room heard it once, and the rollback ran once the environment was free
+    assertEquals(java.util.List.of("AUTO-001: environment is locked: lease held by 'build 7'"), told);
+    assertEquals(4, attempts.get());
+    assertEquals(TriggerWatch.Outcome.rolled_back, r.outcome());
+    assertTrue(sandbox.journal.read().stream().filter(e -> e.type().equals("trigger.blocked")).count() == 3);
+  }
+
+  @Test
   void aCriticalSecurityAlertRollsBackOnAuto004() {
     exporter.securityAlerts(1);
 

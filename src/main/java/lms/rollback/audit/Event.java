@@ -17,6 +17,8 @@ public enum Event {
   ANNOUNCE("announce"),
   BLUE_REDEPLOYED("blue.redeployed"),
   CHECK_RESULT("check.result"),
+  // checks a step could not make (a --cluster-only run reaches neither Blue's HTTP endpoints nor Prometheus)
+  CHECKS_NOT_MADE("checks.not-made"),
   // the pre-rollback checklist (§4.1); people may record items by hand
   CHECKLIST_DONE("checklist.done", Origin.PEOPLE),
   CHECKLIST_ITEM("checklist.item", Origin.PEOPLE),
@@ -56,6 +58,8 @@ public enum Event {
   LEASE_ACQUIRED("lease.acquired"),
   LEASE_KEPT("lease.kept"),
   LEASE_RELEASED("lease.released"),
+  // an automatic rollback took the environment over from a run waiting for its decision (§3.2)
+  LEASE_SUPERSEDED("lease.superseded"),
   // Green's logs preserved (§7.1 #3)
   LOGS_DIGESTS("logs.digests"),
   LOGS_FAILED("logs.failed"),
@@ -112,6 +116,8 @@ public enum Event {
   SWITCH_NOOP("switch.noop"),
   SWITCH_REFUSED("switch.refused"),
   // triggers measured, fired and acted on
+  // an automatic trigger held but its rollback could not start (the environment held mid-step): the watch went on
+  TRIGGER_BLOCKED("trigger.blocked"),
   TRIGGER_CHANGED("trigger.changed"),
   TRIGGER_EVALUATED("trigger.evaluated"),
   TRIGGER_FIRED("trigger.fired"),

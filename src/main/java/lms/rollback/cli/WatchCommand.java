@@ -23,11 +23,13 @@ import picocli.CommandLine.Option;
         "",
         "Every --interval, evaluates each measurable trigger against Prometheus: AUTO-001 error rate > 5 %% sustained for 5 minutes, AUTO-002 0 %% success for 2 minutes, AUTO-003 100 %% database connection failures, AUTO-004 a firing critical security alert, and MAN-001 (1-5 %% sustained) and MAN-002 (p95 > 2x baseline). Sustained means every sample of the window holds, read back with a range query, so restarting the watch does not reset the clock; missing data never makes a trigger hold.",
         "",
-        "An AUTO trigger that holds starts the rollback at once, with no approval (§2.1 \"Alert + Auto-rollback\"): the same engine run as 'lmsctl rollback --scenario S --trigger ID' — preflight, the §6.1 alert, the switch, Blue's verification, Green's shutdown, the report — journals the trigger with its evidence and exits 10. A MAN trigger that holds does not switch: it prints a recommendation (JSON with -o json) naming the authority that must decide, and exits 11. --dry-run evaluates and reports only. The watch stops by itself after --for."},
+        "An AUTO trigger that holds starts the rollback at once, with no approval (§2.1 \"Alert + Auto-rollback\"): the same engine run as 'lmsctl rollback --scenario S --trigger ID' — preflight, the §6.1 alert, the switch, Blue's verification, Green's shutdown, the report — journals the trigger with its evidence and exits 10. A run of the environment that only waits for its decision (nothing changed yet) does not hold it up: the automatic run takes the environment over and that run ends as superseded (§3.2: the automatic branch is immediate); a run that is mid-step is never interrupted: the war room and the on-call are told who holds the environment and what to do, once, and the watch tries again each round.",
+        "",
+        "A MAN trigger that holds does not switch: the watch alerts its authority once (the war room, and the deciding role's addresses of §3.3, with the evidence and the decision window), escalates once to the next role when it goes on holding past its decision time, and goes on watching — an AUTO threshold reached later still rolls back on its own. --dry-run evaluates and reports only. The watch ends with a rollback, or after --for."},
     footerHeading = "%nExit codes:%n",
     footer = {"  0  no trigger held for the whole --for", "  10 an automatic trigger held: the rollback ran to its end (on --dry-run: would have)",
         "  2, 3, 4, 5  an automatic trigger held but the rollback was refused or stopped (see 'rollback' in the JSON, and its report): a preflight check failed, Blue not ready, verification failed, …",
-        "  11 a manual trigger held: a decision is needed (see the recommendation)", "", "Example:",
+        "  11 a manual trigger held during the watch and no rollback ran: a decision is needed (see the recommendation)", "", "Example:",
         "  lmsctl watch --env production --for 4h --interval 10s", ""})
 final class WatchCommand extends ClusterVerb {
 
@@ -83,9 +85,16 @@ final class WatchCommand extends ClusterVerb {
     int[] runExit = {ExitCode.ROLLED_BACK};
     Map<String, Object> rollback = new LinkedHashMap<>();
     List<String> steps = new ArrayList<>();
+    java.util.Set<String> alertedAuto = new java.util.HashSet<>();
     TriggerWatch.Result r = watch.watch(plan.environmentName(), env, interval, forHow, dryRun, e -> {
-      List<String> alerts = new ArrayList<>(alert(cluster, "auto-trigger"));
-      RollbackRun.Outcome o = rollBack(cluster, env, e);
+      // the alert goes out once per trigger, not again at each attempt while the environment is held
+      List<String> alerts = new ArrayList<>(alertedAuto.add(e.trigger()) ? alert(cluster, "auto-trigger") : List.of());
+      RollbackRun.Outcome o;
+      try {
+        o = rollBack(cluster, env, e);
+      } catch (lms.rollback.cluster.EnvironmentLease.HeldException held) {
+        throw new TriggerWatch.Blocked(held.getMessage());
+      }
       if (o.exitCode() != ExitCode.OK) runExit[0] = o.exitCode();
       var state = o.result().status();
       if (state != lms.rollback.runbook.ScenarioRunner.Status.COMPLETED && state != lms.rollback.runbook.ScenarioRunner.Status.ALREADY_DONE) {
@@ -103,6 +112,20 @@ final class WatchCommand extends ClusterVerb {
           lms.rollback.runbook.StepTimer.seconds(o.result().total()), o.result().target() == null ? "?" : lms.rollback.plan.Budget.format(o.result().target())));
       o.reports().forEach(f -> steps.add("  report: " + f));
       return o.result().status().key() + (o.result().reason() == null ? "" : ": " + o.result().reason());
+    }, new TriggerWatch.Alerts() {
+      @Override
+      public void manual(Map<String, Object> recommendation, boolean escalated) {
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> levels = (List<Map<String, Object>>) ((Map<String, Object>) recommendation.get("gate")).get("levels");
+        // the deciding role (the next one once it is overdue), by the plan's §3.3 contacts
+        Map<String, Object> level = levels.get(escalated && levels.size() > 1 ? 1 : 0);
+        alertAuthority(cluster, escalated ? "manual-trigger-overdue" : "manual-trigger", String.valueOf(level.get("role")));
+      }
+
+      @Override
+      public void blocked(lms.rollback.trigger.Evaluation held, String why) {
+        alert(cluster, "auto-blocked");
+      }
     });
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("outcome", r.outcome().name());
@@ -142,6 +165,22 @@ final class WatchCommand extends ClusterVerb {
       sent.add(d.message() + ": " + d.status());
     }
     return sent;
+  }
+
+  /**
+   * §3.2 "Alert Release Commander": each message the plan sends after {@code event}; an email without a role of its own
+   * goes to the deciding {@code role}'s addresses (§3.3).
+   */
+  private void alertAuthority(ClusterSession cluster, String event, String role) {
+    var p = plan.plan();
+    var notifier = lms.rollback.notify.Notifier.defaults(p, cluster.journal(), cluster.progress());
+    List<String> to = p.roles().containsKey(role) ? p.roles().get(role).email() : List.of();
+    for (var c : p.communications()) {
+      if (!c.after().equals(event)) continue;
+      boolean email = p.channels().get(c.channel()).kind() == lms.rollback.plan.Runbook.ChannelKind.email;
+      var d = email && c.to() == null ? notifier.deliver(notifier.render(c.message()), to) : notifier.send(c.message(), false);
+      cluster.progress().say("  message " + d.message() + " on " + d.channel() + ": " + d.status() + (d.detail() == null ? "" : " (" + d.detail() + ")"));
+    }
   }
 
   /** The run a held trigger starts, as 'rollback' assembles it: the same database side from the same options. */

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +38,26 @@ public final class EnvironmentLease implements AutoCloseable {
   private ScheduledExecutorService renewer;
   private volatile boolean held;
 
+  /** On a lease whose holder waits for a person's decision and has changed nothing: the trigger it waits on. */
+  static final String AWAITING_DECISION = "lms-rollback.company.com/awaiting-decision";
+  /** Left by an automatic rollback that took the lease over from a waiting run: that run's holder, and why. */
+  static final String SUPERSEDED_HOLDER = "lms-rollback.company.com/superseded-holder";
+  static final String SUPERSEDED_BY = "lms-rollback.company.com/superseded-by";
+
+  /** Another holder kept the lease for the whole wait: another rollback is running (mid-step, or not marked as waiting). */
+  public static final class HeldException extends ClusterException {
+    public HeldException(String message) {
+      super(message);
+    }
+  }
+
+  /** A run waiting for its decision whose lease an automatic rollback took over (§3.2: the automatic branch is immediate). */
+  public static final class SupersededException extends ClusterException {
+    public SupersededException(String message) {
+      super(message);
+    }
+  }
+
   private EnvironmentLease(KubernetesClient client, String namespace, String environment, String holder, Duration duration) {
     this.client = client;
     this.namespace = namespace;
@@ -47,9 +69,25 @@ public final class EnvironmentLease implements AutoCloseable {
   /** Takes the lease, waiting up to {@code wait} for another holder to finish, or fails naming it. */
   public static EnvironmentLease acquire(KubernetesClient client, String namespace, String environment, String holder,
       Duration duration, Duration wait, Progress progress) {
+    return acquire(client, namespace, environment, holder, duration, wait, progress, null);
+  }
+
+  /**
+   * The same; {@code automatic} (an automatic trigger the engine measured to hold, else null) takes the lease over at once
+   * from a holder that waits for a person's decision and has changed nothing — never from one that is mid-step.
+   */
+  public static EnvironmentLease acquire(KubernetesClient client, String namespace, String environment, String holder,
+      Duration duration, Duration wait, Progress progress, String automatic) {
     EnvironmentLease lease = new EnvironmentLease(client, namespace, environment, holder, duration);
-    lease.take(wait, progress);
+    lease.take(wait, progress, automatic);
     return lease;
+  }
+
+  private volatile String superseded;
+
+  /** The holder whose waiting run this one took the lease over from, or null. */
+  public String superseded() {
+    return superseded;
   }
 
   public String name() {
@@ -60,7 +98,7 @@ public final class EnvironmentLease implements AutoCloseable {
     return client.resources(Lease.class).inNamespace(namespace).withName(name);
   }
 
-  private void take(Duration wait, Progress progress) {
+  private void take(Duration wait, Progress progress, String automatic) {
     long deadline = System.nanoTime() + wait.toNanos();
     long nextProgress = System.nanoTime();
     long started = System.nanoTime();
@@ -73,13 +111,32 @@ public final class EnvironmentLease implements AutoCloseable {
           break;
         }
         String other = current.getSpec() == null ? null : current.getSpec().getHolderIdentity();
-        if (other == null || other.isEmpty() || other.equals(holder) || expired(current)) {
+        Map<String, String> notes = current.getMetadata().getAnnotations() == null ? new HashMap<>() : new HashMap<>(current.getMetadata().getAnnotations());
+        if (holder.equals(notes.get(SUPERSEDED_HOLDER))) {
+          // this run waited for its decision when an automatic rollback took over: it ends here, told once
+          String by = notes.getOrDefault(SUPERSEDED_BY, "an automatic rollback");
+          notes.remove(SUPERSEDED_HOLDER);
+          notes.remove(SUPERSEDED_BY);
+          current.getMetadata().setAnnotations(notes);
+          client.resources(Lease.class).inNamespace(namespace).resource(current).update();
+          throw new SupersededException("superseded while waiting for its decision: " + by);
+        }
+        boolean waiting = notes.containsKey(AWAITING_DECISION);
+        if (other == null || other.isEmpty() || other.equals(holder) || expired(current) || automatic != null && waiting) {
+          if (automatic != null && waiting && other != null && !other.isEmpty() && !other.equals(holder) && !expired(current)) {
+            superseded = other;
+            notes.put(SUPERSEDED_HOLDER, other);
+            notes.put(SUPERSEDED_BY, "the automatic rollback for " + automatic + " (" + holder + ") took the environment over at "
+                + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_INSTANT) + "; " + automatic + " is immediate (§3.2)");
+          }
+          notes.remove(AWAITING_DECISION);
+          current.getMetadata().setAnnotations(notes);
           current.setSpec(fresh().getSpec());
           client.resources(Lease.class).inNamespace(namespace).resource(current).update();
           break;
         }
         if (System.nanoTime() >= deadline) {
-          throw new ClusterException("environment is locked: lease " + name() + " is held by '" + other + "' (renewed "
+          throw new HeldException("environment is locked: lease " + name() + " is held by '" + other + "' (renewed "
               + ago(current) + " ago); another rollback is running. Wait for it to finish, or give --lock-wait a longer time");
         }
         if (System.nanoTime() >= nextProgress) {
@@ -123,6 +180,37 @@ public final class EnvironmentLease implements AutoCloseable {
   }
 
   private volatile String lostTo;
+
+  /**
+   * While this run waits for a person's decision with nothing changed: an automatic rollback may take the environment
+   * over ({@code trigger}: what it waits on; null: no longer waiting, it is deciding or acting).
+   */
+  public void awaitingDecision(String trigger) {
+    try {
+      resource().edit(l -> {
+        if (l.getSpec() == null || !holder.equals(l.getSpec().getHolderIdentity())) return l;
+        Map<String, String> notes = l.getMetadata().getAnnotations() == null ? new HashMap<>() : new HashMap<>(l.getMetadata().getAnnotations());
+        if (trigger == null) notes.remove(AWAITING_DECISION);
+        else notes.put(AWAITING_DECISION, trigger);
+        l.getMetadata().setAnnotations(notes);
+        return l;
+      });
+    } catch (KubernetesClientException e) {
+      // unmarked, an automatic rollback waits for this run as for any other holder: slower, never unsafe
+    }
+  }
+
+  /** While waiting: whether an automatic rollback took the lease over; throws saying by whom if it did. */
+  public void requireNotSuperseded() {
+    Lease current = resource().get();
+    String now = current == null || current.getSpec() == null ? null : current.getSpec().getHolderIdentity();
+    Map<String, String> notes = current == null || current.getMetadata().getAnnotations() == null ? Map.of() : current.getMetadata().getAnnotations();
+    if (now != null && !holder.equals(now) && holder.equals(notes.get(SUPERSEDED_HOLDER))) {
+      held = false;
+      renewer.shutdownNow();
+      throw new SupersededException("superseded while waiting for its decision: " + notes.getOrDefault(SUPERSEDED_BY, "by '" + now + "'"));
+    }
+  }
 
   /**
    * Before each change: this run still holds the lease. One another rollback has taken over (or whose renewals
@@ -201,7 +289,14 @@ public final class EnvironmentLease implements AutoCloseable {
     try {
       Lease current = resource().get();
       if (current != null && current.getSpec() != null && holder.equals(current.getSpec().getHolderIdentity())) {
-        resource().lockResourceVersion(current.getMetadata().getResourceVersion()).delete();
+        boolean noteForSuperseded = current.getMetadata().getAnnotations() != null && current.getMetadata().getAnnotations().containsKey(SUPERSEDED_HOLDER);
+        if (noteForSuperseded) {
+          // the run it took over from has not read why yet (a paused build): free the lease, keep the note for it
+          current.getSpec().setHolderIdentity(null);
+          client.resources(Lease.class).inNamespace(namespace).resource(current).update();
+        } else {
+          resource().lockResourceVersion(current.getMetadata().getResourceVersion()).delete();
+        }
       }
     } catch (KubernetesClientException e) {
       // it expires by itself after leaseDurationSeconds

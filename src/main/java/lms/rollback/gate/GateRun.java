@@ -222,7 +222,17 @@ public final class GateRun {
    */
   public State await(String trigger, String scenario, boolean rehearsal, PromptLog.Request request, GateNotifier notifier,
       double timeScale, Duration poll, Progress progress, DecisionInbox inbox) {
-    Runnable answers = inbox == null ? () -> { } : () -> inbox.take(() -> advance(trigger, scenario, rehearsal, request, notifier, timeScale));
+    return await(trigger, scenario, rehearsal, request, notifier, timeScale, poll, progress, inbox, () -> { });
+  }
+
+  /** The same, running {@code eachLook} before each look too: it throws to end the wait (the run was superseded, say). */
+  public State await(String trigger, String scenario, boolean rehearsal, PromptLog.Request request, GateNotifier notifier,
+      double timeScale, Duration poll, Progress progress, DecisionInbox inbox, Runnable eachLook) {
+    Runnable take = inbox == null ? () -> { } : () -> inbox.take(() -> advance(trigger, scenario, rehearsal, request, notifier, timeScale));
+    Runnable answers = () -> {
+      eachLook.run();
+      take.run();
+    };
     while (true) {
       State s = advance(trigger, scenario, rehearsal, request, notifier, timeScale);
       if (inbox != null) inbox.publish(s);

@@ -64,25 +64,64 @@ final class MessageContext {
     long passed = r.checks().stream().filter(RollbackReport.Check::passed).count();
     v.put("CHECKS", r.checks().isEmpty() ? "none yet" : passed + " of " + r.checks().size() + " passed"
         + r.checks().stream().filter(c -> !c.passed()).map(c -> "; FAILED " + c.name() + ": " + c.detail()).reduce("", String::concat));
-    boolean failed = r.outcome() != RollbackReport.Outcome.COMPLETED;
-    v.put("OUTCOME", failed ? "FAILED" : "COMPLETE");
-    v.put("OUTCOME_TITLE", failed ? "Failed" : "Completed");
-    v.put("OUTCOME_ICON", failed ? "❌" : "✅");
-    v.put("SERVICE_STATUS", failed ? "DEGRADED - the rollback did not complete; the war room is working on it" : "OPERATIONAL");
-    v.put("STATUS_PAGE_END", failed
-        ? "still degraded. The rollback did not complete" + (r.stoppedAt() == null ? "" : " (it stopped at " + r.stoppedAt() + ")")
-            + "; our engineers are working on it. Next update within " + v.get("ETA") + " minutes."
-        : "resolved. The deployment that caused degraded service was rolled back at " + time.stamp(at) + "; the service is operational.");
+    // what users have decides what every end message says: a late cleanup is a follow-up, an unchecked Blue is not "operational"
+    RollbackReport.Restoration restored = r.restoration();
+    String notChecked = String.join(", ", r.notChecked());
+    String why = r.trigger() == null ? "an issue after the release" : r.trigger().condition().toLowerCase(java.util.Locale.ROOT) + " (" + r.trigger().id() + ")";
+    String stoppedWhere = r.stoppedAt() != null && (r.stoppedAt().startsWith("after") || r.stoppedAt().startsWith("before"))
+        ? r.stoppedAt() : "at " + r.stoppedAt();
+    String remaining = remainingSteps(plan, r);
+    switch (restored) {
+      case COMPLETE -> {
+        v.put("OUTCOME", "COMPLETE");
+        v.put("OUTCOME_TITLE", "Completed");
+        v.put("OUTCOME_ICON", "✅");
+        v.put("SERVICE_STATUS", "OPERATIONAL");
+        v.put("STATUS_PAGE_END", "resolved. The deployment that caused degraded service was rolled back at " + time.stamp(at) + "; the service is operational.");
+        v.put("STOPPED", "");
+        v.put("OUTCOME_SENTENCE", "The LMS " + r.environment() + " deployment has been rolled back due to " + why + ".");
+      }
+      case RESTORED -> {
+        v.put("OUTCOME", "DONE: SERVICE RESTORED (follow-up open: Green still running, cleanup overdue)");
+        v.put("OUTCOME_TITLE", "Completed - Service Restored");
+        v.put("OUTCOME_ICON", "✅");
+        v.put("SERVICE_STATUS", "OPERATIONAL (the previous release serves all traffic and passed its checks; the old release's shutdown is still being finished)");
+        v.put("STATUS_PAGE_END", "resolved. The deployment that caused degraded service was rolled back at " + time.stamp(at) + "; the service is operational.");
+        v.put("STOPPED", "Follow-up: Green still running, cleanup overdue: " + r.stopReason() + remaining);
+        v.put("OUTCOME_SENTENCE", "The LMS " + r.environment() + " deployment has been rolled back due to " + why
+            + ": the previous release serves all traffic and passed its checks. Shutting down the release that was rolled back is taking longer"
+            + " than planned; the war room is finishing it.");
+      }
+      case UNVERIFIED -> {
+        v.put("OUTCOME", "SWITCHED, UNVERIFIED (not checked: " + notChecked + ")");
+        v.put("OUTCOME_TITLE", "Switched - Not Yet Verified");
+        v.put("OUTCOME_ICON", "⚠️");
+        v.put("SERVICE_STATUS", "NOT CONFIRMED - traffic is on the previous release; not checked yet: " + notChecked);
+        v.put("STATUS_PAGE_END", "traffic has been moved back to the previous release; we are still confirming that the service is healthy."
+            + " Next update within " + v.get("ETA") + " minutes.");
+        v.put("STOPPED", "Not checked: " + notChecked + (r.outcome() == RollbackReport.Outcome.COMPLETED ? "" : "; stopped " + stoppedWhere + ": " + r.stopReason())
+            + remaining);
+        v.put("OUTCOME_SENTENCE", "Traffic of the LMS " + r.environment() + " deployment was switched back to the previous release due to " + why
+            + ", but the service's health was not verified (not checked: " + notChecked + "). The war room is confirming it.");
+      }
+      case NOT_RESTORED -> {
+        // a run still going (or lost mid-way) has not failed: it is not complete
+        boolean going = r.outcome() == RollbackReport.Outcome.INTERRUPTED;
+        v.put("OUTCOME", going ? "NOT COMPLETE" : "FAILED");
+        v.put("OUTCOME_TITLE", going ? "Not Complete" : "Failed");
+        v.put("OUTCOME_ICON", going ? "⏳" : "❌");
+        v.put("SERVICE_STATUS", "DEGRADED - the rollback did not complete; the war room is working on it");
+        v.put("STATUS_PAGE_END", "still degraded. The rollback did not complete" + (r.stoppedAt() == null ? "" : " (it stopped at " + r.stoppedAt() + ")")
+            + "; our engineers are working on it. Next update within " + v.get("ETA") + " minutes.");
+        v.put("STOPPED", "Stopped " + stoppedWhere + ": " + r.stopReason());
+        v.put("OUTCOME_SENTENCE", !r.changedAnything() ? "A rollback of the LMS " + r.environment() + " deployment was requested due to " + why
+            + " but did not start: " + r.stopReason() + ". Nothing was changed."
+            : "A rollback of the LMS " + r.environment() + " deployment was started due to " + why + " but did NOT complete: it stopped at "
+                + r.stoppedAt() + " (" + r.stopReason() + "). The war room is working on it.");
+      }
+    }
     v.put("INTERRUPTED", "It stopped " + (r.stoppedAt() == null ? "mid-way" : r.stoppedAt().startsWith("after") || r.stoppedAt().startsWith("before")
         ? r.stoppedAt() : "during " + r.stoppedAt()) + ": " + r.stopReason() + ".");
-    v.put("STOPPED", failed ? "Stopped " + (r.stoppedAt() != null && (r.stoppedAt().startsWith("after") || r.stoppedAt().startsWith("before"))
-        ? r.stoppedAt() : "at " + r.stoppedAt()) + ": " + r.stopReason() : "");
-    String why = r.trigger() == null ? "an issue after the release" : r.trigger().condition().toLowerCase(java.util.Locale.ROOT) + " (" + r.trigger().id() + ")";
-    v.put("OUTCOME_SENTENCE", !failed ? "The LMS " + r.environment() + " deployment has been rolled back due to " + why + "."
-        : !r.changedAnything() ? "A rollback of the LMS " + r.environment() + " deployment was requested due to " + why + " but did not start: "
-            + r.stopReason() + ". Nothing was changed."
-        : "A rollback of the LMS " + r.environment() + " deployment was started due to " + why + " but did NOT complete: it stopped at "
-            + r.stoppedAt() + " (" + r.stopReason() + "). The war room is working on it.");
     AuthorityChain automatic = plan.authorityMatrix().get(TriggerType.AUTOMATIC);
     if (automatic != null && plan.roles().containsKey(automatic.backup())) {
       var who = plan.roles().get(automatic.backup());
@@ -90,14 +129,17 @@ final class MessageContext {
           + ": take the rollback over — fix what stopped it, then run it again with lmsctl rollback --trigger "
           + (r.trigger() == null ? "ID" : r.trigger().id()) + " (it resumes from its journal) — or escalate to " + (plan.roles().containsKey(automatic.escalation()) ? plan.roles().get(automatic.escalation()).title() : automatic.escalation()));
     }
-    v.put("VERSION", "unknown (not read from Blue)");
+    v.put("VERSION", r.blueVersion() != null ? r.blueVersion() : "unknown (not read from Blue)");
     v.putIfAbsent("USER_IMPACT", "unknown: no trigger was journaled");
+    v.putIfAbsent("TRIGGER", "not recorded (no trigger was journaled: the steps were run one by one)");
     v.put("TOTAL", Budget.format(r.total()));
     v.put("TARGET", Budget.format(r.targetTime()));
     v.put("STARTED", time.stamp(r.started()));
     v.put("COMPLETED", r.outcome() == RollbackReport.Outcome.INTERRUPTED ? "in progress" : time.stamp(r.ended()));
-    v.put("ENDED_LINE", switch (r.outcome()) {
-      case COMPLETED -> "Rollback completed: " + time.stamp(r.ended());
+    v.put("ENDED_LINE", restored == RollbackReport.Restoration.RESTORED
+        ? "Service restored: " + time.stamp(r.ended()) + " (Green's shutdown is a follow-up: cleanup overdue)"
+        : switch (r.outcome()) {
+      case COMPLETED -> "Rollback completed: " + time.stamp(r.ended()) + (restored == RollbackReport.Restoration.UNVERIFIED ? " (not verified)" : "");
       case INTERRUPTED -> "Rollback interrupted " + (r.stoppedAt() == null ? "" : "at " + r.stoppedAt() + " ") + "(it continues when run again)";
       default -> "Rollback stopped: " + time.stamp(r.ended()) + (r.stoppedAt() == null ? "" : " at " + r.stoppedAt()) + ", not completed";
     });
@@ -110,6 +152,9 @@ final class MessageContext {
       v.put("CURRENT_STATUS", "Rollback under way");
     }
     v.put("SUPPORT_EMAIL", plan.supportEmail());
+    plan.preRollbackChecklist().items().stream().filter(i -> i.step() == 4 && i.budget() != null).findFirst()
+        .ifPresent(i -> v.put("PAUSE_BUDGET", i.budget().text()));
+    v.putIfAbsent("PAUSE_BUDGET", "the announce step's budget");
     var databaseSteps = r.steps().stream().filter(s -> s.action().contains("database")).toList();
     v.put("DATA_CONSIDERATIONS", databaseSteps.isEmpty() ? "No database changes were rolled back"
         : databaseSteps.stream().allMatch(RollbackReport.Step::ok)
@@ -124,19 +169,43 @@ final class MessageContext {
           .append(x.path("weight").asInt()).append('%'));
       v.put("ROUTES", "Routes: " + routes);
     });
+    // the watch's alerts: the manual trigger that holds, with what was measured and who decides by when (§3.2)
+    lastData(entries, Event.TRIGGER_RECOMMENDATION).ifPresent(d -> {
+      v.put("ALERT_TRIGGER_ID", d.path("trigger").asText());
+      var threshold = plan.triggers().stream().filter(t -> t.id().equals(d.path("trigger").asText())).findFirst();
+      v.put("ALERT_TRIGGER", d.path("trigger").asText() + " " + d.path("condition").asText() + threshold.map(t -> t.threshold() == null ? "" : " (" + t.threshold() + ")").orElse(""));
+      v.put("MEASURED", d.path("evidence").path("detail").asText("nothing measured"));
+      var levels = d.path("gate").path("levels");
+      int level = d.path("escalated").asBoolean(false) && levels.size() > 1 ? 1 : 0;
+      v.put("DECIDER", levels.path(level).path("title").asText("the trigger's authority"));
+      v.put("DECISION_WINDOW", Budget.format(java.time.Duration.ofSeconds(levels.path(level).path("windowSeconds").asLong())));
+      v.put("NEXT_DECIDER", levels.size() > level + 1 ? levels.path(level + 1).path("title").asText() : "nobody above (the chain ends here)");
+    });
+    lastData(entries, Event.TRIGGER_BLOCKED).ifPresent(d -> {
+      v.put("BLOCKED_TRIGGER", d.path("trigger").asText());
+      v.put("BLOCKED_REASON", d.path("reason").asText());
+    });
     lastData(entries, Event.REHEARSAL_NOT_RUN).ifPresent(d -> {
       v.put("NOT_RUN_TEST", d.path("title").asText() + " test of §9.1 (" + d.path("frequency").asText() + ", " + d.path("owner").asText() + ")");
       v.put("NOT_RUN_TEST_ID", d.path("test").asText());
       v.put("NOT_RUN_REASON", d.path("reason").asText());
       v.put("ENVIRONMENT", d.path("environment").asText());
     });
-    // Blue's release as the run last set or saw it: D's redeploy, or the confirm step's images
-    lastData(entries, Event.BLUE_REDEPLOYED).ifPresent(d -> v.put("VERSION", d.path("image").asText()));
-    lastData(entries, Event.CONFIRM).ifPresent(d -> {
-      if (d.has("blueImages")) v.put("VERSION", String.join(", ", toList(d.path("blueImages"))));
-    });
     v.values().removeIf(java.util.Objects::isNull);
     return v;
+  }
+
+  /** The scenario's steps after the one the run stopped at, which it did not do: "; not done: Database rollback, Confirm success". */
+  private static String remainingSteps(Plan plan, RollbackReport r) {
+    if (r.scenario() == null || !plan.scenarios().containsKey(r.scenario()) || r.steps().isEmpty()) return "";
+    String last = r.steps().get(r.steps().size() - 1).action();
+    List<String> titles = new java.util.ArrayList<>();
+    boolean after = false;
+    for (var s : plan.scenario(r.scenario()).steps()) {
+      if (after) titles.add(s.title());
+      if (s.action().key().equals(last)) after = true;
+    }
+    return titles.isEmpty() ? "" : "; not done: " + String.join(", ", titles);
   }
 
   private static java.util.Optional<com.fasterxml.jackson.databind.JsonNode> lastData(List<Journal.Entry> entries, Event type) {
@@ -144,11 +213,5 @@ final class MessageContext {
       if (entries.get(i).is(type)) return java.util.Optional.of(entries.get(i).data());
     }
     return java.util.Optional.empty();
-  }
-
-  private static List<String> toList(com.fasterxml.jackson.databind.JsonNode array) {
-    List<String> out = new java.util.ArrayList<>();
-    array.forEach(n -> out.add(n.asText()));
-    return out;
   }
 }

@@ -64,6 +64,13 @@ final class PlanValidator {
             + "concerns: [database|security|business-critical]");
       }
     }
+    var items = plan.preRollbackChecklist().items();
+    for (int i = 0; i < items.size(); i++) {
+      if (items.get(i).role() != null) role(plan, "preRollbackChecklist.items[" + i + "].role", items.get(i).role());
+      if (items.get(i).budget() != null && items.get(i).budget().limit().isZero()) {
+        fail("preRollbackChecklist.items[" + i + "].budget", "0s gives the person no time; allowed: a positive duration, e.g. 10m");
+      }
+    }
     // §7.1 and §7.2 are due relative to the rollback; only §7.3's corrective actions may leave it to their owner
     for (int i = 0; i < plan.immediateActions().size(); i++) {
       if (plan.immediateActions().get(i).due() == null) fail("immediateActions[" + i + "].due", "missing; allowed: a duration after the rollback, e.g. 30m");
@@ -112,7 +119,7 @@ final class PlanValidator {
     for (int i = 0; i < plan.communications().size(); i++) {
       String after = plan.communications().get(i).after();
       java.util.List<String> events = new java.util.ArrayList<>(java.util.List.of("start", "end", "rejected", "interrupted", "abandoned", "auto-trigger", "auto-not-completed",
-          "rehearsal-not-run"));
+          "auto-blocked", "manual-trigger", "manual-trigger-overdue", "pause-transactions", "rehearsal-not-run"));
       for (StepAction a : StepAction.values()) events.add(a.key());
       if (!events.contains(after)) fail("communications[" + i + "].after", "'" + after + "' is not allowed; allowed: " + String.join(", ", events));
       String channel = plan.communications().get(i).channel();

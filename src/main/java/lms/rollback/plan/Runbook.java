@@ -55,10 +55,16 @@ public final class Runbook {
 
   /** §4.1. */
   public record Checklist(@JsonProperty(required = true) Budget budget, @JsonProperty(required = true) List<Item> items) {
+    /**
+     * {@code role}: the plan's role whose people confirm the item where the engine cannot do it (the DBA pauses pending
+     * transactions), told when the run waits for it; {@code budget}: how long they have, a step of its own.
+     */
     public record Item(
         @JsonProperty(required = true) Integer step,
         @JsonProperty(required = true) String action,
-        @JsonProperty(required = true) String owner) {}
+        @JsonProperty(required = true) String owner,
+        String role,
+        Budget budget) {}
   }
 
   /** §4.2 step 2: the probes of Blue and the Prometheus queries behind verification and the triggers. */

@@ -34,15 +34,21 @@ public final class HtmlReport {
         .append("</style></head><body>\n");
 
     String badgeClass = switch (r.outcome()) {
-      case COMPLETED -> r.withinTarget() ? "ok" : "warn";
-      case FAILED, INTERRUPTED -> "fail";
+      case COMPLETED -> r.withinTarget() && r.notChecked().isEmpty() ? "ok" : "warn";
+      case FAILED, INTERRUPTED -> r.restoration() == RollbackReport.Restoration.NOT_RESTORED ? "fail" : "warn";
       case REJECTED, REFUSED -> "warn";
+    };
+    // what users have first: a late cleanup after a verified switch is not a failed rollback, an unchecked Blue not a complete one
+    String badge = switch (r.restoration()) {
+      case RESTORED -> "SERVICE RESTORED";
+      case UNVERIFIED -> "UNVERIFIED";
+      default -> r.outcome().name();
     };
     h.append("<h1>Rollback Incident Report</h1>\n<p class=\"meta\">Incident <b>").append(esc(Formats.or(r.incidentId(), ReportIdentity.missing("incident"))))
         .append("</b> · Deployment <b>").append(esc(Formats.or(r.deploymentId(), ReportIdentity.missing("deployment")))).append("</b> · ")
         .append(r.time().date(r.started())).append(" · environment <b>").append(esc(Formats.or(r.environment(), "—"))).append("</b></p>\n");
     h.append("<p class=\"meta\">Report status: <b>").append(esc(IncidentSections.status(r))).append("</b></p>\n");
-    h.append("<p><span class=\"badge ").append(badgeClass).append("\">").append(r.outcome().name()).append("</span> ")
+    h.append("<p><span class=\"badge ").append(badgeClass).append("\">").append(badge).append("</span> ")
         .append(esc(MarkdownReport.summary(r))).append("</p>\n");
 
     h.append("<div class=\"figures\">");

@@ -137,9 +137,21 @@ public final class MarkdownReport {
   }
 
   static String outcome(RollbackReport r) {
+    String users = switch (r.restoration()) {
+      case RESTORED -> " — SERVICE RESTORED: traffic is on a Blue that passed its checks; Green's shutdown is a follow-up (cleanup overdue)";
+      case UNVERIFIED -> " — traffic on Blue, NOT VERIFIED: not checked: " + String.join(", ", r.notChecked());
+      default -> "";
+    };
+    return ended(r) + users;
+  }
+
+  private static String ended(RollbackReport r) {
     return switch (r.outcome()) {
-      // a journal of single verbs has no scenario and so no steps: its commands are what ran
-      case COMPLETED -> r.scenario() == null
+      // §10's step verbs: the steps they ran; other single verbs: the commands that ran
+      case COMPLETED -> r.scenario() == null && !r.steps().isEmpty()
+          ? "the steps were run one by one (§10): " + String.join(", ", r.steps().stream().map(RollbackReport.Step::title).distinct().toList())
+              + " ended without error in " + duration(r.total())
+          : r.scenario() == null
           ? "single lmsctl commands, no scenario run: " + r.commands().size() + " command(s) ended without error in " + duration(r.total())
           : "completed in " + duration(r.total()) + (r.withinTarget() ? " (within" : " (OVER") + " the " + duration(r.targetTime()) + " target)";
       case FAILED -> "FAILED at " + r.stoppedAt() + ": " + r.stopReason();

@@ -13,6 +13,7 @@ import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
 import lms.rollback.plan.Plan;
 import lms.rollback.plan.Runbook;
+import lms.rollback.plan.Scenario;
 
 /**
  * Reads the journal back into a {@link RollbackReport}: the last scenario run in it (or, when it
@@ -70,6 +71,10 @@ public final class ReportBuilder {
     String measuredCondition = null;
     boolean held = false;
     List<RollbackReport.ChecklistItem> checklist = new ArrayList<>();
+    List<String> notChecked = new ArrayList<>();
+    String blueVersion = null;
+    // §10's path without a scenario: each step verb (switch, verify-blue, stop-green, …) is a step of the run
+    Map<String, Instant> verbStarts = new HashMap<>();
 
     for (Journal.Entry e : withDecisions) {
       JsonNode d = e.data();
@@ -99,8 +104,29 @@ public final class ReportBuilder {
         }
         case CLUSTER_COMMAND, DATABASE_COMMAND -> commands.add(new RollbackReport.Command(e.ts(), e.actor(), d.path("command").asText(),
             d.path("arguments").toString(), d.path("outcome").asText()));
-        case CHECK_RESULT -> checks.add(new RollbackReport.Check(e.ts(), d.path("name").asText(), d.path("status").asText(),
-            checkDetail(d)));
+        case CHECK_RESULT -> {
+          checks.add(new RollbackReport.Check(e.ts(), d.path("name").asText(), d.path("status").asText(), checkDetail(d)));
+          if (VERSION_CHECK.equals(d.path("name").asText()) && "pass".equals(d.path("status").asText())) blueVersion = d.path("measured").asText(null);
+        }
+        case CHECKS_NOT_MADE -> d.path("checks").forEach(c -> {
+          String name = c.asText() + " (" + d.path("why").asText() + ")";
+          if (!notChecked.contains(name)) notChecked.add(name);
+        });
+        // Blue's release as the run last set or saw it: D's redeploy, the confirm step's images
+        case BLUE_REDEPLOYED -> blueVersion = d.path("image").asText(blueVersion);
+        case CONFIRM -> {
+          List<String> images = new ArrayList<>();
+          d.path("blueImages").forEach(i -> images.add(i.asText()));
+          if (!images.isEmpty()) blueVersion = String.join(", ", images);
+        }
+        case VERB_START -> {
+          if (start == null && STEP_VERBS.containsKey(d.path("verb").asText())) verbStarts.put(d.path("verb").asText(), e.ts());
+        }
+        case VERB_END, VERB_FAILED -> {
+          String verb = d.path("verb").asText();
+          Instant begun = verbStarts.remove(verb);
+          if (start == null && begun != null) steps.add(verbStep(verb, begun, d));
+        }
         // this run's messages: those before its start were the previous run's, sent after that run's end
         case NOTIFY_SENT, NOTIFY_FAILED, NOTIFY_SKIPPED -> {
           if (!e.ts().isBefore(run.get(0).ts())) messages.add(new RollbackReport.Message(e.ts(), d.path("message").asText(),
@@ -186,8 +212,29 @@ public final class ReportBuilder {
         default -> { }
       }
     }
-    if (start == null && outcome == RollbackReport.Outcome.INTERRUPTED) {
-      // single verbs, no scenario: judged by the last verb's end
+    if (start == null && outcome == RollbackReport.Outcome.INTERRUPTED && !steps.isEmpty()) {
+      // §10's step verbs, no scenario: judged by their steps, each by its last run (a verb re-run after a failure
+      // finished it); a step verb still running is where it stands. A verb that is not a step (notify, report: the call
+      // rendering this) says nothing of the rollback.
+      Map<String, RollbackReport.Step> latest = new java.util.LinkedHashMap<>();
+      steps.forEach(st -> latest.put(st.action(), st));
+      RollbackReport.Step failed = latest.values().stream().filter(st -> !st.ok()).reduce((a, b) -> b).orElse(null);
+      if (!verbStarts.isEmpty()) {
+        openStep = STEP_VERBS.get(verbStarts.keySet().iterator().next());
+      } else if (failed != null) {
+        outcome = RollbackReport.Outcome.FAILED;
+        stoppedAt = failed.action();
+        stopReason = failed.detail();
+      } else if (latest.containsKey("switch-traffic") && latest.containsKey("verify-blue")) {
+        outcome = RollbackReport.Outcome.COMPLETED;
+      } else {
+        stoppedAt = "after " + steps.get(steps.size() - 1).title();
+        stopReason = "the steps are run one by one (§10) and " + (latest.containsKey("switch-traffic") ? "lmsctl verify-blue" : "lmsctl switch")
+            + " has not run yet";
+      }
+      ended = steps.get(steps.size() - 1).start().plus(steps.get(steps.size() - 1).took());
+    } else if (start == null && outcome == RollbackReport.Outcome.INTERRUPTED) {
+      // single verbs that are not steps, no scenario: judged by the last verb's end
       Journal.Entry last = run.get(run.size() - 1);
       if (last.is(Event.VERB_END)) outcome = RollbackReport.Outcome.COMPLETED;
       if (last.is(Event.VERB_FAILED)) {
@@ -196,7 +243,7 @@ public final class ReportBuilder {
         stopReason = last.data().path("reason").asText();
       }
     }
-    if (outcome == RollbackReport.Outcome.INTERRUPTED) {
+    if (outcome == RollbackReport.Outcome.INTERRUPTED && stopReason == null) {
       stoppedAt = interruptedAt != null ? interruptedAt : openStep != null ? openStep : "after the last journaled entry";
       stopReason = interruptedWhy != null ? "interrupted (" + interruptedWhy + "); the run continues when the same rollback is run again"
           : "no end was journaled: the run was killed or is still going (last entry: " + run.get(run.size() - 1).type() + ")";
@@ -223,7 +270,25 @@ public final class ReportBuilder {
         start != null && start.path("capability").has("greenAgeSeconds")
             ? started.minusSeconds(start.path("capability").path("greenAgeSeconds").asLong()) : null,
         detected, checklist, rehearsal(start), ReportCompletion.of(withDecisions),
-        schedule(scenario, initiated, messages, steps, outcome), plan.time());
+        schedule(scenario, initiated, messages, steps, outcome), plan.time(), List.copyOf(notChecked), blueVersion);
+  }
+
+  /** The check that reads the release Blue serves (its health answer's version field). */
+  private static final String VERSION_CHECK = lms.rollback.verify.BlueVerifier.VERSION_CHECK;
+
+  /** The verbs of §10's manual path that are steps of a rollback, with the step each is. */
+  private static final Map<String, String> STEP_VERBS = Map.of("switch", "switch-traffic", "verify-blue", "verify-blue", "stop-green", "stop-green",
+      "smoke", "confirm", "db-rollback", "database-rollback", "restore", "restore-database");
+
+  /** A step verb's run as a step: its title and budget from the plan's scenario that has it, ok when it exited 0. */
+  private RollbackReport.Step verbStep(String verb, Instant begun, JsonNode end) {
+    String action = STEP_VERBS.get(verb);
+    var step = plan.scenarios().values().stream().flatMap(sc -> sc.steps().stream()).filter(st -> st.action().key().equals(action)).findFirst();
+    int exit = end.path("exitCode").asInt(-1);
+    String detail = exit == 0 ? "lmsctl " + verb + " exited 0" : "lmsctl " + verb + " exited " + exit
+        + (end.path("reason").asText("").isBlank() ? "" : ": " + end.path("reason").asText());
+    return new RollbackReport.Step(action, step.map(Scenario.Step::title).orElse(verb), begun, Duration.ofMillis(end.path("millis").asLong()),
+        step.map(st -> st.budget().limit()).orElse(Duration.ZERO), exit == 0, detail);
   }
 
   /**

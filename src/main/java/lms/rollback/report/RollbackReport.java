@@ -42,7 +42,9 @@ public record RollbackReport(
     String rehearsal,
     ReportCompletion completion,
     List<Scheduled> schedule,
-    PlanTime time) {
+    PlanTime time,
+    List<String> notChecked,
+    String blueVersion) {
 
   /** One row of §6.1 for this run: when it was due (T+{@code at} after the decision) and when it went out, or why not. */
   public record Scheduled(String message, String channel, String owner, Duration at, Instant planned, Instant sent, String state) {
@@ -107,6 +109,40 @@ public record RollbackReport(
     List<String> approvers = decisions.stream().filter(d -> d.decision().equals("approve"))
         .map(d -> d.by() + " (" + d.role() + (d.prompt().startsWith("database") ? ", database" : "") + ")").toList();
     return approvers.isEmpty() ? decidedBy() : String.join(", ", approvers);
+  }
+
+  /**
+   * What the service's users have, whatever became of the run's own end — what the war room, the status page and the
+   * stakeholders are told. RESTORED: traffic is on a Blue whose checks passed, but the old release's cleanup (Green's
+   * shutdown) did not finish: service restored, cleanup a follow-up. UNVERIFIED: traffic is on Blue, but checks of
+   * Blue's health could not be made ({@link #notChecked()}). NOT_RESTORED: anything else that is not complete.
+   */
+  public enum Restoration { COMPLETE, RESTORED, UNVERIFIED, NOT_RESTORED }
+
+  /** The steps whose failure leaves the service as it was once Blue is verified: they clean up the release rolled back. */
+  private static final java.util.Set<String> CLEANUP = java.util.Set.of("stop-green");
+
+  public Restoration restoration() {
+    if (outcome == Outcome.COMPLETED) return notChecked.isEmpty() ? Restoration.COMPLETE : Restoration.UNVERIFIED;
+    if (outcome != Outcome.FAILED && outcome != Outcome.INTERRUPTED) return Restoration.NOT_RESTORED;
+    if (!lastOk("switch-traffic")) return Restoration.NOT_RESTORED;
+    Step last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
+    // stopped at verification with checks that could not be made and none that failed: on Blue, unverified
+    if (last != null && !last.ok() && last.action().equals("verify-blue") && !notChecked.isEmpty()
+        && checks.stream().noneMatch(c -> c.status().equals("fail"))) {
+      return Restoration.UNVERIFIED;
+    }
+    if (!lastOk("verify-blue")) return Restoration.NOT_RESTORED;
+    if (last == null || last.ok() || !CLEANUP.contains(last.action())) return Restoration.NOT_RESTORED;
+    return notChecked.isEmpty() ? Restoration.RESTORED : Restoration.UNVERIFIED;
+  }
+
+  /** The step of {@code action} ended ok the last time it ran. */
+  private boolean lastOk(String action) {
+    for (int i = steps.size() - 1; i >= 0; i--) {
+      if (steps.get(i).action().equals(action)) return steps.get(i).ok();
+    }
+    return false;
   }
 
   /** Whether anything was changed: a rejected or refused run never reached a step. */

@@ -9,7 +9,8 @@ import java.util.Map;
  * paused"), and how it is recorded: a journal entry of {@code record} with {@code fields} and the person's answer to
  * {@code ask} in {@code answerField}. The terminal prints it as a command; Jenkins asks {@code submitters} with an input.
  */
-public record PersonNeeded(String message, String task, String record, Map<String, String> fields, String answerField, String ask, List<String> submitters) {
+public record PersonNeeded(String message, String task, String record, Map<String, String> fields, String answerField, String ask, List<String> submitters,
+    long budgetSeconds) {
 
   public PersonNeeded {
     fields = Map.copyOf(fields);
@@ -18,7 +19,12 @@ public record PersonNeeded(String message, String task, String record, Map<Strin
 
   /** The question for people who have not been told anything yet: {@link #saying} gives it its message. */
   public static PersonNeeded asking(lms.rollback.audit.Event record, Map<String, String> fields, String answerField, String ask, List<String> submitters) {
-    return new PersonNeeded("", "", record.key(), fields, answerField, ask, submitters);
+    return new PersonNeeded("", "", record.key(), fields, answerField, ask, submitters, 0);
+  }
+
+  /** The same, given {@code budget} of its own: how long the person has (Jenkins' prompt waits that long); else the step's budget. */
+  public PersonNeeded within(java.time.Duration budget) {
+    return new PersonNeeded(message, task, record, fields, answerField, ask, submitters, budget.toSeconds());
   }
 
   /**
@@ -27,7 +33,7 @@ public record PersonNeeded(String message, String task, String record, Map<Strin
    */
   public PersonNeeded saying(String task, String outDir) {
     return new PersonNeeded(task + ", then records it: " + command(outDir) + "; and runs this command again", task, record, fields, answerField, ask,
-        submitters);
+        submitters, budgetSeconds);
   }
 
   /** The terminal's way to answer: one audit record. */
@@ -47,6 +53,7 @@ public record PersonNeeded(String message, String task, String record, Map<Strin
     m.put("answerField", answerField);
     m.put("ask", ask);
     m.put("submitters", submitters);
+    if (budgetSeconds > 0) m.put("budgetSeconds", budgetSeconds);
     return m;
   }
 }

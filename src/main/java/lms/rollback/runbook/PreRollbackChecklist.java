@@ -28,24 +28,51 @@ final class PreRollbackChecklist {
   private final String outDir;
   private final boolean pauseRequired;
   private final boolean changesData;
-  private final List<String> dbas;
+  /** The message that tells the pause's owner (§3.3: the DBA On-Call) that the run waits for them. */
+  static final String PAUSE_MESSAGE = "pause-transactions";
+  private static final String PAUSE_STEP = "4";
+  private final Runnable tellOwner;
 
-  /** A rehearsal runs on staging, where no real transaction is pending: it does not wait for a DBA. */
-  PreRollbackChecklist(Plan plan, ClusterSession cluster, Environment env, String outDir, boolean changesData, boolean rehearsal, List<String> dbas) {
+  /**
+   * A rehearsal runs on staging, where no real transaction is pending: it does not wait for a DBA. {@code tellOwner} sends
+   * the plan's messages after "pause-transactions", once, when the run first waits for the pause.
+   */
+  PreRollbackChecklist(Plan plan, ClusterSession cluster, Environment env, String outDir, boolean changesData, boolean rehearsal, Runnable tellOwner) {
     this.plan = plan;
     this.cluster = cluster;
     this.env = env;
     this.outDir = outDir;
     this.changesData = changesData;
     this.pauseRequired = changesData && !rehearsal;
-    this.dbas = dbas;
+    this.tellOwner = tellOwner;
   }
 
-  /** The DBA's confirmation, when the scenario changes the database and it is not recorded yet; else null. */
+  /** §4.1 #4 as the plan gives it: its owner's role (the DBA) and budget. */
+  private Runbook.Checklist.Item pauseItem() {
+    return plan.preRollbackChecklist().items().stream().filter(i -> String.valueOf(i.step()).equals(PAUSE_STEP)).findFirst()
+        .orElse(new Runbook.Checklist.Item(4, "Pause any pending transactions", "DBA", null, null));
+  }
+
+  /** The groups of the role that confirms the pause: only its people's confirmation counts. */
+  private List<String> confirmers() {
+    String role = pauseItem().role() != null ? pauseItem().role() : "dba";
+    return plan.roles().containsKey(role) ? plan.roles().get(role).jenkins() : List.of();
+  }
+
+  /** The DBA's confirmation, when the scenario changes the database and it is not recorded yet; else null. The DBA is told once. */
   PersonNeeded missing() {
     if (!pauseRequired || confirmation() != null) return null;
-    PersonNeeded p = PersonNeeded.asking(Event.CHECKLIST_DONE, Map.of("step", "4"), "note", "How were pending transactions paused (or why none were pending)?", dbas);
+    if (!told()) tellOwner.run();
+    Runbook.Checklist.Item item = pauseItem();
+    PersonNeeded p = PersonNeeded.asking(Event.CHECKLIST_DONE, Map.of("step", PAUSE_STEP, "groups", String.join(",", confirmers())), "note",
+        "How were pending transactions paused (or why none were pending)?", confirmers());
+    if (item.budget() != null) p = p.within(item.budget().limit());
     return p.saying("PENDING TRANSACTIONS (§4.1 #4): this scenario changes the database; the DBA pauses pending transactions first", outDir);
+  }
+
+  /** Whether this run already told the pause's owner (its messages were sent, skipped or failed: tried once). */
+  private boolean told() {
+    return currentRun().stream().anyMatch(e -> Event.DELIVERIES.contains(e.event()) && PAUSE_MESSAGE.equals(e.data().path("message").asText()));
   }
 
   /** Goes through the items, journals each, and says how many are done. */
@@ -103,10 +130,15 @@ final class PreRollbackChecklist {
         : "not confirmed; this scenario changes no data, so the run did not wait for the DBA"};
   }
 
+  /** The pause confirmed by one of its role's people (their groups, as recorded: proven by Jenkins' prompt, asserted on a terminal). */
   private Journal.Entry confirmation() {
     Journal.Entry found = null;
+    List<String> allowed = confirmers();
     for (Journal.Entry e : currentRun()) {
-      if (e.is(Event.CHECKLIST_DONE) && e.data().path("step").asText().equals("4") && !e.data().path("note").asText("").isBlank()) found = e;
+      if (!e.is(Event.CHECKLIST_DONE) || !e.data().path("step").asText().equals(PAUSE_STEP) || e.data().path("note").asText("").isBlank()) continue;
+      List<String> groups = List.of(e.data().path("groups").asText("").split("\\s*,\\s*"));
+      if (groups.stream().anyMatch(allowed::contains)) found = e;
+      else cluster.progress().say("  §4.1 #4 confirmed by " + e.actor() + " does not count: not of " + String.join(", ", allowed));
     }
     return found;
   }

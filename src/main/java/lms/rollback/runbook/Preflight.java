@@ -27,8 +27,15 @@ import lms.rollback.verify.SmokeSuite;
  */
 public final class Preflight {
 
-  /** One check: what was looked at, whether it holds, and what was seen. */
-  public record Check(String name, boolean ok, String seen, int exitCode) {}
+  /**
+   * One check: what was looked at, whether it holds, and what was seen. {@code blocking}: whether its failure refuses
+   * the run; one that does not (Prometheus down) is said, journaled and carried into the run, which then cannot verify.
+   */
+  public record Check(String name, boolean ok, String seen, int exitCode, boolean blocking) {
+    public Check(String name, boolean ok, String seen, int exitCode) {
+      this(name, ok, seen, exitCode, true);
+    }
+  }
 
   private final ClusterSession cluster;
   private final Environment env;
@@ -63,13 +70,14 @@ public final class Preflight {
       data.put("name", c.name());
       data.put("ok", c.ok());
       data.put("seen", c.seen());
+      if (!c.ok() && !c.blocking()) data.put("blocking", false);
       cluster.journal().append(Event.PREFLIGHT_CHECK, data);
     }
-    List<Check> failed = checks.stream().filter(c -> !c.ok()).toList();
+    List<Check> failed = checks.stream().filter(c -> !c.ok() && c.blocking()).toList();
     if (!failed.isEmpty()) {
       throw new LmsException(failed.get(0).exitCode(), String.join("; ", failed.stream().map(c -> c.name() + ": " + c.seen()).toList()));
     }
-    return String.join("; ", checks.stream().map(c -> c.name() + " ok").toList());
+    return String.join("; ", checks.stream().map(c -> c.ok() ? c.name() + " ok" : c.name() + " NOT ok (" + c.seen() + ")").toList());
   }
 
   List<Check> checks() {
@@ -129,8 +137,10 @@ public final class Preflight {
       probes.prometheus().instant("vector(1)", Instant.now());
       return new Check(name, true, "answers at " + probes.prometheus().url(), ExitCode.OK);
     } catch (PrometheusClient.Unanswered e) {
+      // switching back to the known good release is still the safe move; what cannot be decided is Blue's health (#36)
       return new Check(name, false, "does not answer at " + probes.prometheus().url() + " (" + e.getMessage()
-          + "); Blue could not be verified after the switch", ExitCode.CLUSTER_STATE);
+          + "); the run may still switch traffic to Blue, but cannot verify it: Green is kept running and the run ends switched, unverified",
+          ExitCode.CLUSTER_STATE, false);
     }
   }
 

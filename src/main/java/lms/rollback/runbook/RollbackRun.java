@@ -209,13 +209,26 @@ public final class RollbackRun {
     }
     // a resumed run takes its lease back under the holder it had, instead of waiting for the lease to expire
     String holder = earlier != null && earlier.leaseHolder() != null ? earlier.leaseHolder() : r.leaseHolder();
-    EnvironmentLease lease = EnvironmentLease.acquire(cluster.client(), environment.namespace(), r.environment(), holder,
-        EnvironmentLease.DEFAULT_DURATION, r.lockWait(), progress);
+    // §3.2: the automatic branch is immediate — a run that only waits for a person's decision does not hold it up
+    String automatic = automaticHeld(r, journal) ? r.trigger() : null;
+    EnvironmentLease lease;
+    try {
+      lease = EnvironmentLease.acquire(cluster.client(), environment.namespace(), r.environment(), holder, EnvironmentLease.DEFAULT_DURATION,
+          r.lockWait(), progress, automatic);
+    } catch (EnvironmentLease.SupersededException e) {
+      return superseded(r, scenario, e);
+    }
     ScenarioRunner.Result result;
     int exit = ExitCode.OK;
     try {
       journal.append(Event.LEASE_ACQUIRED, Map.of("lease", lease.name(), "holder", holder));
-      ScenarioRunner runner = runner(r, scenario, environment, journal, capability).beforeEachStep(() -> cluster.retry().call("read the lease " + lease.name(), () -> {
+      if (lease.superseded() != null) {
+        journal.append(Event.LEASE_SUPERSEDED, Map.of("lease", lease.name(), "from", lease.superseded(), "trigger", r.trigger()));
+        progress.say("  " + r.trigger() + " holds: took the environment over from '" + lease.superseded() + "', a run waiting for its decision"
+            + " that had changed nothing (§3.2: the automatic branch is immediate); it ends as superseded and its deciders are told");
+      }
+      ScenarioRunner runner = runner(r, scenario, environment, journal, capability, lease, earlier == null || !earlier.changed())
+          .beforeEachStep(() -> cluster.retry().call("read the lease " + lease.name(), () -> {
         lease.check();
         return null;
       }));
@@ -266,6 +279,9 @@ public final class RollbackRun {
         result = e.result();
         exit = e.exitCode();
       }
+    } catch (EnvironmentLease.SupersededException e) {
+      // the lease is the automatic rollback's now: nothing to release
+      return superseded(r, scenario, e);
     } catch (RuntimeException e) {
       lease.close();
       journal.append(Event.LEASE_RELEASED, Map.of("lease", lease.name()));
@@ -273,6 +289,11 @@ public final class RollbackRun {
     }
     if (result.status() == ScenarioRunner.Status.PAUSED || result.status() == ScenarioRunner.Status.AWAITING_DECISION) {
       Duration hold = hold(r, scenario, result);
+      // paused before its decision with nothing done: an automatic rollback may take the environment over meanwhile
+      if (result.status() == ScenarioRunner.Status.AWAITING_DECISION && ScenarioRunner.DECISION.equals(result.stoppedAt()) && result.steps().isEmpty()
+          && (earlier == null || !earlier.changed())) {
+        lease.awaitingDecision(r.trigger());
+      }
       lease.keep(hold);
       journal.append(Event.LEASE_KEPT, Map.of("lease", lease.name(), "holder", holder, "forSeconds", hold.toSeconds()));
     } else {
@@ -350,7 +371,24 @@ public final class RollbackRun {
     }
   }
 
-  private ScenarioRunner runner(Request r, Scenario scenario, Environment environment, Journal journal, CapabilityDecision capability) {
+  /** An automatic trigger this run's journal shows the engine measured to hold (the watch that starts it fired it). */
+  private boolean automaticHeld(Request r, Journal journal) {
+    lms.rollback.plan.Trigger t = plan.trigger(r.trigger());
+    return !t.needsApproval() && !r.rehearsal() && lms.rollback.gate.TriggerEvidence.inRunOf(journal, t.id()) != null;
+  }
+
+  /**
+   * An automatic rollback took the environment over while this run waited for its decision, having changed nothing: the
+   * run ends here as superseded — journaled, reported, the war room (where its deciders were asked) told — and changes nothing.
+   */
+  private Outcome superseded(Request r, Scenario scenario, EnvironmentLease.SupersededException e) {
+    List<Path> reports = abandon(plan, outDir, cluster.journal().actor(), variables, progress, e.getMessage());
+    return new Outcome(new ScenarioRunner.Result(r.scenario(), ScenarioRunner.Status.SUPERSEDED, List.of(), Duration.ZERO, scenario.target().limit(),
+        ScenarioRunner.DECISION, e.getMessage() + "; nothing was changed by this run", 0, null, scenario.steps(), null), ExitCode.NOT_AUTHORIZED, reports);
+  }
+
+  private ScenarioRunner runner(Request r, Scenario scenario, Environment environment, Journal journal, CapabilityDecision capability,
+      EnvironmentLease lease, boolean nothingChanged) {
     RollbackSteps steps = new RollbackSteps(cluster, r.environment(), environment, outDir, r.trigger()).redeployImage(redeployImage)
         .errorLogPattern(plan.verification().errorLogPattern());
     if (probes != null) steps.probes(probes);
@@ -364,7 +402,7 @@ public final class RollbackRun {
     DataReview review = new DataReview(journal, outDir.toString());
     boolean changesData = scenario.changesDatabase();
     PreRollbackChecklist checklist = new PreRollbackChecklist(plan, cluster, environment, outDir.toString(), changesData, r.rehearsal(),
-        jenkinsGroups(DATA_REVIEWERS));
+        () -> new CommunicationSchedule(plan, notifier).after(PreRollbackChecklist.PAUSE_MESSAGE));
     return steps.register(new ScenarioRunner(journal))
         .on(lms.rollback.plan.StepAction.ANNOUNCE, step -> checklist.run())
         .waitsFor(lms.rollback.plan.StepAction.ANNOUNCE, checklist::missing)
@@ -373,8 +411,21 @@ public final class RollbackRun {
         .hooks(new Communications(new CommunicationSchedule(plan, notifier), out))
         .preflight(() -> new Preflight(cluster, environment, scenario, probes, dump).capability(capability, r.scenario()).run())
         .gate(() -> measureAutomatic(r, environment, journal) && waiting.here()
-            ? gate.await(r.trigger(), r.scenario(), r.rehearsal(), request, gateNotifier, waiting.timeScale(), waiting.poll(), progress, waiting.inbox())
+            ? awaitDecision(gate, gateNotifier, request, r, lease, nothingChanged)
             : gate.advance(r.trigger(), r.scenario(), r.rehearsal(), request, gateNotifier, 1.0));
+  }
+
+  /** Waits here for the decision; while nothing is changed yet, an automatic rollback may supersede this run (§3.2). */
+  private GateRun.State awaitDecision(GateRun gate, GateNotifier notifier, PromptLog.Request request, Request r, EnvironmentLease lease,
+      boolean nothingChanged) {
+    if (!nothingChanged) {
+      return gate.await(r.trigger(), r.scenario(), r.rehearsal(), request, notifier, waiting.timeScale(), waiting.poll(), progress, waiting.inbox());
+    }
+    lease.awaitingDecision(r.trigger());
+    GateRun.State decided = gate.await(r.trigger(), r.scenario(), r.rehearsal(), request, notifier, waiting.timeScale(), waiting.poll(), progress,
+        waiting.inbox(), lease::requireNotSuperseded);
+    lease.awaitingDecision(null);
+    return decided;
   }
 
   /**

@@ -150,7 +150,10 @@ public final class RollbackSteps {
     String data = database == null ? "no database checks" : database.integrity();
     var left = new lms.rollback.cluster.MaintenanceMode(cluster).leave(environment);
     String routed = left.changed() ? "maintenance off, traffic on Blue" : "not in maintenance";
-    if (probes == null) return blue.ready() + "/" + blue.desired() + " Blue replicas ready; " + data + "; " + routed;
+    if (probes == null) {
+      notMade("verify-restore", SMOKE, "--cluster-only");
+      return blue.ready() + "/" + blue.desired() + " Blue replicas ready; " + data + "; " + routed + "; not checked (--cluster-only): " + String.join(", ", SMOKE);
+    }
     List<CheckResult> smoke = new SmokeSuite(cluster.journal(), probes.credentials(), probes.plan().verification().requestTimeout().limit())
         .run(probes.baseUrl(), probes.plan().smokeChecks());
     return blue.ready() + "/" + blue.desired() + " Blue replicas ready; " + data + "; " + routed + "; smoke "
@@ -183,7 +186,19 @@ public final class RollbackSteps {
       throw new VerificationException("Blue is unhealthy after the switch: " + logs.name() + " " + logs.status() + " (" + logs.measured()
           + (logs.detail() == null || logs.detail().isBlank() ? "" : "; " + logs.detail()) + "); Green is left running");
     }
-    if (probes == null) return checked + ", " + logs.measured() + " matching errors";
+    if (probes == null) {
+      notMade("verify-blue", BLUE_PROBES, "--cluster-only");
+      return checked + ", " + logs.measured() + " matching errors; not checked (--cluster-only): " + String.join(", ", BLUE_PROBES);
+    }
+    List<CheckResult> undecided = all.stream().filter(c -> !c.passed()).toList();
+    if (!undecided.isEmpty() && undecided.stream().allMatch(c -> c.status().equals("inconclusive"))) {
+      // nothing failed, something could not be measured (Prometheus down, no samples): Blue is not unhealthy, it is
+      // unverified — traffic stays on it, Green stays up, and every message says which checks could not be made
+      notMade("verify-blue", undecided.stream().map(CheckResult::name).toList(), "inconclusive: " + String.join("; ",
+          undecided.stream().map(c -> c.detail() == null || c.detail().isBlank() ? c.name() : c.detail()).distinct().toList()));
+      throw new VerificationException("switched, unverified: " + String.join(", ", undecided.stream().map(CheckResult::name).toList())
+          + " could not be decided; traffic stays on Blue and Green is left running until a person confirms Blue");
+    }
     return checked + "; " + summary(all, "Blue is unhealthy after the switch", "; Green is left running");
   }
 
@@ -200,6 +215,16 @@ public final class RollbackSteps {
     GreenShutdown.Result r = new GreenShutdown(cluster).execute(new GreenShutdown.Request(environmentName, environment, outDir, step.budget().limit()));
     return r.changed() ? r.replicasBefore() + " -> 0 replicas, " + r.preservedLogs().size() + " log(s) preserved, no Green pod left"
         : "already scaled to 0 (no-op)";
+  }
+
+  /** What a run without probes (--cluster-only) cannot check: from the cluster, Blue's pods and routes are all it sees. */
+  private static final List<String> BLUE_PROBES = List.of("Blue's health and version (HTTP)", "database connectivity (HTTP)",
+      "Blue's error rate, p95 latency and Green's traffic (Prometheus)");
+  private static final List<String> SMOKE = List.of("the smoke tests (§4.2 step 4)");
+
+  /** Journals what this step could not check, so that nothing after calls the service verified (#36). */
+  private void notMade(String step, List<String> checks, String why) {
+    cluster.journal().append(Event.CHECKS_NOT_MADE, Map.of("step", step, "checks", checks, "why", why));
   }
 
   /** "6 of 6 checks passed", or a verification failure naming the checks that did not pass. */
@@ -219,7 +244,10 @@ public final class RollbackSteps {
     var blueImages = blue.getSpec().getTemplate().getSpec().getContainers().stream().map(c -> c.getImage()).toList();
     cluster.journal().append(Event.CONFIRM, Map.of("greenPods", greenPods, "routes", routes.asData(), "blueImages", blueImages));
     String confirmed = "traffic on Blue" + (greenPods == 0 ? ", no Green pod running" : ", " + greenPods + " Green pod(s) still running");
-    if (probes == null) return confirmed;
+    if (probes == null) {
+      notMade("confirm", SMOKE, "--cluster-only");
+      return confirmed + "; not checked (--cluster-only): " + String.join(", ", SMOKE);
+    }
     List<CheckResult> smoke = new SmokeSuite(cluster.journal(), probes.credentials(), probes.plan().verification().requestTimeout().limit())
         .run(probes.baseUrl(), probes.plan().smokeChecks());
     return confirmed + "; smoke " + summary(smoke, "post-rollback smoke tests failed", "");

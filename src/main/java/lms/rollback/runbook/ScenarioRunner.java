@@ -36,7 +36,9 @@ public final class ScenarioRunner {
     /** No run: the environment is already where the scenario leaves it (a second build after a rollback); nothing asked or sent. */
     ALREADY_DONE,
     /** The run's driver stopped mid-run (a build aborted, an agent lost): recorded, reported, told; the run continues later. */
-    INTERRUPTED;
+    INTERRUPTED,
+    /** An automatic rollback took the environment over while this run waited for its decision, having changed nothing. */
+    SUPERSEDED;
 
     public String key() {
       return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');

@@ -11,6 +11,7 @@ import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.Progress;
 import lms.rollback.gate.Authority;
+import lms.rollback.gate.GatePlan;
 import lms.rollback.plan.Environment;
 import lms.rollback.plan.Plan;
 import lms.rollback.plan.Trigger;
@@ -29,6 +30,32 @@ public final class TriggerWatch {
   public record Result(Outcome outcome, Evaluation evidence, Map<String, Object> recommendation, int rounds) {}
 
   public enum Outcome { rolled_back, would_roll_back, recommendation, quiet }
+
+  /** The automatic rollback could not start now (the environment is held by a run that is mid-step): the watch goes on. */
+  public static final class Blocked extends RuntimeException {
+    public Blocked(String why) {
+      super(why);
+    }
+  }
+
+  /**
+   * What the watch tells people while it goes on watching (§3.2 "Alert Release Commander", "Start timer"): a manual
+   * trigger that holds (its recommendation; {@code escalated}: it went on holding past its decision time), and an
+   * automatic rollback that could not start.
+   */
+  public interface Alerts {
+    void manual(Map<String, Object> recommendation, boolean escalated);
+
+    void blocked(Evaluation held, String why);
+
+    Alerts NONE = new Alerts() {
+      @Override
+      public void manual(Map<String, Object> recommendation, boolean escalated) {}
+
+      @Override
+      public void blocked(Evaluation held, String why) {}
+    };
+  }
 
   private final Plan plan;
   private final TriggerEvaluator evaluator;
@@ -56,6 +83,16 @@ public final class TriggerWatch {
    */
   public Result watch(String environment, Environment env, Duration interval, Duration duration, boolean dryRun,
       java.util.function.Function<Evaluation, String> rollback) {
+    return watch(environment, env, interval, duration, dryRun, rollback, Alerts.NONE);
+  }
+
+  /**
+   * The same, telling {@code alerts}. The watch is §3.2's timer: a manual trigger that holds is alerted once, escalated
+   * once when it goes on holding past its decision time, and the watch goes on — an automatic threshold reached later
+   * still rolls back on its own. It ends with a rollback, or at the end of {@code duration}.
+   */
+  public Result watch(String environment, Environment env, Duration interval, Duration duration, boolean dryRun,
+      java.util.function.Function<Evaluation, String> rollback, Alerts alerts) {
     Instant end = clock.instant().plus(duration);
     journal.append(Event.WATCH_START, Map.of("environment", environment, "intervalSeconds", interval.toSeconds(), "forSeconds", duration.toSeconds(),
         "dryRun", dryRun, "triggers", measurable().stream().map(Trigger::id).toList()));
@@ -63,6 +100,12 @@ public final class TriggerWatch {
     // a 4-hour watch evaluates thousands of times: the journal gets what changed (first state, clear -> unknown
     // when Prometheus went away, back), not every unchanged round
     Map<String, Evaluation.State> last = new java.util.HashMap<>();
+    // each manual trigger holding now: since when, and whether its escalation went out
+    Map<String, Instant> holdingSince = new java.util.HashMap<>();
+    java.util.Set<String> escalated = new java.util.HashSet<>();
+    java.util.Set<String> blockedBy = new java.util.HashSet<>();
+    Evaluation advised = null;
+    Map<String, Object> advice = null;
     while (true) {
       rounds++;
       Instant now = clock.instant();
@@ -79,28 +122,55 @@ public final class TriggerWatch {
           journal.append(Event.TRIGGER_CHANGED, change);
         }
         if (e.state() == Evaluation.State.unknown) progress.say("  " + t.id() + " unknown: " + e.detail());
-        if (!e.holds()) continue;
+        if (!e.holds()) {
+          holdingSince.remove(t.id());
+          escalated.remove(t.id());
+          continue;
+        }
         if (t.type() == TriggerType.AUTOMATIC) {
           journal.append(Event.TRIGGER_FIRED, withDryRun(e.asData(), dryRun));
           if (dryRun) return new Result(Outcome.would_roll_back, e, null, rounds);
           progress.say("  " + t.id() + " holds (" + e.detail() + "): rolling back now, no approval (§2.1)");
-          String done = rollback.apply(e);
-          journal.append(Event.TRIGGER_ROLLED_BACK, Map.of("trigger", t.id(), "result", done));
-          return new Result(Outcome.rolled_back, e, null, rounds);
+          try {
+            String done = rollback.apply(e);
+            journal.append(Event.TRIGGER_ROLLED_BACK, Map.of("trigger", t.id(), "result", done));
+            return new Result(Outcome.rolled_back, e, null, rounds);
+          } catch (Blocked b) {
+            // never stolen from a run that is mid-step: said once per reason, and the watch goes on (and tries again)
+            journal.append(Event.TRIGGER_BLOCKED, Map.of("trigger", t.id(), "reason", b.getMessage()));
+            progress.say("  " + t.id() + " holds but the automatic rollback cannot start now: " + b.getMessage() + "; still watching");
+            if (blockedBy.add(b.getMessage())) alerts.blocked(e, b.getMessage());
+            continue;
+          }
         }
+        GatePlan gate = new Authority(plan).gateFor(t.id(), null);
+        Instant since = holdingSince.get(t.id());
+        boolean overdue = since != null && !now.isBefore(since.plus(gate.levels().get(0).window())) && !escalated.contains(t.id());
+        if (since != null && !overdue) continue;
         Map<String, Object> recommendation = new LinkedHashMap<>();
         recommendation.put("trigger", t.id());
         recommendation.put("condition", t.condition());
         recommendation.put("evidence", e.asData());
-        recommendation.put("gate", new Authority(plan).gateFor(t.id(), null).asData());
+        recommendation.put("gate", gate.asData());
+        if (overdue) recommendation.put("escalated", true);
         journal.append(Event.TRIGGER_RECOMMENDATION, withDryRun(recommendation, dryRun));
-        return new Result(Outcome.recommendation, e, recommendation, rounds);
+        if (since == null) {
+          holdingSince.put(t.id(), now);
+          progress.say("  " + t.id() + " holds (" + e.detail() + "): " + gate.levels().get(0).title() + " must decide within "
+              + lms.rollback.plan.Budget.format(gate.levels().get(0).window()) + "; alerted, still watching");
+        } else {
+          escalated.add(t.id());
+          progress.say("  " + t.id() + " still holds past its decision time: escalated, still watching");
+        }
+        if (!dryRun) alerts.manual(recommendation, overdue);
+        advised = e;
+        advice = recommendation;
       }
-      if (rounds % 6 == 1) progress.say("  round " + rounds + ": no trigger holds (" + measurable().size() + " watched)");
+      if (rounds % 6 == 1) progress.say("  round " + rounds + ": no automatic trigger holds (" + measurable().size() + " watched)");
       Instant next = now.plus(interval);
       if (!next.isBefore(end)) {
-        journal.append(Event.WATCH_END, Map.of("rounds", rounds, "outcome", "no trigger held"));
-        return new Result(Outcome.quiet, null, null, rounds);
+        journal.append(Event.WATCH_END, Map.of("rounds", rounds, "outcome", advice != null ? "a manual trigger held" : "no trigger held"));
+        return advice != null ? new Result(Outcome.recommendation, advised, advice, rounds) : new Result(Outcome.quiet, null, null, rounds);
       }
       sleepUntil(next);
     }

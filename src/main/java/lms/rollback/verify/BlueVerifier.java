@@ -24,6 +24,8 @@ import lms.rollback.plan.Runbook.Verification;
 public final class BlueVerifier {
 
   public static final String SUITE = "verify-blue";
+  /** The check that reads the release Blue serves: what the messages and the report call the current version. */
+  public static final String VERSION_CHECK = "Previous version displayed";
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
   /** A sample at t is read a moment after t, so that the scrape at t has been stored. */
   static final Duration INGESTION_LAG = Duration.ofSeconds(1);
@@ -209,7 +211,7 @@ public final class BlueVerifier {
       results.add(record(a.status() == 200 ? CheckResult.pass("Blue responds (" + v.healthPath() + ")", "HTTP " + a.status(), "HTTP 200", a.millis())
           : CheckResult.fail("Blue responds (" + v.healthPath() + ")", "HTTP " + a.status(), "HTTP 200", a.millis(), "")));
       String version = a.field(v.versionField());
-      String name = "Previous version displayed";
+      String name = VERSION_CHECK;
       if (r.expectedVersion() == null) {
         results.add(record(CheckResult.inconclusive(name, null, a.millis(),
             "no expected version: pass --expected-version, or label Blue's Deployment 'version'")));
@@ -222,7 +224,7 @@ public final class BlueVerifier {
     } catch (IOException e) {
       long ms = (System.nanoTime() - t) / 1_000_000;
       results.add(record(CheckResult.fail("Blue responds (" + v.healthPath() + ")", null, "HTTP 200", ms, "no answer from " + url + ": " + reason(e))));
-      results.add(record(CheckResult.inconclusive("Previous version displayed", r.expectedVersion(), ms, "no health answer")));
+      results.add(record(CheckResult.inconclusive(VERSION_CHECK, r.expectedVersion(), ms, "no health answer")));
     }
   }
 
