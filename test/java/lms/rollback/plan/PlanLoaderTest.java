@@ -222,6 +222,21 @@ class PlanLoaderTest {
   }
 
   @Test
+  void aRehearsalSendsOnlyWhereThePlanSaysAndTheBuiltInPlanSendsNoStatusPageNorMail() throws IOException {
+    Plan plan = new PlanLoader().loadDefault();
+    assertEquals(null, plan.rehearsalAddressEnv("status-page"));
+    assertEquals(null, plan.rehearsalAddressEnv("email"));
+    assertEquals("LMS_WAR_ROOM_WEBHOOK", plan.rehearsalAddressEnv("war-room"));
+
+    PlanException channel = refused(replaceOnce(defaultYaml(), "  status-page: none ", "  status-pages: none "));
+    assertTrue(channel.getMessage().contains("rehearsalChannels.status-pages: unknown channel 'status-pages'; allowed: email, status-page, war-room"),
+        channel.getMessage());
+    PlanException address = refused(replaceOnce(defaultYaml(), "  email:       none ", "  email:       ops@company.com "));
+    assertTrue(address.getMessage().contains("rehearsalChannels.email: 'ops@company.com' is not allowed; allowed: none (a rehearsal sends nothing there), "
+        + "or the name of the environment variable holding the channel's address for a rehearsal, such as LMS_REHEARSAL_EMAIL"), address.getMessage());
+  }
+
+  @Test
   void unknownEnvironmentListsTheKnownOnes() {
     PlanException e = assertThrows(PlanException.class, () -> new PlanLoader().loadDefault().environment("prod"));
 

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 final class PlanValidator {
   private static final Pattern TRIGGER_ID = Pattern.compile("(AUTO|MAN|BUS)-\\d{3}");
   private static final int MAX_WEIGHT = 100;
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Z_][A-Z0-9_]*");
 
   private final String source;
 
@@ -124,6 +125,16 @@ final class PlanValidator {
         fail("communications[" + i + "].channel", "unknown channel '" + channel + "'; allowed: " + String.join(", ", plan.channels().keySet()));
       }
     }
+    plan.rehearsalChannels().forEach((channel, variable) -> {
+      String at = "rehearsalChannels." + channel;
+      if (!plan.channels().containsKey(channel)) {
+        fail(at, "unknown channel '" + channel + "'; allowed: " + String.join(", ", plan.channels().keySet()));
+      }
+      if (variable == null || !variable.equals(Plan.NOWHERE) && !ENV_NAME.matcher(variable).matches()) {
+        fail(at, "'" + variable + "' is not allowed; allowed: " + Plan.NOWHERE + " (a rehearsal sends nothing there), or the name of the environment "
+            + "variable holding the channel's address for a rehearsal, such as LMS_REHEARSAL_" + channel.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+      }
+    });
     if (plan.capabilityWindows().isEmpty()) fail("capabilityWindows", "at least one window is required");
     for (int i = 0; i < plan.capabilityWindows().size(); i++) {
       var w = plan.capabilityWindows().get(i);
