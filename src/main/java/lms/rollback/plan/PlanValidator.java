@@ -125,6 +125,33 @@ final class PlanValidator {
         fail("communications[" + i + "].channel", "unknown channel '" + channel + "'; allowed: " + String.join(", ", plan.channels().keySet()));
       }
     }
+    for (int i = 0; i < plan.rehearsalChecklist().size(); i++) {
+      var item = plan.rehearsalChecklist().get(i);
+      String at = "rehearsalChecklist[" + i + "]";
+      var measured = Runbook.RehearsalItem.STEPS_MEASURED;
+      if (!measured.containsKey(item.measure())) {
+        fail(at + ".measure", "unknown measure '" + item.measure() + "'; allowed: " + String.join(", ", measured.keySet()));
+      }
+      if (Runbook.RehearsalItem.TIMED.contains(item.measure()) && item.limit() == null) {
+        fail(at + ".limit", "measure " + item.measure() + " is a time and needs a limit (e.g. limit: 15m)");
+      }
+      for (String sc : item.scenarios() == null ? java.util.List.<String>of() : item.scenarios()) {
+        if (!plan.scenarios().containsKey(sc)) {
+          fail(at + ".scenarios", "unknown scenario '" + sc + "'; allowed: " + String.join(", ", plan.scenarios().keySet()));
+        }
+      }
+    }
+    // a scenario's scorecard numbers its items once: two #4 on one scorecard could not be told apart
+    for (String sc : plan.scenarios().keySet()) {
+      Set<Integer> numbers = new HashSet<>();
+      for (int i = 0; i < plan.rehearsalChecklist().size(); i++) {
+        var item = plan.rehearsalChecklist().get(i);
+        if (item.scores(sc) && !numbers.add(item.id())) {
+          fail("rehearsalChecklist[" + i + "].id", "#" + item.id() + " is on scenario " + sc + "'s scorecard twice; allowed: an id once per "
+              + "scenario (give one of them scenarios: [...] that leaves " + sc + " out)");
+        }
+      }
+    }
     plan.rehearsalChannels().forEach((channel, variable) -> {
       String at = "rehearsalChannels." + channel;
       if (!plan.channels().containsKey(channel)) {
