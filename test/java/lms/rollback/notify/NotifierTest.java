@@ -215,6 +215,53 @@ class NotifierTest {
   }
 
   @Test
+  void aRehearsalReachesOnlyTheChannelsThePlanGivesARehearsal() throws Exception {
+    journal = new Journal(out.resolve("rehearsal"), "timer");
+    journal.append(Event.SCENARIO_START, Map.of("scenario", "D", "environment", "dr", "trigger", "MAN-004", "rehearsal", true,
+        "rehearsalOf", "backup-restore"));
+    try (HttpReceiver warRoom = new HttpReceiver(); HttpReceiver statusPage = new HttpReceiver()) {
+      Map<String, String> env = new HashMap<>(smtpEnv());
+      env.put("LMS_WAR_ROOM_WEBHOOK", warRoom.url());
+      env.put("LMS_STATUS_PAGE_WEBHOOK", statusPage.url());
+
+      Notifier.Delivery page = notifier(env).send("status-page-update", false);
+      Notifier.Delivery stakeholders = notifier(env).send("stakeholder-notification", false);
+      Notifier.Delivery executives = notifier(env).send("executive-escalation", false);
+      Notifier.Delivery room = notifier(env).send("rollback-initiated", false);
+
+      assertEquals(Notifier.Status.skipped, page.status());
+      assertEquals("rehearsal: the plan gives no rehearsal status page (rehearsalChannels.status-page)", page.detail());
+      assertEquals(Notifier.Status.skipped, stakeholders.status());
+      assertEquals(Notifier.Status.skipped, executives.status(), "a role's own addresses are production's audience too");
+      assertEquals(List.of(), statusPage.bodies);
+      assertEquals(0, smtp.getReceivedMessages().length);
+      assertEquals(Notifier.Status.sent, room.status(), "the built-in plan gives the war room, where DevOps follow their rehearsals");
+      assertEquals(1, warRoom.bodies.size());
+      assertTrue(Files.readString(journal.file()).contains("rehearsal: the plan gives no rehearsal email (rehearsalChannels.email)"));
+    }
+  }
+
+  @Test
+  void aRehearsalsMailGoesToTheRehearsalsOwnListWhenThePlanGivesOne() throws Exception {
+    String yaml = new String(getClass().getClassLoader().getResourceAsStream(lms.rollback.plan.PlanLoader.DEFAULT_RESOURCE).readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8).replace("email:       none", "email:       LMS_REHEARSAL_EMAILS");
+    lms.rollback.plan.Plan plan = new lms.rollback.plan.PlanLoader().parse(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8), "rehearsal mail plan");
+    journal = new Journal(out.resolve("rehearsal"), "timer");
+    journal.append(Event.SCENARIO_START, Map.of("scenario", "C", "environment", "staging", "trigger", "MAN-004", "rehearsal", true));
+    Map<String, String> env = new HashMap<>(smtpEnv());
+    env.put("LMS_REHEARSAL_EMAILS", "devops-rehearsals@company.test");
+
+    Notifier.Delivery d = new Notifier(plan, journal, new MessageTemplates(null), env, progress::add, 1, Duration.ZERO, Clock.systemUTC())
+        .send("stakeholder-notification", false);
+
+    assertEquals(Notifier.Status.sent, d.status(), d.detail());
+    MimeMessage[] mail = smtp.getReceivedMessages();
+    assertEquals(1, mail.length);
+    assertEquals("devops-rehearsals@company.test", mail[0].getAllRecipients()[0].toString());
+    assertTrue(mail[0].getSubject().startsWith("[REHEARSAL]"), mail[0].getSubject());
+  }
+
+  @Test
   void warRoomMessageFollowsTheRunbookWordingAndCarriesWhatTheJournalSays() throws Exception {
     try (HttpReceiver warRoom = new HttpReceiver()) {
       Notifier.Delivery d = notifier(Map.of("LMS_WAR_ROOM_WEBHOOK", warRoom.url())).send("rollback-initiated", false);

@@ -61,7 +61,7 @@ class PlanLoaderTest {
     assertEquals("status-page-end", plan.communications().get(6).message());
     assertEquals("executive-escalation", plan.communications().get(7).to());
     assertEquals("rejected", plan.communications().get(9).after());
-    assertEquals(5, plan.rehearsalChecklist().size());
+    assertEquals(9, plan.rehearsalChecklist().size(), "§9.2's five, and scenario D's own: its target, restore, verification, maintenance off");
     assertEquals(5, plan.rootCauseAnalysis().size());
     assertEquals(7, plan.smokeChecks().size());
     assertEquals("Traffic switch + data review", plan.capabilityWindow(Duration.ofHours(5)).method());
@@ -219,6 +219,34 @@ class PlanLoaderTest {
     assertTrue(scenario.getMessage().contains("rehearsals[3].scenarios: unknown scenario 'E'; allowed: A, B, C, D"), scenario.getMessage());
     PlanException name = refused(replaceOnce(defaultYaml(), "{ test: backup-restore,", "{ test: ../restore,"));
     assertTrue(name.getMessage().contains("rehearsals[3].test: '../restore' is not a name like full-rollback"), name.getMessage());
+  }
+
+  @Test
+  void aRehearsalSendsOnlyWhereThePlanSaysAndTheBuiltInPlanSendsNoStatusPageNorMail() throws IOException {
+    Plan plan = new PlanLoader().loadDefault();
+    assertEquals(null, plan.rehearsalAddressEnv("status-page"));
+    assertEquals(null, plan.rehearsalAddressEnv("email"));
+    assertEquals("LMS_WAR_ROOM_WEBHOOK", plan.rehearsalAddressEnv("war-room"));
+
+    PlanException channel = refused(replaceOnce(defaultYaml(), "  status-page: none ", "  status-pages: none "));
+    assertTrue(channel.getMessage().contains("rehearsalChannels.status-pages: unknown channel 'status-pages'; allowed: email, status-page, war-room"),
+        channel.getMessage());
+    PlanException address = refused(replaceOnce(defaultYaml(), "  email:       none ", "  email:       ops@company.com "));
+    assertTrue(address.getMessage().contains("rehearsalChannels.email: 'ops@company.com' is not allowed; allowed: none (a rehearsal sends nothing there), "
+        + "or the name of the environment variable holding the channel's address for a rehearsal, such as LMS_REHEARSAL_EMAIL"), address.getMessage());
+  }
+
+  @Test
+  void aScorecardItemMeasuresWhatTheEngineScoresOncePerScenario() throws IOException {
+    PlanException measure = refused(replaceOnce(defaultYaml(), "measure: smoke-checks }", "measure: smoke }"));
+    assertTrue(measure.getMessage().contains("rehearsalChecklist[5].measure: unknown measure 'smoke'; allowed: switch-duration, blue-checks"),
+        measure.getMessage());
+    PlanException twice = refused(replaceOnce(defaultYaml(), "limit: 15m, scenarios: [A, B, C] }", "limit: 15m }"));
+    assertTrue(twice.getMessage().contains("rehearsalChecklist[4].id: #4 is on scenario D's scorecard twice"), twice.getMessage());
+    PlanException scenario = refused(replaceOnce(defaultYaml(), "measure: maintenance-off, scenarios: [D] }", "measure: maintenance-off, scenarios: [E] }"));
+    assertTrue(scenario.getMessage().contains("rehearsalChecklist[8].scenarios: unknown scenario 'E'; allowed: A, B, C, D"), scenario.getMessage());
+    PlanException limit = refused(replaceOnce(defaultYaml(), "measure: switch-duration, limit: 1m }", "measure: switch-duration }"));
+    assertTrue(limit.getMessage().contains("rehearsalChecklist[0].limit: measure switch-duration is a time and needs a limit"), limit.getMessage());
   }
 
   @Test

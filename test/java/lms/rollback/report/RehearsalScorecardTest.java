@@ -1,9 +1,11 @@
 package lms.rollback.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import javax.xml.parsers.DocumentBuilderFactory;
 import lms.rollback.testing.Cli;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,85 @@ class RehearsalScorecardTest {
     assertTrue(((Element) cases.item(0)).getAttribute("name").startsWith("#1 Traffic switch to Blue (< 1 minute): measured "));
   }
 
+  /** A clock the test moves: the journal's times are a restore's, not the test's milliseconds. */
+  static final class MovingClock extends java.time.Clock {
+    java.time.Instant now = java.time.Instant.parse("2026-11-02T03:00:00Z");
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return now;
+    }
+  }
+
+  /** The quarterly restore rehearsal (scenario D on dr) as its journal has it, each step ending well, {@code minutes} long in all. */
+  private java.util.List<RehearsalScorecard.Score> restoreRehearsal(int minutes) {
+    lms.rollback.plan.Plan plan = lms.rollback.testing.Sandbox.PLAN;
+    MovingClock clock = new MovingClock();
+    lms.rollback.audit.Journal j = new lms.rollback.audit.Journal(out, "timer", clock);
+    j.append(lms.rollback.audit.Event.SCENARIO_START, java.util.Map.of("scenario", "D", "environment", "dr", "trigger", "MAN-004", "rehearsal", true,
+        "rehearsalOf", "backup-restore"));
+    java.util.Map<String, String> details = java.util.Map.of("restore-database", "restored /backups/lms-latest.dump with pg_restore",
+        "verify-restore", "3/3 Blue replicas ready; 3 integrity checks passed; maintenance off, traffic on Blue",
+        "stop-green", "3 -> 0 replicas, 3 log(s) preserved, no Green pod left");
+    var steps = plan.scenario("D").steps();
+    for (var step : steps) {
+      String action = step.action().key();
+      j.append(lms.rollback.audit.Event.STEP_START, java.util.Map.of("action", action, "title", step.title()));
+      clock.now = clock.now.plus(Duration.ofMinutes(minutes).dividedBy(steps.size()));
+      j.append(lms.rollback.audit.Event.STEP_END, java.util.Map.of("action", action, "title", step.title(), "millis",
+          Duration.ofMinutes(minutes).dividedBy(steps.size()).toMillis(), "budget", step.budget().text(), "ok", true,
+          "detail", details.getOrDefault(action, "done")));
+    }
+    j.append(lms.rollback.audit.Event.SCENARIO_END, java.util.Map.of("scenario", "D", "state", "completed", "ok", true));
+    return RehearsalScorecard.score(new ReportBuilder(plan).build(j.file(), null, null), plan);
+  }
+
+  private static RehearsalScorecard.Score item(java.util.List<RehearsalScorecard.Score> card, int id) {
+    return card.stream().filter(s -> s.item().id() == id).findFirst().orElseThrow(() -> new AssertionError("#" + id + " not on " + card));
+  }
+
+  @Test
+  void theRestoreRehearsalIsScoredOnItsOwnStepsAndAgainstItsOwnTarget() {
+    var card = restoreRehearsal(42);
+
+    assertTrue(RehearsalScorecard.passed(card), card.toString());
+    assertEquals("Total restore time", item(card, 4).item().test(), "§5.4's own row, not §1.1's 15 minutes");
+    assertEquals("passed", item(card, 4).state());
+    assertEquals("42m of scenario D's target 30m-60m", item(card, 4).measured());
+    assertEquals(Duration.ofMinutes(42), item(card, 4).took());
+    assertEquals("passed", item(card, 6).state(), "the restore: " + item(card, 6).measured());
+    assertEquals("passed", item(card, 7).state());
+    assertEquals("passed", item(card, 8).state());
+    assertEquals("passed", item(card, 3).state(), "Green is scaled down after the restore");
+    for (int notItsStep : new int[] {1, 2}) {
+      assertEquals("not-applicable", item(card, notItsStep).state(), item(card, notItsStep).measured());
+    }
+    assertTrue(item(card, 2).measured().contains("scenario D has no verify-blue step"), item(card, 2).measured());
+    // nothing to score is not a failure: this run journaled no smoke test
+    assertEquals("not-applicable", item(card, 5).state(), item(card, 5).measured());
+    card.forEach(s -> assertFalse(s.measured().contains("0 of 0"), s.measured()));
+    assertEquals(8, card.size(), "no other scenario's rows: " + card);
+  }
+
+  @Test
+  void aRestoreRehearsalPastItsOwnTargetFailsThatRow() {
+    var card = restoreRehearsal(61);
+
+    assertFalse(RehearsalScorecard.passed(card));
+    assertEquals("failed", item(card, 4).state());
+    assertEquals("#4 Total restore time (measured 61m of scenario D's target 30m-60m)", RehearsalScorecard.failures(card));
+  }
+
   @Test
   void aScenarioWithoutAGreenShutdownIsNotScoredOnOne() throws Exception {
     try (lms.rollback.testing.Sandbox sandbox = lms.rollback.testing.Sandbox.start(out)) {
@@ -55,7 +136,11 @@ class RehearsalScorecardTest {
       assertTrue(((Element) green.getElementsByTagName("skipped").item(0)).getAttribute("message").contains("scenario A has no stop-green step"),
           green.getAttribute("name"));
       assertEquals(0, green.getElementsByTagName("failure").getLength(), "Green kept running is scenario A by design, not a failure");
-      assertEquals("1", suite.getAttribute("skipped"));
+      // and on the cluster only, no smoke test ran: nothing to score, not "0 of 0 passed" failed
+      Element smoke = (Element) doc.getElementsByTagName("testcase").item(4);
+      assertTrue(((Element) smoke.getElementsByTagName("skipped").item(0)).getAttribute("message").contains("the run journaled no smoke test"),
+          smoke.getAttribute("name"));
+      assertEquals("2", suite.getAttribute("skipped"));
     }
   }
 }

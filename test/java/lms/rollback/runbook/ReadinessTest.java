@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import lms.rollback.audit.Journal;
 import lms.rollback.testing.Cli;
@@ -26,12 +27,18 @@ class ReadinessTest {
   static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path records;
 
-  /** A completed rehearsal run as the engine journals it, ended {@code ago}. */
+  /** A completed rehearsal run as the engine journals it, ended {@code ago}, its scorecard passed. */
   private Path rehearsal(String folder, String scenario, String environment, String release, Duration ago) {
+    return rehearsal(folder, scenario, environment, release, ago, true);
+  }
+
+  private Path rehearsal(String folder, String scenario, String environment, String release, Duration ago, boolean scorecardPassed) {
     Path dir = records.resolve(folder);
     Journal j = new Journal(dir, "timer", Clock.fixed(Instant.now().minus(ago), ZoneOffset.UTC));
     j.append(Event.SCENARIO_START, Map.of("scenario", scenario, "environment", environment, "trigger", "MAN-004", "rehearsal", true, "release", release));
     j.append(Event.SCENARIO_END, Map.of("scenario", scenario, "state", "completed"));
+    j.append(Event.REHEARSAL_SCORED, Map.of("scenario", scenario, "passed", scorecardPassed, "items", List.of(
+        Map.of("id", 6, "test", "Database restored from backup", "state", scorecardPassed ? "passed" : "failed", "measured", "pg_restore exit 1"))));
     return dir.resolve(Journal.FILE_NAME);
   }
 
@@ -111,10 +118,35 @@ class ReadinessTest {
   }
 
   @Test
+  void aRehearsalWhoseScorecardFailedCountsForNothing() throws Exception {
+    // last week's restore ran to its end, but its scorecard failed: the quarter's passing one (40 days ago) still stands
+    rehearsal("build-9", "D", "dr", "2.9.0", Duration.ofDays(7), false);
+
+    Cli.Run r = readiness("3.0.0");
+
+    assertEquals(0, r.exit(), r.out() + r.err());
+    assertEquals("ready", test(r, "backup-restore").path("state").asText());
+    assertTrue(test(r, "backup-restore").path("journal").asText().contains("build-2"), "not the failed one: " + r.out());
+
+    // with no passing one, the failed one is named and why, and the release is not ready
+    Files.delete(records.resolve("build-2").resolve(Journal.FILE_NAME));
+    Cli.Run notReady = readiness("3.0.0");
+
+    assertEquals(4, notReady.exit(), notReady.out());
+    JsonNode restore = test(notReady, "backup-restore");
+    assertEquals("missing", restore.path("state").asText());
+    assertTrue(restore.path("why").asText().contains("did not pass its §9.2 scorecard: #6 Database restored from backup (measured pg_restore exit 1)"),
+        restore.toString());
+    assertTrue(restore.path("scorecard").asText().startsWith("failed"), restore.toString());
+  }
+
+  @Test
   void aRunNamesTheTestItRehearsesAndTheReportSaysSo() throws Exception {
     Path journal = records.resolve("build-7").resolve(Journal.FILE_NAME);
     JsonNode start = Journal.reading(journal).read().stream().filter(e -> e.type().equals("scenario.start")).findFirst().orElseThrow().data();
     assertEquals("traffic-switch", start.path("rehearsalOf").asText());
+    JsonNode scored = Journal.reading(journal).read().stream().filter(e -> e.is(Event.REHEARSAL_SCORED)).findFirst().orElseThrow().data();
+    assertTrue(scored.path("passed").asBoolean(), "the run's scorecard is in its journal, for readiness: " + scored);
     assertTrue(start.path("rehearsal").asBoolean());
     assertTrue(Files.readString(records.resolve("build-7").resolve("rollback-report.md"))
         .contains("| Rehearsal | Traffic switch test of §9.1 (Every release, staging, DevOps) |"));

@@ -79,6 +79,8 @@ public enum Event {
   PREFLIGHT_CHECK("preflight.check"),
   PREFLIGHT_PASSED("preflight.passed"),
   REHEARSAL_NOT_RUN("rehearsal.not-run"),
+  /** A rehearsal's §9.2 scorecard, after its run: readiness counts the rehearsal only when it passed. */
+  REHEARSAL_SCORED("rehearsal.scored"),
   // the report completed and signed (§8.2)
   REPORT_IDENTITY("report.identity"),
   REPORT_PART("report.part"),

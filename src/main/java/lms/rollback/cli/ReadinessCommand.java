@@ -17,7 +17,7 @@ import picocli.CommandLine;
 @Command(name = "readiness", sortOptions = false, mixinStandardHelpOptions = true,
     description = {"Before deploying a release to production (§9.1): is each rollback test it needs fresh enough?",
         "",
-        "Reads the journals of rehearsal runs under --records (the lms-rollback/build-N folders Jenkins archives, or copies): a completed 'lmsctl rollback --rehearsal' of a scenario the test accepts, not on production, from a journal whose hash chain is intact. The traffic switch must have passed for this release; the full rollback within 31 days; the database rollback for this release when it has migrations; the backup restore within 92 days (the plan's 'rehearsals'). Reads only."},
+        "Reads the journals of rehearsal runs under --records (the lms-rollback/build-N folders Jenkins archives, or copies): a completed 'lmsctl rollback --rehearsal' of a scenario the test accepts, not on production, whose §9.2 scorecard passed (journaled after the run), from a journal whose hash chain is intact. The traffic switch must have passed for this release; the full rollback within 31 days; the database rollback for this release when it has migrations; the backup restore within 92 days (the plan's 'rehearsals'). Reads only."},
     footerHeading = "%nExit codes:%n",
     footer = {"  0  ready: every test the release needs is fresh (with --due-in-days: none is due)",
         "  4  not ready: stdout names each missing or stale test (with --due-in-days: each test due)",

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
+import lms.rollback.audit.RunLog;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
 import lms.rollback.core.Progress;
@@ -73,11 +74,18 @@ public final class Notifier {
   }
 
   public RenderedMessage render(String message) {
+    return rendering(message).message();
+  }
+
+  /** A message as rendered, and whether it is a rehearsal's (it then says so, and goes only to the rehearsal's channels). */
+  private record Rendering(RenderedMessage message, boolean rehearsal) {}
+
+  private Rendering rendering(String message) {
     Runbook.Communication c = communication(message);
     Map<String, String> values = MessageContext.from(plan, journal.file(), clock.instant(), c.after());
     String filled = MessageTemplates.fill(templates.load(c.template()), values);
     String rehearsal = values.get(MessageContext.REHEARSAL);
-    return RenderedMessage.of(c.message(), c.channel(), rehearsal == null ? filled : rehearsal(filled, rehearsal));
+    return new Rendering(RenderedMessage.of(c.message(), c.channel(), rehearsal == null ? filled : rehearsal(filled, rehearsal)), rehearsal != null);
   }
 
   /** A rehearsal's message says so before anything else, in its subject and its first line: nobody must take it for an incident. */
@@ -93,38 +101,57 @@ public final class Notifier {
 
   /** Renders and, unless {@code dryRun}, delivers; the outcome is journaled either way. */
   public Delivery send(String message, boolean dryRun) {
-    RenderedMessage rendered = render(message);
+    Rendering rendering = rendering(message);
+    RenderedMessage rendered = rendering.message();
     if (dryRun) {
       return record(new Delivery(message, rendered.channel(), Status.rendered, "dry run: not sent", 0, rendered), Event.NOTIFY_RENDERED);
     }
     Runbook.Communication c = communication(message);
-    return deliver(rendered, c.to() == null ? null : plan.roles().get(c.to()).email());
+    return deliver(rendered, c.to() == null ? null : plan.roles().get(c.to()).email(), rendering.rehearsal());
   }
 
   /**
    * Delivers a rendered message on its channel, retried, and journaled. {@code emailTo} replaces
    * an email channel's configured recipients (a gate notice goes to the deciding role's addresses).
+   * While the run in progress is a rehearsal, it goes only to the plan's rehearsal channels.
    */
   public Delivery deliver(RenderedMessage rendered, List<String> emailTo) {
+    // a notice of a gate comes before its run's start: a rehearsal that ended earlier in the journal does not make it one
+    RunLog.Start running = RunLog.read(journal).unfinished();
+    return deliver(rendered, emailTo, running != null && running.rehearsal());
+  }
+
+  private Delivery deliver(RenderedMessage rendered, List<String> emailTo, boolean rehearsal) {
     String message = rendered.message();
     Runbook.Channel config = plan.channels().get(rendered.channel());
+    String addressEnv = config.addressEnv();
+    if (rehearsal) {
+      // whatever the machine running a rehearsal has bound for production (Jenkins binds the same credentials), a
+      // rehearsal never posts on the public status page nor mails stakeholders: only where the plan says it may
+      addressEnv = plan.rehearsalAddressEnv(rendered.channel());
+      if (addressEnv == null) {
+        return record(new Delivery(message, rendered.channel(), Status.skipped, "rehearsal: the plan gives no rehearsal "
+            + rendered.channel().replace('-', ' ') + " (rehearsalChannels." + rendered.channel() + ")", 0, rendered), Event.NOTIFY_SKIPPED);
+      }
+      emailTo = null; // a role's own addresses are production's audience too
+    }
     Channel channel;
     if (config.kind() == Runbook.ChannelKind.webhook) {
-      String address = env.get(config.addressEnv());
+      String address = env.get(addressEnv);
       if (address == null || address.isBlank()) {
-        return record(new Delivery(message, rendered.channel(), Status.skipped, config.addressEnv() + " is not set", 0, rendered), Event.NOTIFY_SKIPPED);
+        return record(new Delivery(message, rendered.channel(), Status.skipped, addressEnv + " is not set", 0, rendered), Event.NOTIFY_SKIPPED);
       }
       try {
         URI uri = URI.create(address.strip());
         if (uri.getScheme() == null || !uri.getScheme().startsWith("http")) throw new IllegalArgumentException("not an http(s) URL");
         channel = new WebhookChannel(uri);
       } catch (IllegalArgumentException e) {
-        return record(new Delivery(message, rendered.channel(), Status.failed, config.addressEnv() + " is not a usable URL", 0, rendered), Event.NOTIFY_FAILED);
+        return record(new Delivery(message, rendered.channel(), Status.failed, addressEnv + " is not a usable URL", 0, rendered), Event.NOTIFY_FAILED);
       }
     } else {
-      String recipients = emailTo != null ? String.join(",", emailTo) : env.getOrDefault(config.addressEnv(), "");
+      String recipients = emailTo != null ? String.join(",", emailTo) : env.getOrDefault(addressEnv, "");
       if (recipients.isBlank()) {
-        String why = emailTo != null ? "no email address for the role in the plan" : config.addressEnv() + " is not set";
+        String why = emailTo != null ? "no email address for the role in the plan" : addressEnv + " is not set";
         return record(new Delivery(message, rendered.channel(), Status.skipped, why, 0, rendered), Event.NOTIFY_SKIPPED);
       }
       String missing = EmailChannel.missing(env);

@@ -42,7 +42,15 @@ public record Plan(
     List<FollowUp> correctiveActions,
     @JsonProperty(required = true) List<RehearsalItem> rehearsalChecklist,
     List<Rehearsal> rehearsals,
-    String timeZone) {
+    String timeZone,
+    /**
+     * §9.1: where a rehearsal's messages go, per channel: the variable holding the channel's address for a rehearsal, or
+     * {@link #NOWHERE}. A channel not named sends nothing in a rehearsal: production's addresses are never a rehearsal's.
+     */
+    Map<String, String> rehearsalChannels) {
+
+  /** A rehearsal channel that sends nothing. */
+  public static final String NOWHERE = "none";
 
   public Plan {
     // the runbook names no zone; its times (02:15, T+5) are read in UTC unless the plan says otherwise
@@ -63,6 +71,7 @@ public record Plan(
     correctiveActions = correctiveActions == null ? List.of() : List.copyOf(correctiveActions);
     rehearsalChecklist = List.copyOf(rehearsalChecklist);
     rehearsals = rehearsals == null ? List.of() : List.copyOf(rehearsals);
+    rehearsalChannels = rehearsalChannels == null ? Map.of() : new TreeMap<>(rehearsalChannels);
   }
 
   private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL = new com.fasterxml.jackson.databind.ObjectMapper()
@@ -96,7 +105,14 @@ public record Plan(
   public Plan withVerification(Verification v) {
     return new Plan(document, version, targetTime, environments, capabilityWindows, triggers, authorityMatrix, roles, gate, contactChain,
         preRollbackChecklist, scenarios, v, smokeChecks, database, communications, channels, supportEmail, immediateActions,
-        rootCauseAnalysis, correctiveActions, rehearsalChecklist, rehearsals, timeZone);
+        rootCauseAnalysis, correctiveActions, rehearsalChecklist, rehearsals, timeZone, rehearsalChannels);
+  }
+
+  /** The variable holding {@code channel}'s address in a rehearsal, or null when the plan sends a rehearsal nothing there. */
+  @JsonIgnore
+  public String rehearsalAddressEnv(String channel) {
+    String variable = rehearsalChannels.get(channel);
+    return variable == null || variable.equals(NOWHERE) ? null : variable;
   }
 
   /** How times read for people under this plan (validated at load: {@code timeZone} is a zone id). */

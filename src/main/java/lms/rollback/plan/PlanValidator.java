@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 final class PlanValidator {
   private static final Pattern TRIGGER_ID = Pattern.compile("(AUTO|MAN|BUS)-\\d{3}");
   private static final int MAX_WEIGHT = 100;
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Z_][A-Z0-9_]*");
 
   private final String source;
 
@@ -131,6 +132,43 @@ final class PlanValidator {
         fail("communications[" + i + "].channel", "unknown channel '" + channel + "'; allowed: " + String.join(", ", plan.channels().keySet()));
       }
     }
+    for (int i = 0; i < plan.rehearsalChecklist().size(); i++) {
+      var item = plan.rehearsalChecklist().get(i);
+      String at = "rehearsalChecklist[" + i + "]";
+      var measured = Runbook.RehearsalItem.STEPS_MEASURED;
+      if (!measured.containsKey(item.measure())) {
+        fail(at + ".measure", "unknown measure '" + item.measure() + "'; allowed: " + String.join(", ", measured.keySet()));
+      }
+      if (Runbook.RehearsalItem.TIMED.contains(item.measure()) && item.limit() == null) {
+        fail(at + ".limit", "measure " + item.measure() + " is a time and needs a limit (e.g. limit: 15m)");
+      }
+      for (String sc : item.scenarios() == null ? java.util.List.<String>of() : item.scenarios()) {
+        if (!plan.scenarios().containsKey(sc)) {
+          fail(at + ".scenarios", "unknown scenario '" + sc + "'; allowed: " + String.join(", ", plan.scenarios().keySet()));
+        }
+      }
+    }
+    // a scenario's scorecard numbers its items once: two #4 on one scorecard could not be told apart
+    for (String sc : plan.scenarios().keySet()) {
+      Set<Integer> numbers = new HashSet<>();
+      for (int i = 0; i < plan.rehearsalChecklist().size(); i++) {
+        var item = plan.rehearsalChecklist().get(i);
+        if (item.scores(sc) && !numbers.add(item.id())) {
+          fail("rehearsalChecklist[" + i + "].id", "#" + item.id() + " is on scenario " + sc + "'s scorecard twice; allowed: an id once per "
+              + "scenario (give one of them scenarios: [...] that leaves " + sc + " out)");
+        }
+      }
+    }
+    plan.rehearsalChannels().forEach((channel, variable) -> {
+      String at = "rehearsalChannels." + channel;
+      if (!plan.channels().containsKey(channel)) {
+        fail(at, "unknown channel '" + channel + "'; allowed: " + String.join(", ", plan.channels().keySet()));
+      }
+      if (variable == null || !variable.equals(Plan.NOWHERE) && !ENV_NAME.matcher(variable).matches()) {
+        fail(at, "'" + variable + "' is not allowed; allowed: " + Plan.NOWHERE + " (a rehearsal sends nothing there), or the name of the environment "
+            + "variable holding the channel's address for a rehearsal, such as LMS_REHEARSAL_" + channel.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+      }
+    });
     if (plan.capabilityWindows().isEmpty()) fail("capabilityWindows", "at least one window is required");
     for (int i = 0; i < plan.capabilityWindows().size(); i++) {
       var w = plan.capabilityWindows().get(i);

@@ -219,12 +219,46 @@ public final class Runbook {
     }
   }
 
-  /** §9.2: one line of the rehearsal scorecard. */
-
+  /**
+   * §9.2: one line of the rehearsal scorecard. {@code scenarios}: the scenarios it scores (null: every scenario); an item
+   * that measures what steps do scores only a scenario with one of them ({@link #STEPS_MEASURED}).
+   */
   public record RehearsalItem(
       @JsonProperty(required = true) Integer id,
       @JsonProperty(required = true) String test,
       @JsonProperty(required = true) String expected,
       @JsonProperty(required = true) String measure,
-      Budget limit) {}
+      Budget limit,
+      List<String> scenarios) {
+
+    /** What an item may measure, and the steps whose work each scores (none: the run as a whole). */
+    public static final Map<String, List<StepAction>> STEPS_MEASURED = measures();
+    /** The measures that are a time, held against the item's limit. */
+    public static final List<String> TIMED = List.of("switch-duration", "total-duration");
+
+    private static Map<String, List<StepAction>> measures() {
+      Map<String, List<StepAction>> m = new java.util.LinkedHashMap<>();
+      m.put("switch-duration", List.of(StepAction.SWITCH_TRAFFIC));
+      m.put("blue-checks", List.of(StepAction.VERIFY_BLUE));
+      m.put("green-terminated", List.of(StepAction.STOP_GREEN));
+      m.put("total-duration", List.of());
+      // §5.4 is scored against its own target, not §1.1's 15 minutes
+      m.put("scenario-target", List.of());
+      // the smoke tests run in the step that ends a rollback: confirm, or scenario D's verify-restore
+      m.put("smoke-checks", List.of(StepAction.CONFIRM, StepAction.VERIFY_RESTORE));
+      m.put("database-restored", List.of(StepAction.RESTORE_DATABASE));
+      m.put("restore-verified", List.of(StepAction.VERIFY_RESTORE));
+      m.put("maintenance-off", List.of(StepAction.MAINTENANCE_ON));
+      return java.util.Collections.unmodifiableMap(m);
+    }
+
+    public RehearsalItem {
+      scenarios = scenarios == null ? null : List.copyOf(scenarios);
+    }
+
+    /** Whether the item belongs on {@code scenario}'s scorecard at all (its steps decide then whether it applies). */
+    public boolean scores(String scenario) {
+      return scenarios == null || scenarios.contains(scenario);
+    }
+  }
 }

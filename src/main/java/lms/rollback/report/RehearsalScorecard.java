@@ -2,8 +2,13 @@ package lms.rollback.report;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import lms.rollback.plan.Plan;
 import lms.rollback.plan.Runbook.RehearsalItem;
+import lms.rollback.plan.Scenario;
+import lms.rollback.plan.StepAction;
 
 /** §9.2: the rehearsal checklist scored from a run's report, as JUnit so Jenkins trends it month by month. */
 public final class RehearsalScorecard {
@@ -21,36 +26,68 @@ public final class RehearsalScorecard {
     Score(RehearsalItem item, boolean passed, String measured, Duration took) {
       this(item, passed, measured, took, null);
     }
+
+    static Score notApplicable(RehearsalItem item, String why) {
+      return new Score(item, true, "not applicable: " + why, null, why);
+    }
+
+    /** passed, failed or not-applicable, as the journal keeps it. */
+    public String state() {
+      return notApplicable != null ? "not-applicable" : passed ? "passed" : "failed";
+    }
+
+    public Map<String, Object> asData() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", item.id());
+      m.put("test", item.test());
+      m.put("expected", item.expected());
+      m.put("state", state());
+      m.put("measured", measured);
+      return m;
+    }
   }
 
-  /** The plan's checklist scored against the rehearsed scenario's own steps: an item for a step it lacks does not apply. */
-  public static List<Score> score(RollbackReport r, lms.rollback.plan.Plan plan) {
-    lms.rollback.plan.Scenario scenario = r.scenario() == null ? null : plan.scenarios().get(r.scenario());
+  /** Whether the rehearsal passed: no item failed (one that does not apply is no failure). */
+  public static boolean passed(List<Score> scores) {
+    return scores.stream().allMatch(Score::passed);
+  }
+
+  /** The failed items in one line, for a person: "#2 Blue health verified (measured …)". */
+  public static String failures(List<Score> scores) {
+    return String.join("; ", scores.stream().filter(s -> !s.passed()).map(s -> "#" + s.item().id() + " " + s.item().test() + " (measured "
+        + s.measured() + ")").toList());
+  }
+
+  /**
+   * The plan's checklist scored against the rehearsed scenario's own items and steps: an item for other scenarios is not on
+   * its scorecard; an item measuring a step it lacks, or with nothing to score, does not apply.
+   */
+  public static List<Score> score(RollbackReport r, Plan plan) {
+    Scenario scenario = r.scenario() == null ? null : plan.scenarios().get(r.scenario());
     List<Score> scores = new ArrayList<>();
     for (RehearsalItem item : plan.rehearsalChecklist()) {
-      String needs = STEP_OF.get(item.measure());
-      if (scenario != null && needs != null && scenario.steps().stream().noneMatch(s -> s.action().key().equals(needs))) {
-        String why = "scenario " + r.scenario() + " has no " + needs + " step (" + scenario.title() + ")";
-        scores.add(new Score(item, true, "not applicable: " + why, null, why));
+      if (r.scenario() != null && !item.scores(r.scenario())) continue;
+      List<StepAction> needs = RehearsalItem.STEPS_MEASURED.getOrDefault(item.measure(), List.of());
+      if (scenario != null && !needs.isEmpty() && scenario.steps().stream().noneMatch(s -> needs.contains(s.action()))) {
+        scores.add(Score.notApplicable(item, "scenario " + r.scenario() + " has no " + String.join(" or ", needs.stream().map(StepAction::key).toList())
+            + " step (" + scenario.title() + ")"));
         continue;
       }
       scores.add(switch (item.measure()) {
         case "switch-duration" -> within(item, step(r, "switch-traffic"));
         case "total-duration" -> within(item, r.outcome() == RollbackReport.Outcome.COMPLETED ? r.total() : null);
-        case "blue-checks" -> checks(item, r, "Blue", "Previous version", "Database connectivity", "Green receives");
-        case "smoke-checks" -> checks(item, r, "(GET ", "(POST ");
-        case "green-terminated" -> {
-          var stop = r.steps().stream().filter(s -> s.action().equals("stop-green")).findFirst();
-          yield new Score(item, stop.isPresent() && stop.get().ok(), stop.map(s -> s.detail()).orElse("Green was not stopped"));
-        }
+        case "scenario-target" -> ownTarget(item, r, scenario);
+        case "blue-checks" -> checks(item, r, "Blue's checks", "Blue", "Previous version", "Database connectivity", "Green receives");
+        case "smoke-checks" -> checks(item, r, "smoke test", "(GET ", "(POST ");
+        case "green-terminated" -> stepDone(item, r, "stop-green", "Green was not stopped");
+        case "database-restored" -> stepDone(item, r, "restore-database", "the database was not restored");
+        case "restore-verified" -> stepDone(item, r, "verify-restore", "the restoration was not verified");
+        case "maintenance-off" -> maintenanceOff(item, r);
         default -> new Score(item, false, "unknown measure '" + item.measure() + "'");
       });
     }
     return scores;
   }
-
-  /** The step an item measures, for the items that measure one. */
-  private static final java.util.Map<String, String> STEP_OF = java.util.Map.of("switch-duration", "switch-traffic", "green-terminated", "stop-green");
 
   public static String junit(List<Score> scores) {
     return JUnitXml.document(List.of(new JUnitXml.Suite("rehearsal.scorecard", scores.stream()
@@ -68,9 +105,40 @@ public final class RehearsalScorecard {
     return new Score(item, item.limit() != null && took.compareTo(item.limit().limit()) < 0, Formats.duration(took), took);
   }
 
-  private static Score checks(RehearsalItem item, RollbackReport r, String... namePrefixes) {
+  /** The whole run against the scenario's own target (§5): scenario D's 30-60 minutes, not §1.1's 15. */
+  private static Score ownTarget(RehearsalItem item, RollbackReport r, Scenario scenario) {
+    if (r.outcome() != RollbackReport.Outcome.COMPLETED) return new Score(item, false, "did not complete");
+    if (scenario == null) return new Score(item, false, Formats.duration(r.total()) + ", against no target: scenario " + r.scenario() + " is not in the plan");
+    return new Score(item, r.total().compareTo(scenario.target().limit()) < 0, Formats.duration(r.total()) + " of scenario " + r.scenario()
+        + "'s target " + scenario.target().text(), r.total());
+  }
+
+  private static Score stepDone(RehearsalItem item, RollbackReport r, String action, String otherwise) {
+    var step = r.steps().stream().filter(s -> s.action().equals(action)).reduce((a, b) -> b);
+    return new Score(item, step.isPresent() && step.get().ok(), step.map(RollbackReport.Step::detail).orElse(otherwise));
+  }
+
+  /** §5.4 step 5 takes LMS out of maintenance onto the restored Blue, and reads the routes back at the rollback weights. */
+  private static Score maintenanceOff(RehearsalItem item, RollbackReport r) {
+    var verified = r.steps().stream().filter(s -> s.action().equals("verify-restore")).reduce((a, b) -> b);
+    if (verified.isEmpty()) return new Score(item, false, "LMS was left in maintenance: Verify restoration did not run");
+    return new Score(item, verified.get().ok(), (verified.get().ok() ? "" : "not confirmed: ") + verified.get().detail());
+  }
+
+  /**
+   * Every check whose name says it is of the kind: passed when all did. None at all is nothing to score (a run on the
+   * cluster only makes no smoke test), not a failure — unless the steps that make them never ran.
+   */
+  private static Score checks(RehearsalItem item, RollbackReport r, String kind, String... namePrefixes) {
     List<RollbackReport.Check> mine = r.checks().stream().filter(c -> java.util.Arrays.stream(namePrefixes).anyMatch(p -> c.name().contains(p))).toList();
+    if (mine.isEmpty()) {
+      List<StepAction> steps = RehearsalItem.STEPS_MEASURED.getOrDefault(item.measure(), List.of());
+      boolean ran = r.steps().stream().anyMatch(s -> steps.stream().anyMatch(a -> a.key().equals(s.action())));
+      if (!ran) return new Score(item, false, "not measured: the run did not reach its " + String.join(" or ", steps.stream().map(StepAction::key).toList())
+          + " step");
+      return Score.notApplicable(item, "nothing to score: the run journaled no " + kind);
+    }
     long passed = mine.stream().filter(RollbackReport.Check::passed).count();
-    return new Score(item, !mine.isEmpty() && passed == mine.size(), passed + " of " + mine.size() + " passed");
+    return new Score(item, passed == mine.size(), passed + " of " + mine.size() + " passed");
   }
 }

@@ -18,6 +18,9 @@ import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
 import lms.rollback.plan.Plan;
 import lms.rollback.plan.Runbook.Rehearsal;
+import lms.rollback.audit.Event;
+import lms.rollback.report.RehearsalScorecard;
+import lms.rollback.report.ReportBuilder;
 
 /**
  * §9.1 before a deployment: is each rollback test this release needs fresh enough? Read from the journals of
@@ -26,8 +29,15 @@ import lms.rollback.plan.Runbook.Rehearsal;
  */
 public final class Readiness {
 
-  /** One completed rehearsal run, as its journal tells it. */
-  public record Record(String scenario, String environment, String release, Instant ended, Path journal) {}
+  /**
+   * One completed rehearsal run, as its journal tells it. {@code failedItems}: the §9.2 items its scorecard failed, or
+   * null when it passed: a rehearsal that did not pass its scorecard tested nothing a release can rely on.
+   */
+  public record Record(String scenario, String environment, String release, Instant ended, Path journal, String failedItems) {
+    public boolean scorecardPassed() {
+      return failedItems == null;
+    }
+  }
 
   /** One test of §9.1: needed or not for this release, the rehearsal that satisfies it (or the latest one that does not), and why. */
   public record Verdict(Rehearsal test, boolean required, boolean satisfied, Record evidence, String why) {
@@ -46,6 +56,7 @@ public final class Readiness {
         m.put("release", evidence.release());
         m.put("ended", evidence.ended().toString());
         m.put("journal", evidence.journal().toString());
+        m.put("scorecard", evidence.scorecardPassed() ? "passed" : "failed: " + evidence.failedItems());
       }
       return m;
     }
@@ -75,7 +86,7 @@ public final class Readiness {
             ignored.add(journal + ": " + chain.problem());
             continue;
           }
-          records.addAll(completedRehearsals(journal));
+          records.addAll(completedRehearsals(journal, plan));
         }
       } catch (IOException e) {
         throw new LmsException(ExitCode.OTHER, "cannot read " + dir + ": " + e.getMessage(), e);
@@ -84,11 +95,53 @@ public final class Readiness {
     return records;
   }
 
-  /** The rehearsal runs of {@code journal} that reached their end (a stop the run later resumed from and completed counts). */
-  private static List<Record> completedRehearsals(Path journal) {
-    return lms.rollback.audit.RunLog.runs(Journal.reading(journal)).stream().filter(r -> r.start().rehearsal() && r.reachedItsEnd())
-        .map(r -> new Record(r.start().scenario(), r.start().environment(), r.start().data().path("release").asText(null), r.end().ts(), journal))
-        .toList();
+  /**
+   * The rehearsal runs of {@code journal} that reached their end (a stop the run later resumed from and completed counts),
+   * each with its §9.2 scorecard: the one journaled after its end, or — for a journal written before scorecards were
+   * journaled — its last run scored now from the journal.
+   */
+  private static List<Record> completedRehearsals(Path journal, Plan plan) {
+    List<Journal.Entry> entries = Journal.reading(journal).read();
+    List<lms.rollback.audit.RunLog.Run> runs = lms.rollback.audit.RunLog.runs(Journal.reading(journal));
+    List<Record> records = new ArrayList<>();
+    for (int i = 0; i < runs.size(); i++) {
+      var r = runs.get(i);
+      if (!r.start().rehearsal() || !r.reachedItsEnd()) continue;
+      long until = i + 1 < runs.size() ? runs.get(i + 1).start().seq() : Long.MAX_VALUE;
+      Journal.Entry scored = entries.stream().filter(e -> e.is(Event.REHEARSAL_SCORED) && e.seq() > r.end().seq() && e.seq() < until)
+          .findFirst().orElse(null);
+      String failed;
+      if (scored != null) {
+        failed = scored.data().path("passed").asBoolean(false) ? null : failedItems(scored);
+      } else if (i == runs.size() - 1) {
+        failed = scoredNow(journal, plan);
+      } else {
+        failed = "no scorecard was recorded for it";
+      }
+      records.add(new Record(r.start().scenario(), r.start().environment(), r.start().data().path("release").asText(null), r.end().ts(), journal,
+          failed));
+    }
+    return records;
+  }
+
+  /** The failures of the journal's last run scored now, or null when it passes. */
+  private static String scoredNow(Path journal, Plan plan) {
+    try {
+      var scores = RehearsalScorecard.score(new ReportBuilder(plan).build(journal, null, null), plan);
+      return RehearsalScorecard.passed(scores) ? null : RehearsalScorecard.failures(scores);
+    } catch (LmsException e) {
+      return "its scorecard could not be scored: " + e.getMessage();
+    }
+  }
+
+  private static String failedItems(Journal.Entry scored) {
+    List<String> failed = new ArrayList<>();
+    scored.data().path("items").forEach(item -> {
+      if (item.path("state").asText().equals("failed")) {
+        failed.add("#" + item.path("id").asText() + " " + item.path("test").asText() + " (measured " + item.path("measured").asText() + ")");
+      }
+    });
+    return failed.isEmpty() ? "it did not pass" : String.join("; ", failed);
   }
 
   /**
@@ -104,7 +157,7 @@ public final class Readiness {
       boolean required = !perRelease && (!t.onlyWithMigrations() || migrations);
       List<Record> kind = records.stream().filter(r -> t.scenarios().contains(r.scenario()) && countsOn(t, r.environment()))
           .sorted(Comparator.comparing(Record::ended).reversed()).toList();
-      Record fresh = kind.stream().filter(r -> !t.sameRelease() || Objects.equals(release, r.release()))
+      Record fresh = kind.stream().filter(Record::scorecardPassed).filter(r -> !t.sameRelease() || Objects.equals(release, r.release()))
           .filter(r -> t.withinDays() == null || Duration.between(r.ended(), judged).toDays() < t.withinDays()).findFirst().orElse(null);
       String why;
       if (perRelease) {
@@ -118,7 +171,9 @@ public final class Readiness {
         why = "no completed rehearsal of scenario " + String.join("/", t.scenarios()) + " on " + t.environment() + " found";
       } else {
         Record latest = kind.get(0);
-        why = "the latest (" + age(latest.ended(), now) + " ago, release " + latest.release() + ") "
+        why = !latest.scorecardPassed() ? "the latest (" + age(latest.ended(), now) + " ago on " + latest.environment() + ", scenario " + latest.scenario()
+            + ") did not pass its §9.2 scorecard: " + latest.failedItems() + "; it counts for nothing"
+            : "the latest (" + age(latest.ended(), now) + " ago, release " + latest.release() + ") "
             + (t.sameRelease() ? "did not test release " + release
                 : (ahead.isZero() ? "is" : "will be, in " + ahead.toDays() + " days,") + " older than " + t.withinDays() + " days");
       }

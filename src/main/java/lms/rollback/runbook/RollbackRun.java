@@ -585,21 +585,32 @@ public final class RollbackRun {
     Notifier notifier = new Notifier(plan, journal, new MessageTemplates(null), variables, progress, Notifier.DEFAULT_ATTEMPTS,
         Notifier.DEFAULT_BACKOFF, Clock.systemUTC());
     new CommunicationSchedule(plan, notifier).after(CommunicationSchedule.ABANDONED);
-    return report(plan, journal.file(), folder, start.rehearsal());
+    return report(plan, journal, folder, start.rehearsal());
   }
 
   /** The §8 report of the run that just ended, in every format, and the §9.2 scorecard of a rehearsal. */
   private List<Path> report(boolean rehearsal) {
-    return report(plan, cluster.journal().file(), outDir, rehearsal);
+    return report(plan, cluster.journal(), outDir, rehearsal);
   }
 
-  private static List<Path> report(Plan plan, Path journalFile, Path outDir, boolean rehearsal) {
-    RollbackReport report = new ReportBuilder(plan).build(journalFile, null, null);
+  private static List<Path> report(Plan plan, Journal journal, Path outDir, boolean rehearsal) {
+    RollbackReport report = new ReportBuilder(plan).build(journal.file(), null, null);
+    List<RehearsalScorecard.Score> scores = rehearsal ? RehearsalScorecard.score(report, plan) : List.of();
+    if (rehearsal) {
+      // in the journal too, hash-chained: readiness (§9.1) counts a rehearsal only when its scorecard passed. Before the
+      // report is written, so that the report's record of the journal (its entries, its head) is the journal's last word
+      Map<String, Object> scored = new LinkedHashMap<>();
+      scored.put("scenario", report.scenario());
+      scored.put("passed", RehearsalScorecard.passed(scores));
+      scored.put("items", scores.stream().map(RehearsalScorecard.Score::asData).toList());
+      journal.append(Event.REHEARSAL_SCORED, scored);
+      report = new ReportBuilder(plan).build(journal.file(), null, null);
+    }
     List<Path> files = new ArrayList<>(ReportWriter.write(report, outDir, EnumSet.allOf(ReportWriter.Format.class)));
     if (rehearsal) {
       Path card = outDir.resolve(SCORECARD_FILE);
       try {
-        Files.writeString(card, RehearsalScorecard.junit(RehearsalScorecard.score(report, plan)));
+        Files.writeString(card, RehearsalScorecard.junit(scores));
       } catch (java.io.IOException e) {
         throw new LmsException(ExitCode.OTHER, "cannot write " + card + ": " + e.getMessage(), e);
       }
