@@ -157,7 +157,8 @@ final class PlanValidator {
     if (env.blue().podLabels().isEmpty()) fail(at + ".blue.podLabels", "at least one label is required to find Blue's pods");
     if (env.green().podLabels().isEmpty()) fail(at + ".green.podLabels", "at least one label is required to find Green's pods");
     if (env.minBlueReadyReplicas() != null && env.minBlueReadyReplicas() < 1) {
-      fail(at + ".minBlueReadyReplicas", env.minBlueReadyReplicas() + " is too small; allowed: 1 or more (omit it to require all desired replicas)");
+      fail(at + ".minBlueReadyReplicas", env.minBlueReadyReplicas() + " is too small; allowed: a whole number of 1 or more (omit it to need only as many as"
+          + " Green serves with)");
     }
   }
 
