@@ -117,8 +117,9 @@ final class PlanValidator {
       if (!events.contains(after)) fail("communications[" + i + "].after", "'" + after + "' is not allowed; allowed: " + String.join(", ", events));
       String channel = plan.communications().get(i).channel();
       String to = plan.communications().get(i).to();
-      if (to != null && !plan.roles().containsKey(to)) {
-        fail("communications[" + i + "].to", "unknown role '" + to + "'; allowed: " + String.join(", ", plan.roles().keySet()));
+      if (to != null && !to.equals(Runbook.Communication.PAGED) && !plan.roles().containsKey(to)) {
+        fail("communications[" + i + "].to", "unknown role '" + to + "'; allowed: " + Runbook.Communication.PAGED + " (whom §3.3 pages for the trigger), "
+            + String.join(", ", plan.roles().keySet()));
       }
       if (!plan.channels().containsKey(channel)) {
         fail("communications[" + i + "].channel", "unknown channel '" + channel + "'; allowed: " + String.join(", ", plan.channels().keySet()));
