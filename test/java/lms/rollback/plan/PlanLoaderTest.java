@@ -117,6 +117,18 @@ class PlanLoaderTest {
   }
 
   @Test
+  void aMessagesRecipientIsARoleOrPagedForTheTrigger() throws IOException {
+    Plan plan = new PlanLoader().loadDefault();
+    assertEquals("paged", plan.communications().stream().filter(c -> c.message().equals("on-call-alert")).findFirst().orElseThrow().to());
+    assertEquals(java.util.List.of("devops-on-call", "release-commander", "dba-on-call"), plan.alertedRoles("AUTO-003", null));
+    assertEquals(java.util.List.of("devops-on-call"), plan.alertedRoles(null, null), "no trigger journaled: the automatic backup still hears");
+
+    PlanException e = refused(replaceOnce(defaultYaml(), "template: war-room-trigger-alert, to: paged }", "template: war-room-trigger-alert, to: dba-oncall }"));
+    assertTrue(e.getMessage().contains(".to: unknown role 'dba-oncall'; allowed: paged (whom §3.3 pages for the trigger), business-owner, cio-cto"),
+        e.getMessage());
+  }
+
+  @Test
   void weightOutsideZeroToHundredIsRefused() throws IOException {
     PlanException e = refused(replaceOnce(defaultYaml(), "rollbackWeights: { blue: 100, green: 0 }", "rollbackWeights: { blue: 120, green: 0 }"));
 
