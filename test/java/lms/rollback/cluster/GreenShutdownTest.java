@@ -123,7 +123,7 @@ class GreenShutdownTest {
     ClusterException e = assertThrows(ClusterException.class, () -> stopGreen(Duration.ofSeconds(10)));
 
     // Then Green keeps its replicas and nothing of it was touched
-    assertTrue(e.getMessage().contains("Blue is not ready (Deployment lms-blue has 1/3 ready replicas (needs 3)); Green was not touched"),
+    assertTrue(e.getMessage().contains("Blue is not ready (Deployment lms-blue has 1/3 ready replicas; needs 3 (Green serves with 3 ready; plan minimum 3)); Green was not touched"),
         e.getMessage());
     assertEquals(3, sandbox.deployment("lms-green").getSpec().getReplicas());
     assertFalse(Files.exists(out.resolve(GreenShutdown.LOG_DIRECTORY)));

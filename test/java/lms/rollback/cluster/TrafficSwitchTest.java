@@ -130,7 +130,7 @@ class TrafficSwitchTest {
 
     // Then
     assertEquals(ExitCode.CLUSTER_STATE, e.exitCode());
-    assertTrue(e.getMessage().contains("Blue cannot take the traffic: Deployment lms-blue has 1/3 ready replicas (needs 3)"), e.getMessage());
+    assertTrue(e.getMessage().contains("Blue cannot take the traffic: Deployment lms-blue has 1/3 ready replicas; needs 3 (Green serves with 3 ready; plan minimum 3)"), e.getMessage());
     assertTrue(e.getMessage().contains("--force"), e.getMessage());
     assertEquals(before, sandbox.virtualServiceJson());
     assertTrue(sandbox.journalTypes().contains("switch.refused"));

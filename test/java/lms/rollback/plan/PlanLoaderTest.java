@@ -94,6 +94,41 @@ class PlanLoaderTest {
   }
 
   @Test
+  void theBuiltInPlanSetsBluesMinimumPerEnvironment() {
+    Plan plan = new PlanLoader().loadDefault();
+
+    assertEquals(3, plan.environment("production").minBlueReadyReplicas());
+    assertEquals(1, plan.environment("staging").minBlueReadyReplicas());
+    assertEquals(1, plan.environment("dr").minBlueReadyReplicas());
+  }
+
+  @Test
+  void minBlueReadyReplicasMustBeAPositiveWholeNumber() throws IOException {
+    String at = "    minBlueReadyReplicas: 3\n";
+    assertEquals("my-plan.yaml: environments.production.minBlueReadyReplicas: 0 is too small; allowed: a whole number of 1 or more (omit it to need only"
+        + " as many as Green serves with)", refused(replaceOnce(defaultYaml(), at, "    minBlueReadyReplicas: 0\n")).getMessage());
+    assertTrue(refused(replaceOnce(defaultYaml(), at, "    minBlueReadyReplicas: -2\n")).getMessage()
+        .startsWith("my-plan.yaml: environments.production.minBlueReadyReplicas: -2 is too small; allowed: a whole number of 1 or more"));
+    for (String notWhole : new String[] {"three", "2.5"}) {
+      PlanException e = refused(replaceOnce(defaultYaml(), at, "    minBlueReadyReplicas: " + notWhole + "\n"));
+      assertTrue(e.getMessage().startsWith("my-plan.yaml: environments.production.minBlueReadyReplicas: "), e.getMessage());
+      assertTrue(e.getMessage().contains("whole number"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aMessagesRecipientIsARoleOrPagedForTheTrigger() throws IOException {
+    Plan plan = new PlanLoader().loadDefault();
+    assertEquals("paged", plan.communications().stream().filter(c -> c.message().equals("on-call-alert")).findFirst().orElseThrow().to());
+    assertEquals(java.util.List.of("devops-on-call", "release-commander", "dba-on-call"), plan.alertedRoles("AUTO-003", null));
+    assertEquals(java.util.List.of("devops-on-call"), plan.alertedRoles(null, null), "no trigger journaled: the automatic backup still hears");
+
+    PlanException e = refused(replaceOnce(defaultYaml(), "template: war-room-trigger-alert, to: paged }", "template: war-room-trigger-alert, to: dba-oncall }"));
+    assertTrue(e.getMessage().contains(".to: unknown role 'dba-oncall'; allowed: paged (whom §3.3 pages for the trigger), business-owner, cio-cto"),
+        e.getMessage());
+  }
+
+  @Test
   void weightOutsideZeroToHundredIsRefused() throws IOException {
     PlanException e = refused(replaceOnce(defaultYaml(), "rollbackWeights: { blue: 100, green: 0 }", "rollbackWeights: { blue: 120, green: 0 }"));
 

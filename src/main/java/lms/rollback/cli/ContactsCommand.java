@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "contacts", sortOptions = false, mixinStandardHelpOptions = true,
     description = {"Who is paged for a trigger, in the order of the emergency contact chain (runbook §3.3), with how to reach each, and who decides it (§3.1).",
         "",
-        "DevOps On-Call and the Release Commander are paged for every trigger; the DBA On-Call for database issues (triggers that concern the database, and any scenario with a database step); Security On-Call for security triggers; Executive Escalation for business-critical ones. The rules and the addresses are in the plan (contactChain, roles)."},
+        "DevOps On-Call and the Release Commander are paged for every trigger; the DBA On-Call for database issues (triggers that concern the database, and any scenario with a database step); Security On-Call for security triggers; Executive Escalation for business-critical ones. The rules and the addresses are in the plan (contactChain, roles). The same list is what an automatic trigger's alert from 'lmsctl watch' reaches, by email."},
     footer = {"", "Examples:", "  lmsctl contacts --trigger MAN-004", "  lmsctl contacts --trigger MAN-001 --scenario C -o json", ""})
 final class ContactsCommand extends Verb {
 

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
     description = {
         "Route all traffic to Blue (runbook §4.2 step 1).",
         "",
-        "Checks that Blue has enough ready replicas, then changes only the weights of the environment's VirtualService routes to Blue and Green (every other field of every route is kept), reads it back and verifies it. Already on Blue: a recorded no-op. Green's Deployment is never touched. Holds the environment's lease while it works, so two rollbacks never run at once."},
+        "Checks that Blue has enough ready replicas to take all the traffic — as many as Green serves with, and at least the plan's minBlueReadyReplicas (Blue's own replica count is no measure) — then changes only the weights of the environment's VirtualService routes to Blue and Green (every other field of every route is kept), reads it back and verifies it. Already on Blue: a recorded no-op. Green's Deployment is never touched. Holds the environment's lease while it works, so two rollbacks never run at once."},
     footerHeading = "%nExit codes:%n",
     footer = {
         "  0  switched, or already on Blue",

@@ -77,12 +77,16 @@ public final class ClusterSession {
   }
 
   public Deployment deployment(String namespace, String name) {
-    Deployment d = retry.call("read Deployment " + namespace + "/" + name,
-        () -> client.apps().deployments().inNamespace(namespace).withName(name).get());
+    Deployment d = deploymentIfPresent(namespace, name);
     if (d == null) {
       throw new ClusterException("Deployment " + namespace + "/" + name + " not found; check the plan's deployment names");
     }
     return d;
+  }
+
+  /** The Deployment, or null when there is none; a read that fails (after its retries) still throws. */
+  public Deployment deploymentIfPresent(String namespace, String name) {
+    return retry.call("read Deployment " + namespace + "/" + name, () -> client.apps().deployments().inNamespace(namespace).withName(name).get());
   }
 
   public List<Pod> pods(String namespace, Map<String, String> labels) {

@@ -73,7 +73,7 @@ public final class GreenShutdown {
           + "); the plan switches only " + ns + "/" + env.virtualService() + ". Green was not touched: move that route to Blue, then run this again");
     }
     // Green is the only thing serving if Blue is down: never scale it down then, whoever asks
-    BlueCapacity blue = BlueCapacity.of(cluster.deployment(ns, env.blue().deployment()), env);
+    BlueCapacity blue = BlueCapacity.of(cluster, env);
     if (!blue.sufficient()) {
       cluster.journal().append(Event.STOP_GREEN_REFUSED, Map.of("deployment", name, "blue", blue.describe()));
       throw new ClusterException("Blue is not ready (" + blue.describe() + "); Green was not touched");

@@ -36,7 +36,15 @@ public final class TrafficSwitch {
       m.put("changed", changed);
       m.put("before", before);
       m.put("after", after);
-      if (blue != null) m.put("blue", Map.of("ready", blue.ready(), "desired", blue.desired(), "required", blue.required()));
+      if (blue != null) {
+        Map<String, Object> capacity = new LinkedHashMap<>();
+        capacity.put("ready", blue.ready());
+        capacity.put("desired", blue.desired());
+        capacity.put("required", blue.required());
+        capacity.put("greenReady", blue.greenReady());
+        capacity.put("planMinimum", blue.planMinimum());
+        m.put("blue", capacity);
+      }
       m.put("forced", forced);
       return m;
     }
@@ -58,7 +66,7 @@ public final class TrafficSwitch {
       return new Result(request.environment(), vsName, false, before.describe(), before.describe(), null, false);
     }
 
-    BlueCapacity capacity = BlueCapacity.of(cluster.deployment(env.namespace(), env.blue().deployment()), env);
+    BlueCapacity capacity = BlueCapacity.of(cluster, env);
     boolean forced = false;
     if (!capacity.sufficient()) {
       if (request.forceReason() == null) {

@@ -1,8 +1,6 @@
 package lms.rollback.gate;
 
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,17 +35,15 @@ public final class ContactChain {
     this.plan = plan;
   }
 
-  /** Who is paged for {@code triggerId}; a {@code scenario} (may be null) with a database step concerns the database too. */
+  /** Who is paged for {@code triggerId} ({@link Plan#pagedFor}); a {@code scenario} (may be null) with a database step concerns the database too. */
   public List<Paged> paged(String triggerId, String scenario) {
     Trigger t = plan.trigger(triggerId);
-    Set<Concern> concerns = t.concerns().isEmpty() ? EnumSet.noneOf(Concern.class) : EnumSet.copyOf(t.concerns());
-    if (scenario != null && plan.scenario(scenario).changesDatabase()) concerns.add(Concern.DATABASE);
+    Set<Concern> concerns = plan.concernsOf(triggerId, scenario);
     List<Paged> out = new ArrayList<>();
-    plan.contactChain().stream().sorted(Comparator.comparing(Runbook.Contact::order)).forEach(c -> {
-      if (!c.page().pages(t.type(), concerns)) return;
+    for (Runbook.Contact c : plan.pagedFor(triggerId, scenario)) {
       Role role = plan.roles().get(c.role());
       out.add(new Paged(c.order(), c.role(), role.title(), c.when(), c.page().why(t.type(), concerns), role.email(), role.phone()));
-    });
+    }
     return out;
   }
 }

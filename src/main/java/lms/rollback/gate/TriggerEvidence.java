@@ -13,6 +13,11 @@ import lms.rollback.audit.RunLog;
  */
 public record TriggerEvidence(String trigger, boolean holds, String detail, String at) {
 
+  public TriggerEvidence {
+    // a journal written before every measurement carried its evidence may hold an empty detail: say so, never "()"
+    if (detail == null || detail.isBlank() || detail.equals("null")) detail = "no measured value was journaled";
+  }
+
   /** The last measurement of {@code trigger} among the run's entries (a dry run's is none), or null when there is none. */
   public static TriggerEvidence in(List<Journal.Entry> run, String trigger) {
     for (int i = run.size() - 1; i >= 0; i--) {

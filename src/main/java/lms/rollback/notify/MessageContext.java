@@ -33,6 +33,32 @@ final class MessageContext {
     };
   }
 
+  /** Whom an automatic trigger's alert reaches for the journal's trigger and scenario ({@link Plan#alertedRoles}). */
+  static List<String> alertedRoles(Plan plan, Path journalFile) {
+    RollbackReport r = new ReportBuilder(plan).build(journalFile, null, null);
+    return alertedRoles(plan, r);
+  }
+
+  private static List<String> alertedRoles(Plan plan, RollbackReport r) {
+    String scenario = r.scenario() != null && plan.scenarios().containsKey(r.scenario()) ? r.scenario() : null;
+    return plan.alertedRoles(r.trigger() == null ? null : r.trigger().id(), scenario);
+  }
+
+  /**
+   * What the engine measured of {@code trigger}, as the journal's last measurement of it says: the condition and the
+   * evidence — never empty, "nothing measured" when there is none.
+   */
+  private static String evidence(List<Journal.Entry> entries, String trigger) {
+    for (int i = entries.size() - 1; i >= 0; i--) {
+      Journal.Entry e = entries.get(i);
+      if (!(e.is(Event.TRIGGER_FIRED) || e.is(Event.TRIGGER_EVALUATED)) || !trigger.equals(e.data().path("trigger").asText())) continue;
+      String condition = e.data().path("condition").asText("");
+      String detail = e.data().path("detail").asText("");
+      return (condition.isBlank() ? "" : condition + ": ") + (detail.isBlank() ? "no measured value was journaled" : detail);
+    }
+    return "nothing measured of " + trigger + " was journaled (named, not measured)";
+  }
+
   /**
    * {@code after}: the event the message reports (a communication's "after": start, end, rejected or a step); its
    * time, from the journal, is the message's "Time:" — not when it happened to be rendered (a mail sent later, say).
@@ -163,6 +189,8 @@ final class MessageContext {
         : "The database was NOT rolled back: " + databaseSteps.stream().filter(s -> !s.ok()).map(s -> s.title() + " failed (" + s.detail() + ")")
             .findFirst().orElse("") + "; the DBA on call has it");
     List<Journal.Entry> entries = new Journal(journalFile.getParent(), "notify").read();
+    v.put("EVIDENCE", r.trigger() == null ? "no trigger was journaled" : evidence(entries, r.trigger().id()));
+    v.put("PAGED", String.join(", ", alertedRoles(plan, r).stream().map(role -> plan.roles().get(role).title()).toList()));
     lastData(entries, Event.SWITCH_AFTER).ifPresent(d -> {
       StringBuilder routes = new StringBuilder();
       d.path("routes").forEach(x -> routes.append(routes.length() == 0 ? "" : ", ").append(x.path("host").asText()).append(' ')

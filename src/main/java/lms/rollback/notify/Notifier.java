@@ -106,8 +106,14 @@ public final class Notifier {
     if (dryRun) {
       return record(new Delivery(message, rendered.channel(), Status.rendered, "dry run: not sent", 0, rendered), Event.NOTIFY_RENDERED);
     }
-    Runbook.Communication c = communication(message);
-    return deliver(rendered, c.to() == null ? null : plan.roles().get(c.to()).email(), rendering.rehearsal());
+    return deliver(rendered, recipients(communication(message)), rendering.rehearsal());
+  }
+
+  /** A role's addresses; for {@link Runbook.Communication#PAGED}, those of everyone alerted for the journal's trigger, once each. */
+  private List<String> recipients(Runbook.Communication c) {
+    if (c.to() == null) return null;
+    if (!c.to().equals(Runbook.Communication.PAGED)) return plan.roles().get(c.to()).email();
+    return MessageContext.alertedRoles(plan, journal.file()).stream().flatMap(role -> plan.roles().get(role).email().stream()).distinct().toList();
   }
 
   /**

@@ -13,7 +13,10 @@ public record Environment(
     @JsonProperty(required = true) String baseUrl,
     @JsonProperty(required = true) String prometheusUrl,
     Database database,
-    /** Ready Blue replicas needed before the switch; absent means all desired replicas. */
+    /**
+     * The fewest ready Blue replicas that may take all the traffic, even when Green serves with fewer (or is already
+     * down); Blue needs the larger of this and Green's ready replicas. Absent: Green's ready replicas alone (at least 1).
+     */
     Integer minBlueReadyReplicas,
     /** Where the VirtualService sends LMS traffic during maintenance (§5.4); absent: scenario D cannot run here. */
     String maintenanceHost) {

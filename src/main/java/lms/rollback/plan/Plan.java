@@ -146,6 +146,42 @@ public record Plan(
         "--trigger", "", "unknown trigger '" + id + "'; allowed: " + String.join(", ", triggers.stream().map(Trigger::id).toList())));
   }
 
+  /** What {@code triggerId} concerns (§3.3's "database issues", "security incidents"); a {@code scenario} (may be null) with a database step concerns the database too. */
+  @JsonIgnore
+  public java.util.Set<Concern> concernsOf(String triggerId, String scenario) {
+    Trigger t = trigger(triggerId);
+    java.util.Set<Concern> concerns = t.concerns().isEmpty() ? java.util.EnumSet.noneOf(Concern.class) : java.util.EnumSet.copyOf(t.concerns());
+    if (scenario != null && scenario(scenario).changesDatabase()) concerns.add(Concern.DATABASE);
+    return concerns;
+  }
+
+  /**
+   * §3.3: the entries of the contact chain called for {@code triggerId}, in the chain's order — the one answer to "who is
+   * paged", for `lmsctl contacts`, the gate's notices and an automatic trigger's alert alike.
+   */
+  @JsonIgnore
+  public List<Contact> pagedFor(String triggerId, String scenario) {
+    TriggerType type = trigger(triggerId).type();
+    java.util.Set<Concern> concerns = concernsOf(triggerId, scenario);
+    return contactChain.stream().sorted(java.util.Comparator.comparing(Contact::order)).filter(c -> c.page().pages(type, concerns)).toList();
+  }
+
+  /**
+   * Whom an automatic trigger's alert reaches (§2.1 "Alert"): the roles §3.3 pages for it ({@link #pagedFor}), then the
+   * automatic row's backup of §3.1 — who must act when the automatic rollback does not complete — unless the chain has
+   * it already. With no trigger known to the plan (none journaled), that backup alone: somebody always hears.
+   */
+  @JsonIgnore
+  public List<String> alertedRoles(String triggerId, String scenario) {
+    java.util.LinkedHashSet<String> roles = new java.util.LinkedHashSet<>();
+    if (triggerId != null && triggers.stream().anyMatch(t -> t.id().equals(triggerId))) {
+      pagedFor(triggerId, scenario).forEach(c -> roles.add(c.role()));
+    }
+    AuthorityChain automatic = authorityMatrix.get(TriggerType.AUTOMATIC);
+    if (automatic != null && this.roles.containsKey(automatic.backup())) roles.add(automatic.backup());
+    return List.copyOf(roles);
+  }
+
   /**
    * The §9.1 test {@code name}, for a run that rehearses it: of a scenario the test accepts, on the test's environment
    * when the plan has that environment.

@@ -125,8 +125,9 @@ final class PlanValidator {
       if (!events.contains(after)) fail("communications[" + i + "].after", "'" + after + "' is not allowed; allowed: " + String.join(", ", events));
       String channel = plan.communications().get(i).channel();
       String to = plan.communications().get(i).to();
-      if (to != null && !plan.roles().containsKey(to)) {
-        fail("communications[" + i + "].to", "unknown role '" + to + "'; allowed: " + String.join(", ", plan.roles().keySet()));
+      if (to != null && !to.equals(Runbook.Communication.PAGED) && !plan.roles().containsKey(to)) {
+        fail("communications[" + i + "].to", "unknown role '" + to + "'; allowed: " + Runbook.Communication.PAGED + " (whom §3.3 pages for the trigger), "
+            + String.join(", ", plan.roles().keySet()));
       }
       if (!plan.channels().containsKey(channel)) {
         fail("communications[" + i + "].channel", "unknown channel '" + channel + "'; allowed: " + String.join(", ", plan.channels().keySet()));
@@ -202,7 +203,8 @@ final class PlanValidator {
     if (env.blue().podLabels().isEmpty()) fail(at + ".blue.podLabels", "at least one label is required to find Blue's pods");
     if (env.green().podLabels().isEmpty()) fail(at + ".green.podLabels", "at least one label is required to find Green's pods");
     if (env.minBlueReadyReplicas() != null && env.minBlueReadyReplicas() < 1) {
-      fail(at + ".minBlueReadyReplicas", env.minBlueReadyReplicas() + " is too small; allowed: 1 or more (omit it to require all desired replicas)");
+      fail(at + ".minBlueReadyReplicas", env.minBlueReadyReplicas() + " is too small; allowed: a whole number of 1 or more (omit it to need only as many as"
+          + " Green serves with)");
     }
   }
 

@@ -169,8 +169,14 @@ public final class Runbook {
       @JsonProperty(required = true) String channel,
       @JsonProperty(required = true) String owner,
       @JsonProperty(required = true) String template,
-      /** For an email: a role of the plan whose addresses receive it instead of the channel's list (the executives, §5.4). */
-      String to) {}
+      /**
+       * For an email: a role of the plan whose addresses receive it instead of the channel's list (the executives, §5.4),
+       * or {@value #PAGED}: everyone §3.3 pages for the run's trigger, and the automatic row's backup ({@link Plan#alertedRoles}).
+       */
+      String to) {
+    /** The {@code to} of an automatic trigger's alert: whom §3.3 pages for that trigger, not one fixed role. */
+    public static final String PAGED = "paged";
+  }
 
   /** A channel of §6.1 and the environment variable that holds its address (webhook URL, email list). */
   public record Channel(@JsonProperty(required = true) ChannelKind kind, @JsonProperty(required = true) String addressEnv) {}

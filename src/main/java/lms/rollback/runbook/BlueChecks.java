@@ -52,10 +52,11 @@ public final class BlueChecks {
         ? CheckResult.pass(ROUTES, seen, "the rollback's weights", System.currentTimeMillis() - started)
         : CheckResult.fail(ROUTES, seen, "the rollback's weights", System.currentTimeMillis() - started, "traffic is not on Blue: " + seen);
     started = System.currentTimeMillis();
-    BlueCapacity blue = BlueCapacity.of(cluster.deployment(env.namespace(), env.blue().deployment()), env);
+    BlueCapacity blue = BlueCapacity.of(cluster, env);
+    String needed = ">= " + blue.required() + " (" + blue.need() + ")";
     CheckResult ready = blue.sufficient()
-        ? CheckResult.pass(CAPACITY, blue.ready() + "/" + blue.desired(), ">= " + blue.required(), System.currentTimeMillis() - started)
-        : CheckResult.fail(CAPACITY, blue.ready() + "/" + blue.desired(), ">= " + blue.required(), System.currentTimeMillis() - started,
+        ? CheckResult.pass(CAPACITY, blue.ready() + "/" + blue.desired(), needed, System.currentTimeMillis() - started)
+        : CheckResult.fail(CAPACITY, blue.ready() + "/" + blue.desired(), needed, System.currentTimeMillis() - started,
             "Blue is unhealthy after the switch: " + blue.describe());
     return List.of(Checks.journal(cluster.journal(), BlueVerifier.SUITE, routed), Checks.journal(cluster.journal(), BlueVerifier.SUITE, ready));
   }

@@ -115,7 +115,7 @@ final class PreRollbackChecklist {
 
   private String[] blue() {
     try {
-      BlueCapacity blue = BlueCapacity.of(cluster.deployment(env.namespace(), env.blue().deployment()), env);
+      BlueCapacity blue = BlueCapacity.of(cluster, env);
       return new String[] {blue.sufficient() ? "done" : "open", blue.describe()};
     } catch (LmsException e) {
       return new String[] {"open", e.getMessage()};

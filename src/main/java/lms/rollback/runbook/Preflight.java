@@ -114,7 +114,7 @@ public final class Preflight {
   private Check blue() {
     String name = "Blue capacity";
     try {
-      BlueCapacity blue = BlueCapacity.of(cluster.deployment(env.namespace(), env.blue().deployment()), env);
+      BlueCapacity blue = BlueCapacity.of(cluster, env);
       return new Check(name, blue.sufficient(), blue.describe(), ExitCode.CLUSTER_STATE);
     } catch (LmsException e) {
       return new Check(name, false, e.getMessage(), e.exitCode());

@@ -103,7 +103,7 @@ public final class RollbackSteps {
   /** Between two calls of a run Blue can fail: what was verified must still be true before a later step acts on it. */
   private String blueStillServing() {
     String routes = stillOnBlue();
-    BlueCapacity blue = BlueCapacity.of(cluster.deployment(environment.namespace(), environment.blue().deployment()), environment);
+    BlueCapacity blue = BlueCapacity.of(cluster, environment);
     if (!blue.sufficient()) throw new VerificationException("Blue is no longer healthy: " + blue.describe());
     return routes + "; " + blue.ready() + "/" + blue.desired() + " Blue replicas ready";
   }
@@ -145,7 +145,7 @@ public final class RollbackSteps {
 
   /** §5.4 step 5: Blue ready and the data intact, then out of maintenance onto Blue, then the smoke tests. */
   private String verifyRestore() {
-    BlueCapacity blue = BlueCapacity.of(cluster.deployment(environment.namespace(), environment.blue().deployment()), environment);
+    BlueCapacity blue = BlueCapacity.of(cluster, environment);
     if (!blue.sufficient()) throw new VerificationException("Blue is not ready after the redeploy: " + blue.describe() + "; maintenance mode stays on");
     String data = database == null ? "no database checks" : database.integrity();
     var left = new lms.rollback.cluster.MaintenanceMode(cluster).leave(environment);

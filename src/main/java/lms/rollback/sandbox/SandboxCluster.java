@@ -93,15 +93,23 @@ public final class SandboxCluster implements AutoCloseable {
 
   /** As {@link #seed(Environment)}, with extra annotations on Blue's Deployment (e.g. a ready limit). */
   public SandboxCluster seed(Environment env, Map<String, String> blueAnnotations) {
-    return seed(env, blueAnnotations, REPLICAS);
+    return seed(env, blueAnnotations, REPLICAS, REPLICAS);
   }
 
-  /** As {@link #seed(Environment, Map)}, with Green at {@code greenReplicas} ready pods (a production-sized Green). */
-  public SandboxCluster seed(Environment env, Map<String, String> blueAnnotations, int greenReplicas) {
+  /**
+   * As {@link #seed(Environment, Map)}, with Blue and Green both at {@code replicas} ready pods (a production-sized
+   * environment: a Blue smaller than Green could not take its traffic).
+   */
+  public SandboxCluster seed(Environment env, Map<String, String> blueAnnotations, int replicas) {
+    return seed(env, blueAnnotations, replicas, replicas);
+  }
+
+  /** As {@link #seed(Environment, Map)}, with Blue at {@code blueReplicas} and Green at {@code greenReplicas} ready pods. */
+  public SandboxCluster seed(Environment env, Map<String, String> blueAnnotations, int blueReplicas, int greenReplicas) {
     KubernetesClient store = store();
     String ns = env.namespace();
     store.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).createOr(x -> x.update());
-    store.apps().deployments().inNamespace(ns).resource(deployment(env.blue(), ns, BLUE_VERSION, blueAnnotations, Instant.now().minus(Duration.ofDays(6)), REPLICAS))
+    store.apps().deployments().inNamespace(ns).resource(deployment(env.blue(), ns, BLUE_VERSION, blueAnnotations, Instant.now().minus(Duration.ofDays(6)), blueReplicas))
         .createOr(x -> x.update());
     store.apps().deployments().inNamespace(ns).resource(deployment(env.green(), ns, GREEN_VERSION, Map.of(), Instant.now().minus(GREEN_AGE), greenReplicas))
         .createOr(x -> x.update());
@@ -109,16 +117,16 @@ public final class SandboxCluster implements AutoCloseable {
     controller.watch(ns);
     controller.reconcileNow(ns, env.blue().deployment());
     controller.reconcileNow(ns, env.green().deployment());
-    awaitPods(env, greenReplicas);
+    awaitPods(env, blueReplicas, greenReplicas);
     return this;
   }
 
-  private void awaitPods(Environment env, int greenReplicas) {
+  private void awaitPods(Environment env, int blueReplicas, int greenReplicas) {
     long deadline = System.nanoTime() + SEED_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       int blue = store().pods().inNamespace(env.namespace()).withLabels(env.blue().podLabels()).list().getItems().size();
       int green = store().pods().inNamespace(env.namespace()).withLabels(env.green().podLabels()).list().getItems().size();
-      if (blue == REPLICAS && green == greenReplicas) return;
+      if (blue == blueReplicas && green == greenReplicas) return;
       try {
         Thread.sleep(20);
       } catch (InterruptedException e) {

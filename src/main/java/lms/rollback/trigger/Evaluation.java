@@ -9,6 +9,18 @@ public record Evaluation(String trigger, State state, Instant at, String query, 
 
   public enum State { holds, clear, unknown }
 
+  public Evaluation {
+    // the evidence is what a person reads to trust (or doubt) a rollback nobody approved: never an empty "()"
+    if (detail == null || detail.isBlank()) {
+      detail = worst != null ? "measured " + number(worst) + " at " + at : "nothing measured: Prometheus gave no value at " + at;
+    }
+  }
+
+  /** 2 as "2", 3.25 as "3.250": a count reads as one. */
+  public static String number(double value) {
+    return value == Math.rint(value) && !Double.isInfinite(value) ? String.valueOf((long) value) : String.format(java.util.Locale.ROOT, "%.3f", value);
+  }
+
   public boolean holds() {
     return state == State.holds;
   }

@@ -102,8 +102,11 @@ public final class TriggerEvaluator {
         Double value = read.isPresent() && !read.get().isNaN() ? read.get() : noData(m.query(), asked, routed);
         if (value == null) return new Evaluation(t.id(), Evaluation.State.unknown, now, query, condition, 0, null, read.isEmpty() ? "no data" : "NaN");
         boolean holds = m.holds(value, baseline);
+        // one reading, no window (AUTO-004 "any critical"): the evidence is that reading, named
         return new Evaluation(t.id(), holds ? Evaluation.State.holds : Evaluation.State.clear, now, query, condition, 1, value,
-            read.isPresent() && !read.get().isNaN() ? "" : "no number while Green is routed traffic: " + value + " (verification.noData)");
+            read.isPresent() && !read.get().isNaN() ? m.query() + " was " + Evaluation.number(value) + " at " + now + " (a single reading: "
+                + t.id() + " has no sustained window)"
+                : "no number while Green is routed traffic: " + value + " (verification.noData)");
       }
       Instant start = now.minus(window);
       java.util.Map<Long, Double> byTime = new java.util.HashMap<>();
