@@ -54,8 +54,13 @@ class PlanLoaderTest {
     assertEquals(Duration.ofMinutes(40), restore.limit());
     // the six of §6.1, scenario D's escalation to the executives and the war room, and the war room told when a
     // rollback was asked for but not authorized, the status page told the end, and §2.1's alert of an automatic trigger from the watch (2 before
-    // its rollback, 3 when that did not complete), and an unfinished run closed as abandoned
-    assertEquals(19, plan.communications().size(), "§6.1 and the plan's own: rejected, interrupted, abandoned, escalation, watch alerts, a rehearsal not run");
+    // its rollback, 3 when that did not complete, 2 when it could not start), an unfinished run closed as abandoned, the DBA told to
+    // pause transactions (2), and a manual trigger the watch measured, alerted and escalated (2 each)
+    assertEquals(27, plan.communications().size(), "§6.1 and the plan's own: rejected, interrupted, abandoned, escalation, watch alerts, a rehearsal not run");
+    assertEquals(2, plan.communications().stream().filter(c -> c.after().equals("auto-blocked")).count());
+    assertEquals(2, plan.communications().stream().filter(c -> c.after().equals("manual-trigger")).count());
+    assertEquals(2, plan.communications().stream().filter(c -> c.after().equals("manual-trigger-overdue")).count());
+    assertEquals(2, plan.communications().stream().filter(c -> c.after().equals("pause-transactions")).count());
     assertEquals(2, plan.communications().stream().filter(c -> c.after().equals("auto-trigger")).count());
     assertEquals(3, plan.communications().stream().filter(c -> c.after().equals("auto-not-completed")).count());
     assertEquals("status-page-end", plan.communications().get(6).message());
