@@ -39,6 +39,25 @@ class BadInputTest {
   }
 
   @Test
+  void anIdentityThatIsNotUtf8TextIsRefusedAndNothingIsJournaled() throws Exception {
+    // Given the DBA's name with a byte that is no UTF-8 character, as a shell passes $'dba.lee\xff' (Java reads it as U+FFFD)
+    Path launcher = lms.rollback.testing.LmsctlProcess.launcher(out);
+    Path journalDir = out.resolve("run");
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", launcher + " gate record --trigger MAN-004 --database --decision approve --by $'dba.lee\\xff'"
+        + " --groups lms-dbas --requested-by dev.smith --reason 'data corruption confirmed' --out-dir " + journalDir).redirectErrorStream(true);
+    Process p = pb.start();
+    String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES));
+
+    // Then it is refused naming the option, and no decision (no entry at all) was written
+    assertEquals(2, p.exitValue(), said);
+    assertTrue(said.contains("--by: 'dba.lee?' is not valid UTF-8 text"), said);
+    assertFalse(Files.exists(journalDir.resolve("journal.jsonl")), "nothing journaled");
+    refused(Cli.lmsctl("gate", "record", "--trigger", "MAN-001", "--decision", "approve", "--by", "rc.jones\uFFFD", "--requested-by", "dev.smith",
+        "--reason", "confirmed on the dashboard", "--out-dir", out.toString()), "--by: 'rc.jones?' is not valid UTF-8 text");
+  }
+
+  @Test
   void aHugePlanIsRefusedAtOnce() throws Exception {
     Path plan = out.resolve("huge.yaml");
     Files.writeString(plan, "document: \"" + "x".repeat(10 * 1024 * 1024) + "\"\n");

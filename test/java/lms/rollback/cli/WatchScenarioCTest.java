@@ -53,7 +53,7 @@ class WatchScenarioCTest {
           "the half-day migration corrupts balances", 0, "lmsctl watch", true, false));
       recorder.record(new DecisionRecorder.Decision("AUTO-001", DecisionRecorder.Kind.approve, "rc.jones", List.of("lms-release-commanders"),
           "agreed, roll the schema back with the release", 0, "lmsctl watch", true, false));
-      new Journal(watched, "dba.lee").append(Event.CHECKLIST_DONE, Map.of("step", "4", "note", "writes paused at the connection pool"));
+      new Journal(watched, "dba.lee").append(Event.CHECKLIST_DONE, Map.of("step", "4", "groups", "lms-dbas", "note", "writes paused at the connection pool"));
 
       // When the watch sees AUTO-001 hold
       Cli.Run run = LmsctlProcess.run(PostgresServer.environment(url), "watch", "--env", Sandbox.ENV, "--scenario", "C", "--kubeconfig",

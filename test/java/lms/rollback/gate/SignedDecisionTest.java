@@ -143,6 +143,31 @@ class SignedDecisionTest {
   }
 
   @Test
+  void anAllowedSignersFileThatLetsOneKeySignAsAnyoneOrThatOthersMayWriteIsRefused() throws Exception {
+    Path dir = Files.createDirectories(out.resolve("run"));
+    Path signers = out.resolve("allowed_signers");
+    try (Sandbox sandbox = Sandbox.start(Files.createDirectories(out.resolve("sandbox")))) {
+      assertEquals(5, rollback(sandbox, dir).exit());
+      // Given mallory's key listed for every principal ('*')
+      Files.writeString(signers, "* namespaces=\"lms-rollback-decision\" " + Files.readString(Path.of(malloryKey + ".pub")).strip() + "\n");
+      Cli.Run anyone = record(dir, "--sign-with", malloryKey.toString());
+      assertEquals(5, anyone.exit(), anyone.out() + anyone.err());
+      assertTrue(anyone.err().contains("line 1") && anyone.err().contains("names principals by the pattern '*'"), anyone.err());
+      // and rc.jones's own line in a file anyone may write
+      Files.writeString(signers, "rc.jones namespaces=\"lms-rollback-decision\" " + Files.readString(Path.of(rcKey + ".pub")).strip() + "\n");
+      Files.setPosixFilePermissions(signers, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+      Cli.Run writable = record(dir, "--sign-with", rcKey.toString());
+      assertEquals(5, writable.exit(), writable.out() + writable.err());
+      assertTrue(writable.err().contains("may be written by others (rw-rw-rw-)"), writable.err());
+      assertEquals(0, approvals(dir), "nothing was recorded");
+      // owner-only again: rc.jones's signed approval counts
+      Files.setPosixFilePermissions(signers, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      assertEquals(0, record(dir, "--sign-with", rcKey.toString()).exit());
+      assertEquals(1, approvals(dir));
+    }
+  }
+
+  @Test
   void aSignatureOfOneRunReplayedIntoAnotherIsRefusedAndSigningHereWorks() throws Exception {
     Path first = Files.createDirectories(out.resolve("first"));
     Path second = Files.createDirectories(out.resolve("second"));

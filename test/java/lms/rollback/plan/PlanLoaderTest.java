@@ -141,6 +141,25 @@ class PlanLoaderTest {
   }
 
   @Test
+  void aPlanThatWouldQuietlyDisableACheckOrCrashTheWatchIsRefusedNamingTheField() throws IOException {
+    String yaml = defaultYaml();
+    // an empty query: AUTO-001 could never be measured, and would stay "unknown" while Green errs
+    PlanException empty = refused(replaceOnce(yaml, "    errorRatePercent: '100 * (sum(rate(http_requests_total{service=\"$service\",code=~\"5..\"}[$rate])) or vector(0)) / sum(rate(http_requests_total{service=\"$service\"}[$rate]))'",
+        "    errorRatePercent: ''"));
+    assertTrue(empty.getMessage().contains("verification.queries.errorRatePercent") && empty.getMessage().contains("allowed: a PromQL expression"), empty.getMessage());
+    for (String[] c : new String[][] {
+        {"  evaluationStep: 10s ", "  evaluationStep: 0s ", "verification.evaluationStep"},
+        {"  requestTimeout: 5s", "  requestTimeout: 0s", "verification.requestTimeout"},
+        {"  immediateWindow: 2m ", "  immediateWindow: 0s ", "gate.immediateWindow"},
+        {"{ action: announce,        title: \"Announce rollback\",      budget: 30s }", "{ action: announce,        title: \"Announce rollback\",      budget: 0s }",
+            "scenarios.A.steps[0].budget"},
+        {"errorLogPattern: '\\b(ERROR|FATAL)\\b'", "errorLogPattern: '(ERROR'", "verification.errorLogPattern"}}) {
+      PlanException e = refused(replaceOnce(yaml, c[0], c[1]));
+      assertTrue(e.getMessage().contains(c[2]) && e.getMessage().contains("allowed:"), c[2] + ": " + e.getMessage());
+    }
+  }
+
+  @Test
   void aTimeZoneThatIsNoZoneIsRefusedNamingTheAllowedForms() throws IOException {
     PlanException e = refused(replaceOnce(defaultYaml(), "timeZone: UTC", "timeZone: Mars/Olympus"));
 

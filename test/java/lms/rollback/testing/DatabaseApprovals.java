@@ -25,6 +25,6 @@ public final class DatabaseApprovals {
     recorder.record(new DecisionRecorder.Decision(trigger, DecisionRecorder.Kind.approve, "rc.jones", List.of("lms-release-commanders"),
         "Agreed, roll the schema back", 0, "rita", true, false));
     // §4.1 #4: the DBA has paused pending transactions, which a run that changes the database waits for
-    new Journal(outDir, "dba.lee").append(Event.CHECKLIST_DONE, java.util.Map.of("step", "4", "note", "writes paused at the connection pool"));
+    new Journal(outDir, "dba.lee").append(Event.CHECKLIST_DONE, java.util.Map.of("step", "4", "groups", "lms-dbas", "note", "writes paused at the connection pool"));
   }
 }

@@ -27,11 +27,35 @@ abstract class Verb implements Callable<Integer> {
 
   abstract Outcome execute(Journal journal);
 
+  /**
+   * Every argument is text: a byte that is no UTF-8 character reaches Java as U+FFFD, and `dba.lee\xff` would be a
+   * second person beside dba.lee (one DBA satisfying the two-person rule twice, #38). Refused before anything is read or written.
+   */
+  private void requireText() {
+    var parsed = spec.commandLine().getParseResult();
+    for (var option : parsed.matchedOptions()) {
+      for (String value : option.originalStringValues()) {
+        if (value.indexOf('\uFFFD') >= 0) {
+          throw new lms.rollback.core.LmsException(lms.rollback.core.ExitCode.INVALID_INPUT, option.longestName() + ": '" + value.replace('\uFFFD', '?')
+              + "' is not valid UTF-8 text (a byte that is no character, shown as ?); allowed: UTF-8 text. Nothing was done"
+              + " (under a C/POSIX locale Java cannot read any non-ASCII byte: run with LANG=C.UTF-8)");
+        }
+      }
+    }
+    for (String name : new String[] {"LMS_ACTOR"}) {
+      String value = System.getenv(name);
+      if (value != null && value.indexOf('\uFFFD') >= 0) {
+        throw new lms.rollback.core.LmsException(lms.rollback.core.ExitCode.INVALID_INPUT, "$" + name + ": not valid UTF-8 text; allowed: UTF-8 text. Nothing was done");
+      }
+    }
+  }
+
   /** Before the verb's journal is opened (its first entry written): a run carried over from another folder, say. */
   void beforeJournal() {}
 
   @Override
   public Integer call() {
+    requireText();
     plan.environment();
     beforeJournal();
     Journal journal = new Journal(output.outDir(), output.actor());

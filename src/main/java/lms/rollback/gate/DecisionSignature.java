@@ -58,6 +58,37 @@ public final class DecisionSignature {
   }
 
   /**
+   * The allowed signers decide who may decide: a file anyone may write, or a line whose principals are a pattern (`*`,
+   * `rc.*`: one key signing as anyone), would let one person speak for others (#38). Refused, naming the line.
+   */
+  static void requireTrustworthy(Path allowedSigners) {
+    try {
+      var perms = Files.getPosixFilePermissions(allowedSigners);
+      if (perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE) || perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)) {
+        throw new NotAuthorizedException("gate.signatures.allowedSigners: " + allowedSigners + " may be written by others ("
+            + java.nio.file.attribute.PosixFilePermissions.toString(perms) + "); allowed: writable by its owner only (chmod 644). Nothing was recorded");
+      }
+    } catch (UnsupportedOperationException | java.io.IOException e) {
+      // no POSIX permissions here (or unreadable, refused below): the lines are still checked
+    }
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(allowedSigners, StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new NotAuthorizedException("gate.signatures.allowedSigners: " + allowedSigners + " cannot be read (" + e.getMessage() + "); nothing was recorded");
+    }
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (line.isEmpty() || line.startsWith("#")) continue;
+      String principals = line.split("\\s+", 2)[0];
+      if (principals.contains("*") || principals.contains("?") || principals.startsWith("!")) {
+        throw new NotAuthorizedException("gate.signatures.allowedSigners: line " + (i + 1) + " of " + allowedSigners + " names principals by the pattern '"
+            + principals + "': one key could sign as anyone it matches; allowed: each person's own name(s), e.g. rc.jones,rc.jones@company.com. Nothing was recorded");
+      }
+    }
+  }
+
+  /**
    * Verifies that {@code armored} is {@code principal}'s signature of {@code statement} in {@code namespace}, by a key the
    * allowed signers list for them. A refusal says why in one line.
    */
@@ -66,6 +97,7 @@ public final class DecisionSignature {
       throw new NotAuthorizedException("gate.signatures.allowedSigners: " + (allowedSigners == null ? "not set" : allowedSigners + " cannot be read")
           + ", so no signature can be verified; nothing was recorded");
     }
+    requireTrustworthy(allowedSigners);
     Path sig = null;
     try {
       sig = Files.createTempFile("lms-decision", ".sig");

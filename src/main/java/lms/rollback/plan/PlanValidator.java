@@ -25,6 +25,12 @@ final class PlanValidator {
     if (plan.environments().isEmpty()) fail("environments", "at least one environment is required");
     plan.environments().forEach((name, env) -> validate("environments." + name, env));
 
+    verification(plan.verification());
+    positive("gate.immediateWindow", plan.gate().immediateWindow(), "2m");
+    plan.scenarios().forEach((name, scenario) -> {
+      for (int i = 0; i < scenario.steps().size(); i++) positive("scenarios." + name + ".steps[" + i + "].budget", scenario.steps().get(i).budget(), "2m");
+    });
+
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < plan.triggers().size(); i++) {
       Trigger t = plan.triggers().get(i);
@@ -225,6 +231,33 @@ final class PlanValidator {
     if (plan.roles().get(role).jenkins().stream().allMatch(String::isBlank)) {
       fail(at, "role '" + role + "' names nobody (roles." + role + ".jenkins is empty), so it could never decide; allowed: a role with at least one "
           + "Jenkins user or group");
+    }
+  }
+
+  /**
+   * What would quietly disable a check or crash the watch (#38): an empty query leaves a trigger "unknown" for ever, a 0s
+   * step divides by zero, a pattern that does not compile stops the log scan.
+   */
+  private void verification(Runbook.Verification v) {
+    v.queries().forEach((name, query) -> {
+      if (query == null || query.isBlank()) fail("verification.queries." + name, "empty: the checks and triggers that use it could never be measured; allowed: a PromQL expression");
+    });
+    positive("verification.observationWindow", v.observationWindow(), "90s");
+    positive("verification.evaluationStep", v.evaluationStep(), "10s");
+    positive("verification.requestTimeout", v.requestTimeout(), "5s");
+    positive("verification.rateWindow", v.rateWindow(), "1m");
+    positive("verification.latencyBaseline", v.latencyBaseline(), "500ms");
+    positive("verification.scrapeInterval", v.scrapeInterval(), "15s");
+    try {
+      Pattern.compile(v.errorLogPattern());
+    } catch (java.util.regex.PatternSyntaxException e) {
+      fail("verification.errorLogPattern", "does not compile (" + e.getDescription() + " at index " + e.getIndex() + "); allowed: a Java regular expression, e.g. \\b(ERROR|FATAL)\\b");
+    }
+  }
+
+  private void positive(String field, Budget budget, String example) {
+    if (budget != null && (budget.limit().isZero() || budget.limit().isNegative())) {
+      fail(field, "'" + budget.text() + "' is no time at all; allowed: a positive duration, e.g. " + example);
     }
   }
 
