@@ -97,55 +97,36 @@ final class MessageContext {
     String stoppedWhere = r.stoppedAt() != null && (r.stoppedAt().startsWith("after") || r.stoppedAt().startsWith("before"))
         ? r.stoppedAt() : "at " + r.stoppedAt();
     String remaining = remainingSteps(plan, r);
-    switch (restored) {
-      case COMPLETE -> {
-        v.put("OUTCOME", "COMPLETE");
-        v.put("OUTCOME_TITLE", "Completed");
-        v.put("OUTCOME_ICON", "✅");
-        v.put("SERVICE_STATUS", "OPERATIONAL");
-        v.put("STATUS_PAGE_END", "resolved. The deployment that caused degraded service was rolled back at " + time.stamp(at) + "; the service is operational.");
-        v.put("STOPPED", "");
-        v.put("OUTCOME_SENTENCE", "The LMS " + r.environment() + " deployment has been rolled back due to " + why + ".");
-      }
-      case RESTORED -> {
-        v.put("OUTCOME", "DONE: SERVICE RESTORED (follow-up open: Green still running, cleanup overdue)");
-        v.put("OUTCOME_TITLE", "Completed - Service Restored");
-        v.put("OUTCOME_ICON", "✅");
-        v.put("SERVICE_STATUS", "OPERATIONAL (the previous release serves all traffic and passed its checks; the old release's shutdown is still being finished)");
-        v.put("STATUS_PAGE_END", "resolved. The deployment that caused degraded service was rolled back at " + time.stamp(at) + "; the service is operational.");
-        v.put("STOPPED", "Follow-up: Green still running, cleanup overdue: " + r.stopReason() + remaining);
-        v.put("OUTCOME_SENTENCE", "The LMS " + r.environment() + " deployment has been rolled back due to " + why
-            + ": the previous release serves all traffic and passed its checks. Shutting down the release that was rolled back is taking longer"
-            + " than planned; the war room is finishing it.");
-      }
-      case UNVERIFIED -> {
-        v.put("OUTCOME", "SWITCHED, UNVERIFIED (not checked: " + notChecked + ")");
-        v.put("OUTCOME_TITLE", "Switched - Not Yet Verified");
-        v.put("OUTCOME_ICON", "⚠️");
-        v.put("SERVICE_STATUS", "NOT CONFIRMED - traffic is on the previous release; not checked yet: " + notChecked);
-        v.put("STATUS_PAGE_END", "traffic has been moved back to the previous release; we are still confirming that the service is healthy."
-            + " Next update within " + v.get("ETA") + " minutes.");
-        v.put("STOPPED", "Not checked: " + notChecked + (r.outcome() == RollbackReport.Outcome.COMPLETED ? "" : "; stopped " + stoppedWhere + ": " + r.stopReason())
-            + remaining);
-        v.put("OUTCOME_SENTENCE", "Traffic of the LMS " + r.environment() + " deployment was switched back to the previous release due to " + why
-            + ", but the service's health was not verified (not checked: " + notChecked + "). The war room is confirming it.");
-      }
-      case NOT_RESTORED -> {
-        // a run still going (or lost mid-way) has not failed: it is not complete
-        boolean going = r.outcome() == RollbackReport.Outcome.INTERRUPTED;
-        v.put("OUTCOME", going ? "NOT COMPLETE" : "FAILED");
-        v.put("OUTCOME_TITLE", going ? "Not Complete" : "Failed");
-        v.put("OUTCOME_ICON", going ? "⏳" : "❌");
-        v.put("SERVICE_STATUS", "DEGRADED - the rollback did not complete; the war room is working on it");
-        v.put("STATUS_PAGE_END", "still degraded. The rollback did not complete" + (r.stoppedAt() == null ? "" : " (it stopped at " + r.stoppedAt() + ")")
-            + "; our engineers are working on it. Next update within " + v.get("ETA") + " minutes.");
-        v.put("STOPPED", "Stopped " + stoppedWhere + ": " + r.stopReason());
-        v.put("OUTCOME_SENTENCE", !r.changedAnything() ? "A rollback of the LMS " + r.environment() + " deployment was requested due to " + why
-            + " but did not start: " + r.stopReason() + ". Nothing was changed."
-            : "A rollback of the LMS " + r.environment() + " deployment was started due to " + why + " but did NOT complete: it stopped at "
-                + r.stoppedAt() + " (" + r.stopReason() + "). The war room is working on it.");
-      }
-    }
+    String resolved = "resolved. The deployment that caused degraded service was rolled back at " + time.stamp(at) + "; the service is operational.";
+    // a run still going (or lost mid-way) has not failed: it is not complete
+    boolean going = r.outcome() == RollbackReport.Outcome.INTERRUPTED;
+    String[] said = switch (restored) {
+      case COMPLETE -> new String[] {"COMPLETE", "Completed", "✅", "OPERATIONAL", resolved, "",
+          "The LMS " + r.environment() + " deployment has been rolled back due to " + why + "."};
+      case RESTORED -> new String[] {"DONE: SERVICE RESTORED (follow-up open: Green still running, cleanup overdue)", "Completed - Service Restored", "✅",
+          "OPERATIONAL (the previous release serves all traffic and passed its checks; the old release's shutdown is still being finished)", resolved,
+          "Follow-up: Green still running, cleanup overdue: " + r.stopReason() + remaining,
+          "The LMS " + r.environment() + " deployment has been rolled back due to " + why + ": the previous release serves all traffic and passed its"
+              + " checks. Shutting down the release that was rolled back is taking longer than planned; the war room is finishing it."};
+      case UNVERIFIED -> new String[] {"SWITCHED, UNVERIFIED (not checked: " + notChecked + ")", "Switched - Not Yet Verified", "⚠️",
+          "NOT CONFIRMED - traffic is on the previous release; not checked yet: " + notChecked,
+          "traffic has been moved back to the previous release; we are still confirming that the service is healthy. Next update within "
+              + v.get("ETA") + " minutes.",
+          "Not checked: " + notChecked + (r.outcome() == RollbackReport.Outcome.COMPLETED ? "" : "; stopped " + stoppedWhere + ": " + r.stopReason()) + remaining,
+          "Traffic of the LMS " + r.environment() + " deployment was switched back to the previous release due to " + why
+              + ", but the service's health was not verified (not checked: " + notChecked + "). The war room is confirming it."};
+      case NOT_RESTORED -> new String[] {going ? "NOT COMPLETE" : "FAILED", going ? "Not Complete" : "Failed", going ? "⏳" : "❌",
+          "DEGRADED - the rollback did not complete; the war room is working on it",
+          "still degraded. The rollback did not complete" + (r.stoppedAt() == null ? "" : " (it stopped at " + r.stoppedAt() + ")")
+              + "; our engineers are working on it. Next update within " + v.get("ETA") + " minutes.",
+          "Stopped " + stoppedWhere + ": " + r.stopReason(),
+          !r.changedAnything() ? "A rollback of the LMS " + r.environment() + " deployment was requested due to " + why + " but did not start: "
+              + r.stopReason() + ". Nothing was changed."
+              : "A rollback of the LMS " + r.environment() + " deployment was started due to " + why + " but did NOT complete: it stopped at "
+                  + r.stoppedAt() + " (" + r.stopReason() + "). The war room is working on it."};
+    };
+    String[] keys = {"OUTCOME", "OUTCOME_TITLE", "OUTCOME_ICON", "SERVICE_STATUS", "STATUS_PAGE_END", "STOPPED", "OUTCOME_SENTENCE"};
+    for (int k = 0; k < keys.length; k++) v.put(keys[k], said[k]);
     v.put("INTERRUPTED", "It stopped " + (r.stoppedAt() == null ? "mid-way" : r.stoppedAt().startsWith("after") || r.stoppedAt().startsWith("before")
         ? r.stoppedAt() : "during " + r.stoppedAt()) + ": " + r.stopReason() + ".");
     AuthorityChain automatic = plan.authorityMatrix().get(TriggerType.AUTOMATIC);
