@@ -183,6 +183,71 @@ class PlanLoaderTest {
     assertTrue(e.getMessage().contains("triggers[14].authority: unknown role 'hr-directr'; allowed: business-owner"), e.getMessage());
   }
 
+  static final String SUBMISSION = "readOnly: \"validateOnly=true checks the request as a booking would and stores nothing\",";
+
+  @Test
+  void aSmokeCheckThatMayChangeProductionMustSayWhyItDoesNot() throws IOException {
+    PlanException e = refused(replaceOnce(defaultYaml(), SUBMISSION, ""));
+
+    assertTrue(e.getMessage().contains("smokeChecks[2].readOnly: 'Leave submission' is a POST, which may change production; allowed: readOnly: "
+        + "\"why this request changes nothing\""), e.getMessage());
+  }
+
+  @Test
+  void aSmokeCheckJudgedOnItsStatusOnlyIsRefused() throws IOException {
+    PlanException e = refused(replaceOnce(defaultYaml(), "expectStatus: 200, expectPresent: [widgets],", "expectStatus: 200,"));
+
+    assertTrue(e.getMessage().contains("smokeChecks[4].expectPresent: 'Dashboard loading' would be judged on its status only; allowed: expectPresent"),
+        e.getMessage());
+  }
+
+  @Test
+  void aSmokeCheckMethodOutsideHttpsIsRefusedListingTheAllowedOnes() throws IOException {
+    PlanException e = refused(replaceOnce(defaultYaml(), "method: GET, path: /api/v1/dashboard", "method: FETCH, path: /api/v1/dashboard"));
+
+    assertTrue(e.getMessage().contains("smokeChecks[4].method: 'FETCH' is not allowed; allowed: GET, HEAD, POST, PUT, PATCH, DELETE"), e.getMessage());
+  }
+
+  static final String ACCOUNT = "testAccount: { name: qa-smoke, headers: { Authorization: \"Bearer ${env:LMS_SMOKE_TEST_ACCOUNT_TOKEN}\" } }";
+
+  @Test
+  void aBookingWithoutACleanupIsRefused() throws IOException {
+    PlanException e = refused(replaceOnce(defaultYaml(), SUBMISSION, SUBMISSION + " booking: { " + ACCOUNT
+        + ", path: /api/v1/leave/requests, expectStatus: 201, expectPresent: [id] },"));
+
+    assertTrue(e.getMessage().contains("smokeChecks[2].booking.cleanup: missing; a booking in production is made only when it is undone again"),
+        e.getMessage());
+  }
+
+  @Test
+  void aBookingWithoutATestAccountIsRefused() throws IOException {
+    PlanException e = refused(replaceOnce(defaultYaml(), SUBMISSION, SUBMISSION + " booking: { path: /api/v1/leave/requests, expectStatus: 201,"
+        + " expectPresent: [id], cleanup: { method: DELETE, path: \"/api/v1/leave/requests/${answer:id}\", expectStatus: 204 } },"));
+
+    assertTrue(e.getMessage().contains("smokeChecks[2].booking.testAccount: missing; a booking in production is made only as a test account"),
+        e.getMessage());
+  }
+
+  @Test
+  void aCleanupNamingAFieldTheBookingDoesNotAssertIsRefused() throws IOException {
+    PlanException e = refused(replaceOnce(defaultYaml(), SUBMISSION, SUBMISSION + " booking: { " + ACCOUNT + ", path: /api/v1/leave/requests,"
+        + " expectStatus: 201, expectPresent: [id], cleanup: { method: DELETE, path: \"/api/v1/leave/requests/${answer:requestId}\", expectStatus: 204 } },"));
+
+    assertTrue(e.getMessage().contains("smokeChecks[2].booking.cleanup.path: ${answer:requestId} is not a field the booking asserts; allowed: ${answer:id}"),
+        e.getMessage());
+  }
+
+  @Test
+  void aCompleteBookingIsRead() throws IOException {
+    Plan plan = new PlanLoader().parse(replaceOnce(defaultYaml(), SUBMISSION, SUBMISSION + " booking: { " + ACCOUNT + ", path: /api/v1/leave/requests,"
+        + " expectStatus: 201, expectPresent: [id], cleanup: { method: DELETE, path: \"/api/v1/leave/requests/${answer:id}\", expectStatus: 204 } },")
+        .getBytes(StandardCharsets.UTF_8), "my-plan.yaml");
+
+    Runbook.Booking booking = plan.smokeChecks().get(2).booking();
+    assertEquals("qa-smoke", booking.testAccount().name());
+    assertEquals("/api/v1/leave/requests/${answer:id}", booking.cleanup().path());
+  }
+
   @Test
   void duplicateTriggerIdIsRefused() throws IOException {
     PlanException e = refused(replaceOnce(defaultYaml(), "{ id: MAN-002,", "{ id: MAN-001,"));

@@ -124,6 +124,7 @@ final class PlanValidator {
         fail("communications[" + i + "].channel", "unknown channel '" + channel + "'; allowed: " + String.join(", ", plan.channels().keySet()));
       }
     }
+    for (int i = 0; i < plan.smokeChecks().size(); i++) smokeCheck("smokeChecks[" + i + "]", plan.smokeChecks().get(i));
     if (plan.capabilityWindows().isEmpty()) fail("capabilityWindows", "at least one window is required");
     for (int i = 0; i < plan.capabilityWindows().size(); i++) {
       var w = plan.capabilityWindows().get(i);
@@ -158,6 +159,63 @@ final class PlanValidator {
     if (env.green().podLabels().isEmpty()) fail(at + ".green.podLabels", "at least one label is required to find Green's pods");
     if (env.minBlueReadyReplicas() != null && env.minBlueReadyReplicas() < 1) {
       fail(at + ".minBlueReadyReplicas", env.minBlueReadyReplicas() + " is too small; allowed: 1 or more (omit it to require all desired replicas)");
+    }
+  }
+
+  /** The smoke tests run in production after every rollback: each proves something, and none leaves a trace there. */
+  private void smokeCheck(String at, Runbook.SmokeCheck c) {
+    method(at + ".method", c.method());
+    if (c.expectFields().isEmpty() && c.expectPresent().isEmpty()) {
+      fail(at + ".expectPresent", "'" + c.name() + "' would be judged on its status only; allowed: expectPresent [dotted JSON paths its answer "
+          + "must hold] or expectFields { path: text }, or both");
+    }
+    if (Runbook.SmokeCheck.mayChangeState(c.method()) && (c.readOnly() == null || c.readOnly().isBlank())) {
+      fail(at + ".readOnly", "'" + c.name() + "' is a " + c.method() + ", which may change production; allowed: readOnly: \"why this request "
+          + "changes nothing\" (a validate-only endpoint or dry-run parameter of LMS), or a GET/HEAD check");
+    }
+    Runbook.Booking b = c.booking();
+    if (b == null) return;
+    String bat = at + ".booking";
+    if (b.testAccount() == null || b.testAccount().name() == null || b.testAccount().name().isBlank()) {
+      fail(bat + ".testAccount", "missing; a booking in production is made only as a test account; allowed: { name: ACCOUNT, headers: "
+          + "{ Authorization: \"Bearer ${env:NAME}\" } }");
+    }
+    if (b.testAccount().headers().isEmpty()) {
+      fail(bat + ".testAccount.headers", "missing; without its credentials the booking would be made as the check's account; allowed: "
+          + "{ HEADER: \"... ${env:NAME} ...\" }");
+    }
+    if (b.method() != null) method(bat + ".method", b.method());
+    if (b.path() == null || !b.path().startsWith("/")) fail(bat + ".path", "'" + b.path() + "' is not a path; allowed: /api/...");
+    if (b.expectStatus() == null) fail(bat + ".expectStatus", "missing; allowed: the status of a booking made, e.g. 201");
+    if (b.expectFields().isEmpty() && b.expectPresent().isEmpty()) {
+      fail(bat + ".expectPresent", "the booking would be judged on its status only; allowed: expectPresent [dotted JSON paths] or expectFields "
+          + "{ path: text }");
+    }
+    Runbook.Cleanup cleanup = b.cleanup();
+    if (cleanup == null) {
+      fail(bat + ".cleanup", "missing; a booking in production is made only when it is undone again; allowed: { method: DELETE, "
+          + "path: /api/.../${answer:id}, expectStatus: 204 }");
+    }
+    if (cleanup.method() == null) fail(bat + ".cleanup.method", "missing; allowed: " + String.join(", ", Runbook.SmokeCheck.METHODS));
+    method(bat + ".cleanup.method", cleanup.method());
+    if (cleanup.path() == null || !cleanup.path().startsWith("/")) fail(bat + ".cleanup.path", "'" + cleanup.path() + "' is not a path; allowed: /api/...");
+    if (cleanup.expectStatus() == null) fail(bat + ".cleanup.expectStatus", "missing; allowed: the status of a booking undone, e.g. 204");
+    // the cleanup can only address what the booking's answer is known to hold
+    java.util.Set<String> asserted = new java.util.TreeSet<>(b.expectPresent());
+    asserted.addAll(b.expectFields().keySet());
+    java.util.regex.Matcher m = Runbook.Cleanup.ANSWER_FIELD.matcher(cleanup.path());
+    while (m.find()) {
+      if (!asserted.contains(m.group(1))) {
+        fail(bat + ".cleanup.path", "${answer:" + m.group(1) + "} is not a field the booking asserts; allowed: " + (asserted.isEmpty() ? "none"
+            : asserted.stream().map(f -> "${answer:" + f + "}").collect(java.util.stream.Collectors.joining(", ")))
+            + " (add it to booking.expectPresent)");
+      }
+    }
+  }
+
+  private void method(String at, String method) {
+    if (method == null || !Runbook.SmokeCheck.METHODS.contains(method)) {
+      fail(at, "'" + method + "' is not allowed; allowed: " + String.join(", ", Runbook.SmokeCheck.METHODS));
     }
   }
 
