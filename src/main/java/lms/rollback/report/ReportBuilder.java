@@ -246,7 +246,7 @@ public final class ReportBuilder {
           || steps.stream().anyMatch(s -> s.action().equals(c.after()) && s.ok());
       String state;
       if (sent != null) {
-        state = sent.at().isAfter(planned) ? "LATE by " + lms.rollback.plan.Budget.format(Duration.between(planned, sent.at())) : "on time";
+        state = punctuality(planned, sent.at());
       } else if (tried != null) {
         state = "NOT SENT: " + tried.status() + (tried.detail().isEmpty() ? "" : " (" + tried.detail() + ")");
       } else {
@@ -255,6 +255,18 @@ public final class ReportBuilder {
       rows.add(new RollbackReport.Scheduled(c.message(), c.channel(), c.owner(), c.at().limit(), planned, sent == null ? null : sent.at(), state));
     }
     return rows;
+  }
+
+  /**
+   * A message sent no later than this after its planned time is on time: a T+0 message goes out a few milliseconds
+   * after the decision it announces, and the report shows times to the second.
+   */
+  static final Duration ON_TIME_WITHIN = Duration.ofSeconds(1);
+
+  /** "on time", or "LATE by 2m5s". */
+  static String punctuality(Instant planned, Instant sent) {
+    Duration late = Duration.between(planned, sent);
+    return late.compareTo(ON_TIME_WITHIN) > 0 ? "LATE by " + lms.rollback.plan.Budget.format(late) : "on time";
   }
 
   /** A rehearsal says so, and which test of §9.1 it was: an auditor must not read it as a rollback of production. */
