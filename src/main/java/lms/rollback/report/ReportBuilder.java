@@ -56,7 +56,7 @@ public final class ReportBuilder {
     Map<String, Instant> gatesOpened = new HashMap<>();
     RollbackReport.Decision decision = null;
     List<RollbackReport.Decision> decisions = new ArrayList<>();
-    List<String> escalations = new ArrayList<>();
+    List<RollbackReport.Escalation> escalations = new ArrayList<>();
     RollbackReport.Outcome outcome = RollbackReport.Outcome.INTERRUPTED;
     String stoppedAt = null;
     String stopReason = null;
@@ -139,7 +139,7 @@ public final class ReportBuilder {
           boolean database = d.path("database").asBoolean(false);
           String prompt = database ? "database authorization" : "level " + d.path("level").asInt();
           if ("timeout".equals(d.path("decision").asText())) {
-            escalations.add(d.path("role").asText() + " did not answer (" + prompt + ")");
+            escalations.add(new RollbackReport.Escalation(e.ts(), d.path("role").asText() + " did not answer (" + prompt + ")"));
           } else {
             RollbackReport.Decision made = new RollbackReport.Decision(e.ts(), d.path("by").asText(), d.path("role").asText(),
                 d.path("decision").asText(), d.path("reason").asText(), prompt, e.actor(),
