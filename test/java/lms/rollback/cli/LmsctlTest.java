@@ -227,6 +227,17 @@ class LmsctlTest {
   }
 
   @Test
+  void theGateOfBus004StaysWithTheCioCtoAndSaysNobodyIsAbove() {
+    Run r = lmsctl("gate", "plan", "--trigger", "BUS-004", "--out-dir", out.toString());
+
+    assertEquals(0, r.exit(), r.err());
+    List<String> lines = r.out().lines().toList();
+    assertEquals(List.of("BUS-004 (business): Executive escalation",
+        "  level 0  CIO/CTO                  2m    may decide: lms-cio, lms-cto",
+        "  no escalation after CIO/CTO: the plan names nobody above; unanswered, nothing is rolled back"), lines, r.out());
+  }
+
+  @Test
   void theTriggersTableKeepsEveryColumnInLine() throws Exception {
     Run r = lmsctl("triggers", "--out-dir", out.toString());
 

@@ -248,6 +248,48 @@ class PlanLoaderTest {
     assertEquals("/api/v1/leave/requests/${answer:id}", booking.cleanup().path());
   }
 
+  static final String BUS_004_UP = "authority: cio-cto,            decisionTime: immediate,\n      escalation: [] }";
+  static final String RANKED = "minReasonLength: 10\n  authorityOrder: [business-owner, product-owner, executive-sponsor, cio-cto]";
+
+  @Test
+  void theCioCtoDecideBus004AndNobodyBelowThemTakesItOver() {
+    Plan plan = new PlanLoader().loadDefault();
+
+    assertEquals(java.util.List.of("cio-cto"), plan.trigger("BUS-004").deciders(plan.authorityMatrix().get(TriggerType.BUSINESS), TriggerType.BUSINESS));
+    assertEquals(java.util.List.of("hr-director", "product-owner", "executive-sponsor"),
+        plan.trigger("BUS-003").deciders(plan.authorityMatrix().get(TriggerType.BUSINESS), TriggerType.BUSINESS), "the others keep their row");
+  }
+
+  @Test
+  void withARankingAGateThatEscalatesDownIsRefused() throws IOException {
+    String ranked = replaceOnce(defaultYaml(), "minReasonLength: 10", RANKED);
+    PlanException e = refused(replaceOnce(ranked, BUS_004_UP, "authority: cio-cto,            decisionTime: immediate }"));
+
+    assertTrue(e.getMessage().contains("triggers[15].escalation: BUS-004 would escalate from 'cio-cto' down to 'product-owner' (gate.authorityOrder; "
+        + "its type's row of authorityMatrix); allowed: escalation: [roles above 'cio-cto': none (nobody ranks above it)], or escalation: [] when "
+        + "nobody is above it"), e.getMessage());
+    assertEquals(java.util.List.of("cio-cto"), new PlanLoader().parse(ranked.getBytes(StandardCharsets.UTF_8), "my-plan.yaml")
+        .trigger("BUS-004").deciders(new PlanLoader().loadDefault().authorityMatrix().get(TriggerType.BUSINESS), TriggerType.BUSINESS),
+        "escalating to nobody passes the ranking");
+  }
+
+  @Test
+  void withARankingAMatrixRowThatEscalatesDownIsRefused() throws IOException {
+    PlanException e = refused(replaceOnce(defaultYaml(), "minReasonLength: 10",
+        "minReasonLength: 10\n  authorityOrder: [product-owner, executive-sponsor, business-owner, cio-cto]"));
+
+    assertTrue(e.getMessage().contains("authorityMatrix.business.backup: 'product-owner' ranks below 'business-owner' in gate.authorityOrder, so the "
+        + "gate would escalate down; allowed: cio-cto"), e.getMessage());
+  }
+
+  @Test
+  void anEscalationOfATriggerWithoutItsOwnAuthorityIsRefused() throws IOException {
+    PlanException e = refused(replaceOnce(defaultYaml(), "decisionTime: 15m }", "decisionTime: 15m, escalation: [cto] }"));
+
+    assertTrue(e.getMessage().contains("triggers[10].escalation: MAN-007 names no authority of its own; allowed: escalation only with authority"),
+        e.getMessage());
+  }
+
   @Test
   void duplicateTriggerIdIsRefused() throws IOException {
     PlanException e = refused(replaceOnce(defaultYaml(), "{ id: MAN-002,", "{ id: MAN-001,"));

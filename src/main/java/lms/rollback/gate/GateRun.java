@@ -305,7 +305,8 @@ public final class GateRun {
           + " (target " + planned.target() + ").");
     }
     lines.add(gate.title(p) + (gate.title(p).contains(" and ") ? " decide" : " decides") + (escalations.isEmpty() ? "" : " (escalated: " + String.join("; ", escalations) + ")") + ".");
-    String next = p.database() || p.level() + 1 >= gate.levels().size() ? "the rollback is not done (nobody decided)"
+    String next = p.database() ? "the rollback is not done (nobody decided)"
+        : p.level() + 1 >= gate.levels().size() ? "the rollback is not done (nobody decided; the plan names nobody above " + gate.title(p) + " to escalate to)"
         : "it escalates to " + gate.level(p.level() + 1).title();
     lines.add("Decide by " + (opened == null ? "the end of the window (" + Budget.format(left) + ")" : time().stamp(opened.deadline())
         + " (" + Budget.format(left) + " left)") + "; then " + next + ".");

@@ -31,6 +31,17 @@ final class PlanValidator {
       if (!TRIGGER_ID.matcher(t.id()).matches()) fail(at + ".id", "'" + t.id() + "' is not a trigger id; allowed: AUTO-nnn, MAN-nnn, BUS-nnn");
       if (!ids.add(t.id())) fail(at + ".id", "'" + t.id() + "' appears twice");
       if (t.authority() != null) decider(plan, at + ".authority", t.authority());
+      if (t.escalation() != null) {
+        if (t.authority() == null) {
+          fail(at + ".escalation", t.id() + " names no authority of its own; allowed: escalation only with authority (its own chain), or no "
+              + "escalation (its type's row of authorityMatrix)");
+        }
+        Set<String> chain = new HashSet<>(Set.of(t.authority()));
+        for (int j = 0; j < t.escalation().size(); j++) {
+          decider(plan, at + ".escalation[" + j + "]", t.escalation().get(j));
+          if (!chain.add(t.escalation().get(j))) fail(at + ".escalation[" + j + "]", "'" + t.escalation().get(j) + "' already decides " + t.id());
+        }
+      }
       if (t.measure() != null && !plan.verification().queries().containsKey(t.measure().query())) {
         fail(at + ".measure.query", "unknown query '" + t.measure().query() + "'; allowed: "
             + String.join(", ", new java.util.TreeSet<>(plan.verification().queries().keySet())));
@@ -45,6 +56,7 @@ final class PlanValidator {
       decider(plan, "authorityMatrix." + type.key() + ".backup", chain.backup());
       decider(plan, "authorityMatrix." + type.key() + ".escalation", chain.escalation());
     }
+    authorityOrder(plan);
     for (int i = 0; i < plan.gate().databaseRollbackApprovers().size(); i++) {
       decider(plan, "gate.databaseRollbackApprovers[" + i + "]", plan.gate().databaseRollbackApprovers().get(i));
     }
@@ -160,6 +172,53 @@ final class PlanValidator {
     if (env.minBlueReadyReplicas() != null && env.minBlueReadyReplicas() < 1) {
       fail(at + ".minBlueReadyReplicas", env.minBlueReadyReplicas() + " is too small; allowed: 1 or more (omit it to require all desired replicas)");
     }
+  }
+
+  /** With a ranking of authority in the plan, every gate escalates upwards: a decision never passes to someone below. */
+  private void authorityOrder(Plan plan) {
+    java.util.List<String> order = plan.gate().authorityOrder();
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < order.size(); i++) {
+      role(plan, "gate.authorityOrder[" + i + "]", order.get(i));
+      if (!seen.add(order.get(i))) fail("gate.authorityOrder[" + i + "]", "'" + order.get(i) + "' appears twice");
+    }
+    if (order.isEmpty()) return;
+    for (TriggerType type : TriggerType.values()) {
+      AuthorityChain row = plan.authorityMatrix().get(type);
+      java.util.List<String> levels = row.inOrder();
+      String[] fields = {"primary", "backup", "escalation"};
+      for (int j = 1; j < levels.size(); j++) {
+        String below = downwards(order, levels.subList(0, j), levels.get(j));
+        if (below != null) {
+          fail("authorityMatrix." + type.key() + "." + fields[j], "'" + levels.get(j) + "' ranks below '" + below + "' in gate.authorityOrder, "
+              + "so the gate would escalate down; allowed: " + above(order, below));
+        }
+      }
+    }
+    for (int i = 0; i < plan.triggers().size(); i++) {
+      Trigger t = plan.triggers().get(i);
+      if (t.authority() == null) continue;
+      java.util.List<String> levels = t.deciders(plan.authorityMatrix().get(t.type()), t.type());
+      for (int j = 1; j < levels.size(); j++) {
+        String below = downwards(order, levels.subList(0, j), levels.get(j));
+        if (below != null) {
+          fail("triggers[" + i + "].escalation", t.id() + " would escalate from '" + below + "' down to '" + levels.get(j) + "' (gate.authorityOrder"
+              + (t.escalation() == null ? "; its type's row of authorityMatrix" : "") + "); allowed: escalation: [roles above '" + below
+              + "': " + above(order, below) + "], or escalation: [] when nobody is above it");
+        }
+      }
+    }
+  }
+
+  /** A ranked role of {@code earlier} that {@code next} ranks below, or null. */
+  private static String downwards(java.util.List<String> order, java.util.List<String> earlier, String next) {
+    if (!order.contains(next)) return null;
+    return earlier.stream().filter(order::contains).filter(e -> order.indexOf(e) > order.indexOf(next)).findFirst().orElse(null);
+  }
+
+  private static String above(java.util.List<String> order, String role) {
+    java.util.List<String> higher = order.subList(order.indexOf(role) + 1, order.size());
+    return higher.isEmpty() ? "none (nobody ranks above it)" : String.join(", ", higher);
   }
 
   /** The smoke tests run in production after every rollback: each proves something, and none leaves a trace there. */
