@@ -37,9 +37,16 @@ final class IncidentSections {
     return List.of(
         "Duration: " + duration(r.total()) + " (target " + duration(r.targetTime()) + "): machine " + duration(r.machineTime())
             + " + human decisions " + duration(r.humanTime()) + " + the rest between steps (" + duration(r.otherTime()) + ")",
-        "Users affected: " + (r.trigger() == null ? "unknown" : "users of " + r.environment() + " saw " + r.trigger().condition().toLowerCase()
-            + " (" + r.trigger().id() + ")") + "; the count is the incident owner's to add (lmsctl does not measure users)",
+        "Users affected: " + usersAffected(r),
         "Data impact: " + dataImpact(r) + (r.capability() == null ? "" : "; " + r.capability()));
+  }
+
+  /** The count as the incident owner gave it (lmsctl measures no users), with what the trigger says they saw. */
+  private static String usersAffected(RollbackReport r) {
+    String saw = r.trigger() == null ? null : "users of " + r.environment() + " saw " + r.trigger().condition().toLowerCase() + " (" + r.trigger().id() + ")";
+    var given = r.completion().usersAffected();
+    if (given != null) return given.text() + " (" + by(r, given.by(), given.role(), given.at()) + ")" + (saw == null ? "" : "; " + saw);
+    return (saw == null ? "unknown" : saw) + "; the count is the incident owner's to add with lmsctl report --users-affected N (lmsctl does not measure users)";
   }
 
   /** What the run did to the data, from its database steps: restored, rolled back, or not, and if one failed, that. */
