@@ -238,6 +238,17 @@ class LmsctlTest {
   }
 
   @Test
+  void rollbackHelpSaysAnAutomaticTriggerNeedsNoDecisionOnlyWhenMeasuredToHold() {
+    Run r = lmsctl("rollback", "--help");
+
+    // as Authority.gateFor decides: an AUTO trigger not measured to hold is asked of the technical row, like a MAN one
+    String help = r.out().replaceAll("\\s+", " ");
+    assertTrue(help.contains("An AUTO- trigger needs no decision only when the engine measured it to hold"), help);
+    assertTrue(help.contains("named but not measured to hold, it is decided as a manual request by the Release Commander"), help);
+    assertFalse(help.contains("AUTO- triggers need no decision"), help);
+  }
+
+  @Test
   void theTriggersTableKeepsEveryColumnInLine() throws Exception {
     Run r = lmsctl("triggers", "--out-dir", out.toString());
 
