@@ -296,7 +296,7 @@ public final class GateRun {
     var t = plan.triggers().stream().filter(x -> x.id().equals(p.trigger())).findFirst().orElse(null);
     lines.add("Trigger: " + p.trigger() + (t == null ? "" : " — " + t.condition() + (t.threshold() == null ? "" : " (" + t.threshold() + ")"))
         + ". " + (evidence == null ? "Measured: nothing journaled for this run; judged by the person deciding."
-            : evidence.measured() ? "Measured: " + evidence.reading() + "." : "Not measured: " + evidence.detail() + "; judged by the person deciding."));
+            : evidence.measured() ? "Measured: " + evidence.reading() + "." : "Measured: nothing, " + evidence.detail() + "; judged by the person deciding."));
     String reason = start == null ? null : start.reason();
     lines.add("Requested by " + (requestedBy == null ? "?" : requestedBy) + (reason == null ? "" : ": " + reason) + (requestedBy == null ? ""
         : " (the requester may not approve)"));
