@@ -227,6 +227,28 @@ class LmsctlTest {
   }
 
   @Test
+  void theGateOfBus004StaysWithTheCioCtoAndSaysNobodyIsAbove() {
+    Run r = lmsctl("gate", "plan", "--trigger", "BUS-004", "--out-dir", out.toString());
+
+    assertEquals(0, r.exit(), r.err());
+    List<String> lines = r.out().lines().toList();
+    assertEquals(List.of("BUS-004 (business): Executive escalation",
+        "  level 0  CIO/CTO                  2m    may decide: lms-cio, lms-cto",
+        "  no escalation after CIO/CTO: the plan names nobody above; unanswered, nothing is rolled back"), lines, r.out());
+  }
+
+  @Test
+  void rollbackHelpSaysAnAutomaticTriggerNeedsNoDecisionOnlyWhenMeasuredToHold() {
+    Run r = lmsctl("rollback", "--help");
+
+    // as Authority.gateFor decides: an AUTO trigger not measured to hold is asked of the technical row, like a MAN one
+    String help = r.out().replaceAll("\\s+", " ");
+    assertTrue(help.contains("An AUTO- trigger needs no decision only when the engine measured it to hold"), help);
+    assertTrue(help.contains("named but not measured to hold, it is decided as a manual request by the Release Commander"), help);
+    assertFalse(help.contains("AUTO- triggers need no decision"), help);
+  }
+
+  @Test
   void theTriggersTableKeepsEveryColumnInLine() throws Exception {
     Run r = lmsctl("triggers", "--out-dir", out.toString());
 

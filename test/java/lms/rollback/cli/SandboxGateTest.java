@@ -43,6 +43,9 @@ class SandboxGateTest {
     assertTrue(report.contains("| escalated | MAN-001 level 1 | DevOps Lead | DevOps Lead | war-room sent"), report);
     assertTrue(report.contains("Decision maker: approve by sandbox.devops-lead (DevOps Lead, level 1), asserted by sandbox.devops-lead\n"), report);
     assertTrue(report.contains("Escalations: Release Commander did not answer (level 0)"), report);
+    // and its timeline gives the report of the issue and the escalation their journal times
+    assertTrue(report.matches("(?s).*\\| \\d\\d:\\d\\d:\\d\\d \\| Issue reported with the rollback request \\(MAN-001; .*"), report);
+    assertTrue(report.matches("(?s).*\\| \\d\\d:\\d\\d:\\d\\d \\| Escalated: Release Commander did not answer \\(level 0\\) \\|.*"), report);
   }
 
   @Test

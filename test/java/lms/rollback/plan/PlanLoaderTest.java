@@ -242,6 +242,113 @@ class PlanLoaderTest {
     assertTrue(e.getMessage().contains("triggers[14].authority: unknown role 'hr-directr'; allowed: business-owner"), e.getMessage());
   }
 
+  static final String SUBMISSION = "readOnly: \"validateOnly=true checks the request as a booking would and stores nothing\",";
+
+  @Test
+  void aSmokeCheckThatMayChangeProductionMustSayWhyItDoesNot() throws IOException {
+    PlanException e = refused(replaceOnce(defaultYaml(), SUBMISSION, ""));
+
+    assertTrue(e.getMessage().contains("smokeChecks[2].readOnly: 'Leave submission' is a POST, which may change production; allowed: readOnly: "
+        + "\"why this request changes nothing\""), e.getMessage());
+  }
+
+  @Test
+  void aSmokeCheckJudgedOnItsStatusOnlyIsRefused() throws IOException {
+    PlanException e = refused(replaceOnce(defaultYaml(), "expectStatus: 200, expectPresent: [widgets],", "expectStatus: 200,"));
+
+    assertTrue(e.getMessage().contains("smokeChecks[4].expectPresent: 'Dashboard loading' would be judged on its status only; allowed: expectPresent"),
+        e.getMessage());
+  }
+
+  @Test
+  void aSmokeCheckMethodOutsideHttpsIsRefusedListingTheAllowedOnes() throws IOException {
+    PlanException e = refused(replaceOnce(defaultYaml(), "method: GET, path: /api/v1/dashboard", "method: FETCH, path: /api/v1/dashboard"));
+
+    assertTrue(e.getMessage().contains("smokeChecks[4].method: 'FETCH' is not allowed; allowed: GET, HEAD, POST, PUT, PATCH, DELETE"), e.getMessage());
+  }
+
+  static final String ACCOUNT = "testAccount: { name: qa-smoke, headers: { Authorization: \"Bearer ${env:LMS_SMOKE_TEST_ACCOUNT_TOKEN}\" } }";
+
+  @Test
+  void aBookingWithoutACleanupIsRefused() throws IOException {
+    PlanException e = refused(replaceOnce(defaultYaml(), SUBMISSION, SUBMISSION + " booking: { " + ACCOUNT
+        + ", path: /api/v1/leave/requests, expectStatus: 201, expectPresent: [id] },"));
+
+    assertTrue(e.getMessage().contains("smokeChecks[2].booking.cleanup: missing; a booking in production is made only when it is undone again"),
+        e.getMessage());
+  }
+
+  @Test
+  void aBookingWithoutATestAccountIsRefused() throws IOException {
+    PlanException e = refused(replaceOnce(defaultYaml(), SUBMISSION, SUBMISSION + " booking: { path: /api/v1/leave/requests, expectStatus: 201,"
+        + " expectPresent: [id], cleanup: { method: DELETE, path: \"/api/v1/leave/requests/${answer:id}\", expectStatus: 204 } },"));
+
+    assertTrue(e.getMessage().contains("smokeChecks[2].booking.testAccount: missing; a booking in production is made only as a test account"),
+        e.getMessage());
+  }
+
+  @Test
+  void aCleanupNamingAFieldTheBookingDoesNotAssertIsRefused() throws IOException {
+    PlanException e = refused(replaceOnce(defaultYaml(), SUBMISSION, SUBMISSION + " booking: { " + ACCOUNT + ", path: /api/v1/leave/requests,"
+        + " expectStatus: 201, expectPresent: [id], cleanup: { method: DELETE, path: \"/api/v1/leave/requests/${answer:requestId}\", expectStatus: 204 } },"));
+
+    assertTrue(e.getMessage().contains("smokeChecks[2].booking.cleanup.path: ${answer:requestId} is not a field the booking asserts; allowed: ${answer:id}"),
+        e.getMessage());
+  }
+
+  @Test
+  void aCompleteBookingIsRead() throws IOException {
+    Plan plan = new PlanLoader().parse(replaceOnce(defaultYaml(), SUBMISSION, SUBMISSION + " booking: { " + ACCOUNT + ", path: /api/v1/leave/requests,"
+        + " expectStatus: 201, expectPresent: [id], cleanup: { method: DELETE, path: \"/api/v1/leave/requests/${answer:id}\", expectStatus: 204 } },")
+        .getBytes(StandardCharsets.UTF_8), "my-plan.yaml");
+
+    Runbook.Booking booking = plan.smokeChecks().get(2).booking();
+    assertEquals("qa-smoke", booking.testAccount().name());
+    assertEquals("/api/v1/leave/requests/${answer:id}", booking.cleanup().path());
+  }
+
+  static final String BUS_004_UP = "authority: cio-cto,            decisionTime: immediate,\n      escalation: [] }";
+  static final String RANKED = "minReasonLength: 10\n  authorityOrder: [business-owner, product-owner, executive-sponsor, cio-cto]";
+
+  @Test
+  void theCioCtoDecideBus004AndNobodyBelowThemTakesItOver() {
+    Plan plan = new PlanLoader().loadDefault();
+
+    assertEquals(java.util.List.of("cio-cto"), plan.trigger("BUS-004").deciders(plan.authorityMatrix().get(TriggerType.BUSINESS), TriggerType.BUSINESS));
+    assertEquals(java.util.List.of("hr-director", "product-owner", "executive-sponsor"),
+        plan.trigger("BUS-003").deciders(plan.authorityMatrix().get(TriggerType.BUSINESS), TriggerType.BUSINESS), "the others keep their row");
+  }
+
+  @Test
+  void withARankingAGateThatEscalatesDownIsRefused() throws IOException {
+    String ranked = replaceOnce(defaultYaml(), "minReasonLength: 10", RANKED);
+    PlanException e = refused(replaceOnce(ranked, BUS_004_UP, "authority: cio-cto,            decisionTime: immediate }"));
+
+    assertTrue(e.getMessage().contains("triggers[15].escalation: BUS-004 would escalate from 'cio-cto' down to 'product-owner' (gate.authorityOrder; "
+        + "its type's row of authorityMatrix); allowed: escalation: [roles above 'cio-cto': none (nobody ranks above it)], or escalation: [] when "
+        + "nobody is above it"), e.getMessage());
+    assertEquals(java.util.List.of("cio-cto"), new PlanLoader().parse(ranked.getBytes(StandardCharsets.UTF_8), "my-plan.yaml")
+        .trigger("BUS-004").deciders(new PlanLoader().loadDefault().authorityMatrix().get(TriggerType.BUSINESS), TriggerType.BUSINESS),
+        "escalating to nobody passes the ranking");
+  }
+
+  @Test
+  void withARankingAMatrixRowThatEscalatesDownIsRefused() throws IOException {
+    PlanException e = refused(replaceOnce(defaultYaml(), "minReasonLength: 10",
+        "minReasonLength: 10\n  authorityOrder: [product-owner, executive-sponsor, business-owner, cio-cto]"));
+
+    assertTrue(e.getMessage().contains("authorityMatrix.business.backup: 'product-owner' ranks below 'business-owner' in gate.authorityOrder, so the "
+        + "gate would escalate down; allowed: cio-cto"), e.getMessage());
+  }
+
+  @Test
+  void anEscalationOfATriggerWithoutItsOwnAuthorityIsRefused() throws IOException {
+    PlanException e = refused(replaceOnce(defaultYaml(), "decisionTime: 15m }", "decisionTime: 15m, escalation: [cto] }"));
+
+    assertTrue(e.getMessage().contains("triggers[10].escalation: MAN-007 names no authority of its own; allowed: escalation only with authority"),
+        e.getMessage());
+  }
+
   @Test
   void duplicateTriggerIdIsRefused() throws IOException {
     PlanException e = refused(replaceOnce(defaultYaml(), "{ id: MAN-002,", "{ id: MAN-001,"));

@@ -237,6 +237,33 @@ class ReportTest {
   }
 
   @Test
+  void usersAffectedIsTheIncidentOwnersCountJournaledWithWhoGaveIt() throws Exception {
+    // Given a run whose report cannot know how many users were affected
+    Journal journal = new Journal(out, "jenkins");
+    journal.append(Event.SCENARIO_START, Map.of("scenario", "B", "environment", "production", "trigger", "MAN-001", "requestedBy", "dev.smith"));
+    journal.append(Event.SCENARIO_END, Map.of("scenario", "B", "ok", true));
+    String dir = out.toString();
+    assertEquals(0, Cli.lmsctl("report", "--out-dir", dir, "--format", "md").exit());
+    assertTrue(Files.readString(out.resolve("rollback-report.md")).contains("- Users affected: users of production saw elevated error rate (MAN-001); "
+        + "the count is the incident owner's to add with lmsctl report --users-affected N"));
+
+    // When a count that is none is given, then the Release Commander's
+    Cli.Run negative = Cli.lmsctl("report", "--out-dir", dir, "--users-affected", "-3", "--by", "rc.jones", "--groups", "lms-release-commanders");
+    int entries = journal.read().size();
+    Cli.Run given = Cli.lmsctl("report", "--out-dir", dir, "--format", "md", "--users-affected", "1240", "--by", "rc.jones", "--groups",
+        "lms-release-commanders");
+
+    // Then the first is refused, writing nothing, and the second fills Impact, saying whose count it is
+    assertEquals(2, negative.exit(), negative.err());
+    assertTrue(negative.err().contains("--users-affected: -3 is not a count of users; allowed: 0 or more"), negative.err());
+    assertEquals(0, given.exit(), given.err());
+    assertEquals(entries + 1, journal.read().size());
+    String md = Files.readString(out.resolve("rollback-report.md"));
+    assertTrue(md.contains("- Users affected: 1240 users (rc.jones, Release Commander, "), md);
+    assertTrue(md.contains("; users of production saw elevated error rate (MAN-001)\n"), md);
+  }
+
+  @Test
   void aReasonWithALineBreakCannotForgeARowOfTheMarkdownReport() throws Exception {
     Journal journal = new Journal(out, "jenkins");
     journal.append(Event.SCENARIO_START, Map.of("scenario", "A", "environment", "production", "trigger", "MAN-001"));

@@ -63,6 +63,10 @@ final class GateCommand extends CommandGroup {
         text.add(String.format("  level %d  %-24s %-5s may decide: %s", l.level(), l.title(), lms.rollback.plan.Budget.format(l.window()),
             String.join(", ", gate.submittersAt(l.level()))));
       }
+      if (gate.approvalNeeded()) {
+        text.add("  no escalation after " + gate.levels().get(gate.levels().size() - 1).title() + ": the plan names nobody above; unanswered, "
+            + "nothing is rolled back");
+      }
       if (gate.twoPersonRule() != null) {
         text.add("  database rollback: " + String.join(" and ", gate.twoPersonRule().titles()) + ", two different people, neither the requester");
       }

@@ -50,11 +50,14 @@ final class ReportCommand implements Callable<Integer> {
   @Option(names = "--lessons", paramLabel = "TEXT", description = "The lessons learned (§8.2): journaled, in the report's Lessons Learned. Default: none.")
   String lessons;
 
+  @Option(names = "--users-affected", paramLabel = "N", description = "How many users the issue affected, as the incident owner (--by) counts or estimates them: journaled, in the report's Impact (lmsctl measures no users). Default: none.")
+  Integer usersAffected;
+
   @Option(names = "--sign", paramLabel = "AS", description = "Sign the report off as ${COMPLETION-CANDIDATES}-by (--by): journaled with the role --groups give in the plan. Approved needs a review by someone else first; the report reads DRAFT until approved. Default: none.",
       completionCandidates = SignAs.class)
   String sign;
 
-  @Option(names = "--by", paramLabel = "USER", description = "Who writes --root-cause/--lessons or signs (a Jenkins user id). Default: --actor.")
+  @Option(names = "--by", paramLabel = "USER", description = "Who writes --root-cause/--lessons/--users-affected or signs (a Jenkins user id). Default: --actor.")
   String by;
 
   @Option(names = "--groups", split = ",", paramLabel = "GROUP", description = "The Jenkins groups of --by: they give the plan role recorded with the entry.")
@@ -75,7 +78,7 @@ final class ReportCommand implements Callable<Integer> {
     Path file = journal != null ? journal : output.outDir().resolve(Journal.FILE_NAME);
     incident = lms.rollback.report.ReportIdentity.checked("--incident", incident);
     deployment = lms.rollback.report.ReportIdentity.checked("--deployment", deployment);
-    if (rootCause != null || lessons != null || sign != null) complete(file);
+    if (rootCause != null || lessons != null || usersAffected != null || sign != null) complete(file);
     // recorded in the run's own journal only; an archived copy read under another name is not written to
     if (file.getFileName().toString().equals(Journal.FILE_NAME) && java.nio.file.Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       lms.rollback.report.ReportIdentity.record(new Journal(file.toAbsolutePath().getParent(), output.actor()), incident, deployment);
@@ -107,7 +110,7 @@ final class ReportCommand implements Callable<Integer> {
   /** The parts people add after the run, journaled in the run's own journal by who wrote them, as their plan role. */
   private void complete(Path file) {
     if (!file.getFileName().toString().equals(Journal.FILE_NAME) || !java.nio.file.Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      throw new lms.rollback.core.LmsException(lms.rollback.core.ExitCode.INVALID_INPUT, "--root-cause/--lessons/--sign: written to a run's own "
+      throw new lms.rollback.core.LmsException(lms.rollback.core.ExitCode.INVALID_INPUT, "--root-cause/--lessons/--users-affected/--sign: written to a run's own "
           + Journal.FILE_NAME + " (--out-dir), not to " + file);
     }
     String who = by != null ? by : output.actor();
@@ -115,6 +118,7 @@ final class ReportCommand implements Callable<Integer> {
     String role = lms.rollback.gate.Authority.roleOf(plan.plan(), "--by", who, groups);
     lms.rollback.report.ReportCompletion.checkText("--root-cause", rootCause);
     lms.rollback.report.ReportCompletion.checkText("--lessons", lessons);
+    lms.rollback.report.ReportCompletion.checkUsersAffected(usersAffected);
     if (sign != null) {
       lms.rollback.report.ReportCompletion.checkSignOff(new ReportBuilder(plan.plan()).build(file, null, null).completion(), sign, who,
           lms.rollback.gate.Identity::same);
@@ -122,6 +126,7 @@ final class ReportCommand implements Callable<Integer> {
     Journal run = new Journal(file.toAbsolutePath().getParent(), output.actor());
     if (rootCause != null) lms.rollback.report.ReportCompletion.writePart(run, "root-cause", rootCause, who, role);
     if (lessons != null) lms.rollback.report.ReportCompletion.writePart(run, "lessons-learned", lessons, who, role);
+    if (usersAffected != null) lms.rollback.report.ReportCompletion.writePart(run, "users-affected", usersAffected + " users", who, role);
     if (sign != null) lms.rollback.report.ReportCompletion.signOff(run, sign, who, role);
   }
 }

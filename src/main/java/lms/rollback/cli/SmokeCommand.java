@@ -13,7 +13,9 @@ import picocli.CommandLine.Option;
 @Command(name = "smoke", sortOptions = false, mixinStandardHelpOptions = true,
     description = {"Run the post-rollback smoke tests (runbook §4.2 step 5).",
         "",
-        "The plan's smokeChecks — user authentication, leave balance retrieval, leave submission, approval workflow, dashboard, and the critical endpoints — as HTTP requests with an expected status and, optionally, expected JSON fields. Add your own in a plan of your own. Credentials come from environment variables named in the plan ($${env:LMS_SMOKE_TOKEN}, …) and are never printed; a missing one makes its check inconclusive, which fails."},
+        "The plan's smokeChecks — user authentication, leave balance retrieval, leave submission, approval workflow, dashboard, and the critical endpoints — as HTTP requests, each judged on its status and on its JSON answer (expectPresent, expectFields). Add your own in a plan of your own. Credentials come from environment variables named in the plan ($${env:LMS_SMOKE_TOKEN}, …) and are never printed; a missing one makes its check inconclusive, which fails.",
+        "",
+        "Nothing is booked: leave submission asks LMS to validate the request (validateOnly=true), and every check whose method could change production says why it does not (readOnly). Only a check the plan gives a booking — a test account and a cleanup request — books for real, as that account, and undoes the booking; one left behind fails the check."},
     footerHeading = "%nExit codes:%n",
     footer = {"  0  every check passed", "  4  a check failed or was inconclusive", "", "Example:",
         "  LMS_SMOKE_TOKEN=… lmsctl smoke --env staging --junit smoke.xml", ""})

@@ -46,8 +46,7 @@ public final class Authority {
 
   private GatePlan gate(Trigger t, TriggerType row, boolean approvalNeeded, String scenario, String asManual) {
     AuthorityChain chain = plan.authorityMatrix().get(row);
-    List<String> roles = new ArrayList<>(chain.inOrder());
-    if (t.authority() != null) roles.set(0, t.authority());
+    List<String> roles = t.deciders(chain, row);
     Duration window = t.decisionTime().resolve(plan.gate());
     List<GatePlan.Level> levels = new ArrayList<>();
     for (int i = 0; i < roles.size(); i++) {

@@ -267,6 +267,9 @@ public final class GateNotifier {
       var d = e.data();
       if (e.is(Event.TRIGGER_RECOMMENDATION) && trigger.equals(d.path("trigger").asText())) d = d.path("evidence");
       else if (!((e.is(Event.TRIGGER_FIRED) || e.is(Event.TRIGGER_EVALUATED)) && trigger.equals(d.path("trigger").asText()))) continue;
+      if (TriggerEvidence.NOT_MEASURED.equals(d.path("state").asText())) {
+        return "not measured (" + d.path("detail").asText() + "): " + trigger + " is judged by a person (see the reason)";
+      }
       return d.path("condition").asText() + ": " + d.path("detail").asText() + " (measured " + d.path("at").asText() + ")";
     }
     return "no measurement journaled: " + trigger + " is judged by a person (see the reason)";

@@ -305,8 +305,8 @@ public final class GateRun {
         + (planned == null ? "" : " — scenario " + name + ": " + planned.title()) + "?");
     var t = plan.triggers().stream().filter(x -> x.id().equals(p.trigger())).findFirst().orElse(null);
     lines.add("Trigger: " + p.trigger() + (t == null ? "" : " — " + t.condition() + (t.threshold() == null ? "" : " (" + t.threshold() + ")"))
-        + ". " + (evidence == null ? "Measured: nothing journaled for this run; judged by the person deciding." : "Measured: " + evidence.detail()
-            + (evidence.at().isEmpty() ? "" : " at " + evidence.at()) + (evidence.holds() ? " (holds)" : " (does not hold)") + "."));
+        + ". " + (evidence == null ? "Measured: nothing journaled for this run; judged by the person deciding."
+            : evidence.measured() ? "Measured: " + evidence.reading() + "." : "Measured: nothing, " + evidence.detail() + "; judged by the person deciding."));
     String reason = start == null ? null : start.reason();
     lines.add("Requested by " + (requestedBy == null ? "?" : requestedBy) + (reason == null ? "" : ": " + reason) + (requestedBy == null ? ""
         : " (the requester may not approve)"));
@@ -315,7 +315,8 @@ public final class GateRun {
           + " (target " + planned.target() + ").");
     }
     lines.add(gate.title(p) + (gate.title(p).contains(" and ") ? " decide" : " decides") + (escalations.isEmpty() ? "" : " (escalated: " + String.join("; ", escalations) + ")") + ".");
-    String next = p.database() || p.level() + 1 >= gate.levels().size() ? "the rollback is not done (nobody decided)"
+    String next = p.database() ? "the rollback is not done (nobody decided)"
+        : p.level() + 1 >= gate.levels().size() ? "the rollback is not done (nobody decided; the plan names nobody above " + gate.title(p) + " to escalate to)"
         : "it escalates to " + gate.level(p.level() + 1).title();
     lines.add("Decide by " + (opened == null ? "the end of the window (" + Budget.format(left) + ")" : time().stamp(opened.deadline())
         + " (" + Budget.format(left) + " left)") + "; then " + next + ".");

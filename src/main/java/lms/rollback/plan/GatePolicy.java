@@ -15,7 +15,12 @@ public record GatePolicy(
     /** Signed decisions (§10): who may sign, and where a decision must be signed; absent: none required. */
     DecisionSignatures signatures,
     /** How recently an unfinished run must have been active for a later call to continue it; absent: 30m. */
-    Budget continueWithin) {
+    Budget continueWithin,
+    /**
+     * Roles from the lowest authority to the highest, when the organisation ranks them; a gate may then only escalate
+     * upwards between ranked roles. Absent: no ranking (roles not listed are not compared).
+     */
+    List<String> authorityOrder) {
   /** A continuation's validity when the plan states none. */
   public static final Budget DEFAULT_CONTINUE_WITHIN = Budget.parse("30m");
 
@@ -24,6 +29,7 @@ public record GatePolicy(
     notices = notices == null ? GateNotices.DEFAULT : notices;
     signatures = signatures == null ? DecisionSignatures.NONE : signatures;
     databaseRollbackApprovers = List.copyOf(databaseRollbackApprovers);
+    authorityOrder = authorityOrder == null ? List.of() : List.copyOf(authorityOrder);
     if (databaseRollbackApprovers.size() != 2) {
       throw new IllegalArgumentException("databaseRollbackApprovers names exactly two roles (the two-person rule), has "
           + databaseRollbackApprovers.size());

@@ -38,6 +38,17 @@ final class PlanValidator {
       if (!TRIGGER_ID.matcher(t.id()).matches()) fail(at + ".id", "'" + t.id() + "' is not a trigger id; allowed: AUTO-nnn, MAN-nnn, BUS-nnn");
       if (!ids.add(t.id())) fail(at + ".id", "'" + t.id() + "' appears twice");
       if (t.authority() != null) decider(plan, at + ".authority", t.authority());
+      if (t.escalation() != null) {
+        if (t.authority() == null) {
+          fail(at + ".escalation", t.id() + " names no authority of its own; allowed: escalation only with authority (its own chain), or no "
+              + "escalation (its type's row of authorityMatrix)");
+        }
+        Set<String> chain = new HashSet<>(Set.of(t.authority()));
+        for (int j = 0; j < t.escalation().size(); j++) {
+          decider(plan, at + ".escalation[" + j + "]", t.escalation().get(j));
+          if (!chain.add(t.escalation().get(j))) fail(at + ".escalation[" + j + "]", "'" + t.escalation().get(j) + "' already decides " + t.id());
+        }
+      }
       if (t.measure() != null && !plan.verification().queries().containsKey(t.measure().query())) {
         fail(at + ".measure.query", "unknown query '" + t.measure().query() + "'; allowed: "
             + String.join(", ", new java.util.TreeSet<>(plan.verification().queries().keySet())));
@@ -52,6 +63,7 @@ final class PlanValidator {
       decider(plan, "authorityMatrix." + type.key() + ".backup", chain.backup());
       decider(plan, "authorityMatrix." + type.key() + ".escalation", chain.escalation());
     }
+    authorityOrder(plan);
     for (int i = 0; i < plan.gate().databaseRollbackApprovers().size(); i++) {
       decider(plan, "gate.databaseRollbackApprovers[" + i + "]", plan.gate().databaseRollbackApprovers().get(i));
     }
@@ -176,6 +188,7 @@ final class PlanValidator {
             + "variable holding the channel's address for a rehearsal, such as LMS_REHEARSAL_" + channel.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
       }
     });
+    for (int i = 0; i < plan.smokeChecks().size(); i++) smokeCheck("smokeChecks[" + i + "]", plan.smokeChecks().get(i));
     if (plan.capabilityWindows().isEmpty()) fail("capabilityWindows", "at least one window is required");
     for (int i = 0; i < plan.capabilityWindows().size(); i++) {
       var w = plan.capabilityWindows().get(i);
@@ -211,6 +224,110 @@ final class PlanValidator {
     if (env.minBlueReadyReplicas() != null && env.minBlueReadyReplicas() < 1) {
       fail(at + ".minBlueReadyReplicas", env.minBlueReadyReplicas() + " is too small; allowed: a whole number of 1 or more (omit it to need only as many as"
           + " Green serves with)");
+    }
+  }
+
+  /** With a ranking of authority in the plan, every gate escalates upwards: a decision never passes to someone below. */
+  private void authorityOrder(Plan plan) {
+    java.util.List<String> order = plan.gate().authorityOrder();
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < order.size(); i++) {
+      role(plan, "gate.authorityOrder[" + i + "]", order.get(i));
+      if (!seen.add(order.get(i))) fail("gate.authorityOrder[" + i + "]", "'" + order.get(i) + "' appears twice");
+    }
+    if (order.isEmpty()) return;
+    for (TriggerType type : TriggerType.values()) {
+      AuthorityChain row = plan.authorityMatrix().get(type);
+      java.util.List<String> levels = row.inOrder();
+      String[] fields = {"primary", "backup", "escalation"};
+      for (int j = 1; j < levels.size(); j++) {
+        String below = downwards(order, levels.subList(0, j), levels.get(j));
+        if (below != null) {
+          fail("authorityMatrix." + type.key() + "." + fields[j], "'" + levels.get(j) + "' ranks below '" + below + "' in gate.authorityOrder, "
+              + "so the gate would escalate down; allowed: " + above(order, below));
+        }
+      }
+    }
+    for (int i = 0; i < plan.triggers().size(); i++) {
+      Trigger t = plan.triggers().get(i);
+      if (t.authority() == null) continue;
+      java.util.List<String> levels = t.deciders(plan.authorityMatrix().get(t.type()), t.type());
+      for (int j = 1; j < levels.size(); j++) {
+        String below = downwards(order, levels.subList(0, j), levels.get(j));
+        if (below != null) {
+          fail("triggers[" + i + "].escalation", t.id() + " would escalate from '" + below + "' down to '" + levels.get(j) + "' (gate.authorityOrder"
+              + (t.escalation() == null ? "; its type's row of authorityMatrix" : "") + "); allowed: escalation: [roles above '" + below
+              + "': " + above(order, below) + "], or escalation: [] when nobody is above it");
+        }
+      }
+    }
+  }
+
+  /** A ranked role of {@code earlier} that {@code next} ranks below, or null. */
+  private static String downwards(java.util.List<String> order, java.util.List<String> earlier, String next) {
+    if (!order.contains(next)) return null;
+    return earlier.stream().filter(order::contains).filter(e -> order.indexOf(e) > order.indexOf(next)).findFirst().orElse(null);
+  }
+
+  private static String above(java.util.List<String> order, String role) {
+    java.util.List<String> higher = order.subList(order.indexOf(role) + 1, order.size());
+    return higher.isEmpty() ? "none (nobody ranks above it)" : String.join(", ", higher);
+  }
+
+  /** The smoke tests run in production after every rollback: each proves something, and none leaves a trace there. */
+  private void smokeCheck(String at, Runbook.SmokeCheck c) {
+    method(at + ".method", c.method());
+    if (c.expectFields().isEmpty() && c.expectPresent().isEmpty()) {
+      fail(at + ".expectPresent", "'" + c.name() + "' would be judged on its status only; allowed: expectPresent [dotted JSON paths its answer "
+          + "must hold] or expectFields { path: text }, or both");
+    }
+    if (Runbook.SmokeCheck.mayChangeState(c.method()) && (c.readOnly() == null || c.readOnly().isBlank())) {
+      fail(at + ".readOnly", "'" + c.name() + "' is a " + c.method() + ", which may change production; allowed: readOnly: \"why this request "
+          + "changes nothing\" (a validate-only endpoint or dry-run parameter of LMS), or a GET/HEAD check");
+    }
+    Runbook.Booking b = c.booking();
+    if (b == null) return;
+    String bat = at + ".booking";
+    if (b.testAccount() == null || b.testAccount().name() == null || b.testAccount().name().isBlank()) {
+      fail(bat + ".testAccount", "missing; a booking in production is made only as a test account; allowed: { name: ACCOUNT, headers: "
+          + "{ Authorization: \"Bearer ${env:NAME}\" } }");
+    }
+    if (b.testAccount().headers().isEmpty()) {
+      fail(bat + ".testAccount.headers", "missing; without its credentials the booking would be made as the check's account; allowed: "
+          + "{ HEADER: \"... ${env:NAME} ...\" }");
+    }
+    if (b.method() != null) method(bat + ".method", b.method());
+    if (b.path() == null || !b.path().startsWith("/")) fail(bat + ".path", "'" + b.path() + "' is not a path; allowed: /api/...");
+    if (b.expectStatus() == null) fail(bat + ".expectStatus", "missing; allowed: the status of a booking made, e.g. 201");
+    if (b.expectFields().isEmpty() && b.expectPresent().isEmpty()) {
+      fail(bat + ".expectPresent", "the booking would be judged on its status only; allowed: expectPresent [dotted JSON paths] or expectFields "
+          + "{ path: text }");
+    }
+    Runbook.Cleanup cleanup = b.cleanup();
+    if (cleanup == null) {
+      fail(bat + ".cleanup", "missing; a booking in production is made only when it is undone again; allowed: { method: DELETE, "
+          + "path: /api/.../${answer:id}, expectStatus: 204 }");
+    }
+    if (cleanup.method() == null) fail(bat + ".cleanup.method", "missing; allowed: " + String.join(", ", Runbook.SmokeCheck.METHODS));
+    method(bat + ".cleanup.method", cleanup.method());
+    if (cleanup.path() == null || !cleanup.path().startsWith("/")) fail(bat + ".cleanup.path", "'" + cleanup.path() + "' is not a path; allowed: /api/...");
+    if (cleanup.expectStatus() == null) fail(bat + ".cleanup.expectStatus", "missing; allowed: the status of a booking undone, e.g. 204");
+    // the cleanup can only address what the booking's answer is known to hold
+    java.util.Set<String> asserted = new java.util.TreeSet<>(b.expectPresent());
+    asserted.addAll(b.expectFields().keySet());
+    java.util.regex.Matcher m = Runbook.Cleanup.ANSWER_FIELD.matcher(cleanup.path());
+    while (m.find()) {
+      if (!asserted.contains(m.group(1))) {
+        fail(bat + ".cleanup.path", "${answer:" + m.group(1) + "} is not a field the booking asserts; allowed: " + (asserted.isEmpty() ? "none"
+            : asserted.stream().map(f -> "${answer:" + f + "}").collect(java.util.stream.Collectors.joining(", ")))
+            + " (add it to booking.expectPresent)");
+      }
+    }
+  }
+
+  private void method(String at, String method) {
+    if (method == null || !Runbook.SmokeCheck.METHODS.contains(method)) {
+      fail(at, "'" + method + "' is not allowed; allowed: " + String.join(", ", Runbook.SmokeCheck.METHODS));
     }
   }
 

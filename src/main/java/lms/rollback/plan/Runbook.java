@@ -143,8 +143,11 @@ public final class Runbook {
   }
 
   /**
-   * §4.2 step 5; ${env:NAME} in headers and body is filled from the environment at run time.
-   * {@code expectFields} maps a dotted path in the JSON answer to the text it must hold.
+   * §4.2 step 5; ${env:NAME} in headers and body is filled from the environment at run time. A check is judged on its
+   * status and on its answer: {@code expectFields} maps a dotted path in the JSON answer to the text it must hold,
+   * {@code expectPresent} lists paths that must be there. A check whose method could change production says why its
+   * request does not ({@code readOnly}); {@code booking}, when the plan gives one, replaces the request by a real one
+   * made as a test account and cancelled again.
    */
   public record SmokeCheck(
       @JsonProperty(required = true) String name,
@@ -153,11 +156,61 @@ public final class Runbook {
       @JsonProperty(required = true) Integer expectStatus,
       Map<String, String> headers,
       String body,
-      Map<String, String> expectFields) {
+      Map<String, String> expectFields,
+      List<String> expectPresent,
+      String readOnly,
+      Booking booking) {
+    /** The methods a check may use; the read-only ones by HTTP's own definition first. */
+    public static final List<String> METHODS = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
+    private static final List<String> SAFE_METHODS = List.of("GET", "HEAD");
+
     public SmokeCheck {
       headers = headers == null ? Map.of() : Map.copyOf(headers);
       expectFields = expectFields == null ? Map.of() : Map.copyOf(expectFields);
+      expectPresent = expectPresent == null ? List.of() : List.copyOf(expectPresent);
     }
+
+    /** A check judged on the status and these fields only: the ones the plan's tests write. */
+    public SmokeCheck(String name, String method, String path, Integer expectStatus, Map<String, String> headers, String body,
+        Map<String, String> expectFields) {
+      this(name, method, path, expectStatus, headers, body, expectFields, null, null, null);
+    }
+
+    /** HTTP does not promise that a request of this method leaves the server as it was. */
+    public static boolean mayChangeState(String method) {
+      return !SAFE_METHODS.contains(method);
+    }
+  }
+
+  /**
+   * A smoke check's request made for real in production: as {@code testAccount} (whose headers replace the check's of
+   * the same name), then undone by {@code cleanup}. Unset method and body: the check's.
+   */
+  public record Booking(
+      TestAccount testAccount,
+      String method,
+      String path,
+      Integer expectStatus,
+      Map<String, String> expectFields,
+      List<String> expectPresent,
+      Cleanup cleanup) {
+    public Booking {
+      expectFields = expectFields == null ? Map.of() : Map.copyOf(expectFields);
+      expectPresent = expectPresent == null ? List.of() : List.copyOf(expectPresent);
+    }
+  }
+
+  /** An account of LMS whose leave requests are tests (not a person's); its credentials, as headers, from ${env:NAME}. */
+  public record TestAccount(String name, Map<String, String> headers) {
+    public TestAccount {
+      headers = headers == null ? Map.of() : Map.copyOf(headers);
+    }
+  }
+
+  /** The request that undoes a booking, sent as the test account; ${answer:PATH} in its path is a field of the booking's answer. */
+  public record Cleanup(String method, String path, Integer expectStatus) {
+    /** ${answer:PATH}: group 1 is the dotted path. */
+    public static final java.util.regex.Pattern ANSWER_FIELD = java.util.regex.Pattern.compile("\\$\\{answer:([^}]+)}");
   }
 
   /** §6.1. */

@@ -15,10 +15,27 @@ public record Trigger(
     /** How the trigger is measured in Prometheus; absent for those a person judges (MAN-003…, BUS-*). */
     Measure measure,
     /** What it is about (database, security, business-critical): who of the contact chain is paged. */
-    java.util.List<Concern> concerns) {
+    java.util.List<Concern> concerns,
+    /**
+     * With {@code authority}: who the gate escalates to above it, in order, instead of its type's backup and escalation
+     * (those may rank below it); empty: nobody is above it, its gate does not escalate. Absent: its type's row.
+     */
+    java.util.List<String> escalation) {
 
   public Trigger {
     concerns = concerns == null ? java.util.List.of() : java.util.List.copyOf(concerns);
+    escalation = escalation == null ? null : java.util.List.copyOf(escalation);
+  }
+
+  /** Who decides it, in order of escalation, by the row {@code row} of the authority matrix (§3.1) and its own authority. */
+  public java.util.List<String> deciders(AuthorityChain row, TriggerType rowType) {
+    java.util.List<String> roles = new java.util.ArrayList<>(row.inOrder());
+    if (authority != null) roles.set(0, authority);
+    if (authority != null && escalation != null && rowType == type) {
+      roles = new java.util.ArrayList<>(java.util.List.of(authority));
+      roles.addAll(escalation);
+    }
+    return java.util.List.copyOf(roles);
   }
 
   /**

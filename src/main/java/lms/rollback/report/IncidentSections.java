@@ -21,10 +21,12 @@ final class IncidentSections {
     List<Event> events = new ArrayList<>();
     events.add(new Event(r.deployed(), r.deployed() == null ? "Deployment started — not known (Green's deployment time was not recorded)"
         : "Deployment started (Green deployed)"));
-    events.add(new Event(r.detected(), r.detected() != null ? "Issue detected (" + (r.trigger() == null ? "trigger" : r.trigger().id()) + " held)"
-        : "Issue detected — reported by a person with the request; its time is not journaled"));
+    String trigger = r.trigger() == null ? "trigger" : r.trigger().id();
+    // unmeasured, the issue is known to the journal from the request that reports it; when a person first saw it is not
+    events.add(r.detected() != null ? new Event(r.detected(), "Issue detected (" + trigger + " held)")
+        : new Event(r.started(), "Issue reported with the rollback request (" + trigger + "; when it was first seen is not journaled)"));
     events.add(new Event(r.started(), "Rollback requested" + (r.scenario() == null ? "" : " (scenario " + r.scenario() + ")")));
-    for (String escalation : r.escalations()) events.add(new Event(null, "Escalated: " + escalation));
+    for (RollbackReport.Escalation escalation : r.escalated()) events.add(new Event(escalation.at(), "Escalated: " + escalation.what()));
     for (RollbackReport.Decision d : r.decisions()) events.add(new Event(d.at(), "Rollback decision: " + d.describe()));
     for (RollbackReport.Step s : r.steps()) events.add(new Event(s.start(), s.title() + (s.ok() ? "" : " — FAILED")));
     events.add(new Event(r.ended(), "Rollback " + r.outcome().name().toLowerCase()));
@@ -35,9 +37,16 @@ final class IncidentSections {
     return List.of(
         "Duration: " + duration(r.total()) + " (target " + duration(r.targetTime()) + "): machine " + duration(r.machineTime())
             + " + human decisions " + duration(r.humanTime()) + " + the rest between steps (" + duration(r.otherTime()) + ")",
-        "Users affected: " + (r.trigger() == null ? "unknown" : "users of " + r.environment() + " saw " + r.trigger().condition().toLowerCase()
-            + " (" + r.trigger().id() + ")") + "; the count is the incident owner's to add (lmsctl does not measure users)",
+        "Users affected: " + usersAffected(r),
         "Data impact: " + dataImpact(r) + (r.capability() == null ? "" : "; " + r.capability()));
+  }
+
+  /** The count as the incident owner gave it (lmsctl measures no users), with what the trigger says they saw. */
+  private static String usersAffected(RollbackReport r) {
+    String saw = r.trigger() == null ? null : "users of " + r.environment() + " saw " + r.trigger().condition().toLowerCase() + " (" + r.trigger().id() + ")";
+    var given = r.completion().usersAffected();
+    if (given != null) return given.text() + " (" + by(r, given.by(), given.role(), given.at()) + ")" + (saw == null ? "" : "; " + saw);
+    return (saw == null ? "unknown" : saw) + "; the count is the incident owner's to add with lmsctl report --users-affected N (lmsctl does not measure users)";
   }
 
   /** What the run did to the data, from its database steps: restored, rolled back, or not, and if one failed, that. */

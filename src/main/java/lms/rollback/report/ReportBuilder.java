@@ -57,7 +57,7 @@ public final class ReportBuilder {
     Map<String, Instant> gatesOpened = new HashMap<>();
     RollbackReport.Decision decision = null;
     List<RollbackReport.Decision> decisions = new ArrayList<>();
-    List<String> escalations = new ArrayList<>();
+    List<RollbackReport.Escalation> escalations = new ArrayList<>();
     RollbackReport.Outcome outcome = RollbackReport.Outcome.INTERRUPTED;
     String stoppedAt = null;
     String stopReason = null;
@@ -165,7 +165,7 @@ public final class ReportBuilder {
           boolean database = d.path("database").asBoolean(false);
           String prompt = database ? "database authorization" : "level " + d.path("level").asInt();
           if ("timeout".equals(d.path("decision").asText())) {
-            escalations.add(d.path("role").asText() + " did not answer (" + prompt + ")");
+            escalations.add(new RollbackReport.Escalation(e.ts(), d.path("role").asText() + " did not answer (" + prompt + ")"));
           } else {
             RollbackReport.Decision made = new RollbackReport.Decision(e.ts(), d.path("by").asText(), d.path("role").asText(),
                 d.path("decision").asText(), d.path("reason").asText(), prompt, e.actor(),
@@ -311,7 +311,7 @@ public final class ReportBuilder {
           || steps.stream().anyMatch(s -> s.action().equals(c.after()) && s.ok());
       String state;
       if (sent != null) {
-        state = sent.at().isAfter(planned) ? "LATE by " + lms.rollback.plan.Budget.format(Duration.between(planned, sent.at())) : "on time";
+        state = punctuality(planned, sent.at());
       } else if (tried != null) {
         state = "NOT SENT: " + tried.status() + (tried.detail().isEmpty() ? "" : " (" + tried.detail() + ")");
       } else {
@@ -320,6 +320,18 @@ public final class ReportBuilder {
       rows.add(new RollbackReport.Scheduled(c.message(), c.channel(), c.owner(), c.at().limit(), planned, sent == null ? null : sent.at(), state));
     }
     return rows;
+  }
+
+  /**
+   * A message sent no later than this after its planned time is on time: a T+0 message goes out a few milliseconds
+   * after the decision it announces, and the report shows times to the second.
+   */
+  static final Duration ON_TIME_WITHIN = Duration.ofSeconds(1);
+
+  /** "on time", or "LATE by 2m5s". */
+  static String punctuality(Instant planned, Instant sent) {
+    Duration late = Duration.between(planned, sent);
+    return late.compareTo(ON_TIME_WITHIN) > 0 ? "LATE by " + lms.rollback.plan.Budget.format(late) : "on time";
   }
 
   /** A rehearsal says so, and which test of §9.1 it was: an auditor must not read it as a rollback of production. */

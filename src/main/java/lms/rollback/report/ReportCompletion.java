@@ -11,11 +11,12 @@ import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
 
 /**
- * What people add to the §8.2 report after the run: its root cause, its lessons learned, and who prepared, reviewed
+ * What people add to the §8.2 report after the run: its root cause, its lessons learned, how many users the issue
+ * affected (lmsctl measures no users: it is the incident owner's count), and who prepared, reviewed
  * and approved it — each a journal entry by a named person with the plan role their groups give them. A report is a
  * DRAFT until someone other than its reviewer has approved it.
  */
-public record ReportCompletion(Part rootCause, Part lessons, List<SignOff> signOffs) {
+public record ReportCompletion(Part rootCause, Part lessons, Part usersAffected, List<SignOff> signOffs) {
   public static final List<String> SIGN_AS = List.of("prepared", "reviewed", "approved");
 
   /** A section's text, who wrote it (and as what), when. */
@@ -23,7 +24,7 @@ public record ReportCompletion(Part rootCause, Part lessons, List<SignOff> signO
 
   public record SignOff(String as, String by, String role, Instant at) {}
 
-  public static final ReportCompletion NONE = new ReportCompletion(null, null, List.of());
+  public static final ReportCompletion NONE = new ReportCompletion(null, null, null, List.of());
 
   public SignOff signed(String as) {
     SignOff last = null;
@@ -39,6 +40,7 @@ public record ReportCompletion(Part rootCause, Part lessons, List<SignOff> signO
   static ReportCompletion of(List<Journal.Entry> entries) {
     Part rootCause = null;
     Part lessons = null;
+    Part usersAffected = null;
     List<SignOff> signOffs = new ArrayList<>();
     for (Journal.Entry e : entries) {
       var d = e.data();
@@ -46,10 +48,11 @@ public record ReportCompletion(Part rootCause, Part lessons, List<SignOff> signO
         Part p = new Part(d.path("text").asText(), d.path("by").asText(), d.path("role").asText(), e.ts());
         if (d.path("part").asText().equals("root-cause")) rootCause = p;
         if (d.path("part").asText().equals("lessons-learned")) lessons = p;
+        if (d.path("part").asText().equals("users-affected")) usersAffected = p;
       }
       if (e.is(Event.REPORT_SIGNOFF)) signOffs.add(new SignOff(d.path("as").asText(), d.path("by").asText(), d.path("role").asText(), e.ts()));
     }
-    return new ReportCompletion(rootCause, lessons, List.copyOf(signOffs));
+    return new ReportCompletion(rootCause, lessons, usersAffected, List.copyOf(signOffs));
   }
 
   /** Refuses a part's text that says nothing (checked before anything is written). */
@@ -57,7 +60,14 @@ public record ReportCompletion(Part rootCause, Part lessons, List<SignOff> signO
     if (text != null && text.strip().length() < 10) throw new LmsException(ExitCode.INVALID_INPUT, option + ": at least 10 characters saying what it was");
   }
 
-  /** Journals a part (root-cause, lessons-learned) written by {@code by} as {@code role}. */
+  /** Refuses a count of users that is none (checked before anything is written). */
+  public static void checkUsersAffected(Integer count) {
+    if (count != null && count < 0) {
+      throw new LmsException(ExitCode.INVALID_INPUT, "--users-affected: " + count + " is not a count of users; allowed: 0 or more");
+    }
+  }
+
+  /** Journals a part (root-cause, lessons-learned, users-affected) written by {@code by} as {@code role}. */
   public static void writePart(Journal journal, String part, String text, String by, String role) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("part", part);

@@ -34,7 +34,7 @@ public record RollbackReport(
     List<FollowUp> correctiveActions,
     ChainVerifier.Result integrity,
     List<Decision> decisions,
-    List<String> escalations,
+    List<Escalation> escalated,
     String capability,
     Instant deployed,
     Instant detected,
@@ -51,6 +51,15 @@ public record RollbackReport(
     public boolean flagged() {
       return !state.equals("on time") && !state.startsWith("not due");
     }
+  }
+
+  /** A level of the gate that did not answer in time, when its window ran out (as journaled). */
+  public record Escalation(Instant at, String what) {}
+
+  /** What each escalation was, in order: "Release Commander did not answer (level 0)". */
+  @com.fasterxml.jackson.annotation.JsonProperty("escalations")
+  public List<String> escalations() {
+    return escalated.stream().map(Escalation::what).toList();
   }
 
   /** §4.1: one item of the pre-rollback checklist as the run left it (done by the engine, confirmed by its owner, or open). */

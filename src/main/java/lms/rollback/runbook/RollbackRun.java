@@ -410,7 +410,7 @@ public final class RollbackRun {
         .waitsFor(lms.rollback.plan.StepAction.DATA_REVIEW, () -> review.missing(capability, jenkinsGroups(DATA_REVIEWERS)))
         .hooks(new Communications(new CommunicationSchedule(plan, notifier), out))
         .preflight(() -> new Preflight(cluster, environment, scenario, probes, dump).capability(capability, r.scenario()).run())
-        .gate(() -> measureAutomatic(r, environment, journal) && waiting.here()
+        .gate(() -> measureTrigger(r, environment, journal) && waiting.here()
             ? awaitDecision(gate, gateNotifier, request, r, lease, nothingChanged)
             : gate.advance(r.trigger(), r.scenario(), r.rehearsal(), request, gateNotifier, 1.0));
   }
@@ -432,11 +432,13 @@ public final class RollbackRun {
    * §2.1: an automatic trigger lets a run start without a person only when the engine measured it to hold. Naming it is
    * not evidence: unless the watch that started this run journaled it, the run measures it once, before its decision,
    * on its own Prometheus, and journals the samples. Where it cannot measure (--cluster-only), or it does not hold, the
-   * gate asks the authority of a manual request. Always true: it only journals.
+   * gate asks the authority of a manual request. A trigger people decide that the plan gives a measure (MAN-001's error
+   * rate, MAN-002's p95) is measured the same way, once, as its gate opens: its deciders read the value, or why there is
+   * none, instead of "judged by a person". Always true: it only journals.
    */
-  private boolean measureAutomatic(Request r, Environment environment, Journal journal) {
+  private boolean measureTrigger(Request r, Environment environment, Journal journal) {
     lms.rollback.plan.Trigger t = plan.trigger(r.trigger());
-    if (t.needsApproval() || r.rehearsal()) return true;
+    if (r.rehearsal() || t.needsApproval() && t.measure() == null) return true;
     if (lms.rollback.gate.TriggerEvidence.inRunOf(journal, t.id()) != null) return true;
     Map<String, Object> data = measurement(t, environment);
     data.put("measuredBy", "the run, before its decision");
@@ -460,7 +462,7 @@ public final class RollbackRun {
     }
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("trigger", t.id());
-    data.put("state", "not measured");
+    data.put("state", lms.rollback.gate.TriggerEvidence.NOT_MEASURED);
     data.put("at", java.time.Instant.now().toString());
     data.put("detail", why);
     return data;

@@ -16,10 +16,20 @@ final class HttpProbe {
   record Answer(int status, String body, JsonNode json, long millis) {
     /** The text at a dotted path of the JSON answer ("database", "data.status"), or null. */
     String field(String dottedPath) {
+      JsonNode n = node(dottedPath);
+      return n == null ? null : n.asText();
+    }
+
+    /** Whether the JSON answer holds a value (an object or a list too) at a dotted path. */
+    boolean has(String dottedPath) {
+      return node(dottedPath) != null;
+    }
+
+    private JsonNode node(String dottedPath) {
       if (json == null) return null;
       JsonNode n = json;
       for (String part : dottedPath.split("\\.")) n = n.path(part);
-      return n.isMissingNode() || n.isNull() ? null : n.asText();
+      return n.isMissingNode() || n.isNull() ? null : n;
     }
   }
 
