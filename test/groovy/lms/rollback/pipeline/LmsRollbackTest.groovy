@@ -123,11 +123,11 @@ class LmsRollbackTest extends LmsPipelineTest {
   @Test
   void aPreflightThatRefusesStartsNothingAndAsksNobody() {
     new File(lmsctl.dir, 'answers').listFiles().findAll { it.name.startsWith('rollback@decision.q') }*.delete()
-    lmsctl.answerOnce('rollback@decision', 3, Contract.text('rollback-refused'), 'lmsctl rollback: Prometheus does not answer')
+    lmsctl.answerOnce('rollback@decision', 2, Contract.text('rollback-refused'), 'lmsctl rollback: the smoke tests\' credentials are not set')
 
     def e = assertThrows(Exception) { run(ROLLBACK) }
 
-    assertTrue(e.message.contains('nothing was rolled back, the preflight refused: Prometheus: does not answer'), e.message)
+    assertTrue(e.message.contains('nothing was rolled back, the preflight refused: Smoke test credentials: LMS_SMOKE_USER'), e.message)
     assertTrue(inputs.isEmpty())
     assertEquals(['decision'], throughs())
   }

@@ -121,7 +121,8 @@ class ContractTest {
       Map<String, String> smoke = new HashMap<>(Map.of("LMS_SMOKE_USER", "u", "LMS_SMOKE_PASSWORD", "p", "LMS_SMOKE_TOKEN", "t"));
       sandbox.cluster.startLms(sandbox.env);
       String prometheus = sandbox.cluster.metrics().url();
-      matches("rollback-refused", run(smoke, rollback(sandbox, out.resolve("refused"), "AUTO-001", "--prometheus", "http://127.0.0.1:1/"), 3));
+      // refused by its preflight: the smoke tests' credentials are not set (Prometheus down no longer refuses: #36)
+      matches("rollback-refused", run(Map.of(), rollback(sandbox, out.resolve("refused"), "AUTO-001", "--prometheus", prometheus), 2));
       // the refused run ended: its lease is free for the next
       JsonNode stopped = run(smoke, rollback(sandbox, out.resolve("stopped"), "AUTO-001", "--prometheus", prometheus, "--base-url",
           "http://127.0.0.1:1/", "--through", "verify-blue"), 4);

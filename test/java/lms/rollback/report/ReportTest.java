@@ -287,7 +287,8 @@ class ReportTest {
 
     String md = MarkdownReport.render(new ReportBuilder(Sandbox.PLAN).build(journal.file(), null, null));
 
-    assertTrue(md.contains("**Outcome:** single lmsctl commands, no scenario run: "), md);
+    // §10's step verbs are the steps they ran: a switch alone is not a completed rollback, and says what has not run yet
+    assertTrue(md.contains("**Outcome:** INTERRUPTED after Execute traffic switch: the steps are run one by one (§10) and lmsctl verify-blue has not run yet"), md);
     assertFalse(md.contains("**Outcome:** completed in"), md);
   }
 

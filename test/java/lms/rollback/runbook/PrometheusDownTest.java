@@ -61,7 +61,7 @@ class PrometheusDownTest {
           "Green must not be scaled down on an unverified Blue");
       Cli.Run status = Cli.lmsctl("status", "--kubeconfig", kubeconfig.toString(), "--plan", plan.toString(), "--env", Sandbox.ENV,
           "--out-dir", dir.resolve("status").toString(), "-o", "json");
-      assertTrue(status.out().contains("\"lms-blue\"") && status.out().replaceAll("\\s", "").contains("\"weight\":100"), status.out());
+      assertTrue(status.out().contains("lms-blue 100%, lms-green 0%"), status.out());
       assertTrue(status.out().replaceAll("\\s", "").matches("(?s).*\"green\":\\{[^}]*\"ready\":3.*"), status.out());
 
       // and no message says complete, operational or that Blue is unhealthy; the war room learns what was not checked

@@ -273,8 +273,8 @@ public final class ReportBuilder {
         schedule(scenario, initiated, messages, steps, outcome), plan.time(), List.copyOf(notChecked), blueVersion);
   }
 
-  /** The check that reads the release Blue serves (its health answer's version field). */
-  private static final String VERSION_CHECK = lms.rollback.verify.BlueVerifier.VERSION_CHECK;
+  /** The check that reads the release Blue serves (its health answer's version field): the report's current version. */
+  public static final String VERSION_CHECK = "Previous version displayed";
 
   /** The verbs of §10's manual path that are steps of a rollback, with the step each is. */
   private static final Map<String, String> STEP_VERBS = Map.of("switch", "switch-traffic", "verify-blue", "verify-blue", "stop-green", "stop-green",

@@ -191,7 +191,7 @@ public final class RollbackSteps {
       return checked + ", " + logs.measured() + " matching errors; not checked (--cluster-only): " + String.join(", ", BLUE_PROBES);
     }
     List<CheckResult> undecided = all.stream().filter(c -> !c.passed()).toList();
-    if (!undecided.isEmpty() && undecided.stream().allMatch(c -> c.status().equals("inconclusive"))) {
+    if (!undecided.isEmpty() && undecided.stream().allMatch(c -> c.status() == CheckResult.Status.inconclusive)) {
       // nothing failed, something could not be measured (Prometheus down, no samples): Blue is not unhealthy, it is
       // unverified — traffic stays on it, Green stays up, and every message says which checks could not be made
       notMade("verify-blue", undecided.stream().map(CheckResult::name).toList(), "inconclusive: " + String.join("; ",

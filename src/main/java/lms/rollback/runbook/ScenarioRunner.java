@@ -334,7 +334,7 @@ public final class ScenarioRunner {
         try {
           timer.run(step, () -> {
             beforeEachStep.run();
-            return executors.get(step.action()).apply(step);
+            return act(step);
           });
         } catch (LmsException e) {
           Result r = run.result(Status.STOPPED, timer.outcomes(), timer.total(), step.action().key(), e.getMessage(), decided);
@@ -353,6 +353,23 @@ public final class ScenarioRunner {
     journal.append(Event.SCENARIO_END, r.asData());
     hooks.finished(r);
     return r;
+  }
+
+  /**
+   * A step's work; whatever it throws ends in the one stop path (journaled, reported, the war room told). An error of the
+   * Kubernetes client the retries do not cover (a 401 after the switch's PATCH, a 403 on the scale) used to escape it (#38).
+   */
+  private String act(Scenario.Step step) {
+    try {
+      return executors.get(step.action()).apply(step);
+    } catch (LmsException e) {
+      throw e;
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      throw new lms.rollback.cluster.ClusterException("the Kubernetes API refused " + step.title() + ": " + lms.rollback.cluster.ApiRetry.reason(e)
+          + " (not retried: check the credentials and permissions of the kubeconfig)", e);
+    } catch (RuntimeException e) {
+      throw new LmsException(ExitCode.OTHER, step.title() + " failed unexpectedly: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+    }
   }
 
   /** What every result of one call shares. */

@@ -135,7 +135,7 @@ public final class TriggerEvaluator {
           + ": verification.noData)";
       for (PrometheusClient.Sample s : samples) {
         if (!m.holds(s.value(), baseline)) {
-          return new Evaluation(t.id(), Evaluation.State.clear, now, query, condition, samples.size(), s.value(), "not sustained: " + s.value() + " at " + s.at());
+          return new Evaluation(t.id(), Evaluation.State.clear, now, query, condition, samples.size(), s.value(), "not sustained: " + String.format(java.util.Locale.ROOT, "%.3f", s.value()) + " at " + s.at());
         }
       }
       double worst = samples.stream().mapToDouble(PrometheusClient.Sample::value).min().orElse(0);

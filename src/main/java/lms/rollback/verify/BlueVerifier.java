@@ -25,7 +25,7 @@ public final class BlueVerifier {
 
   public static final String SUITE = "verify-blue";
   /** The check that reads the release Blue serves: what the messages and the report call the current version. */
-  public static final String VERSION_CHECK = "Previous version displayed";
+  public static final String VERSION_CHECK = lms.rollback.report.ReportBuilder.VERSION_CHECK;
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
   /** A sample at t is read a moment after t, so that the scrape at t has been stored. */
   static final Duration INGESTION_LAG = Duration.ofSeconds(1);
