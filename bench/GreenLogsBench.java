@@ -73,7 +73,8 @@ public class GreenLogsBench {
 
   static Run run(SandboxCluster sandbox, Environment env, Path kubeconfig, String lmsctl, int pods, Path out, String javaOpts)
       throws Exception {
-    sandbox.seed(env, Map.of(), pods);
+    // Blue as large as what it replaces, and at least the plan's minimum: the switch refuses a smaller one
+    sandbox.seed(env, Map.of(), Math.max(pods, env.minBlueReadyReplicas() == null ? 1 : env.minBlueReadyReplicas()), pods);
     Files.createDirectories(out);
     exec(lmsctl, "switch", "--kubeconfig", kubeconfig.toString(), "--env", ENV, "--out-dir", out.toString(), "--actor", "bench");
     long start = System.nanoTime();
