@@ -111,7 +111,7 @@ public final class EnvironmentLease implements AutoCloseable {
           break;
         }
         String other = current.getSpec() == null ? null : current.getSpec().getHolderIdentity();
-        Map<String, String> notes = current.getMetadata().getAnnotations() == null ? new HashMap<>() : new HashMap<>(current.getMetadata().getAnnotations());
+        Map<String, String> notes = annotations(current);
         if (holder.equals(notes.get(SUPERSEDED_HOLDER))) {
           // this run waited for its decision when an automatic rollback took over: it ends here, told once
           String by = notes.getOrDefault(SUPERSEDED_BY, "an automatic rollback");
@@ -189,7 +189,7 @@ public final class EnvironmentLease implements AutoCloseable {
     try {
       resource().edit(l -> {
         if (l.getSpec() == null || !holder.equals(l.getSpec().getHolderIdentity())) return l;
-        Map<String, String> notes = l.getMetadata().getAnnotations() == null ? new HashMap<>() : new HashMap<>(l.getMetadata().getAnnotations());
+        Map<String, String> notes = annotations(l);
         if (trigger == null) notes.remove(AWAITING_DECISION);
         else notes.put(AWAITING_DECISION, trigger);
         l.getMetadata().setAnnotations(notes);
@@ -204,7 +204,7 @@ public final class EnvironmentLease implements AutoCloseable {
   public void requireNotSuperseded() {
     Lease current = resource().get();
     String now = current == null || current.getSpec() == null ? null : current.getSpec().getHolderIdentity();
-    Map<String, String> notes = current == null || current.getMetadata().getAnnotations() == null ? Map.of() : current.getMetadata().getAnnotations();
+    Map<String, String> notes = current == null ? Map.of() : annotations(current);
     if (now != null && !holder.equals(now) && holder.equals(notes.get(SUPERSEDED_HOLDER))) {
       held = false;
       renewer.shutdownNow();
@@ -224,6 +224,12 @@ public final class EnvironmentLease implements AutoCloseable {
       throw new ClusterException("the lease " + name + " is no longer this run's: it is held by '" + (now == null ? lostTo : now)
           + "' (another rollback took it over, or renewals failed past " + duration.toSeconds() + "s); the run stops before its next change");
     }
+  }
+
+  /** A lease's annotations, as a copy the caller may change and set back. */
+  private static Map<String, String> annotations(Lease lease) {
+    var notes = lease.getMetadata().getAnnotations();
+    return notes == null ? new HashMap<>() : new HashMap<>(notes);
   }
 
   private Lease fresh() {
@@ -289,7 +295,7 @@ public final class EnvironmentLease implements AutoCloseable {
     try {
       Lease current = resource().get();
       if (current != null && current.getSpec() != null && holder.equals(current.getSpec().getHolderIdentity())) {
-        boolean noteForSuperseded = current.getMetadata().getAnnotations() != null && current.getMetadata().getAnnotations().containsKey(SUPERSEDED_HOLDER);
+        boolean noteForSuperseded = annotations(current).containsKey(SUPERSEDED_HOLDER);
         if (noteForSuperseded) {
           // the run it took over from has not read why yet (a paused build): free the lease, keep the note for it
           current.getSpec().setHolderIdentity(null);

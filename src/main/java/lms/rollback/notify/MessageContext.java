@@ -94,8 +94,7 @@ final class MessageContext {
     RollbackReport.Restoration restored = r.restoration();
     String notChecked = String.join(", ", r.notChecked());
     String why = r.trigger() == null ? "an issue after the release" : r.trigger().condition().toLowerCase(java.util.Locale.ROOT) + " (" + r.trigger().id() + ")";
-    String stoppedWhere = r.stoppedAt() != null && (r.stoppedAt().startsWith("after") || r.stoppedAt().startsWith("before"))
-        ? r.stoppedAt() : "at " + r.stoppedAt();
+    String stoppedWhere = where(r.stoppedAt(), "at");
     String remaining = remainingSteps(plan, r);
     String resolved = "resolved. The deployment that caused degraded service was rolled back at " + time.stamp(at) + "; the service is operational.";
     // a run still going (or lost mid-way) has not failed: it is not complete
@@ -127,8 +126,7 @@ final class MessageContext {
     };
     String[] keys = {"OUTCOME", "OUTCOME_TITLE", "OUTCOME_ICON", "SERVICE_STATUS", "STATUS_PAGE_END", "STOPPED", "OUTCOME_SENTENCE"};
     for (int k = 0; k < keys.length; k++) v.put(keys[k], said[k]);
-    v.put("INTERRUPTED", "It stopped " + (r.stoppedAt() == null ? "mid-way" : r.stoppedAt().startsWith("after") || r.stoppedAt().startsWith("before")
-        ? r.stoppedAt() : "during " + r.stoppedAt()) + ": " + r.stopReason() + ".");
+    v.put("INTERRUPTED", "It stopped " + (r.stoppedAt() == null ? "mid-way" : where(r.stoppedAt(), "during")) + ": " + r.stopReason() + ".");
     AuthorityChain automatic = plan.authorityMatrix().get(TriggerType.AUTOMATIC);
     if (automatic != null && plan.roles().containsKey(automatic.backup())) {
       var who = plan.roles().get(automatic.backup());
@@ -159,9 +157,8 @@ final class MessageContext {
       v.put("CURRENT_STATUS", "Rollback under way");
     }
     v.put("SUPPORT_EMAIL", plan.supportEmail());
-    plan.preRollbackChecklist().items().stream().filter(i -> i.step() == 4 && i.budget() != null).findFirst()
-        .ifPresent(i -> v.put("PAUSE_BUDGET", i.budget().text()));
-    v.putIfAbsent("PAUSE_BUDGET", "the announce step's budget");
+    var pause = plan.preRollbackChecklist().pauseItem();
+    v.put("PAUSE_BUDGET", pause.budget() != null ? pause.budget().text() : "the announce step's budget");
     var databaseSteps = r.steps().stream().filter(s -> s.action().contains("database")).toList();
     v.put("DATA_CONSIDERATIONS", databaseSteps.isEmpty() ? "No database changes were rolled back"
         : databaseSteps.stream().allMatch(RollbackReport.Step::ok)
@@ -202,6 +199,11 @@ final class MessageContext {
     });
     v.values().removeIf(java.util.Objects::isNull);
     return v;
+  }
+
+  /** Where a run stopped, as a phrase: "after verify-blue" / "before its decision" as said, else {@code preposition} and the step. */
+  private static String where(String stoppedAt, String preposition) {
+    return stoppedAt != null && (stoppedAt.startsWith("after") || stoppedAt.startsWith("before")) ? stoppedAt : preposition + " " + stoppedAt;
   }
 
   /** The scenario's steps after the one the run stopped at, which it did not do: "; not done: Database rollback, Confirm success". */

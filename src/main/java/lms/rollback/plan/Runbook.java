@@ -55,6 +55,15 @@ public final class Runbook {
 
   /** §4.1. */
   public record Checklist(@JsonProperty(required = true) Budget budget, @JsonProperty(required = true) List<Item> items) {
+    /** §4.1 #4, "Pause any pending transactions": the item a scenario that changes the database waits for. */
+    public static final int PAUSE_TRANSACTIONS = 4;
+
+    /** The pause item as the plan gives it (its role and budget), or the runbook's own when the plan leaves it out. */
+    public Item pauseItem() {
+      return items.stream().filter(i -> i.step() == PAUSE_TRANSACTIONS).findFirst()
+          .orElse(new Item(PAUSE_TRANSACTIONS, "Pause any pending transactions", "DBA", null, null));
+    }
+
     /**
      * {@code role}: the plan's role whose people confirm the item where the engine cannot do it (the DBA pauses pending
      * transactions), told when the run waits for it; {@code budget}: how long they have, a step of its own.

@@ -13,7 +13,8 @@ public record PersonNeeded(String message, String task, String record, Map<Strin
     long budgetSeconds) {
 
   public PersonNeeded {
-    fields = Map.copyOf(fields);
+    // in the order given: the command printed for a person lists them so, the same every time
+    fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
     submitters = List.copyOf(submitters);
   }
 

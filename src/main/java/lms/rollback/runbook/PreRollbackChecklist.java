@@ -30,7 +30,7 @@ final class PreRollbackChecklist {
   private final boolean changesData;
   /** The message that tells the pause's owner (§3.3: the DBA On-Call) that the run waits for them. */
   static final String PAUSE_MESSAGE = "pause-transactions";
-  private static final String PAUSE_STEP = "4";
+  private static final String PAUSE_STEP = String.valueOf(Runbook.Checklist.PAUSE_TRANSACTIONS);
   private final Runnable tellOwner;
 
   /**
@@ -47,15 +47,10 @@ final class PreRollbackChecklist {
     this.tellOwner = tellOwner;
   }
 
-  /** §4.1 #4 as the plan gives it: its owner's role (the DBA) and budget. */
-  private Runbook.Checklist.Item pauseItem() {
-    return plan.preRollbackChecklist().items().stream().filter(i -> String.valueOf(i.step()).equals(PAUSE_STEP)).findFirst()
-        .orElse(new Runbook.Checklist.Item(4, "Pause any pending transactions", "DBA", null, null));
-  }
 
   /** The groups of the role that confirms the pause: only its people's confirmation counts. */
   private List<String> confirmers() {
-    String role = pauseItem().role() != null ? pauseItem().role() : "dba";
+    String role = plan.preRollbackChecklist().pauseItem().role() != null ? plan.preRollbackChecklist().pauseItem().role() : "dba";
     return plan.roles().containsKey(role) ? plan.roles().get(role).jenkins() : List.of();
   }
 
@@ -63,12 +58,17 @@ final class PreRollbackChecklist {
   PersonNeeded missing() {
     if (!pauseRequired || confirmation() != null) return null;
     if (!told()) tellOwner.run();
-    Runbook.Checklist.Item item = pauseItem();
-    PersonNeeded p = PersonNeeded.asking(Event.CHECKLIST_DONE, Map.of("step", PAUSE_STEP, "groups", String.join(",", confirmers())), "note",
+    Runbook.Checklist.Item item = plan.preRollbackChecklist().pauseItem();
+    // in this order in the command printed for the DBA
+    Map<String, String> fields = new java.util.LinkedHashMap<>();
+    fields.put("step", PAUSE_STEP);
+    fields.put("groups", String.join(",", confirmers()));
+    PersonNeeded p = PersonNeeded.asking(Event.CHECKLIST_DONE, fields, "note",
         "How were pending transactions paused (or why none were pending)?", confirmers());
     if (item.budget() != null) p = p.within(item.budget().limit());
     return p.saying("PENDING TRANSACTIONS (§4.1 #4): this scenario changes the database; the DBA pauses pending transactions first", outDir);
   }
+
 
   /** Whether this run already told the pause's owner (its messages were sent, skipped or failed: tried once). */
   private boolean told() {
