@@ -47,9 +47,8 @@ public final class PrometheusClient {
 
   /** The value of a query that yields one number now; empty when the vector is empty. */
   public Optional<Double> instant(String query, Instant at) throws Unanswered {
-    JsonNode result = call("api/v1/query?query=" + enc(query) + "&time=" + seconds(at)).path("result");
-    if (result.isEmpty()) return Optional.empty();
-    return Optional.of(number(result.get(0).path("value").get(1).asText(), query));
+    Optional<String> value = oneValue(query, at);
+    return value.isEmpty() ? Optional.empty() : Optional.of(number(value.get(), query));
   }
 
   /**
@@ -57,10 +56,35 @@ public final class PrometheusClient {
    * vector is empty. What either means is the caller's to say (the plan's verification.noData).
    */
   public Optional<Double> read(String query, Instant at) throws Unanswered {
-    JsonNode result = call("api/v1/query?query=" + enc(query) + "&time=" + seconds(at)).path("result");
+    Optional<String> value = oneValue(query, at);
+    return value.isEmpty() ? Optional.empty() : Optional.of(parse(value.get(), query));
+  }
+
+  /**
+   * The one sample of an instant query's answer as Prometheus wrote it ("0.25", "NaN"), empty for an empty vector. An
+   * answer of another shape — a matrix, a string, several series, a sample without its [time, value] pair — is not a
+   * reading: it is unanswered (#38), never a number made up from it.
+   */
+  private Optional<String> oneValue(String query, Instant at) throws Unanswered {
+    JsonNode data = call("api/v1/query?query=" + enc(query) + "&time=" + seconds(at));
+    String type = data.path("resultType").asText("");
+    JsonNode result = data.path("result");
+    if (type.equals("scalar")) return Optional.of(valueOf(result, query, type));
+    if (!type.equals("vector") || !result.isArray()) {
+      throw new Unanswered("'" + query + "' was answered with " + (type.isEmpty() ? "no resultType" : "a " + type)
+          + " where an instant vector was expected");
+    }
     if (result.isEmpty()) return Optional.empty();
     if (result.size() > 1) throw new Unanswered("'" + query + "' returned " + result.size() + " series where one was expected; aggregate it with sum()");
-    return Optional.of(parse(result.get(0).path("value").get(1).asText(), query));
+    return Optional.of(valueOf(result.get(0).path("value"), query, type));
+  }
+
+  /** The value of a [time, "value"] pair. */
+  private static String valueOf(JsonNode pair, String query, String type) throws Unanswered {
+    if (!pair.isArray() || pair.size() != 2 || !pair.get(1).isTextual()) {
+      throw new Unanswered("'" + query + "' was answered with a " + type + " whose sample is not a [time, value] pair");
+    }
+    return pair.get(1).asText();
   }
 
   /** As {@link #range}, NaN samples kept. */
@@ -77,9 +101,13 @@ public final class PrometheusClient {
     JsonNode result = call("api/v1/query_range?query=" + enc(query) + "&start=" + seconds(start) + "&end=" + seconds(end) + "&step="
         + Math.max(1, step.toSeconds()) + "s").path("result");
     List<Sample> samples = new ArrayList<>();
+    if (!result.isArray()) throw new Unanswered("'" + query + "' was answered without a result list where a range vector was expected");
     if (result.isEmpty()) return samples;
     if (result.size() > 1) throw new Unanswered("'" + query + "' returned " + result.size() + " series where one was expected; aggregate it with sum()");
     for (JsonNode v : result.get(0).path("values")) {
+      if (!v.isArray() || v.size() != 2 || !v.get(0).isNumber() || !v.get(1).isTextual()) {
+        throw new Unanswered("'" + query + "' was answered with a sample that is not a [time, value] pair");
+      }
       double value = keepNaN ? parse(v.get(1).asText(), query) : number(v.get(1).asText(), query);
       samples.add(new Sample(Instant.ofEpochMilli(Math.round(v.get(0).asDouble() * 1000)), value));
     }
