@@ -114,14 +114,15 @@ class BlueCapacityTest {
       new TrafficSwitch(sandbox.engine()).execute(new TrafficSwitch.Request(Sandbox.ENV, sandbox.env, "Green corrupts data, 1 Blue pod is better"));
 
       // When Blue is verified in the cluster
-      List<CheckResult> checks = BlueChecks.afterTheSwitch(sandbox.engine(), sandbox.env, Instant.now(), null, "ERROR", null);
+      BlueChecks.Verdicts verdicts = BlueChecks.afterTheSwitch(sandbox.engine(), sandbox.env, Instant.now(), null, "ERROR", null);
+      List<CheckResult> checks = verdicts.list();
 
       // Then "Blue replicas ready" fails against Green's 3, and the list stops there
       CheckResult ready = checks.stream().filter(c -> c.name().equals(BlueChecks.CAPACITY)).findFirst().orElseThrow();
       assertFalse(ready.passed(), ready.toString());
       assertEquals("1/1", ready.measured());
       assertEquals(">= 3 (Green serves with 3 ready; plan minimum 3)", ready.threshold());
-      assertEquals(ready, BlueChecks.notServing(checks));
+      assertEquals(ready, verdicts.notServing());
     }
   }
 }

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "verify-blue", sortOptions = false, mixinStandardHelpOptions = true,
     description = {"Is Blue serving correctly now? (runbook §4.2 step 2)",
         "",
-        "Checks, each with a result (pass, fail, or inconclusive — which fails), the measured value, the threshold and its duration: Blue's health endpoint answers and reports the previous version; its status endpoint reports the database connected; then, over the observation window after the switch (printing progress), from Prometheus: Blue's error rate and p95 latency at every sample, against the plan's thresholds and latency baseline, and Green's request rate, which must be 0. Every sample is computed from post-switch data only: its rate window starts no earlier than the switch + verification.routePropagation + scrapeInterval, and the first sample is two scrapes after that. Too few samples with data, a Prometheus that is down, or an empty answer, fail closed.",
+        "Checks, each with a result (pass, fail, or inconclusive — which fails), the measured value, the threshold and its duration: Blue's health endpoint answers and reports the previous version; its status endpoint reports the database connected; then, over the observation window after the switch (printing progress), the plan's Prometheus checks at every sample (verification.checks: a query of verification.queries on Blue or Green, a comparison and threshold, and what no number means; the built-in plan's are Blue's error rate and p95 latency, and Green's request rate, which must be 0). Every sample is computed from post-switch data only: its rate window starts no earlier than the switch + verification.routePropagation + scrapeInterval, and the first sample is two scrapes after that. Too few samples with data, a Prometheus that is down or answers in another shape than an instant vector, or an empty answer (unless the check's noData says otherwise), fail closed.",
         "",
         "The expected version is --expected-version, else the 'version' label of Blue's Deployment, else its image tag. Results go to stdout (text or JSON) and to JUnit XML for Jenkins' test report."},
     footerHeading = "%nExit codes:%n",
@@ -62,7 +62,7 @@ final class VerifyBlueCommand extends ClusterVerb {
         new PrometheusClient(prometheus != null ? prometheus : env.prometheusUrl(), v.requestTimeout().limit()), version,
         window != null ? window : v.observationWindow().limit(), switchedAt != null ? switchedAt : lastSwitch(cluster));
     // the same checks as the run's verify step, Blue's logs over the window included
-    List<CheckResult> results = lms.rollback.runbook.BlueChecks.afterTheSwitch(cluster, env, request.switchedAt(), plan.plan(), v.errorLogPattern(), request);
+    List<CheckResult> results = lms.rollback.runbook.BlueChecks.afterTheSwitch(cluster, env, request.switchedAt(), plan.plan(), v.errorLogPattern(), request).list();
     Path xml = Checks.writeJUnit(junit != null ? junit : output.outDir().resolve("verify-blue-junit.xml"), BlueVerifier.SUITE, results);
     return outcome("Blue", results, xml);
   }

@@ -3,7 +3,9 @@ package lms.rollback.runbook;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import lms.rollback.cluster.BlueCapacity;
 import lms.rollback.cluster.BlueLogScan;
 import lms.rollback.cluster.ClusterSession;
@@ -27,21 +29,52 @@ public final class BlueChecks {
   public static final String ROUTES = "Traffic 100% on Blue";
   public static final String CAPACITY = "Blue replicas ready";
 
+  /** The log scan's verdict: "no new errors in Blue logs". */
+  public static final String LOGS = BlueLogScan.CHECK;
+
+  /**
+   * The checks' verdicts by name, in the order they were made: a caller asks for {@link #CAPACITY} or {@link #LOGS} by
+   * name, so a check the plan adds anywhere changes nothing for it.
+   */
+  public record Verdicts(Map<String, CheckResult> byName) {
+    public Verdicts {
+      byName = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(byName));
+    }
+
+    static Verdicts of(List<CheckResult> made) {
+      Map<String, CheckResult> byName = new LinkedHashMap<>();
+      for (CheckResult c : made) {
+        // the validator keeps the plan's check names apart; two checks of one name would hide one verdict
+        if (byName.putIfAbsent(c.name(), c) != null) throw new IllegalStateException("two checks are named '" + c.name() + "'");
+      }
+      return new Verdicts(byName);
+    }
+
+    /** The verdict of the check named {@code name}, or null when it was not made (the list ends at a Blue not served). */
+    public CheckResult get(String name) {
+      return byName.get(name);
+    }
+
+    public List<CheckResult> list() {
+      return List.copyOf(byName.values());
+    }
+
+    /** The first verdict that shows the cluster does not serve from Blue, or null. */
+    public CheckResult notServing() {
+      return java.util.stream.Stream.of(get(ROUTES), get(CAPACITY)).filter(c -> c != null && !c.passed()).findFirst().orElse(null);
+    }
+  }
+
   /** {@code plan} and {@code probes}: the HTTP and Prometheus checks to make, or null on a cluster-only run (the log scan is always made). */
-  public static List<CheckResult> afterTheSwitch(ClusterSession cluster, Environment env, Instant switchedAt, Plan plan, String errorLogPattern,
+  public static Verdicts afterTheSwitch(ClusterSession cluster, Environment env, Instant switchedAt, Plan plan, String errorLogPattern,
       BlueVerifier.Request probes) {
     List<CheckResult> all = new ArrayList<>(inTheCluster(cluster, env));
-    if (all.stream().anyMatch(c -> !c.passed())) return all;
+    if (all.stream().anyMatch(c -> !c.passed())) return Verdicts.of(all);
     if (probes != null) all.addAll(new BlueVerifier(plan.verification(), plan.time(), cluster.journal(), cluster.progress()).verify(probes));
     // read after the window, streamed: every line Blue logged since the switch
     all.add(Checks.journal(cluster.journal(), BlueVerifier.SUITE,
         new BlueLogScan(cluster, errorLogPattern).scan(env, Duration.between(switchedAt, Instant.now()))));
-    return all;
-  }
-
-  /** The first of {@code checks} that shows the cluster does not serve from Blue, or null. */
-  public static CheckResult notServing(List<CheckResult> checks) {
-    return checks.stream().filter(c -> !c.passed() && (c.name().equals(ROUTES) || c.name().equals(CAPACITY))).findFirst().orElse(null);
+    return Verdicts.of(all);
   }
 
   private static List<CheckResult> inTheCluster(ClusterSession cluster, Environment env) {

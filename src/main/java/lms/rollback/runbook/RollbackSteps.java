@@ -176,12 +176,13 @@ public final class RollbackSteps {
     Instant switchedAt = switchedAt();
     BlueVerifier.Request request = probes == null ? null : new BlueVerifier.Request(environment, probes.baseUrl(), probes.prometheus(),
         probes.expectedVersion(), probes.window(), switchedAt, cluster.pods(environment.namespace(), environment.green().podLabels()).size());
-    List<CheckResult> all = BlueChecks.afterTheSwitch(cluster, environment, switchedAt, probes == null ? null : probes.plan(), errorLogPattern,
+    BlueChecks.Verdicts verdicts = BlueChecks.afterTheSwitch(cluster, environment, switchedAt, probes == null ? null : probes.plan(), errorLogPattern,
         request);
-    CheckResult unserved = BlueChecks.notServing(all);
+    CheckResult unserved = verdicts.notServing();
     if (unserved != null) throw new VerificationException(unserved.detail() + "; Green is left running");
-    String checked = "routes on Blue, " + all.get(1).measured() + " Blue replicas ready";
-    CheckResult logs = all.get(all.size() - 1);
+    List<CheckResult> all = verdicts.list();
+    String checked = "routes on Blue, " + verdicts.get(BlueChecks.CAPACITY).measured() + " Blue replicas ready";
+    CheckResult logs = verdicts.get(BlueChecks.LOGS);
     if (probes == null && !logs.passed()) {
       throw new VerificationException("Blue is unhealthy after the switch: " + logs.name() + " " + logs.status() + " (" + logs.measured()
           + (logs.detail() == null || logs.detail().isBlank() ? "" : "; " + logs.detail()) + "); Green is left running");
