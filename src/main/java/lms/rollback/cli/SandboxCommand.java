@@ -109,7 +109,7 @@ final class SandboxCommand implements Callable<Integer> {
     try (KubernetesClient client = new ClusterConnection(kubeconfig, null).open();
         SandboxGate gate = SandboxGate.start(plan.plan(), journal, shown)) {
       ClusterSession cluster = new ClusterSession(client, ApiRetry.defaults(progress), journal, progress);
-      var standIn = sandbox.startLms(env);
+      var standIn = sandbox.startLms(env, plan.plan().verification());
       // the stand-in scrapes every second: Blue is judged on its post-switch data as the plan says, only sooner
       var measured = plan.plan().withVerification(plan.plan().verification().scrapedEvery(Budget.of(MetricsStandIn.SCRAPE_INTERVAL),
           Budget.parse(SandboxPlan.ROUTE_PROPAGATION), Budget.of(verifyWindow)));
@@ -207,7 +207,7 @@ final class SandboxCommand implements Callable<Integer> {
     out.println("  kubeconfig: " + kubeconfig.toAbsolutePath());
     out.println("  try:  export KUBECONFIG=" + kubeconfig.toAbsolutePath());
     out.println("        kubectl get virtualservice,deployments,pods -n " + env.namespace());
-    var standIn = sandbox.startLms(env);
+    var standIn = sandbox.startLms(env, plan.plan().verification());
     out.println("  LMS (served by Blue or Green as the VirtualService says): " + standIn.url());
     out.println("  Prometheus API stand-in (traffic follows the weights; Green errs): " + sandbox.metrics().url());
     try {

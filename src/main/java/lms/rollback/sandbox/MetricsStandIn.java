@@ -32,6 +32,12 @@ import java.util.regex.Pattern;
  * two scrapes in a window is no series, 0/0 is NaN, histogram_quantile by linear interpolation in
  * the buckets. Ten minutes of history at the seeded weights are there from the start: Green
  * served and erred before anyone switched. Only for the sandbox; the tests run a real Prometheus.
+ *
+ * <p>A query is recognised as one of the plan's verification.queries by its text ($service and $rate
+ * filled in), and answered with the series this stand-in keeps under that query's name ({@link #SERIES}).
+ * Any other query — one the plan added, of a series the stand-in does not keep — is answered with an empty
+ * vector, as a real Prometheus answers a query about a series it has never scraped; so the check that asked
+ * gets what its plan says an empty answer means, never another query's number.
  */
 public final class MetricsStandIn implements AutoCloseable {
 
@@ -46,13 +52,43 @@ public final class MetricsStandIn implements AutoCloseable {
   static final double[] BUCKETS = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
   private static final Duration HISTORY = Duration.ofMinutes(10);
   private static final long TICK_MILLIS = 100;
-  private static final Pattern SERVICE = Pattern.compile("service=\"([^\"]+)\"");
-  private static final Pattern RANGE = Pattern.compile("\\[(\\d+)(ms|s|m|h)]");
+    private static final Pattern RANGE = Pattern.compile("\\[(\\d+)(ms|s|m|h)]");
   private static final Pattern QUANTILE = Pattern.compile("histogram_quantile\\(\\s*([0-9.]+)");
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** What one service does: its error share and latency; {@code extraRps} arrives besides its routed share (a route the switch does not own). */
-  public record Behaviour(double errorPercent, double latencySeconds, double extraRps) {}
+  /**
+   * What one service does: its error share and latency; {@code extraRps} arrives besides its routed share (a route the
+   * switch does not own); {@code dbFailurePercent} of its database connection attempts fail.
+   */
+  public record Behaviour(double errorPercent, double latencySeconds, double extraRps, double dbFailurePercent) {
+    public Behaviour(double errorPercent, double latencySeconds, double extraRps) {
+      this(errorPercent, latencySeconds, extraRps, 0);
+    }
+  }
+
+  /** The query names of the built-in plan whose series the stand-in keeps; a plan's query of another name is answered empty. */
+  public static final List<String> SERIES = List.of("errorRatePercent", "successRatePercent", "p95Seconds", "requestRate", "dbFailurePercent",
+      "criticalSecurityAlerts");
+  private static final Pattern CONSTANT = Pattern.compile("\\s*vector\\(\\s*([0-9.eE+-]+)\\s*\\)\\s*");
+
+  /** One of the plan's queries, as the text it becomes: the groups "service" and "rate" where $service and $rate were. */
+  private record PlanQuery(String name, Pattern text) {
+    static PlanQuery of(String name, String template) {
+      StringBuilder regex = new StringBuilder();
+      Matcher m = Pattern.compile("\\$(service|rate)").matcher(template);
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      int from = 0;
+      while (m.find()) {
+        regex.append(Pattern.quote(template.substring(from, m.start())));
+        String group = m.group(1);
+        // the same placeholder stands for the same text wherever it appears
+        regex.append(!seen.add(group) ? "\\k<" + group + ">" : group.equals("service") ? "(?<service>[^\"]*)" : "(?<rate>\\d+(?:ms|s|m|h))");
+        from = m.end();
+      }
+      regex.append(Pattern.quote(template.substring(from)));
+      return new PlanQuery(name, Pattern.compile(regex.toString()));
+    }
+  }
 
   /** One scrape of a service's counters: ok and 5xx requests, DB attempts and failures, cumulative buckets and +Inf. */
   private record Scrape(long atMillis, double[] values) {}
@@ -67,6 +103,7 @@ public final class MetricsStandIn implements AutoCloseable {
   private static final int ALL = -1;
 
   private final HttpServer server;
+  private final List<PlanQuery> planQueries;
   private final ToIntFunction<String> weightOf;
   private final List<String> hosts;
   private final Map<String, Behaviour> behaviour = new ConcurrentHashMap<>();
@@ -79,8 +116,9 @@ public final class MetricsStandIn implements AutoCloseable {
     return t;
   });
 
-  /** {@code weightOf} gives a host's current share of the traffic in percent. */
-  public MetricsStandIn(String blueHost, String greenHost, ToIntFunction<String> weightOf) throws IOException {
+  /** {@code queries}: the plan's verification.queries, the ones it answers; {@code weightOf} gives a host's current share of the traffic in percent. */
+  public MetricsStandIn(Map<String, String> queries, String blueHost, String greenHost, ToIntFunction<String> weightOf) throws IOException {
+    this.planQueries = queries.entrySet().stream().map(e -> PlanQuery.of(e.getKey(), e.getValue())).toList();
     this.weightOf = weightOf;
     this.hosts = List.of(blueHost, greenHost);
     behaviour.put(blueHost, new Behaviour(BLUE_ERROR_PERCENT, BLUE_LATENCY_SECONDS, 0));
@@ -147,6 +185,7 @@ public final class MetricsStandIn implements AutoCloseable {
       c[OK] += n * (1 - b.errorPercent() / 100);
       c[ERRORS] += n * b.errorPercent() / 100;
       c[DB_ATTEMPTS] += n;
+      c[DB_FAILURES] += n * b.dbFailurePercent() / 100;
       for (int i = 0; i < BUCKETS.length; i++) if (b.latencySeconds() <= BUCKETS[i]) c[BUCKET0 + i] += n;
       c[SIZE - 1] += n;
     }
@@ -160,24 +199,44 @@ public final class MetricsStandIn implements AutoCloseable {
     }
   }
 
-  /** The query's value at {@code at}: empty when Prometheus would return no series, NaN where it would. */
+  /**
+   * The query's value at {@code at}: empty when Prometheus would return no series — a query that is none of the plan's,
+   * or of a series the stand-in does not keep — and NaN where it would.
+   */
   synchronized OptionalDouble value(String query, long at) {
-    if (query.contains("ALERTS")) return OptionalDouble.of(0);
-    if (query.strip().startsWith("vector(")) return OptionalDouble.of(1);
-    Matcher s = SERVICE.matcher(query);
-    String host = s.find() ? s.group(1) : "";
+    // a constant, such as the preflight's vector(1), is answered as PromQL does
+    Matcher constant = CONSTANT.matcher(query);
+    if (constant.matches()) return OptionalDouble.of(Double.parseDouble(constant.group(1)));
+    for (PlanQuery known : planQueries) {
+      Matcher m = known.text().matcher(query);
+      if (m.matches()) return series(known, m, query, at);
+    }
+    return OptionalDouble.empty();
+  }
+
+  /** The series kept under the plan query's name, for the service and over the window the query names. */
+  private OptionalDouble series(PlanQuery known, Matcher m, String query, long at) {
+    // no security alert fires in the sandbox
+    if (known.name().equals("criticalSecurityAlerts")) return OptionalDouble.of(0);
+    if (!SERIES.contains(known.name())) return OptionalDouble.empty();
+    String host = known.text().pattern().contains("(?<service>") ? m.group("service") : "";
     if (!scrapes.containsKey(host)) return OptionalDouble.empty();
-    Matcher r = RANGE.matcher(query);
+    Matcher r = RANGE.matcher(known.text().pattern().contains("(?<rate>") ? "[" + m.group("rate") + "]" : query);
     long window = r.find() ? millis(Long.parseLong(r.group(1)), r.group(2)) : 60_000;
     List<Scrape> in = new ArrayList<>();
     for (Scrape x : scrapes.get(host)) if (x.atMillis() > at - window && x.atMillis() <= at) in.add(x);
     if (in.size() < 2) return OptionalDouble.empty();
-    Matcher q = QUANTILE.matcher(query);
-    if (q.find()) return quantile(Double.parseDouble(q.group(1)), in, at, window);
-    if (query.contains("lms_db_connection")) return ratio(in, at, window, DB_FAILURES, DB_ATTEMPTS);
-    if (query.contains("code=~\"5..\"")) return ratio(in, at, window, ERRORS, ALL);
-    if (query.contains("code!~\"5..\"")) return ratio(in, at, window, OK, ALL);
-    return OptionalDouble.of(rate(in, at, window, OK) + rate(in, at, window, ERRORS));
+    return switch (known.name()) {
+      case "errorRatePercent" -> ratio(in, at, window, ERRORS, ALL);
+      case "successRatePercent" -> ratio(in, at, window, OK, ALL);
+      case "dbFailurePercent" -> ratio(in, at, window, DB_FAILURES, DB_ATTEMPTS);
+      case "p95Seconds" -> {
+        Matcher q = QUANTILE.matcher(query);
+        yield quantile(q.find() ? Double.parseDouble(q.group(1)) : 0.95, in, at, window);
+      }
+      case "requestRate" -> OptionalDouble.of(rate(in, at, window, OK) + rate(in, at, window, ERRORS));
+      default -> OptionalDouble.empty();
+    };
   }
 
   /** 100 * rate(numerator) / rate(denominator): NaN on 0/0, as PromQL. */
