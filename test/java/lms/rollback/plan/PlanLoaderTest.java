@@ -220,6 +220,53 @@ class PlanLoaderTest {
     assertTrue(e.getMessage().contains("30s, 2m, 1h30m"), e.getMessage());
   }
 
+  static final String GREEN_CHECK = "- { name: \"Green receives no requests (req/s)\", query: requestRate,      on: green, comparison: equals, threshold: 0, unit: req/s }";
+
+  @Test
+  void verifyBluesPrometheusChecksAreTheBuiltInPlansList() {
+    var checks = new PlanLoader().loadDefault().verification().checks();
+
+    assertEquals(java.util.List.of("Blue error rate (%)", "Blue p95 latency (s)", "Green receives no requests (req/s)"),
+        checks.stream().map(Runbook.MetricCheck::name).toList());
+    assertEquals("<= 1 %", checks.get(0).describe());
+    assertEquals(Runbook.NoData.INCONCLUSIVE, checks.get(0).noData(), "no number is no evidence unless the plan says otherwise");
+    assertTrue(checks.get(2).holds(0) && !checks.get(2).holds(0.2));
+  }
+
+  @Test
+  void aCheckAddedToThePlanIsReadAsData() throws IOException {
+    String added = GREEN_CHECK + "\n    - { name: \"Blue database connection failures (%)\", query: dbFailurePercent, on: blue, comparison: below, threshold: 0.5, "
+        + "unit: \"%\", noData: pass }";
+
+    var checks = new PlanLoader().parse(replaceOnce(defaultYaml(), GREEN_CHECK, added).getBytes(StandardCharsets.UTF_8), "my-plan.yaml")
+        .verification().checks();
+
+    Runbook.MetricCheck db = checks.get(3);
+    assertEquals("dbFailurePercent", db.query());
+    assertEquals(Runbook.CheckedSide.BLUE, db.on());
+    assertEquals(Runbook.NoData.PASS, db.noData());
+    assertEquals("< 0.5 %", db.describe());
+    assertTrue(db.holds(0.4) && !db.holds(0.5));
+  }
+
+  @Test
+  void aCheckThatCouldNotBeMadeIsRefusedNamingTheFieldAndTheAllowedValues() throws IOException {
+    String yaml = defaultYaml();
+    for (String[] c : new String[][] {
+        {"query: requestRate,      on: green", "query: greenRequests,      on: green", "verification.checks[2].query: unknown query 'greenRequests'; allowed: "
+            + "criticalSecurityAlerts, dbFailurePercent, errorRatePercent, p95Seconds, requestRate, successRatePercent"},
+        {"on: green, comparison: equals", "on: amber, comparison: equals", "verification.checks[2].on: 'amber' is not allowed; allowed: blue, green"},
+        {"comparison: equals, threshold: 0", "comparison: '==', threshold: 0", "verification.checks[2].comparison: '==' is not allowed; allowed: atMost, below, "
+            + "atLeast, above, equals"},
+        {"unit: req/s }", "unit: req/s, noData: zero }", "verification.checks[2].noData: 'zero' is not allowed; allowed: pass, fail, inconclusive"},
+        {"comparison: equals, threshold: 0, unit: req/s", "comparison: equals, unit: req/s", "verification.checks[2].threshold: missing required field"},
+        {"name: \"Green receives no requests (req/s)\"", "name: \"Blue error rate (%)\"", "verification.checks[2].name: 'Blue error rate (%)' appears "
+            + "twice; allowed: a name no other check has"}}) {
+      PlanException e = refused(replaceOnce(yaml, c[0], c[1]));
+      assertEquals("my-plan.yaml: " + c[2], e.getMessage());
+    }
+  }
+
   @Test
   void unknownEnumValueListsTheAllowedOnes() throws IOException {
     PlanException e = refused(replaceOnce(defaultYaml(), "{ id: AUTO-001, type: automatic", "{ id: AUTO-001, type: automatik"));

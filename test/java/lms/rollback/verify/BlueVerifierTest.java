@@ -174,6 +174,53 @@ class BlueVerifierTest {
     assertTrue(named(scaledDown, "Green receives no requests").measured().startsWith("no Green pod running"));
   }
 
+  /** The fast plan with {@code checks} (YAML list items) added to verification.checks, and {@code queries} to its queries. */
+  static Plan withChecks(String queries, String... checks) {
+    String yaml = TestPlans.fastYaml().replace("  queries:\n", "  queries:\n" + queries);
+    return new lms.rollback.plan.PlanLoader().parse(yaml.replace("  checks:\n", "  checks:\n" + String.join("", checks)).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        "plan with added checks");
+  }
+
+  @Test
+  void aCheckAddedToThePlanIsMadeAndWhatNoNumberMeansIsItsOwn() {
+    // a query of a series Prometheus never scraped: its answer is an empty vector at every sample
+    Plan plan = withChecks("    queueDepth: 'max(lms_leave_queue_depth{service=\"$service\"})'\n",
+        "    - { name: \"Blue DB failures (%)\", query: dbFailurePercent, on: blue, comparison: atMost, threshold: 1, unit: \"%\" }\n",
+        "    - { name: \"Queue (no data passes)\", query: queueDepth, on: blue, comparison: below, threshold: 100, noData: pass }\n",
+        "    - { name: \"Queue (no data fails)\", query: queueDepth, on: blue, comparison: below, threshold: 100, noData: fail }\n",
+        "    - { name: \"Queue (no data is no evidence)\", query: queueDepth, on: blue, comparison: below, threshold: 100 }\n");
+
+    List<CheckResult> results = new BlueVerifier(plan.verification(), plan.time(), journal, line -> { })
+        .verify(new BlueVerifier.Request(ENV, URI.create(blue.url()), new PrometheusClient(prometheus.url(), Duration.ofSeconds(2)), "2.4.1", WINDOW));
+
+    assertEquals(10, results.size(), results.toString());
+    CheckResult db = named(results, "Blue DB failures (%)");
+    assertEquals(CheckResult.Status.pass, db.status(), db.toString());
+    assertEquals("<= 1 % at every sample", db.threshold());
+    assertEquals(CheckResult.Status.pass, named(results, "Queue (no data passes)").status(), results.toString());
+    assertTrue(named(results, "Queue (no data passes)").measured().startsWith("no number in "), results.toString());
+    CheckResult fails = named(results, "Queue (no data fails)");
+    assertEquals(CheckResult.Status.fail, fails.status(), fails.toString());
+    assertTrue(fails.measured().startsWith("no series at +") && fails.measured().endsWith("(noData: fail)"), fails.measured());
+    assertEquals(CheckResult.Status.inconclusive, named(results, "Queue (no data is no evidence)").status(), results.toString());
+  }
+
+  @Test
+  void anAddedCheckFailsOnItsOwnThreshold() throws Exception {
+    exporter.set("lms-blue", new Traffic(40, 0.2, 0.08, 20));
+    Thread.sleep(2500);
+    Plan plan = withChecks("", "    - { name: \"Blue DB failures (%)\", query: dbFailurePercent, on: blue, comparison: atMost, threshold: 1, unit: \"%\" }\n");
+
+    List<CheckResult> results = new BlueVerifier(plan.verification(), plan.time(), journal, line -> { })
+        .verify(new BlueVerifier.Request(ENV, URI.create(blue.url()), new PrometheusClient(prometheus.url(), Duration.ofSeconds(2)), "2.4.1", WINDOW));
+
+    CheckResult db = named(results, "Blue DB failures (%)");
+    assertEquals(CheckResult.Status.fail, db.status(), db.toString());
+    double measured = Double.parseDouble(db.measured().substring(0, db.measured().indexOf(' ')));
+    assertTrue(measured > 15 && measured < 25, db.measured());
+    assertEquals(CheckResult.Status.pass, named(results, "Blue error rate").status(), results.toString());
+  }
+
   @Test
   void slowEndpointTimesOutAndFails() {
     blue.delay(Duration.ofMillis(1500));

@@ -138,6 +138,9 @@ class PostSwitchVerificationTest {
 
     void greenAlsoFedByAnotherRoute();
 
+    /** A third of Blue's database connections fail, its answers and latency as healthy as before. */
+    void blueDatabaseFails();
+
     /** Prometheus goes away {@code after} the sandbox's traffic is on Blue: in the middle of the observation window. */
     void goAwayAfterTheSwitch(Sandbox sandbox, Duration after);
 
@@ -166,6 +169,10 @@ class PostSwitchVerificationTest {
 
     public void greenAlsoFedByAnotherRoute() {
       exporter.extra("lms-green", 5);
+    }
+
+    public void blueDatabaseFails() {
+      exporter.set("lms-blue", new Traffic(0, BLUE.errorPercent(), BLUE.latencySeconds(), 30));
     }
 
     public void goAwayAfterTheSwitch(Sandbox sandbox, Duration after) {
@@ -205,6 +212,10 @@ class PostSwitchVerificationTest {
 
     public void greenAlsoFedByAnotherRoute() {
       metrics.behave("lms-green", new MetricsStandIn.Behaviour(12, 0.8, 5));
+    }
+
+    public void blueDatabaseFails() {
+      metrics.behave("lms-blue", new MetricsStandIn.Behaviour(0.3, 0.09, 0, 30));
     }
 
     public void goAwayAfterTheSwitch(Sandbox sandbox, Duration after) {
@@ -287,6 +298,54 @@ class PostSwitchVerificationTest {
     try (Sandbox sandbox = Sandbox.start(Files.createDirectories(out.resolve("prometheus-down"))); Metrics m = metrics(kind, sandbox)) {
       m.goAwayAfterTheSwitch(sandbox, Duration.ofSeconds(1));
       assertStoppedAtVerification(sandbox, m, "Blue error rate (%)", "inconclusive");
+    }
+  }
+
+  static final String ADDED_CHECK = "Blue database connection failures (%)";
+  static final String ADDED_QUERY_CHECK = "Blue 5xx answers (req/s)";
+
+  /**
+   * {@code plan} with a Prometheus check added to Verify Blue, first in the list: Blue's database connection failures,
+   * on the plan's own dbFailurePercent. On a real Prometheus a second one on a query the plan did not have.
+   */
+  static String withAddedChecks(String plan, boolean newQuery) throws Exception {
+    String yaml = Files.readString(Path.of(plan));
+    String checks = "  checks:\n";
+    assertTrue(yaml.contains(checks) && yaml.contains("  queries:\n"), "the plan has verification.checks and queries");
+    String added = "    - { name: \"" + ADDED_CHECK + "\", query: dbFailurePercent, on: blue, comparison: atMost, threshold: 5, unit: \"%\" }\n";
+    if (newQuery) {
+      added += "    - { name: \"" + ADDED_QUERY_CHECK + "\", query: serverErrorRate, on: blue, comparison: atMost, threshold: 1, unit: req/s, noData: pass }\n";
+      yaml = yaml.replace("  queries:\n", "  queries:\n    serverErrorRate: 'sum(rate(http_requests_total{service=\"$service\",code=~\"5..\"}[$rate]))'\n");
+    }
+    Files.writeString(Path.of(plan), yaml.replace(checks, checks + added));
+    return plan;
+  }
+
+  @ParameterizedTest(name = "on {0}")
+  @ValueSource(strings = {"prometheus", "stand-in"})
+  void aCheckAddedToThePlanIsRunWithoutCodeChanges(String kind) throws Exception {
+    boolean real = kind.equals("prometheus");
+    // healthy: the added checks are made, reported and pass
+    runDir = out.resolve("run-added-healthy");
+    try (Sandbox sandbox = Sandbox.start(Files.createDirectories(out.resolve("added-healthy"))); Metrics m = metrics(kind, sandbox)) {
+      Cli.Run run = approvedRollback(sandbox, Path.of(withAddedChecks(m.plan(this), real)), m.url(), lmsUrl);
+
+      assertEquals(0, run.exit(), run.out() + run.err());
+      String report = report();
+      assertTrue(report.matches("(?s).*\\Q" + ADDED_CHECK + " | pass |\\E[^\n]*worst of \\d+ samples.*"), report);
+      if (real) assertTrue(report.contains(ADDED_QUERY_CHECK + " | pass"), report);
+    }
+    // Blue's database fails: the added check fails Verify Blue, by its name, and Green is left running
+    runDir = out.resolve("run-added-failing");
+    try (Sandbox sandbox = Sandbox.start(Files.createDirectories(out.resolve("added-failing"))); Metrics m = metrics(kind, sandbox)) {
+      m.blueDatabaseFails();
+      Cli.Run run = approvedRollback(sandbox, Path.of(withAddedChecks(m.plan(this), real)), m.url(), lmsUrl);
+
+      String said = run.out() + run.err();
+      assertEquals(4, run.exit(), said);
+      assertTrue(said.contains("Blue is unhealthy after the switch: " + ADDED_CHECK + " fail"), said);
+      assertEquals(3, sandbox.deployment("lms-green").getSpec().getReplicas(), "Green is left running");
+      assertTrue(report().contains(ADDED_CHECK + " | fail"), report());
     }
   }
 

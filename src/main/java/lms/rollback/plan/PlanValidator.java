@@ -359,6 +359,7 @@ final class PlanValidator {
     v.queries().forEach((name, query) -> {
       if (query == null || query.isBlank()) fail("verification.queries." + name, "empty: the checks and triggers that use it could never be measured; allowed: a PromQL expression");
     });
+    checks(v);
     positive("verification.observationWindow", v.observationWindow(), "90s");
     positive("verification.evaluationStep", v.evaluationStep(), "10s");
     positive("verification.requestTimeout", v.requestTimeout(), "5s");
@@ -369,6 +370,23 @@ final class PlanValidator {
       Pattern.compile(v.errorLogPattern());
     } catch (java.util.regex.PatternSyntaxException e) {
       fail("verification.errorLogPattern", "does not compile (" + e.getDescription() + " at index " + e.getIndex() + "); allowed: a Java regular expression, e.g. \\b(ERROR|FATAL)\\b");
+    }
+  }
+
+  /** Each Prometheus check names a query the plan has, a threshold that is a number, and a name no other check has. */
+  private void checks(Runbook.Verification v) {
+    Set<String> names = new HashSet<>();
+    String queries = String.join(", ", new java.util.TreeSet<>(v.queries().keySet()));
+    for (int i = 0; i < v.checks().size(); i++) {
+      Runbook.MetricCheck c = v.checks().get(i);
+      String at = "verification.checks[" + i + "]";
+      if (c == null) fail(at, "empty; allowed: { name, query, on, comparison, threshold, unit, noData }");
+      if (c.name().isBlank()) fail(at + ".name", "empty: the report and the messages could not say which check it is; allowed: a name, e.g. \"Blue error rate (%)\"");
+      if (!names.add(c.name())) fail(at + ".name", "'" + c.name() + "' appears twice; allowed: a name no other check has");
+      if (!v.queries().containsKey(c.query())) fail(at + ".query", "unknown query '" + c.query() + "'; allowed: " + queries);
+      if (c.threshold().isNaN() || c.threshold().isInfinite()) {
+        fail(at + ".threshold", "'" + c.threshold() + "' is not a number a sample can be held against; allowed: a finite number, e.g. 1");
+      }
     }
   }
 

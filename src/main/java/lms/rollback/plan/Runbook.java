@@ -86,11 +86,11 @@ public final class Runbook {
       @JsonProperty(required = true) Budget observationWindow,
       @JsonProperty(required = true) Budget evaluationStep,
       @JsonProperty(required = true) Budget requestTimeout,
-      @JsonProperty(required = true) Double maxErrorRatePercent,
       @JsonProperty(required = true) Budget latencyBaseline,
-      @JsonProperty(required = true) Double maxLatencyBaselineFactor,
       @JsonProperty(required = true) Budget rateWindow,
       @JsonProperty(required = true) Map<String, String> queries,
+      /** The Prometheus checks of Blue's observation window, in the order they are reported. */
+      @JsonProperty(required = true) List<MetricCheck> checks,
       /** The share of the window's samples (one per evaluationStep) that must be there; fewer is inconclusive. */
       Double minSampleCoverage,
       /** A line of Blue's log that is an error (§4.2 step 1: "no new errors in Blue logs"), as a Java regex. */
@@ -100,8 +100,9 @@ public final class Runbook {
       /** How long a VirtualService change takes to reach every sidecar (Istio's push), with the requests then in flight. */
       Budget routePropagation,
       /**
-       * What a query's answer means when it has no number (NaN: 0/0, no requests in the window; or no series at all)
-       * while the route sends the service traffic. A query not named here has no value then: its sample is missing.
+       * For the triggers: what a query's answer means when it has no number (NaN: 0/0, no requests in the window; or no
+       * series at all) while the route sends Green traffic. A query not named here has no value then: its sample is
+       * missing. A check of {@link #checks} says this itself ({@link MetricCheck#noData}).
        */
       Map<String, Double> noData) {
     public static final double DEFAULT_MIN_SAMPLE_COVERAGE = 0.8;
@@ -111,6 +112,7 @@ public final class Runbook {
 
     public Verification {
       queries = Map.copyOf(queries);
+      checks = List.copyOf(checks);
       if (minSampleCoverage == null) minSampleCoverage = DEFAULT_MIN_SAMPLE_COVERAGE;
       if (errorLogPattern == null || errorLogPattern.isBlank()) errorLogPattern = DEFAULT_ERROR_LOG_PATTERN;
       if (scrapeInterval == null) scrapeInterval = DEFAULT_SCRAPE_INTERVAL;
@@ -146,8 +148,103 @@ public final class Runbook {
     /** The same verification, measured by a Prometheus that scrapes every {@code scrape}, sampled as often (the sandbox's stand-in). */
     public Verification scrapedEvery(Budget scrape, Budget propagation, Budget window) {
       return new Verification(healthPath, versionField, statusPath, databaseField, databaseOk, window, scrape, requestTimeout,
-          maxErrorRatePercent, latencyBaseline, maxLatencyBaselineFactor, rateWindow, queries, minSampleCoverage, errorLogPattern, scrape,
-          propagation, noData);
+          latencyBaseline, rateWindow, queries, checks, minSampleCoverage, errorLogPattern, scrape, propagation, noData);
+    }
+  }
+
+  /**
+   * §4.2 step 2: one Prometheus check of Blue's observation window, as argo-rollouts' AnalysisTemplate metric: a query of
+   * verification.queries on one side, held against {@code threshold} at every sample. {@code unit} is shown beside the
+   * numbers; {@code noData} is what a sample without a number (no series, or NaN: 0/0, nothing counted) means.
+   */
+  public record MetricCheck(
+      @JsonProperty(required = true) String name,
+      @JsonProperty(required = true) String query,
+      @JsonProperty(required = true) CheckedSide on,
+      @JsonProperty(required = true) Comparison comparison,
+      @JsonProperty(required = true) Double threshold,
+      String unit,
+      NoData noData) {
+    public MetricCheck {
+      unit = unit == null ? "" : unit;
+      noData = noData == null ? NoData.INCONCLUSIVE : noData;
+    }
+
+    public boolean holds(double value) {
+      return comparison.holds(value, threshold);
+    }
+
+    /** "<= 1 %", "= 0 req/s". */
+    public String describe() {
+      return comparison.symbol() + " " + number(threshold) + (unit.isBlank() ? "" : " " + unit);
+    }
+
+    /** Of {@code values}, the one furthest on the wrong side of the threshold: what the report shows as the worst. */
+    public double worst(java.util.stream.DoubleStream values) {
+      return switch (comparison) {
+        case AT_MOST, BELOW -> values.max().orElse(Double.NaN);
+        case AT_LEAST, ABOVE -> values.min().orElse(Double.NaN);
+        case EQUALS -> values.boxed().max(java.util.Comparator.comparingDouble(x -> Math.abs(x - threshold))).orElse(Double.NaN);
+      };
+    }
+
+    /** 1.0 as "1", 0.25 as "0.25". */
+    public static String number(double x) {
+      return java.math.BigDecimal.valueOf(x).stripTrailingZeros().toPlainString();
+    }
+  }
+
+  /** The side a check's query is asked about: its $service is that side's host. */
+  public enum CheckedSide {
+    @JsonProperty("blue") BLUE,
+    @JsonProperty("green") GREEN;
+
+    public String key() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** How a sample is held against a check's threshold. */
+  public enum Comparison {
+    @JsonProperty("atMost") AT_MOST("<="),
+    @JsonProperty("below") BELOW("<"),
+    @JsonProperty("atLeast") AT_LEAST(">="),
+    @JsonProperty("above") ABOVE(">"),
+    @JsonProperty("equals") EQUALS("=");
+
+    private final String symbol;
+
+    Comparison(String symbol) {
+      this.symbol = symbol;
+    }
+
+    public String symbol() {
+      return symbol;
+    }
+
+    public boolean holds(double value, double threshold) {
+      return switch (this) {
+        case AT_MOST -> value <= threshold;
+        case BELOW -> value < threshold;
+        case AT_LEAST -> value >= threshold;
+        case ABOVE -> value > threshold;
+        case EQUALS -> value == threshold;
+      };
+    }
+  }
+
+  /**
+   * What a sample without a number means for a check: {@code inconclusive} — no evidence, the sample is missing (too few
+   * samples with data make the check inconclusive, which fails); {@code pass} — it holds (nothing counted is fine);
+   * {@code fail} — the check fails at that sample.
+   */
+  public enum NoData {
+    @JsonProperty("pass") PASS,
+    @JsonProperty("fail") FAIL,
+    @JsonProperty("inconclusive") INCONCLUSIVE;
+
+    public String key() {
+      return name().toLowerCase(java.util.Locale.ROOT);
     }
   }
 

@@ -7,19 +7,20 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.DoublePredicate;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.Progress;
 import lms.rollback.plan.Budget;
 import lms.rollback.plan.Environment;
+import lms.rollback.plan.Runbook;
 import lms.rollback.plan.Runbook.Verification;
 
 /**
  * §4.2 step 2: is Blue serving correctly now? Its health endpoint answers with the previous
  * version, its status says the database is reachable, and over the observation window after the
- * switch its error rate and p95 stay normal while Green's request counter stops increasing. Every
+ * switch the plan's Prometheus checks (verification.checks: in the built-in plan Blue's error rate and
+ * p95, and Green's request counter, which must stop increasing) hold at every sample. Every
  * metric sample is computed from data after the switch only ({@link PostSwitchWindow}); a check
- * that cannot decide — too few samples with data, Prometheus gone — fails.
+ * that cannot decide — too few samples with data, Prometheus gone or answering nonsense — fails.
  */
 public final class BlueVerifier {
 
@@ -66,15 +67,8 @@ public final class BlueVerifier {
     HttpProbe probe = new HttpProbe(v.requestTimeout().limit());
     probeHealth(probe, r, results);
     probeStatus(probe, r, results);
-    String blue = r.env().blue().host();
-    double maxError = v.maxErrorRatePercent();
-    double maxP95 = v.maxLatencyBaselineFactor() * v.latencyBaseline().limit().toMillis() / 1000.0;
-    List<Metric> metrics = List.of(
-        new Metric("Blue error rate (%)", "errorRatePercent", blue, true, x -> x <= maxError, "<= " + maxError + " at every sample"),
-        new Metric("Blue p95 latency (s)", "p95Seconds", blue, true, x -> x <= maxP95,
-            "<= " + maxP95 + " (" + v.maxLatencyBaselineFactor() + " x baseline " + v.latencyBaseline() + ")"),
-        new Metric("Green receives no requests (req/s)", "requestRate", r.env().green().host(), false, x -> x == 0,
-            "0 at every sample: Green's request counter stops increasing"));
+    List<Metric> metrics = v.checks().stream().map(c -> new Metric(c, c.on() == Runbook.CheckedSide.BLUE ? r.env().blue().host()
+        : r.env().green().host())).toList();
 
     // a Blue that does not answer, or answers wrongly, has failed: waiting out the window would only lose time
     String unobserved = results.stream().anyMatch(c -> !c.passed()) ? "not observed: Blue failed " + String.join(", ",
@@ -93,56 +87,67 @@ public final class BlueVerifier {
     int observed = sampleAll(r.prometheus(), w, metrics);
     for (Metric m : metrics) {
       // a re-run after Green was scaled down: no pod can serve, and its series are gone with its pods
-      boolean greenGone = !m.routed && r.greenPods() == 0 && m.failed == null && m.samples.isEmpty();
+      boolean greenGone = m.check.on() == Runbook.CheckedSide.GREEN && r.greenPods() == 0 && m.failed == null && m.samples.isEmpty();
       results.add(record(greenGone ? CheckResult.pass(m.name, "no Green pod running (0 replicas): nothing can serve", m.threshold, m.millis)
           : judge(w, observed, m)));
     }
     return results;
   }
 
-  /** A metric of the window: its query on one side, whether the route sends that side traffic, and what a sample must be. */
+  /** A check of the plan over the window: its query on one side, and each sample taken. */
   private final class Metric {
+    final Runbook.MetricCheck check;
     final String name;
-    final String query;
     final String host;
-    final boolean routed;
-    final DoublePredicate ok;
     final String threshold;
     final List<PrometheusClient.Sample> samples = new ArrayList<>();
+    /** Samples without a number that the check's noData counts as holding. */
+    int heldWithoutData;
     final List<String> missing = new ArrayList<>();
     PrometheusClient.Sample failed;
+    /** Why {@link #failed} failed when it had no number (noData: fail). */
+    String failedWithoutData;
     long millis;
 
-    Metric(String name, String query, String host, boolean routed, DoublePredicate ok, String threshold) {
-      this.name = name;
-      this.query = query;
+    Metric(Runbook.MetricCheck check, String host) {
+      this.check = check;
+      this.name = check.name();
       this.host = host;
-      this.routed = routed;
-      this.ok = ok;
-      this.threshold = threshold;
+      this.threshold = check.describe() + " at every sample";
     }
 
     void sample(PrometheusClient prometheus, PostSwitchWindow w, Instant t) {
       long start = System.nanoTime();
-      String q = v.query(query, host, w.rateAt(t));
+      String q = v.query(check.query(), host, w.rateAt(t));
       try {
         Optional<Double> value = prometheus.read(q, t);
-        Double noData = routed ? v.noData().get(query) : null;
         if (value.isEmpty() || value.get().isNaN()) {
-          if (noData == null) {
-            missing.add((value.isEmpty() ? "no series" : "NaN (nothing counted)") + " at +" + Budget.format(Duration.between(w.switchedAt(), t)));
-            return;
+          String none = (value.isEmpty() ? "no series" : "NaN (nothing counted)") + " at +" + Budget.format(Duration.between(w.switchedAt(), t));
+          switch (check.noData()) {
+            case INCONCLUSIVE -> missing.add(none);
+            case PASS -> heldWithoutData++;
+            case FAIL -> {
+              if (failed == null) {
+                failed = new PrometheusClient.Sample(t, Double.NaN);
+                failedWithoutData = none + " (noData: fail)";
+              }
+            }
           }
-          value = Optional.of(noData);
+          return;
         }
         PrometheusClient.Sample s = new PrometheusClient.Sample(t, value.get());
         samples.add(s);
-        if (failed == null && !ok.test(s.value())) failed = s;
+        if (failed == null && !check.holds(s.value())) failed = s;
       } catch (PrometheusClient.Unanswered e) {
         missing.add(e.getMessage());
       } finally {
         millis += (System.nanoTime() - start) / 1_000_000;
       }
+    }
+
+    /** Samples that count: those with a number, and those without one that the check's noData holds. */
+    int counted() {
+      return samples.size() + heldWithoutData;
     }
   }
 
@@ -150,19 +155,24 @@ public final class BlueVerifier {
   private CheckResult judge(PostSwitchWindow w, int expected, Metric m) {
     String range = expected == 0 ? "no sample taken" : w.describe(w.sampleTimes().get(0), w.sampleTimes().get(expected - 1));
     long required = Math.max(1, (long) Math.floor(v.minSampleCoverage() * expected));
+    if (m.failedWithoutData != null) {
+      return CheckResult.fail(m.name, m.failedWithoutData, m.threshold, m.millis, missingNote(m));
+    }
     if (m.failed != null) {
       return CheckResult.fail(m.name, String.format(java.util.Locale.ROOT, "%.3f at +%s (%d samples, %s; rate windows from +%s)", m.failed.value(),
-          Budget.format(Duration.between(w.switchedAt(), m.failed.at())), m.samples.size(), range,
+          Budget.format(Duration.between(w.switchedAt(), m.failed.at())), m.counted(), range,
           Budget.format(Duration.between(w.switchedAt(), w.evidenceFrom()))), m.threshold, m.millis, missingNote(m));
     }
-    if (m.samples.size() < required) {
-      return CheckResult.inconclusive(m.name, m.threshold, m.millis, "only " + m.samples.size() + " of the " + expected
+    if (m.counted() < required) {
+      return CheckResult.inconclusive(m.name, m.threshold, m.millis, "only " + m.counted() + " of the " + expected
           + " samples after the switch had data (" + range + "; at least " + required + " needed, verification.minSampleCoverage "
           + v.minSampleCoverage() + ")" + (m.missing.isEmpty() ? "" : ": " + m.missing.get(m.missing.size() - 1)));
     }
-    double worst = m.samples.stream().mapToDouble(PrometheusClient.Sample::value).max().orElse(0);
-    return new CheckResult(m.name, CheckResult.Status.pass, String.format(java.util.Locale.ROOT, "%.3f worst of %d samples, %s", worst, m.samples.size(), range),
-        m.threshold, m.millis, missingNote(m));
+    String held = m.heldWithoutData == 0 ? "" : ", " + m.heldWithoutData + " without a number (noData: pass)";
+    String measured = m.samples.isEmpty() ? "no number in " + m.counted() + " samples (noData: pass), " + range
+        : String.format(java.util.Locale.ROOT, "%.3f worst of %d samples%s, %s", m.check.worst(m.samples.stream().mapToDouble(PrometheusClient.Sample::value)),
+            m.samples.size(), held, range);
+    return new CheckResult(m.name, CheckResult.Status.pass, measured, m.threshold, m.millis, missingNote(m));
   }
 
   private static String missingNote(Metric m) {
