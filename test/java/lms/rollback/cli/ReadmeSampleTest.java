@@ -12,7 +12,7 @@ import lms.rollback.testing.LmsctlProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** README's sample of `./lmsctl sandbox` is what the sandbox prints, but for the times each run measures. */
+/** docs/sandbox.md's sample of `./lmsctl sandbox` is what the sandbox prints, but for the times each run measures. */
 class ReadmeSampleTest {
 
   @TempDir Path out;
@@ -20,7 +20,7 @@ class ReadmeSampleTest {
   /** The first fenced block after {@code marker}. */
   static List<String> sampleAfter(String readme, String marker) {
     int at = readme.indexOf(marker);
-    assertTrue(at >= 0, "README has no '" + marker + "'");
+    assertTrue(at >= 0, "docs/sandbox.md has no '" + marker + "'");
     int start = readme.indexOf("```\n", at) + 4;
     int end = readme.indexOf("```", start);
     return readme.substring(start, end).lines().toList();
@@ -33,7 +33,7 @@ class ReadmeSampleTest {
 
   @Test
   void theSandboxSampleIsWhatTheSandboxPrints() throws Exception {
-    List<String> sample = sampleAfter(Files.readString(Path.of("README.md")), "`./lmsctl sandbox` starts a Kubernetes API");
+    List<String> sample = sampleAfter(Files.readString(Path.of("docs/sandbox.md")), "`./lmsctl sandbox` starts a Kubernetes API");
     Cli.Run run = LmsctlProcess.run(Map.of(), "sandbox", "--out-dir", out.toString());
 
     assertEquals(0, run.exit(), run.out() + run.err());
@@ -42,7 +42,7 @@ class ReadmeSampleTest {
     assertTrue(from >= 0, "the sample's first line is printed: " + sample.get(0) + "\n" + String.join("\n", printed));
     for (int i = 0; i < sample.size(); i++) {
       assertTrue(from + i < printed.size(), "printed ends before the sample's line " + (i + 1) + ": " + sample.get(i));
-      assertEquals(measured(sample.get(i)), measured(printed.get(from + i)), "README sample line " + (i + 1));
+      assertEquals(measured(sample.get(i)), measured(printed.get(from + i)), "docs/sandbox.md sample line " + (i + 1));
     }
   }
 }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 /** What a decision says — which prompt, who, what and why: recorded by 'gate record', signed over by 'gate statement'. */
 final class DecisionOptions {
 
-  @Mixin GateCommand.PromptOptions prompt;
+  @Mixin GateOptions.PromptChoice prompt;
 
   @Option(names = "--decision", required = true, paramLabel = "DECISION", description = "${COMPLETION-CANDIDATES}.")
   DecisionRecorder.Kind decision;
@@ -21,7 +21,7 @@ final class DecisionOptions {
   String reason;
 
   String trigger() {
-    return prompt.trigger;
+    return prompt.trigger();
   }
 
   boolean database() {
@@ -29,6 +29,6 @@ final class DecisionOptions {
   }
 
   DecisionRecorder.Decision decision(List<String> groups, String requestedBy, boolean administrator) {
-    return new DecisionRecorder.Decision(prompt.trigger, decision, by, groups, reason, prompt.level, requestedBy, prompt.database, administrator);
+    return new DecisionRecorder.Decision(prompt.trigger(), decision, by, groups, reason, prompt.level, requestedBy, prompt.database, administrator);
   }
 }

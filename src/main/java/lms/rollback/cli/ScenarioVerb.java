@@ -1,13 +1,8 @@
 package lms.rollback.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +17,7 @@ import lms.rollback.core.Progress;
 import lms.rollback.plan.Environment;
 import lms.rollback.plan.Scenario;
 import lms.rollback.plan.StepAction;
+import lms.rollback.runbook.OutDirLock;
 import lms.rollback.runbook.RollbackRun;
 import lms.rollback.runbook.RollbackSteps;
 import lms.rollback.runbook.ScenarioRunner;
@@ -31,12 +27,10 @@ import picocli.CommandLine.Option;
 
 /**
  * Advances the one rollback run of a scenario of §5 (see {@link RollbackRun}): options in, one
- * engine call, what it did out. Jenkins' stages call it with --through, one step at a time.
+ * engine call, what it did out. Jenkins' Preflight calls it with --through decision; one more call then carries the
+ * run to its end while the stages follow the step files it writes.
  */
 abstract class ScenarioVerb extends Verb {
-
-  static final String LOCK_FILE = "rollback.lock";
-  /** Rehearsals never touch the environment the plan calls production. */
 
   @Mixin ClusterOptions clusterOptions;
 
@@ -166,7 +160,7 @@ abstract class ScenarioVerb extends Verb {
     boolean text = !output.json();
     // the interruption of a run is recorded after its engine: a process still ending (the build's own engine, stopping with it)
     // is waited for, never refused — refusing it left a run unfinished and untold on a real controller (#35)
-    try (OutDirLock local = lockOutDir(interrupted != null ? clusterOptions.lockWait() : Duration.ZERO, progress); KubernetesClient client = clusterOptions.connection().open()) {
+    try (OutDirLock local = OutDirLock.acquire(output.outDir(), interrupted != null ? clusterOptions.lockWait() : Duration.ZERO, progress); KubernetesClient client = clusterOptions.connection().open()) {
       ClusterSession cluster = new ClusterSession(client, new ApiRetry(clusterOptions.attempts(), ApiRetry.DEFAULT_FIRST_BACKOFF, progress), journal, progress);
       RollbackRun run = new RollbackRun(plan.plan(), cluster, output.outDir(), System.getenv(), progress).restore(dump(), redeployImage())
           .earlierJournals(continueFrom)
@@ -270,52 +264,4 @@ abstract class ScenarioVerb extends Verb {
     data.put("text", List.copyOf(text));
     return new Outcome((int) data.get("exitCode"), data, text);
   }
-
-  /** One runner per out-dir at a time; the OS drops the lock when the process dies, even by SIGKILL. */
-  private record OutDirLock(FileChannel channel) implements AutoCloseable {
-    @Override
-    public void close() {
-      try {
-        channel.close();
-      } catch (IOException e) {
-        // the lock goes with the process anyway
-      }
-    }
-  }
-
-  /**
-   * Locks the out-dir for this call, waiting up to {@code wait} for a process that holds it (saying so every 10 s);
-   * refused (exit 3) when it is still held then.
-   */
-  private OutDirLock lockOutDir(Duration wait, Progress progress) {
-    try {
-      Files.createDirectories(output.outDir());
-      FileChannel channel = FileChannel.open(output.outDir().resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      long until = System.nanoTime() + wait.toNanos();
-      long nextSay = 0;
-      FileLock lock;
-      while ((lock = channel.tryLock()) == null && System.nanoTime() < until) {
-        if (System.nanoTime() >= nextSay) {
-          progress.say("  waiting for the lmsctl rollback still running with --out-dir " + output.outDir() + " to end (up to "
-              + lms.rollback.plan.Budget.format(wait) + ")");
-          nextSay = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        }
-        try {
-          Thread.sleep(200);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-      if (lock == null) {
-        channel.close();
-        throw new LmsException(ExitCode.CLUSTER_STATE, "another lmsctl rollback is running with --out-dir " + output.outDir()
-            + (wait.isZero() ? "" : " after " + lms.rollback.plan.Budget.format(wait)) + "; wait for it, or use another --out-dir");
-      }
-      return new OutDirLock(channel);
-    } catch (IOException e) {
-      throw new LmsException(ExitCode.OTHER, "cannot lock " + output.outDir().resolve(LOCK_FILE) + ": " + e.getMessage(), e);
-    }
-  }
-
 }

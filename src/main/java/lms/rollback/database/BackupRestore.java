@@ -1,9 +1,6 @@
 package lms.rollback.database;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,9 +8,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
+import lms.rollback.core.ChildProcess;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
 import lms.rollback.core.Progress;
@@ -67,48 +65,24 @@ public final class BackupRestore {
     journal.append(Event.DATABASE_RESTORE_START, Map.of("dump", dump.toString(), "bytes", bytes, "sha256", sha, "database", url.toString(),
         "command", String.join(" ", command)));
     long start = System.nanoTime();
-    ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
-    url.password().ifPresent(p -> pb.environment().put("PGPASSWORD", p));
-    List<String> output = new ArrayList<>();
-    int exit;
+    ChildProcess pgRestore = new ChildProcess("pg_restore", argv, progress)
+        .environment(url.password().map(p -> Map.of("PGPASSWORD", p)).orElse(Map.of()))
+        .whileRunning(PROGRESS_EVERY, took -> progress.say(String.format("  restoring %s (%ds)", dump.getFileName(), took.toSeconds())));
+    ChildProcess.Ended ended;
     try {
-      Process p = pb.start();
-      Thread reader = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line; (line = r.readLine()) != null; ) {
-            synchronized (output) {
-              output.add(line);
-            }
-            progress.say("    pg_restore: " + line);
-          }
-        } catch (IOException e) {
-          // the process ended
-        }
-      }, "pg_restore-output");
-      reader.setDaemon(true);
-      reader.start();
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (!p.waitFor(PROGRESS_EVERY.toMillis(), TimeUnit.MILLISECONDS)) {
-        if (System.nanoTime() > deadline) {
-          p.destroyForcibly();
-          throw new LmsException(ExitCode.OTHER, "pg_restore did not finish within " + timeout.toMinutes() + "m; it was killed. The database is in an unknown state");
-        }
-        progress.say(String.format("  restoring %s (%ds)", dump.getFileName(), Duration.ofNanos(System.nanoTime() - start).toSeconds()));
-      }
-      reader.join(5000);
-      exit = p.exitValue();
+      ended = pgRestore.run(timeout);
     } catch (IOException e) {
       throw new LmsException(ExitCode.OTHER, "cannot start " + command.get(0) + ": " + e.getMessage() + "; install the PostgreSQL client (Debian: postgresql-client)");
+    } catch (TimeoutException e) {
+      throw new LmsException(ExitCode.OTHER, "pg_restore did not finish within " + timeout.toMinutes() + "m; it was killed. The database is in an unknown state");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LmsException(ExitCode.OTHER, "interrupted while pg_restore ran");
     }
+    int exit = ended.exitCode();
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     if (exit != 0) {
-      String tail;
-      synchronized (output) {
-        tail = String.join("\n", output.subList(Math.max(0, output.size() - 10), output.size()));
-      }
+      String tail = ended.tail(10);
       journal.append(Event.DATABASE_RESTORE_FAILED, Map.of("dump", dump.toString(), "exitCode", exit, "output", tail));
       throw new LmsException(ExitCode.OTHER, "pg_restore of " + dump + " failed (exit " + exit + "): "
           + (tail.isEmpty() ? "no output" : tail.lines().reduce((a, b) -> b).orElse("")) + ". Maintenance mode stays on");

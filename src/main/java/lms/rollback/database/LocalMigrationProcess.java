@@ -1,15 +1,14 @@
 package lms.rollback.database;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import lms.rollback.core.ChildProcess;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
 import lms.rollback.core.Progress;
@@ -45,43 +44,18 @@ public final class LocalMigrationProcess implements MigrationProcess {
   public Run alembic(List<String> arguments) {
     List<String> argv = new ArrayList<>(command);
     argv.addAll(arguments);
-    ProcessBuilder pb = new ProcessBuilder(argv).directory(directory.toFile()).redirectErrorStream(true);
-    pb.environment().put(URL_VARIABLE, url.forAlembic());
-    Process p;
+    ChildProcess alembic = new ChildProcess("alembic", argv, progress).in(directory).environment(Map.of(URL_VARIABLE, url.forAlembic()));
     try {
-      p = pb.start();
+      ChildProcess.Ended ended = alembic.run(timeout);
+      return new Run(ended.exitCode(), ended.lines());
     } catch (IOException e) {
       throw new LmsException(ExitCode.OTHER, "cannot start " + String.join(" ", command) + ": " + e.getMessage()
           + "; install alembic (Debian: python3-alembic python3-psycopg2) or set database.alembic.local in the plan");
-    }
-    List<String> lines = new ArrayList<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          synchronized (lines) {
-            lines.add(line);
-          }
-          progress.say("    alembic: " + line);
-        }
-      } catch (IOException e) {
-        // the process ended; what was read is kept
-      }
-    }, "alembic-output");
-    reader.setDaemon(true);
-    reader.start();
-    try {
-      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
-        throw new LmsException(ExitCode.OTHER, "alembic " + String.join(" ", arguments) + " did not finish within " + timeout.toSeconds() + "s; it was killed");
-      }
-      reader.join(Duration.ofSeconds(5).toMillis());
+    } catch (TimeoutException e) {
+      throw new LmsException(ExitCode.OTHER, "alembic " + String.join(" ", arguments) + " did not finish within " + timeout.toSeconds() + "s; it was killed");
     } catch (InterruptedException e) {
-      p.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new LmsException(ExitCode.OTHER, "interrupted while alembic ran");
-    }
-    synchronized (lines) {
-      return new Run(p.exitValue(), List.copyOf(lines));
     }
   }
 
