@@ -57,6 +57,11 @@ class IncidentReportTest {
     // the timeline starts at the deployment and the detection, not at the rollback
     assertTrue(md.contains("Deployment started (Green deployed)") && md.contains("Issue detected"), md);
     assertTrue(md.indexOf("Deployment started") < md.indexOf("Rollback requested"), md);
+    // #36 item 12: the Impact counts what Green served from its deployment to the switch, as requests, with the query asked
+    String served = md.lines().filter(l -> l.startsWith("- Requests served by Green (from its deployment to the switch): ")).findFirst().orElseThrow(() -> new AssertionError(md));
+    assertTrue(served.matches(".*: [0-9,]+ requests to lms-green, [0-9,]+ of them errors \\(5xx\\).*"), served);
+    assertTrue(served.contains("queries: sum(increase(http_requests_total{service=\"lms-green\"}["), served);
+    assertTrue(html.contains("requests to lms-green"), "in the HTML too");
     // human and machine time shown and summed
     assertTrue(md.contains("machine ") && md.contains("+ human decisions") && md.contains("+ the rest between steps"), md);
   }

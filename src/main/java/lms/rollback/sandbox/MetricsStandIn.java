@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * The sandbox's Prometheus, measuring the way a real one does: each service's request counters
  * grow with the share of traffic the sandbox VirtualService sends it (as Istio pushes it, a moment
  * late), they are scraped every {@link #SCRAPE_INTERVAL}, and the plan's queries are answered
- * from those scrapes over their trailing windows — rate with Prometheus' extrapolation, fewer than
+ * from those scrapes over their trailing windows — rate and increase with Prometheus' extrapolation, fewer than
  * two scrapes in a window is no series, 0/0 is NaN, histogram_quantile by linear interpolation in
  * the buckets. Ten minutes of history at the seeded weights are there from the start: Green
  * served and erred before anyone switched. Only for the sandbox; the tests run a real Prometheus.
@@ -171,7 +171,14 @@ public final class MetricsStandIn implements AutoCloseable {
     long window = r.find() ? millis(Long.parseLong(r.group(1)), r.group(2)) : 60_000;
     List<Scrape> in = new ArrayList<>();
     for (Scrape x : scrapes.get(host)) if (x.atMillis() > at - window && x.atMillis() <= at) in.add(x);
-    if (in.size() < 2) return OptionalDouble.empty();
+    boolean orZero = query.replace(" ", "").endsWith("orvector(0)");
+    if (in.size() < 2) return orZero ? OptionalDouble.of(0) : OptionalDouble.empty();
+    if (query.contains("increase(")) {
+      // the report's count of what a side served over [$range]: Prometheus' increase is its extrapolated rate times the range
+      double seconds = window / 1000.0;
+      if (query.contains("code=~\"5..\"")) return OptionalDouble.of(rate(in, at, window, ERRORS) * seconds);
+      return OptionalDouble.of((rate(in, at, window, OK) + rate(in, at, window, ERRORS)) * seconds);
+    }
     Matcher q = QUANTILE.matcher(query);
     if (q.find()) return quantile(Double.parseDouble(q.group(1)), in, at, window);
     if (query.contains("lms_db_connection")) return ratio(in, at, window, DB_FAILURES, DB_ATTEMPTS);
