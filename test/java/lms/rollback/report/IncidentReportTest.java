@@ -57,6 +57,11 @@ class IncidentReportTest {
     // the timeline starts at the deployment and the detection, not at the rollback
     assertTrue(md.contains("Deployment started (Green deployed)") && md.contains("Issue detected"), md);
     assertTrue(md.indexOf("Deployment started") < md.indexOf("Rollback requested"), md);
+    // #36 item 12: the Impact counts what Green served from its deployment to the switch, as requests, with the query asked
+    String served = md.lines().filter(l -> l.startsWith("- Requests served by Green (from its deployment to the switch): ")).findFirst().orElseThrow(() -> new AssertionError(md));
+    assertTrue(served.matches(".*: [0-9,]+ requests to lms-green, [0-9,]+ of them errors \\(5xx\\).*"), served);
+    assertTrue(served.contains("queries: sum(increase(http_requests_total{service=\"lms-green\"}["), served);
+    assertTrue(html.contains("requests to lms-green"), "in the HTML too");
     // human and machine time shown and summed
     assertTrue(md.contains("machine ") && md.contains("+ human decisions") && md.contains("+ the rest between steps"), md);
   }
@@ -101,5 +106,27 @@ class IncidentReportTest {
     assertEquals(0, Cli.lmsctl("report", "--out-dir", out.toString(), "--format", "md").exit());
     assertTrue(Files.readString(out.resolve("rollback-report.md")).contains("| Create incident ticket | Release Manager |"));
     assertTrue(Files.readString(out.resolve("rollback-report.md")).contains("✓ rc.jones"));
+  }
+
+  /** #38 item 14: a note with escape sequences (a title change, a colour, a cursor move) is listed as text, not obeyed. */
+  @Test
+  void aNotesEscapeSequencesNeverReachTheTerminal() throws Exception {
+    String note = "INC-2041\u001b]0;owned\u0007\u001b[2J\u001b[31mall good\u009b1A\rdone";
+    Cli.Run done = Cli.lmsctl("followups", "done", "--action", "create incident ticket", "--note", note, "--actor", "rc.jones",
+        "--out-dir", out.toString());
+    assertEquals(0, done.exit(), done.err());
+
+    Cli.Run text = Cli.lmsctl("followups", "--out-dir", out.toString());
+    assertEquals(0, text.exit(), text.err());
+    String line = text.out().lines().filter(l -> l.contains("Create incident ticket")).findFirst().orElseThrow(() -> new AssertionError(text.out()));
+    assertTrue(line.contains("INC-2041") && line.contains("all good") && line.contains("done"), "the words stay readable: " + line);
+    assertTrue(text.out().chars().noneMatch(c -> Character.getType(c) == Character.CONTROL && c != '\n'),
+        "no control character reaches the terminal: " + text.out().replace("\u001b", "<ESC>"));
+
+    Cli.Run json = Cli.lmsctl("followups", "--out-dir", out.toString(), "-o", "json");
+    assertEquals(0, json.exit(), json.err());
+    assertTrue(json.out().chars().noneMatch(c -> Character.getType(c) == Character.CONTROL && c != '\n'), "JSON escapes them too");
+    assertTrue(item(JSON.readTree(json.out()), "Create incident ticket").path("done").asText().endsWith(": " + note),
+        "the journal keeps what was typed; only the terminal is spared");
   }
 }

@@ -136,11 +136,16 @@ class RehearsalScorecardTest {
       assertTrue(((Element) green.getElementsByTagName("skipped").item(0)).getAttribute("message").contains("scenario A has no stop-green step"),
           green.getAttribute("name"));
       assertEquals(0, green.getElementsByTagName("failure").getLength(), "Green kept running is scenario A by design, not a failure");
-      // and on the cluster only, no smoke test ran: nothing to score, not "0 of 0 passed" failed
+      // and on the cluster only, Blue's HTTP and Prometheus checks and the smoke tests were never made: not measured is
+      // not passed (#38 item 13), never "0 of 0 passed" nor skipped
+      Element blue = (Element) doc.getElementsByTagName("testcase").item(1);
       Element smoke = (Element) doc.getElementsByTagName("testcase").item(4);
-      assertTrue(((Element) smoke.getElementsByTagName("skipped").item(0)).getAttribute("message").contains("the run journaled no smoke test"),
+      assertTrue(((Element) blue.getElementsByTagName("failure").item(0)).getAttribute("message").contains("not measured: the run did not check Blue's health"),
+          blue.getAttribute("name"));
+      assertTrue(((Element) smoke.getElementsByTagName("failure").item(0)).getAttribute("message").contains("not measured: the run did not check the smoke tests"),
           smoke.getAttribute("name"));
-      assertEquals("2", suite.getAttribute("skipped"));
+      assertEquals("1", suite.getAttribute("skipped"));
+      assertEquals("2", suite.getAttribute("failures"));
     }
   }
 }

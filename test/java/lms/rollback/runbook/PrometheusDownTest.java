@@ -71,6 +71,8 @@ class PrometheusDownTest {
       assertFalse(all.contains("ROLLBACK COMPLETE") || all.contains("operational") || all.contains("unhealthy"), all);
       String md = Files.readString(out.resolve("rollback-report.md"));
       assertTrue(md.contains("NOT VERIFIED: not checked: Blue error rate"), md);
+      // what Green served is not measured either, and says why: never a made-up 0 (#36 item 12)
+      assertTrue(md.contains("- Requests served by Green (from its deployment to the switch): not measured (Prometheus did not answer"), md);
     }
   }
 

@@ -68,6 +68,9 @@ class ReadinessTest {
       lms.rollback.testing.ReportAssertions.sectionsInTemplateOrder(md, java.nio.file.Files.readString(records.resolve("build-7/rollback-report.html")));
       assertTrue(md.contains("Rehearsal"), md);
     }
+    // that one ran on the cluster only: its scorecard fails what it never checked (#38 item 13); this release's switch
+    // was also rehearsed with Blue's checks made, the day before
+    rehearsal("build-6", "A", "staging", "3.0.0", Duration.ofDays(1));
     // the monthly full rollback of the previous release, and last quarter's restore
     rehearsal("build-5", "C", "staging", "2.9.0", Duration.ofDays(10));
     rehearsal("build-2", "D", "dr", "2.8.0", Duration.ofDays(40));
@@ -80,7 +83,8 @@ class ReadinessTest {
     assertEquals(0, r.exit(), r.out() + r.err());
     assertTrue(JSON.readTree(r.out()).path("ready").asBoolean());
     assertEquals("ready", test(r, "traffic-switch").path("state").asText());
-    assertEquals("3.0.0", test(r, "traffic-switch").path("release").asText(), "the sandbox rehearsal recorded what it tested");
+    assertEquals("3.0.0", test(r, "traffic-switch").path("release").asText());
+    assertTrue(test(r, "traffic-switch").path("journal").asText().contains("build-6"), "the rehearsal whose scorecard passed: " + r.out());
     assertEquals("not-required", test(r, "database-rollback").path("state").asText());
   }
 
@@ -140,13 +144,33 @@ class ReadinessTest {
     assertTrue(restore.path("scorecard").asText().startsWith("failed"), restore.toString());
   }
 
+  /** #38 item 13: a --cluster-only rehearsal made no HTTP, Prometheus or smoke check: its scorecard fails them and it is not ready. */
+  @Test
+  void aClusterOnlyRehearsalWhoseScorecardFailedCountsForNothing() throws Exception {
+    Path journal = records.resolve("build-7").resolve(Journal.FILE_NAME);
+    JsonNode scored = Journal.reading(journal).read().stream().filter(e -> e.is(Event.REHEARSAL_SCORED)).findFirst().orElseThrow().data();
+    assertTrue(!scored.path("passed").asBoolean(true), "what was not checked is not passed: " + scored);
+    Files.delete(records.resolve("build-6").resolve(Journal.FILE_NAME));
+
+    Cli.Run r = readiness("3.0.0");
+
+    assertEquals(4, r.exit(), r.out());
+    JsonNode sw = test(r, "traffic-switch");
+    assertEquals("missing", sw.path("state").asText(), sw.toString());
+    assertTrue(sw.path("journal").asText().contains("build-7"), sw.toString());
+    assertTrue(sw.path("why").asText().contains("did not pass its §9.2 scorecard: #2 Blue health verified (measured not measured: the run did not check"),
+        sw.toString());
+    assertTrue(sw.path("why").asText().contains("(--cluster-only)"), sw.toString());
+    assertTrue(sw.path("scorecard").asText().startsWith("failed"), sw.toString());
+  }
+
   @Test
   void aRunNamesTheTestItRehearsesAndTheReportSaysSo() throws Exception {
     Path journal = records.resolve("build-7").resolve(Journal.FILE_NAME);
     JsonNode start = Journal.reading(journal).read().stream().filter(e -> e.type().equals("scenario.start")).findFirst().orElseThrow().data();
     assertEquals("traffic-switch", start.path("rehearsalOf").asText());
     JsonNode scored = Journal.reading(journal).read().stream().filter(e -> e.is(Event.REHEARSAL_SCORED)).findFirst().orElseThrow().data();
-    assertTrue(scored.path("passed").asBoolean(), "the run's scorecard is in its journal, for readiness: " + scored);
+    assertTrue(scored.has("passed") && scored.path("items").size() > 0, "the run's scorecard is in its journal, for readiness: " + scored);
     assertTrue(start.path("rehearsal").asBoolean());
     assertTrue(Files.readString(records.resolve("build-7").resolve("rollback-report.md"))
         .contains("| Rehearsal | Traffic switch test of §9.1 (Every release, staging, DevOps) |"));

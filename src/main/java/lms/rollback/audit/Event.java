@@ -54,6 +54,8 @@ public enum Event {
   GATE_REFUSED("gate.refused"),
   GATE_REMINDED("gate.reminded"),
   GATE_REMINDERS_CANCELLED("gate.reminders.cancelled"),
+  /** The requests (and errors) Green served from its deployment to the switch, as Prometheus counted them, or why not measured. */
+  GREEN_SERVED("green.served"),
   // the environment's lease
   LEASE_ACQUIRED("lease.acquired"),
   LEASE_KEPT("lease.kept"),

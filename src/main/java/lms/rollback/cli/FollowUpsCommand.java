@@ -52,9 +52,10 @@ final class FollowUpsCommand implements Callable<Integer> {
     text.add(open + " open, " + overdue + " overdue");
     var out = spec.commandLine().getOut();
     if (output.json()) {
-      out.println(Journal.json(Map.of("items", items, "open", open, "overdue", overdue)));
+      out.println(lms.rollback.core.TerminalText.json(Journal.json(Map.of("items", items, "open", open, "overdue", overdue))));
     } else {
-      text.forEach(out::println);
+      // a note is typed by a person: no escape sequence of it reaches the terminal
+      text.forEach(line -> out.println(lms.rollback.core.TerminalText.line(line)));
     }
     out.flush();
     return ExitCode.OK;

@@ -50,7 +50,7 @@ final class ReportCommand implements Callable<Integer> {
   @Option(names = "--lessons", paramLabel = "TEXT", description = "The lessons learned (§8.2): journaled, in the report's Lessons Learned. Default: none.")
   String lessons;
 
-  @Option(names = "--users-affected", paramLabel = "N", description = "How many users the issue affected, as the incident owner (--by) counts or estimates them: journaled, in the report's Impact (lmsctl measures no users). Default: none.")
+  @Option(names = "--users-affected", paramLabel = "N", description = "How many users the issue affected, as the incident owner (--by) counts or estimates them: journaled, in the report's Impact (lmsctl measures no users; it counts the requests Green served, shown beside). Default: none.")
   Integer usersAffected;
 
   @Option(names = "--sign", paramLabel = "AS", description = "Sign the report off as ${COMPLETION-CANDIDATES}-by (--by): journaled with the role --groups give in the plan. Approved needs a review by someone else first; the report reads DRAFT until approved. Default: none.",

@@ -360,6 +360,14 @@ final class PlanValidator {
       if (query == null || query.isBlank()) fail("verification.queries." + name, "empty: the checks and triggers that use it could never be measured; allowed: a PromQL expression");
     });
     checks(v);
+    // the report's Impact counts what Green served from its deployment to the switch: a count over any other span is not that
+    for (String name : new String[] {Runbook.Verification.REQUESTS_SERVED, Runbook.Verification.ERRORS_SERVED}) {
+      String query = v.queries().get(name);
+      if (query != null && (!query.contains("$range") || !query.contains("$service"))) {
+        fail("verification.queries." + name, "'" + query + "' does not count over $range for $service; allowed: a PromQL expression counting"
+            + " $service's requests over [$range] (the span from Green's deployment to the switch), e.g. 'sum(increase(http_requests_total{service=\"$service\"}[$range]))'");
+      }
+    }
     positive("verification.observationWindow", v.observationWindow(), "90s");
     positive("verification.evaluationStep", v.evaluationStep(), "10s");
     positive("verification.requestTimeout", v.requestTimeout(), "5s");

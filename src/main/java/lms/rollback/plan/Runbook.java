@@ -109,6 +109,9 @@ public final class Runbook {
     public static final String DEFAULT_ERROR_LOG_PATTERN = "\\b(ERROR|FATAL)\\b";
     public static final Budget DEFAULT_SCRAPE_INTERVAL = Budget.parse("15s");
     public static final Budget DEFAULT_ROUTE_PROPAGATION = Budget.parse("5s");
+    /** The queries of the report's Impact (§8.2): every request of $service over $range, and the errors (5xx) among them. */
+    public static final String REQUESTS_SERVED = "requestsServed";
+    public static final String ERRORS_SERVED = "errorsServed";
 
     public Verification {
       queries = Map.copyOf(queries);
@@ -131,6 +134,15 @@ public final class Runbook {
       if (q == null) throw new IllegalArgumentException("no query '" + name + "' in verification.queries");
       long ms = Math.max(1000, rate.toMillis());
       return q.replace("$service", service).replace("$rate", ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms");
+    }
+
+    /**
+     * The named query for one side counted over {@code range} ($range, in whole seconds, rounded up): what the side
+     * served in a span that ends where the query is evaluated (from Green's deployment to the switch, say).
+     */
+    public String queryOver(String name, String service, java.time.Duration range) {
+      long seconds = Math.max(1, (range.toMillis() + 999) / 1000);
+      return query(name, service).replace("$range", seconds + "s");
     }
 
     /** After the switch, from when on a request counted by Prometheus is one the new routes sent. */

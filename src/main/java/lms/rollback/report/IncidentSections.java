@@ -37,8 +37,24 @@ final class IncidentSections {
     return List.of(
         "Duration: " + duration(r.total()) + " (target " + duration(r.targetTime()) + "): machine " + duration(r.machineTime())
             + " + human decisions " + duration(r.humanTime()) + " + the rest between steps (" + duration(r.otherTime()) + ")",
+        "Requests served by Green (from its deployment to the switch): " + served(r),
         "Users affected: " + usersAffected(r),
         "Data impact: " + dataImpact(r) + (r.capability() == null ? "" : "; " + r.capability()));
+  }
+
+  /**
+   * What Prometheus counted: requests, never called users (one user makes many requests, a retry counts twice), with the
+   * span and the queries, so that anyone can ask Prometheus again. Not measured says why; never a 0 nobody counted.
+   */
+  private static String served(RollbackReport r) {
+    RollbackReport.Served s = r.greenServed();
+    if (s == null) return "not measured (the run journaled no measurement: it did not switch traffic, or switched before lmsctl measured it)";
+    String span = s.from() == null || s.to() == null ? "" : " " + r.time().stamp(s.from()) + " to " + r.time().stamp(s.to());
+    String queries = s.requestsQuery() == null ? "" : "; queries: " + s.requestsQuery() + " and " + s.errorsQuery();
+    if (s.requests() == null) return "not measured (" + s.notMeasured() + ")" + (span.isEmpty() ? "" : "; span" + span) + queries;
+    String share = s.requests() == 0 ? "" : String.format(java.util.Locale.ROOT, " (%.1f %%)", 100.0 * s.errors() / s.requests());
+    return String.format(java.util.Locale.ROOT, "%,d requests to %s, %,d of them errors (5xx)%s, from%s, as Prometheus counted them", s.requests(),
+        s.service(), s.errors(), share, span) + queries;
   }
 
   /** The count as the incident owner gave it (lmsctl measures no users), with what the trigger says they saw. */

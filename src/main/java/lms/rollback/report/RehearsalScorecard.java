@@ -126,10 +126,15 @@ public final class RehearsalScorecard {
   }
 
   /**
-   * Every check whose name says it is of the kind: passed when all did. None at all is nothing to score (a run on the
-   * cluster only makes no smoke test), not a failure — unless the steps that make them never ran.
+   * Every check whose name says it is of the kind: passed when all did. A check of the kind the run journaled as not made
+   * fails the item (what a --cluster-only run never checked is not "all checks pass"); none at all and none missing is
+   * nothing to score (a scenario without smoke tests), not a failure — unless the steps that make them never ran.
    */
   private static Score checks(RehearsalItem item, RollbackReport r, String kind, String... namePrefixes) {
+    // a check the run could not make (--cluster-only, Prometheus down) was not passed: the item is not measured (#38 item 13)
+    boolean smoke = item.measure().equals("smoke-checks");
+    List<String> notMade = r.notChecked().stream().filter(c -> c.contains("smoke") == smoke).toList();
+    if (!notMade.isEmpty()) return new Score(item, false, "not measured: the run did not check " + String.join(", ", notMade));
     List<RollbackReport.Check> mine = r.checks().stream().filter(c -> java.util.Arrays.stream(namePrefixes).anyMatch(p -> c.name().contains(p))).toList();
     if (mine.isEmpty()) {
       List<StepAction> steps = RehearsalItem.STEPS_MEASURED.getOrDefault(item.measure(), List.of());

@@ -73,6 +73,7 @@ public final class ReportBuilder {
     List<RollbackReport.ChecklistItem> checklist = new ArrayList<>();
     List<String> notChecked = new ArrayList<>();
     String blueVersion = null;
+    RollbackReport.Served greenServed = null;
     // §10's path without a scenario: each step verb (switch, verify-blue, stop-green, …) is a step of the run
     Map<String, Instant> verbStarts = new HashMap<>();
 
@@ -112,6 +113,7 @@ public final class ReportBuilder {
           String name = c.asText() + " (" + d.path("why").asText() + ")";
           if (!notChecked.contains(name)) notChecked.add(name);
         });
+        case GREEN_SERVED -> greenServed = RollbackReport.Served.of(d);
         // Blue's release as the run last set or saw it: D's redeploy, the confirm step's images
         case BLUE_REDEPLOYED -> blueVersion = d.path("image").asText(blueVersion);
         case CONFIRM -> {
@@ -270,7 +272,7 @@ public final class ReportBuilder {
         start != null && start.path("capability").has("greenAgeSeconds")
             ? started.minusSeconds(start.path("capability").path("greenAgeSeconds").asLong()) : null,
         detected, checklist, rehearsal(start), ReportCompletion.of(withDecisions),
-        schedule(scenario, initiated, messages, steps, outcome), plan.time(), List.copyOf(notChecked), blueVersion);
+        schedule(scenario, initiated, messages, steps, outcome), plan.time(), List.copyOf(notChecked), blueVersion, greenServed);
   }
 
   /** The check that reads the release Blue serves (its health answer's version field): the report's current version. */

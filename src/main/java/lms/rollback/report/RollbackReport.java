@@ -44,7 +44,25 @@ public record RollbackReport(
     List<Scheduled> schedule,
     PlanTime time,
     List<String> notChecked,
-    String blueVersion) {
+    String blueVersion,
+    Served greenServed) {
+
+  /**
+   * §8.2 Impact as Prometheus counted it: the requests (and errors) Green served from its deployment to the switch, with
+   * the queries sent; or {@code notMeasured}, why not. Null when the run journaled no measurement.
+   */
+  public record Served(String service, Instant from, Instant to, Long requests, Long errors, String requestsQuery, String errorsQuery,
+      String notMeasured) {
+    static Served of(com.fasterxml.jackson.databind.JsonNode d) {
+      return new Served(d.path("service").asText(null), instant(d, "from"), instant(d, "to"), d.hasNonNull("requests") ? d.path("requests").asLong() : null,
+          d.hasNonNull("errors") ? d.path("errors").asLong() : null, d.path("requestsQuery").asText(null), d.path("errorsQuery").asText(null),
+          d.path("notMeasured").asText(null));
+    }
+
+    private static Instant instant(com.fasterxml.jackson.databind.JsonNode d, String field) {
+      return d.hasNonNull(field) ? Instant.parse(d.path(field).asText()) : null;
+    }
+  }
 
   /** One row of §6.1 for this run: when it was due (T+{@code at} after the decision) and when it went out, or why not. */
   public record Scheduled(String message, String channel, String owner, Duration at, Instant planned, Instant sent, String state) {

@@ -304,7 +304,34 @@ public final class RollbackRun {
       exit = ExitCode.NOT_AUTHORIZED;
     }
     boolean ended = result.status() != ScenarioRunner.Status.PAUSED && result.status() != ScenarioRunner.Status.AWAITING_DECISION;
+    if (ended) journalGreenServed(environment);
     return new Outcome(result, exit, ended ? report(r.rehearsal()) : List.of());
+  }
+
+  /**
+   * §8.2 Impact: once the run has switched, what Green served from its deployment (as the run's start recorded it, §1.2)
+   * to the switch, counted by Prometheus with the plan's queries — or why it was not — journaled once for the report.
+   * Read at the run's end, not at the switch: by then Prometheus has scraped past the switch.
+   */
+  private void journalGreenServed(Environment environment) {
+    Journal journal = cluster.journal();
+    Journal.Entry start = null;
+    java.time.Instant switched = null;
+    boolean measured = false;
+    for (Journal.Entry e : RunLog.read(journal).sinceLastStart()) {
+      if (e.is(Event.SCENARIO_START) && start == null) start = e;
+      if (e.is(Event.SWITCH_AFTER)) {
+        switched = e.ts();
+        measured = false;
+      }
+      if (e.is(Event.GREEN_SERVED)) measured = true;
+    }
+    if (start == null || switched == null || measured) return;
+    var age = start.data().path("capability").path("greenAgeSeconds");
+    java.time.Instant deployed = age.isNumber() ? start.ts().minusSeconds(age.asLong()) : null;
+    var served = lms.rollback.verify.ServedRequests.measure(plan.verification(), probes == null ? null : probes.prometheus(),
+        "this run has no Prometheus (--cluster-only)", environment.green().host(), deployed, switched);
+    journal.append(Event.GREEN_SERVED, served.asData());
   }
 
   private static RunLog.Start lastCompletedRun(Journal journal) {

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * The sandbox's Prometheus, measuring the way a real one does: each service's request counters
  * grow with the share of traffic the sandbox VirtualService sends it (as Istio pushes it, a moment
  * late), they are scraped every {@link #SCRAPE_INTERVAL}, and the plan's queries are answered
- * from those scrapes over their trailing windows — rate with Prometheus' extrapolation, fewer than
+ * from those scrapes over their trailing windows — rate and increase with Prometheus' extrapolation, fewer than
  * two scrapes in a window is no series, 0/0 is NaN, histogram_quantile by linear interpolation in
  * the buckets. Ten minutes of history at the seeded weights are there from the start: Green
  * served and erred before anyone switched. Only for the sandbox; the tests run a real Prometheus.
@@ -68,21 +68,21 @@ public final class MetricsStandIn implements AutoCloseable {
 
   /** The query names of the built-in plan whose series the stand-in keeps; a plan's query of another name is answered empty. */
   public static final List<String> SERIES = List.of("errorRatePercent", "successRatePercent", "p95Seconds", "requestRate", "dbFailurePercent",
-      "criticalSecurityAlerts");
+      "criticalSecurityAlerts", "requestsServed", "errorsServed");
   private static final Pattern CONSTANT = Pattern.compile("\\s*vector\\(\\s*([0-9.eE+-]+)\\s*\\)\\s*");
 
   /** One of the plan's queries, as the text it becomes: the groups "service" and "rate" where $service and $rate were. */
   private record PlanQuery(String name, Pattern text) {
     static PlanQuery of(String name, String template) {
       StringBuilder regex = new StringBuilder();
-      Matcher m = Pattern.compile("\\$(service|rate)").matcher(template);
+      Matcher m = Pattern.compile("\\$(service|rate|range)").matcher(template);
       java.util.Set<String> seen = new java.util.HashSet<>();
       int from = 0;
       while (m.find()) {
         regex.append(Pattern.quote(template.substring(from, m.start())));
         String group = m.group(1);
         // the same placeholder stands for the same text wherever it appears
-        regex.append(!seen.add(group) ? "\\k<" + group + ">" : group.equals("service") ? "(?<service>[^\"]*)" : "(?<rate>\\d+(?:ms|s|m|h))");
+        regex.append(!seen.add(group) ? "\\k<" + group + ">" : group.equals("service") ? "(?<service>[^\"]*)" : "(?<" + group + ">\\d+(?:ms|s|m|h))");
         from = m.end();
       }
       regex.append(Pattern.quote(template.substring(from)));
@@ -221,11 +221,13 @@ public final class MetricsStandIn implements AutoCloseable {
     if (!SERIES.contains(known.name())) return OptionalDouble.empty();
     String host = known.text().pattern().contains("(?<service>") ? m.group("service") : "";
     if (!scrapes.containsKey(host)) return OptionalDouble.empty();
-    Matcher r = RANGE.matcher(known.text().pattern().contains("(?<rate>") ? "[" + m.group("rate") + "]" : query);
+    String pattern = known.text().pattern();
+    Matcher r = RANGE.matcher(pattern.contains("(?<rate>") ? "[" + m.group("rate") + "]" : pattern.contains("(?<range>") ? "[" + m.group("range") + "]" : query);
     long window = r.find() ? millis(Long.parseLong(r.group(1)), r.group(2)) : 60_000;
     List<Scrape> in = new ArrayList<>();
     for (Scrape x : scrapes.get(host)) if (x.atMillis() > at - window && x.atMillis() <= at) in.add(x);
-    if (in.size() < 2) return OptionalDouble.empty();
+    boolean orZero = query.replace(" ", "").endsWith("orvector(0)");
+    if (in.size() < 2) return orZero ? OptionalDouble.of(0) : OptionalDouble.empty();
     return switch (known.name()) {
       case "errorRatePercent" -> ratio(in, at, window, ERRORS, ALL);
       case "successRatePercent" -> ratio(in, at, window, OK, ALL);
@@ -235,6 +237,9 @@ public final class MetricsStandIn implements AutoCloseable {
         yield quantile(q.find() ? Double.parseDouble(q.group(1)) : 0.95, in, at, window);
       }
       case "requestRate" -> OptionalDouble.of(rate(in, at, window, OK) + rate(in, at, window, ERRORS));
+      // the report's count of what a side served over [$range]: Prometheus' increase is its extrapolated rate times the range
+      case "requestsServed" -> OptionalDouble.of((rate(in, at, window, OK) + rate(in, at, window, ERRORS)) * window / 1000.0);
+      case "errorsServed" -> OptionalDouble.of(rate(in, at, window, ERRORS) * window / 1000.0);
       default -> OptionalDouble.empty();
     };
   }
