@@ -114,6 +114,73 @@ class GreenShutdownTest {
   }
 
   @Test
+  void refusesWhileATlsRouteStillSendsToGreen() {
+    // #38 item 4: http switched, the tls route left on Green: scaling Green down would cut off its clients
+    sandbox = Sandbox.start(out);
+    sandbox.replaceVirtualService("""
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: lms-vs, namespace: production}
+        spec:
+          http:
+          - route:
+            - destination: {host: lms-blue}
+          tls:
+          - match: [{port: 443, sniHosts: [lms.company.com]}]
+            route:
+            - destination: {host: lms-green}
+        """);
+
+    ClusterException e = assertThrows(ClusterException.class, () -> stopGreen(Duration.ofSeconds(10)));
+
+    assertTrue(e.getMessage().contains("still sends 100% of traffic to lms-green; Green was not touched"), e.getMessage());
+    assertTrue(e.getMessage().contains("lms-vs.tls[0] 100%"), e.getMessage());
+    assertEquals(3, sandbox.deployment("lms-green").getSpec().getReplicas());
+    assertTrue(sandbox.journalTypes().contains("stop-green.refused"));
+  }
+
+  @Test
+  void refusesWhileAVirtualServiceInAnotherListedNamespaceRoutesToGreensFqdn() {
+    // #38 item 14: a VirtualService in namespace reporting sends to Green by its FQDN; the plan lists that namespace
+    sandbox = Sandbox.start(out);
+    switchToBlue();
+    var istio = sandbox.cluster.store().adapt(io.fabric8.istio.client.IstioClient.class).v1().virtualServices();
+    istio.inNamespace("reporting").resource(io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: reports-to-lms, namespace: reporting}
+            spec:
+              hosts: [lms-api.reporting]
+              tcp:
+              - route:
+                - destination: {host: lms-green.production.svc.cluster.local}
+            """, io.fabric8.istio.api.networking.v1.VirtualService.class)).create();
+    // a short "lms-green" there is reporting's own service, not production's Green
+    istio.inNamespace("reporting").resource(io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: its-own-green, namespace: reporting}
+            spec:
+              http:
+              - route:
+                - destination: {host: lms-green}
+            """, io.fabric8.istio.api.networking.v1.VirtualService.class)).create();
+    var env = sandbox.env;
+    var listing = new lms.rollback.plan.Environment(env.namespace(), env.virtualService(), env.blue(), env.green(), env.rollbackWeights(),
+        env.baseUrl(), env.prometheusUrl(), env.database(), env.minBlueReadyReplicas(), env.maintenanceHost(), java.util.List.of("production", "reporting"));
+
+    // the plan's default (its own namespace only) does not look there; listing the namespace does
+    assertEquals(java.util.List.of("production"), env.routeNamespaces());
+    ClusterException e = assertThrows(ClusterException.class,
+        () -> new GreenShutdown(sandbox.engine()).execute(new GreenShutdown.Request(Sandbox.ENV, listing, out, Duration.ofSeconds(10))));
+
+    assertTrue(e.getMessage().contains("another VirtualService still routes to lms-green (reporting/reports-to-lms sends 100%)"), e.getMessage());
+    assertFalse(e.getMessage().contains("its-own-green"), e.getMessage());
+    assertEquals(3, sandbox.deployment("lms-green").getSpec().getReplicas());
+    assertFalse(Files.exists(out.resolve(GreenShutdown.LOG_DIRECTORY)));
+  }
+
+  @Test
   void refusesWhileBlueIsNotReadyForGreenMayBeAllThatServes() {
     // Given traffic forced onto a Blue with only 1 of its 3 replicas ready
     sandbox = Sandbox.start(out, Duration.ZERO, Map.of(lms.rollback.sandbox.StandInController.READY_LIMIT, "1"));
@@ -171,6 +238,28 @@ class GreenShutdownTest {
     assertTrue(e.getMessage().startsWith("3 Green pod(s) still present after 1s"), e.getMessage());
     assertTrue(e.getMessage().contains("Green is scaled to 0"), e.getMessage());
     assertTrue(sandbox.journalTypes().contains("stop-green.timeout"));
+  }
+
+  @Test
+  void greenScaledBackWhileItsPodsTerminateIsNamedAndNeverCalledScaledToZero() {
+    // #38 item 3: an HPA scales Green back up while its pods terminate (they take 2 s here)
+    sandbox = Sandbox.start(out, Duration.ofSeconds(2), Map.of());
+    switchToBlue();
+    java.util.concurrent.atomic.AtomicBoolean scaledBack = new java.util.concurrent.atomic.AtomicBoolean();
+    sandbox.cluster.server().before("GET", ".*/namespaces/production/pods", () -> {
+      if (sandbox.deployment("lms-green").getSpec().getReplicas() == 0 && scaledBack.compareAndSet(false, true)) {
+        sandbox.writeAs("horizontal-pod-autoscaler", "PUT", sandbox.greenScalePath(), "application/json", "{\"spec\":{\"replicas\":3}}");
+      }
+    });
+
+    ClusterException e = assertThrows(ClusterException.class, () -> stopGreen(Duration.ofSeconds(20)));
+
+    assertTrue(scaledBack.get());
+    assertTrue(e.getMessage().contains("Green was scaled back to 3 by another writer, horizontal-pod-autoscaler, at "), e.getMessage());
+    assertTrue(e.getMessage().contains("Green is NOT at 0"), e.getMessage());
+    assertFalse(e.getMessage().contains("Green is scaled to 0"), e.getMessage());
+    assertFalse(sandbox.journalTypes().contains("stop-green.done"));
+    assertEquals(3, sandbox.deployment("lms-green").getSpec().getReplicas());
   }
 
   @Test

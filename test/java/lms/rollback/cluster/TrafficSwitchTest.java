@@ -275,6 +275,77 @@ class TrafficSwitchTest {
   }
 
   @Test
+  void tlsAndTcpRoutesAreSwitchedWithTheHttpOnes() {
+    // #38 item 4: a VirtualService whose tls and tcp routes send 100 % to Green, beside its http route
+    sandbox = Sandbox.start(out);
+    sandbox.replaceVirtualService("""
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: lms-vs, namespace: production}
+        spec:
+          hosts: [lms.company.com]
+          http:
+          - route:
+            - destination: {host: lms-blue}
+              weight: 0
+            - destination: {host: lms-green}
+              weight: 100
+          tls:
+          - match: [{port: 443, sniHosts: [lms.company.com]}]
+            route:
+            - destination: {host: lms-green, port: {number: 443}}
+          tcp:
+          - match: [{port: 5432}]
+            route:
+            - destination: {host: lms-blue, port: {number: 5432}}
+              weight: 0
+            - destination: {host: lms-green, port: {number: 5432}}
+              weight: 100
+        """);
+
+    TrafficSwitch.Result r = switchToBlue();
+
+    // Then every kind of route reads back on Blue, each keeping its match and port
+    assertTrue(r.changed());
+    JsonNode spec = sandbox.virtualServiceJson().path("spec");
+    JsonNode tls = spec.path("tls").get(0);
+    assertEquals("lms-blue", tls.path("route").get(0).path("destination").path("host").asText(), tls.toString());
+    assertEquals(443, tls.path("route").get(0).path("destination").path("port").path("number").asInt());
+    assertEquals("lms.company.com", tls.path("match").get(0).path("sniHosts").get(0).asText());
+    JsonNode tcp = spec.path("tcp").get(0);
+    assertEquals(100, tcp.path("route").get(0).path("weight").asInt(), tcp.toString());
+    assertEquals(0, tcp.path("route").get(1).path("weight").asInt(), tcp.toString());
+    assertEquals(5432, tcp.path("match").get(0).path("port").asInt());
+    RouteTable table = RouteTable.of(sandbox.virtualService(), sandbox.env);
+    assertTrue(table.onBlue(sandbox.env), table.describe().toString());
+    assertEquals(0, table.maxGreenShare());
+    assertTrue(r.after().stream().anyMatch(l -> l.startsWith("tls[0]:")) && r.after().stream().anyMatch(l -> l.startsWith("tcp[0]:")), r.after().toString());
+  }
+
+  @Test
+  void aTcpRouteStillOnGreenIsNotOnBlue() {
+    // the one predicate: http on Blue is not enough while a tcp route still sends to Green
+    sandbox = Sandbox.start(out);
+    sandbox.replaceVirtualService("""
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: lms-vs, namespace: production}
+        spec:
+          http:
+          - route:
+            - destination: {host: lms-blue}
+          tcp:
+          - route:
+            - destination: {host: lms-green}
+        """);
+
+    RouteTable table = RouteTable.of(sandbox.virtualService(), sandbox.env);
+
+    assertFalse(table.onBlue(sandbox.env));
+    assertEquals(java.util.List.of("lms-vs.tcp[0] 100%"), table.toGreen());
+  }
+
+  @Test
   void virtualServiceWithoutLmsRoutesIsRefused() {
     sandbox = Sandbox.start(out);
     sandbox.replaceVirtualService("""
@@ -289,7 +360,7 @@ class TrafficSwitchTest {
 
     ClusterException e = assertThrows(ClusterException.class, this::switchToBlue);
 
-    assertTrue(e.getMessage().contains("has no HTTP route to lms-blue or lms-green"), e.getMessage());
+    assertTrue(e.getMessage().contains("has no http, tls or tcp route to lms-blue or lms-green"), e.getMessage());
   }
 
   @Test

@@ -93,7 +93,7 @@ class DecisionInboxTest {
           .toList();
       assertEquals(1, decision.size());
       assertEquals("rc.jones", decision.get(0).actor(), "journaled by the decider");
-      assertTrue(RouteTable.of(sandbox.virtualService(), sandbox.env).matches(sandbox.env.rollbackWeights()), "traffic on Blue");
+      assertTrue(RouteTable.of(sandbox.virtualService(), sandbox.env).onBlue(sandbox.env), "traffic on Blue");
       assertEquals(0, sandbox.deployment("lms-green").getSpec().getReplicas());
       assertEquals("approved", JSON.readTree(inbox.resolve(DecisionInbox.STATE_FILE).toFile()).path("status").asText());
     }

@@ -122,6 +122,18 @@ class PlanLoaderTest {
   }
 
   @Test
+  void routeNamespacesDefaultToTheEnvironmentsAndMustBeNamespaceNames() throws IOException {
+    assertEquals(java.util.List.of("production"), new PlanLoader().loadDefault().environment("production").routeNamespaces());
+    String at = "    routeNamespaces: [production]\n";
+    PlanException bad = refused(replaceOnce(defaultYaml(), at, "    routeNamespaces: [production, Reporting_NS]\n"));
+    assertTrue(bad.getMessage().contains("environments.production.routeNamespaces[1]: 'Reporting_NS' is not a namespace name; allowed: lower-case"),
+        bad.getMessage());
+    PlanException empty = refused(replaceOnce(defaultYaml(), at, "    routeNamespaces: []\n"));
+    assertTrue(empty.getMessage().contains("environments.production.routeNamespaces: is empty; allowed: a list of one or more namespace names"),
+        empty.getMessage());
+  }
+
+  @Test
   void aMessagesRecipientIsARoleOrPagedForTheTrigger() throws IOException {
     Plan plan = new PlanLoader().loadDefault();
     assertEquals("paged", plan.communications().stream().filter(c -> c.message().equals("on-call-alert")).findFirst().orElseThrow().to());

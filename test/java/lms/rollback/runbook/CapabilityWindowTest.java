@@ -41,7 +41,7 @@ class CapabilityWindowTest {
   }
 
   private static boolean onBlue(Sandbox sandbox) {
-    return RouteTable.of(sandbox.virtualService(), sandbox.env).matches(sandbox.env.rollbackWeights());
+    return RouteTable.of(sandbox.virtualService(), sandbox.env).onBlue(sandbox.env);
   }
 
   @Test

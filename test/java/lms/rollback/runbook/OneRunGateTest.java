@@ -40,7 +40,7 @@ class OneRunGateTest {
   }
 
   private static boolean onGreen(Sandbox sandbox) {
-    return !RouteTable.of(sandbox.virtualService(), sandbox.env).matches(sandbox.env.rollbackWeights());
+    return !RouteTable.of(sandbox.virtualService(), sandbox.env).onBlue(sandbox.env);
   }
 
   @Test

@@ -85,6 +85,29 @@ public final class Sandbox implements AutoCloseable {
     return store().pods().inNamespace(env.namespace()).withLabels(labels).list().getItems().size();
   }
 
+  /** Green's scale subresource, as an HPA or a controller writes it. */
+  public String greenScalePath() {
+    return "/apis/apps/v1/namespaces/" + env.namespace() + "/deployments/" + env.green().deployment() + "/scale";
+  }
+
+  /**
+   * A second writer's request through the API server's front (not the store), so that the server records it as it
+   * records any write: under {@code manager} (a controller's field manager), at the time it was made.
+   */
+  public void writeAs(String manager, String method, String path, String contentType, String body) {
+    try {
+      var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(cluster.server().url() + path
+          + "?fieldManager=" + manager)).header("Content-Type", contentType).method(method, java.net.http.HttpRequest.BodyPublishers.ofString(body))
+          .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() / 100 != 2) throw new AssertionError(method + " " + path + ": " + r.statusCode() + " " + r.body());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public List<String> journalTypes() {
     return journal.read().stream().map(Journal.Entry::type).toList();
   }

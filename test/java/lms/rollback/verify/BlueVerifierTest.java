@@ -150,7 +150,7 @@ class BlueVerifierTest {
   void emptyVectorIsInconclusiveNotAPass() {
     // a Blue host nobody exports metrics for
     Environment ghost = new Environment(ENV.namespace(), ENV.virtualService(), new Environment.Side("lms-ghost", "lms-ghost", Map.of("app", "g")),
-        ENV.green(), ENV.rollbackWeights(), ENV.baseUrl(), ENV.prometheusUrl(), ENV.database(), null, null);
+        ENV.green(), ENV.rollbackWeights(), ENV.baseUrl(), ENV.prometheusUrl(), ENV.database(), null, null, null);
 
     CheckResult errors = named(verify(prometheus.url(), "2.4.1", ghost), "Blue error rate");
 
@@ -161,7 +161,7 @@ class BlueVerifierTest {
   void aGreenWithoutSeriesIsNoEvidenceUnlessItHasNoPodLeft() {
     // a Green host nobody exports metrics for: its pods gone (a re-run after the scale-down), or not scraped
     Environment ghostGreen = new Environment(ENV.namespace(), ENV.virtualService(), ENV.blue(), new Environment.Side("lms-gone", "lms-gone",
-        Map.of("app", "gone")), ENV.rollbackWeights(), ENV.baseUrl(), ENV.prometheusUrl(), ENV.database(), null, null);
+        Map.of("app", "gone")), ENV.rollbackWeights(), ENV.baseUrl(), ENV.prometheusUrl(), ENV.database(), null, null, null);
     PrometheusClient client = new PrometheusClient(prometheus.url(), Duration.ofSeconds(2));
 
     List<CheckResult> running = new BlueVerifier(PLAN.verification(), PLAN.time(), journal, line -> { })

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
     description = {
         "Scale Green down after the switch (runbook §4.2 step 3, §7.1 #3).",
         "",
-        "Refuses while the VirtualService still sends Green any traffic. Preserves the log of every container of every Green pod under --out-dir/green-logs first, then scales Green's Deployment to 0 and watches until no Green pod is left, printing progress, within the step's budget. Already at 0 with no pods: a recorded no-op."},
+        "Refuses while any http, tls or tcp route of the VirtualService, or of any VirtualService in the environment's routeNamespaces, still sends Green any traffic; Green scaled back up while its pods terminate stops it, naming the writer. Preserves the log of every container of every Green pod under --out-dir/green-logs first, then scales Green's Deployment to 0 and watches until no Green pod is left, printing progress, within the step's budget. Already at 0 with no pods: a recorded no-op."},
     footerHeading = "%nExit codes:%n",
     footer = {
         "  0  Green is down (or already was)",

@@ -50,9 +50,14 @@ public record ClusterConnection(Path kubeconfig, String context) {
     return client(config);
   }
 
+  /** What lmsctl's requests say they are; up to its '/', the field manager an API server records for lmsctl's writes. */
+  public static final String USER_AGENT = "lmsctl/1";
+
   /** A client that talks to the API server of {@code config} as lmsctl's do (the sandbox's own client too). */
   public static KubernetesClient client(Config config) {
     config.setRequestRetryBackoffLimit(0);
+    // the API server records a write's field manager from it: lmsctl's own writes are told from anyone else's (OtherWriter)
+    config.setUserAgent(USER_AGENT);
     // watches stream over HTTP, as kubectl's do: every API server serves them, and no websocket is tried first
     config.setOnlyHttpWatches(true);
     return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(httpClients()).build();

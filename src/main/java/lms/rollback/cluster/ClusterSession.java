@@ -65,15 +65,20 @@ public final class ClusterSession {
   }
 
   /**
-   * The namespace's other VirtualServices (not the plan's) that still send Green a share, as "ns/name sends N%":
-   * a route the switch does not move, whose callers a scale-down would cut off.
+   * The other VirtualServices (not the plan's), in every namespace the environment lists ({@code routeNamespaces}), that
+   * still send Green a share, as "ns/name sends N%": routes the switch does not move, whose callers a scale-down
+   * would cut off. In another namespace only Green's qualified name reaches Green ({@link RouteTable}).
    */
   public List<String> otherRoutesToGreen(Environment env) {
-    List<VirtualService> all = retry.call("list VirtualServices in " + env.namespace(),
-        () -> client.adapt(IstioClient.class).v1().virtualServices().inNamespace(env.namespace()).list().getItems());
-    return all.stream().filter(vs -> !env.virtualService().equals(vs.getMetadata().getName()))
-        .map(vs -> RouteTable.of(vs, env)).filter(t -> t.maxGreenShare() > 0)
-        .map(t -> env.namespace() + "/" + t.name() + " sends " + t.maxGreenShare() + "%").toList();
+    List<String> found = new java.util.ArrayList<>();
+    for (String namespace : env.routeNamespaces()) {
+      List<VirtualService> all = retry.call("list VirtualServices in " + namespace,
+          () -> client.adapt(IstioClient.class).v1().virtualServices().inNamespace(namespace).list().getItems());
+      all.stream().filter(vs -> !(namespace.equals(env.namespace()) && env.virtualService().equals(vs.getMetadata().getName())))
+          .map(vs -> RouteTable.of(vs, env)).filter(t -> t.maxGreenShare() > 0)
+          .forEach(t -> found.add(namespace + "/" + t.name() + " sends " + t.maxGreenShare() + "%"));
+    }
+    return found;
   }
 
   public Deployment deployment(String namespace, String name) {

@@ -21,7 +21,8 @@ import lms.rollback.plan.Environment;
 
 /**
  * §4.2 step 3 with §7.1 #3: preserve Green's pod logs, scale Green to zero, then watch until no
- * Green pod is left. Refuses while the VirtualService still sends Green any traffic.
+ * Green pod is left. Refuses while any route (http, tls or tcp) of the plan's VirtualService, or of any VirtualService in
+ * the environment's {@code routeNamespaces}, still sends Green a share.
  */
 public final class GreenShutdown {
 
@@ -64,13 +65,15 @@ public final class GreenShutdown {
     if (routes.maxGreenShare() > 0) {
       cluster.journal().append(Event.STOP_GREEN_REFUSED, Map.of("deployment", name, "routes", routes.asData()));
       throw new ClusterException("VirtualService " + ns + "/" + env.virtualService() + " still sends " + routes.maxGreenShare()
-          + "% of traffic to " + env.green().host() + "; Green was not touched. Run 'lmsctl switch' first");
+          + "% of traffic to " + env.green().host() + "; Green was not touched. Run 'lmsctl switch' first (routes to Green: "
+          + String.join(", ", routes.toGreen()) + ")");
     }
     List<String> others = cluster.otherRoutesToGreen(env);
     if (!others.isEmpty()) {
       cluster.journal().append(Event.STOP_GREEN_REFUSED, Map.of("deployment", name, "otherRoutes", others));
       throw new ClusterException("another VirtualService still routes to " + env.green().host() + " (" + String.join("; ", others)
-          + "); the plan switches only " + ns + "/" + env.virtualService() + ". Green was not touched: move that route to Blue, then run this again");
+          + "); the plan switches only " + ns + "/" + env.virtualService() + " and looks in namespaces " + String.join(", ", env.routeNamespaces())
+          + ". Green was not touched: move that route to Blue, then run this again");
     }
     // Green is the only thing serving if Blue is down: never scale it down then, whoever asks
     BlueCapacity blue = BlueCapacity.of(cluster, env);
@@ -96,12 +99,13 @@ public final class GreenShutdown {
     cluster.retry().run("scale Deployment " + name + " to 0",
         () -> cluster.client().apps().deployments().inNamespace(ns).withName(env.green().deployment()).scale(0));
     cluster.journalCommand("scale deployment", args, "ok");
+    java.time.Instant scaledAt = java.time.Instant.now();
 
     // hashed while Green terminates: off the step's critical path
     var digests = GreenLogArchive.digest(saved);
     Duration waited;
     try {
-      waited = awaitNoPods(env, request.budget());
+      waited = awaitNoPods(env, request.budget(), scaledAt);
     } finally {
       new GreenLogArchive(cluster).journalDigests(digests.join());
     }
@@ -114,7 +118,7 @@ public final class GreenShutdown {
    * existing pod as ADDED, then each change — so no deletion can fall between a list and a watch;
    * the list is still consulted every second in case the watch itself drops.
    */
-  private Duration awaitNoPods(Environment env, Duration budget) {
+  private Duration awaitNoPods(Environment env, Duration budget, java.time.Instant scaledAt) {
     long start = System.nanoTime();
     long nextProgress = start + PROGRESS_EVERY.toNanos();
     Set<String> present = ConcurrentHashMap.newKeySet();
@@ -137,6 +141,13 @@ public final class GreenShutdown {
     });
     try {
       while (true) {
+        // scaled back up meanwhile (Argo CD's self-heal, an HPA): waiting on is pointless, and "scaled to 0" would be untrue
+        Deployment green = cluster.deployment(env.namespace(), env.green().deployment());
+        if (ClusterSession.replicas(green) != 0) {
+          throw new ClusterException("Green was scaled back to " + ClusterSession.replicas(green) + " " + OtherWriter.of(green, scaledAt)
+              + " while its pods terminated; Green is NOT at 0 and serves the bad release again. Stop whatever scales it (Argo CD self-heal,"
+              + " an HPA), then run this again");
+        }
         int remaining = cluster.pods(env.namespace(), env.green().podLabels()).size();
         if (remaining == 0 || gone.isDone()) return Duration.ofNanos(System.nanoTime() - start);
         Duration left = budget.minus(Duration.ofNanos(System.nanoTime() - start));

@@ -48,9 +48,11 @@ public final class MaintenanceMode {
     ArrayNode http = (ArrayNode) json.path("spec").path("http");
     String saved = http.toString();
     for (var share : table.shares()) {
+      // the maintenance page is served over HTTP: tls and tcp routes stay where the rollback put them
+      if (!share.kind().equals("http")) continue;
       ArrayNode route = JSON.createArrayNode();
       route.addObject().put("weight", 100).putObject("destination").put("host", host);
-      ((ObjectNode) http.get(share.http())).set("route", route);
+      ((ObjectNode) http.get(share.index())).set("route", route);
     }
     ((ObjectNode) json.with("metadata").with("annotations")).put(SAVED_ROUTES, saved);
     VirtualService updated = write(env, json, "enter maintenance");
@@ -79,7 +81,7 @@ public final class MaintenanceMode {
     JsonNode patch = RouteTable.of(restored, env).patchTo(env, env.rollbackWeights());
     JsonNode atBlue = io.fabric8.zjsonpatch.JsonPatch.apply(patch, json);
     VirtualService updated = write(env, (ObjectNode) atBlue, "leave maintenance");
-    if (!RouteTable.of(updated, env).matches(env.rollbackWeights())) {
+    if (!RouteTable.of(updated, env).onBlue(env)) {
       throw new lms.rollback.core.VerificationException("VirtualService " + name + " reads back as " + String.join("; ", RouteTable.of(updated, env).describe())
           + " after leaving maintenance, not at the rollback weights");
     }

@@ -3,8 +3,6 @@ package lms.rollback.cluster;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRoute;
-import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRouteDestination;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,19 +11,22 @@ import java.util.Map;
 import lms.rollback.plan.Environment;
 
 /**
- * The HTTP routes of a VirtualService as seen from Blue and Green: for each route, the share of
- * traffic each side gets. Knows how to move a VirtualService to the rollback weights by changing
- * only weights (and, for a route that sends to Green alone, the destination host): every other
- * field of every route is left as it is, which a merge patch of {@code http} would not do.
+ * Every route of a VirtualService — {@code http}, {@code tls} and {@code tcp} alike, since a client of any of them is cut
+ * off when Green stops — as seen from Blue and Green: for each route, the share of traffic each side gets. Knows how to
+ * move a VirtualService to the rollback weights by changing only weights (and, for a route that sends to Green alone,
+ * the destination host): every other field of every route is left as it is, which a merge patch would not do.
+ * {@link #onBlue} is the one test of "traffic is where the rollback put it" for every caller.
  */
 public final class RouteTable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Istio's implied weight of a lone destination without one. */
   private static final int FULL = 100;
+  /** The route lists of a VirtualService's spec, in the order Istio documents them. */
+  public static final List<String> KINDS = List.of("http", "tls", "tcp");
 
-  /** One destination of one HTTP route. */
-  public record Destination(int http, int route, String host, String subset, Integer weight, Side side) {
+  /** One destination of one route: {@code kind} is http, tls or tcp, {@code index} the route's place in that list. */
+  public record Destination(String kind, int index, int route, String host, String subset, Integer weight, Side side) {
     int effectiveWeight(int destinationsInRoute) {
       return weight != null ? weight : destinationsInRoute == 1 ? FULL : 0;
     }
@@ -33,34 +34,63 @@ public final class RouteTable {
 
   public enum Side { BLUE, GREEN, OTHER }
 
-  /** Blue's and Green's share of one HTTP route, in percent. */
-  /** An LMS route's weights; {@code other}: what it sends to destinations that are neither Blue nor Green. */
-  public record Share(int http, String name, int blue, int green, int other) {}
+  /** An LMS route's weights in percent; {@code other}: what it sends to destinations that are neither Blue nor Green. */
+  public record Share(String kind, int index, String name, int blue, int green, int other) {}
 
   private final String name;
+  private final String namespace;
   private final List<List<Destination>> routes;
 
-  private RouteTable(String name, List<List<Destination>> routes) {
+  private RouteTable(String name, String namespace, List<List<Destination>> routes) {
     this.name = name;
+    this.namespace = namespace;
     this.routes = routes;
   }
 
+  /** A plain destination: the shape http, tls and tcp routes share. */
+  private record Target(String host, String subset, Integer weight) {}
+
   public static RouteTable of(VirtualService vs, Environment env) {
+    var spec = vs.getSpec();
+    Map<String, List<List<Target>>> byKind = new LinkedHashMap<>();
+    byKind.put("http", spec == null || spec.getHttp() == null ? List.of() : spec.getHttp().stream()
+        .map(r -> r.getRoute() == null ? List.<Target>of() : r.getRoute().stream().map(d -> target(d.getDestination(), d.getWeight())).toList()).toList());
+    byKind.put("tls", spec == null || spec.getTls() == null ? List.of() : spec.getTls().stream()
+        .map(r -> r.getRoute() == null ? List.<Target>of() : r.getRoute().stream().map(d -> target(d.getDestination(), d.getWeight())).toList()).toList());
+    byKind.put("tcp", spec == null || spec.getTcp() == null ? List.of() : spec.getTcp().stream()
+        .map(r -> r.getRoute() == null ? List.<Target>of() : r.getRoute().stream().map(d -> target(d.getDestination(), d.getWeight())).toList()).toList());
+    String namespace = vs.getMetadata().getNamespace();
     List<List<Destination>> routes = new ArrayList<>();
-    List<HTTPRoute> http = vs.getSpec() == null || vs.getSpec().getHttp() == null ? List.of() : vs.getSpec().getHttp();
-    for (int i = 0; i < http.size(); i++) {
-      List<Destination> dests = new ArrayList<>();
-      List<HTTPRouteDestination> route = http.get(i).getRoute() == null ? List.of() : http.get(i).getRoute();
-      for (int j = 0; j < route.size(); j++) {
-        var destination = route.get(j).getDestination();
-        String host = destination == null ? null : destination.getHost();
-        String subset = destination == null ? null : destination.getSubset();
-        Side side = env.blue().isHost(host) ? Side.BLUE : env.green().isHost(host) ? Side.GREEN : Side.OTHER;
-        dests.add(new Destination(i, j, host, subset, route.get(j).getWeight(), side));
+    byKind.forEach((kind, list) -> {
+      for (int i = 0; i < list.size(); i++) {
+        List<Destination> dests = new ArrayList<>();
+        for (int j = 0; j < list.get(i).size(); j++) {
+          Target t = list.get(i).get(j);
+          dests.add(new Destination(kind, i, j, t.host(), t.subset(), t.weight(), side(t.host(), namespace, env)));
+        }
+        routes.add(dests);
       }
-      routes.add(dests);
-    }
-    return new RouteTable(vs.getMetadata().getName(), routes);
+    });
+    return new RouteTable(vs.getMetadata().getName(), namespace, routes);
+  }
+
+  private static Target target(io.fabric8.istio.api.api.networking.v1alpha3.Destination d, Integer weight) {
+    return new Target(d == null ? null : d.getHost(), d == null ? null : d.getSubset(), weight);
+  }
+
+  /**
+   * Which side a host names. Istio resolves a short host in the VirtualService's own namespace: in another namespace
+   * only a name qualified with the environment's namespace ("lms-green.production...") reaches the environment's Green.
+   */
+  private static Side side(String host, String vsNamespace, Environment env) {
+    boolean home = vsNamespace == null || vsNamespace.equals(env.namespace());
+    if (reaches(env.blue(), host, home, env.namespace())) return Side.BLUE;
+    if (reaches(env.green(), host, home, env.namespace())) return Side.GREEN;
+    return Side.OTHER;
+  }
+
+  private static boolean reaches(Environment.Side side, String host, boolean home, String namespace) {
+    return home ? side.isHost(host) : host != null && (host.equals(side.host() + "." + namespace) || host.startsWith(side.host() + "." + namespace + "."));
   }
 
   /** The VirtualService's name. */
@@ -68,11 +98,16 @@ public final class RouteTable {
     return name;
   }
 
+  /** "namespace/name", as a person looks it up. */
+  public String qualifiedName() {
+    return namespace == null ? name : namespace + "/" + name;
+  }
+
   /** Routes that send to Blue or Green; routes for other services are none of our business. */
   public List<Share> shares() {
     List<Share> shares = new ArrayList<>();
-    for (int i = 0; i < routes.size(); i++) {
-      List<Destination> dests = routes.get(i);
+    for (List<Destination> dests : routes) {
+      if (dests.stream().allMatch(d -> d.side() == Side.OTHER)) continue;
       int blue = 0;
       int green = 0;
       int other = 0;
@@ -81,7 +116,8 @@ public final class RouteTable {
         else if (d.side() == Side.GREEN) green += d.effectiveWeight(dests.size());
         else other += d.effectiveWeight(dests.size());
       }
-      if (dests.stream().anyMatch(d -> d.side() != Side.OTHER)) shares.add(new Share(i, name + ".http[" + i + "]", blue, green, other));
+      Destination first = dests.get(0);
+      shares.add(new Share(first.kind(), first.index(), name + "." + first.kind() + "[" + first.index() + "]", blue, green, other));
     }
     return shares;
   }
@@ -90,13 +126,24 @@ public final class RouteTable {
     return !shares().isEmpty();
   }
 
-  /** True when every LMS route already has exactly the target weights. */
-  public boolean matches(Environment.Weights target) {
+  /**
+   * Traffic is where the rollback puts it: the VirtualService has LMS routes and every one of them — http, tls and
+   * tcp — sends exactly the environment's rollback weights to Blue and Green and nothing elsewhere. The one predicate
+   * the switch, its checks, stop-green's premise, confirm and the run's last look all use.
+   */
+  public boolean onBlue(Environment env) {
+    Environment.Weights target = env.rollbackWeights();
     return hasLmsRoutes() && shares().stream().allMatch(s -> s.blue() == target.blue() && s.green() == target.green() && s.other() == 0);
   }
 
+  /** The largest share any route of any kind sends to Green. */
   public int maxGreenShare() {
     return shares().stream().mapToInt(Share::green).max().orElse(0);
+  }
+
+  /** The routes that still send Green a share, as "lms-vs.tls[0] 100%". */
+  public List<String> toGreen() {
+    return shares().stream().filter(s -> s.green() > 0).map(s -> s.name() + " " + s.green() + "%").toList();
   }
 
   /**
@@ -111,7 +158,7 @@ public final class RouteTable {
       boolean blueGiven = false;
       boolean lms = dests.stream().anyMatch(d -> d.side() != Side.OTHER);
       for (Destination d : dests) {
-        String at = "/spec/http/" + d.http() + "/route/" + d.route();
+        String at = "/spec/" + d.kind() + "/" + d.index() + "/route/" + d.route();
         if (d.side() == Side.OTHER) {
           // an LMS route's whole weight goes to Blue and Green: a third destination left at 20 would make it 120 %
           if (lms && d.effectiveWeight(dests.size()) != 0) {
@@ -167,12 +214,12 @@ public final class RouteTable {
     return out;
   }
 
-  /** "http[0]: lms-blue 0%, lms-green 100%" for each LMS route, as a person reads it. */
+  /** "http[0]: lms-blue 0%, lms-green 100%" (or tls[0], tcp[0]) for each LMS route, as a person reads it. */
   public List<String> describe() {
     List<String> lines = new ArrayList<>();
     for (List<Destination> dests : routes) {
       if (dests.stream().allMatch(d -> d.side() == Side.OTHER)) continue;
-      StringBuilder sb = new StringBuilder("http[" + dests.get(0).http() + "]:");
+      StringBuilder sb = new StringBuilder(dests.get(0).kind() + "[" + dests.get(0).index() + "]:");
       for (Destination d : dests) sb.append(' ').append(d.host()).append(' ').append(d.effectiveWeight(dests.size())).append('%').append(',');
       sb.setLength(sb.length() - 1);
       lines.add(sb.toString());
@@ -187,7 +234,8 @@ public final class RouteTable {
       for (Destination d : dests) {
         if (d.side() == Side.OTHER) continue;
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("http", d.http());
+        m.put("kind", d.kind());
+        m.put(d.kind(), d.index());
         m.put("route", d.route());
         m.put("host", d.host());
         m.put("weight", d.effectiveWeight(dests.size()));

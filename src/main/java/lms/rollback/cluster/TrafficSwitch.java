@@ -12,8 +12,8 @@ import lms.rollback.core.VerificationException;
 import lms.rollback.plan.Environment;
 
 /**
- * §4.2 step 1: route all traffic to Blue. Checks Blue can take it, patches only the weights of the
- * VirtualService (RFC 6902, so match, timeout, retries and every other field stay), reads it back
+ * §4.2 step 1: route all traffic to Blue. Checks Blue can take it, patches only the weights of every http, tls and tcp
+ * route of the VirtualService (RFC 6902, so match, timeout, retries and every other field stay), reads it back
  * and verifies. Already switched is a recorded no-op; Green's Deployment is never touched.
  */
 public final class TrafficSwitch {
@@ -56,12 +56,12 @@ public final class TrafficSwitch {
     VirtualService vs = cluster.virtualService(env);
     RouteTable before = RouteTable.of(vs, env);
     if (!before.hasLmsRoutes()) {
-      throw new ClusterException("VirtualService " + vsName + " has no HTTP route to " + env.blue().host() + " or "
+      throw new ClusterException("VirtualService " + vsName + " has no http, tls or tcp route to " + env.blue().host() + " or "
           + env.green().host() + "; nothing was changed. Check the plan's blue.host and green.host");
     }
     cluster.journal().append(Event.SWITCH_BEFORE, Map.of("virtualService", vsName, "routes", before.asData()));
 
-    if (before.matches(env.rollbackWeights())) {
+    if (before.onBlue(env)) {
       cluster.journal().append(Event.SWITCH_NOOP, Map.of("virtualService", vsName, "reason", "already at the rollback weights"));
       return new Result(request.environment(), vsName, false, before.describe(), before.describe(), null, false);
     }
@@ -85,7 +85,7 @@ public final class TrafficSwitch {
       known[0] = null;
       if (current == null) throw new ClusterException("VirtualService " + vsName + " disappeared while switching");
       RouteTable table = RouteTable.of(current, env);
-      if (table.matches(env.rollbackWeights())) return;
+      if (table.onBlue(env)) return;
       ArrayNode ops = table.patchTo(env, env.rollbackWeights());
       Map<String, Object> args = Map.of("virtualService", vsName, "type", "json", "patch", ops);
       cluster.journal().append(Event.CLUSTER_COMMAND_START, Map.of("command", "patch virtualservice", "arguments", args));
@@ -100,7 +100,7 @@ public final class TrafficSwitch {
 
     RouteTable after = RouteTable.of(cluster.virtualService(env), env);
     cluster.journal().append(Event.SWITCH_AFTER, Map.of("virtualService", vsName, "routes", after.asData()));
-    if (!after.matches(env.rollbackWeights())) {
+    if (!after.onBlue(env)) {
       throw new VerificationException("VirtualService " + vsName + " reads back as " + String.join("; ", after.describe())
           + " instead of " + env.blue().host() + " " + env.rollbackWeights().blue() + "% / " + env.green().host() + " "
           + env.rollbackWeights().green() + "%; something else is changing it");

@@ -19,7 +19,17 @@ public record Environment(
      */
     Integer minBlueReadyReplicas,
     /** Where the VirtualService sends LMS traffic during maintenance (§5.4); absent: scenario D cannot run here. */
-    String maintenanceHost) {
+    String maintenanceHost,
+    /**
+     * The namespaces whose VirtualServices may route to Green by its qualified name (lms-green.production.svc...): stop-green
+     * refuses while a VirtualService in any of them still sends Green a share. Absent: the environment's own namespace.
+     */
+    java.util.List<String> routeNamespaces) {
+
+  public Environment {
+    routeNamespaces = routeNamespaces == null ? (namespace == null ? java.util.List.of() : java.util.List.of(namespace))
+        : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(routeNamespaces)); // a null entry is the validator's to name
+  }
 
   /** Blue or Green: the Istio destination host, its Deployment, and the labels of its pods. */
   public record Side(

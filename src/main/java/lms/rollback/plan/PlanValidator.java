@@ -225,6 +225,14 @@ final class PlanValidator {
       fail(at + ".minBlueReadyReplicas", env.minBlueReadyReplicas() + " is too small; allowed: a whole number of 1 or more (omit it to need only as many as"
           + " Green serves with)");
     }
+    if (env.routeNamespaces().isEmpty()) fail(at + ".routeNamespaces", "is empty; allowed: a list of one or more namespace names (omit it for [" + env.namespace() + "])");
+    for (int i = 0; i < env.routeNamespaces().size(); i++) {
+      String ns = env.routeNamespaces().get(i);
+      // a Kubernetes namespace name (RFC 1123 label): anything else names no namespace a VirtualService could be in
+      if (ns == null || !ns.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+        fail(at + ".routeNamespaces[" + i + "]", "'" + ns + "' is not a namespace name; allowed: lower-case letters, digits and '-', at most 63, starting and ending with a letter or digit");
+      }
+    }
   }
 
   /** With a ranking of authority in the plan, every gate escalates upwards: a decision never passes to someone below. */

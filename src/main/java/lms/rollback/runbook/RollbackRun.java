@@ -351,7 +351,7 @@ public final class RollbackRun {
     if (!switches) return null;
     try {
       var routes = lms.rollback.cluster.RouteTable.of(cluster.virtualService(environment), environment);
-      if (!routes.matches(environment.rollbackWeights())) return null;
+      if (!routes.onBlue(environment)) return null;
       String seen = "traffic is on Blue (" + String.join("; ", routes.describe()) + ")";
       if (stopsGreen) {
         Deployment green = cluster.deployment(environment.namespace(), environment.green().deployment());

@@ -90,13 +90,50 @@ public final class RollbackSteps {
         .stillDone(StepAction.STOP_GREEN, this::greenStillDown)
         .stillDone(StepAction.MAINTENANCE_ON, this::stillInMaintenance)
         .undoneOnPurpose(StepAction.MAINTENANCE_ON, StepAction.VERIFY_RESTORE, "§5.4 step 5 takes LMS out of maintenance onto the restored Blue")
-        .stillDone(StepAction.VERIFY_RESTORE, this::restoredBlueServing);
+        .stillDone(StepAction.VERIFY_RESTORE, this::restoredBlueServing)
+        .beforeCompleting(this::asThisRunLeftIt);
     return database == null ? runner : database.register(runner);
+  }
+
+  /**
+   * The run watches what it changed (#38 item 3): before "Confirm success" and before the run is called complete, the
+   * routes are still on Blue if this run put them there, and Green is still at 0 replicas with no pod if this run scaled
+   * it down. A change by anyone else — Argo CD's self-heal, an HPA, a person — stops the run and is named as that, with
+   * the writer and time the API server recorded (never as Blue's health).
+   */
+  String asThisRunLeftIt() {
+    Instant routed = null;
+    Instant stopped = null;
+    for (var e : lms.rollback.audit.RunLog.read(cluster.journal()).sinceLastStart()) {
+      if (e.is(Event.SWITCH_AFTER) || e.is(Event.SWITCH_NOOP) || e.is(Event.MAINTENANCE_OFF)) routed = e.ts();
+      if (e.is(Event.MAINTENANCE_ON)) routed = null;
+      if (e.is(Event.STOP_GREEN_DONE) || e.is(Event.STOP_GREEN_NOOP)) stopped = e.ts();
+    }
+    List<String> seen = new java.util.ArrayList<>();
+    if (routed != null) {
+      var vs = cluster.virtualService(environment);
+      RouteTable routes = RouteTable.of(vs, environment);
+      if (!routes.onBlue(environment)) throw new VerificationException(BlueChecks.changedAfterTheSwitch(vs, routes, environment, routed));
+      seen.add("traffic still on Blue");
+    }
+    if (stopped != null) {
+      var green = cluster.deployment(environment.namespace(), environment.green().deployment());
+      int replicas = ClusterSession.replicas(green);
+      int pods = cluster.pods(environment.namespace(), environment.green().podLabels()).size();
+      if (replicas != 0) {
+        throw new VerificationException("Green was scaled back to " + replicas + " " + lms.rollback.cluster.OtherWriter.of(green, stopped)
+            + " after this run scaled it to 0" + (pods == 0 ? "" : " (" + pods + " Green pod(s) present)")
+            + "; Green serves the bad release again: scale it to 0 and stop whatever scales it (Argo CD self-heal, an HPA)");
+      }
+      if (pods != 0) throw new VerificationException(pods + " Green pod(s) present although Green is at 0 replicas and this run saw its last pod go");
+      seen.add("Green still at 0 replicas, no pod");
+    }
+    return seen.isEmpty() ? "nothing this run changed to watch" : String.join(", ", seen);
   }
 
   private String stillOnBlue() {
     RouteTable routes = RouteTable.of(cluster.virtualService(environment), environment);
-    if (!routes.matches(environment.rollbackWeights())) throw new VerificationException("traffic is not on Blue: " + String.join("; ", routes.describe()));
+    if (!routes.onBlue(environment)) throw new VerificationException("traffic is not on Blue: " + String.join("; ", routes.describe()));
     return String.join("; ", routes.describe());
   }
 
@@ -236,9 +273,10 @@ public final class RollbackSteps {
   }
 
   private String confirm() {
+    asThisRunLeftIt();
     int greenPods = cluster.pods(environment.namespace(), environment.green().podLabels()).size();
     RouteTable routes = RouteTable.of(cluster.virtualService(environment), environment);
-    if (!routes.matches(environment.rollbackWeights())) {
+    if (!routes.onBlue(environment)) {
       throw new VerificationException("traffic moved away from Blue again: " + String.join("; ", routes.describe()));
     }
     var blue = cluster.deployment(environment.namespace(), environment.blue().deployment());

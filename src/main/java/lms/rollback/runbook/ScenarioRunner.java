@@ -47,6 +47,7 @@ public final class ScenarioRunner {
 
   private final Map<StepAction, Function<Scenario.Step, String>> executors = new EnumMap<>(StepAction.class);
   private final Map<StepAction, Supplier<String>> stillDone = new EnumMap<>(StepAction.class);
+  private Supplier<String> beforeCompleting = () -> "";
   private final java.util.Set<StepAction> checkedAgainAfterACrash = java.util.EnumSet.noneOf(StepAction.class);
   private final Map<StepAction, Map<StepAction, String>> undoneOnPurpose = new EnumMap<>(StepAction.class);
   private final Map<StepAction, Supplier<PersonNeeded>> waitsFor = new EnumMap<>(StepAction.class);
@@ -135,6 +136,15 @@ public final class ScenarioRunner {
    */
   public ScenarioRunner undoneOnPurpose(StepAction earlier, StepAction later, String why) {
     undoneOnPurpose.computeIfAbsent(earlier, k -> new EnumMap<>(StepAction.class)).put(later, why);
+    return this;
+  }
+
+  /**
+   * What must still hold when the last step has run, before the run is called complete (the routes and Green as the run
+   * left them): a check that throws stops the run at its last step, through the one stop path.
+   */
+  public ScenarioRunner beforeCompleting(Supplier<String> check) {
+    this.beforeCompleting = check;
     return this;
   }
 
@@ -349,6 +359,17 @@ public final class ScenarioRunner {
         return r;
       }
     }
+    if (!scenario.steps().isEmpty()) {
+      String last = scenario.steps().get(scenario.steps().size() - 1).action().key();
+      try {
+        lastLook();
+      } catch (LmsException e) {
+        Result r = run.result(Status.STOPPED, timer.outcomes(), timer.total(), last, e.getMessage(), decided);
+        journal.append(Event.SCENARIO_STOPPED, r.asData());
+        hooks.finished(r);
+        throw new ScenarioStoppedException(r, e);
+      }
+    }
     Result r = run.result(Status.COMPLETED, timer.outcomes(), timer.total(), null, null, decided);
     journal.append(Event.SCENARIO_END, r.asData());
     hooks.finished(r);
@@ -369,6 +390,15 @@ public final class ScenarioRunner {
           + " (not retried: check the credentials and permissions of the kubeconfig)", e);
     } catch (RuntimeException e) {
       throw new LmsException(ExitCode.OTHER, step.title() + " failed unexpectedly: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void lastLook() {
+    try {
+      beforeCompleting.get();
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      throw new lms.rollback.cluster.ClusterException("the Kubernetes API refused the run's last look at the cluster: "
+          + lms.rollback.cluster.ApiRetry.reason(e), e);
     }
   }
 

@@ -44,13 +44,16 @@ import java.util.regex.Pattern;
  * The sandbox's Kubernetes API on 127.0.0.1: fabric8's CRUD mock server holds the objects, and
  * this front server makes it behave like a real API server where the mock does not — discovery
  * and /version, RFC 7386 merge patch, the autoscaling/v1 Scale subresource, watch over plain
- * HTTP streaming, pod logs — so that kubectl and lmsctl can both drive it. Tests can also inject
- * faults (HTTP status for matching requests).
+ * HTTP streaming, pod logs, the field manager and time of each write to a Deployment or VirtualService in its
+ * {@code metadata.managedFields} — so that kubectl and lmsctl can both drive it. Tests can also inject faults (HTTP
+ * status for matching requests) and act as a second writer just before a matching request is served.
  */
 public final class SandboxApiServer implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern SCALE = Pattern.compile("/apis/apps/v1/namespaces/([^/]+)/deployments/([^/]+)/scale");
+  /** The objects whose writers are recorded, as a real API server records every object's. */
+  private static final Pattern MANAGED = Pattern.compile("/apis/(apps/v1|networking\\.istio\\.io/v1[a-z0-9]*)/namespaces/[^/]+/(deployments|virtualservices)/[^/]+");
   private static final Pattern LOG = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/log");
   private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(30);
 
@@ -61,6 +64,9 @@ public final class SandboxApiServer implements AutoCloseable {
       new KubernetesCrudDispatcher(), false);
   private final HttpClient forward = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
+  /** Something done just before a matching request is served: another writer acting while a run is at that point. */
+  private record Before(String method, Pattern path, Runnable action) {}
+  private final ConcurrentLinkedQueue<Before> before = new ConcurrentLinkedQueue<>();
   private final AtomicInteger requests = new AtomicInteger();
   private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "sandbox-api");
@@ -125,6 +131,11 @@ public final class SandboxApiServer implements AutoCloseable {
     faults.add(new Fault(method, Pattern.compile(pathRegex), status, new AtomicInteger(times)));
   }
 
+  /** Runs {@code action} (e.g. a controller's write) before each request of {@code method} on a path matching {@code pathRegex} is served. */
+  public void before(String method, String pathRegex, Runnable action) {
+    before.add(new Before(method, Pattern.compile(pathRegex), action));
+  }
+
   public void clearFaults() {
     faults.clear();
   }
@@ -164,6 +175,9 @@ public final class SandboxApiServer implements AutoCloseable {
       String path = ex.getRequestURI().getRawPath();
       String query = ex.getRequestURI().getRawQuery();
       String method = ex.getRequestMethod();
+      for (Before b : before) {
+        if (b.method().equalsIgnoreCase(method) && b.path().matcher(path).matches()) b.action().run();
+      }
       for (Fault f : faults) {
         if (f.method().equalsIgnoreCase(method) && f.path().matcher(path).matches() && f.times().getAndDecrement() > 0) {
           status(ex, f.status(), "injected fault");
@@ -216,6 +230,11 @@ public final class SandboxApiServer implements AutoCloseable {
       }
       byte[] body = ex.getRequestBody().readAllBytes();
       HttpResponse<byte[]> r = call(method, path + (query == null ? "" : "?" + query), contentType, body);
+      if ((method.equals("PATCH") || method.equals("PUT")) && r.statusCode() / 100 == 2 && MANAGED.matcher(path).matches()) {
+        JsonNode written = JSON.readTree(r.body());
+        recordWriter(written, manager(ex));
+        r = call("PUT", path, "application/json", JSON.writeValueAsBytes(written));
+      }
       String type = r.headers().firstValue("Content-Type").orElse("application/json");
       byte[] out = r.body();
       if (method.equals("GET") && r.statusCode() == 200) {
@@ -255,6 +274,7 @@ public final class SandboxApiServer implements AutoCloseable {
       return;
     }
     JsonNode merged = MergePatch.apply(current, patch);
+    if (MANAGED.matcher(path).matches()) recordWriter(merged, manager(ex));
     HttpResponse<byte[]> r = call("PUT", path, "application/json", JSON.writeValueAsBytes(merged));
     send(ex, r.statusCode(), "application/json", r.body());
   }
@@ -274,6 +294,7 @@ public final class SandboxApiServer implements AutoCloseable {
         return;
       }
       ((ObjectNode) deployment.path("spec")).put("replicas", replicas.asInt());
+      recordWriter(deployment, manager(ex));
       HttpResponse<byte[]> r = call("PUT", deploymentPath, "application/json", JSON.writeValueAsBytes(deployment));
       if (r.statusCode() != 200) {
         send(ex, r.statusCode(), "application/json", r.body());
@@ -282,6 +303,31 @@ public final class SandboxApiServer implements AutoCloseable {
       deployment = JSON.readTree(r.body());
     }
     send(ex, 200, "application/json", JSON.writeValueAsString(toScale(deployment)));
+  }
+
+  /**
+   * A real API server's record of a write: the field manager (the request's fieldManager, else its User-Agent up to the
+   * first '/') and the time, to the second, in {@code metadata.managedFields}; one Update entry per manager.
+   */
+  private static void recordWriter(JsonNode object, String manager) {
+    ObjectNode meta = (ObjectNode) object.path("metadata");
+    com.fasterxml.jackson.databind.node.ArrayNode entries = JSON.createArrayNode();
+    if (meta.path("managedFields").isArray()) {
+      meta.path("managedFields").forEach(e -> {
+        if (!(manager.equals(e.path("manager").asText()) && "Update".equals(e.path("operation").asText()))) entries.add(e);
+      });
+    }
+    entries.addObject().put("manager", manager).put("operation", "Update").put("apiVersion", object.path("apiVersion").asText())
+        .put("time", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()).put("fieldsType", "FieldsV1")
+        .putObject("fieldsV1");
+    meta.set("managedFields", entries);
+  }
+
+  private static String manager(HttpExchange ex) {
+    String given = param(ex.getRequestURI().getRawQuery(), "fieldManager");
+    if (given != null && !given.isBlank()) return given;
+    String agent = ex.getRequestHeaders().getFirst("User-Agent");
+    return agent == null || agent.isBlank() ? "unknown" : agent.split("/", 2)[0];
   }
 
   static ObjectNode toScale(JsonNode deployment) {
