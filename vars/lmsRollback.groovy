@@ -63,6 +63,8 @@ def call(Map userConfig = [:]) {
         }
         Map decisions = asking ? [dir: "${config.outDir}/decisions".toString(), key: decisionKey()] : null
         List steps = run.json.plan
+        // the engine is waiting for a person before a step (askPerson): that step's bound is not counting yet
+        boolean askingPerson = false
         parallel(
             engine: {
               Map last = null
@@ -73,7 +75,9 @@ def call(Map userConfig = [:]) {
                 while (last.status == 5 && last.json?.state == 'awaiting-decision' && last.json?.person) {
                   // the person's own budget where the plan gives one (the DBA's pause, §4.1 #4), else the step's
                   Map waiting = steps.find { it.action == last.json.stoppedAt } ?: [budgetSeconds: 3600]
+                  askingPerson = true
                   askPerson(config, last.json.person, (last.json.person.budgetSeconds ?: waiting.budgetSeconds) as long)
+                  askingPerson = false
                   last = engine(config, [])
                 }
               } finally {
@@ -86,7 +90,15 @@ def call(Map userConfig = [:]) {
                 stage('Decision (§3)') {
                   Map gate = lmsRollbackGate(trigger: config.trigger, reason: config.reason, requestedBy: config.requestedBy, scenario: config.scenario,
                       environment: config.env, state: run.json.gate, buildUrl: config.buildUrl, plan: config.plan, outDir: config.outDir,
-                      signingKey: config.signingKey, archive: false, decisions: decisions, engineEnded: { -> ended != null })
+                      signingKey: config.signingKey, archive: false, decisions: decisions, engineEnded: { -> ended != null },
+                      supersededBy: { -> ended?.json?.state == 'superseded' ? (ended.json.reason ?: 'superseded') as String : null })
+                  if (gate.status == 'superseded') {
+                    // an automatic rollback took the environment over while the prompt was open (§3.2: it is immediate); the
+                    // engine ended this run, changing nothing, and told the war room: nothing here failed, nothing was built
+                    outcome = 'SUPERSEDED'
+                    currentBuild.result = 'NOT_BUILT'
+                    error("lmsRollback: ${supersededLine(gate.closedBy as String)}")
+                  }
                   if (gate.status != 'approved') {
                     // the engine ends the run at its gate: rejected or undecided, it says so, tells the war room and reports
                     lmsWaitUntil { return ended != null }
@@ -100,7 +112,12 @@ def call(Map userConfig = [:]) {
               for (int i = 0; i < steps.size(); i++) {
                 Map step = steps[i]
                 stage("${step.title} (${step.budget})") {
-                  Map done = follow(config, step.action as String, { -> ended })
+                  Map done = follow(config, step, (run.json.stepGraceSeconds ?: 0) as long, { -> ended }, { -> askingPerson })
+                  if (done?.overrun) {
+                    // the engine reported the step overrun (its budget plus the plan's grace): the stage stops waiting and
+                    // fails with the engine's reason; the engine lets the step finish and reports how the run ends
+                    error("lmsRollback: ${step.action} overran its bound of ${done.boundSeconds}s (budget ${step.budget} + grace ${done.grace}): ${done.reason}")
+                  }
                   if (done == null || !done.ok) {
                     String why = done?.detail ?: ended?.json?.reason ?: ended?.reason
                     error("lmsRollback: stopped at ${step.action} (lmsctl exit ${ended?.status}): ${why}")
@@ -113,8 +130,9 @@ def call(Map userConfig = [:]) {
         outcome = 'SUCCESS'
       } catch (Throwable e) {
         failure = stopOf(e)
-        // the engine stopped the run itself (a step failed): it has reported and told the war room
-        if (ended?.json?.state == 'stopped') engineEnded = true
+        // the engine stopped the run itself (a step failed), or ended it as superseded: it has reported and told the war room
+        // (or completed it after a stage stopped waiting for an overrun step)
+        if (ended?.json?.state in ['stopped', 'superseded', 'completed']) engineEnded = true
         throw e
       } finally {
         stage('Report (§8)') {
@@ -138,6 +156,17 @@ def call(Map userConfig = [:]) {
   }
 }
 
+/**
+ * The build's one line for a run the engine ended as superseded, from the engine's reason ("superseded while waiting for its
+ * decision: the automatic rollback for AUTO-001 (HOLDER) took the environment over at T; …"); the reason as it is otherwise.
+ */
+@NonCPS
+String supersededLine(String reason) {
+  def m = reason =~ /the automatic rollback for (\S+) \((.*?)\) took the environment over at ([^;]+);/
+  if (!m.find()) return "superseded: ${reason}; nothing was changed by this build".toString()
+  return "superseded by the automatic rollback for ${m.group(1)} (${m.group(2)}) at ${m.group(3)}; nothing was changed by this build".toString()
+}
+
 /** One line for why the build stopped: an abort says who or what, anything else its message. */
 @NonCPS
 String stopOf(Throwable e) {
@@ -149,15 +178,29 @@ String stopOf(Throwable e) {
 }
 
 /**
- * Waits for the engine's file of {@code action} (lmsctl writes OUT_DIR/steps/ACTION.json as each step ends) or for the
- * engine's end, whichever comes first, and returns the step's outcome — or null when the engine ended without it.
- * lmsWaitUntil, not sh: no process per stage, quiet (the console holds the engine's lines, not the polls), and never
- * more than about a second late, where waitUntil alone noticed a long step's end up to 15 s after it.
+ * Waits for the engine's file of {@code step} (lmsctl writes OUT_DIR/steps/ACTION.json as each step ends), its report of
+ * the step overrun (ACTION.overrun.json, at the step's budget plus the plan's grace), or the engine's end, whichever comes
+ * first, and returns the step's outcome, the overrun (with {@code overrun: true}), or null when the engine ended without
+ * either. The engine's report is what ends an overrun; were it never to come (its process stuck), the stage stops anyway a
+ * minute after that bound, counted while the engine is not waiting for a person. lmsWaitUntil, not sh: no process per
+ * stage, quiet (the console holds the engine's lines, not the polls), and never more than about a second late, where
+ * waitUntil alone noticed a long step's end up to 15 s after it.
  */
-def follow(Map config, String action, Closure engineEnd) {
-  String file = "${config.outDir}/steps/${action}.json"
+def follow(Map config, Map step, long graceSeconds, Closure engineEnd, Closure askingPerson) {
+  String file = "${config.outDir}/steps/${step.action}.json"
+  String overrun = "${config.outDir}/steps/${step.action}.overrun.json"
+  long boundMillis = ((step.budgetSeconds ?: 3600) as long) * 1000 + graceSeconds * 1000
+  long counted = System.currentTimeMillis()
+  boolean silent = false
   lmsWaitUntil {
-    return fileExists(file) || engineEnd() != null
+    if (askingPerson()) counted = System.currentTimeMillis()
+    silent = System.currentTimeMillis() - counted > boundMillis + 60000
+    return fileExists(file) || fileExists(overrun) || engineEnd() != null || silent
+  }
+  if (!fileExists(file) && fileExists(overrun)) return (lmsctlRun.parseJson(readFile(overrun)) as Map) + [overrun: true]
+  if (!fileExists(file) && engineEnd() == null) {
+    return [overrun: true, boundSeconds: (boundMillis / 1000) as long, grace: "${graceSeconds}s".toString(),
+            reason: "the engine reported neither the step's end nor its overrun a minute past that bound (its process stuck?)"]
   }
   // the file is read by a step, then parsed outside CPS: no parser is alive when the controller saves the program
   String text = fileExists(file) ? readFile(file) : null

@@ -6,7 +6,7 @@
  */
 def call(Map userConfig = [:]) {
   Map defaults = [trigger: null, reason: null, requestedBy: null, scenario: null, environment: null, rehearsal: false, state: null, buildUrl: null,
-                  notifyCredentials: [:], signingKey: null, plan: null, outDir: null, archive: true, decisions: null, engineEnded: null]
+                  notifyCredentials: [:], signingKey: null, plan: null, outDir: null, archive: true, decisions: null, engineEnded: null, supersededBy: null]
   Map config = lmsConfig('lmsRollbackGate', defaults, userConfig, ['trigger', 'reason', 'requestedBy'])
   // webhook URLs and SMTP settings are secrets: bound from Jenkins credentials for the notices and reminders; the
   // controller's own key signs each decision it records (§10), verified by the engine against the plan's allowed signers
@@ -14,21 +14,37 @@ def call(Map userConfig = [:]) {
   Map state = config.state
   withCredentials(bindings) {
     if (state == null) {
-      def asked = lmsctlRun(args: common(config, ['gate', 'status', '--requested-by', config.requestedBy, '--reason', config.reason]) +
-          (config.scenario ? ['--scenario', config.scenario] : []) + (config.rehearsal ? ['--rehearsal'] : []) + buildUrl(config),
-          outDir: config.outDir, actor: config.requestedBy)
-      if (asked.json == null) error("lmsRollbackGate: cannot tell who decides ${config.trigger} (lmsctl exit ${asked.status}): ${asked.reason}")
-      state = asked.json
+      state = gateStatus(config)
     }
-    Map deadlines = [:]
     while (state.status == 'open') {
       Map p = state.prompt
-      // the deadline the notice announced, counted on this controller from when the prompt was first seen
-      if (deadlines[p.id] == null) deadlines[p.id] = System.currentTimeMillis() + (p.leftSeconds as long) * 1000
-      long deadline = deadlines[p.id] as long
+      // the engine's clock decides: the time left is what it said with this state, never a deadline kept here
+      long deadline = System.currentTimeMillis() + (p.leftSeconds as long) * 1000
       Map next = null
-      if (config.decisions) {
-        // the engine waits at its gate in its own process: it reminds, escalates on its clock, and takes the answers
+      if (config.decisions && config.supersededBy) {
+        // the engine waits at its gate in its own process: it reminds, escalates on its clock, and takes the answers. When
+        // it ends the run meanwhile as superseded (an automatic rollback took the environment over, §3.2), nobody may
+        // decide it any more: the watcher fails its branch and failFast cancels the input, whose prompt Jenkins removes
+        String superseded = null
+        boolean done = false
+        try {
+          parallel(failFast: true,
+              decision: {
+                next = decide(config, p, deadline)
+                done = true
+              },
+              engine: {
+                lmsWaitUntil { return done || config.supersededBy() != null }
+                if (!done) {
+                  superseded = config.supersededBy() as String
+                  error("lmsRollbackGate: the engine ended the run while ${p.id} was open")
+                }
+              })
+        } catch (e) {
+          if (superseded == null) throw e
+          next = [status: 'superseded', trigger: config.trigger, closedBy: superseded, approvals: [], escalations: state.escalations ?: []]
+        }
+      } else if (config.decisions) {
         next = decide(config, p, deadline)
       } else {
         parallel(failFast: true,
@@ -42,7 +58,8 @@ def call(Map userConfig = [:]) {
     }
   }
   if (config.archive) archiveArtifacts(artifacts: "${config.outDir}/**", allowEmptyArchive: true)
-  echo "Gate ${config.trigger}: ${state.status}${state.closedBy ? ' (' + state.closedBy + ')' : ''}${state.approvals ? ', decided by ' + state.approvals.collect { it.by + ' (' + it.role + ')' }.join(' and ') : ''}"
+  // a superseded run is said once, by the caller, in the engine's words
+  if (state.status != 'superseded') echo "Gate ${config.trigger}: ${state.status}${state.closedBy ? ' (' + state.closedBy + ')' : ''}${state.approvals ? ', decided by ' + state.approvals.collect { it.by + ' (' + it.role + ')' }.join(' and ') : ''}"
   return state
 }
 
@@ -103,8 +120,13 @@ def decide(Map config, Map p, long deadline) {
     }
     if (recorded.status != 5) error("lmsRollbackGate: the ${answer.decision} could not be recorded (lmsctl exit ${recorded.status}): ${recorded.reason}")
     echo "That ${answer.decision} does not count: ${recorded.reason}. The prompt stays open."
-    // the engine's clock says the window is still open: wait for it rather than ask again at once
-    if (answer.decision == 'timeout') sleep(time: 5, unit: 'SECONDS')
+    if (answer.decision == 'timeout') {
+      // the engine's clock says the window is still open: it says how long, and the input stays open for that long
+      Map now = gateStatus(config)
+      if (now.status != 'open' || now.prompt.id != p.id) return now
+      p = now.prompt
+      deadline = System.currentTimeMillis() + Math.max(1L, p.leftSeconds as long) * 1000
+    }
   }
 }
 
@@ -154,6 +176,15 @@ String signedAnswer(Map fields, String key) {
   javax.crypto.Mac mac = javax.crypto.Mac.getInstance('HmacSHA256')
   mac.init(new javax.crypto.spec.SecretKeySpec(key.decodeHex(), 'HmacSHA256'))
   return groovy.json.JsonOutput.toJson(fields + [mac: mac.doFinal(canonical.getBytes('UTF-8')).encodeHex().toString()])
+}
+
+/** The gate as the engine says it is now (lmsctl gate status: the open prompt, its deciders and the seconds left on its clock). */
+def gateStatus(Map config) {
+  def asked = lmsctlRun(args: common(config, ['gate', 'status', '--requested-by', config.requestedBy, '--reason', config.reason]) +
+      (config.scenario ? ['--scenario', config.scenario] : []) + (config.rehearsal ? ['--rehearsal'] : []) + buildUrl(config),
+      outDir: config.outDir, actor: config.requestedBy)
+  if (asked.json == null) error("lmsRollbackGate: cannot tell who decides ${config.trigger} (lmsctl exit ${asked.status}): ${asked.reason}")
+  return asked.json
 }
 
 def common(Map config, List verb) {

@@ -28,7 +28,7 @@ trait LmsFakes {
   Map<String, String> secrets = [:]
   /** Credential ids Jenkins does not have (withCredentials fails on them, as a real controller does). */
   Set<String> missingCredentials = [] as Set
-  /** What each input prompt does, in order: a Map answer, 'timeout', or 'reject:USER'. */
+  /** What each input prompt does, in order: a Map answer, 'timeout', 'reject:USER', or 'wait' (open until its branch is stopped). */
   List inputAnswers = []
   List<Map> inputs = Collections.synchronizedList([])
   List<Map> timeouts = Collections.synchronizedList([])
@@ -126,6 +126,7 @@ trait LmsFakes {
       long deadline = System.currentTimeMillis() + 60000
       while (!helper.callClosure(condition)) {
         if (System.currentTimeMillis() > deadline) throw new Exception('waitUntil: the condition did not hold within a minute')
+        if (((ProgramSavingHelper) helper).cancelled.contains(Thread.currentThread())) throw new FlowInterruptedException('failFast')
         long bound = timeoutDeadlines.get() ? timeoutDeadlines.get().min() : Long.MAX_VALUE
         if (System.currentTimeMillis() + period > bound) {
           Thread.sleep(Math.max(0L, bound - System.currentTimeMillis()))
@@ -162,6 +163,16 @@ trait LmsFakes {
       inputs << p
       events << "input ${p.id}".toString()
       def next = inputAnswers ? inputAnswers.remove(0) : 'timeout'
+      if (next == 'wait') {
+        // nobody answers: the prompt stays open until a failFast parallel stops its branch (Jenkins then removes the prompt)
+        long deadline = System.currentTimeMillis() + 60000
+        while (!((ProgramSavingHelper) helper).cancelled.contains(Thread.currentThread())) {
+          if (System.currentTimeMillis() > deadline) throw new Exception("input ${p.id}: nobody answered and nothing stopped it within a minute")
+          Thread.sleep(20)
+        }
+        events << "input ${p.id} cancelled".toString()
+        throw new FlowInterruptedException('failFast')
+      }
       if (next == 'timeout') throw new FlowInterruptedException(new TimeoutStepExecutionExceededTimeout())
       if (next instanceof String && next.startsWith('reject:')) throw new FlowInterruptedException(new Rejection(next.substring(7)))
       return next

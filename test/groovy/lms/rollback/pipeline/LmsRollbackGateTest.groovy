@@ -4,6 +4,7 @@ import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
 
 import static org.junit.jupiter.api.Assertions.assertEquals
+import static org.junit.jupiter.api.Assertions.assertFalse
 import static org.junit.jupiter.api.Assertions.assertTrue
 
 /**
@@ -108,6 +109,25 @@ class LmsRollbackGateTest extends LmsPipelineTest {
     assertTrue(promptTimeouts()[1].time <= promptTimeouts()[0].time, 'the second ask gets what is left of the same window')
     assertEquals(['approve@0', 'approve@0'], decisions())
     assertEquals(1, lmsctl.verbs('gate', 'remind').size(), 'one prompt, one set of reminders')
+  }
+
+  @Test
+  void aTimeoutTheEngineDoesNotTakeYetIsAskedAgainForTheTimeTheEngineSaysIsLeft() {
+    // Given a controller whose clock ran ahead of the engine's: its timeout ran out, the engine's window has 42 s left
+    lmsctl.answerOnce('gate-status', 5, JsonState.awaiting())
+    lmsctl.answer('gate-status', 5, groovy.json.JsonOutput.toJson(Contract.read('rollback-awaiting').gate.with { it.prompt.leftSeconds = 42; it }))
+    lmsctl.answerOnce('gate-record', 5, '', "lmsctl gate record: MAN-001's window at level 0 is still open (42s left)")
+    inputAnswers << 'timeout' << [APPROVER: 'rc.jones', REASON: 'confirmed on the dashboard, roll back']
+
+    def state = run("return " + GATE)
+
+    // Then the input is asked again for the engine's 42 s: no clock of its own, no sleep
+    assertEquals(['LmsGate0', 'LmsGate0'], inputs*.id*.toString())
+    assertEquals(42L, promptTimeouts()[1].time as long)
+    assertEquals(2, lmsctl.verbs('gate', 'status').size(), 'the engine was asked how long the window still is')
+    assertFalse(called('sleep'))
+    assertEquals(['timeout@0', 'approve@0'], decisions())
+    assertEquals('approved', state.status)
   }
 
   @Test

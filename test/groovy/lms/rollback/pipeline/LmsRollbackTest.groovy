@@ -107,6 +107,47 @@ class LmsRollbackTest extends LmsPipelineTest {
     assertTrue(binding.getVariable('currentBuild').description.contains('NOT AUTHORIZED'))
   }
 
+  /**
+   * What the engine waiting at its gate prints when an automatic rollback takes the environment over (RollbackRun.superseded,
+   * EnvironmentLease's reason): state superseded, exit 5, nothing changed.
+   */
+  static final String SUPERSEDED_REASON = "superseded while waiting for its decision: the automatic rollback for AUTO-001 (lmsctl watch (production)) " +
+      "took the environment over at 2026-12-07T23:10:04Z; AUTO-001 is immediate (§3.2); nothing was changed by this run"
+
+  @Test
+  void anAutomaticRollbackTakingOverEndsTheOpenPromptAndTheBuildAsSuperseded() {
+    // Given the Release Commander's prompt open (nobody answers it), and the engine waiting at its gate
+    inputAnswers << 'wait'
+    // When the watch's automatic rollback takes the environment over: the engine ends the waiting run as superseded
+    lmsctl.answer('rollback', 5, Contract.text('rollback-rejected') { Map m ->
+      m.state = 'superseded'
+      m.reason = SUPERSEDED_REASON
+      m.gate = Contract.read('rollback-awaiting').gate
+    }, 'lmsctl rollback: superseded')
+
+    long started = System.currentTimeMillis()
+    def e = assertThrows(Exception) { run(ROLLBACK) }
+    long took = System.currentTimeMillis() - started
+
+    // Then the prompt was cancelled (nobody answered it), nothing was handed to the engine or recorded as a decision
+    assertTrue(events.contains('input LmsGate0 cancelled'), events.toString())
+    assertTrue(lmsctl.verbs('gate', 'record').isEmpty(), 'no decision recorded for a superseded run')
+    assertFalse(new File(workspace, 'lms-rollback/build-41/decisions/0001.json').exists(), 'no answer handed to the engine')
+    assertTrue(took < 20000, "the build ended promptly, not at the prompt's window: ${took} ms")
+    // and the build says so in one line, in the engine's words, and ends NOT_BUILT: nothing failed, nothing was built
+    assertEquals('lmsRollback: superseded by the automatic rollback for AUTO-001 (lmsctl watch (production)) at 2026-12-07T23:10:04Z; '
+        + 'nothing was changed by this build', e.message)
+    List said = (helper.callStack.findAll { it.methodName in ['echo', 'error'] }*.argsToString()).findAll { it.contains('superseded') }
+    assertEquals(1, said.count { it.startsWith('lmsRollback: superseded by') }, said.toString())
+    assertEquals('NOT_BUILT', binding.getVariable('currentBuild').result)
+    assertTrue(binding.getVariable('currentBuild').description.contains('SUPERSEDED'), binding.getVariable('currentBuild').description)
+    // the engine ended the run itself (reported, war room told): no --interrupted call after it, and no step stage ran
+    assertFalse(rollbackCalls().any { it.contains('--interrupted') }, rollbackCalls().toString())
+    List stages = helper.callStack.findAll { it.methodName == 'stage' }*.argsToString()
+    assertFalse(stages.any { it.startsWith('Announce') }, stages.toString())
+    assertTrue(called('junit') && called('archiveArtifacts'))
+  }
+
   @Test
   void aSecondBuildAfterTheRollbackAsksNobodyAndRunsNoStep() {
     new File(lmsctl.dir, 'answers').listFiles().findAll { it.name.startsWith('rollback@decision.q') }*.delete()
@@ -146,6 +187,24 @@ class LmsRollbackTest extends LmsPipelineTest {
     assertFalse(stages.any { it.startsWith('Scale down Green') || it.startsWith('Confirm success') }, 'no stage for Green after the failed verification: ' + stages)
     assertTrue(called('junit') && called('archiveArtifacts'))
     assertTrue(binding.getVariable('currentBuild').description.contains('FAILED'))
+  }
+
+  @Test
+  void aStepThatOverrunsItsBoundFailsItsStageWithTheEnginesReason() {
+    inputAnswers << [APPROVER: 'rc.jones', REASON: 'confirmed on the dashboard, roll back']
+    // the engine reported verify-blue overrun (budget 2m + the plan's grace 30s), as StepFiles.overran writes it, and went on
+    String reason = "Verify Blue health has run 2m30s, over its budget of 2m and the plan's grace of 30s; the engine lets it finish"
+    lmsctl.answer('rollback', 0, Contract.text('rollback-completed'), '', [stepFile('announce'), stepFile('switch-traffic'),
+        [action: 'verify-blue.overrun', title: 'Verify Blue health', budget: '2m', grace: '30s', boundSeconds: 150, reason: reason]])
+
+    def e = assertThrows(Exception) { run(ROLLBACK) }
+
+    assertEquals("lmsRollback: verify-blue overran its bound of 150s (budget 2m + grace 30s): ${reason}".toString(), e.message)
+    List stages = helper.callStack.findAll { it.methodName == 'stage' }*.argsToString()
+    assertFalse(stages.any { it.startsWith('Scale down Green') }, 'no later stage: ' + stages)
+    // the engine carried the run to its end and reported it: nothing to record as interrupted
+    assertFalse(rollbackCalls().any { it.contains('--interrupted') }, rollbackCalls().toString())
+    assertEquals('FAILURE', binding.getVariable('currentBuild').result)
   }
 
   @Test

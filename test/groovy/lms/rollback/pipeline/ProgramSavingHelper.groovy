@@ -29,6 +29,8 @@ class ProgramSavingHelper extends PipelineTestHelperCPS {
    * steps only while holding this lock, and lets go of it while a step runs, so `parallel` branches interleave as there.
    */
   final java.util.concurrent.locks.ReentrantLock cpsVm = new java.util.concurrent.locks.ReentrantLock()
+  /** Branch threads a failFast parallel stopped: a step waiting there (input, waitUntil) ends with FlowInterruptedException. */
+  final Set<Thread> cancelled = java.util.concurrent.ConcurrentHashMap.newKeySet()
   /** How many times the program was saved (one per step call made from CPS code). */
   int saves = 0
 
@@ -137,18 +139,21 @@ class ProgramSavingHelper extends PipelineTestHelperCPS {
     Map<String, Throwable> failures = new java.util.concurrent.ConcurrentHashMap<String, Throwable>()
     ProgramSavingHelper self = this
     int held = cpsVm.getHoldCount()
-    List<Thread> threads = branches.collect { String name, Closure body ->
+    List<Thread> threads = []
+    threads.addAll(branches.collect { String name, Closure body ->
       Thread t = new Thread({
         CURRENT.set(self)
         try {
           self.callClosure(body)
         } catch (Throwable e) {
           failures[name] = e
+          // as ParallelStep with failFast: the other branches are stopped (their waiting steps end with an interruption)
+          if (failFast) threads.findAll { it != Thread.currentThread() }.each { cancelled.add(it) }
         }
       } as Runnable, "branch ${name}".toString())
       t.daemon = true
       return t
-    }
+    })
     for (int i = 0; i < held; i++) cpsVm.unlock()
     try {
       threads*.start()

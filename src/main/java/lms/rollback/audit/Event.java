@@ -106,6 +106,8 @@ public enum Event {
   STEP_END("step.end"),
   STEP_REDO("step.redo"),
   STEP_SKIPPED("step.skipped"),
+  /** A step still running at its budget plus the plan's grace: the engine says so, the step goes on (its driver stops waiting). */
+  STEP_OVERRUN("step.overrun"),
   STEP_START("step.start"),
   STEP_VERIFIED("step.verified"),
   // Green's shutdown (§4.2 step 3)

@@ -193,6 +193,8 @@ abstract class ScenarioVerb extends Verb {
   private Outcome outcome(Journal journal, Scenario scenario, RollbackRun.Outcome o) {
     ScenarioRunner.Result result = o.result();
     Map<String, Object> data = new java.util.LinkedHashMap<>(o.asData());
+    // a driver's stage waits for a step at most its budget plus this grace: then the engine reports the step overrun
+    data.put("stepGraceSeconds", plan.plan().stepGrace().limit().toSeconds());
     List<String> text = new ArrayList<>();
     switch (result.status()) {
       case AWAITING_DECISION -> {

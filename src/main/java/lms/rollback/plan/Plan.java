@@ -47,7 +47,15 @@ public record Plan(
      * §9.1: where a rehearsal's messages go, per channel: the variable holding the channel's address for a rehearsal, or
      * {@link #NOWHERE}. A channel not named sends nothing in a rehearsal: production's addresses are never a rehearsal's.
      */
-    Map<String, String> rehearsalChannels) {
+    Map<String, String> rehearsalChannels,
+    /**
+     * How long a step may run past its budget before the engine reports it overrun (journal {@code step.overrun}, the step's
+     * {@code steps/ACTION.overrun.json}): a driver's stage waits at most the budget plus this grace. Default {@link #DEFAULT_STEP_GRACE}.
+     */
+    Budget stepGrace) {
+
+  /** The grace past a step's budget when the plan gives none. */
+  public static final String DEFAULT_STEP_GRACE = "30s";
 
   /** A rehearsal channel that sends nothing. */
   public static final String NOWHERE = "none";
@@ -72,6 +80,7 @@ public record Plan(
     rehearsalChecklist = List.copyOf(rehearsalChecklist);
     rehearsals = rehearsals == null ? List.of() : List.copyOf(rehearsals);
     rehearsalChannels = rehearsalChannels == null ? Map.of() : new TreeMap<>(rehearsalChannels);
+    stepGrace = stepGrace == null ? Budget.parse(DEFAULT_STEP_GRACE) : stepGrace;
   }
 
   private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL = new com.fasterxml.jackson.databind.ObjectMapper()
@@ -105,7 +114,7 @@ public record Plan(
   public Plan withVerification(Verification v) {
     return new Plan(document, version, targetTime, environments, capabilityWindows, triggers, authorityMatrix, roles, gate, contactChain,
         preRollbackChecklist, scenarios, v, smokeChecks, database, communications, channels, supportEmail, immediateActions,
-        rootCauseAnalysis, correctiveActions, rehearsalChecklist, rehearsals, timeZone, rehearsalChannels);
+        rootCauseAnalysis, correctiveActions, rehearsalChecklist, rehearsals, timeZone, rehearsalChannels, stepGrace);
   }
 
   /** The variable holding {@code channel}'s address in a rehearsal, or null when the plan sends a rehearsal nothing there. */

@@ -430,7 +430,7 @@ public final class RollbackRun {
     boolean changesData = scenario.changesDatabase();
     PreRollbackChecklist checklist = new PreRollbackChecklist(plan, cluster, environment, outDir.toString(), changesData, r.rehearsal(),
         () -> new CommunicationSchedule(plan, notifier).after(PreRollbackChecklist.PAUSE_MESSAGE));
-    return steps.register(new ScenarioRunner(journal))
+    return steps.register(new ScenarioRunner(journal).overruns(plan.stepGrace().limit(), new StepFiles(outDir)::overran))
         .on(lms.rollback.plan.StepAction.ANNOUNCE, step -> checklist.run())
         .waitsFor(lms.rollback.plan.StepAction.ANNOUNCE, checklist::missing)
         .on(lms.rollback.plan.StepAction.DATA_REVIEW, step -> review.done())

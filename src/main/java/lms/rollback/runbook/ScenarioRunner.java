@@ -56,8 +56,18 @@ public final class ScenarioRunner {
   private Supplier<String> preflight = () -> "no preflight checks";
   private Supplier<GateRun.State> gate;
 
+  private java.time.Duration overrunGrace;
+  private StepTimer.OverrunListener overruns;
+
   public ScenarioRunner(Journal journal) {
     this.journal = journal;
+  }
+
+  /** Each step still running at its budget plus {@code grace} is reported overrun (journaled, and told to {@code listener}). */
+  public ScenarioRunner overruns(java.time.Duration grace, StepTimer.OverrunListener listener) {
+    this.overrunGrace = grace;
+    this.overruns = listener;
+    return this;
   }
 
   /** Told when the rollback really starts (after its decision), of each finished step, and of its end. */
@@ -320,6 +330,7 @@ public final class ScenarioRunner {
       listener.finished(o);
       if (o.ok()) hooks.stepFinished(o);
     });
+    if (overrunGrace != null) timer.overrunAfter(overrunGrace, overruns);
     for (Scenario.Step step : scenario.steps()) {
       StepTimer.Outcome done = earlier == null ? null : earlier.done().get(step.action().key());
       if (done != null && !earlier.orderly() && checkedAgainAfterACrash.contains(step.action())) {

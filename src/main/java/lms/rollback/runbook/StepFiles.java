@@ -30,13 +30,27 @@ public final class StepFiles implements StepTimer.Listener {
     return dir.resolve(action + ".json");
   }
 
+  /** Where the engine says {@code action} overran its budget and the plan's grace (written only then). */
+  public Path overrunOf(String action) {
+    return dir.resolve(action + ".overrun.json");
+  }
+
+  /** The step still runs past its budget and grace: the engine's reason, for a driver that stops waiting for it. */
+  public void overran(String action, java.util.Map<String, Object> overrun) {
+    write(action + ".overrun", overrun);
+  }
+
   @Override
   public void finished(StepTimer.Outcome outcome) {
+    write(outcome.action(), outcome.asData());
+  }
+
+  private void write(String name, Object data) {
     try {
       Files.createDirectories(dir);
-      Path part = dir.resolve("." + outcome.action() + ".json.part");
-      Files.write(part, JSON.writeValueAsBytes(outcome.asData()));
-      Files.move(part, of(outcome.action()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Path part = dir.resolve("." + name + ".json.part");
+      Files.write(part, JSON.writeValueAsBytes(data));
+      Files.move(part, dir.resolve(name + ".json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the step's file in " + dir + ": " + e.getMessage(), e);
     }

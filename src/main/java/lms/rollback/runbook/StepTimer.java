@@ -49,26 +49,70 @@ public final class StepTimer {
     void finished(Outcome outcome);
   }
 
+  /** Told once when a step is still running at its budget plus the grace, with the engine's reason. */
+  @FunctionalInterface
+  public interface OverrunListener {
+    void overran(String action, Map<String, Object> overrun);
+  }
+
   private final Journal journal;
   private final Listener listener;
   private final List<Outcome> outcomes = new ArrayList<>();
+  private Duration grace;
+  private OverrunListener overruns = (action, overrun) -> { };
 
   public StepTimer(Journal journal, Listener listener) {
     this.journal = journal;
     this.listener = listener;
   }
 
+  /**
+   * Reports a step still running at its budget plus {@code grace}: journaled as {@code step.overrun} and told to
+   * {@code listener}, once, while the step goes on — what it does mid-way is not cut off (a switch half done is worse).
+   */
+  public StepTimer overrunAfter(Duration grace, OverrunListener listener) {
+    this.grace = grace;
+    this.overruns = listener;
+    return this;
+  }
+
   /** Runs {@code body}, whose result is a one-line detail of what it did. */
   public Outcome run(Scenario.Step step, Supplier<String> body) {
     journal.append(Event.STEP_START, Map.of("action", step.action().key(), "title", step.title(), "budget", step.budget().text()));
     long start = System.nanoTime();
+    java.util.concurrent.ScheduledExecutorService watchdog = grace == null ? null : overrunWatchdog(step);
     try {
       String detail = body.get();
       return finish(step, Duration.ofNanos(System.nanoTime() - start), true, detail);
     } catch (LmsException e) {
       finish(step, Duration.ofNanos(System.nanoTime() - start), false, e.getMessage());
       throw e;
+    } finally {
+      if (watchdog != null) watchdog.shutdownNow();
     }
+  }
+
+  private java.util.concurrent.ScheduledExecutorService overrunWatchdog(Scenario.Step step) {
+    Duration bound = step.budget().limit().plus(grace);
+    var watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "overrun of " + step.action().key());
+      t.setDaemon(true);
+      return t;
+    });
+    watchdog.schedule(() -> {
+      Map<String, Object> overrun = new LinkedHashMap<>();
+      overrun.put("action", step.action().key());
+      overrun.put("title", step.title());
+      overrun.put("budget", step.budget().text());
+      overrun.put("grace", Budget.format(grace));
+      overrun.put("boundSeconds", (bound.toMillis() + 999) / 1000);
+      overrun.put("reason", String.format("%s has run %s, over its budget of %s and the plan's grace of %s; the engine lets it finish"
+          + " (stopping a step mid-way could leave traffic half switched) and reports how it ends", step.title(), Budget.format(bound),
+          step.budget().text(), Budget.format(grace)));
+      journal.append(Event.STEP_OVERRUN, overrun);
+      overruns.overran(step.action().key(), overrun);
+    }, bound.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    return watchdog;
   }
 
   private Outcome finish(Scenario.Step step, Duration took, boolean ok, String detail) {
