@@ -79,9 +79,9 @@ final class GateCommand extends CommandGroup {
           "",
           "The person (--by, with their Jenkins --groups) must hold the authority of the level the gate has reached, or of an earlier level; the requester may not approve; a reason of at least the plan's gate.minReasonLength characters is required. With --database the two-person rule applies instead: the DBA and the Release Commander, two different people, neither the requester; once both have approved, the journal records the database rollback as authorized. A refused decision is journaled too.",
           "",
-          "On a terminal a login proves nothing: --sign-with KEY signs the decision with the decider's SSH key (ssh-keygen -Y sign over the run's id, the trigger, the prompt, the decision, the decider and the reason) and it is verified against the plan's gate.signatures.allowedSigners; the report then shows it as signed by that key, otherwise as asserted by the login that recorded it. On an environment in gate.signatures.requiredOn an unsigned decision is refused. --signature FILE takes a signature made elsewhere of what 'lmsctl gate statement' prints."},
+          "On a terminal a login proves nothing: --sign-with KEY signs the decision with the decider's SSH key (ssh-keygen -Y sign over the run's id, the trigger, the prompt, the decision, the decider and the reason) and it is verified against the plan's gate.signatures.allowedSigners; the report then shows it as signed by that key, otherwise as asserted by who recorded it (--actor), beside the operating-system login of the lmsctl process that recorded it (on Jenkins, with the build's authenticated user lmsRollbackGate passes in $LMS_JENKINS_USER), e.g. 'asserted by rc.jones, recorded by login root'. On an environment in gate.signatures.requiredOn an unsigned decision is refused. --signature FILE takes a signature made elsewhere of what 'lmsctl gate statement' prints."},
       footerHeading = "%nExit codes:%n",
-      footer = {"  0  recorded", "  2  invalid input (unknown trigger, short reason, an AUTO trigger the engine measured to hold)", "  5  this person may not take this decision, or its signature is missing or does not verify", "",
+      footer = {"  0  recorded", "  2  invalid input (unknown trigger, a reason shorter than gate.minReasonLength or longer than 2000 characters, a --signature file over 16 KiB or not text, an AUTO trigger the engine measured to hold)", "  5  this person may not take this decision, or its signature is missing or does not verify", "",
           "Examples:",
           "  lmsctl gate record --trigger MAN-004 --database --decision approve --by dba.lee --groups lms-dbas \\",
           "      --requested-by dev.smith --reason \"orphaned leave requests since 02:10\"",
@@ -114,7 +114,7 @@ final class GateCommand extends CommandGroup {
     java.nio.file.Path signWith;
 
     @Option(names = "--signature", paramLabel = "FILE",
-        description = "A signature made elsewhere (ssh-keygen -Y sign -n lms-rollback-decision) of what 'lmsctl gate statement' prints for this decision.")
+        description = "A signature made elsewhere (ssh-keygen -Y sign -n lms-rollback-decision) of what 'lmsctl gate statement' prints for this decision: a text file of at most 16 KiB (larger, binary or without an SSH signature: refused, exit 2).")
     java.nio.file.Path signature;
 
     @Override
@@ -124,11 +124,7 @@ final class GateCommand extends CommandGroup {
       }
       String armored = null;
       if (signature != null) {
-        try {
-          armored = java.nio.file.Files.readString(signature);
-        } catch (java.io.IOException e) {
-          throw new lms.rollback.core.LmsException(ExitCode.INVALID_INPUT, "--signature: " + signature + " cannot be read (" + e.getMessage() + ")");
-        }
+        armored = lms.rollback.gate.DecisionSignature.readArmored(signature);
       }
       var outcome = new DecisionRecorder(plan.plan(), journal).signing(new DecisionRecorder.Signing(plan.environmentName(), signWith, armored))
           .record(decided.decision(groups, requestedBy, administrator));
@@ -144,8 +140,11 @@ final class GateCommand extends CommandGroup {
       data.put("recordedBy", output.actor());
       data.put("gate", state.asData());
       List<String> text = new ArrayList<>();
-      text.add(String.format("Recorded: %s %s %s as %s%s", decided.by, decided.decision, trigger, outcome.role(),
-          lms.rollback.gate.Identity.same(decided.by, output.actor()) ? "" : " (asserted by " + output.actor() + ")"));
+      // who the decision names, who the call says it is, and the login that recorded it: on a terminal only a signature proves more
+      lms.rollback.gate.Login login = lms.rollback.gate.Login.current();
+      data.put("login", login.describe());
+      text.add(String.format("Recorded: %s %s %s as %s (%s, recorded by %s)", decided.by, decided.decision, trigger, outcome.role(),
+          outcome.signedBy() != null ? "signed by key " + outcome.signedBy() : "asserted by " + output.actor(), login.describe()));
       if (decided.database()) {
         text.add(outcome.databaseAuthorized() ? "  database rollback authorized by " + String.join(" and ", outcome.databaseApprovers())
             : "  database rollback not yet authorized: approvals so far " + outcome.databaseApprovers());
