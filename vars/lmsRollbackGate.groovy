@@ -107,7 +107,8 @@ def decide(Map config, Map p, long deadline) {
       if (groups) args += ['--groups', groups.join(',')]
       if (config.scenario) args += ['--scenario', config.scenario]
       // the decision is the approver's act: the journal's actor is that person, not the agent's OS user
-      recorded = lmsctlRun(args: args + buildUrl(config), outDir: config.outDir, actor: answer.decision == 'timeout' ? config.requestedBy : answer.by)
+      recorded = lmsctlRun(args: args + buildUrl(config), outDir: config.outDir, actor: answer.decision == 'timeout' ? config.requestedBy : answer.by,
+          jenkinsUser: answer.decision == 'timeout' ? null : answer.by)
     }
     if (recorded.status == 0) {
       Map next = recorded.json.gate

@@ -13,6 +13,8 @@ def call(Map config) {
   String tag = "${outDir}/.lmsctl-${verb}"
   List envVars = ["LMS_OUT=${outDir}", "LMS_STDOUT=${tag}.out", "LMS_STDERR=${tag}.err", "LMS_RC=${tag}.rc", "LMS_OUT_DIR=${outDir}"]
   if (config.actor) envVars << "LMS_ACTOR=${config.actor}"
+  // the Jenkins user who answered an input (authenticated by Jenkins): journaled beside the agent's login with a decision
+  if (config.jenkinsUser) envVars << "LMS_JENKINS_USER=${config.jenkinsUser}"
   envVars << "LMS_ARGC=${args.size()}"
   for (int i = 0; i < args.size(); i++) envVars << "LMS_ARG_${i}=${args[i]}"
   // the script is a library resource, the same text for every call: see it for why it reads as it does

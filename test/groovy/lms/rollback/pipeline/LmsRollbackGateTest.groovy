@@ -68,6 +68,8 @@ class LmsRollbackGateTest extends LmsPipelineTest {
     assertEquals(['approve@0'], decisions())
     def record = lmsctl.verbs('gate', 'record')[0]
     assertEquals('https://jenkins.example.com/job/Rollback/41/', FakeLmsctl.value(record, '--build-url'))
+    // the input's authenticated submitter, journaled beside the agent's login that recorded the decision (#38)
+    assertEquals('rc.jones', lmsctl.env(lmsctl.calls().indexOf(record)).LMS_JENKINS_USER)
     assertEquals('approved', state.status)
     // the engine opened the prompt (gate status) before the input waited; reminders ran beside it
     assertTrue(events.indexOf('lmsctl gate status') < events.indexOf('input LmsGate0'), events.toString())

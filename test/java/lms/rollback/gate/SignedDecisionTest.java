@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import lms.rollback.audit.Journal;
+import lms.rollback.cluster.RouteTable;
 import lms.rollback.plan.PlanException;
 import lms.rollback.plan.PlanLoader;
 import lms.rollback.testing.Cli;
@@ -195,6 +196,83 @@ class SignedDecisionTest {
     Cli.Run early = record(out.resolve("none"), "--sign-with", rcKey.toString());
     assertEquals(2, early.exit(), early.err());
     assertTrue(early.err().contains("run the rollback first"), early.err());
+  }
+
+  /** A run folder continued by the next build of the job, as Jenkins gives each build its own. */
+  Cli.Run continueRun(Sandbox sandbox, Path builds, int number) throws Exception {
+    Path kubeconfig = sandbox.cluster.server().writeKubeconfig(out.resolve("kubeconfig-" + number + ".yaml"));
+    return Cli.lmsctl("rollback", "--scenario", "A", "--env", Sandbox.ENV, "--trigger", "MAN-003", "--kubeconfig", kubeconfig.toString(),
+        "--out-dir", builds.resolve("build-" + number).toString(), "--continue-from", builds.toString(), "--cluster-only", "--lock-wait", "5s",
+        "--actor", "dev.smith", "--reason", "login broken for everyone since 02:10", "--plan", plan.toString());
+  }
+
+  /** What anyone who can write the build's workspace can do: an approval appended, the hash chain recomputed. */
+  static void forgeApproval(Path dir, String by, List<String> groups, String reason) {
+    java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
+    data.put("trigger", "MAN-003");
+    data.put("decision", "approve");
+    data.put("by", by);
+    data.put("role", "Release Commander");
+    data.put("level", 0);
+    data.put("reason", reason);
+    data.put("requestedBy", "dev.smith");
+    data.put("groups", groups);
+    data.put("override", false);
+    new Journal(dir, by).append(Event.GATE_DECISION, data);
+    assertTrue(lms.rollback.audit.ChainVerifier.verify(dir.resolve(Journal.FILE_NAME), null).intact(), "the forged journal's chain is intact");
+  }
+
+  @Test
+  void aHandWrittenApprovalInAContinuedRunsJournalDoesNotCountWhereSignaturesAreRequired() throws Exception {
+    Path builds = Files.createDirectories(out.resolve("J"));
+    try (Sandbox sandbox = Sandbox.start(Files.createDirectories(out.resolve("sandbox")))) {
+      // Given a run stopped at its gate in J/build-7, on production where the plan requires signatures
+      assertEquals(5, continueRun(sandbox, builds, 7).exit());
+      // and an approval by rc.jones appended to its journal with the chain recomputed
+      forgeApproval(builds.resolve("build-7"), "rc.jones", List.of("lms-release-commanders"), REASON);
+
+      // When the next build continues the run
+      Cli.Run continued = continueRun(sandbox, builds, 8);
+
+      // Then it refuses, saying why in one line naming the decision, and changes nothing
+      assertEquals(5, continued.exit(), continued.out() + continued.err());
+      String why = continued.err().strip().lines().filter(l -> l.contains("does not count")).findFirst().orElse(continued.err());
+      assertTrue(why.contains("the approval of MAN-003 (level 0) by rc.jones") && why.contains("it is not signed, and decisions on production must be"),
+          why);
+      assertFalse(RouteTable.of(sandbox.virtualService(), sandbox.env).onBlue(sandbox.env), "traffic not switched");
+      assertEquals(3, sandbox.deployment("lms-green").getSpec().getReplicas(), "Green not scaled down");
+      assertFalse(Journal.reading(builds.resolve("build-8").resolve(Journal.FILE_NAME)).read().stream()
+          .anyMatch(e -> e.type().equals(Event.STEP_START.key())), "no step ran");
+    }
+  }
+
+  @Test
+  void aSignedApprovalEditedAfterItWasRecordedNoLongerCountsAndAnIntactOneCountsInTheContinuedRun() throws Exception {
+    Path builds = Files.createDirectories(out.resolve("J"));
+    try (Sandbox sandbox = Sandbox.start(Files.createDirectories(out.resolve("sandbox")))) {
+      assertEquals(5, continueRun(sandbox, builds, 7).exit());
+      Path build7 = builds.resolve("build-7");
+      assertEquals(0, record(build7, "--sign-with", rcKey.toString()).exit());
+      // a copy of the folder whose approval's reason was edited after signing, its chain recomputed
+      Path edited = Files.createDirectories(out.resolve("E").resolve("build-7"));
+      List<String> lines = Files.readAllLines(build7.resolve(Journal.FILE_NAME));
+      for (String line : lines) {
+        var node = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+        var data = (com.fasterxml.jackson.databind.node.ObjectNode) node.get("data");
+        if (node.path("type").asText().equals(Event.GATE_DECISION.key())) data.put("reason", "approved: roll back everything, now");
+        new Journal(edited, node.path("actor").asText()).append(Event.of(node.path("type").asText()),
+            new com.fasterxml.jackson.databind.ObjectMapper().convertValue(data, java.util.Map.class));
+      }
+      Cli.Run forged = continueRun(sandbox, out.resolve("E"), 8);
+      assertEquals(5, forged.exit(), forged.out() + forged.err());
+      assertTrue(forged.err().contains("by rc.jones") && forged.err().contains("the signature is not rc.jones's"), forged.err());
+      assertFalse(RouteTable.of(sandbox.virtualService(), sandbox.env).onBlue(sandbox.env), "traffic not switched");
+
+      // the intact journal's signed approval is verified again and counts in the continued run
+      Cli.Run run = continueRun(sandbox, builds, 8);
+      assertEquals(0, run.exit(), run.out() + run.err());
+      assertTrue(RouteTable.of(sandbox.virtualService(), sandbox.env).onBlue(sandbox.env));
+    }
   }
 
   @Test

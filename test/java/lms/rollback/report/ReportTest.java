@@ -237,6 +237,45 @@ class ReportTest {
   }
 
   @Test
+  void signOffIsFourEyesAndAChangeAfterApprovalReturnsTheReportToDraft() throws Exception {
+    Journal journal = new Journal(out, "jenkins");
+    journal.append(Event.SCENARIO_START, Map.of("scenario", "B", "environment", "production", "trigger", "MAN-001", "requestedBy", "dev.smith"));
+    journal.append(Event.SCENARIO_END, Map.of("scenario", "B", "ok", true));
+    String dir = out.toString();
+    // rm.lee prepares, then reviews the same report: refused, naming the rule
+    assertEquals(0, Cli.lmsctl("report", "--out-dir", dir, "--format", "md", "--sign", "prepared", "--by", "rm.lee", "--groups", "lms-release-managers").exit());
+    int entries = journal.read().size();
+    Cli.Run reviewsOwn = Cli.lmsctl("report", "--out-dir", dir, "--format", "md", "--sign", "reviewed", "--by", "rm.lee", "--groups", "lms-release-managers");
+    assertEquals(5, reviewsOwn.exit(), reviewsOwn.out() + reviewsOwn.err());
+    assertTrue(reviewsOwn.err().contains("rm.lee prepared this report and may not also review it")
+        && reviewsOwn.err().contains("preparer, reviewer and approver are three different people"), reviewsOwn.err());
+    // rm.lee prepares, rc.jones reviews, rm.lee approves: refused
+    assertEquals(0, Cli.lmsctl("report", "--out-dir", dir, "--format", "md", "--sign", "reviewed", "--by", "rc.jones", "--groups", "lms-release-commanders").exit());
+    Cli.Run approvesOwn = Cli.lmsctl("report", "--out-dir", dir, "--format", "md", "--sign", "approved", "--by", "rm.lee", "--groups", "lms-release-managers");
+    assertEquals(5, approvesOwn.exit(), approvesOwn.out() + approvesOwn.err());
+    assertTrue(approvesOwn.err().contains("rm.lee prepared this report and may not also approve it"), approvesOwn.err());
+    assertEquals(entries + 1, journal.read().size(), "refused sign-offs write nothing");
+    assertFalse(Files.readString(out.resolve("rollback-report.md")).contains("APPROVED"));
+
+    // a third person approves; then dev.smith changes the root cause: DRAFT again, said by the command and the report
+    assertEquals(0, Cli.lmsctl("report", "--out-dir", dir, "--format", "md", "--sign", "approved", "--by", "lead.kim", "--groups", "lms-devops-leads").exit());
+    assertTrue(Files.readString(out.resolve("rollback-report.md")).contains("**Report status:** APPROVED by lead.kim"));
+    Cli.Run changed = Cli.lmsctl("report", "--out-dir", dir, "--format", "md", "--root-cause", "the cache was never the cause at all",
+        "--by", "dev.smith", "--groups", "lms-devops-oncall");
+    assertEquals(0, changed.exit(), changed.out() + changed.err());
+    assertTrue(changed.out().contains("The report was APPROVED by lead.kim; this change returns it to DRAFT"), changed.out());
+    String md = Files.readString(out.resolve("rollback-report.md"));
+    assertTrue(md.contains("**Report status:** DRAFT — returned to draft: root-cause changed by dev.smith") && md.contains("after its approval by lead.kim"), md);
+    assertFalse(md.contains("APPROVED by"), md);
+    // approved again only after a new review
+    Cli.Run unreviewed = Cli.lmsctl("report", "--out-dir", dir, "--format", "md", "--sign", "approved", "--by", "lead.kim", "--groups", "lms-devops-leads");
+    assertEquals(2, unreviewed.exit(), unreviewed.err());
+    assertEquals(0, Cli.lmsctl("report", "--out-dir", dir, "--format", "md", "--sign", "reviewed", "--by", "rc.jones", "--groups", "lms-release-commanders").exit());
+    assertEquals(0, Cli.lmsctl("report", "--out-dir", dir, "--format", "md", "--sign", "approved", "--by", "lead.kim", "--groups", "lms-devops-leads").exit());
+    assertTrue(Files.readString(out.resolve("rollback-report.md")).contains("**Report status:** APPROVED by lead.kim"));
+  }
+
+  @Test
   void usersAffectedIsTheIncidentOwnersCountJournaledWithWhoGaveIt() throws Exception {
     // Given a run whose report cannot know how many users were affected
     Journal journal = new Journal(out, "jenkins");

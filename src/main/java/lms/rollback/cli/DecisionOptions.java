@@ -17,7 +17,7 @@ final class DecisionOptions {
       description = "Jenkins user id of who decided (for a signed decision: the principal of their key in the plan's allowed signers).")
   String by;
 
-  @Option(names = "--reason", paramLabel = "TEXT", description = "Why; required for approve and reject.")
+  @Option(names = "--reason", paramLabel = "TEXT", description = "Why; required for approve and reject: from the plan's gate.minReasonLength to 2000 characters (longer: refused, exit 2; it travels in every notice of the gate).")
   String reason;
 
   String trigger() {

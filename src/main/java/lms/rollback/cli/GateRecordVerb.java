@@ -1,7 +1,5 @@
 package lms.rollback.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -15,7 +13,6 @@ import lms.rollback.core.LmsException;
 import lms.rollback.gate.ApprovalLink;
 import lms.rollback.gate.DecisionRecorder;
 import lms.rollback.gate.GateRun;
-import lms.rollback.gate.Identity;
 import lms.rollback.gate.PromptLog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,11 +48,7 @@ final class GateRecordVerb extends Verb {
     }
     String armored = null;
     if (signature != null) {
-      try {
-        armored = Files.readString(signature);
-      } catch (IOException e) {
-        throw new LmsException(ExitCode.INVALID_INPUT, "--signature: " + signature + " cannot be read (" + e.getMessage() + ")");
-      }
+      armored = lms.rollback.gate.DecisionSignature.readArmored(signature);
     }
     String requestedBy = requester.requestedBy;
     var outcome = new DecisionRecorder(plan.plan(), journal).signing(new DecisionRecorder.Signing(plan.environmentName(), signWith, armored))
@@ -72,8 +65,11 @@ final class GateRecordVerb extends Verb {
     data.put("recordedBy", output.actor());
     data.put("gate", state.asData());
     List<String> text = new ArrayList<>();
-    text.add(String.format("Recorded: %s %s %s as %s%s", decided.by, decided.decision, trigger, outcome.role(),
-        Identity.same(decided.by, output.actor()) ? "" : " (asserted by " + output.actor() + ")"));
+    // who the decision names, who the call says it is, and the login that recorded it: on a terminal only a signature proves more
+    lms.rollback.gate.Login login = lms.rollback.gate.Login.current();
+    data.put("login", login.describe());
+    text.add(String.format("Recorded: %s %s %s as %s (%s, recorded by %s)", decided.by, decided.decision, trigger, outcome.role(),
+        outcome.signedBy() != null ? "signed by key " + outcome.signedBy() : "asserted by " + output.actor(), login.describe()));
     if (decided.database()) {
       text.add(outcome.databaseAuthorized() ? "  database rollback authorized by " + String.join(" and ", outcome.databaseApprovers())
           : "  database rollback not yet authorized: approvals so far " + outcome.databaseApprovers());

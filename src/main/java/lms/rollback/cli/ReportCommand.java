@@ -53,7 +53,7 @@ final class ReportCommand implements Callable<Integer> {
   @Option(names = "--users-affected", paramLabel = "N", description = "How many users the issue affected, as the incident owner (--by) counts or estimates them: journaled, in the report's Impact (lmsctl measures no users; it counts the requests Green served, shown beside). Default: none.")
   Integer usersAffected;
 
-  @Option(names = "--sign", paramLabel = "AS", description = "Sign the report off as ${COMPLETION-CANDIDATES}-by (--by): journaled with the role --groups give in the plan. Approved needs a review by someone else first; the report reads DRAFT until approved. Default: none.",
+  @Option(names = "--sign", paramLabel = "AS", description = "Sign the report off as ${COMPLETION-CANDIDATES}-by (--by): journaled with the role --groups give in the plan. Sign-off is four eyes: preparer, reviewer and approver are three different people (refused otherwise, exit 5); approved needs a review first. The report reads DRAFT until approved, and a --root-cause/--lessons/--users-affected after its approval returns it to DRAFT (said here and in the report), to be reviewed and approved again. Default: none.",
       completionCandidates = SignAs.class)
   String sign;
 
@@ -78,7 +78,7 @@ final class ReportCommand implements Callable<Integer> {
     Path file = journal != null ? journal : output.outDir().resolve(Journal.FILE_NAME);
     incident = lms.rollback.report.ReportIdentity.checked("--incident", incident);
     deployment = lms.rollback.report.ReportIdentity.checked("--deployment", deployment);
-    if (rootCause != null || lessons != null || usersAffected != null || sign != null) complete(file);
+    String draftAgain = rootCause != null || lessons != null || usersAffected != null || sign != null ? complete(file) : null;
     // recorded in the run's own journal only; an archived copy read under another name is not written to
     if (file.getFileName().toString().equals(Journal.FILE_NAME) && java.nio.file.Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       lms.rollback.report.ReportIdentity.record(new Journal(file.toAbsolutePath().getParent(), output.actor()), incident, deployment);
@@ -98,8 +98,13 @@ final class ReportCommand implements Callable<Integer> {
     }
     var out = spec.commandLine().getOut();
     if (output.json()) {
-      out.println(Journal.json(java.util.Map.of("outcome", report.outcome().name(), "files", written.stream().map(Path::toString).toList())));
+      java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
+      data.put("outcome", report.outcome().name());
+      data.put("files", written.stream().map(Path::toString).toList());
+      if (draftAgain != null) data.put("returnedToDraft", draftAgain);
+      out.println(Journal.json(data));
     } else {
+      if (draftAgain != null) out.println(draftAgain.substring(0, 1).toUpperCase() + draftAgain.substring(1));
       out.println("Report (" + report.outcome().name().toLowerCase() + ", " + lms.rollback.plan.Budget.format(report.total()) + "):");
       written.forEach(p -> out.println("  " + p));
     }
@@ -107,8 +112,11 @@ final class ReportCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
-  /** The parts people add after the run, journaled in the run's own journal by who wrote them, as their plan role. */
-  private void complete(Path file) {
+  /**
+   * The parts people add after the run, journaled in the run's own journal by who wrote them, as their plan role. Returns
+   * what a change did to an approved report (it is a DRAFT again), or null.
+   */
+  private String complete(Path file) {
     if (!file.getFileName().toString().equals(Journal.FILE_NAME) || !java.nio.file.Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       throw new lms.rollback.core.LmsException(lms.rollback.core.ExitCode.INVALID_INPUT, "--root-cause/--lessons/--users-affected/--sign: written to a run's own "
           + Journal.FILE_NAME + " (--out-dir), not to " + file);
@@ -119,14 +127,18 @@ final class ReportCommand implements Callable<Integer> {
     lms.rollback.report.ReportCompletion.checkText("--root-cause", rootCause);
     lms.rollback.report.ReportCompletion.checkText("--lessons", lessons);
     lms.rollback.report.ReportCompletion.checkUsersAffected(usersAffected);
-    if (sign != null) {
-      lms.rollback.report.ReportCompletion.checkSignOff(new ReportBuilder(plan.plan()).build(file, null, null).completion(), sign, who,
-          lms.rollback.gate.Identity::same);
+    var now = new ReportBuilder(plan.plan()).build(file, null, null).completion();
+    if (sign != null) lms.rollback.report.ReportCompletion.checkSignOff(now, sign, who, lms.rollback.gate.Identity::same);
+    boolean changes = rootCause != null || lessons != null || usersAffected != null;
+    if (changes && "approved".equals(sign) && now.approved()) {
+      throw new lms.rollback.core.LmsException(lms.rollback.core.ExitCode.INVALID_INPUT, "--sign approved: this call changes the approved report, "
+          + "which returns it to DRAFT; write the change, have it reviewed (--sign reviewed), then approve it. Nothing was recorded");
     }
     Journal run = new Journal(file.toAbsolutePath().getParent(), output.actor());
     if (rootCause != null) lms.rollback.report.ReportCompletion.writePart(run, "root-cause", rootCause, who, role);
     if (lessons != null) lms.rollback.report.ReportCompletion.writePart(run, "lessons-learned", lessons, who, role);
     if (usersAffected != null) lms.rollback.report.ReportCompletion.writePart(run, "users-affected", usersAffected + " users", who, role);
     if (sign != null) lms.rollback.report.ReportCompletion.signOff(run, sign, who, role);
+    return changes ? now.returnsToDraft() : null;
   }
 }

@@ -201,6 +201,7 @@ public final class DecisionInbox {
 
   /** A journal under the decider's name on the run's file: the decision's entry says who decided, as gate record's does. */
   public static Function<String, DecisionRecorder> recorders(Plan plan, Path outDir, DecisionRecorder.Signing signing) {
-    return by -> new DecisionRecorder(plan, new Journal(outDir, by)).signing(signing);
+    // the answer's mac proves the build wrote it, and the build's input let only Jenkins-authenticated {@code by} answer
+    return by -> new DecisionRecorder(plan, new Journal(outDir, by)).signing(signing).login(Login.current().answeredInJenkinsBy(by));
   }
 }

@@ -20,6 +20,9 @@ import lms.rollback.plan.Plan;
 public final class DecisionRecorder {
   public enum Kind { approve, reject, timeout }
 
+  /** The longest reason a decision takes, in characters: it travels in every notice of the gate. */
+  public static final int MAX_REASON_CHARS = 2000;
+
   /** How much earlier than the engine's deadline Jenkins' own timer may fire (the controller's clock is not the agent's). */
   static final java.time.Duration EARLY_TIMEOUT = java.time.Duration.ofSeconds(5);
 
@@ -28,7 +31,17 @@ public final class DecisionRecorder {
       boolean database, boolean administrator) {}
 
   /** What the journal now says. */
-  public record Outcome(Kind kind, String by, String role, boolean override, boolean databaseAuthorized, List<String> databaseApprovers) {
+  public record Outcome(Kind kind, String by, String role, boolean override, boolean databaseAuthorized, List<String> databaseApprovers,
+      String signedBy) {
+    public Outcome(Kind kind, String by, String role, boolean override, boolean databaseAuthorized, List<String> databaseApprovers) {
+      this(kind, by, role, override, databaseAuthorized, databaseApprovers, null);
+    }
+
+    /** The same, proven by the signature of {@code proof} (the journal's form of it; null: unsigned). */
+    Outcome signed(Map<String, Object> proof) {
+      return proof == null ? this : new Outcome(kind, by, role, override, databaseAuthorized, databaseApprovers, (String) proof.get("key"));
+    }
+
     public Map<String, Object> asData() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("decision", kind.name());
@@ -115,9 +128,14 @@ public final class DecisionRecorder {
       throw new LmsException(ExitCode.INVALID_INPUT, "--reason: at least " + min + " characters saying why (got "
           + (d.reason() == null ? 0 : d.reason().strip().length()) + ")");
     }
+    if (d.reason().strip().length() > MAX_REASON_CHARS) {
+      // every notice of the gate carries the reason: a 120 KB one made the decider's notice too large for a webhook (#38)
+      throw new LmsException(ExitCode.INVALID_INPUT, "--reason: " + d.reason().strip().length() + " characters; allowed: " + min + " to "
+          + MAX_REASON_CHARS + " (link to a longer analysis); nothing was recorded");
+    }
     Map<String, Object> proof = proof(d, runStart);
     if (d.database()) {
-      return recordDatabaseApproval(d, proof);
+      return recordDatabaseApproval(d, proof).signed(proof);
     }
     GatePlan.Level level = gate.level(d.level());
     boolean allowed = Authority.holds(d.by(), d.groups(), gate.submittersAt(d.level()));
@@ -150,7 +168,7 @@ public final class DecisionRecorder {
     if (proof != null) data.put("signature", proof);
     journal.append(Event.GATE_DECISION, data);
     close(d, (String) data.get("role"));
-    return new Outcome(d.kind(), d.by(), override ? "administrator override" : role, override, false, List.of());
+    return new Outcome(d.kind(), d.by(), override ? "administrator override" : role, override, false, List.of()).signed(proof);
   }
 
   /**
@@ -164,6 +182,13 @@ public final class DecisionRecorder {
   }
 
   private Signing signing = new Signing(null, null, null);
+  private Login login = Login.current();
+
+  /** Who records the decisions of this recorder (default: this process's login). */
+  public DecisionRecorder login(Login l) {
+    this.login = l;
+    return this;
+  }
 
   public DecisionRecorder signing(Signing s) {
     this.signing = s;
@@ -188,7 +213,13 @@ public final class DecisionRecorder {
       throw new LmsException(ExitCode.INVALID_INPUT, "--sign-with: a signed decision names its run, and no run of " + d.trigger()
           + " has started in this journal: run the rollback first (it stops at its gate, exit 5), then sign; nothing was recorded");
     }
-    String statement = DecisionSignature.statement(runId, d.trigger(), promptOf(d), d.kind().name(), d.by(), d.reason() == null ? "" : d.reason().strip());
+    String reason = d.reason() == null ? "" : d.reason().strip();
+    if (!reason.equals(lms.rollback.core.SecretMasker.mask(reason))) {
+      // the journal masks it, and the signature is verified again over the journaled text wherever the decision counts
+      throw new LmsException(ExitCode.INVALID_INPUT, "--reason: it holds what looks like a credential (a password=, token: or URL with "
+          + "credentials), which the journal masks, so its signature could not be verified later; allowed: the reason without it. Nothing was recorded");
+    }
+    String statement = DecisionSignature.statement(runId, d.trigger(), promptOf(d), d.kind().name(), d.by(), reason);
     String armored = signing.armored() != null ? signing.armored() : DecisionSignature.sign(signing.key(), policy.namespace(), statement);
     java.nio.file.Path signers = policy.allowedSigners() == null ? null : java.nio.file.Path.of(policy.allowedSigners());
     return DecisionSignature.verify(signers, policy.namespace(), d.by(), runId, statement, armored).asData();
@@ -320,6 +351,14 @@ public final class DecisionRecorder {
     m.put("level", d.level());
     m.put("reason", d.reason() == null ? "" : d.reason().strip());
     m.put("requestedBy", d.requestedBy());
+    // what the decision is checked again against wherever it is counted (DecisionProof): the groups that gave the authority,
+    // the run and environment it was made for; and who recorded it, beside whom it names
+    m.put("groups", d.groups() == null ? List.of() : d.groups());
+    JsonNode runStart = runStart(d.trigger());
+    if (runStart.hasNonNull("runId")) m.put("runId", runStart.path("runId").asText());
+    String environment = runStart.path("environment").asText(signing.environment());
+    if (environment != null) m.put("environment", environment);
+    login.into(m);
     return m;
   }
 

@@ -44,6 +44,42 @@ public final class DecisionSignature {
         + Identity.normalize(by) + "\nreason: " + (reason == null ? "" : reason) + "\n";
   }
 
+  /**
+   * The largest signature file taken (#38): an SSH signature is under 2 KB even with a 16384-bit RSA key; a larger file is
+   * no signature, and once kept ssh-keygen busy for minutes.
+   */
+  public static final int MAX_SIGNATURE_BYTES = 16 * 1024;
+  private static final String ARMOR = "-----BEGIN SSH SIGNATURE-----";
+
+  /**
+   * A signature file as {@code --signature} takes it: at most {@link #MAX_SIGNATURE_BYTES}, UTF-8 text, holding an armored
+   * SSH signature; refused (exit 2) otherwise, before ssh-keygen sees it.
+   */
+  public static String readArmored(Path file) {
+    String allowed = "allowed: the text file ssh-keygen -Y sign writes (" + ARMOR + " …), at most " + MAX_SIGNATURE_BYTES / 1024 + " KiB";
+    byte[] bytes;
+    try {
+      long size = Files.size(file);
+      if (size > MAX_SIGNATURE_BYTES) {
+        throw new LmsException(ExitCode.INVALID_INPUT, "--signature: " + file + " is " + size + " bytes, too large for a signature; " + allowed);
+      }
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new LmsException(ExitCode.INVALID_INPUT, "--signature: " + file + " cannot be read (" + e.getMessage() + "); " + allowed);
+    }
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new LmsException(ExitCode.INVALID_INPUT, "--signature: " + file + " is not text (binary or not UTF-8); " + allowed);
+    }
+    if (!text.contains(ARMOR) || text.chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\r' && c != '\t')) {
+      throw new LmsException(ExitCode.INVALID_INPUT, "--signature: " + file + " holds no SSH signature; " + allowed);
+    }
+    return text;
+  }
+
   /** Signs {@code statement} with {@code key} (a private key, or the public key of one held by ssh-agent). */
   public static String sign(Path key, String namespace, String statement) {
     if (!Files.isReadable(key)) {
@@ -93,11 +129,40 @@ public final class DecisionSignature {
    * allowed signers list for them. A refusal says why in one line.
    */
   public static Verified verify(Path allowedSigners, String namespace, String principal, String runId, String statement, String armored) {
+    try {
+      return verified(allowedSigners, namespace, principal, runId, statement, armored);
+    } catch (NotAuthorizedException e) {
+      String why = e.getMessage();
+      throw new NotAuthorizedException(why.toLowerCase(java.util.Locale.ROOT).endsWith("nothing was recorded") ? why : why + "; nothing was recorded");
+    }
+  }
+
+  /**
+   * Signatures verified in this process, by everything their verification read: the gate counts its decisions again at
+   * every look (#38), and a look must not run ssh-keygen once per decision each second while a run waits.
+   */
+  private static final java.util.Map<String, Verified> VERIFIED = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The same check, its refusal without a closing clause: {@link DecisionProof} says what follows from it. */
+  static Verified verified(Path allowedSigners, String namespace, String principal, String runId, String statement, String armored) {
     if (allowedSigners == null || !Files.isReadable(allowedSigners)) {
       throw new NotAuthorizedException("gate.signatures.allowedSigners: " + (allowedSigners == null ? "not set" : allowedSigners + " cannot be read")
-          + ", so no signature can be verified; nothing was recorded");
+          + ", so no signature can be verified");
     }
     requireTrustworthy(allowedSigners);
+    if (armored == null || armored.length() > MAX_SIGNATURE_BYTES || !armored.contains(ARMOR)) {
+      throw new NotAuthorizedException("the signature given as " + principal + "'s is no SSH signature (" + (armored == null ? "none"
+          : armored.length() + " characters") + "; one is at most " + MAX_SIGNATURE_BYTES / 1024 + " KiB of " + ARMOR + " text)");
+    }
+    String cacheKey;
+    try {
+      cacheKey = String.join("\u0000", allowedSigners.toAbsolutePath().toString(), Files.readString(allowedSigners, StandardCharsets.UTF_8),
+          namespace, Identity.normalize(principal), statement, armored);
+    } catch (IOException e) {
+      throw new NotAuthorizedException("gate.signatures.allowedSigners: " + allowedSigners + " cannot be read (" + e.getMessage() + ")");
+    }
+    Verified known = VERIFIED.get(cacheKey);
+    if (known != null) return known;
     Path sig = null;
     try {
       sig = Files.createTempFile("lms-decision", ".sig");
@@ -108,9 +173,11 @@ public final class DecisionSignature {
       if (r.exit != 0 || !m.find()) {
         throw new NotAuthorizedException("the signature is not " + principal + "'s over this decision of run " + runId + " (ssh-keygen: "
             + firstLine(r.err.isBlank() ? r.out : r.err) + "): signed by a key the plan's allowed signers do not list for " + principal
-            + ", or over another run, prompt, decision or reason; nothing was recorded");
+            + ", or over another run, prompt, decision or reason");
       }
-      return new Verified(m.group(1), m.group(2), m.group(3), namespace, runId, armored);
+      Verified v = new Verified(m.group(1), m.group(2), m.group(3), namespace, runId, armored);
+      VERIFIED.put(cacheKey, v);
+      return v;
     } catch (IOException e) {
       throw new LmsException(ExitCode.OTHER, "cannot verify the signature: " + e.getMessage());
     } finally {
@@ -126,25 +193,58 @@ public final class DecisionSignature {
 
   private record Result(int exit, String out, String err) {}
 
+  /**
+   * Runs ssh-keygen within {@link #TIMEOUT_SECONDS} for the whole of it — its input, its work and its output (#38: the
+   * bound once began after its output was read, and a 16 MB signature kept it busy for minutes). Its output goes to
+   * files and is read afterwards, at most {@link #OUTPUT_LIMIT} bytes of each.
+   */
   private static Result run(List<String> command, String stdin) {
+    Path out = null;
+    Path err = null;
+    Process p = null;
     try {
-      Process p = new ProcessBuilder(new ArrayList<>(command)).start();
-      try (var in = p.getOutputStream()) {
-        in.write(stdin.getBytes(StandardCharsets.UTF_8));
-      }
-      var out = p.getInputStream().readAllBytes();
-      var err = p.getErrorStream().readAllBytes();
+      out = Files.createTempFile("lms-ssh-keygen", ".out");
+      err = Files.createTempFile("lms-ssh-keygen", ".err");
+      p = new ProcessBuilder(new ArrayList<>(command)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      Process started = p;
+      Thread feed = new Thread(() -> {
+        try (var in = started.getOutputStream()) {
+          in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException ignored) {
+          // ssh-keygen ended (or was ended) before reading it all: its exit says what went wrong
+        }
+      }, "ssh-keygen-input");
+      feed.setDaemon(true);
+      feed.start();
       if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new LmsException(ExitCode.OTHER, "ssh-keygen did not answer within " + TIMEOUT_SECONDS + "s");
+        throw new LmsException(ExitCode.OTHER, "ssh-keygen did not answer within " + TIMEOUT_SECONDS + "s; nothing was recorded");
       }
-      return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+      return new Result(p.exitValue(), head(out), head(err));
     } catch (IOException e) {
       throw new LmsException(ExitCode.OTHER, "cannot run ssh-keygen (" + e.getMessage() + "); signed decisions need OpenSSH 8.2 or later "
           + "(apt-get install openssh-client)");
     } catch (InterruptedException e) {
+      if (p != null) p.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new LmsException(ExitCode.OTHER, "interrupted while running ssh-keygen");
+    } finally {
+      for (Path f : new Path[] {out, err}) {
+        try {
+          if (f != null) Files.deleteIfExists(f);
+        } catch (IOException ignored) {
+          // a temp file of ssh-keygen's messages
+        }
+      }
+    }
+  }
+
+  /** ssh-keygen's answers are a few lines: more than this is not read. */
+  private static final int OUTPUT_LIMIT = 64 * 1024;
+
+  private static String head(Path file) throws IOException {
+    try (var in = Files.newInputStream(file)) {
+      return new String(in.readNBytes(OUTPUT_LIMIT), StandardCharsets.UTF_8);
     }
   }
 

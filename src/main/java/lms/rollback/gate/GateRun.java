@@ -40,7 +40,7 @@ public final class GateRun {
   }
 
   /** A decision that counted: who, as which authority, at which prompt, and who recorded it. */
-  public record Approval(Instant at, String by, String role, int level, boolean database, String reason, String recordedBy) {
+  public record Approval(Instant at, String by, String role, int level, boolean database, String reason, String recordedBy, Login login) {
     public Map<String, Object> asData() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("at", at.toString());
@@ -49,6 +49,7 @@ public final class GateRun {
       m.put(database ? "database" : "level", database ? true : level);
       m.put("reason", reason);
       m.put("recordedBy", recordedBy);
+      if (login != null) m.put("login", login.describe());
       return m;
     }
   }
@@ -141,28 +142,35 @@ public final class GateRun {
     }
     Set<Integer> timedOut = new TreeSet<>();
     Approval levelApproval = null;
-    boolean databaseAuthorized = false;
+    Map<String, List<String>> databaseApprovers = new LinkedHashMap<>();
     String rejectedBy = null;
     String databaseClosed = null;
+    // every decision counted is proven again here, against the plan, for this run (#38): the chain proves order, not authorship
+    RunLog.Start run = start != null && trigger.equals(start.trigger()) ? start : null;
     for (Journal.Entry e : entries) {
       JsonNode d = e.data();
       if (!trigger.equals(d.path("trigger").asText())) continue;
-      if (e.is(Event.GATE_DATABASE_AUTHORIZED)) databaseAuthorized = true;
       if (!e.is(Event.GATE_DECISION)) continue;
       boolean database = d.path("database").asBoolean(false);
       String kind = d.path("decision").asText();
       String by = d.path("by").asText();
       Approval a = new Approval(e.ts(), by, d.path("role").asText(), d.path("level").asInt(), database, d.path("reason").asText(""),
-          e.actor());
+          e.actor(), Login.of(d));
       if (kind.equals("timeout")) {
         if (database) databaseClosed = "the database authorization timed out";
         else if (timedOut.add(a.level())) escalations.add(gate.level(a.level()).title() + " did not answer within " + Budget.format(gate.level(a.level()).window()));
-      } else if (kind.equals("reject")) {
-        rejectedBy = by + " (" + a.role() + ")";
-      } else if (Identity.same(by, requester)) {
+        continue;
+      }
+      if (kind.equals("approve") && Identity.same(by, requester)) {
         continue; // recorded against another requester: the requester of this run may not approve it
+      }
+      // a level's decision of a trigger the engine measured to hold is not needed, and not held to that gate's levels
+      if (database || !levelDecided) DecisionProof.require(plan, gate, e, run);
+      if (kind.equals("reject")) {
+        rejectedBy = by + " (" + a.role() + ")";
       } else if (database) {
         approvals.add(a);
+        databaseApprovers.put(Identity.normalize(by), rolesHeld(d));
       } else if (levelApproval == null) {
         levelApproval = a;
         approvals.add(0, a);
@@ -179,9 +187,20 @@ public final class GateRun {
       return open(gate, Prompt.level(trigger, level), entries, approvals, escalations, requester, scenario, start, evidence);
     }
     if (gate.twoPersonRule() == null || rehearsal) return closed(Status.APPROVED, trigger, approvals, escalations, null);
-    if (databaseAuthorized) return closed(Status.APPROVED, trigger, approvals, escalations, null);
+    // authorized by two proven approvals covering both roles, as their groups give them now — not by an entry saying so
+    if (DecisionRecorder.twoPeopleCovering(gate.twoPersonRule().roles(), databaseApprovers) != null) {
+      return closed(Status.APPROVED, trigger, approvals, escalations, null);
+    }
     if (databaseClosed != null) return closed(Status.EXPIRED, trigger, approvals, escalations, databaseClosed);
     return open(gate, Prompt.database(trigger), entries, approvals, escalations, requester, scenario, start, evidence);
+  }
+
+  /** The roles of the two-person rule a database approval's decider holds, by their id or journaled groups. */
+  private List<String> rolesHeld(JsonNode decision) {
+    GatePlan.TwoPersonRule rule = authority.twoPersonRule();
+    List<String> groups = new ArrayList<>();
+    decision.path("groups").forEach(g -> groups.add(g.asText()));
+    return rule.roles().stream().filter(r -> Authority.holds(decision.path("by").asText(), groups, rule.holders().get(r))).toList();
   }
 
   /**

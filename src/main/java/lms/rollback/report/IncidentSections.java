@@ -109,6 +109,11 @@ final class IncidentSections {
   /** DRAFT until approved; then who approved, and when. */
   static String status(RollbackReport r) {
     var approved = r.completion().signed("approved");
+    var reopened = r.completion().reopened();
+    if (approved == null && reopened != null) {
+      return "DRAFT — returned to draft: " + reopened.part() + " changed by " + reopened.by() + " at " + r.time().stamp(reopened.at())
+          + " after its approval by " + reopened.approval().by() + "; to be reviewed and approved again (§8.2 Approvals)";
+    }
     return approved == null ? "DRAFT — not yet approved (§8.2 Approvals)" : "APPROVED by " + by(r, approved.by(), approved.role(), approved.at());
   }
 

@@ -13,10 +13,11 @@ import lms.rollback.core.LmsException;
 /**
  * What people add to the §8.2 report after the run: its root cause, its lessons learned, how many users the issue
  * affected (lmsctl measures no users: it is the incident owner's count), and who prepared, reviewed
- * and approved it — each a journal entry by a named person with the plan role their groups give them. A report is a
- * DRAFT until someone other than its reviewer has approved it.
+ * and approved it — each a journal entry by a named person with the plan role their groups give them. Sign-off is four
+ * eyes: preparer, reviewer and approver are three different people. A report is a DRAFT until approved; a change after
+ * its approval returns it to DRAFT ({@code reopened}), to be reviewed and approved again.
  */
-public record ReportCompletion(Part rootCause, Part lessons, Part usersAffected, List<SignOff> signOffs) {
+public record ReportCompletion(Part rootCause, Part lessons, Part usersAffected, List<SignOff> signOffs, Reopened reopened) {
   public static final List<String> SIGN_AS = List.of("prepared", "reviewed", "approved");
 
   /** A section's text, who wrote it (and as what), when. */
@@ -24,7 +25,10 @@ public record ReportCompletion(Part rootCause, Part lessons, Part usersAffected,
 
   public record SignOff(String as, String by, String role, Instant at) {}
 
-  public static final ReportCompletion NONE = new ReportCompletion(null, null, null, List.of());
+  /** The last change made after an approval: which part, by whom, when, and the approval (and review) it voided. */
+  public record Reopened(String part, String by, Instant at, SignOff approval) {}
+
+  public static final ReportCompletion NONE = new ReportCompletion(null, null, null, List.of(), null);
 
   public SignOff signed(String as) {
     SignOff last = null;
@@ -42,9 +46,16 @@ public record ReportCompletion(Part rootCause, Part lessons, Part usersAffected,
     Part lessons = null;
     Part usersAffected = null;
     List<SignOff> signOffs = new ArrayList<>();
+    Reopened reopened = null;
     for (Journal.Entry e : entries) {
       var d = e.data();
       if (e.is(Event.REPORT_PART)) {
+        SignOff approval = signOffs.stream().filter(o -> o.as().equals("approved")).reduce((a, b) -> b).orElse(null);
+        if (approval != null) {
+          // what was approved is not what the report now says: its review and approval no longer hold
+          reopened = new Reopened(d.path("part").asText(), d.path("by").asText(), e.ts(), approval);
+          signOffs.removeIf(o -> !o.as().equals("prepared"));
+        }
         Part p = new Part(d.path("text").asText(), d.path("by").asText(), d.path("role").asText(), e.ts());
         if (d.path("part").asText().equals("root-cause")) rootCause = p;
         if (d.path("part").asText().equals("lessons-learned")) lessons = p;
@@ -52,7 +63,7 @@ public record ReportCompletion(Part rootCause, Part lessons, Part usersAffected,
       }
       if (e.is(Event.REPORT_SIGNOFF)) signOffs.add(new SignOff(d.path("as").asText(), d.path("by").asText(), d.path("role").asText(), e.ts()));
     }
-    return new ReportCompletion(rootCause, lessons, usersAffected, List.copyOf(signOffs));
+    return new ReportCompletion(rootCause, lessons, usersAffected, List.copyOf(signOffs), reopened);
   }
 
   /** Refuses a part's text that says nothing (checked before anything is written). */
@@ -78,18 +89,30 @@ public record ReportCompletion(Part rootCause, Part lessons, Part usersAffected,
   }
 
   /**
-   * Refuses a sign-off that cannot count (checked before anything is written): approval needs a review by someone
-   * else; {@code samePerson} tells two ids of one person apart from two people (the gate's identity rules).
+   * Refuses a sign-off that cannot count (checked before anything is written): sign-off is four eyes — preparer, reviewer
+   * and approver are three different people — and approval needs a review first; {@code samePerson} tells two ids of one
+   * person apart from two people (the gate's identity rules).
    */
   public static void checkSignOff(ReportCompletion now, String as, String by, java.util.function.BiPredicate<String, String> samePerson) {
     if (!SIGN_AS.contains(as)) throw new LmsException(ExitCode.INVALID_INPUT, "--sign: '" + as + "' is not allowed; allowed: " + String.join(", ", SIGN_AS));
-    SignOff reviewed = now.signed("reviewed");
-    if (as.equals("approved") && reviewed != null && samePerson.test(reviewed.by(), by)) {
-      throw new LmsException(ExitCode.NOT_AUTHORIZED, "--sign approved: " + by + " reviewed this report and may not also approve it");
+    for (String other : SIGN_AS) {
+      SignOff o = other.equals(as) ? null : now.signed(other);
+      if (o != null && samePerson.test(o.by(), by)) {
+        throw new LmsException(ExitCode.NOT_AUTHORIZED, "--sign " + as + ": " + by + " " + other + " this report and may not also "
+            + Map.of("prepared", "prepare", "reviewed", "review", "approved", "approve").get(as) + " it (sign-off is four eyes: preparer, reviewer and approver are three different people)");
+      }
     }
-    if (as.equals("approved") && reviewed == null) {
-      throw new LmsException(ExitCode.INVALID_INPUT, "--sign approved: the report has not been reviewed yet; --sign reviewed first, by someone else");
+    if (as.equals("approved") && now.signed("reviewed") == null) {
+      throw new LmsException(ExitCode.INVALID_INPUT, "--sign approved: the report has not been reviewed yet" + (now.reopened() != null
+          ? " since it was changed after its approval" : "") + "; --sign reviewed first, by someone else");
     }
+  }
+
+  /** What a change now does to an approved report, for the person making it; null when it is not approved. */
+  public String returnsToDraft() {
+    SignOff approved = signed("approved");
+    return approved == null ? null : "the report was APPROVED by " + approved.by() + "; this change returns it to DRAFT: it needs "
+        + "--sign reviewed and --sign approved again";
   }
 
   public static void signOff(Journal journal, String as, String by, String role) {

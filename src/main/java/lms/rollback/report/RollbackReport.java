@@ -111,14 +111,18 @@ public record RollbackReport(
   }
 
   /**
-   * Who decided, when, as which authority, at which prompt; {@code recordedBy} is who recorded it (the terminal's login, or
-   * the approver in Jenkins); {@code signedBy}: the key whose signature over the decision was verified (§10), or null.
+   * Who decided, when, as which authority, at which prompt; {@code recordedBy} is who the recording call said it was (its
+   * --actor: the approver in Jenkins); {@code signedBy}: the key whose signature over the decision was verified (§10), or null.
    */
-  public record Decision(Instant at, String by, String role, String decision, String reason, String prompt, String recordedBy, String signedBy) {
-    /** Proven where it was: "signed by key …"; otherwise the login it rests on, "asserted by …". */
+  public record Decision(Instant at, String by, String role, String decision, String reason, String prompt, String recordedBy, String signedBy,
+      String login) {
+    /**
+     * Proven where it was: "signed by key …"; otherwise who asserted it, "asserted by …"; then the login that recorded it
+     * ({@code login}: "login root", "login jenkins (Jenkins user rc.jones)"; null in journals from before it was kept).
+     */
     public String describe() {
       return decision + " by " + by + " (" + role + ", " + prompt + ")" + (signedBy != null ? ", signed by key " + signedBy
-          : recordedBy == null ? "" : ", asserted by " + recordedBy);
+          : recordedBy == null ? "" : ", asserted by " + recordedBy) + (login == null ? "" : ", recorded by " + login);
     }
   }
 
