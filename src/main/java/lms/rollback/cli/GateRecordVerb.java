@@ -66,7 +66,7 @@ final class GateRecordVerb extends Verb {
     data.put("gate", state.asData());
     List<String> text = new ArrayList<>();
     // who the decision names, who the call says it is, and the login that recorded it: on a terminal only a signature proves more
-    lms.rollback.gate.Login login = lms.rollback.gate.Login.current();
+    lms.rollback.audit.Login login = lms.rollback.audit.Login.current();
     data.put("login", login.describe());
     text.add(String.format("Recorded: %s %s %s as %s (%s, recorded by %s)", decided.by, decided.decision, trigger, outcome.role(),
         outcome.signedBy() != null ? "signed by key " + outcome.signedBy() : "asserted by " + output.actor(), login.describe()));

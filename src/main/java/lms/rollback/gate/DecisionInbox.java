@@ -1,5 +1,6 @@
 package lms.rollback.gate;
 
+import lms.rollback.audit.Login;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

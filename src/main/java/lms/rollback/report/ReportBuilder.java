@@ -172,7 +172,7 @@ public final class ReportBuilder {
             RollbackReport.Decision made = new RollbackReport.Decision(e.ts(), d.path("by").asText(), d.path("role").asText(),
                 d.path("decision").asText(), d.path("reason").asText(), prompt, e.actor(),
                 d.path("signature").isObject() ? d.path("signature").path("key").asText() : null,
-                java.util.Optional.ofNullable(lms.rollback.gate.Login.of(d)).map(lms.rollback.gate.Login::describe).orElse(null));
+                java.util.Optional.ofNullable(lms.rollback.audit.Login.of(d)).map(lms.rollback.audit.Login::describe).orElse(null));
             decisions.add(made);
             if (!database && decision == null) decision = made;
           }

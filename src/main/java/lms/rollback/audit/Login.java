@@ -1,4 +1,4 @@
-package lms.rollback.gate;
+package lms.rollback.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
