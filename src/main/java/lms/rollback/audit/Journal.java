@@ -90,10 +90,15 @@ public final class Journal {
     return write(type, data);
   }
 
+  /** What serialises this process's appends to (and folds of) one journal file. */
+  static Object lockFor(Path normalized) {
+    return IN_PROCESS.computeIfAbsent(normalized, f -> new Object());
+  }
+
   private Entry write(String type, Map<String, ?> data) {
     // An OS file lock serialises processes; inside one JVM a second lock on the file would throw.
     Entry entry;
-    synchronized (IN_PROCESS.computeIfAbsent(file.toAbsolutePath().normalize(), f -> new Object())) {
+    synchronized (lockFor(file.toAbsolutePath().normalize())) {
       entry = appendLocked(type, data);
     }
     if (HOLD_AFTER != null) holdIfAsked(entry);
@@ -145,8 +150,11 @@ public final class Journal {
         node.set("data", SecretMasker.mask(JSON.valueToTree(data)));
         node.put("prev", last == null ? GENESIS : sha256(last));
         String line = JSON.writeValueAsString(node);
+        long at = channel.size();
         writeWhole(channel, line);
-        return new Entry(seq, Instant.parse(node.get("ts").asText()), actor, type, node.get("data"));
+        Entry entry = new Entry(seq, Instant.parse(node.get("ts").asText()), actor, type, node.get("data"));
+        JournalFold.appended(file, at, line, entry);
+        return entry;
       }
     } catch (IOException e) {
       throw new LmsException(ExitCode.OTHER, "cannot write the audit journal " + file + ": " + e.getMessage(), e);
@@ -213,11 +221,15 @@ public final class Journal {
     Files.write(aside, torn.array());
     channel.truncate(start);
     channel.force(false);
+    JournalFold.forget(file);
     System.err.println("lmsctl: the journal " + file + " ended in an incomplete line (a crash or a full disk); it was set aside in " + aside);
   }
 
   /** Every entry, in order; an incomplete last line (a crash mid-write) is no entry. */
   public List<Entry> read() {
+    if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) refuseLink(file);
+    JournalFold fold = JournalFold.current(file);
+    if (fold != null) return new ArrayList<>(fold.entries());
     List<Entry> entries = new ArrayList<>();
     forEach(entries::add);
     return entries;
@@ -230,6 +242,12 @@ public final class Journal {
   public void forEach(java.util.function.Consumer<Entry> each) {
     if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
     refuseLink(file);
+    JournalFold fold = JournalFold.current(file);
+    if (fold != null) {
+      fold.entries().forEach(each);
+      return;
+    }
+    JournalFold.OPENED_FOR_READING.incrementAndGet();
     try (var channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       long complete = completeLength(channel);
       var in = new java.io.BufferedReader(new java.io.InputStreamReader(
@@ -249,7 +267,7 @@ public final class Journal {
   }
 
   /** The bytes up to and including the last newline: what follows it is a line still being (or never) written. */
-  private static long completeLength(java.nio.channels.FileChannel channel) throws IOException {
+  static long completeLength(java.nio.channels.FileChannel channel) throws IOException {
     long pos = channel.size();
     var block = java.nio.ByteBuffer.allocate(8192);
     while (pos > 0) {
