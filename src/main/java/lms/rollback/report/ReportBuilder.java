@@ -30,23 +30,19 @@ public final class ReportBuilder {
 
   public RollbackReport build(Path journalFile, String incidentId, String deploymentId) {
     ChainVerifier.Result integrity = ChainVerifier.verify(journalFile, null);
-    List<Journal.Entry> withDecisions = lastRunWithDecisions(journalFile);
-    int from = 0;
-    for (int i = 0; i < withDecisions.size(); i++) {
-      if (withDecisions.get(i).is(Event.SCENARIO_START)) from = i;
-    }
-    List<Journal.Entry> run = withDecisions.subList(from, withDecisions.size());
-    if (run.isEmpty()) {
+    Located located = locate(journalFile);
+    if (located.last == null) {
       throw new lms.rollback.core.LmsException(lms.rollback.core.ExitCode.INVALID_INPUT, "--journal: " + journalFile + " has no entries to report on");
     }
-    JsonNode start = run.get(0).is(Event.SCENARIO_START) ? run.get(0).data() : null;
-    if (incidentId == null) incidentId = ReportIdentity.journaled(withDecisions, "incident");
-    if (deploymentId == null) deploymentId = ReportIdentity.journaled(withDecisions, "deployment");
-    String environment = start != null ? start.path("environment").asText(null) : firstText(run, Event.VERB_START, "environment");
-    String startedFor = start != null ? start.path("trigger").asText(null) : firstText(run, Event.GATE_DECISION, "trigger");
+    JsonNode start = located.first.is(Event.SCENARIO_START) ? located.first.data() : null;
+    String environment = start != null ? start.path("environment").asText(null) : located.firstVerbEnvironment;
+    String startedFor = start != null ? start.path("trigger").asText(null) : located.firstGateTrigger;
     // a watch's alert goes out before its rollback starts: the trigger is the one that fired
-    String triggerId = startedFor != null ? startedFor : firstText(run, Event.TRIGGER_FIRED, "trigger");
-
+    String triggerId = startedFor != null ? startedFor : located.firstFiredTrigger;
+    // what the report renders is folded as it streams by; only the entries people add afterwards (report parts,
+    // sign-offs, follow-ups ticked) are kept to be read again — a journal of a million entries folds in flat memory
+    List<Journal.Entry> withDecisions = new ArrayList<>();
+    List<Journal.Entry> run = new ArrayList<>();
     List<RollbackReport.Step> steps = new ArrayList<>();
     List<RollbackReport.Command> commands = new ArrayList<>();
     List<RollbackReport.Check> checks = new ArrayList<>();
@@ -64,7 +60,7 @@ public final class ReportBuilder {
     String interruptedAt = null;
     String interruptedWhy = null;
     String openStep = null;
-    Instant ended = run.get(run.size() - 1).ts();
+    Instant ended = located.last.ts();
     int checksAtStepStart = 0;
     Instant detected = null;
     Instant initiated = null;
@@ -76,10 +72,17 @@ public final class ReportBuilder {
     // §10's path without a scenario: each step verb (switch, verify-blue, stop-green, …) is a step of the run
     Map<String, Instant> verbStarts = new HashMap<>();
 
-    for (Journal.Entry e : withDecisions) {
+    var reading = Journal.reading(journalFile).stream().skip(located.from);
+    long index = located.from;
+    for (Journal.Entry e : (Iterable<Journal.Entry>) reading::iterator) {
       JsonNode d = e.data();
       Event event = e.event();
+      long at = index++;
       if (event == null) continue; // a person's own note: in the audit trail, not in the timeline
+      if (KEPT_FOR_LATER.contains(event)) {
+        withDecisions.add(e);
+        if (at >= located.startAt) run.add(e);
+      }
       switch (event) {
         case STEP_START -> {
           interruptedAt = null; // the run went on after an interruption
@@ -129,7 +132,7 @@ public final class ReportBuilder {
         }
         // this run's messages: those before its start were the previous run's, sent after that run's end
         case NOTIFY_SENT, NOTIFY_FAILED, NOTIFY_SKIPPED -> {
-          if (!e.ts().isBefore(run.get(0).ts())) messages.add(new RollbackReport.Message(e.ts(), d.path("message").asText(),
+          if (!e.ts().isBefore(located.first.ts())) messages.add(new RollbackReport.Message(e.ts(), d.path("message").asText(),
             d.path("channel").asText(), e.type().substring("notify.".length()), d.path("detail").asText("")));
         }
         case CHECKLIST_ITEM -> checklist.add(new RollbackReport.ChecklistItem(d.path("step").asInt(), d.path("action").asText(),
@@ -235,7 +238,7 @@ public final class ReportBuilder {
       ended = steps.get(steps.size() - 1).start().plus(steps.get(steps.size() - 1).took());
     } else if (start == null && outcome == RollbackReport.Outcome.INTERRUPTED) {
       // single verbs that are not steps, no scenario: judged by the last verb's end
-      Journal.Entry last = run.get(run.size() - 1);
+      Journal.Entry last = located.last;
       if (last.is(Event.VERB_END)) outcome = RollbackReport.Outcome.COMPLETED;
       if (last.is(Event.VERB_FAILED)) {
         outcome = RollbackReport.Outcome.FAILED;
@@ -246,10 +249,13 @@ public final class ReportBuilder {
     if (outcome == RollbackReport.Outcome.INTERRUPTED && stopReason == null) {
       stoppedAt = interruptedAt != null ? interruptedAt : openStep != null ? openStep : "after the last journaled entry";
       stopReason = interruptedWhy != null ? "interrupted (" + interruptedWhy + "); the run continues when the same rollback is run again"
-          : "no end was journaled: the run was killed or is still going (last entry: " + run.get(run.size() - 1).type() + ")";
+          : "no end was journaled: the run was killed or is still going (last entry: " + located.last.type() + ")";
     }
 
-    Instant started = run.get(0).ts();
+    reading.close();
+    if (incidentId == null) incidentId = ReportIdentity.journaled(withDecisions, "incident");
+    if (deploymentId == null) deploymentId = ReportIdentity.journaled(withDecisions, "deployment");
+    Instant started = located.first.ts();
     String scenario = start != null ? start.path("scenario").asText() : null;
     String measured = measuredCondition;
     boolean measuredToHold = held;
@@ -343,29 +349,51 @@ public final class ReportBuilder {
         .orElse("a rehearsal (§9.1)" + (test == null ? "" : " of '" + test + "'"));
   }
 
+  /** What the report reads again after its fold: the parts, sign-offs and ids people add, and the follow-ups they tick. */
+  private static final java.util.Set<Event> KEPT_FOR_LATER = java.util.EnumSet.of(Event.REPORT_IDENTITY, Event.REPORT_PART, Event.REPORT_SIGNOFF,
+      Event.FOLLOWUP_DONE);
+
   /**
-   * The last scenario run and the decisions that led to it (back to the previous run's last entry), and whatever
-   * follows it; the whole journal when it holds no run. Read in one pass keeping only that: a long watch before a
-   * rollback costs time, not memory.
+   * Where the reported run lies, found in one streaming pass: the last scenario run and the decisions that led to it
+   * (back to the previous run's last entry), and whatever follows it; the whole journal when it holds no run.
    */
-  private static List<Journal.Entry> lastRunWithDecisions(Path journalFile) {
-    List<Journal.Entry> sinceBoundary = new ArrayList<>();
-    var found = new Object() {
-      List<Journal.Entry> withRun;
+  private static final class Located {
+    /** The index of the first entry reported: just after the boundary before the last start (0 without a start). */
+    long from;
+    /** The index of the last scenario.start, -1 when there is none. */
+    long startAt = -1;
+    /** The run's first entry: its start, or the journal's first entry when it holds no run. */
+    Journal.Entry first;
+    Journal.Entry last;
+    String firstVerbEnvironment;
+    String firstGateTrigger;
+    String firstFiredTrigger;
+  }
+
+  private static Located locate(Path journalFile) {
+    Located found = new Located();
+    var walk = new Object() {
+      long index;
+      long afterBoundary;
     };
-    List<Journal.Entry> everything = new ArrayList<>();
     Journal.reading(journalFile).forEach(e -> {
-      if (found.withRun == null) everything.add(e);
-      sinceBoundary.add(e);
+      long i = walk.index++;
       if (e.is(Event.SCENARIO_START)) {
-        found.withRun = new ArrayList<>(sinceBoundary);
-        everything.clear();
-      } else if (found.withRun != null) {
-        found.withRun.add(e);
+        found.from = walk.afterBoundary;
+        found.startAt = i;
+        found.first = e;
+        found.firstVerbEnvironment = null;
+        found.firstGateTrigger = null;
+        found.firstFiredTrigger = null;
       }
-      if (RUN_BOUNDARIES.contains(e.event())) sinceBoundary.clear();
+      if (found.first == null) found.first = e;
+      if (found.firstVerbEnvironment == null && e.is(Event.VERB_START)) found.firstVerbEnvironment = e.data().path("environment").asText(null);
+      if (found.firstGateTrigger == null && e.is(Event.GATE_DECISION)) found.firstGateTrigger = e.data().path("trigger").asText(null);
+      if (found.firstFiredTrigger == null && e.is(Event.TRIGGER_FIRED)) found.firstFiredTrigger = e.data().path("trigger").asText(null);
+      if (e.event() != null && RUN_BOUNDARIES.contains(e.event())) walk.afterBoundary = i + 1;
+      found.last = e;
     });
-    return found.withRun != null ? found.withRun : everything;
+    return found;
   }
 
   /** After these, earlier decisions are not the next run's: a run's end, a start, and a stop at a failing step. */
@@ -413,8 +441,4 @@ public final class ReportBuilder {
     return null;
   }
 
-  private static String firstText(List<Journal.Entry> entries, Event type, String field) {
-    return entries.stream().filter(e -> e.is(type)).map(e -> e.data().path(field).asText(null))
-        .filter(java.util.Objects::nonNull).findFirst().orElse(null);
-  }
 }
