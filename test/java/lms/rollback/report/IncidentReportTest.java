@@ -57,6 +57,14 @@ class IncidentReportTest {
     // the timeline starts at the deployment and the detection, not at the rollback
     assertTrue(md.contains("Deployment started (Green deployed)") && md.contains("Issue detected"), md);
     assertTrue(md.indexOf("Deployment started") < md.indexOf("Rollback requested"), md);
+    // and says who asked for the rollback (#37): the requester the run's start journaled
+    String requester = null;
+    for (String line : Files.readAllLines(out.resolve("journal.jsonl"))) {
+      JsonNode e = JSON.readTree(line);
+      if (e.path("type").asText().equals("scenario.start")) requester = e.path("data").path("requestedBy").asText();
+    }
+    assertTrue(requester != null && !requester.isBlank(), "the run journaled no requester");
+    assertTrue(md.contains("Rollback requested (scenario B) by " + requester + " |"), md);
     // human and machine time shown and summed
     assertTrue(md.contains("machine ") && md.contains("+ human decisions") && md.contains("+ the rest between steps"), md);
   }

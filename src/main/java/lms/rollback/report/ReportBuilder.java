@@ -276,7 +276,8 @@ public final class ReportBuilder {
         start != null && start.path("capability").has("greenAgeSeconds")
             ? started.minusSeconds(start.path("capability").path("greenAgeSeconds").asLong()) : null,
         detected, checklist, rehearsal(start), ReportCompletion.of(withDecisions),
-        schedule(scenario, initiated, messages, steps, outcome), plan.time(), List.copyOf(notChecked), blueVersion);
+        schedule(scenario, initiated, messages, steps, outcome), plan.time(), List.copyOf(notChecked), blueVersion,
+        start == null ? null : start.path("requestedBy").asText(null));
   }
 
   /** The check that reads the release Blue serves (its health answer's version field): the report's current version. */

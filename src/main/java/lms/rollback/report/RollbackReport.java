@@ -44,7 +44,8 @@ public record RollbackReport(
     List<Scheduled> schedule,
     PlanTime time,
     List<String> notChecked,
-    String blueVersion) {
+    String blueVersion,
+    String requestedBy) {
 
   /** One row of §6.1 for this run: when it was due (T+{@code at} after the decision) and when it went out, or why not. */
   public record Scheduled(String message, String channel, String owner, Duration at, Instant planned, Instant sent, String state) {
