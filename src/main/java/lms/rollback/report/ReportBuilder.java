@@ -397,9 +397,19 @@ public final class ReportBuilder {
     return found;
   }
 
-  /** After these, earlier decisions are not the next run's: a run's end, a start, and a stop at a failing step. */
-  private static final java.util.Set<Event> RUN_BOUNDARIES = java.util.EnumSet.of(Event.SCENARIO_START, Event.SCENARIO_STOPPED, Event.SCENARIO_ABANDONED, Event.SCENARIO_END,
-      Event.SCENARIO_REJECTED, Event.SCENARIO_REFUSED);
+  /**
+   * After these, earlier decisions are not the next run's report: a run's end ({@link Event#RUN_ENDS}, the one
+   * definition of it), and besides the end a start, and a stop at a failing step (the stopped run is not over — the
+   * same command resumes it — but a decision recorded before its stop was that attempt's).
+   */
+  private static final java.util.Set<Event> RUN_BOUNDARIES = decisionBoundaries();
+
+  private static java.util.Set<Event> decisionBoundaries() {
+    java.util.Set<Event> boundaries = java.util.EnumSet.copyOf(Event.RUN_ENDS);
+    boundaries.add(Event.SCENARIO_START);
+    boundaries.add(Event.SCENARIO_STOPPED);
+    return java.util.Collections.unmodifiableSet(boundaries);
+  }
 
   private static void closeWait(Map<String, Instant> opened, List<RollbackReport.HumanWait> waits, JsonNode d, String outcome, Instant at) {
     Instant start = opened.remove(promptOf(d));
