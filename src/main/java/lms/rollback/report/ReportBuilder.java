@@ -72,17 +72,22 @@ public final class ReportBuilder {
     // §10's path without a scenario: each step verb (switch, verify-blue, stop-green, …) is a step of the run
     Map<String, Instant> verbStarts = new HashMap<>();
 
+    // the entries that tick a follow-up of the plan (its doneWhen: logs.preserved, a message sent), whoever wrote them
+    java.util.Set<String> followUpTypes = new java.util.HashSet<>();
+    for (var items : List.of(plan.immediateActions(), plan.rootCauseAnalysis(), plan.correctiveActions())) {
+      items.stream().filter(f -> f.doneWhen() != null).forEach(f -> followUpTypes.add(f.doneWhen().split(":", 2)[0]));
+    }
     var reading = Journal.reading(journalFile).stream().skip(located.from);
     long index = located.from;
     for (Journal.Entry e : (Iterable<Journal.Entry>) reading::iterator) {
       JsonNode d = e.data();
       Event event = e.event();
       long at = index++;
-      if (event == null) continue; // a person's own note: in the audit trail, not in the timeline
-      if (KEPT_FOR_LATER.contains(event)) {
+      if (event != null && KEPT_FOR_LATER.contains(event) || followUpTypes.contains(e.type())) {
         withDecisions.add(e);
         if (at >= located.startAt) run.add(e);
       }
+      if (event == null) continue; // a person's own note: in the audit trail, not in the timeline
       switch (event) {
         case STEP_START -> {
           interruptedAt = null; // the run went on after an interruption
@@ -350,7 +355,10 @@ public final class ReportBuilder {
         .orElse("a rehearsal (§9.1)" + (test == null ? "" : " of '" + test + "'"));
   }
 
-  /** What the report reads again after its fold: the parts, sign-offs and ids people add, and the follow-ups they tick. */
+  /**
+   * What the report reads again after its fold: the parts, sign-offs and ids people add, and the follow-ups they tick
+   * (with the entries the plan's follow-ups are done by).
+   */
   private static final java.util.Set<Event> KEPT_FOR_LATER = java.util.EnumSet.of(Event.REPORT_IDENTITY, Event.REPORT_PART, Event.REPORT_SIGNOFF,
       Event.FOLLOWUP_DONE);
 
