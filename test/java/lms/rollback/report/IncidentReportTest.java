@@ -62,6 +62,14 @@ class IncidentReportTest {
     assertTrue(served.matches(".*: [0-9,]+ requests to lms-green, [0-9,]+ of them errors \\(5xx\\).*"), served);
     assertTrue(served.contains("queries: sum(increase(http_requests_total{service=\"lms-green\"}["), served);
     assertTrue(html.contains("requests to lms-green"), "in the HTML too");
+    // and says who asked for the rollback (#37): the requester the run's start journaled
+    String requester = null;
+    for (String line : Files.readAllLines(out.resolve("journal.jsonl"))) {
+      JsonNode e = JSON.readTree(line);
+      if (e.path("type").asText().equals("scenario.start")) requester = e.path("data").path("requestedBy").asText();
+    }
+    assertTrue(requester != null && !requester.isBlank(), "the run journaled no requester");
+    assertTrue(md.contains("Rollback requested (scenario B) by " + requester + " |"), md);
     // human and machine time shown and summed
     assertTrue(md.contains("machine ") && md.contains("+ human decisions") && md.contains("+ the rest between steps"), md);
   }

@@ -90,10 +90,15 @@ public final class Journal {
     return write(type, data);
   }
 
+  /** What serialises this process's appends to (and folds of) one journal file. */
+  static Object lockFor(Path normalized) {
+    return IN_PROCESS.computeIfAbsent(normalized, f -> new Object());
+  }
+
   private Entry write(String type, Map<String, ?> data) {
     // An OS file lock serialises processes; inside one JVM a second lock on the file would throw.
     Entry entry;
-    synchronized (IN_PROCESS.computeIfAbsent(file.toAbsolutePath().normalize(), f -> new Object())) {
+    synchronized (lockFor(file.toAbsolutePath().normalize())) {
       entry = appendLocked(type, data);
     }
     if (HOLD_AFTER != null) holdIfAsked(entry);
@@ -145,8 +150,11 @@ public final class Journal {
         node.set("data", SecretMasker.mask(JSON.valueToTree(data)));
         node.put("prev", last == null ? GENESIS : sha256(last));
         String line = JSON.writeValueAsString(node);
+        long at = channel.size();
         writeWhole(channel, line);
-        return new Entry(seq, Instant.parse(node.get("ts").asText()), actor, type, node.get("data"));
+        Entry entry = new Entry(seq, Instant.parse(node.get("ts").asText()), actor, type, node.get("data"));
+        JournalFold.appended(file, at, line, entry);
+        return entry;
       }
     } catch (IOException e) {
       throw new LmsException(ExitCode.OTHER, "cannot write the audit journal " + file + ": " + e.getMessage(), e);
@@ -213,11 +221,15 @@ public final class Journal {
     Files.write(aside, torn.array());
     channel.truncate(start);
     channel.force(false);
+    JournalFold.forget(file);
     System.err.println("lmsctl: the journal " + file + " ended in an incomplete line (a crash or a full disk); it was set aside in " + aside);
   }
 
   /** Every entry, in order; an incomplete last line (a crash mid-write) is no entry. */
   public List<Entry> read() {
+    if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) refuseLink(file);
+    JournalFold fold = JournalFold.current(file);
+    if (fold != null) return new ArrayList<>(fold.entries());
     List<Entry> entries = new ArrayList<>();
     forEach(entries::add);
     return entries;
@@ -228,28 +240,71 @@ public final class Journal {
    * last line (a crash mid-write) is no entry.
    */
   public void forEach(java.util.function.Consumer<Entry> each) {
-    if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+    try (var entries = stream()) {
+      entries.forEach(each);
+    }
+  }
+
+  /**
+   * Each entry in order, as a stream to close: the call's fold when it holds this journal, else the file read one
+   * line at a time (a report folds a journal of a million entries in flat memory). An incomplete last line (a crash
+   * mid-write) is no entry.
+   */
+  public java.util.stream.Stream<Entry> stream() {
+    if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return java.util.stream.Stream.empty();
     refuseLink(file);
-    try (var channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    JournalFold fold = JournalFold.current(file);
+    if (fold != null) return fold.entries().stream();
+    JournalFold.OPENED_FOR_READING.incrementAndGet();
+    try {
+      var channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS);
       long complete = completeLength(channel);
       var in = new java.io.BufferedReader(new java.io.InputStreamReader(
           java.nio.channels.Channels.newInputStream(channel), StandardCharsets.UTF_8), 1 << 16);
-      long read = 0;
-      String line;
-      while (read < complete && (line = in.readLine()) != null) {
-        read += line.getBytes(StandardCharsets.UTF_8).length + 1;
-        if (line.isBlank()) continue;
-        JsonNode n = JSON.readTree(line);
-        each.accept(new Entry(n.path("seq").asLong(), Instant.parse(n.path("ts").asText()), n.path("actor").asText(),
-            n.path("type").asText(), n.path("data")));
-      }
+      var lines = new java.util.Iterator<Entry>() {
+        long read;
+        Entry next;
+
+        @Override
+        public boolean hasNext() {
+          try {
+            String line;
+            while (next == null && read < complete && (line = in.readLine()) != null) {
+              read += line.getBytes(StandardCharsets.UTF_8).length + 1;
+              if (line.isBlank()) continue;
+              JsonNode n = JSON.readTree(line);
+              next = new Entry(n.path("seq").asLong(), Instant.parse(n.path("ts").asText()), n.path("actor").asText(), n.path("type").asText(),
+                  n.path("data"));
+            }
+            return next != null;
+          } catch (IOException e) {
+            throw new LmsException(ExitCode.OTHER, "cannot read the audit journal " + file + ": " + e.getMessage(), e);
+          }
+        }
+
+        @Override
+        public Entry next() {
+          if (!hasNext()) throw new java.util.NoSuchElementException();
+          Entry e = next;
+          next = null;
+          return e;
+        }
+      };
+      return java.util.stream.StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(lines, java.util.Spliterator.ORDERED), false)
+          .onClose(() -> {
+            try {
+              in.close();
+            } catch (IOException ignored) {
+              // read only: nothing to lose
+            }
+          });
     } catch (IOException e) {
       throw new LmsException(ExitCode.OTHER, "cannot read the audit journal " + file + ": " + e.getMessage(), e);
     }
   }
 
   /** The bytes up to and including the last newline: what follows it is a line still being (or never) written. */
-  private static long completeLength(java.nio.channels.FileChannel channel) throws IOException {
+  static long completeLength(java.nio.channels.FileChannel channel) throws IOException {
     long pos = channel.size();
     var block = java.nio.ByteBuffer.allocate(8192);
     while (pos > 0) {

@@ -25,7 +25,8 @@ final class IncidentSections {
     // unmeasured, the issue is known to the journal from the request that reports it; when a person first saw it is not
     events.add(r.detected() != null ? new Event(r.detected(), "Issue detected (" + trigger + " held)")
         : new Event(r.started(), "Issue reported with the rollback request (" + trigger + "; when it was first seen is not journaled)"));
-    events.add(new Event(r.started(), "Rollback requested" + (r.scenario() == null ? "" : " (scenario " + r.scenario() + ")")));
+    events.add(new Event(r.started(), "Rollback requested" + (r.scenario() == null ? "" : " (scenario " + r.scenario() + ")")
+        + (r.requestedBy() == null ? "" : " by " + r.requestedBy())));
     for (RollbackReport.Escalation escalation : r.escalated()) events.add(new Event(escalation.at(), "Escalated: " + escalation.what()));
     for (RollbackReport.Decision d : r.decisions()) events.add(new Event(d.at(), "Rollback decision: " + d.describe()));
     for (RollbackReport.Step s : r.steps()) events.add(new Event(s.start(), s.title() + (s.ok() ? "" : " — FAILED")));

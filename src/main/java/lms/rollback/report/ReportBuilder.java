@@ -30,23 +30,19 @@ public final class ReportBuilder {
 
   public RollbackReport build(Path journalFile, String incidentId, String deploymentId) {
     ChainVerifier.Result integrity = ChainVerifier.verify(journalFile, null);
-    List<Journal.Entry> withDecisions = lastRunWithDecisions(journalFile);
-    int from = 0;
-    for (int i = 0; i < withDecisions.size(); i++) {
-      if (withDecisions.get(i).is(Event.SCENARIO_START)) from = i;
-    }
-    List<Journal.Entry> run = withDecisions.subList(from, withDecisions.size());
-    if (run.isEmpty()) {
+    Located located = locate(journalFile);
+    if (located.last == null) {
       throw new lms.rollback.core.LmsException(lms.rollback.core.ExitCode.INVALID_INPUT, "--journal: " + journalFile + " has no entries to report on");
     }
-    JsonNode start = run.get(0).is(Event.SCENARIO_START) ? run.get(0).data() : null;
-    if (incidentId == null) incidentId = ReportIdentity.journaled(withDecisions, "incident");
-    if (deploymentId == null) deploymentId = ReportIdentity.journaled(withDecisions, "deployment");
-    String environment = start != null ? start.path("environment").asText(null) : firstText(run, Event.VERB_START, "environment");
-    String startedFor = start != null ? start.path("trigger").asText(null) : firstText(run, Event.GATE_DECISION, "trigger");
+    JsonNode start = located.first.is(Event.SCENARIO_START) ? located.first.data() : null;
+    String environment = start != null ? start.path("environment").asText(null) : located.firstVerbEnvironment;
+    String startedFor = start != null ? start.path("trigger").asText(null) : located.firstGateTrigger;
     // a watch's alert goes out before its rollback starts: the trigger is the one that fired
-    String triggerId = startedFor != null ? startedFor : firstText(run, Event.TRIGGER_FIRED, "trigger");
-
+    String triggerId = startedFor != null ? startedFor : located.firstFiredTrigger;
+    // what the report renders is folded as it streams by; only the entries people add afterwards (report parts,
+    // sign-offs, follow-ups ticked) are kept to be read again — a journal of a million entries folds in flat memory
+    List<Journal.Entry> withDecisions = new ArrayList<>();
+    List<Journal.Entry> run = new ArrayList<>();
     List<RollbackReport.Step> steps = new ArrayList<>();
     List<RollbackReport.Command> commands = new ArrayList<>();
     List<RollbackReport.Check> checks = new ArrayList<>();
@@ -64,7 +60,7 @@ public final class ReportBuilder {
     String interruptedAt = null;
     String interruptedWhy = null;
     String openStep = null;
-    Instant ended = run.get(run.size() - 1).ts();
+    Instant ended = located.last.ts();
     int checksAtStepStart = 0;
     Instant detected = null;
     Instant initiated = null;
@@ -77,9 +73,21 @@ public final class ReportBuilder {
     // §10's path without a scenario: each step verb (switch, verify-blue, stop-green, …) is a step of the run
     Map<String, Instant> verbStarts = new HashMap<>();
 
-    for (Journal.Entry e : withDecisions) {
+    // the entries that tick a follow-up of the plan (its doneWhen: logs.preserved, a message sent), whoever wrote them
+    java.util.Set<String> followUpTypes = new java.util.HashSet<>();
+    for (var items : List.of(plan.immediateActions(), plan.rootCauseAnalysis(), plan.correctiveActions())) {
+      items.stream().filter(f -> f.doneWhen() != null).forEach(f -> followUpTypes.add(f.doneWhen().split(":", 2)[0]));
+    }
+    var reading = Journal.reading(journalFile).stream().skip(located.from);
+    long index = located.from;
+    for (Journal.Entry e : (Iterable<Journal.Entry>) reading::iterator) {
       JsonNode d = e.data();
       Event event = e.event();
+      long at = index++;
+      if (event != null && KEPT_FOR_LATER.contains(event) || followUpTypes.contains(e.type())) {
+        withDecisions.add(e);
+        if (at >= located.startAt) run.add(e);
+      }
       if (event == null) continue; // a person's own note: in the audit trail, not in the timeline
       switch (event) {
         case STEP_START -> {
@@ -131,7 +139,7 @@ public final class ReportBuilder {
         }
         // this run's messages: those before its start were the previous run's, sent after that run's end
         case NOTIFY_SENT, NOTIFY_FAILED, NOTIFY_SKIPPED -> {
-          if (!e.ts().isBefore(run.get(0).ts())) messages.add(new RollbackReport.Message(e.ts(), d.path("message").asText(),
+          if (!e.ts().isBefore(located.first.ts())) messages.add(new RollbackReport.Message(e.ts(), d.path("message").asText(),
             d.path("channel").asText(), e.type().substring("notify.".length()), d.path("detail").asText("")));
         }
         case CHECKLIST_ITEM -> checklist.add(new RollbackReport.ChecklistItem(d.path("step").asInt(), d.path("action").asText(),
@@ -238,7 +246,7 @@ public final class ReportBuilder {
       ended = steps.get(steps.size() - 1).start().plus(steps.get(steps.size() - 1).took());
     } else if (start == null && outcome == RollbackReport.Outcome.INTERRUPTED) {
       // single verbs that are not steps, no scenario: judged by the last verb's end
-      Journal.Entry last = run.get(run.size() - 1);
+      Journal.Entry last = located.last;
       if (last.is(Event.VERB_END)) outcome = RollbackReport.Outcome.COMPLETED;
       if (last.is(Event.VERB_FAILED)) {
         outcome = RollbackReport.Outcome.FAILED;
@@ -249,10 +257,13 @@ public final class ReportBuilder {
     if (outcome == RollbackReport.Outcome.INTERRUPTED && stopReason == null) {
       stoppedAt = interruptedAt != null ? interruptedAt : openStep != null ? openStep : "after the last journaled entry";
       stopReason = interruptedWhy != null ? "interrupted (" + interruptedWhy + "); the run continues when the same rollback is run again"
-          : "no end was journaled: the run was killed or is still going (last entry: " + run.get(run.size() - 1).type() + ")";
+          : "no end was journaled: the run was killed or is still going (last entry: " + located.last.type() + ")";
     }
 
-    Instant started = run.get(0).ts();
+    reading.close();
+    if (incidentId == null) incidentId = ReportIdentity.journaled(withDecisions, "incident");
+    if (deploymentId == null) deploymentId = ReportIdentity.journaled(withDecisions, "deployment");
+    Instant started = located.first.ts();
     String scenario = start != null ? start.path("scenario").asText() : null;
     String measured = measuredCondition;
     boolean measuredToHold = held;
@@ -273,7 +284,8 @@ public final class ReportBuilder {
         start != null && start.path("capability").has("greenAgeSeconds")
             ? started.minusSeconds(start.path("capability").path("greenAgeSeconds").asLong()) : null,
         detected, checklist, rehearsal(start), ReportCompletion.of(withDecisions),
-        schedule(scenario, initiated, messages, steps, outcome), plan.time(), List.copyOf(notChecked), blueVersion, greenServed);
+        schedule(scenario, initiated, messages, steps, outcome), plan.time(), List.copyOf(notChecked), blueVersion, greenServed,
+        start == null ? null : start.path("requestedBy").asText(null));
   }
 
   /** The check that reads the release Blue serves (its health answer's version field): the report's current version. */
@@ -347,33 +359,68 @@ public final class ReportBuilder {
   }
 
   /**
-   * The last scenario run and the decisions that led to it (back to the previous run's last entry), and whatever
-   * follows it; the whole journal when it holds no run. Read in one pass keeping only that: a long watch before a
-   * rollback costs time, not memory.
+   * What the report reads again after its fold: the parts, sign-offs and ids people add, and the follow-ups they tick
+   * (with the entries the plan's follow-ups are done by).
    */
-  private static List<Journal.Entry> lastRunWithDecisions(Path journalFile) {
-    List<Journal.Entry> sinceBoundary = new ArrayList<>();
-    var found = new Object() {
-      List<Journal.Entry> withRun;
-    };
-    List<Journal.Entry> everything = new ArrayList<>();
-    Journal.reading(journalFile).forEach(e -> {
-      if (found.withRun == null) everything.add(e);
-      sinceBoundary.add(e);
-      if (e.is(Event.SCENARIO_START)) {
-        found.withRun = new ArrayList<>(sinceBoundary);
-        everything.clear();
-      } else if (found.withRun != null) {
-        found.withRun.add(e);
-      }
-      if (RUN_BOUNDARIES.contains(e.event())) sinceBoundary.clear();
-    });
-    return found.withRun != null ? found.withRun : everything;
+  private static final java.util.Set<Event> KEPT_FOR_LATER = java.util.EnumSet.of(Event.REPORT_IDENTITY, Event.REPORT_PART, Event.REPORT_SIGNOFF,
+      Event.FOLLOWUP_DONE);
+
+  /**
+   * Where the reported run lies, found in one streaming pass: the last scenario run and the decisions that led to it
+   * (back to the previous run's last entry), and whatever follows it; the whole journal when it holds no run.
+   */
+  private static final class Located {
+    /** The index of the first entry reported: just after the boundary before the last start (0 without a start). */
+    long from;
+    /** The index of the last scenario.start, -1 when there is none. */
+    long startAt = -1;
+    /** The run's first entry: its start, or the journal's first entry when it holds no run. */
+    Journal.Entry first;
+    Journal.Entry last;
+    String firstVerbEnvironment;
+    String firstGateTrigger;
+    String firstFiredTrigger;
   }
 
-  /** After these, earlier decisions are not the next run's: a run's end, a start, and a stop at a failing step. */
-  private static final java.util.Set<Event> RUN_BOUNDARIES = java.util.EnumSet.of(Event.SCENARIO_START, Event.SCENARIO_STOPPED, Event.SCENARIO_ABANDONED, Event.SCENARIO_END,
-      Event.SCENARIO_REJECTED, Event.SCENARIO_REFUSED);
+  private static Located locate(Path journalFile) {
+    Located found = new Located();
+    var walk = new Object() {
+      long index;
+      long afterBoundary;
+    };
+    Journal.reading(journalFile).forEach(e -> {
+      long i = walk.index++;
+      if (e.is(Event.SCENARIO_START)) {
+        found.from = walk.afterBoundary;
+        found.startAt = i;
+        found.first = e;
+        found.firstVerbEnvironment = null;
+        found.firstGateTrigger = null;
+        found.firstFiredTrigger = null;
+      }
+      if (found.first == null) found.first = e;
+      if (found.firstVerbEnvironment == null && e.is(Event.VERB_START)) found.firstVerbEnvironment = e.data().path("environment").asText(null);
+      if (found.firstGateTrigger == null && e.is(Event.GATE_DECISION)) found.firstGateTrigger = e.data().path("trigger").asText(null);
+      if (found.firstFiredTrigger == null && e.is(Event.TRIGGER_FIRED)) found.firstFiredTrigger = e.data().path("trigger").asText(null);
+      if (e.event() != null && RUN_BOUNDARIES.contains(e.event())) walk.afterBoundary = i + 1;
+      found.last = e;
+    });
+    return found;
+  }
+
+  /**
+   * After these, earlier decisions are not the next run's report: a run's end ({@link Event#RUN_ENDS}, the one
+   * definition of it), and besides the end a start, and a stop at a failing step (the stopped run is not over — the
+   * same command resumes it — but a decision recorded before its stop was that attempt's).
+   */
+  private static final java.util.Set<Event> RUN_BOUNDARIES = decisionBoundaries();
+
+  private static java.util.Set<Event> decisionBoundaries() {
+    java.util.Set<Event> boundaries = java.util.EnumSet.copyOf(Event.RUN_ENDS);
+    boundaries.add(Event.SCENARIO_START);
+    boundaries.add(Event.SCENARIO_STOPPED);
+    return java.util.Collections.unmodifiableSet(boundaries);
+  }
 
   private static void closeWait(Map<String, Instant> opened, List<RollbackReport.HumanWait> waits, JsonNode d, String outcome, Instant at) {
     Instant start = opened.remove(promptOf(d));
@@ -416,8 +463,4 @@ public final class ReportBuilder {
     return null;
   }
 
-  private static String firstText(List<Journal.Entry> entries, Event type, String field) {
-    return entries.stream().filter(e -> e.is(type)).map(e -> e.data().path(field).asText(null))
-        .filter(java.util.Objects::nonNull).findFirst().orElse(null);
-  }
 }

@@ -45,7 +45,8 @@ public record RollbackReport(
     PlanTime time,
     List<String> notChecked,
     String blueVersion,
-    Served greenServed) {
+    Served greenServed,
+    String requestedBy) {
 
   /**
    * §8.2 Impact as Prometheus counted it: the requests (and errors) Green served from its deployment to the switch, with
