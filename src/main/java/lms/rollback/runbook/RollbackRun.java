@@ -211,10 +211,13 @@ public final class RollbackRun {
     String holder = earlier != null && earlier.leaseHolder() != null ? earlier.leaseHolder() : r.leaseHolder();
     // §3.2: the automatic branch is immediate — a run that only waits for a person's decision does not hold it up
     String automatic = automaticHeld(r, journal) ? r.trigger() : null;
+    // the run's identity, fixed before its lease is taken: the lease names the run, so a second engine on it is refused
+    String runId = earlier != null && earlier.start().hasNonNull(ScenarioRunner.RUN_ID) ? earlier.start().path(ScenarioRunner.RUN_ID).asText()
+        : java.util.UUID.randomUUID().toString();
     EnvironmentLease lease;
     try {
       lease = EnvironmentLease.acquire(cluster.client(), environment.namespace(), r.environment(), holder, EnvironmentLease.DEFAULT_DURATION,
-          r.lockWait(), progress, automatic);
+          r.lockWait(), progress, automatic, runId);
     } catch (EnvironmentLease.SupersededException e) {
       return superseded(r, scenario, e);
     }
@@ -261,6 +264,7 @@ public final class RollbackRun {
       context.put("rehearsal", r.rehearsal());
       if (r.rehearsalOf() != null) context.put("rehearsalOf", r.rehearsalOf());
       context.put("leaseHolder", holder);
+      context.put(ScenarioRunner.RUN_ID, runId);
       context.put("capability", capability.asData());
       // the release being rolled back (Green's version): what a rehearsal tested, for the readiness check (§9.1)
       String release = earlier == null ? releaseOf(green) : null;
