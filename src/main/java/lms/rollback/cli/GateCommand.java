@@ -1,6 +1,5 @@
 package lms.rollback.cli;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import lms.rollback.audit.Event;
@@ -137,7 +136,7 @@ final class GateCommand extends CommandGroup {
       RunLog.Start run = RunLog.read(journal).unfinished();
       String runScenario = run != null ? run.scenario() : scenario;
       if (runScenario != null) plan.plan().scenario(runScenario);
-      GateRun.State state = new GateRun(plan.plan(), journal, Clock.systemUTC()).advance(trigger, runScenario,
+      GateRun.State state = new GateRun(plan.plan(), journal, journal.clock()).advance(trigger, runScenario,
           run != null && run.rehearsal(), new PromptLog.Request(requestedBy, null, runScenario, plan.environmentName(), null,
               ApprovalLink.of(buildUrl)), notifier(plan, journal, null, Notifier.DEFAULT_ATTEMPTS), 1.0);
       java.util.Map<String, Object> data = new java.util.LinkedHashMap<>(outcome.asData());
@@ -225,7 +224,7 @@ final class GateCommand extends CommandGroup {
     @Override
     Outcome execute(Journal journal) {
       if (scenario != null) plan.plan().scenario(scenario);
-      GateRun.State state = new GateRun(plan.plan(), journal, Clock.systemUTC()).advance(trigger, scenario, rehearsal,
+      GateRun.State state = new GateRun(plan.plan(), journal, journal.clock()).advance(trigger, scenario, rehearsal,
           new PromptLog.Request(requestedBy, reason, scenario, plan.environmentName(), null, ApprovalLink.of(buildUrl)),
           notifier(plan, journal, null, Notifier.DEFAULT_ATTEMPTS), 1.0);
       return new Outcome(state.decided() ? ExitCode.OK : ExitCode.NOT_AUTHORIZED, state.asData(), List.of(trigger + ": " + state.describe()));
@@ -318,7 +317,7 @@ final class GateCommand extends CommandGroup {
 
     @Override
     Outcome execute(Journal journal) {
-      GateReminders.Result r = new GateReminders(notifier(plan, journal, templates, attempts), journal, Clock.systemUTC(), GateReminders.DEFAULT_POLL,
+      GateReminders.Result r = new GateReminders(notifier(plan, journal, templates, attempts), journal, journal.clock(), GateReminders.DEFAULT_POLL,
           Progress.stderr()).run(prompt.prompt());
       return new Outcome(ExitCode.OK, r.asData(), List.of(prompt.prompt().describe() + ": " + r.sent() + " reminder(s) sent"
           + (r.closedBy() == null ? "" : ", " + r.cancelled() + " cancelled: closed (" + r.closedBy() + ")")));
