@@ -51,6 +51,22 @@ public final class LmsctlProcess {
     return new Cli.Run(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
   }
 
+  /** Waits until the process holds, alive, at the point LMS_TEST_HOLD_AFTER named; returns its stderr so far. */
+  public String awaitHeld() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    while (System.nanoTime() < deadline) {
+      String err = Files.readString(stderr, StandardCharsets.UTF_8);
+      if (err.contains("holding after journal entry")) return err;
+      if (!process.isAlive()) {
+        throw new IllegalStateException("lmsctl ended (exit " + process.exitValue() + ") before reaching its hold point: " + err
+            + Files.readString(stdout));
+      }
+      Thread.sleep(50);
+    }
+    process.destroyForcibly();
+    throw new IllegalStateException("lmsctl never reached its hold point: " + Files.readString(stderr));
+  }
+
   /** Waits until the process holds at the point LMS_TEST_HOLD_AFTER named, then kills it with SIGKILL. */
   public String killWhenHeld() throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);

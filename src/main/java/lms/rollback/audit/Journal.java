@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -45,27 +46,48 @@ public final class Journal {
   private final String actor;
   private final Clock clock;
 
+  /** Whether entries are timed by the run's clock ({@link RunClock}); false where a caller gives the clock (a replay, a test). */
+  private final boolean measured;
+
   public Journal(Path directory, String actor) {
-    this(directory, actor, Clock.systemUTC());
+    this(directory.resolve(FILE_NAME), RunClock.wall(), actor, true);
   }
 
+  /** A journal whose entries are timed by {@code clock} as it reads, for writing a run's history at given times. */
   public Journal(Path directory, String actor, Clock clock) {
-    this(directory.resolve(FILE_NAME), clock, actor);
+    this(directory.resolve(FILE_NAME), clock, actor, false);
   }
 
-  private Journal(Path file, Clock clock, String actor) {
+  private Journal(Path file, Clock clock, String actor, boolean measured) {
     this.file = file;
     this.actor = actor;
     this.clock = clock;
+    this.measured = measured;
   }
 
   /** A journal to read under whatever name it was archived (`report --journal build-41.jsonl`). */
   public static Journal reading(Path file) {
-    return new Journal(file, Clock.systemUTC(), "reader");
+    return new Journal(file, RunClock.wall(), "reader", true);
   }
 
   public Path file() {
     return file;
+  }
+
+  /** The run's clock for this journal ({@link RunClock}): what every decision window and duration of the run is measured by. */
+  public Clock clock() {
+    return measured ? RunClock.of(file, clock) : clock;
+  }
+
+  /** The journal's last entry as written, or null (none, or unreadable: the wall clock decides then). */
+  static JsonNode lastEntry(Path file) {
+    if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return null;
+    try (var channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ)) {
+      String last = lastLine(channel);
+      return last == null ? null : JSON.readTree(last);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   public String actor() {
@@ -98,11 +120,63 @@ public final class Journal {
   private Entry write(String type, Map<String, ?> data) {
     // An OS file lock serialises processes; inside one JVM a second lock on the file would throw.
     Entry entry;
-    synchronized (lockFor(file.toAbsolutePath().normalize())) {
-      entry = appendLocked(type, data);
+    Object monitor = lockFor(file.toAbsolutePath().normalize());
+    while (true) {
+      awaitOwnTurn();
+      synchronized (monitor) {
+        if (reservedForAnother()) continue; // reserved between the wait and the monitor: wait again
+        entry = appendLocked(type, data);
+        break;
+      }
     }
     if (HOLD_AFTER != null) holdIfAsked(entry);
     return entry;
+  }
+
+  /** The one thread that may write journals in this process while a signal's stop path records where the run stopped; null: any. */
+  private static volatile Thread onlyWriter;
+  private static final Object TURN = new Object();
+
+  /**
+   * From now on only the calling thread writes journals in this process: the stop path of a signal, while the step it
+   * interrupted still runs on another thread. That thread waits at its next entry (the process ends before it goes on), so
+   * nothing the step does lands after where the run is recorded to have stopped. Returns once entries being written have been.
+   */
+  public static void reserveForThisThread() {
+    onlyWriter = Thread.currentThread();
+    for (Object monitor : IN_PROCESS.values()) {
+      synchronized (monitor) {
+        // nothing to do inside: an entry being written by another thread is complete once this monitor is free
+        assert onlyWriter != null;
+      }
+    }
+  }
+
+  /** Lets every thread write again (the stop path found the run already ended by its own thread, which ends it in order). */
+  public static void release() {
+    onlyWriter = null;
+    synchronized (TURN) {
+      TURN.notifyAll();
+    }
+  }
+
+  private static boolean reservedForAnother() {
+    Thread only = onlyWriter;
+    return only != null && only != Thread.currentThread();
+  }
+
+  private static void awaitOwnTurn() {
+    boolean interrupted = false;
+    while (reservedForAnother()) {
+      synchronized (TURN) {
+        try {
+          TURN.wait(1000);
+        } catch (InterruptedException e) {
+          interrupted = true; // the entry still waits its turn; the interruption is passed on after it
+        }
+      }
+    }
+    if (interrupted) Thread.currentThread().interrupt();
   }
 
   private static void holdIfAsked(Entry e) {
@@ -141,14 +215,26 @@ public final class Journal {
           StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS); var lock = channel.lock()) {
         setAsideTornTail(channel);
         String last = lastLine(channel);
-        long seq = last == null ? 1 : JSON.readTree(last).path("seq").asLong() + 1;
+        JsonNode previous = last == null ? null : JSON.readTree(last);
+        long seq = previous == null ? 1 : previous.path("seq").asLong() + 1;
+        long mono = System.nanoTime();
+        Instant wall = Instant.now(clock);
+        Instant ts = measured ? RunClock.after(previous, wall, mono) : wall;
         ObjectNode node = JSON.createObjectNode();
         node.put("seq", seq);
-        node.put("ts", Instant.now(clock).toString());
+        node.put("ts", ts.toString());
         node.put("actor", actor);
         node.put("type", type);
         node.set("data", SecretMasker.mask(JSON.valueToTree(data)));
         node.put("prev", last == null ? GENESIS : sha256(last));
+        // the run's own measure of time, for the next entry; and a wall clock off from it, said where it was seen
+        if (measured) node.put("mono", mono);
+        if (measured && RunClock.BOOT != null) node.put("boot", RunClock.BOOT);
+        if (Duration.between(ts, wall).abs().compareTo(RunClock.TOLERANCE) > 0) {
+          ObjectNode off = node.putObject("wallClock");
+          off.put("read", wall.toString());
+          off.put("offBySeconds", Duration.between(ts, wall).toMillis() / 1000.0);
+        }
         String line = JSON.writeValueAsString(node);
         long at = channel.size();
         writeWhole(channel, line);

@@ -1,7 +1,6 @@
 package lms.rollback.cli;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +57,7 @@ final class GateRecordVerb extends Verb {
     RunLog.Start run = RunLog.read(journal).unfinished();
     String runScenario = run != null ? run.scenario() : scenario.scenario;
     if (runScenario != null) plan.plan().scenario(runScenario);
-    GateRun.State state = new GateRun(plan.plan(), journal, Clock.systemUTC()).advance(trigger, runScenario,
+    GateRun.State state = new GateRun(plan.plan(), journal, journal.clock()).advance(trigger, runScenario,
         run != null && run.rehearsal(), new PromptLog.Request(requestedBy, null, runScenario, plan.environmentName(), null,
             ApprovalLink.of(buildUrl.buildUrl)), GateOptions.notifier(plan, journal), 1.0);
     Map<String, Object> data = new LinkedHashMap<>(outcome.asData());

@@ -1,6 +1,5 @@
 package lms.rollback.cli;
 
-import java.time.Clock;
 import java.util.List;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.ExitCode;
@@ -18,7 +17,7 @@ final class GateRemindVerb extends Verb {
 
   @Override
   Outcome execute(Journal journal) {
-    GateReminders.Result r = new GateReminders(delivery.notifier(plan, journal), journal, Clock.systemUTC(), GateReminders.DEFAULT_POLL,
+    GateReminders.Result r = new GateReminders(delivery.notifier(plan, journal), journal, journal.clock(), GateReminders.DEFAULT_POLL,
         Progress.stderr()).run(prompt.prompt());
     return new Outcome(ExitCode.OK, r.asData(), List.of(prompt.prompt().describe() + ": " + r.sent() + " reminder(s) sent"
         + (r.closedBy() == null ? "" : ", " + r.cancelled() + " cancelled: closed (" + r.closedBy() + ")")));

@@ -1,6 +1,5 @@
 package lms.rollback.cli;
 
-import java.time.Clock;
 import java.util.List;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.ExitCode;
@@ -35,7 +34,7 @@ final class GateStatusVerb extends Verb {
     String scenario = this.scenario.scenario;
     String trigger = this.trigger.trigger;
     if (scenario != null) plan.plan().scenario(scenario);
-    GateRun.State state = new GateRun(plan.plan(), journal, Clock.systemUTC()).advance(trigger, scenario, rehearsal,
+    GateRun.State state = new GateRun(plan.plan(), journal, journal.clock()).advance(trigger, scenario, rehearsal,
         new PromptLog.Request(requestedBy, reason, scenario, plan.environmentName(), null, ApprovalLink.of(buildUrl.buildUrl)),
         GateOptions.notifier(plan, journal), 1.0);
     return new Outcome(state.decided() ? ExitCode.OK : ExitCode.NOT_AUTHORIZED, state.asData(), List.of(trigger + ": " + state.describe()));

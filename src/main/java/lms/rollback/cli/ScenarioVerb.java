@@ -172,7 +172,8 @@ abstract class ScenarioVerb extends Verb {
       if (probes != null) run.probes(probes);
       if (dryRun) return dryRunOutcome(run.dryRun(request), scenario);
       if (interrupted != null) return outcome(journal, scenario, run.interrupted(request, interrupted));
-      return outcome(journal, scenario, run.advance(request));
+      // this process is the run's: a SIGTERM or Ctrl-C mid-step records where it stopped before the process ends
+      return outcome(journal, scenario, run.stopOnSignals().advance(request));
     }
   }
 

@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,6 +36,7 @@ public final class EnvironmentLease implements AutoCloseable {
   private final String name;
   private final String holder;
   private final Duration duration;
+  private final String runId;
   private ScheduledExecutorService renewer;
   private volatile boolean held;
 
@@ -43,6 +45,11 @@ public final class EnvironmentLease implements AutoCloseable {
   /** Left by an automatic rollback that took the lease over from a waiting run: that run's holder, and why. */
   static final String SUPERSEDED_HOLDER = "lms-rollback.company.com/superseded-holder";
   static final String SUPERSEDED_BY = "lms-rollback.company.com/superseded-by";
+  /** The run the lease is held for (scenario.start's runId), and the process advancing it: one engine per run (#38). */
+  static final String RUN_ID = "lms-rollback.company.com/run-id";
+  static final String HOLDER_PID = "lms-rollback.company.com/holder-pid";
+  static final String HOLDER_HOST = "lms-rollback.company.com/holder-host";
+  static final String HOLDER_STARTED = "lms-rollback.company.com/holder-started";
 
   /** Another holder kept the lease for the whole wait: another rollback is running (mid-step, or not marked as waiting). */
   public static final class HeldException extends ClusterException {
@@ -58,7 +65,8 @@ public final class EnvironmentLease implements AutoCloseable {
     }
   }
 
-  private EnvironmentLease(KubernetesClient client, String namespace, String environment, String holder, Duration duration) {
+  private EnvironmentLease(KubernetesClient client, String namespace, String environment, String holder, Duration duration, String runId) {
+    this.runId = runId;
     this.client = client;
     this.namespace = namespace;
     this.name = NAME_PREFIX + environment;
@@ -78,7 +86,17 @@ public final class EnvironmentLease implements AutoCloseable {
    */
   public static EnvironmentLease acquire(KubernetesClient client, String namespace, String environment, String holder,
       Duration duration, Duration wait, Progress progress, String automatic) {
-    EnvironmentLease lease = new EnvironmentLease(client, namespace, environment, holder, duration);
+    return acquire(client, namespace, environment, holder, duration, wait, progress, automatic, null);
+  }
+
+  /**
+   * The same for a run ({@code runId}: its scenario.start's id, or null): a process continuing a run whose lease a live
+   * process on this host holds is refused at once, whatever holder identity it gives; one on another host, not heard from
+   * within the lease's duration, is taken over as a crashed holder.
+   */
+  public static EnvironmentLease acquire(KubernetesClient client, String namespace, String environment, String holder,
+      Duration duration, Duration wait, Progress progress, String automatic, String runId) {
+    EnvironmentLease lease = new EnvironmentLease(client, namespace, environment, holder, duration, runId);
     lease.take(wait, progress, automatic);
     return lease;
   }
@@ -122,7 +140,20 @@ public final class EnvironmentLease implements AutoCloseable {
           throw new SupersededException("superseded while waiting for its decision: " + by);
         }
         boolean waiting = notes.containsKey(AWAITING_DECISION);
-        if (other == null || other.isEmpty() || other.equals(holder) || expired(current) || automatic != null && waiting) {
+        HolderProcess engine = HolderProcess.of(notes);
+        boolean sameRun = other != null && other.equals(holder) || runId != null && runId.equals(notes.get(RUN_ID));
+        // the process named on the lease, if it is another one: alive on this host, gone from it, or elsewhere (alive while it renews)
+        boolean anotherEngine = engine != null && !engine.isThisProcess() && !expired(current);
+        boolean gone = anotherEngine && engine.onThisHost() && !engine.aliveOnThisHost();
+        if (sameRun && anotherEngine && !gone && engine.onThisHost()) {
+          // build 8 continuing build 7's run while build 7 still advances it: never two engines on one run
+          throw new HeldException("environment is locked: lease " + name() + " is held by run " + notes.getOrDefault(RUN_ID, "?") + " of pid "
+              + engine.pid() + " on " + engine.host() + " (holder '" + other + "'), still running it; one engine per run: this call is refused "
+              + "and changed nothing. Let that process finish, or stop it, then run this command again");
+        }
+        // the same holder is let in again unless another live engine holds it (one elsewhere is waited for: its lease expires if it died)
+        boolean reentrant = other != null && other.equals(holder) && (!anotherEngine || gone);
+        if (other == null || other.isEmpty() || reentrant || gone || expired(current) || automatic != null && waiting) {
           if (automatic != null && waiting && other != null && !other.isEmpty() && !other.equals(holder) && !expired(current)) {
             superseded = other;
             notes.put(SUPERSEDED_HOLDER, other);
@@ -130,13 +161,15 @@ public final class EnvironmentLease implements AutoCloseable {
                 + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_INSTANT) + "; " + automatic + " is immediate (§3.2)");
           }
           notes.remove(AWAITING_DECISION);
+          notes.putAll(thisEngine());
           current.getMetadata().setAnnotations(notes);
           current.setSpec(fresh().getSpec());
           client.resources(Lease.class).inNamespace(namespace).resource(current).update();
           break;
         }
         if (System.nanoTime() >= deadline) {
-          throw new HeldException("environment is locked: lease " + name() + " is held by '" + other + "' (renewed "
+          throw new HeldException("environment is locked: lease " + name() + " is held by '" + other + "'" + (engine == null ? ""
+              : " (run " + notes.getOrDefault(RUN_ID, "?") + ", pid " + engine.pid() + " on " + engine.host() + ")") + " (renewed "
               + ago(current) + " ago); another rollback is running. Wait for it to finish, or give --lock-wait a longer time");
         }
         if (System.nanoTime() >= nextProgress) {
@@ -226,6 +259,13 @@ public final class EnvironmentLease implements AutoCloseable {
     }
   }
 
+  /** The annotations naming this run and this process as the lease's engine. */
+  private Map<String, String> thisEngine() {
+    Map<String, String> notes = new HashMap<>(HolderProcess.current().asAnnotations());
+    if (runId != null) notes.put(RUN_ID, runId);
+    return notes;
+  }
+
   /** A lease's annotations, as a copy the caller may change and set back. */
   private static Map<String, String> annotations(Lease lease) {
     var notes = lease.getMetadata().getAnnotations();
@@ -234,7 +274,7 @@ public final class EnvironmentLease implements AutoCloseable {
 
   private Lease fresh() {
     return new LeaseBuilder().withNewMetadata().withName(name).withNamespace(namespace)
-        .addToLabels("app.kubernetes.io/managed-by", "lms-rollback").endMetadata()
+        .addToLabels("app.kubernetes.io/managed-by", "lms-rollback").addToAnnotations(thisEngine()).endMetadata()
         .withNewSpec().withHolderIdentity(holder).withLeaseDurationSeconds((int) duration.toSeconds())
         .withAcquireTime(now()).withRenewTime(now()).endSpec().build();
   }
@@ -278,6 +318,10 @@ public final class EnvironmentLease implements AutoCloseable {
         if (l.getSpec() != null && holder.equals(l.getSpec().getHolderIdentity())) {
           l.getSpec().setLeaseDurationSeconds((int) Math.max(1, hold.toSeconds()));
           l.getSpec().setRenewTime(now());
+          // kept for the run, no longer by this process: its next call (another process, maybe on another agent) takes it at once
+          Map<String, String> notes = annotations(l);
+          notes.keySet().removeAll(List.of(HOLDER_PID, HOLDER_HOST, HOLDER_STARTED));
+          l.getMetadata().setAnnotations(notes);
         }
         return l;
       });

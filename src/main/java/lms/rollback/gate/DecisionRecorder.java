@@ -62,7 +62,7 @@ public final class DecisionRecorder {
   private final java.time.Clock clock;
 
   public DecisionRecorder(Plan plan, Journal journal) {
-    this(plan, journal, java.time.Clock.systemUTC());
+    this(plan, journal, journal.clock());
   }
 
   /** {@code clock}: when a window is judged to have run out. */

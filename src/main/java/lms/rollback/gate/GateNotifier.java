@@ -104,8 +104,8 @@ public final class GateNotifier {
 
   /** Delivering through a {@link Notifier} on the same templates, with the addresses and SMTP settings in {@code env}. */
   public static GateNotifier create(Plan plan, Journal journal, MessageTemplates templates, Map<String, String> env, int attempts, Progress progress) {
-    Notifier notifier = new Notifier(plan, journal, templates, env, progress, attempts, Notifier.DEFAULT_BACKOFF, Clock.systemUTC());
-    return new GateNotifier(plan, journal, notifier, templates, Clock.systemUTC());
+    Notifier notifier = new Notifier(plan, journal, templates, env, progress, attempts, Notifier.DEFAULT_BACKOFF, journal.clock());
+    return new GateNotifier(plan, journal, notifier, templates, journal.clock());
   }
 
   public GateNotifier(Plan plan, Journal journal, Notifier notifier, MessageTemplates templates, Clock clock) {

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -186,8 +185,71 @@ public final class RollbackRun {
     return this;
   }
 
+  private boolean stopOnSignals;
+  /** While this process advances a run with {@link #stopOnSignals}: the request, the lease, and whether the run is ending in order. */
+  private volatile Request advancing;
+  private volatile EnvironmentLease leaseHeld;
+  private volatile boolean ending;
+  private final java.util.concurrent.CountDownLatch settled = new java.util.concurrent.CountDownLatch(1);
+
+  /**
+   * A SIGTERM or SIGINT while this process advances the run records it as stopped by its driver (journaled where, the
+   * report written, the war room told, the lease kept for the run's next call) before the process exits 143 or 130. For
+   * the CLI, whose process is the run's; not for a JVM that runs other things (tests, the sandbox's server).
+   */
+  public RollbackRun stopOnSignals() {
+    this.stopOnSignals = true;
+    return this;
+  }
+
   /** Advances the run as far as {@code r.through()}, its gate, or a failing step allow. */
   public Outcome advance(Request request) {
+    if (!stopOnSignals) return advanceHere(request);
+    advancing = request;
+    try (SignalStop signals = SignalStop.install(this::stopBySignal)) {
+      return advanceHere(request);
+    } finally {
+      ending = true;
+      settled.countDown();
+    }
+  }
+
+  /**
+   * The signal's stop path (on the shutdown's thread, while the step still runs on the main one): only this thread writes
+   * the journal from here; the run is recorded as interrupted where it is — the same record, report and message as a
+   * build's --interrupted, so the next call (or build) continues it. A run that already ended, or had not begun, is left
+   * to the main thread, which is waited for.
+   */
+  private void stopBySignal() {
+    Request r = advancing;
+    if (r == null) return;
+    Journal.reserveForThisThread();
+    Outcome o = ending ? null : interrupted(r, "lmsctl was told to stop (SIGTERM or SIGINT: a Jenkins abort, a kill, Ctrl-C) while the run was under way");
+    if (o == null || o.reports().isEmpty()) {
+      // nothing recorded: the run ends (or ended) in order on its own thread
+      Journal.release();
+      try {
+        settled.await(SignalStop.BOUND.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return;
+    }
+    EnvironmentLease lease = leaseHeld;
+    if (lease != null) {
+      Duration hold = plan.scenario(r.scenario()).target().limit().plus(HOLD_MARGIN);
+      try {
+        lease.keep(hold);
+        cluster.journal().append(Event.LEASE_KEPT, Map.of("lease", lease.name(), "holder", r.leaseHolder(), "forSeconds", hold.toSeconds()));
+      } catch (RuntimeException e) {
+        // unkept, it expires after its ordinary duration and the run's next call takes it back then
+      }
+    }
+    progress.say("lmsctl " + (r.rehearsal() ? "rehearsal" : "rollback") + ": INTERRUPTED: " + o.result().reason());
+    o.reports().forEach(f -> progress.say("  report: " + f));
+  }
+
+  private Outcome advanceHere(Request request) {
     Request r = check(plan, request);
     Journal journal = cluster.journal();
     Scenario planned = plan.scenario(r.scenario());
@@ -211,13 +273,17 @@ public final class RollbackRun {
     String holder = earlier != null && earlier.leaseHolder() != null ? earlier.leaseHolder() : r.leaseHolder();
     // §3.2: the automatic branch is immediate — a run that only waits for a person's decision does not hold it up
     String automatic = automaticHeld(r, journal) ? r.trigger() : null;
+    // the run's identity, fixed before its lease is taken: the lease names the run, so a second engine on it is refused
+    String runId = earlier != null && earlier.start().hasNonNull(ScenarioRunner.RUN_ID) ? earlier.start().path(ScenarioRunner.RUN_ID).asText()
+        : java.util.UUID.randomUUID().toString();
     EnvironmentLease lease;
     try {
       lease = EnvironmentLease.acquire(cluster.client(), environment.namespace(), r.environment(), holder, EnvironmentLease.DEFAULT_DURATION,
-          r.lockWait(), progress, automatic);
+          r.lockWait(), progress, automatic, runId);
     } catch (EnvironmentLease.SupersededException e) {
       return superseded(r, scenario, e);
     }
+    leaseHeld = lease;
     ScenarioRunner.Result result;
     int exit = ExitCode.OK;
     try {
@@ -261,6 +327,7 @@ public final class RollbackRun {
       context.put("rehearsal", r.rehearsal());
       if (r.rehearsalOf() != null) context.put("rehearsalOf", r.rehearsalOf());
       context.put("leaseHolder", holder);
+      context.put(ScenarioRunner.RUN_ID, runId);
       context.put("capability", capability.asData());
       // the release being rolled back (Green's version): what a rehearsal tested, for the readiness check (§9.1)
       String release = earlier == null ? releaseOf(green) : null;
@@ -278,6 +345,8 @@ public final class RollbackRun {
       } catch (ScenarioRunner.ScenarioStoppedException e) {
         result = e.result();
         exit = e.exitCode();
+      } finally {
+        ending = true;
       }
     } catch (EnvironmentLease.SupersededException e) {
       // the lease is the automatic rollback's now: nothing to release
@@ -421,9 +490,9 @@ public final class RollbackRun {
     if (probes != null) steps.probes(probes);
     if (database != null) steps.database(database);
     Notifier notifier = new Notifier(plan, journal, new MessageTemplates(null), variables, progress, Notifier.DEFAULT_ATTEMPTS,
-        Notifier.DEFAULT_BACKOFF, Clock.systemUTC());
+        Notifier.DEFAULT_BACKOFF, journal.clock());
     GateNotifier gateNotifier = GateNotifier.create(plan, journal, new MessageTemplates(null), variables, Notifier.DEFAULT_ATTEMPTS, progress);
-    GateRun gate = new GateRun(plan, journal, Clock.systemUTC());
+    GateRun gate = new GateRun(plan, journal, journal.clock());
     PromptLog.Request request = new PromptLog.Request(r.requestedBy(), r.reason(), r.scenario(), r.environment(), null,
         ApprovalLink.of(r.buildUrl()));
     DataReview review = new DataReview(journal, outDir.toString());
@@ -591,7 +660,7 @@ public final class RollbackRun {
     }
     journal.append(Event.SCENARIO_INTERRUPTED, Map.of("scenario", r.scenario(), "stoppedAt", stoppedAt, "reason", why, "done", done));
     Notifier notifier = new Notifier(plan, journal, new MessageTemplates(null), variables, progress, Notifier.DEFAULT_ATTEMPTS,
-        Notifier.DEFAULT_BACKOFF, Clock.systemUTC());
+        Notifier.DEFAULT_BACKOFF, journal.clock());
     new Communications(new CommunicationSchedule(plan, notifier), out).interrupted();
     String reason = "interrupted " + stoppedAt + ": " + why + "; nothing after that was done. The same command (the next build of the job) "
         + "continues this run: its decision still counts and no message is sent again";
@@ -612,7 +681,7 @@ public final class RollbackRun {
     journal.append(Event.SCENARIO_ABANDONED, Map.of("scenario", start.scenario(), "reason", why));
     progress.say("  the unfinished run in " + folder + " (" + start.describe() + ") was closed as abandoned: " + why);
     Notifier notifier = new Notifier(plan, journal, new MessageTemplates(null), variables, progress, Notifier.DEFAULT_ATTEMPTS,
-        Notifier.DEFAULT_BACKOFF, Clock.systemUTC());
+        Notifier.DEFAULT_BACKOFF, journal.clock());
     new CommunicationSchedule(plan, notifier).after(CommunicationSchedule.ABANDONED);
     return report(plan, journal, folder, start.rehearsal());
   }

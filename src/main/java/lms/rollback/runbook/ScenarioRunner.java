@@ -226,6 +226,8 @@ public final class ScenarioRunner {
 
   /** scenario.start's record of {@link lms.rollback.plan.Plan#authorityDigest()}: the plan that governs the run. */
   public static final String PLAN_DIGEST = "planDigest";
+  /** scenario.start's identity of the run; a driver that names it in the context (for its lease) keeps it. */
+  public static final String RUN_ID = "runId";
 
   /** Where a run may pause: after its preflight, after its decision, or after one of the scenario's steps. */
   public static List<String> pausePoints(Scenario scenario) {
@@ -284,7 +286,7 @@ public final class ScenarioRunner {
     }
     Map<String, Object> start = new LinkedHashMap<>(context);
     // the run's identity, fixed here: a signed decision names it, so its signature is good for this run only
-    start.put("runId", java.util.UUID.randomUUID().toString());
+    start.putIfAbsent(RUN_ID, java.util.UUID.randomUUID().toString());
     start.put("scenario", name);
     start.put("title", scenario.title());
     start.put("target", scenario.target().text());
