@@ -20,8 +20,8 @@ import java.util.Map;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.Progress;
 import lms.rollback.runbook.RollbackSteps;
-import lms.rollback.runbook.ScenarioRunner;
-import lms.rollback.runbook.StepTimer;
+import lms.rollback.runbook.RunStateMachine;
+import lms.rollback.runbook.StepRunner;
 import lms.rollback.testing.Ports;
 import lms.rollback.testing.HttpReceiver;
 import lms.rollback.testing.Sandbox;
@@ -366,17 +366,17 @@ class NotifierTest {
       env.put("LMS_STATUS_PAGE_WEBHOOK", statusPage.url());
       Notifier n = new Notifier(Sandbox.PLAN, sandbox.journal, new MessageTemplates(null), env, progress::add, 3, Duration.ofMillis(20), Clock.systemUTC());
       CommunicationSchedule schedule = new CommunicationSchedule(Sandbox.PLAN, n);
-      ScenarioRunner runner = new RollbackSteps(sandbox.engine(), Sandbox.ENV, sandbox.env, sandbox.outDir, "AUTO-001")
-          .register(new ScenarioRunner(sandbox.journal)).hooks(new ScenarioRunner.Hooks() {
+      RunStateMachine runner = new RollbackSteps(sandbox.engine(), Sandbox.ENV, sandbox.env, sandbox.outDir, "AUTO-001")
+          .register(new RunStateMachine(sandbox.journal)).hooks(new RunStateMachine.Hooks() {
             @Override public void started() {
               schedule.after(CommunicationSchedule.START);
             }
 
-            @Override public void stepFinished(StepTimer.Outcome o) {
+            @Override public void stepFinished(StepRunner.Outcome o) {
               schedule.after(o.action());
             }
 
-            @Override public void finished(ScenarioRunner.Result r) {
+            @Override public void finished(RunStateMachine.Result r) {
               schedule.after(CommunicationSchedule.END);
             }
           });

@@ -239,9 +239,9 @@ class PlanLoaderTest {
     var checks = new PlanLoader().loadDefault().verification().checks();
 
     assertEquals(java.util.List.of("Blue error rate (%)", "Blue p95 latency (s)", "Green receives no requests (req/s)"),
-        checks.stream().map(Runbook.MetricCheck::name).toList());
+        checks.stream().map(RunbookTables.MetricCheck::name).toList());
     assertEquals("<= 1 %", checks.get(0).describe());
-    assertEquals(Runbook.NoData.INCONCLUSIVE, checks.get(0).noData(), "no number is no evidence unless the plan says otherwise");
+    assertEquals(RunbookTables.NoData.INCONCLUSIVE, checks.get(0).noData(), "no number is no evidence unless the plan says otherwise");
     assertTrue(checks.get(2).holds(0) && !checks.get(2).holds(0.2));
   }
 
@@ -253,10 +253,10 @@ class PlanLoaderTest {
     var checks = new PlanLoader().parse(replaceOnce(defaultYaml(), GREEN_CHECK, added).getBytes(StandardCharsets.UTF_8), "my-plan.yaml")
         .verification().checks();
 
-    Runbook.MetricCheck db = checks.get(3);
+    RunbookTables.MetricCheck db = checks.get(3);
     assertEquals("dbFailurePercent", db.query());
-    assertEquals(Runbook.CheckedSide.BLUE, db.on());
-    assertEquals(Runbook.NoData.PASS, db.noData());
+    assertEquals(RunbookTables.CheckedSide.BLUE, db.on());
+    assertEquals(RunbookTables.NoData.PASS, db.noData());
     assertEquals("< 0.5 %", db.describe());
     assertTrue(db.holds(0.4) && !db.holds(0.5));
   }
@@ -361,7 +361,7 @@ class PlanLoaderTest {
         + " expectStatus: 201, expectPresent: [id], cleanup: { method: DELETE, path: \"/api/v1/leave/requests/${answer:id}\", expectStatus: 204 } },")
         .getBytes(StandardCharsets.UTF_8), "my-plan.yaml");
 
-    Runbook.Booking booking = plan.smokeChecks().get(2).booking();
+    RunbookTables.Booking booking = plan.smokeChecks().get(2).booking();
     assertEquals("qa-smoke", booking.testAccount().name());
     assertEquals("/api/v1/leave/requests/${answer:id}", booking.cleanup().path());
   }

@@ -19,8 +19,8 @@ import lms.rollback.audit.Journal;
 import lms.rollback.testing.Cli;
 import lms.rollback.plan.Scenario;
 import lms.rollback.runbook.RollbackSteps;
-import lms.rollback.runbook.ScenarioRunner;
-import lms.rollback.runbook.StepTimer;
+import lms.rollback.runbook.RunStateMachine;
+import lms.rollback.runbook.StepRunner;
 import lms.rollback.testing.Sandbox;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,20 +100,20 @@ class ReportTest {
   void blueUnhealthyAfterTheSwitchStopsTheRunBeforeGreenAndTheReportSaysWhere() throws Exception {
     try (Sandbox sandbox = Sandbox.start(out)) {
       // Given Blue's pods stop being ready right after the switch
-      ScenarioRunner runner = new RollbackSteps(sandbox.engine(), Sandbox.ENV, sandbox.env, out, "MAN-003").register(new ScenarioRunner(sandbox.journal))
-          .hooks(new ScenarioRunner.Hooks() {
+      RunStateMachine runner = new RollbackSteps(sandbox.engine(), Sandbox.ENV, sandbox.env, out, "MAN-003").register(new RunStateMachine(sandbox.journal))
+          .hooks(new RunStateMachine.Hooks() {
             @Override public void started() { }
 
-            @Override public void stepFinished(StepTimer.Outcome o) {
+            @Override public void stepFinished(StepRunner.Outcome o) {
               if (o.action().equals("switch-traffic")) makeBlueUnready(sandbox);
             }
 
-            @Override public void finished(ScenarioRunner.Result r) { }
+            @Override public void finished(RunStateMachine.Result r) { }
           });
       Scenario b = Sandbox.PLAN.scenario("B");
 
       // When
-      var stopped = assertThrows(ScenarioRunner.ScenarioStoppedException.class,
+      var stopped = assertThrows(RunStateMachine.ScenarioStoppedException.class,
           () -> runner.run("B", b, Map.of("environment", Sandbox.ENV, "trigger", "MAN-003"), o -> { }));
 
       // Then Green was not touched, and the report says where and why it stopped

@@ -159,7 +159,7 @@ class ContinueRunTest {
         "requestedBy", "dev.smith"));
     j.append(lms.rollback.audit.Event.SCENARIO_STOPPED, Map.of("scenario", "B", "stoppedAt", "confirm", "reason",
         "post-rollback smoke tests failed"));
-    var call = new RunState.Call("B", "production", "MAN-001", "dev.smith");
+    var call = new Resumption.Call("B", "production", "MAN-001", "dev.smith");
     var plan = Sandbox.PLAN.scenario("B");
 
     // When build 42 makes the same request at once

@@ -14,7 +14,7 @@ class StagePlanTest {
 
   @Test
   void budgetsOfEverySyntaxReachJenkinsAsWholeSeconds() {
-    List<Map<String, Object>> stages = ScenarioRunner.planData(List.of(
+    List<Map<String, Object>> stages = RunStateMachine.planData(List.of(
         new Scenario.Step(StepAction.DATA_REVIEW, "Review data written by Green", Budget.parse("1h30m")),
         new Scenario.Step(StepAction.ANNOUNCE, "Announce rollback", Budget.parse("500ms")),
         new Scenario.Step(StepAction.RESTORE_DATABASE, "Restore database from backup", Budget.parse("20m-40m"))));

@@ -30,10 +30,10 @@ class StepOverrunTest {
   void aStepStillRunningAtItsBudgetPlusTheGraceIsReportedOverrunAndLetFinish() throws Exception {
     Journal journal = new Journal(dir, "t");
     StepFiles files = new StepFiles(dir);
-    StepTimer timer = new StepTimer(journal, files).overrunAfter(Duration.ofSeconds(1), files::overran);
+    StepRunner timer = new StepRunner(journal, files).overrunAfter(Duration.ofSeconds(1), files::overran);
     Scenario.Step verify = new Scenario.Step(StepAction.VERIFY_BLUE, "Verify Blue health", Budget.parse("1s"));
 
-    StepTimer.Outcome o = timer.run(verify, () -> {
+    StepRunner.Outcome o = timer.run(verify, () -> {
       sleep(3500);
       return "9/9 checks passed";
     });
@@ -56,7 +56,7 @@ class StepOverrunTest {
   void aStepWithinItsBoundIsNeverReportedOverrun() throws Exception {
     Journal journal = new Journal(dir, "t");
     StepFiles files = new StepFiles(dir);
-    StepTimer timer = new StepTimer(journal, files).overrunAfter(Duration.ofSeconds(1), files::overran);
+    StepRunner timer = new StepRunner(journal, files).overrunAfter(Duration.ofSeconds(1), files::overran);
 
     timer.run(new Scenario.Step(StepAction.SWITCH_TRAFFIC, "Execute traffic switch", Budget.parse("1s")), () -> "lms-blue 100%");
     sleep(2500);

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import lms.rollback.plan.PlanLoader;
-import lms.rollback.plan.Runbook;
+import lms.rollback.plan.RunbookTables;
 import lms.rollback.verify.PrometheusClient;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class MetricsStandInTest {
 
-  static final Runbook.Verification PLAN = new PlanLoader().loadDefault().verification();
+  static final RunbookTables.Verification PLAN = new PlanLoader().loadDefault().verification();
 
   /** The stand-in with Green taking all the traffic (the sandbox before the switch), and ten minutes of its history. */
   static MetricsStandIn greenServing(Map<String, String> queries) throws Exception {

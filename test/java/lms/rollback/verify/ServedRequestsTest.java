@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import lms.rollback.plan.PlanException;
 import lms.rollback.plan.PlanLoader;
-import lms.rollback.plan.Runbook.Verification;
+import lms.rollback.plan.RunbookTables.Verification;
 import lms.rollback.sandbox.MetricsStandIn;
 import lms.rollback.testing.MetricsExporter;
 import lms.rollback.testing.MetricsExporter.Traffic;

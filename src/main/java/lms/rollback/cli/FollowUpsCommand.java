@@ -11,7 +11,7 @@ import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
-import lms.rollback.plan.Runbook;
+import lms.rollback.plan.RunbookTables;
 import lms.rollback.report.ReportBuilder;
 import lms.rollback.report.RollbackReport;
 import picocli.CommandLine.Command;
@@ -91,14 +91,14 @@ final class FollowUpsCommand implements Callable<Integer> {
 
     @Override
     Outcome execute(Journal journal) {
-      List<Runbook.FollowUp> all = new ArrayList<>(plan.plan().immediateActions());
+      List<RunbookTables.FollowUp> all = new ArrayList<>(plan.plan().immediateActions());
       all.addAll(plan.plan().rootCauseAnalysis());
       all.addAll(plan.plan().correctiveActions());
       if (lms.rollback.audit.RunLog.runs(journal).isEmpty()) {
         throw new LmsException(ExitCode.INVALID_INPUT, "--out-dir: " + output.outDir() + " holds no rollback; tick a follow-up in the folder of the rollback"
             + " it follows (e.g. lms-rollback/build-41)");
       }
-      Runbook.FollowUp item = all.stream().filter(f -> f.action().equalsIgnoreCase(action.strip())).findFirst().orElseThrow(() -> new LmsException(
+      RunbookTables.FollowUp item = all.stream().filter(f -> f.action().equalsIgnoreCase(action.strip())).findFirst().orElseThrow(() -> new LmsException(
           ExitCode.INVALID_INPUT, "--action: '" + action + "' is not a follow-up of the plan; allowed: "
               + String.join(", ", all.stream().map(f -> "\"" + f.action() + "\"").toList())));
       Map<String, Object> data = new LinkedHashMap<>();

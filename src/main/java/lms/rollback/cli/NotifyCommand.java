@@ -77,7 +77,7 @@ final class NotifyCommand extends Verb {
     }
     var test = p.rehearsals().stream().filter(t -> t.test().equals(rehearsalOf)).findFirst().orElseThrow(() -> new lms.rollback.core.LmsException(
         ExitCode.INVALID_INPUT, "--rehearsal-of: " + (rehearsalOf == null ? "missing" : "unknown test '" + rehearsalOf + "'") + "; allowed: "
-            + String.join(", ", p.rehearsals().stream().map(lms.rollback.plan.Runbook.Rehearsal::test).toList())));
+            + String.join(", ", p.rehearsals().stream().map(lms.rollback.plan.RunbookTables.Rehearsal::test).toList())));
     if (reason == null || reason.isBlank()) {
       throw new lms.rollback.core.LmsException(ExitCode.INVALID_INPUT, "--reason: why the rehearsal could not start, in a sentence (e.g. the credential that is missing)");
     }

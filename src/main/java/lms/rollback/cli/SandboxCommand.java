@@ -24,8 +24,8 @@ import lms.rollback.plan.Scenario;
 import lms.rollback.report.ReportBuilder;
 import lms.rollback.runbook.RollbackRun;
 import lms.rollback.runbook.RollbackSteps;
-import lms.rollback.runbook.ScenarioRunner;
-import lms.rollback.runbook.StepTimer;
+import lms.rollback.runbook.RunStateMachine;
+import lms.rollback.runbook.StepRunner;
 import lms.rollback.sandbox.LmsStandIn;
 import lms.rollback.sandbox.MetricsStandIn;
 import lms.rollback.sandbox.SandboxCluster;
@@ -146,7 +146,7 @@ final class SandboxCommand implements Callable<Integer> {
           : "sandbox: " + plan.plan().trigger(gateTrigger).condition().toLowerCase(java.util.Locale.ROOT) + " after the release";
       RollbackRun.Outcome outcome = run.advance(new RollbackRun.Request(SCENARIO, plan.environmentName(), trigger, output.actor(), reason, false, null,
           null, output.actor() + " (lmsctl sandbox)", EnvironmentLease.DEFAULT_WAIT, buildUrl));
-      ScenarioRunner.Result result = outcome.result();
+      RunStateMachine.Result result = outcome.result();
       Map<String, Object> data = new LinkedHashMap<>(outcome.asData());
       data.put("journal", journal.file().toString());
       data.put("kubeconfig", kubeconfig.toString());
@@ -166,10 +166,10 @@ final class SandboxCommand implements Callable<Integer> {
       if (text) {
         var report = new ReportBuilder(plan.plan()).build(journal.file(), null, null);
         if (result.gate() != null && result.gate().status() == lms.rollback.gate.GateRun.Status.APPROVED) {
-          out.println("  approved: " + result.gate().describe() + " after " + StepTimer.seconds(report.humanTime()) + " of waiting for people");
+          out.println("  approved: " + result.gate().describe() + " after " + StepRunner.seconds(report.humanTime()) + " of waiting for people");
         }
         out.printf("  total %s against the scenario's target of %s (machine time); waiting for people: %s%n",
-            StepTimer.seconds(result.total()), scenario.target(), StepTimer.seconds(report.humanTime()));
+            StepRunner.seconds(result.total()), scenario.target(), StepRunner.seconds(report.humanTime()));
         if (!result.ok()) out.println("  " + (result.started() ? "STOPPED at " + result.stoppedAt() : "NOT STARTED") + ": " + result.reason());
         ClusterStatus.read(cluster, plan.plan(), plan.environmentName()).describe().forEach(l -> out.println("  " + l));
         out.println("  journal: " + journal.file());

@@ -20,8 +20,8 @@ import lms.rollback.plan.StepAction;
 import lms.rollback.runbook.OutDirLock;
 import lms.rollback.runbook.RollbackRun;
 import lms.rollback.runbook.RollbackSteps;
-import lms.rollback.runbook.ScenarioRunner;
-import lms.rollback.runbook.StepTimer;
+import lms.rollback.runbook.RunStateMachine;
+import lms.rollback.runbook.StepRunner;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -59,7 +59,7 @@ abstract class ScenarioVerb extends Verb {
     if (decisionsFrom != null) lms.rollback.gate.DecisionInbox.requireKey(System.getenv(lms.rollback.gate.DecisionInbox.KEY_VARIABLE));
     if (continueFrom == null || dryRun) return;
     String name = scenarioName();
-    var call = new lms.rollback.runbook.RunState.Call(name, plan.environmentName(), trigger, requester());
+    var call = new lms.rollback.runbook.Resumption.Call(name, plan.environmentName(), trigger, requester());
     // an earlier build's unfinished run that this request may not continue (too old, or another request) is closed first
     var stale = lms.rollback.runbook.RunContinuation.stale(continueFrom, output.outDir(), call, plan.plan().scenario(name),
         plan.plan().gate().continueWithin().limit(), java.time.Instant.now());
@@ -192,14 +192,14 @@ abstract class ScenarioVerb extends Verb {
   }
 
   private Outcome outcome(Journal journal, Scenario scenario, RollbackRun.Outcome o) {
-    ScenarioRunner.Result result = o.result();
+    RunStateMachine.Result result = o.result();
     Map<String, Object> data = new java.util.LinkedHashMap<>(o.asData());
     // a driver's stage waits for a step at most its budget plus this grace: then the engine reports the step overrun
     data.put("stepGraceSeconds", plan.plan().stepGrace().limit().toSeconds());
     List<String> text = new ArrayList<>();
     switch (result.status()) {
       case AWAITING_DECISION -> {
-        if (!ScenarioRunner.DECISION.equals(result.stoppedAt())) {
+        if (!RunStateMachine.DECISION.equals(result.stoppedAt())) {
           text.add("  WAITING before " + result.stoppedAt() + ": " + result.reason());
           break;
         }
@@ -220,7 +220,7 @@ abstract class ScenarioVerb extends Verb {
       case COMPLETED, ALREADY_DONE -> { }
     }
     if (result.started()) {
-      text.add(0, String.format("  machine time %s against the scenario's target of %s", StepTimer.seconds(result.total()), scenario.target()));
+      text.add(0, String.format("  machine time %s against the scenario's target of %s", StepRunner.seconds(result.total()), scenario.target()));
     }
     o.reports().forEach(f -> text.add("  report: " + f));
     data.put("journal", journal.file().toString());

@@ -97,7 +97,7 @@ final class WatchCommand extends ClusterVerb {
       }
       if (o.exitCode() != ExitCode.OK) runExit[0] = o.exitCode();
       var state = o.result().status();
-      if (state != lms.rollback.runbook.ScenarioRunner.Status.COMPLETED && state != lms.rollback.runbook.ScenarioRunner.Status.ALREADY_DONE) {
+      if (state != lms.rollback.runbook.RunStateMachine.Status.COMPLETED && state != lms.rollback.runbook.RunStateMachine.Status.ALREADY_DONE) {
         alerts.addAll(alert(cluster, "auto-not-completed"));
       }
       rollback.put("alerts", alerts);
@@ -107,9 +107,9 @@ final class WatchCommand extends ClusterVerb {
       if (o.result().reason() != null) rollback.put("reason", o.result().reason());
       rollback.put("exitCode", o.exitCode());
       rollback.put("reports", o.reports().stream().map(Object::toString).toList());
-      o.result().steps().forEach(step -> steps.add(lms.rollback.runbook.StepTimer.line(step)));
+      o.result().steps().forEach(step -> steps.add(lms.rollback.runbook.StepRunner.line(step)));
       if (o.result().started()) steps.add(String.format("  machine time %s against the scenario's target of %s",
-          lms.rollback.runbook.StepTimer.seconds(o.result().total()), o.result().target() == null ? "?" : lms.rollback.plan.Budget.format(o.result().target())));
+          lms.rollback.runbook.StepRunner.seconds(o.result().total()), o.result().target() == null ? "?" : lms.rollback.plan.Budget.format(o.result().target())));
       o.reports().forEach(f -> steps.add("  report: " + f));
       return o.result().status().key() + (o.result().reason() == null ? "" : ": " + o.result().reason());
     }, new TriggerWatch.Alerts() {
@@ -177,7 +177,7 @@ final class WatchCommand extends ClusterVerb {
     List<String> to = p.roles().containsKey(role) ? p.roles().get(role).email() : List.of();
     for (var c : p.communications()) {
       if (!c.after().equals(event)) continue;
-      boolean email = p.channels().get(c.channel()).kind() == lms.rollback.plan.Runbook.ChannelKind.email;
+      boolean email = p.channels().get(c.channel()).kind() == lms.rollback.plan.RunbookTables.ChannelKind.email;
       var d = email && c.to() == null ? notifier.deliver(notifier.render(c.message()), to) : notifier.send(c.message(), false);
       cluster.progress().say("  message " + d.message() + " on " + d.channel() + ": " + d.status() + (d.detail() == null ? "" : " (" + d.detail() + ")"));
     }

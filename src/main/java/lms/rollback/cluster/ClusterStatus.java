@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import lms.rollback.plan.Environment;
 import lms.rollback.plan.Plan;
-import lms.rollback.plan.Runbook.CapabilityWindow;
+import lms.rollback.plan.RunbookTables.CapabilityWindow;
 
 /** What a release engineer asks first: where does traffic go, what runs, which §1.2 window applies. */
 public record ClusterStatus(String environment, String virtualService, List<String> routes, Side blue, Side green,

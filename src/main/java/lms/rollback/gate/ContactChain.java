@@ -8,7 +8,7 @@ import java.util.Set;
 import lms.rollback.plan.Concern;
 import lms.rollback.plan.Plan;
 import lms.rollback.plan.Role;
-import lms.rollback.plan.Runbook;
+import lms.rollback.plan.RunbookTables;
 import lms.rollback.plan.Trigger;
 
 /** §3.3: who is paged for a trigger, in the chain's order, and how to reach each. */
@@ -40,7 +40,7 @@ public final class ContactChain {
     Trigger t = plan.trigger(triggerId);
     Set<Concern> concerns = plan.concernsOf(triggerId, scenario);
     List<Paged> out = new ArrayList<>();
-    for (Runbook.Contact c : plan.pagedFor(triggerId, scenario)) {
+    for (RunbookTables.Contact c : plan.pagedFor(triggerId, scenario)) {
       Role role = plan.roles().get(c.role());
       out.add(new Paged(c.order(), c.role(), role.title(), c.when(), c.page().why(t.type(), concerns), role.email(), role.phone()));
     }

@@ -25,7 +25,7 @@ import lms.rollback.plan.Budget;
 import lms.rollback.plan.Plan;
 import lms.rollback.plan.PlanTime;
 import lms.rollback.plan.Role;
-import lms.rollback.plan.Runbook;
+import lms.rollback.plan.RunbookTables;
 import lms.rollback.plan.Trigger;
 
 /**
@@ -181,7 +181,7 @@ public final class GateNotifier {
     List<Notifier.Delivery> deliveries = new ArrayList<>();
     for (String channel : plan.gate().notices().channels()) {
       RenderedMessage rendered = RenderedMessage.of(kind.template, channel, filled);
-      boolean email = plan.channels().get(channel).kind() == Runbook.ChannelKind.email;
+      boolean email = plan.channels().get(channel).kind() == RunbookTables.ChannelKind.email;
       deliveries.add(notifier.deliver(rendered, email ? emails : null));
     }
     Notice notice = new Notice(kind, opened.prompt(), gate.title(opened.prompt()), reached, deliveries, opened.deadline(),

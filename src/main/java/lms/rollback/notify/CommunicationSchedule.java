@@ -3,7 +3,7 @@ package lms.rollback.notify;
 import java.util.ArrayList;
 import java.util.List;
 import lms.rollback.plan.Plan;
-import lms.rollback.plan.Runbook;
+import lms.rollback.plan.RunbookTables;
 
 /** Sends each §6.1 message when the event it reports has happened: the start, a step, the end, or a rejection. */
 public final class CommunicationSchedule {
@@ -29,7 +29,7 @@ public final class CommunicationSchedule {
   /** Sends what is due after {@code event}; returns what became of each message. */
   public List<Notifier.Delivery> after(String event) {
     List<Notifier.Delivery> out = new ArrayList<>();
-    for (Runbook.Communication c : plan.communications()) {
+    for (RunbookTables.Communication c : plan.communications()) {
       if (c.after().equals(event)) out.add(notifier.send(c.message(), false));
     }
     return out;

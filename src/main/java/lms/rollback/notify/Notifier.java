@@ -13,7 +13,7 @@ import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
 import lms.rollback.core.Progress;
 import lms.rollback.plan.Plan;
-import lms.rollback.plan.Runbook;
+import lms.rollback.plan.RunbookTables;
 
 /**
  * Sends the messages of §6.1: renders the template from the journal, delivers it on its
@@ -67,10 +67,10 @@ public final class Notifier {
     return new Notifier(plan, journal, new MessageTemplates(null), System.getenv(), progress, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF, Clock.systemUTC());
   }
 
-  public Runbook.Communication communication(String message) {
+  public RunbookTables.Communication communication(String message) {
     return plan.communications().stream().filter(c -> c.message().equals(message)).findFirst().orElseThrow(() -> new LmsException(
         ExitCode.INVALID_INPUT, "--message: unknown message '" + message + "'; allowed: "
-            + String.join(", ", plan.communications().stream().map(Runbook.Communication::message).toList())));
+            + String.join(", ", plan.communications().stream().map(RunbookTables.Communication::message).toList())));
   }
 
   public RenderedMessage render(String message) {
@@ -81,7 +81,7 @@ public final class Notifier {
   private record Rendering(RenderedMessage message, boolean rehearsal) {}
 
   private Rendering rendering(String message) {
-    Runbook.Communication c = communication(message);
+    RunbookTables.Communication c = communication(message);
     Map<String, String> values = MessageContext.from(plan, journal.file(), clock.instant(), c.after());
     String filled = MessageTemplates.fill(templates.load(c.template()), values);
     String rehearsal = values.get(MessageContext.REHEARSAL);
@@ -109,10 +109,10 @@ public final class Notifier {
     return deliver(rendered, recipients(communication(message)), rendering.rehearsal());
   }
 
-  /** A role's addresses; for {@link Runbook.Communication#PAGED}, those of everyone alerted for the journal's trigger, once each. */
-  private List<String> recipients(Runbook.Communication c) {
+  /** A role's addresses; for {@link RunbookTables.Communication#PAGED}, those of everyone alerted for the journal's trigger, once each. */
+  private List<String> recipients(RunbookTables.Communication c) {
     if (c.to() == null) return null;
-    if (!c.to().equals(Runbook.Communication.PAGED)) return plan.roles().get(c.to()).email();
+    if (!c.to().equals(RunbookTables.Communication.PAGED)) return plan.roles().get(c.to()).email();
     return MessageContext.alertedRoles(plan, journal.file()).stream().flatMap(role -> plan.roles().get(role).email().stream()).distinct().toList();
   }
 
@@ -129,7 +129,7 @@ public final class Notifier {
 
   private Delivery deliver(RenderedMessage rendered, List<String> emailTo, boolean rehearsal) {
     String message = rendered.message();
-    Runbook.Channel config = plan.channels().get(rendered.channel());
+    RunbookTables.Channel config = plan.channels().get(rendered.channel());
     String addressEnv = config.addressEnv();
     if (rehearsal) {
       // whatever the machine running a rehearsal has bound for production (Jenkins binds the same credentials), a
@@ -142,7 +142,7 @@ public final class Notifier {
       emailTo = null; // a role's own addresses are production's audience too
     }
     Channel channel;
-    if (config.kind() == Runbook.ChannelKind.webhook) {
+    if (config.kind() == RunbookTables.ChannelKind.webhook) {
       String address = env.get(addressEnv);
       if (address == null || address.isBlank()) {
         return record(new Delivery(message, rendered.channel(), Status.skipped, addressEnv + " is not set", 0, rendered), Event.NOTIFY_SKIPPED);

@@ -5,16 +5,16 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import lms.rollback.plan.Runbook.CapabilityWindow;
-import lms.rollback.plan.Runbook.Channel;
-import lms.rollback.plan.Runbook.Checklist;
-import lms.rollback.plan.Runbook.Communication;
-import lms.rollback.plan.Runbook.Contact;
-import lms.rollback.plan.Runbook.FollowUp;
-import lms.rollback.plan.Runbook.Rehearsal;
-import lms.rollback.plan.Runbook.RehearsalItem;
-import lms.rollback.plan.Runbook.SmokeCheck;
-import lms.rollback.plan.Runbook.Verification;
+import lms.rollback.plan.RunbookTables.CapabilityWindow;
+import lms.rollback.plan.RunbookTables.Channel;
+import lms.rollback.plan.RunbookTables.Checklist;
+import lms.rollback.plan.RunbookTables.Communication;
+import lms.rollback.plan.RunbookTables.Contact;
+import lms.rollback.plan.RunbookTables.FollowUp;
+import lms.rollback.plan.RunbookTables.Rehearsal;
+import lms.rollback.plan.RunbookTables.RehearsalItem;
+import lms.rollback.plan.RunbookTables.SmokeCheck;
+import lms.rollback.plan.RunbookTables.Verification;
 
 /** The rollback plan (LMS-PHASE29-ROLLBACK-001) as data. Load it with {@link PlanLoader}. */
 public record Plan(

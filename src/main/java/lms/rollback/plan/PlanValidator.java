@@ -143,8 +143,8 @@ final class PlanValidator {
       if (!events.contains(after)) fail("communications[" + i + "].after", "'" + after + "' is not allowed; allowed: " + String.join(", ", events));
       String channel = plan.communications().get(i).channel();
       String to = plan.communications().get(i).to();
-      if (to != null && !to.equals(Runbook.Communication.PAGED) && !plan.roles().containsKey(to)) {
-        fail("communications[" + i + "].to", "unknown role '" + to + "'; allowed: " + Runbook.Communication.PAGED + " (whom §3.3 pages for the trigger), "
+      if (to != null && !to.equals(RunbookTables.Communication.PAGED) && !plan.roles().containsKey(to)) {
+        fail("communications[" + i + "].to", "unknown role '" + to + "'; allowed: " + RunbookTables.Communication.PAGED + " (whom §3.3 pages for the trigger), "
             + String.join(", ", plan.roles().keySet()));
       }
       if (!plan.channels().containsKey(channel)) {
@@ -154,11 +154,11 @@ final class PlanValidator {
     for (int i = 0; i < plan.rehearsalChecklist().size(); i++) {
       var item = plan.rehearsalChecklist().get(i);
       String at = "rehearsalChecklist[" + i + "]";
-      var measured = Runbook.RehearsalItem.STEPS_MEASURED;
+      var measured = RunbookTables.RehearsalItem.STEPS_MEASURED;
       if (!measured.containsKey(item.measure())) {
         fail(at + ".measure", "unknown measure '" + item.measure() + "'; allowed: " + String.join(", ", measured.keySet()));
       }
-      if (Runbook.RehearsalItem.TIMED.contains(item.measure()) && item.limit() == null) {
+      if (RunbookTables.RehearsalItem.TIMED.contains(item.measure()) && item.limit() == null) {
         fail(at + ".limit", "measure " + item.measure() + " is a time and needs a limit (e.g. limit: 15m)");
       }
       for (String sc : item.scenarios() == null ? java.util.List.<String>of() : item.scenarios()) {
@@ -283,17 +283,17 @@ final class PlanValidator {
   }
 
   /** The smoke tests run in production after every rollback: each proves something, and none leaves a trace there. */
-  private void smokeCheck(String at, Runbook.SmokeCheck c) {
+  private void smokeCheck(String at, RunbookTables.SmokeCheck c) {
     method(at + ".method", c.method());
     if (c.expectFields().isEmpty() && c.expectPresent().isEmpty()) {
       fail(at + ".expectPresent", "'" + c.name() + "' would be judged on its status only; allowed: expectPresent [dotted JSON paths its answer "
           + "must hold] or expectFields { path: text }, or both");
     }
-    if (Runbook.SmokeCheck.mayChangeState(c.method()) && (c.readOnly() == null || c.readOnly().isBlank())) {
+    if (RunbookTables.SmokeCheck.mayChangeState(c.method()) && (c.readOnly() == null || c.readOnly().isBlank())) {
       fail(at + ".readOnly", "'" + c.name() + "' is a " + c.method() + ", which may change production; allowed: readOnly: \"why this request "
           + "changes nothing\" (a validate-only endpoint or dry-run parameter of LMS), or a GET/HEAD check");
     }
-    Runbook.Booking b = c.booking();
+    RunbookTables.Booking b = c.booking();
     if (b == null) return;
     String bat = at + ".booking";
     if (b.testAccount() == null || b.testAccount().name() == null || b.testAccount().name().isBlank()) {
@@ -311,19 +311,19 @@ final class PlanValidator {
       fail(bat + ".expectPresent", "the booking would be judged on its status only; allowed: expectPresent [dotted JSON paths] or expectFields "
           + "{ path: text }");
     }
-    Runbook.Cleanup cleanup = b.cleanup();
+    RunbookTables.Cleanup cleanup = b.cleanup();
     if (cleanup == null) {
       fail(bat + ".cleanup", "missing; a booking in production is made only when it is undone again; allowed: { method: DELETE, "
           + "path: /api/.../${answer:id}, expectStatus: 204 }");
     }
-    if (cleanup.method() == null) fail(bat + ".cleanup.method", "missing; allowed: " + String.join(", ", Runbook.SmokeCheck.METHODS));
+    if (cleanup.method() == null) fail(bat + ".cleanup.method", "missing; allowed: " + String.join(", ", RunbookTables.SmokeCheck.METHODS));
     method(bat + ".cleanup.method", cleanup.method());
     if (cleanup.path() == null || !cleanup.path().startsWith("/")) fail(bat + ".cleanup.path", "'" + cleanup.path() + "' is not a path; allowed: /api/...");
     if (cleanup.expectStatus() == null) fail(bat + ".cleanup.expectStatus", "missing; allowed: the status of a booking undone, e.g. 204");
     // the cleanup can only address what the booking's answer is known to hold
     java.util.Set<String> asserted = new java.util.TreeSet<>(b.expectPresent());
     asserted.addAll(b.expectFields().keySet());
-    java.util.regex.Matcher m = Runbook.Cleanup.ANSWER_FIELD.matcher(cleanup.path());
+    java.util.regex.Matcher m = RunbookTables.Cleanup.ANSWER_FIELD.matcher(cleanup.path());
     while (m.find()) {
       if (!asserted.contains(m.group(1))) {
         fail(bat + ".cleanup.path", "${answer:" + m.group(1) + "} is not a field the booking asserts; allowed: " + (asserted.isEmpty() ? "none"
@@ -334,8 +334,8 @@ final class PlanValidator {
   }
 
   private void method(String at, String method) {
-    if (method == null || !Runbook.SmokeCheck.METHODS.contains(method)) {
-      fail(at, "'" + method + "' is not allowed; allowed: " + String.join(", ", Runbook.SmokeCheck.METHODS));
+    if (method == null || !RunbookTables.SmokeCheck.METHODS.contains(method)) {
+      fail(at, "'" + method + "' is not allowed; allowed: " + String.join(", ", RunbookTables.SmokeCheck.METHODS));
     }
   }
 
@@ -363,13 +363,13 @@ final class PlanValidator {
    * What would quietly disable a check or crash the watch (#38): an empty query leaves a trigger "unknown" for ever, a 0s
    * step divides by zero, a pattern that does not compile stops the log scan.
    */
-  private void verification(Runbook.Verification v) {
+  private void verification(RunbookTables.Verification v) {
     v.queries().forEach((name, query) -> {
       if (query == null || query.isBlank()) fail("verification.queries." + name, "empty: the checks and triggers that use it could never be measured; allowed: a PromQL expression");
     });
     checks(v);
     // the report's Impact counts what Green served from its deployment to the switch: a count over any other span is not that
-    for (String name : new String[] {Runbook.Verification.REQUESTS_SERVED, Runbook.Verification.ERRORS_SERVED}) {
+    for (String name : new String[] {RunbookTables.Verification.REQUESTS_SERVED, RunbookTables.Verification.ERRORS_SERVED}) {
       String query = v.queries().get(name);
       if (query != null && (!query.contains("$range") || !query.contains("$service"))) {
         fail("verification.queries." + name, "'" + query + "' does not count over $range for $service; allowed: a PromQL expression counting"
@@ -390,11 +390,11 @@ final class PlanValidator {
   }
 
   /** Each Prometheus check names a query the plan has, a threshold that is a number, and a name no other check has. */
-  private void checks(Runbook.Verification v) {
+  private void checks(RunbookTables.Verification v) {
     Set<String> names = new HashSet<>();
     String queries = String.join(", ", new java.util.TreeSet<>(v.queries().keySet()));
     for (int i = 0; i < v.checks().size(); i++) {
-      Runbook.MetricCheck c = v.checks().get(i);
+      RunbookTables.MetricCheck c = v.checks().get(i);
       String at = "verification.checks[" + i + "]";
       if (c == null) fail(at, "empty; allowed: { name, query, on, comparison, threshold, unit, noData }");
       if (c.name().isBlank()) fail(at + ".name", "empty: the report and the messages could not say which check it is; allowed: a name, e.g. \"Blue error rate (%)\"");

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import lms.rollback.plan.Plan;
-import lms.rollback.plan.Runbook.RehearsalItem;
+import lms.rollback.plan.RunbookTables.RehearsalItem;
 import lms.rollback.plan.Scenario;
 import lms.rollback.plan.StepAction;
 

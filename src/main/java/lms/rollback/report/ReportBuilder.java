@@ -12,7 +12,7 @@ import lms.rollback.audit.ChainVerifier;
 import lms.rollback.audit.Event;
 import lms.rollback.audit.Journal;
 import lms.rollback.plan.Plan;
-import lms.rollback.plan.Runbook;
+import lms.rollback.plan.RunbookTables;
 import lms.rollback.plan.Scenario;
 
 /**
@@ -444,11 +444,11 @@ public final class ReportBuilder {
   }
 
   /** The follow-ups due from {@code from}, each ticked by the run's journal: the engine's own entry, or a person's. */
-  private List<RollbackReport.FollowUp> followUps(List<Runbook.FollowUp> items, Instant from, List<Journal.Entry> journal) {
+  private List<RollbackReport.FollowUp> followUps(List<RunbookTables.FollowUp> items, Instant from, List<Journal.Entry> journal) {
     return items.stream().map(f -> new RollbackReport.FollowUp(f.action(), f.owner(), f.due() == null ? null : from.plus(f.due().limit()),
         done(f, journal))).toList();
   }
-  private String done(Runbook.FollowUp f, List<Journal.Entry> journal) {
+  private String done(RunbookTables.FollowUp f, List<Journal.Entry> journal) {
     String type = f.doneWhen() == null ? null : f.doneWhen().split(":", 2)[0];
     String message = f.doneWhen() != null && f.doneWhen().contains(":") ? f.doneWhen().split(":", 2)[1] : null;
     for (Journal.Entry e : journal) {

@@ -11,7 +11,7 @@ import java.util.Map;
 import lms.rollback.cluster.ClusterStatus;
 import lms.rollback.plan.CapabilityRule;
 import lms.rollback.plan.Plan;
-import lms.rollback.plan.Runbook.CapabilityWindow;
+import lms.rollback.plan.RunbookTables.CapabilityWindow;
 import lms.rollback.plan.Scenario;
 import lms.rollback.plan.StepAction;
 

@@ -9,7 +9,7 @@ import lms.rollback.notify.Notifier;
  * Sends the §6.1 messages as a run's events happen — the start only once its decision was taken, a
  * rejection as such — and tells the person watching what became of each.
  */
-public final class Communications implements ScenarioRunner.Hooks {
+public final class Communications implements RunStateMachine.Hooks {
 
   private final CommunicationSchedule schedule;
   private final PrintWriter out;
@@ -25,13 +25,13 @@ public final class Communications implements ScenarioRunner.Hooks {
   }
 
   @Override
-  public void stepFinished(StepTimer.Outcome outcome) {
+  public void stepFinished(StepRunner.Outcome outcome) {
     print(schedule.after(outcome.action()));
   }
 
   @Override
-  public void finished(ScenarioRunner.Result result) {
-    print(schedule.after(result.status() == ScenarioRunner.Status.REJECTED ? CommunicationSchedule.REJECTED : CommunicationSchedule.END));
+  public void finished(RunStateMachine.Result result) {
+    print(schedule.after(result.status() == RunStateMachine.Status.REJECTED ? CommunicationSchedule.REJECTED : CommunicationSchedule.END));
   }
 
   /** The run's driver stopped mid-way: the war room hears where, and how the run continues. */

@@ -86,7 +86,7 @@ public final class DatabaseSteps {
     this.settings = settings;
   }
 
-  public ScenarioRunner register(ScenarioRunner runner) {
+  public RunStateMachine register(RunStateMachine runner) {
     return runner.on(StepAction.DATABASE_ROLLBACK, s -> downgrade())
         .on(StepAction.VERIFY_DATA, s -> integrity())
         .on(StepAction.RESTORE_DATABASE, s -> restore())

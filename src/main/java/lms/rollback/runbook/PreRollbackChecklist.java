@@ -13,7 +13,7 @@ import lms.rollback.core.LmsException;
 import lms.rollback.gate.GateRun;
 import lms.rollback.plan.Environment;
 import lms.rollback.plan.Plan;
-import lms.rollback.plan.Runbook;
+import lms.rollback.plan.RunbookTables;
 
 /**
  * §4.1, the pre-rollback checklist, as the run's "announce" step: each item done by the engine where it can be (the
@@ -30,7 +30,7 @@ final class PreRollbackChecklist {
   private final boolean changesData;
   /** The message that tells the pause's owner (§3.3: the DBA On-Call) that the run waits for them. */
   static final String PAUSE_MESSAGE = "pause-transactions";
-  private static final String PAUSE_STEP = String.valueOf(Runbook.Checklist.PAUSE_TRANSACTIONS);
+  private static final String PAUSE_STEP = String.valueOf(RunbookTables.Checklist.PAUSE_TRANSACTIONS);
   private final Runnable tellOwner;
 
   /**
@@ -58,7 +58,7 @@ final class PreRollbackChecklist {
   PersonNeeded missing() {
     if (!pauseRequired || confirmation() != null) return null;
     if (!told()) tellOwner.run();
-    Runbook.Checklist.Item item = plan.preRollbackChecklist().pauseItem();
+    RunbookTables.Checklist.Item item = plan.preRollbackChecklist().pauseItem();
     // in this order in the command printed for the DBA
     Map<String, String> fields = new java.util.LinkedHashMap<>();
     fields.put("step", PAUSE_STEP);
@@ -80,7 +80,7 @@ final class PreRollbackChecklist {
     List<Journal.Entry> run = currentRun();
     List<String> lines = new ArrayList<>();
     int done = 0;
-    for (Runbook.Checklist.Item item : plan.preRollbackChecklist().items()) {
+    for (RunbookTables.Checklist.Item item : plan.preRollbackChecklist().items()) {
       String[] outcome = switch (item.step()) {
         case 1 -> message(run, "rollback-initiated");
         case 2 -> blue();

@@ -17,7 +17,7 @@ import lms.rollback.audit.Journal;
 import lms.rollback.core.ExitCode;
 import lms.rollback.core.LmsException;
 import lms.rollback.plan.Plan;
-import lms.rollback.plan.Runbook.Rehearsal;
+import lms.rollback.plan.RunbookTables.Rehearsal;
 import lms.rollback.audit.Event;
 import lms.rollback.report.RehearsalScorecard;
 import lms.rollback.report.ReportBuilder;

@@ -51,8 +51,8 @@ public final class RollbackRun {
   /** What the run is asked to do. {@code through}: where to pause (null: to the end). */
   public record Request(String scenario, String environment, String trigger, String requestedBy, String reason, boolean rehearsal,
       String rehearsalOf, String through, String leaseHolder, Duration lockWait, String buildUrl) {
-    RunState.Call call() {
-      return new RunState.Call(scenario, environment, trigger, requestedBy);
+    Resumption.Call call() {
+      return new Resumption.Call(scenario, environment, trigger, requestedBy);
     }
   }
 
@@ -66,7 +66,7 @@ public final class RollbackRun {
   }
 
   /** How the call left the run, its exit code, and the reports written when the run ended. */
-  public record Outcome(ScenarioRunner.Result result, int exitCode, List<Path> reports) {
+  public record Outcome(RunStateMachine.Result result, int exitCode, List<Path> reports) {
     public Map<String, Object> asData() {
       Map<String, Object> m = new LinkedHashMap<>(result.asData());
       m.put("exitCode", exitCode);
@@ -127,7 +127,7 @@ public final class RollbackRun {
     }
     if (rehearsal) checkRehearsalEnvironment(plan, r.environment());
     // §1.2 may add a data review to a scenario that switches traffic (the run checks it against its own steps)
-    List<String> points = new ArrayList<>(ScenarioRunner.pausePoints(scenario));
+    List<String> points = new ArrayList<>(RunStateMachine.pausePoints(scenario));
     if (scenario.steps().stream().anyMatch(s -> s.action() == lms.rollback.plan.StepAction.SWITCH_TRAFFIC)) {
       points.add(lms.rollback.plan.StepAction.DATA_REVIEW.key());
     }
@@ -256,7 +256,7 @@ public final class RollbackRun {
     Environment environment = plan.environment(r.environment());
     // the database's URL is checked before anything connects: a run that would stop at its database step never starts
     database = databaseSource.steps(planned, cluster, environment, plan.database(), r.rehearsal(), r.trigger(), dump, outDir);
-    RunState earlier = RunState.resuming(RunLog.read(journal), r.call(), planned);
+    Resumption earlier = Resumption.resuming(RunLog.read(journal), r.call(), planned);
     // §1.2 is decided when the run starts and kept with it: every later call runs the same steps
     CapabilityDecision recorded = earlier == null ? null : CapabilityDecision.recorded(plan, earlier.start());
     // Green is read once, for what the run's start records: its age (§1.2) and the release it runs (§9.1)
@@ -264,17 +264,17 @@ public final class RollbackRun {
     CapabilityDecision capability = recorded != null ? recorded
         : CapabilityDecision.of(plan, green, java.time.Instant.now(), capabilityOverride, r.requestedBy());
     Scenario scenario = capability.applyTo(planned);
-    if (r.through() != null && !ScenarioRunner.pausePoints(scenario).contains(r.through())) {
+    if (r.through() != null && !RunStateMachine.pausePoints(scenario).contains(r.through())) {
       // only a data review can be missing: §1.2 adds it to a run whose Green is past the traffic-switch-only window
       throw new LmsException(ExitCode.INVALID_INPUT, "--through: this run of scenario " + r.scenario() + " has no step '" + r.through() + "' ("
-          + capability.describe() + "); allowed: " + String.join(", ", ScenarioRunner.pausePoints(scenario)));
+          + capability.describe() + "); allowed: " + String.join(", ", RunStateMachine.pausePoints(scenario)));
     }
     // a resumed run takes its lease back under the holder it had, instead of waiting for the lease to expire
     String holder = earlier != null && earlier.leaseHolder() != null ? earlier.leaseHolder() : r.leaseHolder();
     // §3.2: the automatic branch is immediate — a run that only waits for a person's decision does not hold it up
     String automatic = automaticHeld(r, journal) ? r.trigger() : null;
     // the run's identity, fixed before its lease is taken: the lease names the run, so a second engine on it is refused
-    String runId = earlier != null && earlier.start().hasNonNull(ScenarioRunner.RUN_ID) ? earlier.start().path(ScenarioRunner.RUN_ID).asText()
+    String runId = earlier != null && earlier.start().hasNonNull(RunStateMachine.RUN_ID) ? earlier.start().path(RunStateMachine.RUN_ID).asText()
         : java.util.UUID.randomUUID().toString();
     EnvironmentLease lease;
     try {
@@ -284,7 +284,7 @@ public final class RollbackRun {
       return superseded(r, scenario, e);
     }
     leaseHeld = lease;
-    ScenarioRunner.Result result;
+    RunStateMachine.Result result;
     int exit = ExitCode.OK;
     try {
       journal.append(Event.LEASE_ACQUIRED, Map.of("lease", lease.name(), "holder", holder));
@@ -293,7 +293,7 @@ public final class RollbackRun {
         progress.say("  " + r.trigger() + " holds: took the environment over from '" + lease.superseded() + "', a run waiting for its decision"
             + " that had changed nothing (§3.2: the automatic branch is immediate); it ends as superseded and its deciders are told");
       }
-      ScenarioRunner runner = runner(r, scenario, environment, journal, capability, lease, earlier == null || !earlier.changed())
+      RunStateMachine runner = runner(r, scenario, environment, journal, capability, lease, earlier == null || !earlier.changed())
           .beforeEachStep(() -> cluster.retry().call("read the lease " + lease.name(), () -> {
         lease.check();
         return null;
@@ -303,7 +303,7 @@ public final class RollbackRun {
             earlier == null ? "" : ", resuming the run started at journal entry " + earlier.startSeq());
         out.flush();
       }
-      boolean starting = earlier == null && (r.through() == null || List.of(ScenarioRunner.PREFLIGHT, ScenarioRunner.DECISION).contains(r.through()));
+      boolean starting = earlier == null && (r.through() == null || List.of(RunStateMachine.PREFLIGHT, RunStateMachine.DECISION).contains(r.through()));
       String done = starting ? alreadyDone(environment, r.environment(), scenario, journal) : null;
       if (done != null) {
         // a second build (or terminal) after the rollback: say who did it, and ask and send nothing
@@ -315,19 +315,19 @@ public final class RollbackRun {
         }
         lease.close();
         journal.append(Event.LEASE_RELEASED, Map.of("lease", lease.name()));
-        return new Outcome(new ScenarioRunner.Result(r.scenario(), ScenarioRunner.Status.ALREADY_DONE, List.of(), Duration.ZERO, scenario.target().limit(),
+        return new Outcome(new RunStateMachine.Result(r.scenario(), RunStateMachine.Status.ALREADY_DONE, List.of(), Duration.ZERO, scenario.target().limit(),
             null, done, 0, null, List.of(), null), ExitCode.OK, List.of());
       }
       Map<String, Object> context = new LinkedHashMap<>();
       context.put("environment", r.environment());
       context.put("trigger", r.trigger());
       context.put("requestedBy", r.requestedBy());
-      context.put(ScenarioRunner.PLAN_DIGEST, plan.authorityDigest());
+      context.put(RunStateMachine.PLAN_DIGEST, plan.authorityDigest());
       if (r.reason() != null) context.put("reason", r.reason());
       context.put("rehearsal", r.rehearsal());
       if (r.rehearsalOf() != null) context.put("rehearsalOf", r.rehearsalOf());
       context.put("leaseHolder", holder);
-      context.put(ScenarioRunner.RUN_ID, runId);
+      context.put(RunStateMachine.RUN_ID, runId);
       context.put("capability", capability.asData());
       // the release being rolled back (Green's version): what a rehearsal tested, for the readiness check (§9.1)
       String release = earlier == null ? releaseOf(green) : null;
@@ -338,11 +338,11 @@ public final class RollbackRun {
         result = runner.run(r.scenario(), scenario, context, o -> {
           stepFiles.finished(o);
           if (out != null) {
-            out.println(StepTimer.line(o));
+            out.println(StepRunner.line(o));
             out.flush();
           }
         }, r.through(), earlier);
-      } catch (ScenarioRunner.ScenarioStoppedException e) {
+      } catch (RunStateMachine.ScenarioStoppedException e) {
         result = e.result();
         exit = e.exitCode();
       } finally {
@@ -356,10 +356,10 @@ public final class RollbackRun {
       journal.append(Event.LEASE_RELEASED, Map.of("lease", lease.name()));
       throw e;
     }
-    if (result.status() == ScenarioRunner.Status.PAUSED || result.status() == ScenarioRunner.Status.AWAITING_DECISION) {
+    if (result.status() == RunStateMachine.Status.PAUSED || result.status() == RunStateMachine.Status.AWAITING_DECISION) {
       Duration hold = hold(r, scenario, result);
       // paused before its decision with nothing done: an automatic rollback may take the environment over meanwhile
-      if (result.status() == ScenarioRunner.Status.AWAITING_DECISION && ScenarioRunner.DECISION.equals(result.stoppedAt()) && result.steps().isEmpty()
+      if (result.status() == RunStateMachine.Status.AWAITING_DECISION && RunStateMachine.DECISION.equals(result.stoppedAt()) && result.steps().isEmpty()
           && (earlier == null || !earlier.changed())) {
         lease.awaitingDecision(r.trigger());
       }
@@ -369,10 +369,10 @@ public final class RollbackRun {
       lease.close();
       journal.append(Event.LEASE_RELEASED, Map.of("lease", lease.name()));
     }
-    if (result.status() == ScenarioRunner.Status.AWAITING_DECISION || result.status() == ScenarioRunner.Status.REJECTED) {
+    if (result.status() == RunStateMachine.Status.AWAITING_DECISION || result.status() == RunStateMachine.Status.REJECTED) {
       exit = ExitCode.NOT_AUTHORIZED;
     }
-    boolean ended = result.status() != ScenarioRunner.Status.PAUSED && result.status() != ScenarioRunner.Status.AWAITING_DECISION;
+    boolean ended = result.status() != RunStateMachine.Status.PAUSED && result.status() != RunStateMachine.Status.AWAITING_DECISION;
     if (ended) journalGreenServed(environment);
     return new Outcome(result, exit, ended ? report(r.rehearsal()) : List.of());
   }
@@ -479,11 +479,11 @@ public final class RollbackRun {
    */
   private Outcome superseded(Request r, Scenario scenario, EnvironmentLease.SupersededException e) {
     List<Path> reports = abandon(plan, outDir, cluster.journal().actor(), variables, progress, e.getMessage());
-    return new Outcome(new ScenarioRunner.Result(r.scenario(), ScenarioRunner.Status.SUPERSEDED, List.of(), Duration.ZERO, scenario.target().limit(),
-        ScenarioRunner.DECISION, e.getMessage() + "; nothing was changed by this run", 0, null, scenario.steps(), null), ExitCode.NOT_AUTHORIZED, reports);
+    return new Outcome(new RunStateMachine.Result(r.scenario(), RunStateMachine.Status.SUPERSEDED, List.of(), Duration.ZERO, scenario.target().limit(),
+        RunStateMachine.DECISION, e.getMessage() + "; nothing was changed by this run", 0, null, scenario.steps(), null), ExitCode.NOT_AUTHORIZED, reports);
   }
 
-  private ScenarioRunner runner(Request r, Scenario scenario, Environment environment, Journal journal, CapabilityDecision capability,
+  private RunStateMachine runner(Request r, Scenario scenario, Environment environment, Journal journal, CapabilityDecision capability,
       EnvironmentLease lease, boolean nothingChanged) {
     RollbackSteps steps = new RollbackSteps(cluster, r.environment(), environment, outDir, r.trigger()).redeployImage(redeployImage)
         .errorLogPattern(plan.verification().errorLogPattern());
@@ -499,7 +499,7 @@ public final class RollbackRun {
     boolean changesData = scenario.changesDatabase();
     PreRollbackChecklist checklist = new PreRollbackChecklist(plan, cluster, environment, outDir.toString(), changesData, r.rehearsal(),
         () -> new CommunicationSchedule(plan, notifier).after(PreRollbackChecklist.PAUSE_MESSAGE));
-    return steps.register(new ScenarioRunner(journal).overruns(plan.stepGrace().limit(), new StepFiles(outDir)::overran))
+    return steps.register(new RunStateMachine(journal).overruns(plan.stepGrace().limit(), new StepFiles(outDir)::overran))
         .on(lms.rollback.plan.StepAction.ANNOUNCE, step -> checklist.run())
         .waitsFor(lms.rollback.plan.StepAction.ANNOUNCE, checklist::missing)
         .on(lms.rollback.plan.StepAction.DATA_REVIEW, step -> review.done())
@@ -592,7 +592,7 @@ public final class RollbackRun {
     }
     data.put("preflight", checks);
     data.put("gate", gate.asData());
-    data.put("plan", ScenarioRunner.planData(scenario.steps()));
+    data.put("plan", RunStateMachine.planData(scenario.steps()));
     data.put("messages", messagesOf(scenario, gate.approvalNeeded()));
     data.put("exitCode", exit);
     cluster.journal().append(Event.DRY_RUN, data);
@@ -611,8 +611,8 @@ public final class RollbackRun {
         .toList();
   }
 
-  private Duration hold(Request r, Scenario scenario, ScenarioRunner.Result result) {
-    if (result.status() == ScenarioRunner.Status.AWAITING_DECISION && ScenarioRunner.DECISION.equals(result.stoppedAt())) {
+  private Duration hold(Request r, Scenario scenario, RunStateMachine.Result result) {
+    if (result.status() == RunStateMachine.Status.AWAITING_DECISION && RunStateMachine.DECISION.equals(result.stoppedAt())) {
       GatePlan gate = new Authority(plan).gateFor(r.trigger(), r.scenario(),
           lms.rollback.gate.TriggerEvidence.inRunOf(cluster.journal(), r.trigger()));
       Duration windows = gate.levels().stream().map(GatePlan.Level::window).reduce(Duration.ZERO, Duration::plus);
@@ -634,9 +634,9 @@ public final class RollbackRun {
     Scenario scenario = plan.scenario(r.scenario());
     Journal journal = cluster.journal();
     RunLog log = RunLog.read(journal);
-    RunState earlier = RunState.resuming(log, r.call(), scenario);
+    Resumption earlier = Resumption.resuming(log, r.call(), scenario);
     if (earlier == null) {
-      return new Outcome(new ScenarioRunner.Result(r.scenario(), ScenarioRunner.Status.INTERRUPTED, List.of(), Duration.ZERO, scenario.target().limit(),
+      return new Outcome(new RunStateMachine.Result(r.scenario(), RunStateMachine.Status.INTERRUPTED, List.of(), Duration.ZERO, scenario.target().limit(),
           null, "no unfinished run of scenario " + r.scenario() + " in " + journal.file() + ": nothing to record", 0, null, scenario.steps(), null),
           ExitCode.OK, List.of());
     }
@@ -654,7 +654,7 @@ public final class RollbackRun {
         : "after " + done.get(done.size() - 1);
     // the engine's own stop (a failing step) or an interruption already recorded: the journal's last say of the run
     if (log.phase() == RunLog.Phase.STOPPED || log.phase() == RunLog.Phase.INTERRUPTED) {
-      return new Outcome(new ScenarioRunner.Result(r.scenario(), ScenarioRunner.Status.INTERRUPTED, List.of(), Duration.ZERO, scenario.target().limit(),
+      return new Outcome(new RunStateMachine.Result(r.scenario(), RunStateMachine.Status.INTERRUPTED, List.of(), Duration.ZERO, scenario.target().limit(),
           stoppedAt, "the run's last entry is " + log.lastSaid().type() + ": already recorded and told; nothing more to record", earlier.startSeq(), null,
           scenario.steps(), null), ExitCode.OK, List.of());
     }
@@ -664,7 +664,7 @@ public final class RollbackRun {
     new Communications(new CommunicationSchedule(plan, notifier), out).interrupted();
     String reason = "interrupted " + stoppedAt + ": " + why + "; nothing after that was done. The same command (the next build of the job) "
         + "continues this run: its decision still counts and no message is sent again";
-    return new Outcome(new ScenarioRunner.Result(r.scenario(), ScenarioRunner.Status.INTERRUPTED, List.of(), Duration.ZERO, scenario.target().limit(),
+    return new Outcome(new RunStateMachine.Result(r.scenario(), RunStateMachine.Status.INTERRUPTED, List.of(), Duration.ZERO, scenario.target().limit(),
         stoppedAt, reason, earlier.startSeq(), null, scenario.steps(), null), ExitCode.OK, report(r.rehearsal()));
   }
 

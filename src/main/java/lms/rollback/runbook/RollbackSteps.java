@@ -46,7 +46,7 @@ public final class RollbackSteps {
    * How Blue is probed over HTTP and Prometheus; without them the verify step is the cluster's
    * view only and confirm runs no smoke tests.
    */
-  private String errorLogPattern = lms.rollback.plan.Runbook.Verification.DEFAULT_ERROR_LOG_PATTERN;
+  private String errorLogPattern = lms.rollback.plan.RunbookTables.Verification.DEFAULT_ERROR_LOG_PATTERN;
 
   public record Probes(Plan plan, URI baseUrl, PrometheusClient prometheus, String expectedVersion, Duration window, Map<String, String> credentials) {}
 
@@ -74,10 +74,10 @@ public final class RollbackSteps {
   }
 
   /** Registers the steps this class can execute on {@code runner}, with the checks that tell a finished step is still done. */
-  public ScenarioRunner register(ScenarioRunner runner) {
+  public RunStateMachine register(RunStateMachine runner) {
     runner.on(StepAction.ANNOUNCE, this::announce)
         .on(StepAction.SWITCH_TRAFFIC, s -> switchTraffic())
-        .on(StepAction.VERIFY_BLUE, s -> verifyBlueInCluster())
+        .on(StepAction.VERIFY_BLUE, s -> verifyBlue())
         .on(StepAction.STOP_GREEN, this::stopGreen)
         .on(StepAction.CONFIRM, s -> confirm())
         .on(StepAction.ESCALATE, this::escalate)
@@ -209,7 +209,7 @@ public final class RollbackSteps {
   }
 
   /** §4.2 step 2: the checks `lmsctl verify-blue` makes too ({@link BlueChecks}), each journaled; one that does not pass leaves Green running. */
-  private String verifyBlueInCluster() {
+  private String verifyBlue() {
     Instant switchedAt = switchedAt();
     BlueVerifier.Request request = probes == null ? null : new BlueVerifier.Request(environment, probes.baseUrl(), probes.prometheus(),
         probes.expectedVersion(), probes.window(), switchedAt, cluster.pods(environment.namespace(), environment.green().podLabels()).size());

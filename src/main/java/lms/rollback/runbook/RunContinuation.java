@@ -41,7 +41,7 @@ public final class RunContinuation {
    * The newest earlier unfinished run on this environment when this call may not continue it — another request, or
    * last active longer ago than {@code within} — or null (none, or one this call continues).
    */
-  public static Stale stale(Path siblings, Path outDir, RunState.Call call, Scenario plan, java.time.Duration within, java.time.Instant now) {
+  public static Stale stale(Path siblings, Path outDir, Resumption.Call call, Scenario plan, java.time.Duration within, java.time.Instant now) {
     if (Files.exists(outDir.resolve(Journal.FILE_NAME), LinkOption.NOFOLLOW_LINKS)) return null; // this folder has its own run
     Path newest = newestJournalOn(siblings, outDir, call.environment());
     if (newest == null) return null;
@@ -56,7 +56,7 @@ public final class RunContinuation {
       return new Stale(newest.getParent(), "the engine stopped it at " + stop.data().path("stoppedAt").asText("a step")
           + ", and a new build starts a new run rather than continue a failed one");
     }
-    if (RunState.matching(log, call, plan) == null) {
+    if (Resumption.matching(log, call, plan) == null) {
       return new Stale(newest.getParent(), "a new request (" + describe(call) + ") is not the run it left unfinished (" + start.describe()
           + "), and a run is continued only by its own request");
     }
@@ -70,15 +70,15 @@ public final class RunContinuation {
     return null;
   }
 
-  private static String describe(RunState.Call call) {
+  private static String describe(Resumption.Call call) {
     return "scenario " + call.scenario() + ", " + call.trigger() + " on " + call.environment() + ", requested by " + call.requestedBy();
   }
 
-  public static CarriedOver carryOver(Path siblings, Path outDir, RunState.Call call, Scenario plan) {
+  public static CarriedOver carryOver(Path siblings, Path outDir, Resumption.Call call, Scenario plan) {
     if (Files.exists(outDir.resolve(Journal.FILE_NAME), LinkOption.NOFOLLOW_LINKS)) return null; // this folder has its own run
     Path newest = newestJournalOn(siblings, outDir, call.environment());
     if (newest == null) return null;
-    RunState unfinished = RunState.matching(lms.rollback.audit.RunLog.read(Journal.reading(newest)), call, plan);
+    Resumption unfinished = Resumption.matching(lms.rollback.audit.RunLog.read(Journal.reading(newest)), call, plan);
     if (unfinished == null) return null;
     var chain = ChainVerifier.verify(newest, null);
     if (!chain.intact()) {

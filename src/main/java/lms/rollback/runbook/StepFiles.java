@@ -14,7 +14,7 @@ import java.nio.file.StandardCopyOption;
  * waits for these instead of starting an lmsctl of its own per step. Written whole, then renamed,
  * so a reader never sees half a file.
  */
-public final class StepFiles implements StepTimer.Listener {
+public final class StepFiles implements StepRunner.Listener {
 
   public static final String FOLDER = "steps";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,7 +41,7 @@ public final class StepFiles implements StepTimer.Listener {
   }
 
   @Override
-  public void finished(StepTimer.Outcome outcome) {
+  public void finished(StepRunner.Outcome outcome) {
     write(outcome.action(), outcome.asData());
   }
 

@@ -14,7 +14,7 @@ import java.time.Instant;
 import java.util.Map;
 import lms.rollback.cluster.RouteTable;
 import lms.rollback.plan.Environment;
-import lms.rollback.plan.Runbook;
+import lms.rollback.plan.RunbookTables;
 
 /**
  * An embedded cluster holding the LMS objects of one environment as they are after a bad
@@ -69,7 +69,7 @@ public final class SandboxCluster implements AutoCloseable {
     return shares.isEmpty() ? 0 : shares.get(0).blue();
   }
 
-  /** As {@link #startLms(Environment, Runbook.Verification)}, its metrics answering the built-in plan's queries. */
+  /** As {@link #startLms(Environment, RunbookTables.Verification)}, its metrics answering the built-in plan's queries. */
   public LmsStandIn startLms(Environment env) {
     return startLms(env, new lms.rollback.plan.PlanLoader().loadDefault().verification());
   }
@@ -78,7 +78,7 @@ public final class SandboxCluster implements AutoCloseable {
    * The LMS as its users reach it (each request served by Blue or Green as the weights say), and
    * its metrics, answering the queries of {@code verification}; both closed with the sandbox.
    */
-  public LmsStandIn startLms(Environment env, Runbook.Verification verification) {
+  public LmsStandIn startLms(Environment env, RunbookTables.Verification verification) {
     try {
       lmsStandIn = new LmsStandIn(() -> java.util.concurrent.ThreadLocalRandom.current().nextInt(100) < blueShare(env) ? BLUE_VERSION : GREEN_VERSION);
       metrics = new MetricsStandIn(verification.queries(), env.blue().host(), env.green().host(),

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import lms.rollback.plan.Environment;
-import lms.rollback.plan.Runbook.Verification;
+import lms.rollback.plan.RunbookTables.Verification;
 import lms.rollback.plan.Trigger;
 import lms.rollback.verify.PrometheusClient;
 

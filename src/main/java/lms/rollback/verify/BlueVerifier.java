@@ -11,8 +11,8 @@ import lms.rollback.audit.Journal;
 import lms.rollback.core.Progress;
 import lms.rollback.plan.Budget;
 import lms.rollback.plan.Environment;
-import lms.rollback.plan.Runbook;
-import lms.rollback.plan.Runbook.Verification;
+import lms.rollback.plan.RunbookTables;
+import lms.rollback.plan.RunbookTables.Verification;
 
 /**
  * §4.2 step 2: is Blue serving correctly now? Its health endpoint answers with the previous
@@ -67,7 +67,7 @@ public final class BlueVerifier {
     HttpProbe probe = new HttpProbe(v.requestTimeout().limit());
     probeHealth(probe, r, results);
     probeStatus(probe, r, results);
-    List<Metric> metrics = v.checks().stream().map(c -> new Metric(c, c.on() == Runbook.CheckedSide.BLUE ? r.env().blue().host()
+    List<Metric> metrics = v.checks().stream().map(c -> new Metric(c, c.on() == RunbookTables.CheckedSide.BLUE ? r.env().blue().host()
         : r.env().green().host())).toList();
 
     // a Blue that does not answer, or answers wrongly, has failed: waiting out the window would only lose time
@@ -87,7 +87,7 @@ public final class BlueVerifier {
     int observed = sampleAll(r.prometheus(), w, metrics);
     for (Metric m : metrics) {
       // a re-run after Green was scaled down: no pod can serve, and its series are gone with its pods
-      boolean greenGone = m.check.on() == Runbook.CheckedSide.GREEN && r.greenPods() == 0 && m.failed == null && m.samples.isEmpty();
+      boolean greenGone = m.check.on() == RunbookTables.CheckedSide.GREEN && r.greenPods() == 0 && m.failed == null && m.samples.isEmpty();
       results.add(record(greenGone ? CheckResult.pass(m.name, "no Green pod running (0 replicas): nothing can serve", m.threshold, m.millis)
           : judge(w, observed, m)));
     }
@@ -96,7 +96,7 @@ public final class BlueVerifier {
 
   /** A check of the plan over the window: its query on one side, and each sample taken. */
   private final class Metric {
-    final Runbook.MetricCheck check;
+    final RunbookTables.MetricCheck check;
     final String name;
     final String host;
     final String threshold;
@@ -109,7 +109,7 @@ public final class BlueVerifier {
     String failedWithoutData;
     long millis;
 
-    Metric(Runbook.MetricCheck check, String host) {
+    Metric(RunbookTables.MetricCheck check, String host) {
       this.check = check;
       this.name = check.name();
       this.host = host;

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import lms.rollback.plan.Budget;
-import lms.rollback.plan.Runbook.Verification;
+import lms.rollback.plan.RunbookTables.Verification;
 
 /**
  * The part of an observation window whose data belongs to the time after the switch. Prometheus

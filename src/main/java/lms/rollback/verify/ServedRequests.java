@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import lms.rollback.plan.Runbook.Verification;
+import lms.rollback.plan.RunbookTables.Verification;
 
 /**
  * §8.2 Impact, measured: how many requests (and how many errors) Green served from its deployment to the switch, as

@@ -12,9 +12,9 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import lms.rollback.audit.Journal;
-import lms.rollback.plan.Runbook.Booking;
-import lms.rollback.plan.Runbook.Cleanup;
-import lms.rollback.plan.Runbook.SmokeCheck;
+import lms.rollback.plan.RunbookTables.Booking;
+import lms.rollback.plan.RunbookTables.Cleanup;
+import lms.rollback.plan.RunbookTables.SmokeCheck;
 
 /**
  * §4.2 step 5: the smoke checks of the plan as HTTP requests, each judged on its status and its answer. Credentials

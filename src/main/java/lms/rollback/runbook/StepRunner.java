@@ -17,7 +17,7 @@ import lms.rollback.plan.Scenario;
  * journals the start and the end of each. A step that throws ends the run: what ran before is
  * kept, so the caller can still report where it stopped.
  */
-public final class StepTimer {
+public final class StepRunner {
 
   /** How one step went. */
   public record Outcome(String action, String title, Duration took, Budget budget, boolean ok, String detail, boolean resumed) {
@@ -61,7 +61,7 @@ public final class StepTimer {
   private Duration grace;
   private OverrunListener overruns = (action, overrun) -> { };
 
-  public StepTimer(Journal journal, Listener listener) {
+  public StepRunner(Journal journal, Listener listener) {
     this.journal = journal;
     this.listener = listener;
   }
@@ -70,7 +70,7 @@ public final class StepTimer {
    * Reports a step still running at its budget plus {@code grace}: journaled as {@code step.overrun} and told to
    * {@code listener}, once, while the step goes on — what it does mid-way is not cut off (a switch half done is worse).
    */
-  public StepTimer overrunAfter(Duration grace, OverrunListener listener) {
+  public StepRunner overrunAfter(Duration grace, OverrunListener listener) {
     this.grace = grace;
     this.overruns = listener;
     return this;

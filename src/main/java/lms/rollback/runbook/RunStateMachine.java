@@ -24,7 +24,7 @@ import lms.rollback.plan.StepAction;
  * resumes where the last stopped. A failing step stops the run (Blue unhealthy after the switch ⇒ Green is never
  * reached); an undecided gate stops it before anything changed.
  */
-public final class ScenarioRunner {
+public final class RunStateMachine {
 
   /** Pseudo-steps a run can pause after, besides the scenario's own. */
   public static final String PREFLIGHT = "preflight";
@@ -57,14 +57,14 @@ public final class ScenarioRunner {
   private Supplier<GateRun.State> gate;
 
   private java.time.Duration overrunGrace;
-  private StepTimer.OverrunListener overruns;
+  private StepRunner.OverrunListener overruns;
 
-  public ScenarioRunner(Journal journal) {
+  public RunStateMachine(Journal journal) {
     this.journal = journal;
   }
 
   /** Each step still running at its budget plus {@code grace} is reported overrun (journaled, and told to {@code listener}). */
-  public ScenarioRunner overruns(java.time.Duration grace, StepTimer.OverrunListener listener) {
+  public RunStateMachine overruns(java.time.Duration grace, StepRunner.OverrunListener listener) {
     this.overrunGrace = grace;
     this.overruns = listener;
     return this;
@@ -74,25 +74,25 @@ public final class ScenarioRunner {
   public interface Hooks {
     void started();
 
-    void stepFinished(StepTimer.Outcome outcome);
+    void stepFinished(StepRunner.Outcome outcome);
 
     void finished(Result result);
 
     Hooks NONE = new Hooks() {
       @Override public void started() { }
 
-      @Override public void stepFinished(StepTimer.Outcome outcome) { }
+      @Override public void stepFinished(StepRunner.Outcome outcome) { }
 
       @Override public void finished(Result result) { }
     };
   }
 
-  public ScenarioRunner hooks(Hooks hooks) {
+  public RunStateMachine hooks(Hooks hooks) {
     this.hooks = hooks;
     return this;
   }
 
-  public ScenarioRunner on(StepAction action, Function<Scenario.Step, String> executor) {
+  public RunStateMachine on(StepAction action, Function<Scenario.Step, String> executor) {
     executors.put(action, executor);
     return this;
   }
@@ -101,18 +101,18 @@ public final class ScenarioRunner {
   private Runnable beforeEachStep = () -> { };
 
   /** Runs before each step's executor; what it throws stops the run at that step (a lost lease, say). */
-  public ScenarioRunner beforeEachStep(Runnable check) {
+  public RunStateMachine beforeEachStep(Runnable check) {
     this.beforeEachStep = check;
     return this;
   }
 
-  public ScenarioRunner preflight(Supplier<String> check) {
+  public RunStateMachine preflight(Supplier<String> check) {
     this.preflight = check;
     return this;
   }
 
   /** The run's gate: asked before the first step, every call, until it is decided. Without one the run needs no decision. */
-  public ScenarioRunner gate(Supplier<GateRun.State> decide) {
+  public RunStateMachine gate(Supplier<GateRun.State> decide) {
     this.gate = decide;
     return this;
   }
@@ -121,7 +121,7 @@ public final class ScenarioRunner {
    * How to tell that a step a killed run finished is still true (Blue still has the traffic, say);
    * it returns what it saw, or throws if the step must run again. Steps without one are trusted.
    */
-  public ScenarioRunner stillDone(StepAction action, Supplier<String> check) {
+  public RunStateMachine stillDone(StepAction action, Supplier<String> check) {
     stillDone.put(action, check);
     return this;
   }
@@ -130,7 +130,7 @@ public final class ScenarioRunner {
    * A step that needs a person first (the §1.2 data review): {@code missing} says what is still to be done, or null
    * when it is. Until then the run waits before the step, as at an undecided gate: nothing of the step is started.
    */
-  public ScenarioRunner waitsFor(StepAction action, Supplier<PersonNeeded> missing) {
+  public RunStateMachine waitsFor(StepAction action, Supplier<PersonNeeded> missing) {
     waitsFor.put(action, missing);
     return this;
   }
@@ -144,7 +144,7 @@ public final class ScenarioRunner {
    * both are done, a resumed run judges the earlier step as the later one left it — not redone — and checks only the
    * later step's own postcondition.
    */
-  public ScenarioRunner undoneOnPurpose(StepAction earlier, StepAction later, String why) {
+  public RunStateMachine undoneOnPurpose(StepAction earlier, StepAction later, String why) {
     undoneOnPurpose.computeIfAbsent(earlier, k -> new EnumMap<>(StepAction.class)).put(later, why);
     return this;
   }
@@ -153,12 +153,12 @@ public final class ScenarioRunner {
    * What must still hold when the last step has run, before the run is called complete (the routes and Green as the run
    * left them): a check that throws stops the run at its last step, through the one stop path.
    */
-  public ScenarioRunner beforeCompleting(Supplier<String> check) {
+  public RunStateMachine beforeCompleting(Supplier<String> check) {
     this.beforeCompleting = check;
     return this;
   }
 
-  public ScenarioRunner checkedAgainAfterACrash(StepAction... actions) {
+  public RunStateMachine checkedAgainAfterACrash(StepAction... actions) {
     checkedAgainAfterACrash.addAll(List.of(actions));
     return this;
   }
@@ -167,7 +167,7 @@ public final class ScenarioRunner {
    * {@code resumedFrom}: the journal seq of the scenario.start of the run this call continued, or 0.
    * {@code gate}: the gate's state as this call left it (null before the decision was reached).
    */
-  public record Result(String scenario, Status status, List<StepTimer.Outcome> steps, Duration total, Duration target, String stoppedAt,
+  public record Result(String scenario, Status status, List<StepRunner.Outcome> steps, Duration total, Duration target, String stoppedAt,
       String reason, long resumedFrom, GateRun.State gate, List<Scenario.Step> plan, PersonNeeded person) {
 
     Result waitingFor(PersonNeeded p) {
@@ -196,7 +196,7 @@ public final class ScenarioRunner {
       if (resumedFrom > 0) m.put("resumedFrom", resumedFrom);
       m.put("totalMillis", total.toMillis());
       m.put("targetMillis", target.toMillis());
-      m.put("steps", steps.stream().map(StepTimer.Outcome::asData).toList());
+      m.put("steps", steps.stream().map(StepRunner.Outcome::asData).toList());
       m.put("plan", planData(plan));
       if (gate != null) m.put("gate", gate.asData());
       if (stoppedAt != null) m.put("stoppedAt", stoppedAt);
@@ -218,8 +218,8 @@ public final class ScenarioRunner {
   }
 
   /** Runs the whole scenario, or finishes its unfinished run in the journal. */
-  public Result run(String name, Scenario scenario, Map<String, ?> context, StepTimer.Listener listener) {
-    RunState earlier = RunState.resuming(lms.rollback.audit.RunLog.read(journal), new RunState.Call(name, (String) context.get("environment"),
+  public Result run(String name, Scenario scenario, Map<String, ?> context, StepRunner.Listener listener) {
+    Resumption earlier = Resumption.resuming(lms.rollback.audit.RunLog.read(journal), new Resumption.Call(name, (String) context.get("environment"),
         (String) context.get("trigger"), (String) context.get("requestedBy")), scenario);
     return run(name, scenario, context, listener, null, earlier);
   }
@@ -242,9 +242,9 @@ public final class ScenarioRunner {
    * killed, or stopped at a failing step — it is resumed: steps that ended well are skipped (after
    * their still-done check), a step that was running when the run died runs again, and nothing is
    * announced twice. {@code context} (environment, trigger, requester, …) goes into scenario.start; {@code earlier}: the
-   * unfinished run of the journal this call continues ({@link RunState#resuming}), or null for a new run.
+   * unfinished run of the journal this call continues ({@link Resumption#resuming}), or null for a new run.
    */
-  public Result run(String name, Scenario scenario, Map<String, ?> context, StepTimer.Listener listener, String through, RunState earlier) {
+  public Result run(String name, Scenario scenario, Map<String, ?> context, StepRunner.Listener listener, String through, Resumption earlier) {
     requireExecutors(name, scenario);
     Run run = begin(name, scenario, context, earlier);
     if (earlier == null || !earlier.changed()) preflight(run);
@@ -266,7 +266,7 @@ public final class ScenarioRunner {
   }
 
   /** The run's start, or its resumption: under the plan it started with, from a journal whose chain is intact. */
-  private Run begin(String name, Scenario scenario, Map<String, ?> context, RunState earlier) {
+  private Run begin(String name, Scenario scenario, Map<String, ?> context, Resumption earlier) {
     if (earlier != null && context.get(PLAN_DIGEST) != null && earlier.start().hasNonNull(PLAN_DIGEST)
         && !earlier.start().path(PLAN_DIGEST).asText().equals(context.get(PLAN_DIGEST))) {
       throw new LmsException(ExitCode.INVALID_INPUT, "--plan: the plan's authority (triggers, authority matrix, roles, gate, scenarios, database) "
@@ -306,7 +306,7 @@ public final class ScenarioRunner {
   }
 
   /** The gate: the result that ends this call at it (open, or closed without approval), or null when the run may go on. */
-  private Result decide(Run run, GateRun.State decided, RunState earlier) {
+  private Result decide(Run run, GateRun.State decided, Resumption earlier) {
     if (decided != null && decided.status() == GateRun.Status.OPEN) {
       Result r = run.result(Status.AWAITING_DECISION, List.of(), Duration.ZERO, DECISION, decided.describe(), decided);
       journal.append(Event.SCENARIO_AWAITING, Map.of("scenario", run.name, "gate", decided.asData()));
@@ -326,15 +326,15 @@ public final class ScenarioRunner {
   }
 
   /** The scenario's steps in order: each done earlier checked again (or skipped as left on purpose), the others run, to {@code through}. */
-  private Result steps(Run run, RunState earlier, GateRun.State decided, StepTimer.Listener listener, String through) {
+  private Result steps(Run run, Resumption earlier, GateRun.State decided, StepRunner.Listener listener, String through) {
     Scenario scenario = run.scenario;
-    StepTimer timer = new StepTimer(journal, o -> {
+    StepRunner timer = new StepRunner(journal, o -> {
       listener.finished(o);
       if (o.ok()) hooks.stepFinished(o);
     });
     if (overrunGrace != null) timer.overrunAfter(overrunGrace, overruns);
     for (Scenario.Step step : scenario.steps()) {
-      StepTimer.Outcome done = earlier == null ? null : earlier.done().get(step.action().key());
+      StepRunner.Outcome done = earlier == null ? null : earlier.done().get(step.action().key());
       if (done != null && !earlier.orderly() && checkedAgainAfterACrash.contains(step.action())) {
         journal.append(Event.STEP_REDO, Map.of("action", step.action().key(), "reason", "the run resumes after a call that did not end in order: checked again"));
         done = null;
@@ -427,7 +427,7 @@ public final class ScenarioRunner {
       this.resumedFrom = resumedFrom;
     }
 
-    Result result(Status status, List<StepTimer.Outcome> steps, Duration total, String stoppedAt, String reason, GateRun.State gate) {
+    Result result(Status status, List<StepRunner.Outcome> steps, Duration total, String stoppedAt, String reason, GateRun.State gate) {
       return new Result(name, status, steps, total, scenario.target().limit(), stoppedAt, reason, resumedFrom, gate, scenario.steps(), null);
     }
 
@@ -438,7 +438,7 @@ public final class ScenarioRunner {
   }
 
   /** The later step, already done in this run, that undid {@code step}'s postcondition on purpose; null if none. */
-  private String leftOnPurposeBy(Scenario.Step step, RunState earlier) {
+  private String leftOnPurposeBy(Scenario.Step step, Resumption earlier) {
     Map<StepAction, String> later = undoneOnPurpose.getOrDefault(step.action(), Map.of());
     for (Map.Entry<StepAction, String> e : later.entrySet()) {
       if (earlier.done().containsKey(e.getKey().key())) return "left by " + e.getKey().key() + " on purpose: " + e.getValue();

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /** The runbook's tables that are data for the people and the report rather than for the cluster. */
-public final class Runbook {
-  private Runbook() {}
+public final class RunbookTables {
+  private RunbookTables() {}
 
   /** §1.2: which rollback method applies, by time since Green was deployed; no "to" is open-ended. */
   public record CapabilityWindow(

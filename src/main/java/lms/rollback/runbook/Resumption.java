@@ -17,7 +17,7 @@ import lms.rollback.plan.Scenario;
  * from a later call), the steps that ended well, whether its decision was taken, whether it changed anything yet, and
  * whether its last call ended in order (paused, waiting for its decision) rather than killed or stopped at a step.
  */
-public record RunState(RunLog.Start identity, Map<String, StepTimer.Outcome> done, boolean decided, boolean changed, boolean orderly) {
+public record Resumption(RunLog.Start identity, Map<String, StepRunner.Outcome> done, boolean decided, boolean changed, boolean orderly) {
 
   /** What a call says the run is; compared with the run's start, never written over it. */
   public record Call(String scenario, String environment, String trigger, String requestedBy) {}
@@ -27,7 +27,7 @@ public record RunState(RunLog.Start identity, Map<String, StepTimer.Outcome> don
    * run that is another scenario, environment, trigger or requester is refused with a sentence: the journal says what
    * the run is, and a later call cannot make it another (a requester's own approval would otherwise count).
    */
-  public static RunState resuming(RunLog log, Call call, Scenario plan) {
+  public static Resumption resuming(RunLog log, Call call, Scenario plan) {
     RunLog.Start start = log.unfinished();
     if (start == null) return null;
     String disagreement = disagreement(start, call);
@@ -40,25 +40,25 @@ public record RunState(RunLog.Start identity, Map<String, StepTimer.Outcome> don
   }
 
   /** The unfinished run of {@code journal} if it is the one {@code call} names, else null (a continuation that carries nothing). */
-  public static RunState matching(RunLog log, Call call, Scenario plan) {
+  public static Resumption matching(RunLog log, Call call, Scenario plan) {
     RunLog.Start start = log.unfinished();
     return start == null || disagreement(start, call) != null ? null : of(log, start, plan);
   }
 
-  private static RunState of(RunLog log, RunLog.Start start, Scenario plan) {
-    Map<String, StepTimer.Outcome> done = new LinkedHashMap<>();
+  private static Resumption of(RunLog log, RunLog.Start start, Scenario plan) {
+    Map<String, StepRunner.Outcome> done = new LinkedHashMap<>();
     for (Journal.Entry e : log.finishedSteps().values()) {
       String action = e.data().path("action").asText();
       Scenario.Step step = plan.steps().stream().filter(s -> s.action().key().equals(action)).findFirst().orElse(null);
       if (step == null) continue;
-      done.put(action, new StepTimer.Outcome(action, step.title(), Duration.ofMillis(e.data().path("millis").asLong()), step.budget(), true,
+      done.put(action, new StepRunner.Outcome(action, step.title(), Duration.ofMillis(e.data().path("millis").asLong()), step.budget(), true,
           e.data().path("detail").asText()));
     }
     boolean changed = log.sinceUnfinished().stream().anyMatch(e -> e.is(lms.rollback.audit.Event.STEP_START));
     RunLog.Phase phase = log.phase();
     // orderly: the last call ended on purpose (paused, waiting for its decision); else it was killed or a step failed
     boolean orderly = phase == RunLog.Phase.PAUSED || phase == RunLog.Phase.AWAITING_DECISION;
-    return new RunState(start, done, log.decided(), changed, orderly);
+    return new Resumption(start, done, log.decided(), changed, orderly);
   }
 
   /** The first field in which {@code call} is not the run that {@code start} began, as an option and both values; null when none. */
