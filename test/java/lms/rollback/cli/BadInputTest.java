@@ -39,6 +39,21 @@ class BadInputTest {
   }
 
   @Test
+  void aNoteOrAReasonTooLongToTravelIsRefusedAndNothingIsJournaled() throws Exception {
+    // #38 item 14: a 120 KB text would make the notices and reports it travels in too large for a webhook
+    String huge = "x".repeat(120 * 1024);
+    Path journal = out.resolve("journal.jsonl");
+    refused(Cli.lmsctl("followups", "done", "--action", "Create incident ticket", "--note", huge, "--out-dir", out.toString()),
+        "--note: 122880 characters; allowed: at most 2000");
+    refused(Cli.lmsctl("rollback", "--scenario", "B", "--trigger", "MAN-001", "--requested-by", "dev.smith", "--reason", huge, "--out-dir",
+        out.toString()), "--reason: 122880 characters; allowed: at most 2000");
+    assertFalse(Files.exists(journal), "nothing journaled");
+    // at the bound it is not refused for its length (here: no rollback in the folder, a different refusal)
+    Cli.Run atBound = Cli.lmsctl("followups", "done", "--action", "Create incident ticket", "--note", "x".repeat(2000), "--out-dir", out.toString());
+    assertFalse(atBound.err().contains("characters; allowed: at most"), atBound.err());
+  }
+
+  @Test
   void anIdentityThatIsNotUtf8TextIsRefusedAndNothingIsJournaled() throws Exception {
     // Given the DBA's name with a byte that is no UTF-8 character, as a shell passes $'dba.lee\xff' (Java reads it as U+FFFD)
     Path launcher = lms.rollback.testing.LmsctlProcess.launcher(out);

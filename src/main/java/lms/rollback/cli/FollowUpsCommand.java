@@ -86,8 +86,15 @@ final class FollowUpsCommand implements Callable<Integer> {
     @Option(names = "--action", required = true, paramLabel = "ITEM", description = "The follow-up, as the plan words it (e.g. \"Create incident ticket\").")
     String action;
 
-    @Option(names = "--note", paramLabel = "TEXT", description = "What shows it is done: a ticket id, a link. Default: none.")
+    @Option(names = "--note", paramLabel = "TEXT", description = "What shows it is done: a ticket id, a link; at most " + MAX_NOTE_CHARS + " characters (longer: refused, exit 2). Default: none.")
     String note;
+
+    static final int MAX_NOTE_CHARS = 2000;
+
+    @Override
+    int maxChars(String option) {
+      return option.equals("--note") ? MAX_NOTE_CHARS : super.maxChars(option);
+    }
 
     @Override
     Outcome execute(Journal journal) {

@@ -40,8 +40,17 @@ abstract class ScenarioVerb extends Verb {
   @Option(names = "--requested-by", paramLabel = "USER", description = "Who asked for the rollback; may not approve it. Default: --actor.")
   String requestedBy;
 
-  @Option(names = "--reason", paramLabel = "TEXT", description = "What is happening, in a sentence: told to the deciders and journaled. Default: none.")
+  @Option(names = "--reason", paramLabel = "TEXT", description = "What is happening, in a sentence: told to the deciders and journaled; at most " + MAX_REASON_CHARS
+      + " characters (longer: refused, exit 2). Default: none.")
   String reason;
+
+  /** The reason travels in every notice of the run's gate, as a decision's does. */
+  static final int MAX_REASON_CHARS = lms.rollback.gate.DecisionRecorder.MAX_REASON_CHARS;
+
+  @Override
+  int maxChars(String option) {
+    return option.equals("--reason") ? MAX_REASON_CHARS : super.maxChars(option);
+  }
 
   @Option(names = "--through", paramLabel = "STEP",
       description = "Pause after this point: preflight, decision, or a step of the scenario (e.g. switch-traffic); run the command again, with another --through or none, to go on. The environment's lease stays with the run meanwhile.")

@@ -50,12 +50,33 @@ abstract class Verb implements Callable<Integer> {
     }
   }
 
+  /**
+   * The most characters {@code option} may carry, for a text that travels further than the journal (a reason in every
+   * notice to the deciders, a note on every report): a 120 KB one made a notice too large for a webhook (#38).
+   */
+  int maxChars(String option) {
+    return Integer.MAX_VALUE;
+  }
+
+  private void requireBounded() {
+    for (var option : spec.commandLine().getParseResult().matchedOptions()) {
+      int max = maxChars(option.longestName());
+      for (String value : option.originalStringValues()) {
+        if (value.length() > max) {
+          throw new lms.rollback.core.LmsException(lms.rollback.core.ExitCode.INVALID_INPUT, option.longestName() + ": " + value.length()
+              + " characters; allowed: at most " + max + " (link to a longer text). Nothing was done");
+        }
+      }
+    }
+  }
+
   /** Before the verb's journal is opened (its first entry written): a run carried over from another folder, say. */
   void beforeJournal() {}
 
   @Override
   public Integer call() {
     requireText();
+    requireBounded();
     plan.environment();
     beforeJournal();
     Journal journal = new Journal(output.outDir(), output.actor());
