@@ -392,14 +392,20 @@ final class PlanValidator {
   /** Each Prometheus check names a query the plan has, a threshold that is a number, and a name no other check has. */
   private void checks(RunbookTables.Verification v) {
     Set<String> names = new HashSet<>();
-    String queries = String.join(", ", new java.util.TreeSet<>(v.queries().keySet()));
+    // the report's counts over [$range] are no sample a check can hold against a threshold
+    java.util.Set<String> sampled = new java.util.TreeSet<>(v.queries().keySet());
+    sampled.removeAll(java.util.Set.of(RunbookTables.Verification.REQUESTS_SERVED, RunbookTables.Verification.ERRORS_SERVED));
+    String queries = String.join(", ", sampled);
     for (int i = 0; i < v.checks().size(); i++) {
       RunbookTables.MetricCheck c = v.checks().get(i);
       String at = "verification.checks[" + i + "]";
       if (c == null) fail(at, "empty; allowed: { name, query, on, comparison, threshold, unit, noData }");
       if (c.name().isBlank()) fail(at + ".name", "empty: the report and the messages could not say which check it is; allowed: a name, e.g. \"Blue error rate (%)\"");
       if (!names.add(c.name())) fail(at + ".name", "'" + c.name() + "' appears twice; allowed: a name no other check has");
-      if (!v.queries().containsKey(c.query())) fail(at + ".query", "unknown query '" + c.query() + "'; allowed: " + queries);
+      if (!sampled.contains(c.query())) {
+        fail(at + ".query", (v.queries().containsKey(c.query()) ? "'" + c.query() + "' counts over the span to the switch, not a sample"
+            : "unknown query '" + c.query() + "'") + "; allowed: " + queries);
+      }
       if (c.threshold().isNaN() || c.threshold().isInfinite()) {
         fail(at + ".threshold", "'" + c.threshold() + "' is not a number a sample can be held against; allowed: a finite number, e.g. 1");
       }

@@ -108,8 +108,14 @@ public final class BlueChecks {
     String seen = String.join("; ", routes.describe());
     CheckResult routed = routes.onBlue(env)
         ? CheckResult.pass(ROUTES, seen, "the rollback's weights", System.currentTimeMillis() - started)
-        : CheckResult.fail(ROUTES, seen, "the rollback's weights", System.currentTimeMillis() - started, changedAfterTheSwitch(vs, routes, env, switchedAt));
+        : CheckResult.fail(ROUTES, seen, "the rollback's weights", System.currentTimeMillis() - started,
+            // "changed back by another writer" only where a switch is journaled: verify-blue before any switch is told the plain fact
+            switchJournaled(cluster) ? changedAfterTheSwitch(vs, routes, env, switchedAt) : "traffic is not on Blue: " + seen);
     return Checks.journal(cluster.journal(), BlueVerifier.SUITE, routed);
+  }
+
+  private static boolean switchJournaled(ClusterSession cluster) {
+    return lms.rollback.audit.RunLog.read(cluster.journal()).last(lms.rollback.audit.Event.SWITCH_AFTER) != null;
   }
 
   private static List<CheckResult> inTheCluster(ClusterSession cluster, Environment env, Instant switchedAt) {
