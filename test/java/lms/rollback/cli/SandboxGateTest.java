@@ -41,7 +41,9 @@ class SandboxGateTest {
     assertTrue(report.matches("(?s).*\\| MAN-001 level 0 — Release Commander: timeout \\| 10\\.\\ds \\|.*"), report);
     assertTrue(report.contains("MAN-001 level 1 — DevOps Lead: approve by sandbox.devops-lead"), report);
     assertTrue(report.contains("| escalated | MAN-001 level 1 | DevOps Lead | DevOps Lead | war-room sent"), report);
-    assertTrue(report.contains("Decision maker: approve by sandbox.devops-lead (DevOps Lead, level 1), asserted by sandbox.devops-lead\n"), report);
+    // asserted (the sandbox plays the person), beside the login of the process that recorded it (#38 item 11)
+    assertTrue(report.contains("Decision maker: approve by sandbox.devops-lead (DevOps Lead, level 1), asserted by sandbox.devops-lead, recorded by login "
+        + System.getProperty("user.name")), report);
     assertTrue(report.contains("Escalations: Release Commander did not answer (level 0)"), report);
     // and its timeline gives the report of the issue and the escalation their journal times
     assertTrue(report.matches("(?s).*\\| \\d\\d:\\d\\d:\\d\\d \\| Issue reported with the rollback request \\(MAN-001; .*"), report);
