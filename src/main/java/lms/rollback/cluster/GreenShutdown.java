@@ -141,15 +141,17 @@ public final class GreenShutdown {
     });
     try {
       while (true) {
-        // scaled back up meanwhile (Argo CD's self-heal, an HPA): waiting on is pointless, and "scaled to 0" would be untrue
+        int remaining = cluster.pods(env.namespace(), env.green().podLabels()).size();
+        boolean podsGone = remaining == 0 || gone.isDone();
+        // scaled back up meanwhile (Argo CD's self-heal, an HPA): waiting on is pointless, and "scaled to 0" would be untrue.
+        // Read after the pods, so pods found gone are only taken as done while Green is still at 0
         Deployment green = cluster.deployment(env.namespace(), env.green().deployment());
         if (ClusterSession.replicas(green) != 0) {
           throw new ClusterException("Green was scaled back to " + ClusterSession.replicas(green) + " " + OtherWriter.of(green, scaledAt)
               + " while its pods terminated; Green is NOT at 0 and serves the bad release again. Stop whatever scales it (Argo CD self-heal,"
               + " an HPA), then run this again");
         }
-        int remaining = cluster.pods(env.namespace(), env.green().podLabels()).size();
-        if (remaining == 0 || gone.isDone()) return Duration.ofNanos(System.nanoTime() - start);
+        if (podsGone) return Duration.ofNanos(System.nanoTime() - start);
         Duration left = budget.minus(Duration.ofNanos(System.nanoTime() - start));
         if (left.isNegative() || left.isZero()) {
           cluster.journal().append(Event.STOP_GREEN_TIMEOUT, Map.of("podsLeft", remaining, "budgetSeconds", budget.toSeconds()));
