@@ -175,7 +175,8 @@ public final class MarkdownReport {
    */
   static String cell(String s) {
     if (s == null) return "";
-    return s.replaceAll("\\R", " ").replaceAll("[\\p{Cc}\\u2028\\u2029]", " ").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;");
+    // a line break is one space (CRLF too); every other control character as on a terminal
+    return lms.rollback.core.TerminalText.line(s.replaceAll("\\R", " ")).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;");
   }
 
   /** Text as one Markdown list item: the same, pipes allowed. */
